@@ -1,0 +1,63 @@
+"""One shape for every API error: {"error": {"code", "message", "fields"}}, never a stack trace."""
+
+from __future__ import annotations
+
+import logging
+
+from elastic_transport import ConnectionError as EngineConnectionError, ConnectionTimeout
+from elasticsearch import ApiError, TransportError
+from rest_framework import status
+from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+log = logging.getLogger(__name__)
+
+
+class SearchUnavailable(APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = "Search is temporarily unavailable. Please retry in a few seconds."
+    default_code = "search_unavailable"
+
+
+def _flatten(detail, prefix: str = "") -> dict[str, list[str]]:
+    if isinstance(detail, dict):
+        out: dict[str, list[str]] = {}
+        for key, value in detail.items():
+            name = f"{prefix}.{key}" if prefix else str(key)
+            if key == "non_field_errors" and prefix:
+                name = prefix
+            out.update(_flatten(value, name))
+        return out
+    if isinstance(detail, list):
+        if all(not isinstance(item, (dict, list)) for item in detail):
+            return {prefix or "request": [str(item) for item in detail]}
+        out = {}
+        for index, item in enumerate(detail):
+            out.update(_flatten(item, f"{prefix}[{index}]"))
+        return out
+    return {prefix or "request": [str(detail)]}
+
+
+def api_exception_handler(exc, context):
+    if isinstance(exc, (EngineConnectionError, ConnectionTimeout, TransportError)) and not isinstance(exc, ApiError):
+        log.warning("search engine unreachable: %s", exc)
+        exc = SearchUnavailable()
+    elif isinstance(exc, ApiError) and exc.meta.status in (429, 502, 503, 504):
+        log.warning("search engine overloaded: %s", exc)
+        exc = SearchUnavailable()
+    response = exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, ValidationError):
+        fields = _flatten(exc.detail)
+        first_field, messages = next(iter(fields.items()))
+        body = {"error": {"code": "invalid_parameter", "message": f"{first_field}: {messages[0]}", "fields": fields}}
+    else:
+        detail = exc.detail if isinstance(exc, APIException) else str(exc)
+        code = getattr(exc, "default_code", "error")
+        if isinstance(exc, APIException):
+            codes = exc.get_codes()
+            code = codes if isinstance(codes, str) else code
+        body = {"error": {"code": code, "message": str(detail)}}
+    return Response(body, status=response.status_code, headers=dict(response.headers))

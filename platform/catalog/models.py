@@ -1,0 +1,148 @@
+"""Dealers, the vehicles they list for export, and the currencies prices are quoted in.
+
+Integrity rules live in the database (checks, unique VIN, foreign keys) so that every write path,
+raw SQL and bulk loads included, is held to them, not only the ORM.
+"""
+
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.db.models import Q
+
+
+class Currency(models.Model):
+    """An ISO 4217 currency and its rate against the US dollar (units of this currency per USD)."""
+
+    code = models.CharField(primary_key=True, max_length=3)
+    name = models.CharField(max_length=64)
+    units_per_usd = models.DecimalField(max_digits=20, decimal_places=8)
+    rate_updated_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name_plural = "currencies"
+        constraints = [
+            models.CheckConstraint(condition=Q(units_per_usd__gt=0), name="currency_rate_positive"),
+            models.CheckConstraint(condition=Q(code__regex=r"^[A-Z]{3}$"), name="currency_code_iso"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Dealer(models.Model):
+    name = models.CharField(max_length=200)
+    country = models.CharField(max_length=2, help_text="ISO 3166-1 alpha-2")
+    city = models.CharField(max_length=120, blank=True)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    rating = models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True)
+    verified = models.BooleanField(default=False)
+    # Users who manage this dealer's inventory (dealer staff accounts).
+    members = models.ManyToManyField("auth.User", blank=True, related_name="dealers")
+    # Stable key of the seller in imported data, so that re-running an import finds the same dealer.
+    source_key = models.CharField(max_length=255, unique=True, null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(country__regex=r"^[A-Z]{2}$"), name="dealer_country_iso"),
+            models.CheckConstraint(condition=Q(rating__gte=0) & Q(rating__lte=5), name="dealer_rating_0_5"),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | (Q(latitude__gte=-90) & Q(latitude__lte=90) & Q(longitude__gte=-180) & Q(longitude__lte=180)),
+                name="dealer_location_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.city}, {self.country})"
+
+
+class Vehicle(models.Model):
+    class Status(models.TextChoices):
+        AVAILABLE = "available"
+        RESERVED = "reserved"
+        SOLD = "sold"
+        WITHDRAWN = "withdrawn"
+
+    class Condition(models.TextChoices):
+        NEW = "new"
+        USED = "used"
+        DEMO = "demo"
+        CERTIFIED = "certified"
+
+    vin = models.CharField(max_length=17, unique=True, null=True, blank=True)
+    make = models.CharField(max_length=60)
+    model = models.CharField(max_length=80)
+    trim = models.CharField(max_length=120, blank=True)
+    year = models.PositiveSmallIntegerField()
+    price = models.DecimalField(max_digits=14, decimal_places=2)
+    currency = models.ForeignKey(Currency, on_delete=models.PROTECT)
+    mileage_km = models.PositiveIntegerField(null=True, blank=True)
+    condition = models.CharField(max_length=12, choices=Condition.choices, default=Condition.USED)
+    body_type = models.CharField(max_length=30, blank=True)
+    fuel = models.CharField(max_length=20, blank=True)
+    transmission = models.CharField(max_length=20, blank=True)
+    drivetrain = models.CharField(max_length=10, blank=True)
+    engine = models.CharField(max_length=80, blank=True)
+    exterior_color = models.CharField(max_length=40, blank=True)
+    interior_color = models.CharField(max_length=40, blank=True)
+    features = ArrayField(models.CharField(max_length=80), default=list, blank=True)
+    description = models.TextField(blank=True)
+    photos = ArrayField(models.URLField(max_length=500), default=list, blank=True)
+    dealer = models.ForeignKey(Dealer, on_delete=models.PROTECT, related_name="vehicles")
+    country = models.CharField(max_length=2)
+    city = models.CharField(max_length=120, blank=True)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.AVAILABLE)
+    # Stable key of the listing in imported data, so that re-running an import updates, not duplicates.
+    source_key = models.CharField(max_length=255, unique=True, null=True, blank=True)
+    listed_at = models.DateTimeField()
+    updated_at = models.DateTimeField(auto_now=True)
+    # The search document's version: a database trigger sets it from one sequence on every insert and
+    # update of this row, and on every change of its dealer or currency that alters its document.
+    search_version = models.BigIntegerField(default=0, editable=False)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["dealer", "status"]),
+            models.Index(fields=["make", "model", "year"]),
+            models.Index(fields=["updated_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(year__gte=1900) & Q(year__lte=2100), name="vehicle_year_range"),
+            models.CheckConstraint(condition=Q(price__gte=0), name="vehicle_price_non_negative"),
+            models.CheckConstraint(condition=Q(mileage_km__gte=0), name="vehicle_mileage_non_negative"),
+            models.CheckConstraint(
+                condition=Q(status__in=["available", "reserved", "sold", "withdrawn"]), name="vehicle_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(condition__in=["new", "used", "demo", "certified"]), name="vehicle_condition_valid"
+            ),
+            models.CheckConstraint(condition=Q(country__regex=r"^[A-Z]{2}$"), name="vehicle_country_iso"),
+            models.CheckConstraint(
+                condition=Q(vin__isnull=True) | Q(vin__regex=r"^[A-HJ-NPR-Z0-9]{11,17}$"), name="vehicle_vin_format"
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | (Q(latitude__gte=-90) & Q(latitude__lte=90) & Q(longitude__gte=-180) & Q(longitude__lte=180)),
+                name="vehicle_location_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.make} {self.model} {self.trim}".strip()
+
+
+class PriceHistory(models.Model):
+    """A vehicle's price as it changed over time, for price-drop alerts and market analysis."""
+
+    vehicle = models.ForeignKey(Vehicle, on_delete=models.CASCADE, related_name="price_history")
+    price = models.DecimalField(max_digits=14, decimal_places=2)
+    currency = models.ForeignKey(Currency, on_delete=models.PROTECT)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["vehicle", "recorded_at"])]
+        constraints = [models.CheckConstraint(condition=Q(price__gte=0), name="price_history_non_negative")]

@@ -1,0 +1,58 @@
+"""The one connection to the search engine, shared by the indexers and the search executor.
+
+Product code speaks Elasticsearch through the official `elasticsearch` client. Against OpenSearch (the
+local and CI engine) the client needs exactly one adapter, chosen by SEARCH_ENGINE_FLAVOR: OpenSearch
+rejects Elasticsearch's versioned media types and does not send the product header the client checks.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from django.conf import settings
+from elastic_transport import HttpHeaders, Urllib3HttpNode
+from elasticsearch import Elasticsearch
+
+_COMPATIBLE_MEDIA_TYPES = {
+    "application/vnd.elasticsearch+json; compatible-with=9": "application/json",
+    "application/vnd.elasticsearch+x-ndjson; compatible-with=9": "application/x-ndjson",
+}
+
+
+class OpenSearchCompatibleNode(Urllib3HttpNode):
+    """Plain JSON media types out; the Elasticsearch product header added to responses coming back."""
+
+    def perform_request(self, method, target, body=None, headers=None, **kwargs):
+        if headers:
+            headers = HttpHeaders(headers)
+            for name in ("accept", "content-type"):
+                if headers.get(name) in _COMPATIBLE_MEDIA_TYPES:
+                    headers[name] = _COMPATIBLE_MEDIA_TYPES[headers[name]]
+        response = super().perform_request(method, target, body=body, headers=headers, **kwargs)
+        response.meta.headers["x-elastic-product"] = "Elasticsearch"
+        return response
+
+
+def node_class_for(flavor: str) -> type[Urllib3HttpNode]:
+    if flavor == "opensearch":
+        return OpenSearchCompatibleNode
+    if flavor == "elasticsearch":
+        return Urllib3HttpNode
+    raise ValueError(f"SEARCH_ENGINE_FLAVOR must be 'opensearch' or 'elasticsearch', not {flavor!r}")
+
+
+def make_client(url: str | None = None, *, timeout: float | None = None, max_retries: int = 0) -> Elasticsearch:
+    return Elasticsearch(
+        url or settings.ELASTICSEARCH_URL,
+        node_class=node_class_for(settings.SEARCH_ENGINE_FLAVOR),
+        request_timeout=timeout or settings.SEARCH_TIMEOUT_SECONDS,
+        max_retries=max_retries,
+        retry_on_timeout=False,
+        connections_per_node=32,
+    )
+
+
+@functools.cache
+def get_client() -> Elasticsearch:
+    """The process-wide client (thread-safe, pooled). Tests that move the engine call get_client.cache_clear()."""
+    return make_client()

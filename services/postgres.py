@@ -1,0 +1,105 @@
+"""PostgreSQL 15 from Debian's packages: a cluster of the project's own under var/, on loopback.
+
+The server refuses to run as root, so the cluster belongs to the `postgres` system user that the
+Debian package creates, and every server command runs as that user.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from .paths import LOG_DIR, VAR_DIR
+from .process import ServiceError, port_is_open, wait_until
+from .system import apt_install
+
+DB_USER = os.environ.get("NZILA_DB_USER", "nzila")
+DB_PASSWORD = os.environ.get("NZILA_DB_PASSWORD", "nzila")
+DB_NAME = os.environ.get("NZILA_DB_NAME", "nzila")
+
+
+def bin_dir() -> Path:
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"))
+    if not found:
+        apt_install("postgresql", "postgresql-contrib")
+        found = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"))
+    if not found:
+        raise ServiceError("PostgreSQL is not installed and apt-get could not install it")
+    return Path(found[-1]).parent
+
+
+def as_postgres(argv: list[str], **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run(["runuser", "-u", "postgres", "--", *argv], check=True, capture_output=True, text=True,
+                          **kwargs)
+
+
+@dataclass
+class Postgres:
+    port: int = int(os.environ.get("NZILA_DB_PORT", 5432))
+    data_dir: Path = VAR_DIR / "postgres"
+
+    @property
+    def log_file(self) -> Path:
+        return LOG_DIR / f"postgres-{self.port}.log"
+
+    def running(self) -> bool:
+        if not (self.data_dir / "postmaster.pid").exists():
+            return False
+        return subprocess.run(["runuser", "-u", "postgres", "--", str(bin_dir() / "pg_ctl"), "status", "-D",
+                               str(self.data_dir)], capture_output=True).returncode == 0
+
+    def start(self) -> None:
+        if self.running():
+            return
+        if port_is_open(self.port):
+            raise ServiceError(f"Port {self.port} is taken by another process; PostgreSQL needs it. "
+                               f"Stop that process or set NZILA_DB_PORT to a free port.")
+        bins = bin_dir()
+        self._init_cluster(bins)
+        LOG_DIR.mkdir(parents=True, exist_ok=True)
+        shutil.chown(LOG_DIR, "postgres")
+        try:
+            as_postgres([str(bins / "pg_ctl"), "start", "-w", "-t", "60", "-D", str(self.data_dir), "-l",
+                         str(self.log_file), "-o", f"-p {self.port} -k {self.data_dir} -c listen_addresses=127.0.0.1"])
+        except subprocess.CalledProcessError as exc:
+            raise ServiceError(f"PostgreSQL failed to start: {exc.stderr.strip()}\n{self.log_file} says:\n"
+                               + self.log_file.read_text(errors="replace")[-2000:]) from exc
+        wait_until(lambda: port_is_open(self.port), timeout=30, what="PostgreSQL", log=self.log_file)
+        self._ensure_role_and_database()
+
+    def stop(self) -> bool:
+        if not self.running():
+            return False
+        as_postgres([str(bin_dir() / "pg_ctl"), "stop", "-w", "-m", "fast", "-D", str(self.data_dir)])
+        return True
+
+    def psql(self, sql: str, database: str = "postgres") -> str:
+        return as_postgres([str(bin_dir() / "psql"), "-h", str(self.data_dir), "-p", str(self.port), "-d", database,
+                            "-v", "ON_ERROR_STOP=1", "-tAc", sql]).stdout.strip()
+
+    def _init_cluster(self, bins: Path) -> None:
+        if (self.data_dir / "PG_VERSION").exists():
+            return
+        # The postgres user must be able to reach the data folder through every parent.
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        shutil.chown(self.data_dir, "postgres", "postgres")
+        for parent in [self.data_dir.parent, *self.data_dir.parent.parents]:
+            mode = parent.stat().st_mode
+            if not mode & 0o001:
+                parent.chmod(mode | 0o001)
+        as_postgres([str(bins / "initdb"), "-D", str(self.data_dir), "-U", "postgres", "--auth-local=trust",
+                     "--auth-host=scram-sha-256", "-E", "UTF8", "--locale=C.UTF-8"])
+        with open(self.data_dir / "postgresql.conf", "a") as conf:
+            # A development cluster: durable commits, but sized for a 2-core laptop.
+            conf.write("\nshared_buffers = 512MB\nmax_connections = 200\nwork_mem = 16MB\n"
+                       "maintenance_work_mem = 256MB\nmax_wal_size = 4GB\n")
+
+    def _ensure_role_and_database(self) -> None:
+        if not self.psql(f"SELECT 1 FROM pg_roles WHERE rolname = '{DB_USER}'"):
+            self.psql(f"CREATE ROLE {DB_USER} LOGIN CREATEDB PASSWORD '{DB_PASSWORD}'")
+        if not self.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DB_NAME}'"):
+            self.psql(f"CREATE DATABASE {DB_NAME} OWNER {DB_USER}")
