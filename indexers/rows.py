@@ -1,0 +1,50 @@
+"""Reading vehicle rows as the search documents need them: one query, dealer and currency joined."""
+
+from __future__ import annotations
+
+from typing import Any, Iterable, Iterator
+
+from django.db import connection
+
+VEHICLE_ROW_SQL = """
+SELECT v.id, v.vin, v.make, v.model, v.trim, v.year, v.price, v.currency_id, c.units_per_usd,
+       v.mileage_km, v.condition, v.body_type, v.fuel, v.transmission, v.drivetrain, v.engine,
+       v.exterior_color, v.interior_color, v.features, v.description, v.photos, v.country, v.city,
+       v.latitude, v.longitude, v.status, v.listed_at, v.updated_at, v.search_version,
+       d.id AS dealer_id, d.name AS dealer_name, d.country AS dealer_country, d.city AS dealer_city,
+       d.rating AS dealer_rating, d.verified AS dealer_verified,
+       d.latitude AS dealer_latitude, d.longitude AS dealer_longitude
+  FROM catalog_vehicle v
+  JOIN catalog_dealer d ON d.id = v.dealer_id
+  JOIN catalog_currency c ON c.code = v.currency_id
+"""
+
+
+def _dicts(cursor) -> list[dict[str, Any]]:
+    names = [col.name for col in cursor.description]
+    return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+
+def fetch_vehicle_rows(ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+    """The current rows for these ids; ids whose row is gone are simply absent."""
+    ids = list(ids)
+    if not ids:
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(VEHICLE_ROW_SQL + " WHERE v.id = ANY(%s)", [ids])
+        return {row["id"]: row for row in _dicts(cursor)}
+
+
+def iter_vehicle_rows(*, after_id: int = 0, batch_size: int = 2000, where: str = "",
+                      params: Iterable[Any] = ()) -> Iterator[list[dict[str, Any]]]:
+    """All vehicle rows in id order, in pages (keyset pagination: no OFFSET, never all in memory)."""
+    extra = f" AND ({where})" if where else ""
+    while True:
+        with connection.cursor() as cursor:
+            cursor.execute(VEHICLE_ROW_SQL + f" WHERE v.id > %s{extra} ORDER BY v.id LIMIT %s",
+                           [after_id, *params, batch_size])
+            rows = _dicts(cursor)
+        if not rows:
+            return
+        yield rows
+        after_id = rows[-1]["id"]

@@ -1,0 +1,20 @@
+"""Settings for the test suite: the same stack, with its own database, index prefix and Redis databases.
+
+Defaults only: a run can still point anywhere through the same environment variables, e.g.
+`ELASTICSEARCH_URL=http://host:9200 bin/test`. Set before settings.py reads them, and inherited by
+the Celery worker processes the tests start.
+"""
+
+import os
+
+os.environ.setdefault("NZILA_DB_NAME", "nzila_test")
+os.environ.setdefault("NZILA_TEST_DB_NAME", os.environ["NZILA_DB_NAME"])
+os.environ.setdefault("NZILA_INDEX_PREFIX", "test")
+os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/2")
+os.environ.setdefault("CELERY_RESULT_BACKEND", "redis://127.0.0.1:6379/3")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nzila.test_settings")
+
+from .settings import *  # noqa: E402,F401,F403
+
+# Fast password hashing: the tests create many users.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
