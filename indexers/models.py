@@ -14,6 +14,9 @@ class SearchChange(models.Model):
 
     entity = models.CharField(max_length=20)
     object_id = models.BigIntegerField()
+    # The document version this change stands for: the row's search_version after an insert or
+    # update, a fresh number from the same sequence for a delete (so the delete outranks the row).
+    version = models.BigIntegerField(db_default=0)
     captured_at = models.DateTimeField(db_default=Now())
     # Per-item failures: how many, the last one, and when to try again (exponential backoff).
     attempts = models.PositiveIntegerField(db_default=0)
@@ -28,6 +31,14 @@ class SearchChange(models.Model):
                          condition=models.Q(dead=False)),
             models.Index(fields=["entity", "object_id"], name="search_change_object"),
         ]
+
+
+class IndexBuild(models.Model):
+    """A physical index being built behind the alias. While a row exists, the indexers write every
+    change to this index too, so nothing committed during a rebuild is missing when the alias swaps."""
+
+    index_name = models.CharField(max_length=200, unique=True)
+    started_at = models.DateTimeField(db_default=Now())
 
 
 class ReconciliationRun(models.Model):

@@ -136,6 +136,8 @@ SEARCH_TIMEOUT_SECONDS = float(env_str("NZILA_SEARCH_TIMEOUT", "5"))
 # --- Sync pipeline (indexers/) -------------------------------------------------------------
 # Changes claimed per indexer batch (one _bulk request each).
 INDEXER_BATCH_SIZE = env_int("NZILA_INDEXER_BATCH_SIZE", 1000)
+# Batches one drain task applies before handing over to a fresh task (keeps tasks short).
+INDEXER_MAX_BATCHES_PER_TASK = env_int("NZILA_INDEXER_MAX_BATCHES_PER_TASK", 50)
 # Tries per change before it is parked as a dead letter.
 INDEXER_MAX_ATTEMPTS = env_int("NZILA_INDEXER_MAX_ATTEMPTS", 8)
 # Seconds between sweeps that drain anything a missed kick left behind.
@@ -174,7 +176,7 @@ CELERY_TASK_ROUTES = {
 }
 CELERY_BEAT_SCHEDULE = {
     "indexers-sweep": {
-        "task": "indexers.tasks.drain_changes",
+        "task": "indexers.tasks.sweep",
         "schedule": INDEXER_SWEEP_SECONDS,
     },
     "indexers-reconcile": {

@@ -1,0 +1,160 @@
+"""Zero-downtime rebuild: a new physical index behind the alias, loaded from Postgres, then swapped in.
+
+1. Create the new index and register it (committed) as under construction: from then on every
+   drained change is also written to it.
+2. Load every listable row from one REPEATABLE READ snapshot, with parallel `_bulk` at the rows'
+   own versions. Changes committed after the snapshot reach the new index through step 1, and
+   external versions let the two streams interleave in any order.
+3. Drain what is pending, reconcile the new index against Postgres (repairing any difference),
+   check the counts, swap the alias in one atomic call, and drop the old index.
+Searches keep hitting the old index until the swap. One rebuild at a time (advisory lock).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Callable
+
+from django.db import connection, transaction
+
+from search.client import get_client
+
+from . import index_admin
+from .apply import Outcome, VehicleOp, bulk_operations, is_listable, item_outcome
+from .drain import drain_all
+from .models import IndexBuild
+from .reconcile import reconcile
+from .rows import iter_vehicle_rows
+from es_mappings.vehicles import vehicle_to_document
+
+log = logging.getLogger(__name__)
+
+REBUILD_LOCK_KEY = 0x5EA4C8  # pg_advisory_lock key: one rebuild at a time, across all processes
+
+
+class RebuildInProgress(RuntimeError):
+    pass
+
+
+@dataclass
+class RebuildReport:
+    index_name: str
+    rows_read: int = 0
+    documents_loaded: int = 0
+    load_errors: list[str] = field(default_factory=list)
+    repaired: int = 0
+    final_count: int = 0
+    expected_count: int = 0
+    dropped: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def docs_per_second(self) -> float:
+        return self.documents_loaded / self.seconds if self.seconds else 0.0
+
+
+def load_snapshot(index_name: str, report: RebuildReport, *, threads: int = 2, chunk_size: int = 1000,
+                  page_size: int = 5000, on_progress: Callable[[int], None] | None = None) -> None:
+    """Index every listable row of one REPEATABLE READ snapshot into index_name.
+
+    Rows are read and turned into documents on this thread (it owns the snapshot's connection);
+    `threads` sender threads keep the engine busy with `_bulk` requests meanwhile.
+    """
+    es = get_client().options(request_timeout=120)
+
+    def send_chunk(ops: list[VehicleOp]) -> tuple[int, list[str]]:
+        response = es.bulk(operations=bulk_operations(ops, index_name, require_alias=False), refresh=False)
+        errors = [str(item)[:500] for item in response["items"] if item_outcome(item)[0] is not Outcome.APPLIED]
+        return len(ops) - len(errors), errors
+
+    def collect(future) -> None:
+        loaded, errors = future.result()
+        report.documents_loaded += loaded
+        report.load_errors.extend(errors[: max(0, 10 - len(report.load_errors))])
+        if on_progress:
+            on_progress(loaded + len(errors))
+
+    in_flight: deque = deque()
+    with ThreadPoolExecutor(max_workers=threads) as pool, transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        chunk: list[VehicleOp] = []
+        for rows in iter_vehicle_rows(batch_size=page_size):
+            report.rows_read += len(rows)
+            for row in rows:
+                if is_listable(row):
+                    chunk.append(VehicleOp(row["id"], row["search_version"], vehicle_to_document(row)))
+                if len(chunk) >= chunk_size:
+                    in_flight.append(pool.submit(send_chunk, chunk))
+                    chunk = []
+                    # Bounded read-ahead: never more than two chunks per sender waiting in memory.
+                    while len(in_flight) > threads * 2:
+                        collect(in_flight.popleft())
+        if chunk:
+            in_flight.append(pool.submit(send_chunk, chunk))
+        while in_flight:
+            collect(in_flight.popleft())
+
+
+def rebuild_vehicle_index(*, threads: int = 2, chunk_size: int = 1000,
+                          on_progress: Callable[[int], None] | None = None,
+                          wait_for_lock: bool = False) -> RebuildReport:
+    """Build a fresh index from Postgres and swap the alias to it. Searches keep working throughout."""
+    started = time.monotonic()
+    with connection.cursor() as cursor:
+        if wait_for_lock:
+            cursor.execute("SELECT pg_advisory_lock(%s)", [REBUILD_LOCK_KEY])
+        else:
+            cursor.execute("SELECT pg_try_advisory_lock(%s)", [REBUILD_LOCK_KEY])
+            if not cursor.fetchone()[0]:
+                raise RebuildInProgress("another rebuild is running")
+    es = get_client()
+    name = index_admin.new_physical_name()
+    report = RebuildReport(index_name=name)
+    try:
+        index_admin.create_physical_index(es, name, bulk_loading=True)
+        IndexBuild.objects.create(index_name=name)
+        try:
+            load_snapshot(name, report, threads=threads, chunk_size=chunk_size, on_progress=on_progress)
+            index_admin.finish_bulk_loading(es, name)
+            drain_all()
+            check = reconcile(index_name=name, repair=True)
+            report.repaired = check.repaired
+            report.expected_count, report.final_count = check.rows_expected, check.documents_found_after
+            if check.remaining_differences:
+                raise RuntimeError(f"new index {name} still differs from Postgres after repair: "
+                                   f"{check.remaining_differences} difference(s); alias left unchanged")
+            report.dropped = index_admin.swap_alias(es, name)
+        finally:
+            IndexBuild.objects.filter(index_name=name).delete()
+        index_admin.drop_indexes(es, report.dropped)
+    except BaseException:
+        if name not in index_admin.alias_targets(es):
+            index_admin.drop_indexes(es, [name])
+        raise
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [REBUILD_LOCK_KEY])
+    report.seconds = time.monotonic() - started
+    log.info("rebuilt %s: %d docs in %.1fs, %d repaired, dropped %s", name, report.documents_loaded,
+             report.seconds, report.repaired, report.dropped)
+    return report
+
+
+_ensure_lock = threading.Lock()
+
+
+def ensure_index() -> RebuildReport | None:
+    """Rebuild if the alias has nothing behind it (first start, or the engine lost its data)."""
+    with _ensure_lock:
+        if index_admin.alias_exists(get_client()):
+            return None
+        try:
+            return rebuild_vehicle_index()
+        except RebuildInProgress:
+            return None
