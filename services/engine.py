@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .paths import ROOT, VAR_DIR
-from .process import ManagedProcess, ServiceError, port_is_open, wait_until
+from .process import exclusive, ManagedProcess, ServiceError, port_is_open, wait_until
 from .system import require_command
 
 ENGINE_DIR = ROOT / "engine"
@@ -68,6 +68,10 @@ class Engine:
         return self.process.running()
 
     def start(self, timeout: float = 120) -> None:
+        with exclusive(f"engine-{self.port}"):
+            self._start(timeout=timeout)
+
+    def _start(self, timeout: float = 120) -> None:
         if self.running():
             wait_until(self.healthy, timeout=timeout, what="OpenSearch", log=self.process.log_file)
             return

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .paths import LOG_DIR, VAR_DIR
-from .process import ServiceError, port_is_open, wait_until
+from .process import exclusive, ServiceError, port_is_open, wait_until
 from .system import apt_install
 
 DB_USER = os.environ.get("NZILA_DB_USER", "nzila")
@@ -53,6 +53,10 @@ class Postgres:
                                str(self.data_dir)], capture_output=True).returncode == 0
 
     def start(self) -> None:
+        with exclusive(f"postgres-{self.port}"):
+            self._start()
+
+    def _start(self) -> None:
         if self.running():
             return
         if port_is_open(self.port):

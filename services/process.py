@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 import signal
 import socket
@@ -16,6 +18,18 @@ from .paths import LOG_DIR, RUN_DIR
 
 class ServiceError(RuntimeError):
     """A service could not start or stop; the message says why in plain words."""
+
+
+@contextlib.contextmanager
+def exclusive(name: str):
+    """Serialise start-up of one service across processes (two test runs starting the engine at once)."""
+    RUN_DIR.mkdir(parents=True, exist_ok=True)
+    with open(RUN_DIR / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def port_is_open(port: int, host: str = "127.0.0.1") -> bool:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .paths import VAR_DIR
-from .process import ManagedProcess, ServiceError, port_is_open, wait_until
+from .process import exclusive, ManagedProcess, ServiceError, port_is_open, wait_until
 from .system import require_command
 
 
@@ -28,6 +28,10 @@ class Redis:
         return self.process.running()
 
     def start(self) -> None:
+        with exclusive(f"redis-{self.port}"):
+            self._start()
+
+    def _start(self) -> None:
         if self.running():
             return
         if port_is_open(self.port):

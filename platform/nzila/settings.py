@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 from celery.schedules import crontab
+from kombu import Queue
 
 
 def env_str(name: str, default: str) -> str:
@@ -49,6 +50,10 @@ INSTALLED_APPS = [
     "catalog",
     "buyers",
     "sales",
+    "payments",
+    # Background jobs (retries, dead letters, schedules) and what they tell people.
+    "jobs",
+    "notifications",
     # Search sync (repository root).
     "indexers",
     "api",
@@ -146,6 +151,94 @@ INDEXER_SWEEP_SECONDS = float(env_str("NZILA_INDEXER_SWEEP_SECONDS", "5"))
 # sold and withdrawn ones leave the index, so buyers never find a car they cannot buy.
 SEARCHABLE_STATUSES = tuple(env_str("NZILA_SEARCHABLE_STATUSES", "available,reserved").split(","))
 
+# --- Cache (Redis) -------------------------------------------------------------------------
+# Shared cache on the stack's Redis, in its own database number: API throttles (payment rate limits)
+# and short-lived abuse counters live here, so every web process sees the same counts.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": env_str("NZILA_CACHE_URL", "redis://127.0.0.1:6379/12"),
+        # Key prefix, so several stacks (or test runs) can share one Redis database.
+        "KEY_PREFIX": env_str("NZILA_CACHE_PREFIX", "nzila"),
+    }
+}
+
+# --- Payments (platform/payments/) ---------------------------------------------------------
+# Stripe secret key (sk_...). The default only works against the local fake Stripe server.
+STRIPE_API_KEY = env_str("STRIPE_API_KEY", "sk_test_local")
+# Stripe API base URL; points at localstripe in development and tests.
+STRIPE_API_BASE = env_str("STRIPE_API_BASE", "https://api.stripe.com")
+# Signing secret of our webhook endpoint (whsec_...): unsigned or badly signed events are refused.
+STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET", "whsec_local_development_only")
+# Oldest signature timestamp accepted, in seconds: older deliveries are refused as replays.
+STRIPE_WEBHOOK_TOLERANCE_SECONDS = env_int("STRIPE_WEBHOOK_TOLERANCE_SECONDS", 300)
+# Timeout of one Stripe HTTP call, in seconds.
+STRIPE_TIMEOUT_SECONDS = float(env_str("STRIPE_TIMEOUT_SECONDS", "20"))
+# Fernet keys (comma-separated, newest first) that encrypt provider customer ids at rest; older keys
+# still decrypt, so keys can be rotated. The default is for development only.
+PAYMENTS_FERNET_KEYS = env_str("PAYMENTS_FERNET_KEYS", "bnppbGEtZGV2LW9ubHkta2V5LW5vdC1mb3ItcHJvZCE=")
+# Tries of one provider call on a transient error (network, 429, 5xx); card errors are never retried.
+PAYMENTS_RETRY_MAX_TRIES = env_int("PAYMENTS_RETRY_MAX_TRIES", 3)
+# First backoff delay in seconds; it doubles on each retry.
+PAYMENTS_RETRY_BASE_SECONDS = float(env_str("PAYMENTS_RETRY_BASE_SECONDS", "0.5"))
+# Upper bound of one backoff delay, in seconds.
+PAYMENTS_RETRY_CAP_SECONDS = float(env_str("PAYMENTS_RETRY_CAP_SECONDS", "30"))
+# Payment attempts one signed-in buyer may start (DRF throttle rate).
+PAYMENTS_USER_RATE = env_str("PAYMENTS_USER_RATE", "50/hour")
+# Payment attempts one staff member may start (DRF throttle rate).
+PAYMENTS_STAFF_RATE = env_str("PAYMENTS_STAFF_RATE", "1000/hour")
+# Failed payments from one IP address or one card fingerprint before it is blocked.
+PAYMENTS_FAILURE_BLOCK_THRESHOLD = env_int("PAYMENTS_FAILURE_BLOCK_THRESHOLD", 5)
+# Window in which those failures are counted, in seconds.
+PAYMENTS_FAILURE_WINDOW_SECONDS = env_int("PAYMENTS_FAILURE_WINDOW_SECONDS", 3600)
+# How long a blocked IP address or card stays blocked, in seconds.
+PAYMENTS_BLOCK_SECONDS = env_int("PAYMENTS_BLOCK_SECONDS", 3600)
+# A payment open this long (seconds) without news is asked about by the reconciler.
+PAYMENTS_PENDING_AFTER_SECONDS = env_int("PAYMENTS_PENDING_AFTER_SECONDS", 120)
+# Payments asked about per reconciliation batch.
+PAYMENTS_RECONCILE_BATCH_SIZE = env_int("PAYMENTS_RECONCILE_BATCH_SIZE", 100)
+# Public base URL that mobile-money operators call back (our /api/v1/payments/callbacks/...).
+PAYMENTS_CALLBACK_BASE_URL = env_str("PAYMENTS_CALLBACK_BASE_URL", "http://127.0.0.1:8000")
+# Exchange-rate source: JSON with a USD base and a "rates" object (open.er-api.com's shape).
+PAYMENTS_FX_URL = env_str("PAYMENTS_FX_URL", "https://open.er-api.com/v6/latest/USD")
+# Timeout of one exchange-rate request, in seconds.
+PAYMENTS_FX_TIMEOUT_SECONDS = float(env_str("PAYMENTS_FX_TIMEOUT_SECONDS", "10"))
+# Rates older than this (hours) raise a staff alert and are refused for mobile-money conversion.
+PAYMENTS_FX_MAX_AGE_HOURS = env_int("PAYMENTS_FX_MAX_AGE_HOURS", 48)
+# Failure rate above which staff are alerted, over the window below.
+PAYMENTS_FAILURE_ALERT_RATE = float(env_str("PAYMENTS_FAILURE_ALERT_RATE", "0.05"))
+# Window of that failure rate, in minutes.
+PAYMENTS_FAILURE_ALERT_WINDOW_MINUTES = env_int("PAYMENTS_FAILURE_ALERT_WINDOW_MINUTES", 60)
+# Finished payments needed in the window before the rate means anything.
+PAYMENTS_FAILURE_ALERT_MIN_PAYMENTS = env_int("PAYMENTS_FAILURE_ALERT_MIN_PAYMENTS", 20)
+# Hours between two reminders of one overdue invoice.
+PAYMENTS_REMINDER_INTERVAL_HOURS = env_int("PAYMENTS_REMINDER_INTERVAL_HOURS", 24)
+# Where staff alerts are mailed (empty: recorded and logged only).
+PAYMENTS_STAFF_EMAIL = env_str("PAYMENTS_STAFF_EMAIL", "")
+# Timeout of one mobile-money operator call, in seconds.
+MOBILE_MONEY_TIMEOUT_SECONDS = float(env_str("MOBILE_MONEY_TIMEOUT_SECONDS", "15"))
+# M-Pesa Daraja: base URL, app key and secret, paybill short code and its STK passkey.
+MPESA_BASE_URL = env_str("MPESA_BASE_URL", "https://sandbox.safaricom.co.ke")
+MPESA_CONSUMER_KEY = env_str("MPESA_CONSUMER_KEY", "")
+MPESA_CONSUMER_SECRET = env_str("MPESA_CONSUMER_SECRET", "")
+MPESA_SHORTCODE = env_str("MPESA_SHORTCODE", "174379")
+MPESA_PASSKEY = env_str("MPESA_PASSKEY", "")
+# MTN MoMo collections: base URL, subscription key, API user and key, target environment.
+MTN_MOMO_BASE_URL = env_str("MTN_MOMO_BASE_URL", "https://sandbox.momodeveloper.mtn.com")
+MTN_MOMO_SUBSCRIPTION_KEY = env_str("MTN_MOMO_SUBSCRIPTION_KEY", "")
+MTN_MOMO_API_USER = env_str("MTN_MOMO_API_USER", "")
+MTN_MOMO_API_KEY = env_str("MTN_MOMO_API_KEY", "")
+MTN_MOMO_TARGET_ENVIRONMENT = env_str("MTN_MOMO_TARGET_ENVIRONMENT", "sandbox")
+# Orange Money web payment: base URL, OAuth client id and secret, merchant key.
+ORANGE_MONEY_BASE_URL = env_str("ORANGE_MONEY_BASE_URL", "https://api.orange.com")
+ORANGE_MONEY_CLIENT_ID = env_str("ORANGE_MONEY_CLIENT_ID", "")
+ORANGE_MONEY_CLIENT_SECRET = env_str("ORANGE_MONEY_CLIENT_SECRET", "")
+ORANGE_MONEY_MERCHANT_KEY = env_str("ORANGE_MONEY_MERCHANT_KEY", "")
+# Airtel Money collections: base URL, OAuth client id and secret.
+AIRTEL_MONEY_BASE_URL = env_str("AIRTEL_MONEY_BASE_URL", "https://openapiuat.airtel.africa")
+AIRTEL_MONEY_CLIENT_ID = env_str("AIRTEL_MONEY_CLIENT_ID", "")
+AIRTEL_MONEY_CLIENT_SECRET = env_str("AIRTEL_MONEY_CLIENT_SECRET", "")
+
 # --- Celery (Redis broker) -----------------------------------------------------------------
 # Broker for task messages.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
@@ -167,13 +260,35 @@ CELERY_WORKER_MAX_TASKS_PER_CHILD = 1000
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TIMEZONE = TIME_ZONE
-# Redis re-delivers an unacknowledged message after this many seconds; longer than any task.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 35 * 60}
+# Redis re-delivers an unacknowledged message (its worker died) after this many seconds; it must be
+# longer than any task runs, or a slow task would run twice. Tests shorten it to see a redelivery.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("NZILA_BROKER_VISIBILITY_TIMEOUT", 35 * 60)}
+# Queues by priority, declared here so no worker invents one: "high" (payments, notifications) jumps
+# the line, "default" is everything else, "low" is bulk work and reports. Run at least one worker
+# that consumes "high" alone, so a burst of bulk work can never delay a payment or a message.
+CELERY_TASK_QUEUES = (
+    Queue("high", routing_key="high"),
+    Queue("default", routing_key="default"),
+    Queue("low", routing_key="low"),
+)
 CELERY_TASK_DEFAULT_QUEUE = "default"
-# Queues by priority: payments and notifications jump the line; bulk work waits.
+CELERY_TASK_CREATE_MISSING_QUEUES = False
+# Routes by task name; exact names win over patterns.
 CELERY_TASK_ROUTES = {
     "indexers.tasks.*": {"queue": "default"},
+    "payments.tasks.*": {"queue": "high"},
+    "notifications.tasks.match_saved_searches": {"queue": "low"},
+    "notifications.tasks.*": {"queue": "high"},
+    "jobs.tasks.check_price_changes": {"queue": "low"},
+    "jobs.tasks.record_price_changes": {"queue": "low"},
+    "jobs.tasks.send_commission_statements": {"queue": "low"},
+    "jobs.tasks.clean_up_audit_log": {"queue": "low"},
+    "jobs.tasks.*": {"queue": "default"},
 }
+# Task states (STARTED too) for the task status API.
+CELERY_TASK_TRACK_STARTED = True
+# Sweeps that run every few seconds expire rather than pile up while no worker is there.
+_SWEEP_OPTIONS = {"expires": 60}
 CELERY_BEAT_SCHEDULE = {
     "indexers-sweep": {
         "task": "indexers.tasks.sweep",
@@ -183,9 +298,111 @@ CELERY_BEAT_SCHEDULE = {
         "task": "indexers.tasks.reconcile_index",
         "schedule": crontab(minute="*/30"),
     },
+    # Ask the providers about payments stuck pending and apply what they say.
+    "payments-reconcile": {"task": "payments.tasks.process_pending_payments", "schedule": crontab(minute="*/10")},
+    # Overdue invoices get a reminder once a day.
+    "payments-reminders": {"task": "payments.tasks.send_payment_reminders", "schedule": crontab(hour=10, minute=0)},
+    # Exchange rates from the configured provider, hourly.
+    "payments-fx-refresh": {"task": "payments.tasks.refresh_exchange_rates", "schedule": crontab(minute=5)},
+    # Stale rates and a high failure rate raise staff alerts.
+    "payments-health": {"task": "payments.tasks.check_payment_health", "schedule": crontab(minute="*/15")},
+    # Deals with no progress for JOBS_STALLED_DEAL_DAYS: one follow-up per stall to buyer and dealer.
+    "stalled-deals": {"task": "jobs.tasks.find_stalled_deals", "schedule": crontab(hour=9, minute=0)},
+    # Shipments past their ETA and not delivered: the buyer hears once per missed ETA.
+    "delayed-shipments": {"task": "jobs.tasks.find_delayed_shipments", "schedule": crontab(hour=11, minute=0)},
+    # Status changes are pushed from the outbox as they happen; this sweep tells whatever was missed.
+    "shipment-updates-sweep": {"task": "jobs.tasks.sweep_shipment_updates",
+                               "schedule": crontab(hour="*/6", minute=15)},
+    # Vehicles changed since the last run: price history, price drops, watched target prices.
+    "vehicle-price-changes": {"task": "jobs.tasks.check_price_changes", "schedule": crontab(minute=20)},
+    # New or changed vehicles percolated against the saved searches.
+    "saved-search-alerts": {"task": "notifications.tasks.match_saved_searches",
+                            "schedule": env_int("NZILA_SAVED_SEARCH_ALERT_SECONDS", 300), "options": _SWEEP_OPTIONS},
+    # Dealers get their pending commissions every Monday morning.
+    "pending-commissions": {"task": "jobs.tasks.send_commission_statements",
+                            "schedule": crontab(day_of_week="mon", hour=10, minute=0)},
+    # Old audit and bookkeeping rows go, in batches, once a month.
+    "audit-log-cleanup": {"task": "jobs.tasks.clean_up_audit_log",
+                          "schedule": crontab(day_of_month=1, hour=3, minute=0)},
+    # Domain events left in the outbox (written by triggers, or a missed kick) become notifications.
+    "notifications-outbox": {"task": "notifications.tasks.dispatch_outbox",
+                             "schedule": float(env_str("NZILA_OUTBOX_SWEEP_SECONDS", "5")), "options": _SWEEP_OPTIONS},
+    # WhatsApp and e-mail notifications whose batching window or quiet hours are over.
+    "notifications-delivery": {"task": "notifications.tasks.deliver_due",
+                               "schedule": float(env_str("NZILA_DELIVERY_SWEEP_SECONDS", "15")),
+                               "options": _SWEEP_OPTIONS},
 }
 # Beat keeps its schedule state with the rest of the stack's runtime files.
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+
+# --- Background jobs (platform/jobs/) ------------------------------------------------------
+# Redis for the jobs' own bookkeeping: shared rate-limit buckets and per-task outcome counters.
+JOBS_REDIS_URL = env_str("NZILA_JOBS_REDIS_URL", CELERY_BROKER_URL)
+# Retries of a transient failure before the task is dead-lettered.
+JOBS_MAX_RETRIES = env_int("NZILA_JOBS_MAX_RETRIES", 5)
+# First retry delay in seconds; it doubles on each retry (with jitter) up to the maximum.
+JOBS_RETRY_BACKOFF_SECONDS = float(env_str("NZILA_JOBS_RETRY_BACKOFF_SECONDS", "10"))
+JOBS_RETRY_BACKOFF_MAX_SECONDS = float(env_str("NZILA_JOBS_RETRY_BACKOFF_MAX_SECONDS", "600"))
+# A task whose failure rate (last 24 h) is above this is flagged on the staff endpoint.
+JOBS_FAILURE_ALERT_RATE = float(env_str("NZILA_JOBS_FAILURE_ALERT_RATE", "0.05"))
+# Rows read per page by the scheduled walkers, and ids per fanned-out batch task.
+JOBS_PAGE_SIZE = env_int("NZILA_JOBS_PAGE_SIZE", 1000)
+JOBS_BATCH_SIZE = env_int("NZILA_JOBS_BATCH_SIZE", 100)
+# A deal in an open stage this many days without a stage change is stalled.
+JOBS_STALLED_DEAL_DAYS = env_int("NZILA_STALLED_DEAL_DAYS", 7)
+# Stalled-deal follow-ups sent per minute, platform-wide.
+JOBS_FOLLOW_UPS_PER_MINUTE = env_int("NZILA_FOLLOW_UPS_PER_MINUTE", 10)
+# Days the Django admin's audit log (LogEntry) and processed outbox events are kept.
+JOBS_AUDIT_LOG_RETENTION_DAYS = env_int("NZILA_AUDIT_LOG_RETENTION_DAYS", 365)
+JOBS_OUTBOX_RETENTION_DAYS = env_int("NZILA_OUTBOX_RETENTION_DAYS", 30)
+
+# --- Notifications (platform/notifications/) ------------------------------------------------
+# Events for one user within this many seconds go out as one WhatsApp / e-mail message.
+NOTIFICATIONS_BATCH_WINDOW_SECONDS = float(env_str("NZILA_NOTIFY_BATCH_WINDOW_SECONDS", "120"))
+# Tries of one send (the first included) before the message is failed and dead-lettered.
+NOTIFICATIONS_SEND_MAX_ATTEMPTS = env_int("NZILA_NOTIFY_SEND_MAX_ATTEMPTS", 3)
+# First retry delay of a send in seconds (doubling, with jitter).
+NOTIFICATIONS_SEND_BACKOFF_SECONDS = float(env_str("NZILA_NOTIFY_SEND_BACKOFF_SECONDS", "5"))
+# Tries of one outbox event before it is parked as dead.
+NOTIFICATIONS_OUTBOX_MAX_ATTEMPTS = env_int("NZILA_OUTBOX_MAX_ATTEMPTS", 8)
+# Outbox events turned into notifications per transaction.
+NOTIFICATIONS_OUTBOX_BATCH_SIZE = env_int("NZILA_OUTBOX_BATCH_SIZE", 500)
+# Default time zone of users with neither a buyer profile nor one of their own.
+NOTIFICATIONS_DEFAULT_TIME_ZONE = env_str("NZILA_NOTIFY_DEFAULT_TIME_ZONE", "Africa/Nairobi")
+# Public base URL of the web app, for links in messages.
+NOTIFICATIONS_SITE_URL = env_str("NZILA_SITE_URL", "http://127.0.0.1:8000")
+# WhatsApp Cloud API: base URL with version, sending phone number id, access token, app secret (signs
+# status webhooks), the verify token of the subscription handshake, template language, and the
+# provider's rate limit (messages per second, shared by every worker through a Redis token bucket).
+WHATSAPP_API_URL = env_str("WHATSAPP_API_URL", "https://graph.facebook.com/v21.0")
+WHATSAPP_PHONE_NUMBER_ID = env_str("WHATSAPP_PHONE_NUMBER_ID", "000000000000000")
+WHATSAPP_ACCESS_TOKEN = env_str("WHATSAPP_ACCESS_TOKEN", "dev-whatsapp-token")
+WHATSAPP_APP_SECRET = env_str("WHATSAPP_APP_SECRET", "dev-whatsapp-app-secret")
+WHATSAPP_VERIFY_TOKEN = env_str("WHATSAPP_VERIFY_TOKEN", "dev-whatsapp-verify-token")
+WHATSAPP_TEMPLATE_LANGUAGE = env_str("WHATSAPP_TEMPLATE_LANGUAGE", "en")
+WHATSAPP_MESSAGES_PER_SECOND = env_int("WHATSAPP_MESSAGES_PER_SECOND", 100)
+WHATSAPP_TIMEOUT_SECONDS = float(env_str("WHATSAPP_TIMEOUT_SECONDS", "10"))
+# E-mail over SMTP (Django's mail framework); the default is a server on loopback.
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = env_str("NZILA_EMAIL_HOST", "127.0.0.1")
+EMAIL_PORT = env_int("NZILA_EMAIL_PORT", 1025)
+EMAIL_HOST_USER = env_str("NZILA_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env_str("NZILA_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("NZILA_EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = env_int("NZILA_EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = env_str("NZILA_DEFAULT_FROM_EMAIL", "Nzila <no-reply@nzila.example>")
+
+# --- Error reporting ------------------------------------------------------------------------
+# Sentry DSN; error reporting is on only when it is set (web and workers alike).
+SENTRY_DSN = env_str("SENTRY_DSN", "")
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.celery import CeleryIntegration
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(dsn=SENTRY_DSN, integrations=[DjangoIntegration(), CeleryIntegration()],
+                    environment=env_str("SENTRY_ENVIRONMENT", "production"), send_default_pii=False,
+                    traces_sample_rate=float(env_str("SENTRY_TRACES_SAMPLE_RATE", "0")))
 
 LOGGING = {
     "version": 1,

@@ -1,8 +1,11 @@
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from es_mappings.vehicles import vehicles_alias
+from indexers import index_admin
 from indexers.rebuild import RebuildInProgress, rebuild_vehicle_index
 from indexers.status import change_log_status
+from search.client import get_client
 
 
 class Command(BaseCommand):
@@ -11,8 +14,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--threads", type=int, default=2, help="parallel _bulk senders")
         parser.add_argument("--chunk-size", type=int, default=1000, help="documents per _bulk request")
+        parser.add_argument("--if-missing", action="store_true",
+                            help="only build when the alias has no index behind it (first start)")
 
     def handle(self, *args, **options):
+        if options["if_missing"] and index_admin.alias_exists(get_client()):
+            self.stdout.write(f"{vehicles_alias()} exists; nothing to build")
+            return
         total = change_log_status()["listable_rows"]
         with tqdm(total=total, unit="doc", desc="indexing", disable=options["verbosity"] == 0) as bar:
             try:

@@ -1,0 +1,117 @@
+"""The whole local stack in dependency order: `up` starts what is not running, `down` stops what it started.
+
+    python -m services.stack up | down | status
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+
+from .engine import Engine
+from .paths import LOG_DIR, PYTHONPATH, ROOT, VAR_DIR, VENV_PYTHON
+from .postgres import Postgres
+from .process import ManagedProcess, ServiceError, port_is_open, wait_until
+from .redis import Redis
+
+WEB_PORT = int(os.environ.get("NZILA_WEB_PORT", 8000))
+PYTHON = str(VENV_PYTHON if VENV_PYTHON.exists() else sys.executable)
+CHILD_ENV = {"PYTHONPATH": PYTHONPATH, "DJANGO_SETTINGS_MODULE": "nzila.settings"}
+
+
+def app_processes() -> list[ManagedProcess]:
+    celery = [PYTHON, "-m", "celery", "-A", "nzila"]
+    return [
+        ManagedProcess("worker", [*celery, "worker", "-Q", "high,default,low", "-c", "2", "--without-gossip",
+                                  "--without-mingle", "-n", "worker@%h", "--loglevel", "INFO"], CHILD_ENV, ROOT),
+        ManagedProcess("beat", [*celery, "beat", "-s", str(VAR_DIR / "celerybeat-schedule"), "--loglevel", "INFO"],
+                       CHILD_ENV, ROOT),
+        ManagedProcess("search-listener", [PYTHON, "manage.py", "search_listen"], CHILD_ENV, ROOT),
+        ManagedProcess("web", [PYTHON, "-m", "gunicorn", "nzila.wsgi", "--bind", f"127.0.0.1:{WEB_PORT}",
+                               "--workers", "2", "--threads", "8", "--timeout", "60",
+                               "--access-logfile", str(LOG_DIR / "web-access.log")], CHILD_ENV, ROOT),
+    ]
+
+
+def manage(*args: str) -> None:
+    result = subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env={**os.environ, **CHILD_ENV})
+    if result.returncode != 0:
+        raise ServiceError(f"manage.py {' '.join(args)} failed (exit {result.returncode})")
+
+
+def web_ready() -> bool:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{WEB_PORT}/api/v1/health", timeout=2):
+            return True
+    except urllib.error.HTTPError:
+        return True  # answering, even if something behind it is unhealthy
+    except OSError:
+        return False
+
+
+def up(*, demo_data: bool = True) -> None:
+    for service in (Postgres(), Redis(), Engine()):
+        print(f"starting {type(service).__name__.lower()} ...", flush=True)
+        service.start()
+    manage("migrate", "--noinput", "-v", "0")
+    manage("collectstatic", "--noinput", "-v", "0")
+    if demo_data:
+        manage("load_demo_data")
+    # Build the index on first start (or after the engine lost it); a no-op when it exists.
+    manage("search_rebuild", "--if-missing")
+    for proc in app_processes():
+        if proc.name == "web" and not proc.running() and port_is_open(WEB_PORT):
+            raise ServiceError(f"Port {WEB_PORT} is taken by another process; the web server needs it. "
+                               f"Stop that process or set NZILA_WEB_PORT to a free port.")
+        print(f"starting {proc.name} ...", flush=True)
+        proc.start()
+    web = app_processes()[-1]
+    wait_until(web_ready, timeout=60, what="the web server", log=web.log_file, alive=web.running)
+    time.sleep(0.5)
+    for proc in app_processes():
+        if not proc.running():
+            raise ServiceError(f"{proc.name} exited right after start; see {proc.log_file}")
+    print(f"\nNzila is up: http://127.0.0.1:{WEB_PORT}/\n  API docs: http://127.0.0.1:{WEB_PORT}/api/docs\n"
+          f"  Health:   http://127.0.0.1:{WEB_PORT}/api/v1/health\n  Logs:     {LOG_DIR}")
+
+
+def down() -> None:
+    for proc in reversed(app_processes()):
+        if proc.stop():
+            print(f"stopped {proc.name}")
+    for service in (Engine(), Redis(), Postgres()):
+        if service.stop():
+            print(f"stopped {type(service).__name__.lower()}")
+
+
+def status() -> int:
+    services = {"postgres": Postgres().running(), "redis": Redis().running(), "engine": Engine().running()}
+    services.update({proc.name: proc.running() for proc in app_processes()})
+    for name, running in services.items():
+        print(f"{name:16} {'running' if running else 'stopped'}")
+    return 0 if all(services.values()) else 1
+
+
+def main(argv: list[str]) -> int:
+    command = argv[1] if len(argv) > 1 else "status"
+    try:
+        if command == "up":
+            up(demo_data="--no-demo-data" not in argv)
+        elif command == "down":
+            down()
+        elif command == "status":
+            return status()
+        else:
+            print("usage: python -m services.stack up [--no-demo-data] | down | status", file=sys.stderr)
+            return 2
+    except ServiceError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
