@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     # Search sync (repository root).
     "indexers",
     "api",
+    # What buyers search for and open (search log), and the typeahead data learned from it.
+    "insights",
 ]
 
 MIDDLEWARE = [
@@ -137,6 +139,10 @@ SEARCH_ENGINE_FLAVOR = env_str("SEARCH_ENGINE_FLAVOR", "opensearch")
 SEARCH_INDEX_PREFIX = env_str("NZILA_INDEX_PREFIX", "nzila")
 # Per-request timeout for search calls, in seconds; a slow engine must not hold web workers.
 SEARCH_TIMEOUT_SECONDS = float(env_str("NZILA_SEARCH_TIMEOUT", "5"))
+# Seconds between hand-offs of buffered search-log lines to Celery; 0 keeps them until flushed by hand.
+SEARCH_LOG_FLUSH_SECONDS = float(env_str("NZILA_SEARCH_LOG_FLUSH_SECONDS", "1"))
+# Seconds between rebuilds of the typeahead index (make/model counts, popular queries).
+SEARCH_SUGGESTIONS_REFRESH_SECONDS = float(env_str("NZILA_SEARCH_SUGGESTIONS_REFRESH_SECONDS", "300"))
 
 # --- Sync pipeline (indexers/) -------------------------------------------------------------
 # Changes claimed per indexer batch (one _bulk request each).
@@ -276,6 +282,7 @@ CELERY_TASK_CREATE_MISSING_QUEUES = False
 # Routes by task name; exact names win over patterns.
 CELERY_TASK_ROUTES = {
     "indexers.tasks.*": {"queue": "default"},
+    "insights.tasks.*": {"queue": "low"},
     "payments.tasks.*": {"queue": "high"},
     "notifications.tasks.match_saved_searches": {"queue": "low"},
     "notifications.tasks.*": {"queue": "high"},
@@ -297,6 +304,11 @@ CELERY_BEAT_SCHEDULE = {
     "indexers-reconcile": {
         "task": "indexers.tasks.reconcile_index",
         "schedule": crontab(minute="*/30"),
+    },
+    # Typeahead's makes, models and popular queries, recounted from the index and the search log.
+    "insights-refresh-suggestions": {
+        "task": "insights.tasks.refresh_suggestions",
+        "schedule": SEARCH_SUGGESTIONS_REFRESH_SECONDS,
     },
     # Ask the providers about payments stuck pending and apply what they say.
     "payments-reconcile": {"task": "payments.tasks.process_pending_payments", "schedule": crontab(minute="*/10")},

@@ -1,0 +1,95 @@
+"""The search request's side of the log: append to memory, hand batches to Celery from a background thread.
+
+A search never waits on Postgres or the broker for its log line. Each process keeps a bounded buffer;
+a daemon thread sends its contents as one `insights.tasks.record_searches` task (queue "low") every
+SEARCH_LOG_FLUSH_SECONDS, or sooner when a batch fills up. If the broker is down, lines are kept
+until the buffer is full, then the newest are dropped and counted: the log is best effort, search is not.
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import os
+import threading
+import unicodedata
+from typing import Any
+
+from django.conf import settings
+
+log = logging.getLogger(__name__)
+
+
+def normalize_query(text: str) -> str:
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return " ".join(folded.lower().split())[:200]
+
+
+class SearchLogBuffer:
+    def __init__(self, *, max_batch: int = 500, max_pending: int = 20000):
+        self.max_batch = max_batch
+        self.max_pending = max_pending
+        self.dropped = 0
+        self._pending: list[dict[str, Any]] = []
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._thread_pid: int | None = None
+
+    def add(self, entry: dict[str, Any]) -> None:
+        with self._lock:
+            if len(self._pending) >= self.max_pending:
+                self.dropped += 1
+                return
+            self._pending.append(entry)
+            full = len(self._pending) >= self.max_batch
+        self._ensure_thread()
+        if full:
+            self._wake.set()
+
+    def pending(self) -> int:
+        return len(self._pending)
+
+    def flush(self) -> int:
+        """Send everything buffered now; returns how many lines were handed over."""
+        from .tasks import record_searches
+
+        sent = 0
+        while True:
+            with self._lock:
+                batch, self._pending = self._pending[:self.max_batch], self._pending[self.max_batch:]
+            if not batch:
+                return sent
+            try:
+                record_searches.apply_async(args=[batch], queue="low", retry=False)
+            except Exception as exc:  # the broker is down: keep the lines for the next try
+                log.warning("search log: could not queue %d lines: %s", len(batch), exc)
+                with self._lock:
+                    room = self.max_pending - len(self._pending)
+                    self._pending = batch[:room] + self._pending
+                    self.dropped += max(0, len(batch) - room)
+                return sent
+            sent += len(batch)
+
+    def _ensure_thread(self) -> None:
+        # One thread per process: a forked worker (gunicorn, Celery) starts its own.
+        interval = settings.SEARCH_LOG_FLUSH_SECONDS
+        if interval <= 0 or self._thread_pid == os.getpid():
+            return
+        with self._lock:
+            if self._thread_pid == os.getpid():
+                return
+            self._thread_pid = os.getpid()
+        threading.Thread(target=self._run, args=(interval,), name="search-log-flush", daemon=True).start()
+
+    def _run(self, interval: float) -> None:
+        while True:
+            self._wake.wait(interval)
+            self._wake.clear()
+            try:
+                self.flush()
+            except Exception:  # never let the thread die; the next round tries again
+                log.exception("search log: flush failed")
+
+
+search_log_buffer = SearchLogBuffer()
+atexit.register(search_log_buffer.flush)

@@ -1,0 +1,103 @@
+"""Rebuilding the typeahead index: makes and models counted in the vehicle index, popular past queries
+from the search log, written to a new physical index and swapped in behind the alias."""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import timedelta
+from typing import Any, Iterator
+
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+from elasticsearch.helpers import bulk
+
+from es_mappings.suggestions import suggestion_document, suggestion_index_body, suggestions_alias
+from es_mappings.vehicles import vehicles_alias
+from search.client import get_client
+
+log = logging.getLogger(__name__)
+
+# Queries count as popular over this window, if at least this many different people searched them
+# (one person's query is never shown to others).
+POPULAR_QUERY_DAYS = 30
+POPULAR_QUERY_MIN_SEARCHERS = 2
+POPULAR_QUERY_LIMIT = 5000
+
+POPULAR_QUERIES_SQL = """
+SELECT normalized_query,
+       COUNT(*) AS searches,
+       (ARRAY_AGG(result_count ORDER BY searched_at DESC))[1] AS last_count
+  FROM insights_searchlog
+ WHERE endpoint = 'vehicles' AND page = 1 AND normalized_query <> '' AND searched_at >= %s
+ GROUP BY normalized_query
+HAVING COUNT(DISTINCT COALESCE(user_id::text, 's:' || session_key)) >= %s
+ ORDER BY searches DESC, normalized_query
+ LIMIT %s
+"""
+
+
+def _make_model_counts() -> Iterator[tuple[str, str, int]]:
+    """(make, model, listings) over the public part of the vehicle index, paged with a composite agg."""
+    client = get_client()
+    after = None
+    while True:
+        composite: dict[str, Any] = {"size": 2000, "sources": [
+            {"make": {"terms": {"field": "make.raw"}}}, {"model": {"terms": {"field": "model.raw"}}}]}
+        if after:
+            composite["after"] = after
+        body = {"size": 0, "query": {"terms": {"status": list(settings.SEARCHABLE_STATUSES)}},
+                "aggs": {"pairs": {"composite": composite}}}
+        response = client.search(index=vehicles_alias(), body=body, request_timeout=60)
+        pairs = response["aggregations"]["pairs"]
+        for bucket in pairs["buckets"]:
+            yield bucket["key"]["make"], bucket["key"]["model"], bucket["doc_count"]
+        after = pairs.get("after_key")
+        if not after or not pairs["buckets"]:
+            return
+
+
+def _popular_queries() -> list[tuple[str, int, int]]:
+    since = timezone.now() - timedelta(days=POPULAR_QUERY_DAYS)
+    with connection.cursor() as cursor:
+        cursor.execute(POPULAR_QUERIES_SQL, [since, POPULAR_QUERY_MIN_SEARCHERS, POPULAR_QUERY_LIMIT])
+        return [(query, int(searches), int(last_count)) for query, searches, last_count in cursor.fetchall()]
+
+
+def suggestion_documents() -> list[dict[str, Any]]:
+    docs: list[dict[str, Any]] = []
+    per_make: dict[str, int] = {}
+    for make, model, count in _make_model_counts():
+        per_make[make] = per_make.get(make, 0) + count
+        docs.append(suggestion_document(kind="model", text=model, make=make, model=model, count=count))
+        docs.append(suggestion_document(kind="make_model", text=f"{make} {model}", make=make, model=model,
+                                        count=count))
+    docs.extend(suggestion_document(kind="make", text=make, make=make, count=count)
+                for make, count in per_make.items())
+    docs.extend(suggestion_document(kind="query", text=query, count=last_count, searches=searches)
+                for query, searches, last_count in _popular_queries())
+    return docs
+
+
+def rebuild_suggestions() -> int:
+    """Build a new suggestions index, swap the alias to it, drop the old ones. Returns documents written."""
+    client = get_client()
+    alias = suggestions_alias()
+    docs = suggestion_documents()
+    name = f"{alias}-{time.strftime('%Y%m%d%H%M%S')}-{time.time_ns() % 1_000_000:06d}"
+    client.indices.create(index=name, body=suggestion_index_body())
+    try:
+        bulk(client, ({"_index": name, "_source": doc} for doc in docs), chunk_size=2000, request_timeout=120)
+        client.indices.refresh(index=name)
+        old = list(client.indices.get_alias(name=alias).body) if client.indices.exists_alias(name=alias) else []
+        actions = [{"remove": {"index": index, "alias": alias}} for index in old] + [
+            {"add": {"index": name, "alias": alias}}]
+        client.indices.update_aliases(actions=actions)
+    except Exception:
+        client.indices.delete(index=name, ignore_unavailable=True)
+        raise
+    for index in old:
+        client.indices.delete(index=index, ignore_unavailable=True)
+    log.info("suggestions index %s: %d documents", name, len(docs))
+    return len(docs)

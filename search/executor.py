@@ -1,0 +1,73 @@
+"""The one place where search requests meet the engine. Builders elsewhere only describe queries.
+
+Every API call makes exactly one round trip here: its searches go out together in one `_msearch`.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+from elasticsearch.dsl import Search
+
+from .client import get_client
+
+log = logging.getLogger(__name__)
+
+
+class EngineUnavailable(Exception):
+    """The engine answered but cannot serve now (overloaded, shards missing, index not built yet)."""
+
+
+class SearchFailed(Exception):
+    """The engine rejected a request we built: a defect on our side, never the caller's."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    responses: list[dict[str, Any]]
+    # Wall time of the round trip, and the engine's own time for its slowest search, in ms.
+    elapsed_ms: float
+    took_ms: int
+
+
+def _check(item: dict[str, Any], index: str) -> dict[str, Any]:
+    error = item.get("error")
+    if error is None:
+        if item.get("_shards", {}).get("failed"):
+            raise EngineUnavailable(f"{index}: some shards failed: {item['_shards'].get('failures')}")
+        return item
+    status = item.get("status", 500)
+    kind = error.get("type") if isinstance(error, dict) else str(error)
+    if status == 429 or status >= 500 or kind == "index_not_found_exception":
+        raise EngineUnavailable(f"{index}: {kind} ({status})")
+    log.error("search rejected by the engine: %s %s", status, error)
+    raise SearchFailed(f"{index}: {kind} ({status})")
+
+
+def run_searches(searches: Sequence[tuple[str, Search | dict[str, Any]]], *,
+                 optional: frozenset[str] = frozenset()) -> Outcome:
+    """Send (index, search) pairs in one `_msearch`; responses come back in the same order.
+
+    Indexes named in `optional` may be missing (a derived index not built yet): their response is
+    then empty instead of an error.
+    """
+    lines: list[dict[str, Any]] = []
+    for index, search in searches:
+        header: dict[str, Any] = {"index": index}
+        if index in optional:
+            header["ignore_unavailable"] = True
+        lines.append(header)
+        lines.append(search.to_dict() if isinstance(search, Search) else search)
+    started = time.perf_counter()
+    body = get_client().msearch(searches=lines).body
+    elapsed_ms = (time.perf_counter() - started) * 1000
+    responses = [_check(item, index) for item, (index, _) in zip(body["responses"], searches)]
+    took = max((item.get("took", 0) for item in responses), default=0)
+    return Outcome(responses=responses, elapsed_ms=elapsed_ms, took_ms=took)
+
+
+def run_search(index: str, search: Search | dict[str, Any]) -> dict[str, Any]:
+    return run_searches([(index, search)]).responses[0]

@@ -1,0 +1,81 @@
+"""Filters over the vehicle index: what each filter parameter means as an engine query. Pure."""
+
+from __future__ import annotations
+
+from elasticsearch.dsl import Q
+from elasticsearch.dsl.query import Query
+
+from .request import GeoCircle, Range, Scope, VehicleQuery
+
+# Filter name -> field it filters on. Names users type (make, model, colour, city) filter on the
+# folded subfield, so "toyota" selects "Toyota"; the others hold controlled values.
+TERM_FILTER_FIELDS: dict[str, str] = {
+    "make": "make.folded",
+    "model": "model.folded",
+    "body": "body_type",
+    "fuel": "fuel",
+    "transmission": "transmission",
+    "drivetrain": "drivetrain",
+    "condition": "condition",
+    "colour": "exterior_color.folded",
+    "country": "country",
+    "city": "city.folded",
+    "dealer": "dealer.id",
+    "status": "status",
+}
+
+# Range name -> numeric field. Price ranges arrive converted to US dollars.
+RANGE_FILTER_FIELDS: dict[str, str] = {
+    "price": "price_usd",
+    "year": "year",
+    "mileage": "mileage_km",
+}
+
+
+def term_filter(name: str, values: tuple[str, ...]) -> Query:
+    return Q("terms", **{TERM_FILTER_FIELDS[name]: list(values)})
+
+
+def range_filter(name: str, bounds: Range) -> Query:
+    spec = {}
+    if bounds.low is not None:
+        spec["gte"] = bounds.low
+    if bounds.high is not None:
+        spec["lte"] = bounds.high
+    return Q("range", **{RANGE_FILTER_FIELDS[name]: spec})
+
+
+def geo_filter(near: GeoCircle) -> Query:
+    return Q("geo_distance", distance=f"{near.radius_km}km", location={"lat": near.lat, "lon": near.lon})
+
+
+def scope_filters(scope: Scope) -> list[Query]:
+    """Always applied, whatever the caller selects: public search never shows a sold car even if one
+    were still in the index; a dealer's inventory never shows another dealer's cars."""
+    filters = [Q("terms", status=list(scope.statuses))]
+    if scope.dealer_id is not None:
+        filters.append(Q("term", **{"dealer.id": scope.dealer_id}))
+    return filters
+
+
+def selection_filters(query: VehicleQuery) -> dict[str, Query]:
+    """One filter per selected facet (terms and ranges), keyed by facet name.
+
+    Kept apart from the main query so that each facet's counts can leave out its own selection.
+    """
+    selected: dict[str, Query] = {}
+    for name, values in query.terms.items():
+        if values:
+            selected[name] = term_filter(name, values)
+    for name, bounds in query.ranges.items():
+        if bounds.low is not None or bounds.high is not None:
+            selected[name] = range_filter(name, bounds)
+    return selected
+
+
+def all_filters(query: VehicleQuery, scope: Scope) -> list[Query]:
+    """Every filter of the query as plain filters (for analytics, which have no facets to spare)."""
+    filters = scope_filters(scope) + list(selection_filters(query).values())
+    if query.near:
+        filters.append(geo_filter(query.near))
+    return filters

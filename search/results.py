@@ -1,0 +1,105 @@
+"""Engine responses turned into what the API returns: result cards, facet lists, page links. Pure."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any, Mapping
+
+from .facets import HISTOGRAM_FACETS, TERM_FACETS, price_interval_usd
+
+
+def parse_time(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+def days_between(earlier: datetime | None, now: datetime) -> int | None:
+    return None if earlier is None else max(0, (now - earlier).days)
+
+
+def convert_price(source: Mapping[str, Any], *, currency: str, units_per_usd: float) -> float | None:
+    """The vehicle's price in the caller's currency: as listed when it matches, else through USD."""
+    if source.get("currency") == currency and source.get("price") is not None:
+        return source["price"]
+    if source.get("price_usd") is None:
+        return None
+    return round(source["price_usd"] * units_per_usd, 2)
+
+
+def vehicle_card(source: Mapping[str, Any], *, currency: str, units_per_usd: float, now: datetime,
+                 highlight: Mapping[str, list[str]] | None = None) -> dict[str, Any]:
+    dealer = source.get("dealer") or {}
+    listed_at = parse_time(source.get("listed_at"))
+    return {
+        "id": source["vehicle_id"],
+        "title": source.get("title"),
+        "make": source.get("make"),
+        "model": source.get("model"),
+        "trim": source.get("trim") or "",
+        "year": source.get("year"),
+        "price": {"amount": source.get("price"), "currency": source.get("currency")},
+        "display_price": {"amount": convert_price(source, currency=currency, units_per_usd=units_per_usd),
+                          "currency": currency},
+        "price_usd": source.get("price_usd"),
+        "mileage_km": source.get("mileage_km"),
+        "condition": source.get("condition"),
+        "body": source.get("body_type"),
+        "fuel": source.get("fuel"),
+        "transmission": source.get("transmission"),
+        "drivetrain": source.get("drivetrain"),
+        "colour": source.get("exterior_color"),
+        "photo": source.get("photo"),
+        "country": source.get("country"),
+        "city": source.get("city"),
+        "status": source.get("status"),
+        "listed_at": source.get("listed_at"),
+        "days_on_market": days_between(listed_at, now),
+        "dealer": {"id": dealer.get("id"), "name": dealer.get("name"), "country": dealer.get("country"),
+                   "city": dealer.get("city"), "verified": dealer.get("verified"), "rating": dealer.get("rating")},
+        "highlight": dict(highlight or {}),
+    }
+
+
+def vehicle_cards(response: Mapping[str, Any], *, currency: str, units_per_usd: float,
+                  now: datetime) -> list[dict[str, Any]]:
+    return [vehicle_card(hit["_source"], currency=currency, units_per_usd=units_per_usd, now=now,
+                         highlight=hit.get("highlight")) for hit in response["hits"]["hits"]]
+
+
+def _term_buckets(name: str, agg: Mapping[str, Any], selected: tuple[str, ...]) -> list[dict[str, Any]]:
+    facet = TERM_FACETS[name]
+    chosen = {str(value).casefold() for value in selected}
+    out = []
+    for bucket in agg["values"]["buckets"]:
+        value = bucket["key"]
+        item: dict[str, Any] = {"value": value, "count": bucket["doc_count"], "selected": str(value).casefold() in chosen}
+        if facet.label_field:
+            labels = bucket["label"]["buckets"]
+            item["label"] = labels[0]["key"] if labels else str(value)
+        if facet.child:
+            child_name = facet.child[0]
+            item[child_name] = [{"value": b["key"], "count": b["doc_count"]} for b in bucket[child_name]["buckets"]]
+        out.append(item)
+    return out
+
+
+def _histogram_buckets(name: str, agg: Mapping[str, Any], *, units_per_usd: float) -> list[dict[str, Any]]:
+    facet = HISTOGRAM_FACETS[name]
+    width = price_interval_usd(units_per_usd) if name == "price" else facet.interval
+    scale = units_per_usd if name == "price" else 1
+    return [{"from": round(b["key"] * scale, 2), "to": round((b["key"] + width) * scale, 2), "count": b["doc_count"]}
+            for b in agg["values"]["buckets"]]
+
+
+def facet_lists(aggregations: Mapping[str, Any], *, terms: Mapping[str, tuple[str, ...]],
+                units_per_usd: float) -> dict[str, list[dict[str, Any]]]:
+    """Facet name -> buckets. Term facets flag the values the caller selected; make nests its models."""
+    facets: dict[str, list[dict[str, Any]]] = {}
+    for name, agg in aggregations.items():
+        if name in TERM_FACETS:
+            facets[name] = _term_buckets(name, agg, terms.get(name, ()))
+        elif name in HISTOGRAM_FACETS:
+            facets[name] = _histogram_buckets(name, agg, units_per_usd=units_per_usd)
+    return facets

@@ -1,0 +1,63 @@
+"""The vehicle search: one request for the page of hits, one for the facets. Pure builders.
+
+They are sent together in one `_msearch` (see search.executor), so the engine works on both at once.
+The facets request has `size: 0`, which lets the engine's request cache answer repeated ones.
+"""
+
+from __future__ import annotations
+
+from elasticsearch.dsl import Q, Search
+from elasticsearch.dsl.query import Query
+
+from .facets import FACET_NAMES, facet_aggregations
+from .filters import geo_filter, scope_filters, selection_filters
+from .request import Page, Scope, VehicleQuery
+from .sorting import sort_clause
+from .text import text_query, with_business_signals
+
+# What a result card needs; the description and sync bookkeeping stay in the index.
+HIT_SOURCE = [
+    "vehicle_id", "title", "make", "model", "trim", "year", "price", "currency", "price_usd", "mileage_km",
+    "condition", "body_type", "fuel", "transmission", "drivetrain", "exterior_color", "photo", "dealer",
+    "country", "city", "location", "status", "listed_at",
+]
+HIGHLIGHT_FIELDS = ("title", "make", "model", "trim", "description", "features.text")
+
+
+def base_query(query: VehicleQuery, scope: Scope, *, ranked: bool = True) -> Query:
+    """Text and the filters no facet can lift (scope, distance). Facet selections are not in here."""
+    filters = scope_filters(scope)
+    if query.near:
+        filters.append(geo_filter(query.near))
+    must = [text_query(query.text)] if query.text else []
+    matched = Q("bool", must=must, filter=filters)
+    return with_business_signals(matched) if ranked else matched
+
+
+def vehicle_hits_search(query: VehicleQuery, *, scope: Scope, sort: str, page: Page,
+                        count_total: bool = False, highlight: bool = True) -> Search:
+    """The page of hits: main query, selections as post_filter, sort, page or cursor, highlights."""
+    selected = selection_filters(query)
+    s = Search().query(base_query(query, scope, ranked=sort == "relevance"))
+    if selected:
+        s = s.post_filter(Q("bool", filter=list(selected.values())))
+    s = s.sort(*sort_clause(sort, near=query.near)).source(HIT_SOURCE)
+    s = s.extra(size=page.size, track_total_hits=count_total)
+    if page.search_after is not None:
+        s = s.extra(search_after=list(page.search_after))
+    elif page.offset:
+        s = s.extra(from_=page.offset)
+    if highlight and query.text:
+        s = s.highlight(*HIGHLIGHT_FIELDS, fragment_size=160, number_of_fragments=1)
+        s = s.highlight_options(pre_tags=["<em>"], post_tags=["</em>"], encoder="html")
+    return s
+
+
+def vehicle_facets_search(query: VehicleQuery, *, scope: Scope, facets: tuple[str, ...] = FACET_NAMES,
+                          units_per_usd: float = 1.0) -> Search:
+    """Counts for every facet (disjunctive) and the exact result total, in one size-0 request."""
+    s = Search().query(base_query(query, scope, ranked=False)).extra(size=0, track_total_hits=True)
+    # s.aggs changes the Search in place: every aggregation is attached here, in one place.
+    for name, agg in facet_aggregations(selection_filters(query), names=facets, units_per_usd=units_per_usd).items():
+        s.aggs.bucket(name, agg)
+    return s
