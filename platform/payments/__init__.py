@@ -1,0 +1,1 @@
+"""Payments: cards through Stripe, mobile money through the operators' own APIs, one state machine."""
