@@ -11,6 +11,8 @@ from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from search.executor import EngineUnavailable
+
 log = logging.getLogger(__name__)
 
 
@@ -45,6 +47,9 @@ def api_exception_handler(exc, context):
         exc = SearchUnavailable()
     elif isinstance(exc, ApiError) and exc.meta.status in (429, 502, 503, 504):
         log.warning("search engine overloaded: %s", exc)
+        exc = SearchUnavailable()
+    elif isinstance(exc, EngineUnavailable):
+        log.warning("search engine cannot serve: %s", exc)
         exc = SearchUnavailable()
     response = exception_handler(exc, context)
     if response is None:

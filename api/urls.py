@@ -1,9 +1,35 @@
 """Routes of the versioned HTTP API (/api/v1/)."""
 
-from django.urls import path
+from django.urls import include, path
 
-from . import health
+from . import analytics, dealers, health, vehicles
+from . import jobs_status, notifications, saved_searches, tasks, whatsapp_webhook
 
 urlpatterns = [
     path("health", health.HealthApi.as_view(), name="health"),
+    path("payments/", include("api.payments.urls")),
+    path("vehicles/search", vehicles.VehicleSearchApi.as_view(), name="vehicle-search"),
+    path("vehicles/suggest", vehicles.VehicleSuggestApi.as_view(), name="vehicle-suggest"),
+    path("vehicles/<int:vehicle_id>/similar", vehicles.VehicleSimilarApi.as_view(), name="vehicle-similar"),
+    path("vehicles/<int:vehicle_id>/views", vehicles.VehicleViewsApi.as_view(), name="vehicle-views"),
+    path("dealers/<int:dealer_id>/inventory", dealers.DealerInventoryApi.as_view(), name="dealer-inventory"),
+    path("analytics/prices", analytics.PriceStatisticsApi.as_view(), name="analytics-prices"),
+    path("analytics/listings-over-time", analytics.ListingsOverTimeApi.as_view(), name="analytics-listings"),
+    path("analytics/inventory-by-dealer", analytics.InventoryByDealerApi.as_view(), name="analytics-dealers"),
+    path("analytics/days-on-market", analytics.DaysOnMarketApi.as_view(), name="analytics-days-on-market"),
+    path("analytics/search-queries", analytics.SearchQueriesApi.as_view(), name="analytics-search-queries"),
+    # Background jobs and notifications.
+    path("tasks/<str:task_id>", tasks.TaskStatusApi.as_view(), name="task-status"),
+    path("saved-searches", saved_searches.SavedSearchListApi.as_view(), name="saved-searches"),
+    path("saved-searches/<int:search_id>", saved_searches.SavedSearchDetailApi.as_view(), name="saved-search"),
+    path("saved-searches/<int:search_id>/pause", saved_searches.SavedSearchPauseApi.as_view(), name="saved-search-pause"),
+    path("saved-searches/<int:search_id>/resume", saved_searches.SavedSearchResumeApi.as_view(),
+         name="saved-search-resume"),
+    path("price-watches", saved_searches.PriceWatchListApi.as_view(), name="price-watches"),
+    path("price-watches/<int:watch_id>", saved_searches.PriceWatchDetailApi.as_view(), name="price-watch"),
+    path("notifications", notifications.NotificationListApi.as_view(), name="notifications"),
+    path("notifications/read", notifications.NotificationReadApi.as_view(), name="notifications-read"),
+    path("notifications/preferences", notifications.PreferenceApi.as_view(), name="notification-preferences"),
+    path("ops/jobs", jobs_status.JobsOverviewApi.as_view(), name="ops-jobs"),
+    path("webhooks/whatsapp", whatsapp_webhook.WhatsAppWebhookApi.as_view(), name="whatsapp-webhook"),
 ]

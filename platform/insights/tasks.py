@@ -1,4 +1,4 @@
-"""Celery tasks of the search log (queue "low"): store batches, store clicks, refresh typeahead data."""
+"""Celery tasks of the search log (queue "low"): store batches of log lines, refresh typeahead data."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import datetime
 
 from celery import shared_task
 
-from .models import SearchClick, SearchLog
+from .models import SearchLog
 
 
 @shared_task(acks_late=True, ignore_result=True, soft_time_limit=60, time_limit=90)
@@ -25,12 +25,6 @@ def record_searches(entries: list[dict]) -> int:
         for entry in entries
     ]
     return len(SearchLog.objects.bulk_create(rows, ignore_conflicts=True))
-
-
-@shared_task(acks_late=True, ignore_result=True, soft_time_limit=60, time_limit=90)
-def record_click(*, search_id: str, vehicle_id: int, position: int | None, clicked_at: str) -> None:
-    SearchClick.objects.create(search_id=uuid.UUID(search_id), vehicle_id=vehicle_id, position=position,
-                               clicked_at=datetime.fromisoformat(clicked_at))
 
 
 @shared_task(acks_late=True, ignore_result=True, soft_time_limit=600, time_limit=660)

@@ -1,0 +1,233 @@
+"""Query parameters of the search endpoints: parsed, checked, and turned into search.request values.
+
+Every mistake is a 400 that names the parameter (api.errors shapes it): unknown names, wrong types,
+inverted ranges, oversized pages, malformed cursors, unknown sorts.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from rest_framework import serializers
+
+from catalog.models import Vehicle
+from search.analytics import GROUP_FIELDS, INTERVALS
+from search.currency import currency_rates, to_usd
+from search.cursors import InvalidCursor, decode_cursor
+from search.facets import FACET_NAMES
+from search.request import GeoCircle, Page, Range, VehicleQuery
+from search.selectors import PAGE_WINDOW, cursor_fingerprint
+from search.sorting import SORT_NAMES, default_sort
+
+MAX_PAGE_SIZE = 100
+MULTI_VALUE_LIMIT = 50
+TERM_PARAMS = ("make", "model", "body", "fuel", "transmission", "drivetrain", "condition", "colour", "country",
+               "city", "dealer", "status")
+
+
+def _values(child: serializers.Field, help_text: str) -> serializers.ListField:
+    return serializers.ListField(child=child, required=False, max_length=MULTI_VALUE_LIMIT, help_text=help_text)
+
+
+class StrictParams(serializers.Serializer):
+    """Rejects parameters it does not know, so a typo ("maek=Toyota") is an error, not a silent no-op."""
+
+    def to_internal_value(self, data):
+        unknown = sorted(set(data) - set(self.fields))
+        if unknown:
+            raise serializers.ValidationError(
+                {unknown[0]: [f"Unknown parameter. Known parameters: {', '.join(sorted(self.fields))}."]})
+        return super().to_internal_value(data)
+
+
+class CurrencyField(serializers.CharField):
+    def __init__(self, **kwargs):
+        super().__init__(max_length=3, min_length=3, **kwargs)
+
+    def to_internal_value(self, data):
+        code = super().to_internal_value(data).upper()
+        if code not in currency_rates():
+            raise serializers.ValidationError(f"Unknown currency {code!r}.")
+        return code
+
+
+class CountryField(serializers.RegexField):
+    def __init__(self, **kwargs):
+        super().__init__(r"^[A-Za-z]{2}$", error_messages={"invalid": "Use a two-letter ISO country code."}, **kwargs)
+
+    def to_internal_value(self, data):
+        return super().to_internal_value(data).upper()
+
+
+class VehicleFilterParams(StrictParams):
+    """Text, filters, ranges and a point: everything that selects vehicles."""
+
+    statuses: tuple[str, ...] = ()
+
+    q = serializers.CharField(required=False, allow_blank=True, max_length=200, help_text="Free text.")
+    make = _values(serializers.CharField(max_length=60), "Any of these makes (repeat the parameter).")
+    model = _values(serializers.CharField(max_length=80), "Any of these models.")
+    body = _values(serializers.CharField(max_length=30), "Any of these body types.")
+    fuel = _values(serializers.CharField(max_length=20), "Any of these fuels.")
+    transmission = _values(serializers.CharField(max_length=20), "Any of these transmissions.")
+    drivetrain = _values(serializers.CharField(max_length=10), "Any of these drivetrains.")
+    condition = _values(serializers.ChoiceField(choices=Vehicle.Condition.values), "Any of these conditions.")
+    colour = _values(serializers.CharField(max_length=40), "Any of these exterior colours.")
+    country = _values(CountryField(), "Any of these countries (ISO 3166-1 alpha-2) where the car stands.")
+    city = _values(serializers.CharField(max_length=120), "Any of these cities.")
+    dealer = _values(serializers.IntegerField(min_value=1), "Any of these dealer ids.")
+    status = _values(serializers.CharField(max_length=10), "Any of these statuses.")
+    price_min = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, required=False)
+    price_max = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, required=False)
+    currency = CurrencyField(required=False, default="USD",
+                             help_text="Currency of price_min/price_max and of prices shown (ISO 4217).")
+    year_min = serializers.IntegerField(min_value=1900, max_value=2100, required=False)
+    year_max = serializers.IntegerField(min_value=1900, max_value=2100, required=False)
+    mileage_min = serializers.IntegerField(min_value=0, required=False)
+    mileage_max = serializers.IntegerField(min_value=0, required=False)
+    lat = serializers.FloatField(min_value=-90, max_value=90, required=False)
+    lon = serializers.FloatField(min_value=-180, max_value=180, required=False)
+    radius_km = serializers.FloatField(min_value=0.1, max_value=20000, required=False,
+                                       help_text="Only vehicles within this distance of lat/lon.")
+
+    def validate_status(self, values):
+        allowed = self.statuses or tuple(settings.SEARCHABLE_STATUSES)
+        for value in values:
+            if value not in allowed:
+                raise serializers.ValidationError(f"{value!r} is not one of: {', '.join(allowed)}.")
+        return values
+
+    def validate(self, attrs):
+        for name in ("price", "year", "mileage"):
+            low, high = attrs.get(f"{name}_min"), attrs.get(f"{name}_max")
+            if low is not None and high is not None and low > high:
+                raise serializers.ValidationError({f"{name}_min": [f"{name}_min must not be greater than {name}_max."]})
+        has_lat, has_lon = "lat" in attrs, "lon" in attrs
+        if has_lat != has_lon:
+            missing = "lon" if has_lat else "lat"
+            raise serializers.ValidationError({missing: ["lat and lon go together."]})
+        if "radius_km" in attrs and not has_lat:
+            raise serializers.ValidationError({"radius_km": ["radius_km needs lat and lon."]})
+        attrs["query"] = self._query(attrs)
+        return attrs
+
+    @staticmethod
+    def _query(attrs) -> VehicleQuery:
+        units = currency_rates()[attrs["currency"]]
+        price = Range(
+            low=None if attrs.get("price_min") is None else to_usd(attrs["price_min"], units),
+            high=None if attrs.get("price_max") is None else to_usd(attrs["price_max"], units),
+        )
+        near = None
+        if "lat" in attrs and "radius_km" in attrs:
+            near = GeoCircle(lat=attrs["lat"], lon=attrs["lon"], radius_km=attrs["radius_km"])
+        return VehicleQuery(
+            text=attrs.get("q", "").strip(),
+            terms={name: tuple(str(v) for v in attrs[name]) for name in TERM_PARAMS if attrs.get(name)},
+            ranges={name: bounds for name, bounds in {
+                "price": price,
+                "year": Range(attrs.get("year_min"), attrs.get("year_max")),
+                "mileage": Range(attrs.get("mileage_min"), attrs.get("mileage_max")),
+            }.items() if bounds.low is not None or bounds.high is not None},
+            near=near,
+        )
+
+
+class VehicleSearchParams(VehicleFilterParams):
+    """A search: filters plus sort, page or cursor, and which facets to count."""
+
+    sort = serializers.ChoiceField(choices=SORT_NAMES, required=False,
+                                   help_text="Default: relevance with text, newest without.")
+    page = serializers.IntegerField(min_value=1, required=False, default=1)
+    size = serializers.IntegerField(min_value=1, max_value=MAX_PAGE_SIZE, required=False, default=20)
+    cursor = serializers.CharField(required=False, max_length=4000,
+                                   help_text="next_cursor from the previous page, for pages past the page window.")
+    facets = serializers.CharField(required=False, max_length=300,
+                                   help_text=f"Comma-separated facets to count ({', '.join(FACET_NAMES)}), "
+                                             "or 'none'. Default: all.")
+
+    def validate_facets(self, value):
+        if value.strip() == "none":
+            return ()
+        names = tuple(dict.fromkeys(part.strip() for part in value.split(",") if part.strip()))
+        unknown = [name for name in names if name not in FACET_NAMES]
+        if unknown:
+            raise serializers.ValidationError(f"Unknown facet {unknown[0]!r}; known: {', '.join(FACET_NAMES)}.")
+        return names
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        query: VehicleQuery = attrs["query"]
+        sort = attrs.get("sort") or default_sort(has_text=bool(query.text))
+        if sort == "distance" and "lat" not in attrs:
+            raise serializers.ValidationError({"sort": ["Sorting by distance needs lat and lon."]})
+        if sort == "relevance" and not query.text:
+            sort = "newest"
+        attrs["sort"] = sort
+        attrs.setdefault("facets", FACET_NAMES)
+        size = attrs["size"]
+        if "cursor" in attrs:
+            if "page" in self.initial_data:
+                raise serializers.ValidationError({"cursor": ["Use either page or cursor, not both."]})
+            try:
+                after = decode_cursor(attrs["cursor"], fingerprint=cursor_fingerprint(query, sort))
+            except InvalidCursor as exc:
+                raise serializers.ValidationError({"cursor": [str(exc)]}) from exc
+            attrs["page"] = Page(size=size, search_after=after)
+        else:
+            if attrs["page"] * size > PAGE_WINDOW:
+                raise serializers.ValidationError({"page": [
+                    f"Page numbers reach the first {PAGE_WINDOW} results; follow next_cursor to go deeper."]})
+            attrs["page"] = Page(size=size, number=attrs["page"])
+        return attrs
+
+
+class InventorySearchParams(VehicleSearchParams):
+    statuses = tuple(Vehicle.Status.values)
+
+
+class SuggestParams(StrictParams):
+    q = serializers.CharField(max_length=100, help_text="What has been typed so far.")
+    size = serializers.IntegerField(min_value=1, max_value=20, required=False, default=8)
+    vehicles = serializers.IntegerField(min_value=0, max_value=10, required=False, default=3,
+                                        help_text="How many top vehicles to include.")
+
+
+class SimilarParams(StrictParams):
+    size = serializers.IntegerField(min_value=1, max_value=50, required=False, default=10)
+    currency = CurrencyField(required=False, default="USD")
+
+
+class VehicleViewInput(serializers.Serializer):
+    dwell_seconds = serializers.IntegerField(min_value=0, max_value=86400, required=False, allow_null=True)
+    search_id = serializers.UUIDField(required=False, help_text="search_id of the search the vehicle was opened from.")
+    position = serializers.IntegerField(min_value=1, max_value=10000, required=False,
+                                        help_text="1-based rank of the vehicle in that search's results.")
+
+    def to_internal_value(self, data):
+        unknown = sorted(set(data) - set(self.fields))
+        if unknown:
+            raise serializers.ValidationError({unknown[0]: ["Unknown field."]})
+        return super().to_internal_value(data)
+
+
+class PriceStatsParams(VehicleFilterParams):
+    group_by = serializers.ChoiceField(choices=tuple(GROUP_FIELDS), required=False)
+    size = serializers.IntegerField(min_value=1, max_value=200, required=False, default=20)
+
+
+class DaysOnMarketParams(PriceStatsParams):
+    pass
+
+
+class ListingsOverTimeParams(VehicleFilterParams):
+    interval = serializers.ChoiceField(choices=INTERVALS, required=False, default="month")
+
+
+class DealerAnalyticsParams(VehicleFilterParams):
+    size = serializers.IntegerField(min_value=1, max_value=500, required=False, default=50)
+
+
+class SearchLogParams(StrictParams):
+    days = serializers.IntegerField(min_value=1, max_value=365, required=False, default=30)
+    interval = serializers.ChoiceField(choices=("day", "week", "month"), required=False, default="day")
+    limit = serializers.IntegerField(min_value=1, max_value=200, required=False, default=20)

@@ -1,0 +1,204 @@
+"""Buyer-facing search: build the requests, run them in one round trip, shape the answer.
+
+One function per endpoint, keyword-only arguments; the API views call nothing else.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from django.conf import settings
+
+from catalog.models import Vehicle
+from es_mappings.suggestions import suggestions_alias
+from es_mappings.vehicles import vehicles_alias
+from insights.buffer import normalize_query, search_log_buffer
+
+from .coviews import coviewed_vehicles
+from .currency import currency_rates, to_usd
+from .cursors import encode_cursor
+from .executor import run_searches
+from .facets import FACET_NAMES
+from .request import Page, Scope, VehicleQuery
+from .results import facet_lists, vehicle_card, vehicle_cards
+from .similar import Target, similar_vehicles_search, similarity_reasons, vehicles_by_id_search
+from .suggest import suggestions_search, typeahead_vehicles_search
+from .vehicles import vehicle_facets_search, vehicle_hits_search
+
+# Page numbers reach this deep (page x size); beyond it, clients follow `next_cursor`.
+PAGE_WINDOW = 1000
+# Blend of recommendations: structured and text similarity first, co-views second.
+SIMILARITY_WEIGHT = 0.7
+COVIEW_WEIGHT = 0.3
+
+
+def public_scope() -> Scope:
+    return Scope(statuses=tuple(settings.SEARCHABLE_STATUSES))
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who searched (for the search log): a signed-in user, an anonymous session, or neither."""
+
+    user_id: int | None = None
+    session_key: str = ""
+
+
+def cursor_fingerprint(query: VehicleQuery, sort: str) -> str:
+    return query.fingerprint(sort)
+
+
+def _page_links(*, hits: list[dict], page: Page, total: int, sort: str, query: VehicleQuery) -> dict[str, Any]:
+    shown_to = page.offset + len(hits)
+    more = len(hits) == page.size and (page.search_after is not None or shown_to < total)
+    next_page = None
+    if page.search_after is None and more and (page.number + 1) * page.size <= PAGE_WINDOW:
+        next_page = page.number + 1
+    cursor = encode_cursor(hits[-1]["sort"], fingerprint=cursor_fingerprint(query, sort)) if more else None
+    return {"size": page.size, "number": None if page.search_after is not None else page.number,
+            "next_page": next_page, "next_cursor": cursor}
+
+
+def log_search(*, search_id: str, endpoint: str, query: VehicleQuery, sort: str, page: Page, total: int,
+                started: float, engine_ms: float, viewer: Viewer | None) -> None:
+    viewer = viewer or Viewer()
+    search_log_buffer.add({
+        "id": search_id, "searched_at": datetime.now(timezone.utc).isoformat(), "endpoint": endpoint,
+        "query_text": query.text, "normalized_query": normalize_query(query.text),
+        "filters": {"terms": {k: list(v) for k, v in query.terms.items()},
+                    "ranges": {k: asdict(v) for k, v in query.ranges.items()},
+                    "near": asdict(query.near) if query.near else None},
+        "sort": sort, "page": page.number if page.search_after is None else 0, "result_count": total,
+        "latency_ms": round((time.perf_counter() - started) * 1000, 2), "engine_ms": engine_ms,
+        "user_id": viewer.user_id, "session_key": viewer.session_key,
+    })
+
+
+def run_vehicle_search(*, query: VehicleQuery, scope: Scope, sort: str, page: Page, currency: str,
+                       facets: tuple[str, ...], extra: list | None = None) -> tuple[dict[str, Any], list[dict]]:
+    """Hits and facets (and any extra searches) in one round trip; shared by buyers' and dealers' search."""
+    units_per_usd = float(currency_rates()[currency])
+    searches: list = [(vehicles_alias(), vehicle_hits_search(query, scope=scope, sort=sort, page=page,
+                                                             count_total=not facets))]
+    if facets:
+        searches.append((vehicles_alias(), vehicle_facets_search(query, scope=scope, facets=facets,
+                                                                 units_per_usd=units_per_usd)))
+    searches.extend(extra or [])
+    outcome = run_searches(searches)
+    hits_response = outcome.responses[0]
+    hits = hits_response["hits"]["hits"]
+    if facets:
+        aggregations = outcome.responses[1]["aggregations"]
+        total = aggregations.pop("matching")["doc_count"]
+    else:
+        aggregations, total = {}, hits_response["hits"]["total"]["value"]
+    now = datetime.now(timezone.utc)
+    cards = vehicle_cards(hits_response, currency=currency, units_per_usd=units_per_usd, now=now)
+    if sort == "distance":
+        for card, hit in zip(cards, hits):
+            card["distance_km"] = round(hit["sort"][0], 2)
+    result = {
+        "total": total,
+        "page": _page_links(hits=hits, page=page, total=total, sort=sort, query=query),
+        "sort": sort,
+        "currency": currency,
+        "results": cards,
+        "facets": facet_lists(aggregations, terms=query.terms, units_per_usd=units_per_usd),
+        "took_ms": outcome.took_ms,
+    }
+    return result, outcome.responses[2 if facets else 1:]
+
+
+def vehicle_search(*, query: VehicleQuery, sort: str, page: Page, currency: str = "USD",
+                   facets: tuple[str, ...] = FACET_NAMES, viewer: Viewer | None = None) -> dict[str, Any]:
+    """Public vehicle search: hits, disjunctive facets and page links; the search is logged off the request path."""
+    started = time.perf_counter()
+    result, _ = run_vehicle_search(query=query, scope=public_scope(), sort=sort, page=page, currency=currency,
+                                   facets=facets)
+    search_id = str(uuid.uuid4())
+    log_search(search_id=search_id, endpoint="vehicles", query=query, sort=sort, page=page, total=result["total"],
+                started=started, engine_ms=result["took_ms"], viewer=viewer)
+    return {"search_id": search_id, **result}
+
+
+def vehicle_suggestions(*, text: str, size: int = 8, vehicles: int = 3) -> dict[str, Any]:
+    """Typeahead: suggestions of every kind and the top vehicles, in one `_msearch`."""
+    outcome = run_searches(
+        [(suggestions_alias(), suggestions_search(text, size=size * 2)),
+         (vehicles_alias(), typeahead_vehicles_search(text, scope=public_scope(), size=vehicles))],
+        optional=frozenset({suggestions_alias()}),
+    )
+    suggestions, seen = [], set()
+    for hit in outcome.responses[0]["hits"]["hits"]:
+        doc = hit["_source"]
+        # A model and its "make model" say the same thing: keep whichever ranks higher.
+        key = ("query", doc["text"]) if doc["kind"] == "query" else (
+            "make", doc["make"]) if doc["kind"] == "make" else ("model", doc["make"], doc["model"])
+        if key in seen:
+            continue
+        seen.add(key)
+        suggestions.append({"kind": doc["kind"], "text": doc["text"], "make": doc.get("make"),
+                            "model": doc.get("model"), "count": doc["count"]})
+        if len(suggestions) == size:
+            break
+    units = float(currency_rates()["USD"])
+    now = datetime.now(timezone.utc)
+    top = [vehicle_card(hit["_source"], currency="USD", units_per_usd=units, now=now)
+           for hit in outcome.responses[1]["hits"]["hits"]]
+    return {"query": text, "suggestions": suggestions, "vehicles": top, "took_ms": outcome.took_ms}
+
+
+def _target(vehicle_id: int) -> Target:
+    vehicle = Vehicle.objects.select_related("currency").get(pk=vehicle_id)
+    return Target(
+        vehicle_id=vehicle.pk, make=vehicle.make, model=vehicle.model, body_type=vehicle.body_type,
+        year=vehicle.year, price_usd=round(to_usd(vehicle.price, vehicle.currency.units_per_usd), 2),
+        text=" ".join(filter(None, [vehicle.make, vehicle.model, vehicle.trim, vehicle.body_type,
+                                    " ".join(vehicle.features or []), vehicle.description]))[:4000],
+    )
+
+
+def _normalized(scores: dict[int, float]) -> dict[int, float]:
+    top = max(scores.values(), default=0.0)
+    return {key: value / top for key, value in scores.items()} if top > 0 else {}
+
+
+def similar_vehicles(*, vehicle_id: int, size: int = 10, currency: str = "USD") -> dict[str, Any]:
+    """More like this vehicle, blended with what its viewers also viewed. Raises Vehicle.DoesNotExist."""
+    target = _target(vehicle_id)
+    coviews = coviewed_vehicles(vehicle_id, limit=size * 2)
+    searches: list = [(vehicles_alias(), similar_vehicles_search(target, size=size * 2))]
+    if coviews:
+        searches.append((vehicles_alias(), vehicles_by_id_search([vid for vid, _, _ in coviews], exclude=vehicle_id)))
+    outcome = run_searches(searches)
+    sources: dict[int, dict] = {}
+    matched: dict[int, list[str]] = {}
+    similarity: dict[int, float] = {}
+    for hit in outcome.responses[0]["hits"]["hits"]:
+        vid = hit["_source"]["vehicle_id"]
+        sources[vid], matched[vid], similarity[vid] = hit["_source"], hit.get("matched_queries", []), hit["_score"]
+    available = set()
+    if coviews:
+        for hit in outcome.responses[1]["hits"]["hits"]:
+            sources.setdefault(hit["_source"]["vehicle_id"], hit["_source"])
+            available.add(hit["_source"]["vehicle_id"])
+    coview_scores = {vid: score for vid, score, _ in coviews if vid in available}
+    viewers = {vid: count for vid, _, count in coviews}
+    sim_norm, co_norm = _normalized(similarity), _normalized(coview_scores)
+    blended = {vid: SIMILARITY_WEIGHT * sim_norm.get(vid, 0.0) + COVIEW_WEIGHT * co_norm.get(vid, 0.0)
+               for vid in sources if vid != vehicle_id}
+    ranked = sorted(blended, key=lambda vid: (-blended[vid], vid))[:size]
+    units = float(currency_rates()[currency])
+    now = datetime.now(timezone.utc)
+    results = []
+    for vid in ranked:
+        reasons = similarity_reasons(target, sources[vid], matched.get(vid, []))
+        if vid in coview_scores:
+            reasons.append(f"Buyers who viewed this also viewed ({viewers[vid]})")
+        card = vehicle_card(sources[vid], currency=currency, units_per_usd=units, now=now)
+        results.append({**card, "score": round(blended[vid], 4), "reasons": reasons})
+    return {"vehicle_id": vehicle_id, "results": results, "took_ms": outcome.took_ms}
