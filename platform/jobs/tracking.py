@@ -1,0 +1,52 @@
+"""Tasks a user started: recorded with their owner, so the API can tell that user (and only them) how
+the task is doing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery import current_app, uuid
+from celery.result import AsyncResult
+from django.db import transaction
+
+from .models import DeadLetter, TrackedTask
+
+
+def start_tracked_task(task_name: str, *, owner, args: list | None = None, kwargs: dict | None = None,
+                       **options) -> str:
+    """Record the task for its owner and send it once the surrounding transaction commits.
+
+    Sent on commit, never before: a task that starts before the rows it reads are visible reads stale rows.
+    """
+    task_id = uuid()
+    TrackedTask.objects.create(task_id=task_id, task_name=task_name, owner=owner)
+    transaction.on_commit(
+        lambda: current_app.send_task(task_name, args=args or [], kwargs=kwargs or {}, task_id=task_id, **options)
+    )
+    return task_id
+
+
+def task_status_for(*, task_id: str, user) -> dict[str, Any] | None:
+    """The state of a task `user` started; None when it is not theirs (or does not exist)."""
+    tracked = TrackedTask.objects.filter(task_id=task_id, owner=user).first()
+    if tracked is None:
+        return None
+    result = AsyncResult(task_id, app=current_app)
+    state = result.state
+    status: dict[str, Any] = {
+        "id": task_id,
+        "name": tracked.task_name,
+        "state": state,
+        "created_at": tracked.created_at,
+        "ready": state in {"SUCCESS", "FAILURE", "REVOKED"},
+    }
+    if state == "SUCCESS":
+        value = result.result
+        status["result"] = value if isinstance(value, (dict, list, str, int, float, bool)) or value is None else None
+    elif state == "FAILURE":
+        # The exception type only: messages and tracebacks are for staff, not users.
+        status["error"] = type(result.result).__name__ if isinstance(result.result, BaseException) else "error"
+        status["dead_lettered"] = DeadLetter.objects.filter(task_id=task_id).exists()
+    elif state == "RETRY":
+        status["retrying"] = True
+    return status

@@ -1,0 +1,52 @@
+"""Sending one logged message through its channel and recording what the provider said."""
+
+from __future__ import annotations
+
+import logging
+
+from django.db.models import F
+from django.utils import timezone
+
+from . import mail, whatsapp
+from .models import Channel, Message
+from .providers import SendDeferred, SendFailed
+from .statuses import apply_parked
+
+log = logging.getLogger(__name__)
+PROVIDERS = {Channel.WHATSAPP: whatsapp.send, Channel.EMAIL: mail.send}
+# A message in these states may be (re)sent: never accepted by the provider yet.
+SENDABLE = (Message.Status.QUEUED, Message.Status.FAILED)
+
+
+def send_logged_message(message_id: int, *, last_try: bool) -> str:
+    """Send if not sent yet (a redelivered task finds it sent and stops). Returns what happened.
+
+    SendDeferred propagates (the task retries it); on the last try the message is marked failed first.
+    """
+    message = Message.objects.filter(pk=message_id).first()
+    if message is None or message.status not in SENDABLE or message.provider_message_id:
+        return "skipped"
+    Message.objects.filter(pk=message_id).update(attempts=F("attempts") + 1)
+    try:
+        provider_id = PROVIDERS[message.channel](message)
+    except SendFailed as exc:
+        _fail(message_id, exc.code, exc.message)
+        return "failed"
+    except SendDeferred as exc:
+        if last_try:
+            _fail(message_id, exc.code, exc.message)
+        else:
+            Message.objects.filter(pk=message_id).update(error_code=exc.code[:40], error_message=exc.message)
+        raise
+    now = timezone.now()
+    Message.objects.filter(pk=message_id, status__in=SENDABLE).update(
+        status=Message.Status.SENT, sent_at=now, provider_message_id=provider_id, error_code="", error_message="",
+        failed_at=None)
+    apply_parked(channel=message.channel, provider_message_id=provider_id)
+    return "sent"
+
+
+def _fail(message_id: int, code: str, text: str) -> None:
+    log.warning("message %s failed: %s %s", message_id, code, text)
+    Message.objects.filter(pk=message_id, status__in=SENDABLE).update(
+        status=Message.Status.FAILED, error_code=code[:40], error_message=text, failed_at=timezone.now())

@@ -1,0 +1,56 @@
+"""Celery tasks of the notification pipeline (queue "high"; saved-search matching is bulk, "low")."""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+from jobs.base import reliable_task
+
+from . import delivery, dispatch, saved_searches
+from .providers import RateLimited
+from .sending import send_logged_message
+
+
+@reliable_task(name="notifications.tasks.dispatch_outbox", soft_time_limit=120, time_limit=150)
+def dispatch_outbox() -> dict[str, int]:
+    """Outbox events → notifications, batch after batch until the outbox is drained."""
+    totals = {"events": 0, "notifications": 0, "failed": 0}
+    for _ in range(50):
+        counts = dispatch.dispatch_outbox()
+        for key, value in counts.items():
+            totals[key] += value
+        if counts["events"] + counts["failed"] < settings.NOTIFICATIONS_OUTBOX_BATCH_SIZE:
+            break
+    return totals
+
+
+@reliable_task(name="notifications.tasks.deliver_due", soft_time_limit=120, time_limit=150)
+def deliver_due(user_ids: list[int] | None = None) -> int:
+    """Batches whose window (and the user's quiet hours) is over → one message per channel."""
+    return len(delivery.deliver_due(user_ids=user_ids))
+
+
+@reliable_task(name="notifications.tasks.send_message", bind=True, soft_time_limit=60, time_limit=90,
+               max_retries=settings.NOTIFICATIONS_SEND_MAX_ATTEMPTS - 1,
+               backoff_base=settings.NOTIFICATIONS_SEND_BACKOFF_SECONDS)
+def send_message(self, message_id: int) -> str:
+    """Send one logged message. Retried with backoff on a provider's transient error; failed and
+    dead-lettered after the last try; idempotent (a sent message is not sent again)."""
+    try:
+        return send_logged_message(message_id, last_try=self.request.retries >= self.max_retries)
+    except RateLimited as limited:
+        # Our own bucket is empty: come back when it has a token, without spending a try.
+        send_message.apply_async((message_id,), countdown=limited.wait)
+        return "deferred"
+
+
+@reliable_task(name="notifications.tasks.sync_saved_search", soft_time_limit=60, time_limit=90)
+def sync_saved_search(saved_search_id: int) -> str:
+    """Register (or remove) a saved search's percolator query."""
+    return saved_searches.sync_saved_search(saved_search_id)
+
+
+@reliable_task(name="notifications.tasks.match_saved_searches")
+def match_saved_searches() -> dict[str, int]:
+    """New and changed vehicles percolated against every saved search."""
+    return saved_searches.match_saved_searches()
