@@ -24,8 +24,24 @@ TERM_PARAMS = ("make", "model", "body", "fuel", "transmission", "drivetrain", "c
                "city", "dealer", "status")
 
 
-def _values(child: serializers.Field, help_text: str) -> serializers.ListField:
-    return serializers.ListField(child=child, required=False, max_length=MULTI_VALUE_LIMIT, help_text=help_text)
+class MultiValueField(serializers.ListField):
+    """A repeated parameter (?make=Toyota&make=Honda); a bad value is reported under the parameter's name."""
+
+    def run_child_validation(self, data):
+        values, errors = [], []
+        for item in data:
+            try:
+                values.append(self.child.run_validation(item))
+            except serializers.ValidationError as exc:
+                detail = exc.detail[0] if isinstance(exc.detail, list) else exc.detail
+                errors.append(f"{item!r}: {detail}")
+        if errors:
+            raise serializers.ValidationError(errors)
+        return values
+
+
+def _values(child: serializers.Field, help_text: str) -> MultiValueField:
+    return MultiValueField(child=child, required=False, max_length=MULTI_VALUE_LIMIT, help_text=help_text)
 
 
 class StrictParams(serializers.Serializer):

@@ -1,4 +1,4 @@
-"""Search test data: a small deterministic market in Postgres, loaded into the engine once per module.
+"""Search test data: a small deterministic market in Postgres, loaded into the engine once per test session.
 
 The index is built the way production builds it, `indexers.rebuild.rebuild_vehicle_index()` (a new
 physical index from Postgres, then the alias swap). Raw documents can be added straight to the alias
@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 
+import pytest
 from django.contrib.auth.models import Group, User
+from django.db.models import Count
 from django.utils import timezone
 
 from buyers.models import VehicleView
@@ -176,3 +178,47 @@ def shared_market(config, django_db_blocker) -> SearchMarket:
             load_index()
         config.add_cleanup(drop_search_indexes)
     return _shared["market"]
+
+
+@pytest.fixture(scope="module")
+def market(request, django_db_setup, django_db_blocker) -> SearchMarket:
+    return shared_market(request.config, django_db_blocker)
+
+
+@pytest.fixture
+def celery_eager():
+    """Run Celery tasks in the calling thread (the search log's batches land in the test's transaction)."""
+    from nzila.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+PUBLIC_STATUSES = ("available", "reserved")
+SQL_COLUMNS = {"make": "make", "model": "model", "body": "body_type", "fuel": "fuel", "transmission": "transmission",
+               "drivetrain": "drivetrain", "condition": "condition", "colour": "exterior_color", "country": "country",
+               "city": "city", "dealer": "dealer_id", "status": "status"}
+
+
+def sql_vehicles(terms: dict | None = None, *, year=(None, None), statuses=PUBLIC_STATUSES, dealer_id=None):
+    """The same selection in Postgres, through the ORM."""
+    qs = Vehicle.objects.filter(status__in=statuses)
+    if dealer_id is not None:
+        qs = qs.filter(dealer_id=dealer_id)
+    for name, values in (terms or {}).items():
+        qs = qs.filter(**{f"{SQL_COLUMNS[name]}__in": values})
+    if year[0] is not None:
+        qs = qs.filter(year__gte=year[0])
+    if year[1] is not None:
+        qs = qs.filter(year__lte=year[1])
+    return qs
+
+
+def sql_counts(column: str, terms: dict | None = None, **kwargs) -> dict:
+    """SELECT column, count(*) ... GROUP BY column, blanks left out (the index holds no empty values)."""
+    qs = sql_vehicles(terms, **kwargs).exclude(**{SQL_COLUMNS[column]: ""}) if column != "dealer" else \
+        sql_vehicles(terms, **kwargs)
+    rows = qs.values_list(SQL_COLUMNS[column]).annotate(n=Count("id")).order_by()
+    return {value: n for value, n in rows}
