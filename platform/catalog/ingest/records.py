@@ -1,0 +1,58 @@
+"""What a source reader turns one raw row into: a listing and its seller, or a reason to reject it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+
+class Reject(Exception):
+    """A row that cannot become a listing. `reason` is a short code counted in the import report."""
+
+    def __init__(self, reason: str, detail: str = ""):
+        super().__init__(f"{reason}: {detail}" if detail else reason)
+        self.reason = reason
+        self.detail = detail
+
+
+@dataclass(frozen=True)
+class DealerRecord:
+    source_key: str
+    name: str
+    country: str
+    city: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    rating: Decimal | None = None
+
+
+@dataclass
+class Listing:
+    source_key: str
+    dealer: DealerRecord
+    make: str
+    model: str
+    year: int
+    price: Decimal
+    currency: str
+    trim: str = ""
+    vin: str | None = None
+    mileage_km: int | None = None
+    condition: str = "used"
+    body_type: str = ""
+    fuel: str = ""
+    transmission: str = ""
+    drivetrain: str = ""
+    engine: str = ""
+    exterior_color: str = ""
+    interior_color: str = ""
+    features: list[str] = field(default_factory=list)
+    description: str = ""
+    # When the source says the listing went up; None means "when we first saw it" (set on insert).
+    listed_at: datetime | None = None
+    # Repairs made on the way in (a VIN dropped, a mileage ignored): reported, not fatal.
+    notes: list[tuple[str, str]] = field(default_factory=list)
+
+    def note(self, code: str, detail: str = "") -> None:
+        self.notes.append((code, detail))
