@@ -545,6 +545,18 @@ def handle_callback(provider: str, payment_id, token: str, payload: dict, *, rem
     return _close_callback(callback, confirmed, f"{verdict} by status API; payment {applied.state}")
 
 
+def handle_airtel_callback(payload: dict, *, remote_addr: str | None) -> str:
+    """Airtel calls one URL set in its portal for all payments; the transaction id names ours."""
+    import uuid
+
+    try:
+        payment_id = uuid.UUID(hex=str((payload.get("transaction") or {}).get("id", "")))
+    except ValueError:
+        raise Payment.DoesNotExist from None
+    return handle_callback(Provider.AIRTEL_MONEY, payment_id, crypto.callback_token(str(payment_id)), payload,
+                           remote_addr=remote_addr)
+
+
 def _close_callback(callback, confirmed: str, outcome: str) -> str:
     ProviderCallback.objects.filter(pk=callback.pk).update(confirmed_status=confirmed[:40], outcome=outcome[:255])
     if outcome.startswith(("refused", "unconfirmed", "contradicted")) or "contradicted" in outcome:

@@ -55,8 +55,10 @@ def is_transient(exc: Exception) -> bool:
     return isinstance(exc, stripe.StripeError) and status is not None and (status >= 500 or status in (409, 429))
 
 
-def _call(what: str, fn, *args, **kwargs):
-    return call_with_retries(lambda: fn(*args, **kwargs), is_transient=is_transient, what=f"stripe {what}")
+def _call(what: str, fn, *args, **kwargs) -> dict:
+    """One Stripe call with retries; the answer as plain data (the same shape a webhook carries)."""
+    result = call_with_retries(lambda: fn(*args, **kwargs), is_transient=is_transient, what=f"stripe {what}")
+    return result.to_dict() if hasattr(result, "to_dict") else result
 
 
 # --- customers ---------------------------------------------------------------------------------
@@ -77,8 +79,8 @@ def customer_id(buyer) -> str:
     try:
         with transaction.atomic():
             StripeCustomer.objects.create(
-                buyer=buyer, customer_id_encrypted=crypto.encrypt(customer.id),
-                customer_id_digest=crypto.digest(customer.id),
+                buyer=buyer, customer_id_encrypted=crypto.encrypt(customer["id"]),
+                customer_id_digest=crypto.digest(customer["id"]),
             )
     except IntegrityError:
         # A concurrent request stored it first; the idempotency key gave both the same customer.
@@ -130,7 +132,7 @@ def list_payment_methods(buyer) -> dict:
     methods = _call("payment method list", client().v1.payment_methods.list, params={"customer": cid, "type": "card"})
     customer = _call("customer retrieve", client().v1.customers.retrieve, cid)
     default = ((customer.get("invoice_settings") or {}).get("default_payment_method")) or ""
-    return {"default": default, "methods": [card_summary(m) for m in methods.data]}
+    return {"default": default, "methods": [card_summary(m) for m in methods["data"]]}
 
 
 def default_payment_method(buyer) -> str:
@@ -194,8 +196,8 @@ def client_secret(payment) -> str:
 
 def _charge_id(intent) -> str:
     charge = intent.get("latest_charge")
-    if isinstance(charge, dict) or hasattr(charge, "get"):
-        return charge.get("id", "") if charge else ""
+    if isinstance(charge, dict):  # expanded (localstripe always expands it)
+        return charge.get("id", "")
     return charge or ""
 
 
@@ -231,11 +233,7 @@ def outcome_from_intent(intent, payment) -> ProviderOutcome:
 
 
 def _plain(value):
-    if value is None:
-        return None
-    if hasattr(value, "to_dict"):
-        return value.to_dict()
-    return dict(value)
+    return None if value is None else dict(value)
 
 
 # --- refunds -----------------------------------------------------------------------------------
@@ -255,6 +253,10 @@ def create_refund(refund) -> dict:
     result = _call("refund create", client().v1.refunds.create, params=params,
                    options={"idempotency_key": f"nzila-refund-{refund.id}"})
     return {"id": result.get("id"), "status": result.get("status"), "amount": result.get("amount")}
+
+
+def list_refunds(intent_id: str) -> list[dict]:
+    return _call("refund list", client().v1.refunds.list, params={"payment_intent": intent_id})["data"]
 
 
 def minor_to_amount(payment, minor: int) -> Decimal:

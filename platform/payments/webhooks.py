@@ -119,8 +119,7 @@ def on_charge_refunded(event: dict) -> str:
     intent_id = charge.get("payment_intent")
     refunds = ((charge.get("refunds") or {}).get("data")) or []
     if not refunds and intent_id:
-        listed = stripe_gateway.client().v1.refunds.list(params={"payment_intent": intent_id})
-        refunds = [r.to_dict() if hasattr(r, "to_dict") else dict(r) for r in listed.data]
+        refunds = stripe_gateway.list_refunds(intent_id)
     payment = None
     for refund in refunds:
         refund = {**refund, "payment_intent": refund.get("payment_intent") or intent_id}

@@ -1,0 +1,1 @@
+"""Payment endpoints (/api/v1/payments/...)."""

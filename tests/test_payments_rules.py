@@ -1,0 +1,103 @@
+"""Pure rules of payments: the state machine, money, phone numbers, retry policy. No server."""
+
+from decimal import Decimal
+
+import pytest
+import stripe
+
+from payments import states
+from payments.mobile import InvalidPhone, UnsupportedRoute, normalize_phone, route
+from payments.money import from_minor, to_minor
+from payments.retry import TransientError, backoff_delay, call_with_retries
+from payments.stripe_gateway import is_transient
+
+
+@pytest.mark.parametrize("from_state,to_state", [
+    ("created", "pending"), ("pending", "requires_action"), ("requires_action", "succeeded"),
+    ("pending", "failed"), ("requires_action", "canceled"), ("succeeded", "partially_refunded"),
+    ("partially_refunded", "refunded"), ("succeeded", "disputed"), ("disputed", "succeeded"), ("failed", "succeeded"),
+])
+def test_allowed_transitions(from_state, to_state):
+    states.check_transition(from_state, to_state)
+
+
+@pytest.mark.parametrize("from_state,to_state", [
+    ("succeeded", "failed"), ("succeeded", "pending"), ("succeeded", "requires_action"), ("canceled", "succeeded"),
+    ("refunded", "succeeded"), ("failed", "refunded"), ("created", "refunded"), ("pending", "created"),
+    ("succeeded", "nonsense"),
+])
+def test_illegal_transitions_refused(from_state, to_state):
+    with pytest.raises(states.IllegalTransition):
+        states.check_transition(from_state, to_state)
+
+
+def test_state_after_refunds():
+    assert states.state_after_refunds(1000, 0) == "succeeded"
+    assert states.state_after_refunds(1000, 1) == "partially_refunded"
+    assert states.state_after_refunds(1000, 1000) == "refunded"
+
+
+def test_minor_units_follow_the_currency():
+    assert to_minor(Decimal("12.34"), "USD") == 1234
+    assert to_minor(Decimal("5000"), "XOF") == 5000
+    assert to_minor(Decimal("5000"), "UGX") == 5000
+    assert from_minor(1234, "KES") == Decimal("12.34")
+
+
+@pytest.mark.parametrize("raw,country,expected", [
+    ("0712 345 678", "KE", "+254712345678"), ("+254712345678", "KE", "+254712345678"),
+    ("0772 123456", "UG", "+256772123456"), ("77 123 45 67", "SN", "+221771234567"),
+])
+def test_phone_normalised_to_e164(raw, country, expected):
+    assert normalize_phone(raw, country) == expected
+
+
+@pytest.mark.parametrize("raw,country", [("12345", "KE"), ("+256772123456", "KE"), ("not a phone", "KE"),
+                                         ("020 2222222", "KE")])
+def test_bad_phone_refused(raw, country):
+    with pytest.raises(InvalidPhone):
+        normalize_phone(raw, country)
+
+
+def test_routes_choose_the_currency_by_country_and_operator():
+    assert route("KE", "mpesa") == "KES"
+    assert route("UG", "mtn_momo") == "UGX"
+    assert route("SN", "orange_money") == "XOF"
+    with pytest.raises(UnsupportedRoute, match="in KE we offer"):
+        route("KE", "orange_money")
+
+
+def test_backoff_doubles_up_to_the_cap(settings):
+    settings.PAYMENTS_RETRY_BASE_SECONDS, settings.PAYMENTS_RETRY_CAP_SECONDS = 10, 30
+    assert [backoff_delay(n) for n in (1, 2, 3, 4)] == [10, 20, 30, 30]
+
+
+def test_transient_errors_retried_three_tries_at_most(settings):
+    settings.PAYMENTS_RETRY_MAX_TRIES, settings.PAYMENTS_RETRY_BASE_SECONDS = 3, 1
+    calls, sleeps = [], []
+
+    def flaky():
+        calls.append(1)
+        raise TransientError("down")
+
+    with pytest.raises(TransientError):
+        call_with_retries(flaky, is_transient=lambda e: isinstance(e, TransientError), what="t", sleep=sleeps.append)
+    assert len(calls) == 3 and sleeps == [1, 2]
+
+
+def test_card_errors_never_retried():
+    card_error = stripe.CardError("declined", None, "card_declined", http_status=402)
+    assert not is_transient(card_error)
+    assert is_transient(stripe.APIConnectionError("reset"))
+    assert is_transient(stripe.RateLimitError("slow down", http_status=429))
+    assert is_transient(stripe.APIError("boom", http_status=500))
+    assert not is_transient(stripe.InvalidRequestError("bad", "amount", http_status=400))
+    calls = []
+
+    def declined():
+        calls.append(1)
+        raise card_error
+
+    with pytest.raises(stripe.CardError):
+        call_with_retries(declined, is_transient=is_transient, what="t", sleep=lambda s: None)
+    assert len(calls) == 1
