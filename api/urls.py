@@ -8,7 +8,6 @@ from . import jobs_status, notifications, saved_searches, tasks, whatsapp_webhoo
 urlpatterns = [
     path("health", health.HealthApi.as_view(), name="health"),
     path("payments/", include("api.payments.urls")),
-    path("payments/", include("api.payments.urls")),
     path("vehicles/search", vehicles.VehicleSearchApi.as_view(), name="vehicle-search"),
     path("vehicles/suggest", vehicles.VehicleSuggestApi.as_view(), name="vehicle-suggest"),
     path("vehicles/<int:vehicle_id>/similar", vehicles.VehicleSimilarApi.as_view(), name="vehicle-similar"),
