@@ -5,6 +5,7 @@ One function per endpoint, keyword-only arguments; the API views call nothing el
 
 from __future__ import annotations
 
+import math
 import time
 import uuid
 from dataclasses import asdict, dataclass
@@ -34,6 +35,8 @@ PAGE_WINDOW = 1000
 # Blend of recommendations: structured and text similarity first, co-views second.
 SIMILARITY_WEIGHT = 0.7
 COVIEW_WEIGHT = 0.3
+# At most this share of the recommendations is kept for co-viewed vehicles when there are any.
+COVIEW_SHARE = 0.25
 
 
 def public_scope() -> Scope:
@@ -191,7 +194,12 @@ def similar_vehicles(*, vehicle_id: int, size: int = 10, currency: str = "USD") 
     sim_norm, co_norm = _normalized(similarity), _normalized(coview_scores)
     blended = {vid: SIMILARITY_WEIGHT * sim_norm.get(vid, 0.0) + COVIEW_WEIGHT * co_norm.get(vid, 0.0)
                for vid in sources if vid != vehicle_id}
-    ranked = sorted(blended, key=lambda vid: (-blended[vid], vid))[:size]
+    order = sorted(blended, key=lambda vid: (-blended[vid], vid))
+    # Co-views get a share of the slots, so strong "also viewed" cars are not crowded out by many
+    # close text matches; the list is still shown best score first.
+    reserved = [vid for vid in order if vid in coview_scores][:math.ceil(size * COVIEW_SHARE)]
+    ranked = reserved + [vid for vid in order if vid not in reserved][:size - len(reserved)]
+    ranked.sort(key=lambda vid: (-blended[vid], vid))
     units = float(currency_rates()[currency])
     now = datetime.now(timezone.utc)
     results = []
