@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from . import cleanup, commissions, deals, prices, shipments
+from . import canaries, cleanup, commissions, deals, prices, shipments
 from .base import reliable_task
 from .walking import batches, id_pages
 
@@ -81,3 +81,10 @@ def send_commission_statements() -> int:
 @reliable_task(name="jobs.tasks.clean_up_audit_log")
 def clean_up_audit_log() -> dict[str, int]:
     return cleanup.clean_up()
+
+
+@reliable_task(name="jobs.tasks.canary", bind=True, soft_time_limit=300, time_limit=330)
+def canary(self, token: str, sleep_seconds: float = 0.0, fail_times: int = 0) -> dict:
+    """A task that proves the pipeline end to end (and lets benchmarks time it): it counts its starts and
+    completions in Redis under `token`, sleeps, and fails transiently for its first `fail_times` tries."""
+    return canaries.run(token, sleep_seconds=sleep_seconds, fail_times=fail_times, task_id=self.request.id)

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Min
+from django.db.models.functions import Now
 from django.utils import timezone
 
 from jobs.base import backoff_seconds
@@ -30,7 +31,7 @@ def dispatch_outbox(*, now: datetime | None = None, limit: int | None = None) ->
     limit = limit or settings.NOTIFICATIONS_OUTBOX_BATCH_SIZE
     with transaction.atomic():
         events = list(OutboxEvent.objects.select_for_update(skip_locked=True)
-                      .filter(processed_at__isnull=True, dead=False, next_attempt_at__lte=now).order_by("id")[:limit])
+                      .filter(processed_at__isnull=True, dead=False, next_attempt_at__lte=Now()).order_by("id")[:limit])
         if not events:
             return {"events": 0, "notifications": 0, "failed": 0}
         items, failed = [], []

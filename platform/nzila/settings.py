@@ -268,7 +268,12 @@ CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TIMEZONE = TIME_ZONE
 # Redis re-delivers an unacknowledged message (its worker died) after this many seconds; it must be
 # longer than any task runs, or a slow task would run twice. Tests shorten it to see a redelivery.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("NZILA_BROKER_VISIBILITY_TIMEOUT", 35 * 60)}
+# Consumers look for such abandoned messages every interval × throttle seconds (kombu's defaults: 10 × 10).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("NZILA_BROKER_VISIBILITY_TIMEOUT", 35 * 60),
+    "unacked_restore_interval": env_int("NZILA_BROKER_RESTORE_INTERVAL", 10),
+    "unacked_restore_throttle": env_int("NZILA_BROKER_RESTORE_THROTTLE", 10),
+}
 # Queues by priority, declared here so no worker invents one: "high" (payments, notifications) jumps
 # the line, "default" is everything else, "low" is bulk work and reports. Run at least one worker
 # that consumes "high" alone, so a burst of bulk work can never delay a payment or a message.

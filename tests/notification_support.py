@@ -1,0 +1,184 @@
+"""Fixtures and factories for the jobs and notification tests: a real SMTP server on loopback, the
+WhatsApp simulator, short windows and backoffs (for this process and the workers it starts), and
+buyers, deals and shipments in one call."""
+
+from __future__ import annotations
+
+import itertools
+import time
+from decimal import Decimal
+from email import message_from_bytes
+from typing import Callable
+
+import pytest
+import redis
+from aiosmtpd.controller import Controller
+from django.conf import settings
+from django.contrib.auth import get_user_model
+
+from tests.factories import ensure_currencies, make_dealer, make_vehicle
+from tests.whatsapp_simulator import WhatsAppSimulator
+
+_n = itertools.count(1)
+
+
+class SmtpInbox:
+    """aiosmtpd handler: keeps every message it was handed."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append({"from": envelope.mail_from, "to": list(envelope.rcpt_tos),
+                              "message": message_from_bytes(envelope.original_content)})
+        return "250 Message accepted for delivery"
+
+    def to(self, address: str) -> list:
+        return [m["message"] for m in self.messages if address in m["to"]]
+
+
+@pytest.fixture
+def smtp_server():
+    inbox = SmtpInbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=0)
+    controller.start()
+    inbox.port = controller.server.sockets[0].getsockname()[1]
+    yield inbox
+    controller.stop()
+
+
+@pytest.fixture
+def clean_broker():
+    """Empty this run's broker and result databases, so no task of an earlier test runs in this one."""
+    for url in (settings.CELERY_BROKER_URL, settings.CELERY_RESULT_BACKEND, settings.JOBS_REDIS_URL):
+        redis.Redis.from_url(url).flushdb()
+    from jobs.monitoring import scheduled_task_names
+
+    scheduled_task_names.cache_clear()
+
+
+@pytest.fixture
+def fast_settings(settings, monkeypatch):
+    """Short windows and backoffs, here and (through the environment) in the workers tests start."""
+    values = {
+        "NOTIFICATIONS_BATCH_WINDOW_SECONDS": ("NZILA_NOTIFY_BATCH_WINDOW_SECONDS", 1.0),
+        "NOTIFICATIONS_SEND_BACKOFF_SECONDS": ("NZILA_NOTIFY_SEND_BACKOFF_SECONDS", 0.2),
+        "JOBS_RETRY_BACKOFF_SECONDS": ("NZILA_JOBS_RETRY_BACKOFF_SECONDS", 0.2),
+        "JOBS_RETRY_BACKOFF_MAX_SECONDS": ("NZILA_JOBS_RETRY_BACKOFF_MAX_SECONDS", 1.0),
+    }
+    for name, (env, value) in values.items():
+        setattr(settings, name, value)
+        monkeypatch.setenv(env, str(value))
+    # Loopback mail really goes over SMTP (pytest-django would swap in the in-memory backend).
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    return settings
+
+
+@pytest.fixture
+def whatsapp(fast_settings, monkeypatch):
+    sim = WhatsAppSimulator(token="test-token", app_secret="test-app-secret").start()
+    env = {"WHATSAPP_API_URL": sim.base_url, "WHATSAPP_PHONE_NUMBER_ID": sim.phone_number_id,
+           "WHATSAPP_ACCESS_TOKEN": sim.token, "WHATSAPP_APP_SECRET": sim.app_secret}
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+        setattr(fast_settings, key, value)
+    yield sim
+    sim.stop()
+
+
+@pytest.fixture
+def mail_to(smtp_server, fast_settings, monkeypatch):
+    monkeypatch.setenv("NZILA_EMAIL_PORT", str(smtp_server.port))
+    fast_settings.EMAIL_PORT = smtp_server.port
+    return smtp_server
+
+
+def wait_for(check: Callable[[], object], *, timeout: float = 30, what: str = "condition", interval: float = 0.1):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = check()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+
+
+# --- factories ----------------------------------------------------------------------------------
+
+def make_user(**overrides):
+    n = next(_n)
+    fields = {"username": f"user{n}-{time.time_ns()}", "email": f"user{n}@example.test"}
+    fields.update(overrides)
+    return get_user_model().objects.create_user(**fields)
+
+
+def make_buyer(*, phone: str = "+254712345678", time_zone: str = "Africa/Nairobi", country: str = "KE", **user):
+    from buyers.models import Buyer
+
+    account = make_user(**user)
+    return Buyer.objects.create(user=account, full_name=f"Buyer {account.pk}", country=country, phone_e164=phone,
+                                time_zone=time_zone)
+
+
+def make_deal(buyer=None, vehicle=None, **overrides):
+    from sales.models import Deal
+
+    ensure_currencies()
+    buyer = buyer or make_buyer()
+    vehicle = vehicle or make_vehicle()
+    fields = {"buyer": buyer, "vehicle": vehicle, "agreed_price": Decimal("12000.00"), "currency_id": "USD",
+              "stage": "negotiation"}
+    fields.update(overrides)
+    return Deal.objects.create(**fields)
+
+
+def make_shipment(deal=None, **overrides):
+    from sales.models import Shipment
+
+    fields = {"deal": deal or make_deal(), "origin_port": "Yokohama", "destination_port": "Mombasa",
+              "status": "booked"}
+    fields.update(overrides)
+    return Shipment.objects.create(**fields)
+
+
+def quiet_all_day(user) -> None:
+    """No quiet hours: delivery tests should not depend on the time of day they run at."""
+    from notifications.models import NotificationPreference
+
+    NotificationPreference.objects.update_or_create(user=user, defaults={"quiet_hours_enabled": False})
+
+
+__all__ = ["beat_process", "clean_broker", "fast_settings", "mail_to", "make_buyer", "make_deal", "make_dealer", "make_shipment",
+           "make_user", "make_vehicle", "quiet_all_day", "smtp_server", "wait_for", "whatsapp"]
+
+
+@pytest.fixture
+def beat_process(tmp_path):
+    """A real Celery beat process with its own schedule file, stopped at the end of the test."""
+    import os
+    import sys
+
+    from django.db import connection
+
+    from services.paths import PYTHONPATH, ROOT
+    from services.process import ManagedProcess
+
+    started: list[ManagedProcess] = []
+
+    def start(env: dict[str, str] | None = None) -> ManagedProcess:
+        proc = ManagedProcess(
+            f"test-beat-{os.getpid()}-{len(started)}",
+            [sys.executable, "-m", "celery", "-A", "nzila", "beat", "-s", str(tmp_path / "beat-schedule"),
+             "--loglevel", "INFO", "--max-interval", "1"],
+            env={"PYTHONPATH": PYTHONPATH, "DJANGO_SETTINGS_MODULE": "nzila.test_settings",
+                 "NZILA_DB_NAME": connection.settings_dict["NAME"], **(env or {})},
+            cwd=ROOT,
+        )
+        proc.log_file.unlink(missing_ok=True)
+        proc.start()
+        started.append(proc)
+        return proc
+
+    yield start
+    for proc in started:
+        proc.stop(timeout=20)
