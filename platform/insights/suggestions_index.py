@@ -49,7 +49,7 @@ def _make_model_counts() -> Iterator[tuple[str, str, int]]:
             composite["after"] = after
         body = {"size": 0, "query": {"terms": {"status": list(settings.SEARCHABLE_STATUSES)}},
                 "aggs": {"pairs": {"composite": composite}}}
-        response = client.search(index=vehicles_alias(), body=body, request_timeout=60)
+        response = client.options(request_timeout=60).search(index=vehicles_alias(), body=body)
         pairs = response["aggregations"]["pairs"]
         for bucket in pairs["buckets"]:
             yield bucket["key"]["make"], bucket["key"]["model"], bucket["doc_count"]
@@ -88,7 +88,7 @@ def rebuild_suggestions() -> int:
     name = f"{alias}-{time.strftime('%Y%m%d%H%M%S')}-{time.time_ns() % 1_000_000:06d}"
     client.indices.create(index=name, body=suggestion_index_body())
     try:
-        bulk(client, ({"_index": name, "_source": doc} for doc in docs), chunk_size=2000, request_timeout=120)
+        bulk(client.options(request_timeout=120), ({"_index": name, "_source": doc} for doc in docs), chunk_size=2000)
         client.indices.refresh(index=name)
         old = list(client.indices.get_alias(name=alias).body) if client.indices.exists_alias(name=alias) else []
         actions = [{"remove": {"index": index, "alias": alias}} for index in old] + [
