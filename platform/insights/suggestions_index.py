@@ -65,7 +65,7 @@ def _popular_queries() -> list[tuple[str, int, int]]:
         return [(query, int(searches), int(last_count)) for query, searches, last_count in cursor.fetchall()]
 
 
-def suggestion_documents() -> list[dict[str, Any]]:
+def suggestion_documents(*, include_queries: bool = True) -> list[dict[str, Any]]:
     docs: list[dict[str, Any]] = []
     per_make: dict[str, int] = {}
     for make, model, count in _make_model_counts():
@@ -75,16 +75,17 @@ def suggestion_documents() -> list[dict[str, Any]]:
                                         count=count))
     docs.extend(suggestion_document(kind="make", text=make, make=make, count=count)
                 for make, count in per_make.items())
-    docs.extend(suggestion_document(kind="query", text=query, count=last_count, searches=searches)
-                for query, searches, last_count in _popular_queries())
+    if include_queries:
+        docs.extend(suggestion_document(kind="query", text=query, count=last_count, searches=searches)
+                    for query, searches, last_count in _popular_queries())
     return docs
 
 
-def rebuild_suggestions() -> int:
+def rebuild_suggestions(*, include_queries: bool = True) -> int:
     """Build a new suggestions index, swap the alias to it, drop the old ones. Returns documents written."""
     client = get_client()
     alias = suggestions_alias()
-    docs = suggestion_documents()
+    docs = suggestion_documents(include_queries=include_queries)
     name = f"{alias}-{time.strftime('%Y%m%d%H%M%S')}-{time.time_ns() % 1_000_000:06d}"
     client.indices.create(index=name, body=suggestion_index_body())
     try:

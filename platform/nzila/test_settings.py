@@ -13,6 +13,8 @@ os.environ.setdefault("NZILA_INDEX_PREFIX", "test")
 os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/2")
 os.environ.setdefault("CELERY_RESULT_BACKEND", "redis://127.0.0.1:6379/3")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nzila.test_settings")
+# Tests hand the search log to Celery themselves (search_log_buffer.flush()), never from a background thread.
+os.environ.setdefault("NZILA_SEARCH_LOG_FLUSH_SECONDS", "0")
 
 from .settings import *  # noqa: E402,F401,F403
 

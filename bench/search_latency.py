@@ -1,0 +1,249 @@
+"""Search latency: typeahead and full search with every facet, through the API and straight to the engine.
+
+    .venv/bin/python bench/search_latency.py [--vehicles 1000000] [--requests 400] [--clients 1,8,32]
+
+Runs against the engine of the dev stack under its own index prefix (NZILA_INDEX_PREFIX, default
+`benchsearch`), so nobody's data is touched. If that index holds fewer than --vehicles documents, it
+is rebuilt from seeded synthetic rows (bench/search_data.py). The API runs in gunicorn on a loopback
+port, started and stopped here by process id. Every client thread sends its requests one after the
+other over a keep-alive connection; the same requests are then sent straight to the engine's
+`_msearch` with the bodies the API builds, so the ratio is API time over engine time for the same work.
+Prints p50/p99 per endpoint and concurrency. Bounded: a fixed number of requests per run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+for path in (ROOT, ROOT / "platform"):
+    sys.path.insert(0, str(path))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nzila.settings")
+os.environ.setdefault("NZILA_INDEX_PREFIX", "benchsearch")
+os.environ.setdefault("NZILA_LOG_LEVEL", "WARNING")
+# The benchmark server keeps its search log in memory (bounded) instead of queueing it: no worker runs here.
+os.environ.setdefault("NZILA_SEARCH_LOG_FLUSH_SECONDS", "0")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+
+from es_mappings.suggestions import suggestions_alias  # noqa: E402
+from es_mappings.vehicles import vehicles_alias  # noqa: E402
+from search.facets import FACET_NAMES  # noqa: E402
+from search.request import Page, Range, Scope, VehicleQuery  # noqa: E402
+from search.suggest import suggestions_search, typeahead_vehicles_search  # noqa: E402
+from search.vehicles import vehicle_facets_search, vehicle_hits_search  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from search_data import MARKET, build_synthetic_index, indexed_count  # noqa: E402
+
+PUBLIC = Scope(statuses=tuple(settings.SEARCHABLE_STATUSES))
+TYPOS = {"toyota": "toyoya", "mercedes": "mercedez", "volkswagen": "volkswagon", "hilux": "hilix",
+         "corolla": "corola", "nissan": "nisan", "land cruiser": "land crusier"}
+
+
+def typeahead_inputs(rng: random.Random, n: int) -> list[str]:
+    """What people type, keystroke by keystroke: prefixes of makes and models, some misspelt."""
+    names = [m.lower() for m in MARKET] + [model.lower() for models in MARKET.values() for model, _, _ in models]
+    names += [f"{make.lower()} {model.lower()}" for make, (_, models) in MARKET.items() for model, _, _ in models]
+    out = []
+    while len(out) < n:
+        name = rng.choice(names)
+        name = TYPOS.get(name, name) if rng.random() < 0.15 else name
+        out.append(name[:rng.randint(1, len(name))].strip() or name[0])
+    return out
+
+
+def search_inputs(rng: random.Random, n: int) -> list[dict]:
+    """A mix of landing pages, text searches and filtered searches, every one with all facets."""
+    makes = list(MARKET)
+    out = []
+    for _ in range(n):
+        params: dict = {}
+        make = rng.choice(makes)
+        kind = rng.random()
+        if kind < 0.35:
+            model = rng.choice(MARKET[make][1])[0]
+            params["q"] = rng.choice([f"{make} {model}", model, f"{TYPOS.get(make.lower(), make)} {model}"])
+        elif kind < 0.75:
+            params["make"] = [make] + ([rng.choice(makes)] if rng.random() < 0.3 else [])
+            if rng.random() < 0.5:
+                params["body"] = [rng.choice(["suv", "sedan", "pickup", "hatchback"])]
+        if rng.random() < 0.4:
+            low = rng.choice([2000, 5000, 10000])
+            params["price_min"], params["price_max"] = low, low + rng.choice([5000, 15000, 30000])
+        if rng.random() < 0.3:
+            params["year_min"] = rng.randint(2008, 2020)
+        params["sort"] = rng.choice(["relevance" if "q" in params else "newest", "price_asc", "newest"])
+        out.append(params)
+    return out
+
+
+def engine_body_for_search(params: dict) -> str:
+    """The _msearch body the API sends for these parameters (prices already in USD here)."""
+    query = VehicleQuery(
+        text=params.get("q", ""),
+        terms={k: tuple(params[k]) for k in ("make", "body") if k in params},
+        ranges={k: v for k, v in {
+            "price": Range(params.get("price_min"), params.get("price_max")),
+            "year": Range(params.get("year_min"), None)}.items() if v.low is not None or v.high is not None},
+    )
+    hits = vehicle_hits_search(query, scope=PUBLIC, sort=params["sort"], page=Page(size=20))
+    facets = vehicle_facets_search(query, scope=PUBLIC, facets=FACET_NAMES)
+    alias = vehicles_alias()
+    lines = [{"index": alias}, hits.to_dict(), {"index": alias}, facets.to_dict()]
+    return "".join(json.dumps(line) + "\n" for line in lines)
+
+
+def engine_body_for_typeahead(text: str) -> str:
+    lines = [{"index": suggestions_alias(), "ignore_unavailable": True}, suggestions_search(text, size=16).to_dict(),
+             {"index": vehicles_alias()}, typeahead_vehicles_search(text, scope=PUBLIC, size=3).to_dict()]
+    return "".join(json.dumps(line) + "\n" for line in lines)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_api(port: int, workers: int) -> subprocess.Popen:
+    env = {**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'platform'}", "DJANGO_DEBUG": "false"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "nzila.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(workers),
+         "-k", "gthread", "--threads", "8", "--keep-alive", "30", "--log-level", "warning"],
+        cwd=ROOT, env=env, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            conn.request("GET", "/api/v1/vehicles/suggest?q=t")
+            if conn.getresponse().status == 200:
+                return proc
+        except OSError:
+            time.sleep(0.3)
+    stop_api(proc)
+    raise RuntimeError("the API server did not start")
+
+
+def stop_api(proc: subprocess.Popen) -> None:
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+
+
+def run(host: str, port: int, requests: list[tuple[str, str, str | None]], clients: int) -> list[float]:
+    """Send (method, path, body) requests from `clients` threads; returns latencies in ms."""
+    latencies: list[float] = []
+    lock = threading.Lock()
+    cursor = iter(range(len(requests)))
+
+    def client() -> None:
+        conn = http.client.HTTPConnection(host, port, timeout=30)
+        mine = []
+        while True:
+            with lock:
+                i = next(cursor, None)
+            if i is None:
+                break
+            method, path, body = requests[i]
+            headers = {"Content-Type": "application/x-ndjson"} if body else {}
+            started = time.perf_counter()
+            conn.request(method, path, body=body, headers=headers)
+            response = conn.getresponse()
+            response.read()
+            mine.append((time.perf_counter() - started) * 1000)
+            if response.status != 200:
+                raise RuntimeError(f"{path} -> {response.status}")
+        with lock:
+            latencies.extend(mine)
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return latencies
+
+
+def pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--vehicles", type=int, default=1_000_000)
+    parser.add_argument("--requests", type=int, default=400, help="per endpoint, target and concurrency")
+    parser.add_argument("--clients", default="1,8,32")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn processes")
+    args = parser.parse_args()
+
+    count = indexed_count()
+    if count < args.vehicles:
+        print(f"{vehicles_alias()} holds {count:,} documents; building {args.vehicles:,} synthetic vehicles ...",
+              flush=True)
+        rate = build_synthetic_index(args.vehicles)
+        print(f"indexed at {rate:,.0f} docs/s", flush=True)
+        count = indexed_count()
+    from insights.suggestions_index import rebuild_suggestions
+
+    suggestions = rebuild_suggestions(include_queries=False)
+    print(f"index {vehicles_alias()}: {count:,} vehicles; {suggestions:,} typeahead suggestions", flush=True)
+
+    rng = random.Random(42)
+    engine = urllib.parse.urlsplit(settings.ELASTICSEARCH_URL)
+    port = free_port()
+    api = start_api(port, args.workers)
+    try:
+        print(f"\n{'endpoint':<22}{'clients':>8}{'api p50':>10}{'api p99':>10}{'engine p50':>12}{'engine p99':>12}"
+              f"{'ratio p50':>11}{'req/s':>8}")
+        for clients in [int(c) for c in args.clients.split(",")]:
+            # Separate draws from the same mix for the API and the engine, so neither run answers from
+            # caches the other one warmed.
+            cases = {
+                "typeahead": (
+                    [("GET", "/api/v1/vehicles/suggest?" + urllib.parse.urlencode({"q": t}), None)
+                     for t in typeahead_inputs(rng, args.requests)],
+                    [("POST", "/_msearch", engine_body_for_typeahead(t)) for t in typeahead_inputs(rng, args.requests)]),
+                "search + all facets": (
+                    [("GET", "/api/v1/vehicles/search?" + urllib.parse.urlencode(p, doseq=True), None)
+                     for p in search_inputs(rng, args.requests)],
+                    [("POST", "/_msearch", engine_body_for_search(p)) for p in search_inputs(rng, args.requests)]),
+            }
+            for name, (api_requests, engine_requests) in cases.items():
+                run("127.0.0.1", port, api_requests[:20], clients)  # warm connections and caches
+                started = time.perf_counter()
+                api_ms = run("127.0.0.1", port, api_requests, clients)
+                throughput = len(api_ms) / (time.perf_counter() - started)
+                engine_ms = run(engine.hostname, engine.port, engine_requests, clients)
+                ratio = statistics.median(api_ms) / statistics.median(engine_ms)
+                print(f"{name:<22}{clients:>8}{pct(api_ms, 50):>10.1f}{pct(api_ms, 99):>10.1f}"
+                      f"{pct(engine_ms, 50):>12.1f}{pct(engine_ms, 99):>12.1f}{ratio:>10.2f}x{throughput:>8.0f}",
+                      flush=True)
+    finally:
+        stop_api(api)
+    print(f"\n{args.requests} requests per row; latencies in ms; machine: {os.cpu_count()} cores shared by the "
+          f"engine, the API server and this load generator.")
+
+
+if __name__ == "__main__":
+    main()
