@@ -39,10 +39,15 @@ class SmtpInbox:
 
 @pytest.fixture
 def smtp_server():
+    import socket
+
+    with socket.socket() as probe:  # a free loopback port (the controller cannot report one it picked)
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
     inbox = SmtpInbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=0)
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
-    inbox.port = controller.server.sockets[0].getsockname()[1]
+    inbox.port = port
     yield inbox
     controller.stop()
 
