@@ -14,14 +14,19 @@ from django.utils import timezone
 from catalog.models import Currency
 
 from .notify import notify_staff
-from .retry import TransientError
+from .retry import TransientError, call_with_retries
 
 log = logging.getLogger(__name__)
 
 
 def fetch_rates(url: str | None = None) -> dict[str, Decimal]:
-    """Units per USD from the source: JSON with a USD base and a "rates" object."""
+    """Units per USD from the source (JSON with a USD base and a "rates" object), with retries."""
     url = url or settings.PAYMENTS_FX_URL
+    return call_with_retries(lambda: _fetch(url), is_transient=lambda exc: isinstance(exc, TransientError),
+                             what="exchange-rate fetch")
+
+
+def _fetch(url: str) -> dict[str, Decimal]:
     try:
         response = requests.get(url, timeout=settings.PAYMENTS_FX_TIMEOUT_SECONDS)
     except requests.RequestException as exc:

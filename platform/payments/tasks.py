@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from . import fx, invoices, metrics, states, stripe_gateway
 from .models import LedgerEntry, Method, Payment, Refund
-from .retry import TransientError, backoff_delay
+from .retry import TransientError
 from .services import apply_stripe_refund, refresh_payment
 
 log = logging.getLogger(__name__)
@@ -75,14 +75,12 @@ def confirm_payment(payment_id: str) -> str:
     return refresh_payment(payment_id, cause=LedgerEntry.Cause.RECONCILER, reference="confirm").state
 
 
-@shared_task(bind=True, acks_late=True, max_retries=2)
-def refresh_exchange_rates(self) -> dict:
-    """Fetch rates (3 tries with capped exponential backoff), store them, alert if still stale."""
+@shared_task(acks_late=True)
+def refresh_exchange_rates() -> dict:
+    """Fetch rates (3 tries, capped exponential backoff), store them, alert if any are still stale."""
     try:
         rates = fx.fetch_rates()
-    except TransientError as exc:
-        if self.request.retries < self.max_retries and not self.request.is_eager:
-            raise self.retry(exc=exc, countdown=backoff_delay(self.request.retries + 1))
+    except (TransientError, ValueError) as exc:
         log.error("exchange rates not refreshed: %s", exc)
         return {"updated": 0, "stale": fx.alert_on_stale_rates(), "error": str(exc)}
     updated = fx.store_rates(rates)
