@@ -35,14 +35,15 @@ def text_query(text: str) -> Query:
 def with_business_signals(query: Query) -> Query:
     """Blend relevance with freshness and availability: a new, available listing edges out a stale one.
 
-    Multiplicative and bounded (between 0.75 and 1.2 of the text score), so a signal reorders
-    near-ties but never lifts a poor text match over a good one.
+    Multiplicative and bounded (between 0.85 and 1.2 of the text score), so a signal reorders
+    near-ties but never lifts a poor text match over a good one. Freshness is measured from the start
+    of the day, so scores (and cursors holding them) stay stable from one page to the next.
     """
     return Q(
         "function_score",
         query=query,
         functions=[
-            function.SF("gauss", listed_at={"origin": "now", "scale": "60d", "offset": "7d", "decay": 0.5},
+            function.SF("gauss", listed_at={"origin": "now/d", "scale": "60d", "offset": "7d", "decay": 0.5},
                         weight=0.25),
             function.SF({"filter": Q("term", status="available"), "weight": 0.1}),
             function.SF({"weight": 0.85}),

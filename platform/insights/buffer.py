@@ -92,4 +92,10 @@ class SearchLogBuffer:
 
 
 search_log_buffer = SearchLogBuffer()
-atexit.register(search_log_buffer.flush)
+
+
+@atexit.register
+def _flush_on_exit() -> None:
+    # Only where a flush thread would have sent them; with 0 the owner of the process flushes by hand.
+    if settings.SEARCH_LOG_FLUSH_SECONDS > 0 and search_log_buffer.pending():
+        search_log_buffer.flush()
