@@ -78,6 +78,9 @@ MODEL_DISPLAY: dict[str, str] = {
     "mx-5": "MX-5", "cx-5": "CX-5", "proace verso": "Proace Verso", "verso-s": "Verso-S",
     "mokka x": "Mokka X", "e-pace": "E-Pace", "f-pace": "F-Pace", "i-pace": "I-Pace", "f-type": "F-Type",
     "mustang mach-e": "Mustang Mach-E", "cr-v": "CR-V", "hr-v": "HR-V", "wr-v": "WR-V", "br-v": "BR-V",
+    "crv": "CR-V", "hrv": "HR-V", "cx30": "CX-30", "mx5": "MX-5", "rx8": "RX-8", "trailblazer": "Trailblazer",
+    "granturismo": "GranTurismo", "mito": "MiTo", "ute": "Ute", "sx4": "SX4", "fortwo": "Fortwo", "mr": "MR",
+    "streetka": "Streetka", "mx": "MX", "xc": "XC", "crx": "CRX", "gtv": "GTV",
 }
 
 # Free text in which model and trim run together ("Grand Cherokee Limited 4x4"): the model names

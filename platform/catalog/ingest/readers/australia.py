@@ -22,6 +22,7 @@ class Australia(Source):
     name = "australia"
     market = "AU"
     currency = "AUD"
+    vintage = 2023
 
     def files(self, data_dir: Path) -> list[SourceFile]:
         return [SourceFile(data_dir / "australian_vehicle_prices.csv", "australian_vehicle_prices")]

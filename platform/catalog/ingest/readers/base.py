@@ -37,6 +37,8 @@ class Source:
     name: str = ""
     market: str = ""
     currency: str = ""
+    # The year the data was collected: a car's age, and so its depreciation, is counted from it.
+    vintage: int = 0
 
     def files(self, data_dir: Path) -> list[SourceFile]:
         raise NotImplementedError

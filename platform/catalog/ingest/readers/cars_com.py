@@ -39,6 +39,7 @@ class CarsCom(Source):
     name = "cars_com"
     market = "US"
     currency = "USD"
+    vintage = 2022
 
     def files(self, data_dir: Path) -> list[SourceFile]:
         return [SourceFile(data_dir / "cars_com_listings.csv", "cars_com_listings")]

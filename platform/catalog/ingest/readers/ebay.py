@@ -21,6 +21,7 @@ class Ebay(Source):
     name = "ebay"
     market = "DE"
     currency = "EUR"  # the published file shows "$", but the site priced in euros
+    vintage = 2016
 
     def files(self, data_dir: Path) -> list[SourceFile]:
         return [SourceFile(data_dir / "ebay_autos_sample.csv", "ebay_autos_sample", encoding="cp1252")]

@@ -16,6 +16,7 @@ class UkUsedCars(Source):
     name = "uk_used_cars"
     market = "GB"
     currency = "GBP"
+    vintage = 2020
 
     def files(self, data_dir: Path) -> list[SourceFile]:
         folder = data_dir / "uk_used_cars"
