@@ -180,8 +180,13 @@ class Result:
 
 
 class VehicleGenerator:
-    def __init__(self, *, seed: int, dealers: int = 2000, as_of: date = DEFAULT_AS_OF, learned: dict | None = None):
+    def __init__(self, *, seed: int, dealers: int = 2000, as_of: date = DEFAULT_AS_OF, learned: dict | None = None,
+                 rows_per_transaction: int = COMMIT_EVERY, chunk: int = CHUNK):
         self.seed = seed
+        # Rows per random stream: part of what defines the rows, so only tests change it.
+        self.chunk = chunk
+        # How much one transaction (and one COPY) carries; has no effect on the rows themselves.
+        self.chunks_per_transaction = max(rows_per_transaction // chunk, 1)
         self.as_of = datetime(as_of.year, as_of.month, as_of.day, tzinfo=timezone.utc)
         self.learned = learned or dist.load()
         self.models = _models(self.learned)
@@ -202,8 +207,8 @@ class VehicleGenerator:
             rates = {code: float(rate) for code, rate in cursor.fetchall()}
             dealer_parts = self._dealer_parts(cursor, rates)
             existing = self._existing(cursor)
-        chunks = range(math.ceil(count / CHUNK))
-        per_transaction = COMMIT_EVERY // CHUNK
+        chunks = range(math.ceil(count / self.chunk))
+        per_transaction = self.chunks_per_transaction
         groups = [chunks[first:first + per_transaction] for first in range(0, len(chunks), per_transaction)]
         created = skipped = 0
         with tqdm(total=count, unit=" rows", disable=not progress, mininterval=0.5) as bar:
@@ -231,7 +236,7 @@ class VehicleGenerator:
         created = skipped = 0
         with transaction.atomic(), connection.cursor() as cursor, cursor.copy(COPY_SQL) as copy:
             for chunk in chunks:
-                start, stop = chunk * CHUNK, min((chunk + 1) * CHUNK, count)
+                start, stop = chunk * self.chunk, min((chunk + 1) * self.chunk, count)
                 lines = self._chunk(chunk, start, stop, dealer_parts, existing)
                 if lines:
                     copy.write("".join(lines))
@@ -270,8 +275,9 @@ class VehicleGenerator:
         rng = random.Random(f"{self.seed}:{chunk}")
         rand, gauss = rng.random, rng.gauss
         size = stop - start
-        models = rng.choices(self.models, cum_weights=self.model_cum, k=size)
-        dealers = rng.choices(dealer_parts, cum_weights=self.dealer_cum, k=size)
+        # Always a whole chunk's worth, so that row n does not depend on where this run stops.
+        models = rng.choices(self.models, cum_weights=self.model_cum, k=self.chunk)
+        dealers = rng.choices(dealer_parts, cum_weights=self.dealer_cum, k=self.chunk)
         ref_year, slope = self.learned["reference_year"], self.learned["price_slope_per_year"]
         km_mu, km_sigma = self.learned["km_per_year_log"]
         vin_share = self.learned["vin_share"]
