@@ -201,3 +201,27 @@ def test_webhook_handshake():
     bad = client.get("/api/v1/webhooks/whatsapp", {"hub.mode": "subscribe", "hub.verify_token": "guess",
                                                    "hub.challenge": "1"})
     assert bad.status_code == 403
+
+
+@pytest.mark.django_db
+def test_inbox_and_preferences_through_the_api(fast_settings):
+    from rest_framework.test import APIClient
+
+    buyer = make_buyer()
+    emit("payment_received", {"amount": "70", "currency": "USD"}, recipients=[buyer.user_id])
+    dispatch.dispatch_outbox()
+    api = APIClient()
+    api.force_authenticate(buyer.user)
+    inbox = api.get("/api/v1/notifications").json()["results"]
+    assert [n["summary"] for n in inbox] == ["We received your payment of USD 70. Thank you."]
+    assert api.post("/api/v1/notifications/read", {"ids": [inbox[0]["id"]]}, format="json").json() == {"marked": 1}
+    assert api.get("/api/v1/notifications", {"unread": "1"}).json()["results"] == []
+    assert Message.objects.get(user=buyer.user, channel="in_app").status == "read"
+
+    changed = api.patch("/api/v1/notifications/preferences",
+                        {"email_enabled": False, "time_zone": "Africa/Kinshasa", "quiet_start": "22:00",
+                         "phone_e164": "+243 81 234 5678"}, format="json")
+    assert changed.status_code == 200, changed.content
+    assert changed.json()["phone_e164"] == "+243812345678" and changed.json()["quiet_start"] == "22:00:00"
+    bad = api.patch("/api/v1/notifications/preferences", {"time_zone": "Mars/Olympus"}, format="json")
+    assert bad.status_code == 400
