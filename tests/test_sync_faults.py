@@ -109,6 +109,7 @@ class Writer(threading.Thread):
 
     def run(self) -> None:
         try:
+            self.dealers = list(Dealer.objects.filter(pk__in=self.dealer_ids))
             while not self.stop_event.is_set():
                 self.step()
                 self.operations += 1
@@ -134,7 +135,7 @@ class Writer(threading.Thread):
 
     def step(self) -> None:
         rnd = self.random
-        dealer = Dealer(pk=rnd.choice(self.dealer_ids))
+        dealer = rnd.choice(self.dealers)
         roll = rnd.random()
         if roll < 0.30:
             make_vehicle(dealer, price=Decimal(rnd.randint(2000, 90000)))
@@ -196,7 +197,7 @@ def test_engine_stopped_during_writes_then_restarted(stack):
     time.sleep(3)
     stack["engine"].stop()
     time.sleep(5)  # writes continue while the engine is away; they wait in Postgres
-    assert pending_changes() > 0
+    assert writer.is_alive() and pending_changes() > 0
     stack["engine"].start()
     time.sleep(3)
     assert writer.stop() > 50
@@ -240,8 +241,8 @@ def test_rebuild_while_writes_continue(stack):
     stack["worker"]()
     stack["listener"]()
     dealer_ids = seed_dealers()
-    Vehicle.objects.bulk_create([Vehicle(**vehicle_fields(Dealer(pk=random.choice(dealer_ids))))
-                                 for _ in range(3000)])
+    dealers = list(Dealer.objects.filter(pk__in=dealer_ids))
+    Vehicle.objects.bulk_create([Vehicle(**vehicle_fields(random.choice(dealers))) for _ in range(3000)])
     assert_exactly_in_sync()
     es = get_client()
     (before,) = index_admin.alias_targets(es)

@@ -1,0 +1,225 @@
+"""Sync pipeline benchmarks. Prints figures; run on demand against the dev stack (bin/setup):
+
+    .venv/bin/python bench/sync_pipeline.py load      # pipeline rebuild vs raw _bulk of the same docs
+    .venv/bin/python bench/sync_pipeline.py lag       # commit-to-searchable lag at a sustained write rate
+    .venv/bin/python bench/sync_pipeline.py capture   # write cost with and without the capture triggers
+
+`load` indexes every vehicle in the dev database (generate them first, e.g.
+`python manage.py generate_vehicles --count 1000000`), once through the pipeline's rebuild (read
+Postgres, build documents, parallel _bulk) and once as raw _bulk of the same documents prepared in
+memory beforehand, into the same engine with the same threads and chunk size; it prints both rates
+and their ratio. Indexes use the `bench` prefix and are dropped afterwards.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from decimal import Decimal
+
+import _django  # noqa: F401  (sets up Django)
+from _django import percentile
+from django.db import connection, transaction
+
+from es_mappings.vehicles import vehicle_to_document
+from indexers import index_admin
+from indexers.apply import VehicleOp, bulk_operations, is_listable
+from indexers.rebuild import rebuild_vehicle_index
+from indexers.rows import iter_vehicle_rows
+from search.client import get_client
+
+
+def drop_bench_indexes() -> None:
+    es = get_client()
+    index_admin.drop_indexes(es, index_admin.physical_indexes(es))
+
+
+def raw_bulk_rate(threads: int, chunk_size: int) -> tuple[int, float]:
+    """Documents prepared in memory first, then only `_bulk` is timed."""
+    payloads: list[bytes] = []
+    chunk: list[VehicleOp] = []
+    es = get_client().options(request_timeout=120)
+    name = index_admin.new_physical_name() + "-raw"
+    for rows in iter_vehicle_rows(batch_size=5000):
+        for row in rows:
+            if is_listable(row):
+                chunk.append(VehicleOp(row["id"], row["search_version"], vehicle_to_document(row)))
+            if len(chunk) >= chunk_size:
+                payloads.append(_ndjson(chunk, name))
+                chunk = []
+    if chunk:
+        payloads.append(_ndjson(chunk, name))
+    count = sum(p.count(b'"_id"') for p in payloads)
+    index_admin.create_physical_index(es, name, bulk_loading=True)
+    start = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        for response in pool.map(lambda body: es.bulk(operations=body.decode()), payloads):
+            assert not response["errors"], str(response["items"][:1])
+    es.indices.refresh(index=name)
+    seconds = time.perf_counter() - start
+    assert es.count(index=name)["count"] == count
+    es.indices.delete(index=name)
+    return count, seconds
+
+
+def _ndjson(ops: list[VehicleOp], index: str) -> bytes:
+    return ("\n".join(json.dumps(line) for line in bulk_operations(ops, index, require_alias=False)) + "\n").encode()
+
+
+def bench_load(args) -> None:
+    drop_bench_indexes()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM catalog_vehicle")
+        (rows,) = cursor.fetchone()
+    print(f"vehicles in Postgres: {rows}")
+    for round_number in range(args.rounds):
+        report = rebuild_vehicle_index(threads=args.threads, chunk_size=args.chunk_size)
+        pipeline_rate = report.documents_loaded / report.seconds
+        count, raw_seconds = raw_bulk_rate(args.threads, args.chunk_size)
+        raw_rate = count / raw_seconds
+        print(f"round {round_number + 1}: pipeline (search_rebuild) {report.documents_loaded} docs in "
+              f"{report.seconds:.1f}s = {pipeline_rate:,.0f} docs/s | raw _bulk {count} docs in {raw_seconds:.1f}s "
+              f"= {raw_rate:,.0f} docs/s | ratio {pipeline_rate / raw_rate:.2f}x")
+    drop_bench_indexes()
+
+
+def bench_lag(args) -> None:
+    """Updates at a fixed rate, each setting a unique mileage; a poller notes when each is searchable."""
+    from services.paths import PYTHONPATH, ROOT
+    from services.process import ManagedProcess
+
+    drop_bench_indexes()
+    rebuild_vehicle_index()
+    env = {"PYTHONPATH": PYTHONPATH, "DJANGO_SETTINGS_MODULE": "nzila.settings", "NZILA_INDEX_PREFIX": "bench",
+           "CELERY_BROKER_URL": "redis://127.0.0.1:6379/14", "CELERY_RESULT_BACKEND": "redis://127.0.0.1:6379/15"}
+    procs = [
+        ManagedProcess("bench-worker", [sys.executable, "-m", "celery", "-A", "nzila", "worker", "-Q", "default",
+                                        "-c", "2", "--without-gossip", "--without-mingle", "-n", "bench@%h"], env, ROOT),
+        ManagedProcess("bench-listener", [sys.executable, "manage.py", "search_listen"], env, ROOT),
+    ]
+    for proc in procs:
+        proc.start()
+    time.sleep(8)
+    es = get_client()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id FROM catalog_vehicle WHERE status = 'available' ORDER BY random() LIMIT %s",
+                       [args.rate * args.seconds])
+        pool = [row[0] for row in cursor.fetchall()]
+    base = 50_000_000
+    committed: dict[int, float] = {}
+    seen: dict[int, float] = {}
+    done = threading.Event()
+
+    def poll() -> None:
+        client = get_client()
+        while not done.is_set() or len(seen) < len(committed):
+            low = min((s for s in committed if s not in seen), default=None)
+            if low is not None:
+                hits = client.search(index="bench-vehicles", size=2000, source=False,
+                                     query={"range": {"mileage_km": {"gte": low}}},
+                                     docvalue_fields=["mileage_km"])["hits"]["hits"]
+                now = time.perf_counter()
+                for hit in hits:
+                    seen.setdefault(hit["fields"]["mileage_km"][0], now)
+            if done.is_set() and time.perf_counter() - done_at[0] > 30:
+                return
+            time.sleep(0.02)
+
+    done_at = [0.0]
+    poller = threading.Thread(target=poll, daemon=True)
+    poller.start()
+    interval = 1 / args.rate
+    start = time.perf_counter()
+    for n, vehicle_id in enumerate(pool):
+        target = start + n * interval
+        delay = target - time.perf_counter()
+        if delay > 0:
+            time.sleep(delay)
+        seq = base + n
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("UPDATE catalog_vehicle SET mileage_km = %s WHERE id = %s", [seq, vehicle_id])
+        committed[seq] = time.perf_counter()
+    elapsed = time.perf_counter() - start
+    done.set()
+    done_at[0] = time.perf_counter()
+    poller.join()
+    for proc in procs:
+        proc.stop()
+    lags = [seen[s] - committed[s] for s in committed if s in seen]
+    print(f"{len(committed)} updates in {elapsed:.1f}s ({len(committed) / elapsed:.0f} writes/s); "
+          f"{len(lags)} seen in search")
+    print(f"commit-to-searchable lag: p50 {percentile(lags, 50):.3f}s  p95 {percentile(lags, 95):.3f}s  "
+          f"max {max(lags):.3f}s  (engine refresh_interval 1s)")
+    drop_bench_indexes()
+
+
+def bench_capture(args) -> None:
+    """Insert and update cost with the capture triggers enabled vs disabled, alternating, rolled back."""
+    from tests.factories import make_dealer, vehicle_fields  # noqa: PLC0415  (reuse the valid-row factory)
+    from catalog.models import Vehicle
+
+    kinds = ("insert", "update", "bulk insert", "mass update")
+    results: dict[str, list[float]] = {f"{kind} {mode}": [] for kind in kinds for mode in ("on", "off")}
+
+    class Rollback(Exception):
+        pass
+
+    for round_number in range(args.rounds):
+        for mode in ("on", "off") if round_number % 2 == 0 else ("off", "on"):
+            try:
+                with transaction.atomic():
+                    with connection.cursor() as cursor:
+                        if mode == "off":
+                            cursor.execute("ALTER TABLE catalog_vehicle DISABLE TRIGGER USER")
+                            cursor.execute("ALTER TABLE catalog_dealer DISABLE TRIGGER USER")
+                    dealer = make_dealer()
+                    rows = [Vehicle(**vehicle_fields(dealer)) for _ in range(args.rows)]
+                    start = time.perf_counter()
+                    for row in rows:  # one INSERT per statement, as the ORM's save() does
+                        row.save()
+                    results[f"insert {mode}"].append(time.perf_counter() - start)
+                    ids = [row.pk for row in rows]
+                    start = time.perf_counter()
+                    with connection.cursor() as cursor:
+                        for vehicle_id in ids:
+                            cursor.execute("UPDATE catalog_vehicle SET price = price + 1 WHERE id = %s", [vehicle_id])
+                    results[f"update {mode}"].append(time.perf_counter() - start)
+                    bulk = [Vehicle(**vehicle_fields(dealer)) for _ in range(args.rows)]
+                    start = time.perf_counter()
+                    Vehicle.objects.bulk_create(bulk, batch_size=1000)
+                    results[f"bulk insert {mode}"].append(time.perf_counter() - start)
+                    start = time.perf_counter()
+                    Vehicle.objects.filter(dealer=dealer).update(price=Decimal("4321"))
+                    results[f"mass update {mode}"].append(time.perf_counter() - start)
+                    raise Rollback
+            except Rollback:
+                pass
+    for kind in kinds:
+        rows = args.rows * 2 if kind == "mass update" else args.rows
+        on, off = percentile(results[f"{kind} on"], 50), percentile(results[f"{kind} off"], 50)
+        print(f"{kind:12}: {rows} rows, median of {args.rounds}: with capture {on:.3f}s ({rows / on:,.0f} rows/s), "
+              f"without {off:.3f}s ({rows / off:,.0f} rows/s); overhead {on / off:.2f}x")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("what", choices=["load", "lag", "capture"])
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--chunk-size", type=int, default=1000)
+    parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--rate", type=int, default=200, help="writes per second (lag)")
+    parser.add_argument("--seconds", type=int, default=30, help="duration (lag)")
+    parser.add_argument("--rows", type=int, default=5000, help="rows per round (capture)")
+    args = parser.parse_args()
+    random.seed(42)
+    {"load": bench_load, "lag": bench_lag, "capture": bench_capture}[args.what](args)
+
+
+if __name__ == "__main__":
+    main()
