@@ -19,8 +19,9 @@ from .search_schemas import SimilarResponse, SuggestResponse, VehicleSearchRespo
 
 def viewer_of(request) -> Viewer:
     user = request.user
+    session = getattr(request, "session", None)
     return Viewer(user_id=user.pk if user.is_authenticated else None,
-                  session_key=request.session.session_key or "" if hasattr(request, "session") else "")
+                  session_key=(session.session_key or "") if session is not None else "")
 
 
 def validated(serializer_class, data, **context):

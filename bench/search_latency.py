@@ -60,7 +60,7 @@ TYPOS = {"toyota": "toyoya", "mercedes": "mercedez", "volkswagen": "volkswagon",
 
 def typeahead_inputs(rng: random.Random, n: int) -> list[str]:
     """What people type, keystroke by keystroke: prefixes of makes and models, some misspelt."""
-    names = [m.lower() for m in MARKET] + [model.lower() for models in MARKET.values() for model, _, _ in models]
+    names = [m.lower() for m in MARKET] + [model.lower() for _, models in MARKET.values() for model, _, _ in models]
     names += [f"{make.lower()} {model.lower()}" for make, (_, models) in MARKET.items() for model, _, _ in models]
     out = []
     while len(out) < n:

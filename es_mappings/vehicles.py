@@ -33,7 +33,9 @@ def _text_with_keyword(**extra) -> Text:
 
 
 class DealerInner(InnerDoc):
-    id = Long()
+    # `.key` holds the id as a keyword: terms aggregations (the dealer facet, per-dealer analytics)
+    # use global ordinals on it and run several times faster than on the long itself.
+    id = Long(fields={"key": Keyword()})
     name = _text_with_keyword()
     country = Keyword()
     city = Keyword()

@@ -21,7 +21,7 @@ GROUP_FIELDS: dict[str, str] = {
     "body": "body_type",
     "fuel": "fuel",
     "condition": "condition",
-    "dealer": "dealer.id",
+    "dealer": "dealer.id.key",
 }
 PERCENTS = [5, 25, 50, 75, 95]
 INTERVALS = ("day", "week", "month", "quarter", "year")
@@ -56,7 +56,7 @@ def _grouped(group_by: str | None, size: int, inner: dict) -> dict:
     subs = dict(inner)
     if group_by == "dealer":
         subs["label"] = A("terms", field="dealer.name.raw", size=1)
-    return {"groups": A("terms", field=GROUP_FIELDS[group_by], size=size, aggs=subs)}
+    return {"groups": A("terms", field=GROUP_FIELDS[group_by], size=size, collect_mode="breadth_first", aggs=subs)}
 
 
 def price_statistics_search(query: VehicleQuery, *, scope: Scope, group_by: str | None, size: int) -> Search:
@@ -77,7 +77,7 @@ def listings_over_time_search(query: VehicleQuery, *, scope: Scope, interval: st
 
 def inventory_by_dealer_search(query: VehicleQuery, *, scope: Scope, size: int) -> Search:
     """Per dealer: listings, status split, mean price, mean listing date (for days on market)."""
-    per_dealer = A("terms", field="dealer.id", size=size, aggs={
+    per_dealer = A("terms", field="dealer.id.key", size=size, collect_mode="breadth_first", aggs={
         "label": A("terms", field="dealer.name.raw", size=1),
         "statuses": A("terms", field="status", size=5),
         "price": A("avg", field="price_usd"),

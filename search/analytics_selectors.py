@@ -39,7 +39,8 @@ def _price_block(aggs: dict, units: float) -> dict[str, Any]:
 
 def _group_key(bucket: dict) -> dict[str, Any]:
     key = {"key": bucket["key"]}
-    if "label" in bucket:
+    if "label" in bucket:  # dealers: the id (kept as a keyword in the index) and the name
+        key["key"] = int(bucket["key"])
         labels = bucket["label"]["buckets"]
         key["label"] = labels[0]["key"] if labels else str(bucket["key"])
     return key

@@ -56,3 +56,8 @@ def make_client(url: str | None = None, *, timeout: float | None = None, max_ret
 def get_client() -> Elasticsearch:
     """The process-wide client (thread-safe, pooled). Tests that move the engine call get_client.cache_clear()."""
     return make_client()
+
+
+def indexing_client() -> Elasticsearch:
+    """The same client with the indexers' longer timeout: a slow `_bulk` is retried, never abandoned early."""
+    return get_client().options(request_timeout=settings.INDEXER_REQUEST_TIMEOUT_SECONDS)

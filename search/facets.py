@@ -45,7 +45,7 @@ TERM_FACETS: dict[str, TermsFacet] = {
     "colour": TermsFacet("exterior_color", 30, ignores=("colour",)),
     "country": TermsFacet("country", 60, ignores=("country",)),
     "city": TermsFacet("city", 30, ignores=("city",)),
-    "dealer": TermsFacet("dealer.id", 30, ignores=("dealer",), label_field="dealer.name.raw"),
+    "dealer": TermsFacet("dealer.id.key", 30, ignores=("dealer",), label_field="dealer.name.raw"),
     "status": TermsFacet("status", 5, ignores=("status",)),
 }
 
@@ -74,7 +74,10 @@ def _facet_agg(name: str, *, units_per_usd: float) -> Agg:
             subs[child_name] = A("terms", field=child_field, size=child_size)
         if facet.label_field:
             subs["label"] = A("terms", field=facet.label_field, size=1)
-        return A("terms", field=facet.field, size=facet.size, **({"aggs": subs} if subs else {}))
+        if not subs:
+            return A("terms", field=facet.field, size=facet.size)
+        # Sub-aggregations only for the buckets that make the cut, not for every value seen.
+        return A("terms", field=facet.field, size=facet.size, collect_mode="breadth_first", aggs=subs)
     facet = HISTOGRAM_FACETS[name]
     interval = price_interval_usd(units_per_usd) if name == "price" else facet.interval
     return A("histogram", field=facet.field, interval=interval, min_doc_count=1)

@@ -73,7 +73,7 @@ def _term_buckets(name: str, agg: Mapping[str, Any], selected: tuple[str, ...]) 
     chosen = {str(value).casefold() for value in selected}
     out = []
     for bucket in agg["values"]["buckets"]:
-        value = bucket["key"]
+        value = int(bucket["key"]) if name == "dealer" else bucket["key"]
         item: dict[str, Any] = {"value": value, "count": bucket["doc_count"], "selected": str(value).casefold() in chosen}
         if facet.label_field:
             labels = bucket["label"]["buckets"]
