@@ -76,7 +76,7 @@ def dealer_inventory(*, dealer_id: int, query: VehicleQuery, sort: str, page: Pa
     mean_days = days_between(parse_time(mean_listed), datetime.now(timezone.utc)) if mean_listed else None
     search_id = str(uuid.uuid4())
     log_search(search_id=search_id, endpoint="inventory", query=query, sort=sort, page=page, total=result["total"],
-                started=started, engine_ms=result["took_ms"], viewer=viewer)
+               started=started, engine_ms=result["took_ms"], viewer=viewer)
     return {
         "search_id": search_id,
         "dealer_id": dealer_id,

@@ -67,7 +67,8 @@ def _page_links(*, hits: list[dict], page: Page, total: int, sort: str, query: V
 
 
 def log_search(*, search_id: str, endpoint: str, query: VehicleQuery, sort: str, page: Page, total: int,
-                started: float, engine_ms: float, viewer: Viewer | None) -> None:
+               started: float, engine_ms: float, viewer: Viewer | None) -> None:
+    """Hand the search's log line to the in-memory buffer (page 0 = reached by cursor)."""
     viewer = viewer or Viewer()
     search_log_buffer.add({
         "id": search_id, "searched_at": datetime.now(timezone.utc).isoformat(), "endpoint": endpoint,
@@ -124,7 +125,7 @@ def vehicle_search(*, query: VehicleQuery, sort: str, page: Page, currency: str 
                                    facets=facets)
     search_id = str(uuid.uuid4())
     log_search(search_id=search_id, endpoint="vehicles", query=query, sort=sort, page=page, total=result["total"],
-                started=started, engine_ms=result["took_ms"], viewer=viewer)
+               started=started, engine_ms=result["took_ms"], viewer=viewer)
     return {"search_id": search_id, **result}
 
 

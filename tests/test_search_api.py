@@ -9,7 +9,7 @@ import pytest
 from django.db.models import Count
 from rest_framework.test import APIClient
 
-from catalog.models import Currency, Vehicle
+from catalog.models import Currency
 from search.client import get_client
 from tests.search_fixtures import (  # noqa: F401 (fixtures)
     PUBLIC_STATUSES, delete_raw, index_raw, market, sql_counts, sql_vehicles,
