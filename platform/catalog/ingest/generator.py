@@ -62,12 +62,17 @@ def escape(value: str) -> str:
 
 
 def vin_for(seed: int, n: int) -> str:
-    """17 characters, unique per (seed, n), in the VIN alphabet; "NZ" marks them as generated."""
+    """17 characters, unique per (seed, n), in the VIN alphabet; "NZ" marks them as generated.
+
+    Most significant digit first, so consecutive rows land next to each other in the VIN index.
+    """
     digits = []
     for value, width in ((seed % 33 ** 4, 4), (n, 11)):
+        part = []
         for _ in range(width):
             value, digit = divmod(value, 33)
-            digits.append(VIN_ALPHABET[digit])
+            part.append(VIN_ALPHABET[digit])
+        digits += reversed(part)
     return "NZ" + "".join(digits)
 
 
@@ -301,7 +306,8 @@ class VehicleGenerator:
             trim = m.trim.draw(rand()) if rand() < 0.6 else ""
             transmission, fuel = m.transmission.draw(rand()), m.fuel.draw(rand())
             body, drivetrain, engine = m.body.draw(rand()), m.drivetrain.draw(rand()), m.engine.draw(rand())
-            colour, interior, status = self.colours.draw(rand()), self.interiors.draw(rand()), self.statuses.draw(rand())
+            colour, interior = self.colours.draw(rand()), self.interiors.draw(rand())
+            status = self.statuses.draw(rand())
             features = rng.sample(FEATURES, int(rand() * 5))
             vin = vin_for(self.seed, n) if rand() < vin_share else "\\N"
             seconds_ago = int(rand() * 365 * 86400)

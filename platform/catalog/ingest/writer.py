@@ -33,14 +33,20 @@ CREATE TEMP TABLE IF NOT EXISTS ingest_vehicle (
 """
 STAGED = ("source_key", *IMPORTED, "listed_at")
 
+
+def _update_if_changed(alias: str, columns: tuple[str, ...]) -> str:
+    """The ON CONFLICT clause that rewrites a row only when one of `columns` differs."""
+    return (f"ON CONFLICT (source_key) DO UPDATE SET {', '.join(f'{c} = EXCLUDED.{c}' for c in columns)}, "
+            f"updated_at = now() WHERE ({', '.join(f'{alias}.{c}' for c in columns)}) "
+            f"IS DISTINCT FROM ({', '.join(f'EXCLUDED.{c}' for c in columns)})")
+
+
 UPSERT_VEHICLES_SQL = f"""
 INSERT INTO catalog_vehicle AS v (source_key, {", ".join(IMPORTED)}, photos, status, listed_at, updated_at,
                                   search_version)
 SELECT source_key, {", ".join(IMPORTED)}, '{{}}', 'available', coalesce(listed_at, now()), now(), 0
   FROM ingest_vehicle
-ON CONFLICT (source_key) DO UPDATE
-   SET {", ".join(f"{c} = EXCLUDED.{c}" for c in IMPORTED)}, updated_at = now()
- WHERE ({", ".join(f"v.{c}" for c in IMPORTED)}) IS DISTINCT FROM ({", ".join(f"EXCLUDED.{c}" for c in IMPORTED)})
+{_update_if_changed("v", IMPORTED)}
 RETURNING (xmax = 0) AS created
 """
 
@@ -50,9 +56,7 @@ INSERT INTO catalog_dealer AS d (source_key, {", ".join(DEALER_COLUMNS)}, verifi
 SELECT *, false, now(), now()
   FROM unnest(%s::varchar[], %s::varchar[], %s::varchar[], %s::varchar[], %s::float8[], %s::float8[],
               %s::numeric[])
-ON CONFLICT (source_key) DO UPDATE
-   SET {", ".join(f"{c} = EXCLUDED.{c}" for c in DEALER_COLUMNS)}, updated_at = now()
- WHERE ({", ".join(f"d.{c}" for c in DEALER_COLUMNS)}) IS DISTINCT FROM ({", ".join(f"EXCLUDED.{c}" for c in DEALER_COLUMNS)})
+{_update_if_changed("d", DEALER_COLUMNS)}
 """
 
 

@@ -55,7 +55,8 @@ def load_sources(command: BaseCommand, sources, data_dir: Path, *, limit, report
         command.stdout.write(report.summary())
     totals = {key: sum(getattr(r, key) for r in reports)
               for key in ("read", "loaded", "created", "updated", "unchanged", "rejected")}
+    rate = totals["read"] / max(elapsed, 1e-9)
     command.stdout.write(command.style.SUCCESS(
         "Total: read {read}, loaded {loaded} (created {created}, updated {updated}, unchanged {unchanged}), "
-        "rejected {rejected}".format(**totals) + f" in {elapsed:.1f}s ({totals['read'] / max(elapsed, 1e-9):,.0f} rows/s)"))
+        "rejected {rejected}".format(**totals) + f" in {elapsed:.1f}s ({rate:,.0f} rows/s)"))
     return reports
