@@ -12,13 +12,14 @@ from dataclasses import dataclass
 
 from .redis_client import get_redis
 
-# KEYS[1] bucket hash; ARGV: rate (tokens/s), capacity, requested tokens, now (s).
-# Returns {granted (0/1), seconds until enough tokens}.
+# KEYS[1] bucket hash; ARGV: rate (tokens/s), capacity, requested tokens. "Now" is Redis' clock, not a
+# worker's: every worker on every machine must agree on it. Returns {granted (0/1), seconds to wait}.
 _TAKE = """
 local rate = tonumber(ARGV[1])
 local capacity = tonumber(ARGV[2])
 local wanted = tonumber(ARGV[3])
-local now = tonumber(ARGV[4])
+local clock = redis.call('TIME')
+local now = tonumber(clock[1]) + tonumber(clock[2]) / 1000000
 local state = redis.call('HMGET', KEYS[1], 'tokens', 'at')
 local tokens = tonumber(state[1])
 local at = tonumber(state[2])
@@ -56,9 +57,7 @@ class TokenBucket:
         client = get_redis()
         per_second = self.rate / self.per
         capacity = self.capacity if self.capacity is not None else self.rate
-        # Redis' clock, not ours: every worker on every machine must agree on "now".
-        seconds, micros = client.time()
-        granted, wait = client.eval(_TAKE, 1, self.key, per_second, capacity, tokens, seconds + micros / 1e6)
+        granted, wait = client.eval(_TAKE, 1, self.key, per_second, capacity, tokens)
         return 0.0 if int(granted) == 1 else float(wait)
 
     def take(self, tokens: int = 1, *, max_wait: float = 5.0) -> bool:

@@ -14,7 +14,8 @@ from .phones import InvalidPhone, normalise_phone
 from .profiles import Profile, load_profiles
 
 
-def deliver_due(*, now: datetime | None = None, user_ids: list[int] | None = None, max_users: int = 500) -> list[int]:
+def deliver_due(*, now: datetime | None = None, user_ids: list[int] | None = None, max_users: int = 2000,
+                chunk: int = 200) -> list[int]:
     """Deliver every user's due batch (or only these users'). Returns the ids of queued messages."""
     now = now or timezone.now()
     due = Notification.objects.filter(status=Notification.Status.PENDING, deliver_after__lte=now)
@@ -22,34 +23,51 @@ def deliver_due(*, now: datetime | None = None, user_ids: list[int] | None = Non
         due = due.filter(user_id__in=user_ids)
     users = list(due.order_by().values_list("user_id", flat=True).distinct()[:max_users])
     queued: list[int] = []
-    for user_id in users:
-        queued += deliver_to_user(user_id, now=now)
+    for start in range(0, len(users), chunk):
+        queued += deliver_to_users(users[start:start + chunk], now=now)
     return queued
 
 
-def deliver_to_user(user_id: int, *, now: datetime) -> list[int]:
+def deliver_to_users(user_ids: list[int], *, now: datetime) -> list[int]:
+    """One transaction for a chunk of users: lock their due notifications, write one message per user
+    and channel, mark the notifications, and send the messages once committed."""
     with transaction.atomic():
         notes = list(Notification.objects.select_for_update(skip_locked=True)
-                     .filter(user_id=user_id, status=Notification.Status.PENDING, deliver_after__lte=now)
-                     .order_by("created_at", "id"))
+                     .filter(user_id__in=user_ids, status=Notification.Status.PENDING, deliver_after__lte=now)
+                     .order_by("user_id", "created_at", "id"))
         if not notes:
             return []
-        profile = load_profiles([user_id]).get(user_id)
-        if profile is None:
-            Notification.objects.filter(pk__in=[n.pk for n in notes]).update(status=Notification.Status.SKIPPED)
-            return []
-        # Preferences may have changed since the batch opened: quiet hours are checked again now.
-        allowed = profile.next_allowed(now)
-        if allowed > now:
-            Notification.objects.filter(pk__in=[n.pk for n in notes]).update(deliver_after=allowed)
-            return []
-        messages = [compose(channel, notes, profile) for channel in profile.push_channels()]
-        Message.objects.bulk_create(messages)
+        batches: dict[int, list[Notification]] = {}
+        for note in notes:
+            batches.setdefault(note.user_id, []).append(note)
+        profiles = load_profiles(batches)
+        messages: list[tuple[Message, list[Notification]]] = []
+        skipped: list[int] = []
+        dispatched: list[int] = []
+        deferred: dict[datetime, list[int]] = {}
+        for user_id, batch in batches.items():
+            profile = profiles.get(user_id)
+            ids = [n.pk for n in batch]
+            if profile is None:
+                skipped += ids
+                continue
+            # Preferences may have changed since the batch opened: quiet hours are checked again now.
+            allowed = profile.next_allowed(now)
+            if allowed > now:
+                deferred.setdefault(allowed, []).extend(ids)
+                continue
+            channels = profile.push_channels()
+            messages += [(compose(channel, batch, profile), batch) for channel in channels]
+            (dispatched if channels else skipped).extend(ids)
+        Message.objects.bulk_create([m for m, _ in messages])
         through = Message.notifications.through
-        through.objects.bulk_create([through(message_id=m.id, notification_id=n.id) for m in messages for n in notes])
-        status = Notification.Status.DISPATCHED if messages else Notification.Status.SKIPPED
-        Notification.objects.filter(pk__in=[n.pk for n in notes]).update(status=status, dispatched_at=now)
-        queued = [m.id for m in messages if m.status == Message.Status.QUEUED]
+        through.objects.bulk_create([through(message_id=m.id, notification_id=n.id) for m, batch in messages
+                                     for n in batch])
+        Notification.objects.filter(pk__in=dispatched).update(status=Notification.Status.DISPATCHED, dispatched_at=now)
+        Notification.objects.filter(pk__in=skipped).update(status=Notification.Status.SKIPPED, dispatched_at=now)
+        for allowed, ids in deferred.items():
+            Notification.objects.filter(pk__in=ids).update(deliver_after=allowed)
+        queued = [m.id for m, _ in messages if m.status == Message.Status.QUEUED]
 
         def send():
             from .tasks import send_message

@@ -19,15 +19,29 @@ from django.db import transaction
 from .models import OutboxEvent
 
 
+KICK_KEY = "notifications:outbox-kick"
+
+
 def _kick() -> None:
+    """Wake the dispatcher once per burst: a kick already waiting will see this event too."""
+    from jobs.redis_client import get_redis
+
     from .tasks import dispatch_outbox
 
     try:
-        dispatch_outbox.delay()
+        if get_redis().set(KICK_KEY, "1", nx=True, ex=30):
+            dispatch_outbox.delay()
     except Exception:  # the broker being down must not fail a committed write; the sweep catches up
         import logging
 
         logging.getLogger(__name__).warning("could not kick the outbox dispatcher", exc_info=True)
+
+
+def kick_taken() -> None:
+    """The dispatcher starts: events committed from now on need a new kick."""
+    from jobs.redis_client import get_redis
+
+    get_redis().delete(KICK_KEY)
 
 
 def emit(event_type: str, payload: Mapping[str, Any], *, recipients: Iterable[int] = ()) -> OutboxEvent:

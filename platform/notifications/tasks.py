@@ -6,7 +6,7 @@ from django.conf import settings
 
 from jobs.base import reliable_task
 
-from . import delivery, dispatch, saved_searches
+from . import delivery, dispatch, events, saved_searches
 from .providers import RateLimited
 from .sending import send_logged_message
 
@@ -14,6 +14,7 @@ from .sending import send_logged_message
 @reliable_task(name="notifications.tasks.dispatch_outbox", soft_time_limit=120, time_limit=150)
 def dispatch_outbox() -> dict[str, int]:
     """Outbox events → notifications, batch after batch until the outbox is drained."""
+    events.kick_taken()
     totals = {"events": 0, "notifications": 0, "failed": 0}
     for _ in range(50):
         counts = dispatch.dispatch_outbox()
