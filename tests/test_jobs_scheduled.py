@@ -19,7 +19,7 @@ from notifications import dispatch
 from notifications.models import Notification, OutboxEvent, PriceWatch
 from sales.models import Deal
 from tests.notification_support import (  # noqa: F401
-    clean_broker, fast_settings, make_buyer, make_deal, make_dealer, make_shipment, make_user, make_vehicle,
+    clean_broker, fast_settings, make_deal, make_dealer, make_shipment, make_user, make_vehicle,
 )
 
 pytestmark = pytest.mark.django_db

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+import json
 
 from celery import current_app
 from django.db import transaction
@@ -13,8 +13,6 @@ from .models import DeadLetter
 
 def _json_safe(value):
     """Task arguments came through the JSON serializer, so they are JSON already; guard anyway."""
-    import json
-
     try:
         json.dumps(value)
         return value
@@ -53,10 +51,6 @@ def replay(letter: DeadLetter) -> str:
         locked.save(update_fields=["replayed_at", "replayed_task_id", "replay_count"])
     letter.refresh_from_db()
     return result.id
-
-
-def replay_many(letters: Iterable[DeadLetter]) -> list[str]:
-    return [replay(letter) for letter in letters]
 
 
 def open_dead_letters():
