@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework.exceptions import NotFound
+from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -44,6 +45,9 @@ class VehicleSearchApi(APIView):
 
 
 class VehicleSuggestApi(APIView):
+    # Called on every keystroke and the same for everyone: no session or user lookup on the way.
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
     renderer_classes = [JSONRenderer]
 
     @extend_schema(summary="Typeahead suggestions", parameters=[SuggestParams], responses=SuggestResponse,
