@@ -7,7 +7,7 @@ all workers together stay under the provider's limit.
 
 from __future__ import annotations
 
-import functools
+import threading
 from typing import Any
 
 import requests
@@ -26,10 +26,15 @@ def bucket() -> TokenBucket:
     return TokenBucket("whatsapp-send", rate=settings.WHATSAPP_MESSAGES_PER_SECOND, per=1.0)
 
 
-@functools.cache
+_local = threading.local()
+
+
 def _session() -> requests.Session:
-    session = requests.Session()
-    session.headers["Content-Type"] = "application/json"
+    """One keep-alive session per thread (workers may run a thread pool for I/O-bound sends)."""
+    session = getattr(_local, "session", None)
+    if session is None:
+        session = _local.session = requests.Session()
+        session.headers["Content-Type"] = "application/json"
     return session
 
 
