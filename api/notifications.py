@@ -1,6 +1,6 @@
 """The in-app inbox and notification preferences."""
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -34,7 +34,8 @@ class MarkReadSerializer(serializers.Serializer):
 class NotificationReadApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(summary="Mark notifications read", request=MarkReadSerializer)
+    @extend_schema(summary="Mark notifications read", request=MarkReadSerializer,
+                   responses=inline_serializer("MarkedRead", {"marked": serializers.IntegerField()}))
     def post(self, request):
         data = MarkReadSerializer(data=request.data)
         data.is_valid(raise_exception=True)
