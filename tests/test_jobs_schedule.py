@@ -107,3 +107,38 @@ def test_beat_sends_due_tasks_and_each_run_is_recorded(celery_worker_process, be
     assert "dead_letters" in overview and "channels" in overview["delivery"]
     api.force_authenticate(make_user())
     assert api.get("/api/v1/ops/jobs").status_code == 403
+
+
+@pytest.mark.django_db
+def test_failure_rates_above_the_threshold_raise_an_alert(clean_broker):
+    from jobs.monitoring import count_outcome
+    from jobs.overview import failure_rates
+
+    for _ in range(19):
+        count_outcome("jobs.tasks.steady", "succeeded")
+        count_outcome("jobs.tasks.flaky", "succeeded")
+    count_outcome("jobs.tasks.steady", "retried")
+    count_outcome("jobs.tasks.flaky", "failed")  # 1 in 20: 5 %, not above it
+    count_outcome("jobs.tasks.flaky", "failed")  # 2 in 21: above
+    rates = failure_rates()
+    assert rates["tasks"]["jobs.tasks.steady"] == {"succeeded": 19, "failed": 0, "retried": 1, "failure_rate": 0.0,
+                                                   "alert": False}
+    assert rates["tasks"]["jobs.tasks.flaky"]["failure_rate"] == round(2 / 21, 4)
+    assert rates["tasks"]["jobs.tasks.flaky"]["alert"] is True and rates["alert"] is False  # 2 of 40 overall
+
+
+@pytest.mark.parametrize("dsn, expected", [("", "off"), ("https://public@127.0.0.1:9/1", "on")])
+def test_sentry_is_initialised_only_with_a_dsn(dsn, expected):
+    import os
+    import subprocess
+    import sys
+
+    from services.paths import PYTHONPATH, ROOT
+
+    probe = ("import sys, django; django.setup(); import sentry_sdk; "
+             "print('on' if sentry_sdk.get_client().is_active() else 'off')")
+    if not dsn:
+        probe = "import sys, django; django.setup(); print('on' if 'sentry_sdk' in sys.modules else 'off')"
+    env = {**os.environ, "PYTHONPATH": PYTHONPATH, "DJANGO_SETTINGS_MODULE": "nzila.settings", "SENTRY_DSN": dsn}
+    out = subprocess.run([sys.executable, "-c", probe], env=env, cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert out.stdout.strip() == expected, out.stderr[-2000:]
