@@ -76,8 +76,10 @@ def _facet_agg(name: str, *, units_per_usd: float) -> Agg:
             subs["label"] = A("terms", field=facet.label_field, size=1)
         if not subs:
             return A("terms", field=facet.field, size=facet.size)
-        # Sub-aggregations only for the buckets that make the cut, not for every value seen.
-        return A("terms", field=facet.field, size=facet.size, collect_mode="breadth_first", aggs=subs)
+        # A label is wanted for the few buckets shown (of thousands of dealers): collect it for those
+        # only. Every make is shown with its models, so those are collected in the same pass.
+        mode = "breadth_first" if facet.label_field else "depth_first"
+        return A("terms", field=facet.field, size=facet.size, collect_mode=mode, aggs=subs)
     facet = HISTOGRAM_FACETS[name]
     interval = price_interval_usd(units_per_usd) if name == "price" else facet.interval
     return A("histogram", field=facet.field, interval=interval, min_doc_count=1)
@@ -88,17 +90,26 @@ def _ignored(name: str) -> tuple[str, ...]:
     return facet.ignores
 
 
+MATCHING = "all_selections"
+
+
 def facet_aggregations(selected: dict[str, Query], *, names: tuple[str, ...] = FACET_NAMES,
                        units_per_usd: float = 1.0) -> dict[str, Agg]:
-    """One aggregation per facet, each filtered by the selections it does not ignore.
+    """The facets' aggregations, grouped by the selections that apply to them.
 
-    Also a `matching` count: documents that pass every selection (the result total), so the page of
-    hits need not count them itself.
+    Each facet must be counted under every selection except those it ignores. Facets that share the
+    same applicable selections share one `filter` aggregation, so a request with k selected facets
+    evaluates k + 1 filters, not one per facet (each is a pass over the matching documents). The
+    group with every selection (MATCHING) always exists: its doc_count is the result total.
     """
-    aggs: dict[str, Agg] = {}
+    groups: dict[frozenset[str], list[str]] = {frozenset(selected): []}
     for name in names:
-        others = [q for other, q in selected.items() if other not in _ignored(name)]
-        inner = _facet_agg(name, units_per_usd=units_per_usd)
-        aggs[name] = A("filter", filter=Q("bool", filter=others), aggs={"values": inner})
-    aggs["matching"] = A("filter", filter=Q("bool", filter=list(selected.values())))
+        applied = frozenset(other for other in selected if other not in _ignored(name))
+        groups.setdefault(applied, []).append(name)
+    aggs: dict[str, Agg] = {}
+    for applied, members in groups.items():
+        key = MATCHING if applied == frozenset(selected) else "without_" + "_".join(sorted(set(selected) - applied))
+        inner = {name: _facet_agg(name, units_per_usd=units_per_usd) for name in members}
+        aggs[key] = A("filter", filter=Q("bool", filter=[selected[n] for n in sorted(applied)]),
+                      **({"aggs": inner} if inner else {}))
     return aggs

@@ -49,10 +49,19 @@ def geo_filter(near: GeoCircle) -> Query:
     return Q("geo_distance", distance=f"{near.radius_km}km", location={"lat": near.lat, "lon": near.lon})
 
 
+# Every status a vehicle can have (catalog.Vehicle.Status; a database check holds rows to these).
+ALL_STATUSES = ("available", "reserved", "sold", "withdrawn")
+
+
 def scope_filters(scope: Scope) -> list[Query]:
     """Always applied, whatever the caller selects: public search never shows a sold car even if one
-    were still in the index; a dealer's inventory never shows another dealer's cars."""
-    filters = [Q("terms", status=list(scope.statuses))]
+    were still in the index; a dealer's inventory never shows another dealer's cars.
+
+    Statuses are excluded rather than included: the index holds almost only visible statuses, and
+    skipping the few postings of "sold" is far cheaper than intersecting with nearly every document.
+    """
+    hidden = [status for status in ALL_STATUSES if status not in scope.statuses]
+    filters = [Q("bool", must_not=[Q("terms", status=hidden)])] if hidden else []
     if scope.dealer_id is not None:
         filters.append(Q("term", **{"dealer.id": scope.dealer_id}))
     return filters

@@ -39,7 +39,7 @@ def market_prices_search(keys: Iterable[tuple[str, str, int]], *, statuses: tupl
             Q("term", **{"make.raw": make}), Q("term", **{"model.raw": model}), Q("term", year=year)])
         for make, model, year in keys
     }
-    s = Search().query(Q("bool", filter=[Q("terms", status=list(statuses))])).extra(size=0, track_total_hits=False)
+    s = Search().query(Q("bool", filter=scope_filters(Scope(statuses=statuses)))).extra(size=0, track_total_hits=False)
     s.aggs.bucket("market", A("filters", filters=filters, aggs={
         "price": A("percentiles", field="price_usd", percents=MARKET_PERCENTS)}))
     return s

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any, Mapping
 
-from .facets import HISTOGRAM_FACETS, TERM_FACETS, price_interval_usd
+from .facets import HISTOGRAM_FACETS, MATCHING, TERM_FACETS, price_interval_usd
 
 
 def parse_time(value: str | None) -> datetime | None:
@@ -72,7 +72,7 @@ def _term_buckets(name: str, agg: Mapping[str, Any], selected: tuple[str, ...]) 
     facet = TERM_FACETS[name]
     chosen = {str(value).casefold() for value in selected}
     out = []
-    for bucket in agg["values"]["buckets"]:
+    for bucket in agg["buckets"]:
         value = int(bucket["key"]) if name == "dealer" else bucket["key"]
         item: dict[str, Any] = {"value": value, "count": bucket["doc_count"], "selected": str(value).casefold() in chosen}
         if facet.label_field:
@@ -90,16 +90,22 @@ def _histogram_buckets(name: str, agg: Mapping[str, Any], *, units_per_usd: floa
     width = price_interval_usd(units_per_usd) if name == "price" else facet.interval
     scale = units_per_usd if name == "price" else 1
     return [{"from": round(b["key"] * scale, 2), "to": round((b["key"] + width) * scale, 2), "count": b["doc_count"]}
-            for b in agg["values"]["buckets"]]
+            for b in agg["buckets"]]
+
+
+def matching_count(aggregations: Mapping[str, Any]) -> int:
+    """Documents passing every selection: the result total (see search.facets.facet_aggregations)."""
+    return aggregations[MATCHING]["doc_count"]
 
 
 def facet_lists(aggregations: Mapping[str, Any], *, terms: Mapping[str, tuple[str, ...]],
                 units_per_usd: float) -> dict[str, list[dict[str, Any]]]:
     """Facet name -> buckets. Term facets flag the values the caller selected; make nests its models."""
     facets: dict[str, list[dict[str, Any]]] = {}
-    for name, agg in aggregations.items():
-        if name in TERM_FACETS:
-            facets[name] = _term_buckets(name, agg, terms.get(name, ()))
-        elif name in HISTOGRAM_FACETS:
-            facets[name] = _histogram_buckets(name, agg, units_per_usd=units_per_usd)
+    for group in aggregations.values():
+        for name, agg in group.items():
+            if name in TERM_FACETS:
+                facets[name] = _term_buckets(name, agg, terms.get(name, ()))
+            elif name in HISTOGRAM_FACETS:
+                facets[name] = _histogram_buckets(name, agg, units_per_usd=units_per_usd)
     return facets

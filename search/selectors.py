@@ -25,7 +25,7 @@ from .cursors import encode_cursor
 from .executor import run_searches
 from .facets import FACET_NAMES
 from .request import Page, Scope, VehicleQuery
-from .results import facet_lists, vehicle_card, vehicle_cards
+from .results import facet_lists, matching_count, vehicle_card, vehicle_cards
 from .similar import Target, similar_vehicles_search, similarity_reasons, vehicles_by_id_search
 from .suggest import suggestions_search, typeahead_vehicles_search
 from .vehicles import vehicle_facets_search, vehicle_hits_search
@@ -97,7 +97,7 @@ def run_vehicle_search(*, query: VehicleQuery, scope: Scope, sort: str, page: Pa
     hits = hits_response["hits"]["hits"]
     if facets:
         aggregations = outcome.responses[1]["aggregations"]
-        total = aggregations.pop("matching")["doc_count"]
+        total = matching_count(aggregations)
     else:
         aggregations, total = {}, hits_response["hits"]["total"]["value"]
     now = datetime.now(timezone.utc)

@@ -40,21 +40,37 @@ def find(tree, key):
     return found
 
 
-def facet_filter_fields(aggs: dict, name: str) -> set[str]:
-    clauses = aggs[name]["filter"]["bool"].get("filter", [])
-    return {next(iter(next(iter(c.values())))) for c in clauses}
+def facet_groups(selected: VehicleQuery) -> dict[str, tuple[set[str], set[str]]]:
+    """Facet name -> (fields filtered on, names of the facets sharing that filter)."""
+    aggs = {n: a.to_dict() for n, a in facet_aggregations(selection_filters(selected)).items()}
+    out = {}
+    for key, agg in aggs.items():
+        fields = {next(iter(next(iter(c.values())))) for c in agg["filter"]["bool"].get("filter", [])}
+        members = set(agg.get("aggs", {}))
+        for name in members | {key}:
+            out[name] = (fields, members)
+    return out
 
 
 def test_each_facet_is_filtered_by_the_other_selections_only():
-    aggs = {n: a.to_dict() for n, a in facet_aggregations(selection_filters(SELECTED)).items()}
-    assert set(aggs) == {*FACET_NAMES, "matching"}
+    groups = facet_groups(SELECTED)
+    assert set(FACET_NAMES) <= set(groups)
     # make ignores make and model (hierarchical); keeps body, price, year.
-    assert facet_filter_fields(aggs, "make") == {"body_type", "price_usd", "year"}
-    assert facet_filter_fields(aggs, "body") == {"make.folded", "price_usd", "year"}
-    assert facet_filter_fields(aggs, "price") == {"make.folded", "body_type", "year"}
-    assert facet_filter_fields(aggs, "fuel") == {"make.folded", "body_type", "price_usd", "year"}
-    assert facet_filter_fields(aggs, "matching") == {"make.folded", "body_type", "price_usd", "year"}
-    assert aggs["make"]["aggs"]["values"]["aggs"]["models"]["terms"]["field"] == "model.raw"
+    assert groups["make"][0] == {"body_type", "price_usd", "year"}
+    assert groups["body"][0] == {"make.folded", "price_usd", "year"}
+    assert groups["price"][0] == {"make.folded", "body_type", "year"}
+    assert groups["fuel"][0] == {"make.folded", "body_type", "price_usd", "year"}
+    assert groups["all_selections"][0] == {"make.folded", "body_type", "price_usd", "year"}
+
+
+def test_facets_sharing_their_selections_share_one_filter():
+    aggs = {n: a.to_dict() for n, a in facet_aggregations(selection_filters(SELECTED)).items()}
+    # 4 selected facets (make, body, price, year) -> 4 "without" groups + the one with all selections.
+    assert set(aggs) == {"all_selections", "without_make", "without_body", "without_price", "without_year"}
+    assert {"fuel", "model", "status", "dealer", "mileage"} <= set(aggs["all_selections"]["aggs"])
+    assert aggs["without_make"]["aggs"]["make"]["aggs"]["models"]["terms"]["field"] == "model.raw"
+    plain = {n: a.to_dict() for n, a in facet_aggregations({}).items()}
+    assert list(plain) == ["all_selections"] and plain["all_selections"]["filter"] == {"bool": {}}
 
 
 def test_selections_go_to_post_filter_and_scope_to_the_query():
@@ -63,7 +79,7 @@ def test_selections_go_to_post_filter_and_scope_to_the_query():
     assert "make.folded" in post and "body_type" in post and "price_usd" in post
     query = json.dumps(body["query"])
     assert "make.folded" not in query and "price_usd" not in query
-    assert '{"terms": {"status": ["available", "reserved"]}}' in query
+    assert '{"bool": {"must_not": [{"terms": {"status": ["sold", "withdrawn"]}}]}}' in query
     assert body["sort"][-1] == {"vehicle_id": "asc"}
     assert body["track_total_hits"] is False
     assert "highlight" in body
@@ -109,14 +125,14 @@ def test_distance_sort_needs_a_point():
 
 def test_price_histogram_buckets_follow_the_callers_currency():
     aggs = facet_aggregations({}, names=("price",), units_per_usd=129.5)
-    assert aggs["price"].to_dict()["aggs"]["values"]["histogram"]["interval"] == pytest.approx(5000 / 129.5)
-    shaped = facet_lists({"price": {"values": {"buckets": [{"key": 5000 / 129.5, "doc_count": 3}]}}},
+    assert aggs["all_selections"].to_dict()["aggs"]["price"]["histogram"]["interval"] == pytest.approx(5000 / 129.5)
+    shaped = facet_lists({"all_selections": {"doc_count": 3, "price": {"buckets": [{"key": 5000 / 129.5, "doc_count": 3}]}}},
                          terms={}, units_per_usd=129.5)
     assert shaped["price"] == [{"from": 5000.0, "to": 10000.0, "count": 3}]
 
 
 def test_term_facets_flag_selected_values_and_nest_models():
-    raw = {"make": {"values": {"buckets": [
+    raw = {"without_make": {"doc_count": 6, "make": {"buckets": [
         {"key": "Toyota", "doc_count": 4, "models": {"buckets": [{"key": "Camry", "doc_count": 4}]}},
         {"key": "Honda", "doc_count": 2, "models": {"buckets": []}}]}}}
     shaped = facet_lists(raw, terms={"make": ("toyota",)}, units_per_usd=1)
