@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import connection, transaction
 
-from search.client import get_client
+from search.client import indexing_client
 
 from .apply import Outcome, plan_ops, send
 from .rows import fetch_vehicle_rows
@@ -59,7 +59,7 @@ def drain_batch(batch_size: int | None = None) -> BatchResult:
 
     batch_size = batch_size or settings.INDEXER_BATCH_SIZE
     result = BatchResult()
-    es = get_client()
+    es = indexing_client()
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute(CLAIM_SQL, [batch_size])
@@ -71,8 +71,11 @@ def drain_batch(batch_size: int | None = None) -> BatchResult:
         for _change_id, object_id, version, _attempts in changes:
             versions[object_id] = max(version, versions.get(object_id, 0))
         ops = plan_ops(versions, fetch_vehicle_rows(versions))
+        # Read the rebuild registry before writing to the alias: a rebuild swaps the alias before it
+        # unregisters, so either this batch sees the new index registered, or the alias already is it.
+        rebuilding = building_indexes()
         outcomes = send(es, ops, vehicles_alias(), require_alias=True)
-        for index_name in building_indexes():
+        for index_name in rebuilding:
             # A rebuild is loading this index from a snapshot; changes committed after the snapshot
             # reach it here. Its own failures are found by the rebuild's final reconciliation.
             try:
@@ -118,7 +121,7 @@ def _acknowledge(changes, outcomes, result: BatchResult) -> None:
 
 
 def drain_all(*, max_batches: int | None = None, batch_size: int | None = None) -> BatchResult:
-    """Drain until no ready change is left (or max_batches). Used by the task and by the rebuilder."""
+    """Drain until no ready change is left, or after max_batches (tasks bound it; writes may never stop)."""
     total = BatchResult()
     batches = 0
     while max_batches is None or batches < max_batches:

@@ -5,8 +5,9 @@
 2. Load every listable row from one REPEATABLE READ snapshot, with parallel `_bulk` at the rows'
    own versions. Changes committed after the snapshot reach the new index through step 1, and
    external versions let the two streams interleave in any order.
-3. Drain what is pending, reconcile the new index against Postgres (repairing any difference),
-   check the counts, swap the alias in one atomic call, and drop the old index.
+3. Reconcile the new index against Postgres (repairing any difference; changes still waiting in
+   the log are in flight, not differences), swap the alias in one atomic call, unregister the
+   build (in that order: see drain.py), and drop the old index.
 Searches keep hitting the old index until the swap. One rebuild at a time (advisory lock).
 """
 
@@ -22,11 +23,10 @@ from typing import Callable
 
 from django.db import connection, transaction
 
-from search.client import get_client
+from search.client import indexing_client
 
 from . import index_admin
 from .apply import Outcome, VehicleOp, bulk_operations, is_listable, item_outcome
-from .drain import drain_all
 from .models import IndexBuild
 from .reconcile import reconcile
 from .rows import iter_vehicle_rows
@@ -65,7 +65,7 @@ def load_snapshot(index_name: str, report: RebuildReport, *, threads: int = 2, c
     Rows are read and turned into documents on this thread (it owns the snapshot's connection);
     `threads` sender threads keep the engine busy with `_bulk` requests meanwhile.
     """
-    es = get_client().options(request_timeout=120)
+    es = indexing_client()
 
     def send_chunk(ops: list[VehicleOp]) -> tuple[int, list[str]]:
         response = es.bulk(operations=bulk_operations(ops, index_name, require_alias=False), refresh=False)
@@ -113,7 +113,7 @@ def rebuild_vehicle_index(*, threads: int = 2, chunk_size: int = 1000,
             cursor.execute("SELECT pg_try_advisory_lock(%s)", [REBUILD_LOCK_KEY])
             if not cursor.fetchone()[0]:
                 raise RebuildInProgress("another rebuild is running")
-    es = get_client()
+    es = indexing_client()
     name = index_admin.new_physical_name()
     report = RebuildReport(index_name=name)
     try:
@@ -122,7 +122,8 @@ def rebuild_vehicle_index(*, threads: int = 2, chunk_size: int = 1000,
         try:
             load_snapshot(name, report, threads=threads, chunk_size=chunk_size, on_progress=on_progress)
             index_admin.finish_bulk_loading(es, name)
-            drain_all()
+            # No drain here: changes committed since registration reach this index through the
+            # indexers, and reconciliation counts the ones still waiting as in flight.
             check = reconcile(index_name=name, repair=True)
             report.repaired = check.repaired
             report.expected_count, report.final_count = check.rows_expected, check.documents_found_after
@@ -152,7 +153,7 @@ _ensure_lock = threading.Lock()
 def ensure_index() -> RebuildReport | None:
     """Rebuild if the alias has nothing behind it (first start, or the engine lost its data)."""
     with _ensure_lock:
-        if index_admin.alias_exists(get_client()):
+        if index_admin.alias_exists(indexing_client()):
             return None
         try:
             return rebuild_vehicle_index()

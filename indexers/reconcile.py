@@ -16,7 +16,7 @@ from django.utils import timezone
 from elasticsearch import helpers
 
 from es_mappings.vehicles import SYNC_BUCKETS, vehicle_to_document, vehicles_alias
-from search.client import get_client
+from search.client import indexing_client
 
 from .apply import Outcome, VehicleOp, bulk_operations, is_listable, item_outcome
 from .models import ReconciliationRun
@@ -55,7 +55,7 @@ def postgres_buckets() -> dict[int, tuple[int, int, int]]:
 
 
 def index_buckets(index: str) -> dict[int, tuple[int, int, int]]:
-    es = get_client()
+    es = indexing_client()
     es.indices.refresh(index=index)
     response = es.search(index=index, size=0, track_total_hits=True, aggs={
         "buckets": {"terms": {"field": "sync_bucket", "size": SYNC_BUCKETS},
@@ -77,7 +77,7 @@ def postgres_versions(buckets: list[int]) -> dict[int, int]:
 
 
 def index_versions(index: str, buckets: list[int]) -> dict[int, int]:
-    hits = helpers.scan(get_client(), index=index, size=5000, query={
+    hits = helpers.scan(indexing_client(), index=index, size=5000, query={
         "_source": False, "docvalue_fields": ["vehicle_id", "sync_version"],
         "query": {"terms": {"sync_bucket": buckets}},
     })
@@ -131,7 +131,7 @@ def repair_index(index: str, report: ReconcileReport) -> int:
             ops.append(VehicleOp(object_id, row["search_version"], vehicle_to_document(row)))
         else:
             ops.append(VehicleOp(object_id, fresh_version, None))
-    es = get_client()
+    es = indexing_client()
     repaired = 0
     for start in range(0, len(ops), 1000):
         chunk = ops[start:start + 1000]

@@ -152,7 +152,7 @@ class Writer(threading.Thread):
             with connection.cursor() as cursor:
                 cursor.execute("UPDATE catalog_vehicle SET mileage_km = mileage_km + 1 WHERE id = ANY(%s)",
                                [self.random_ids(4)])
-        elif roll < 0.95:
+        elif roll < 0.99:
             with connection.cursor() as cursor:
                 cursor.execute("DELETE FROM catalog_vehicle WHERE id = ANY(%s)", [self.random_ids(1)])
         else:
@@ -163,7 +163,7 @@ def seed_dealers(n: int = 5) -> list[int]:
     return [make_dealer().pk for _ in range(n)]
 
 
-def assert_exactly_in_sync(timeout: float = 120) -> None:
+def assert_exactly_in_sync(timeout: float = 300) -> None:
     docs = wait_for_sync(timeout=timeout)
     assert docs == expected_documents()
 
@@ -240,13 +240,13 @@ def test_redis_restarted_while_writing(stack):
 def test_rebuild_while_writes_continue(stack):
     stack["worker"]()
     stack["listener"]()
-    dealer_ids = seed_dealers()
+    dealer_ids = seed_dealers(20)
     dealers = list(Dealer.objects.filter(pk__in=dealer_ids))
     Vehicle.objects.bulk_create([Vehicle(**vehicle_fields(random.choice(dealers))) for _ in range(3000)])
     assert_exactly_in_sync()
     es = get_client()
     (before,) = index_admin.alias_targets(es)
-    writer = Writer(dealer_ids, seed=3, pause=0.005)
+    writer = Writer(dealer_ids, seed=3, pause=0.02)
     writer.start()
     report = rebuild_vehicle_index()
     operations = writer.stop()
@@ -263,12 +263,12 @@ def test_long_random_mix_of_writes_stays_exactly_in_sync(stack):
     stack["listener"]()
     stack["beat"]()
     dealer_ids = seed_dealers(8)
-    writers = [Writer(dealer_ids, seed=10 + n) for n in range(2)]
+    writers = [Writer(dealer_ids, seed=10 + n, pause=0.005) for n in range(2)]
     for writer in writers:
         writer.start()
     time.sleep(20)
     operations = sum(writer.stop() for writer in writers)
-    assert operations > 500
+    assert operations > 300
     assert_exactly_in_sync()
     # Versions equal means contents equal; spot-check a field anyway.
     es = get_client()

@@ -149,6 +149,8 @@ SEARCH_SUGGESTIONS_REFRESH_SECONDS = float(env_str("NZILA_SEARCH_SUGGESTIONS_REF
 INDEXER_BATCH_SIZE = env_int("NZILA_INDEXER_BATCH_SIZE", 1000)
 # Batches one drain task applies before handing over to a fresh task (keeps tasks short).
 INDEXER_MAX_BATCHES_PER_TASK = env_int("NZILA_INDEXER_MAX_BATCHES_PER_TASK", 50)
+# Timeout of the indexers' engine requests (bulk, refresh, scans), in seconds; longer than a search's.
+INDEXER_REQUEST_TIMEOUT_SECONDS = float(env_str("NZILA_INDEXER_REQUEST_TIMEOUT", "60"))
 # Tries per change before it is parked as a dead letter.
 INDEXER_MAX_ATTEMPTS = env_int("NZILA_INDEXER_MAX_ATTEMPTS", 8)
 # Seconds between sweeps that drain anything a missed kick left behind.

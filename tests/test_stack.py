@@ -1,0 +1,67 @@
+"""The local stack's start and stop commands, on ports and a state folder of this test's own."""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import urllib.request
+
+import pytest
+
+from services.paths import ROOT
+from services.process import port_is_open
+
+pytestmark = pytest.mark.slow
+
+PORTS = {"NZILA_DB_PORT": 5442, "NZILA_REDIS_PORT": 6392, "NZILA_ENGINE_PORT": 9270, "NZILA_WEB_PORT": 8010}
+
+
+def stack(command: str, var_dir, *extra: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "NZILA_VAR_DIR": str(var_dir), "NZILA_DB_NAME": "nzila", "NZILA_INDEX_PREFIX": "stacktest",
+           **{key: str(value) for key, value in PORTS.items()}}
+    for key in ("DJANGO_SETTINGS_MODULE", "ELASTICSEARCH_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND"):
+        env.pop(key, None)
+    return subprocess.run([sys.executable, "-m", "services.stack", command, *extra], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=600)
+
+
+@pytest.fixture
+def var_dir(tmp_path):
+    yield tmp_path
+    stack("down", tmp_path)
+
+
+def test_up_is_idempotent_serves_the_api_and_down_stops_everything(var_dir):
+    first = stack("up", var_dir, "--no-demo-data")
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert f"http://127.0.0.1:{PORTS['NZILA_WEB_PORT']}/" in first.stdout
+    with urllib.request.urlopen(f"http://127.0.0.1:{PORTS['NZILA_WEB_PORT']}/api/v1/health", timeout=10) as resp:
+        health = json.load(resp)
+    assert health["engine"]["reachable"] and health["database"]["reachable"]
+    pids = {p.name: int(p.read_text()) for p in (var_dir / "run").glob("*.pid")}
+    assert {"worker", "beat", "web", "search-listener"} <= set(pids)
+
+    second = stack("up", var_dir, "--no-demo-data")
+    assert second.returncode == 0, second.stderr
+    assert {p.name: int(p.read_text()) for p in (var_dir / "run").glob("*.pid")} == pids  # nothing restarted
+
+    assert stack("status", var_dir).returncode == 0
+    down = stack("down", var_dir)
+    assert down.returncode == 0, down.stderr
+    for port in PORTS.values():
+        assert not port_is_open(port), f"port {port} still open after down"
+    for pid in pids.values():
+        assert not os.path.exists(f"/proc/{pid}") or open(f"/proc/{pid}/stat").read().split()[2] == "Z"
+    assert stack("status", var_dir).returncode == 1
+
+
+def test_a_taken_port_gives_a_readable_error(var_dir):
+    with socket.socket() as squatter:
+        squatter.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        squatter.bind(("127.0.0.1", PORTS["NZILA_REDIS_PORT"]))
+        squatter.listen()
+        result = stack("up", var_dir, "--no-demo-data")
+    assert result.returncode == 1
+    assert f"Port {PORTS['NZILA_REDIS_PORT']} is taken" in result.stderr
+    assert "Traceback" not in result.stderr
