@@ -225,3 +225,16 @@ def test_inbox_and_preferences_through_the_api(fast_settings):
     assert changed.json()["phone_e164"] == "+243812345678" and changed.json()["quiet_start"] == "22:00:00"
     bad = api.patch("/api/v1/notifications/preferences", {"time_zone": "Mars/Olympus"}, format="json")
     assert bad.status_code == 400
+
+
+@pytest.mark.django_db
+def test_whole_second_provider_stamps_never_precede_our_own(fast_settings):
+    from notifications.statuses import apply_status
+
+    sent = at(2026, 1, 1, 0, 0, 0, 500000)
+    message = Message.objects.create(channel="whatsapp", recipient="+254712345678", body="hi", status="sent",
+                                     sent_at=sent, provider_message_id="wamid.def")
+    assert apply_status(channel="whatsapp", provider_message_id="wamid.def", status="delivered", at=at(2026, 1, 1))
+    assert apply_status(channel="whatsapp", provider_message_id="wamid.def", status="read", at=at(2026, 1, 1))
+    message.refresh_from_db()
+    assert message.sent_at == message.delivered_at == message.read_at == sent

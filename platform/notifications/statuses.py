@@ -10,8 +10,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db.models import Q
-from django.db.models.functions import Coalesce
 from django.db.models import Value
+from django.db.models.functions import Coalesce, Greatest
 
 from .models import Message, UnmatchedStatus
 
@@ -30,12 +30,17 @@ def apply_status(*, channel: str, provider_message_id: str, status: str, at: dat
     """Move the message forward to `status`. False if it was already there or further (or unknown)."""
     if status not in ALLOWED_FROM:
         return False
-    changes = {"status": status, TIMESTAMP_FIELD[status]: at}
-    # Reaching a later status fills in the earlier stamps a skipped webhook would have set.
+    stamp = Value(at)
+    changes = {"status": status, TIMESTAMP_FIELD[status]: stamp}
+    # Reaching a later status fills in the earlier stamps a skipped webhook would have set. Provider
+    # timestamps have whole seconds: a stamp is never put before the previous one, so the log reads
+    # queued <= sent <= delivered <= read.
     if status in (S.DELIVERED, S.READ):
-        changes["sent_at"] = Coalesce("sent_at", Value(at))
+        changes["sent_at"] = Coalesce("sent_at", stamp)
+        changes["delivered_at"] = Greatest(stamp, Coalesce("sent_at", stamp))
     if status == S.READ:
-        changes["delivered_at"] = Coalesce("delivered_at", Value(at))
+        changes["delivered_at"] = Coalesce("delivered_at", Greatest(stamp, Coalesce("sent_at", stamp)))
+        changes["read_at"] = Greatest(stamp, Coalesce("delivered_at", "sent_at", stamp))
     if status == S.FAILED:
         changes.update(error_code=error_code[:40], error_message=error_message)
     updated = (Message.objects.filter(channel=channel, provider_message_id=provider_message_id)
