@@ -2,14 +2,17 @@
 
 import json
 import os
+import shutil
+import tempfile
 import socket
 import subprocess
 import sys
 import urllib.request
+from pathlib import Path
 
 import pytest
 
-from services.paths import ROOT
+from services.paths import ROOT, VAR_DIR
 from services.process import port_is_open
 
 pytestmark = pytest.mark.slow
@@ -27,9 +30,13 @@ def stack(command: str, var_dir, *extra: str) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture
-def var_dir(tmp_path):
-    yield tmp_path
-    stack("down", tmp_path)
+def var_dir():
+    # Not under pytest's tmp folder: pytest resets that folder to mode 700 when another run starts,
+    # and the PostgreSQL server (user postgres) must keep reaching its data folder.
+    path = Path(tempfile.mkdtemp(prefix="stack-test-", dir=VAR_DIR))
+    yield path
+    stack("down", path)
+    shutil.rmtree(path, ignore_errors=True)
 
 
 def test_up_is_idempotent_serves_the_api_and_down_stops_everything(var_dir):
@@ -39,12 +46,12 @@ def test_up_is_idempotent_serves_the_api_and_down_stops_everything(var_dir):
     with urllib.request.urlopen(f"http://127.0.0.1:{PORTS['NZILA_WEB_PORT']}/api/v1/health", timeout=10) as resp:
         health = json.load(resp)
     assert health["engine"]["reachable"] and health["database"]["reachable"]
-    pids = {p.name: int(p.read_text()) for p in (var_dir / "run").glob("*.pid")}
+    pids = {p.stem: int(p.read_text()) for p in (var_dir / "run").glob("*.pid")}
     assert {"worker", "beat", "web", "search-listener"} <= set(pids)
 
     second = stack("up", var_dir, "--no-demo-data")
     assert second.returncode == 0, second.stderr
-    assert {p.name: int(p.read_text()) for p in (var_dir / "run").glob("*.pid")} == pids  # nothing restarted
+    assert {p.stem: int(p.read_text()) for p in (var_dir / "run").glob("*.pid")} == pids  # nothing restarted
 
     assert stack("status", var_dir).returncode == 0
     down = stack("down", var_dir)
