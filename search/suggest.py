@@ -30,6 +30,11 @@ def suggestions_search(text: str, *, size: int) -> Search:
     return Search().query(ranked).source(SUGGESTION_SOURCE).extra(size=size, track_total_hits=False)
 
 
+# Typeahead vehicles are ranked among the first matches found, not all of them: a short prefix
+# ("t", "merc") matches a large share of the index, and a preview need not be the global best.
+TYPEAHEAD_CANDIDATES = 2000
+
+
 def typeahead_vehicles_search(text: str, *, scope: Scope, size: int) -> Search:
     """The few vehicles that best match what is typed so far; no total, no aggregations: cheap."""
     matched = Q("bool", should=[
@@ -38,4 +43,5 @@ def typeahead_vehicles_search(text: str, *, scope: Scope, size: int) -> Search:
         Q("match", title={"query": text, "operator": "and", "fuzziness": "AUTO", "prefix_length": 1,
                           "max_expansions": 20}),
     ], minimum_should_match=1, filter=scope_filters(scope))
-    return Search().query(matched).source(VEHICLE_SOURCE).extra(size=size, track_total_hits=False)
+    return Search().query(matched).source(VEHICLE_SOURCE).extra(size=size, track_total_hits=False,
+                                                                terminate_after=TYPEAHEAD_CANDIDATES)
