@@ -142,7 +142,7 @@ def replay_dead_letters(ids: list[int] | None = None) -> int:
     with connection.cursor() as cursor:
         sql = "UPDATE indexers_searchchange SET dead = false, attempts = 0, next_attempt_at = now() WHERE dead"
         params: list = []
-        if ids:
+        if ids is not None:
             sql += " AND id = ANY(%s)"
             params.append(ids)
         cursor.execute(sql, params)

@@ -189,3 +189,10 @@ def test_reconciliation_finds_and_repairs_missing_stale_and_extra_documents():
     assert source(vehicles[1].pk)["price"] == 1.0
     assert_in_sync()
     assert reconcile(repair=False).in_sync
+
+
+def test_replaying_an_empty_selection_replays_nothing():
+    change = SearchChange.objects.create(entity="vehicle", object_id=123456, version=1, dead=True, attempts=8)
+    assert replay_dead_letters([]) == 0
+    assert SearchChange.objects.get(pk=change.pk).dead
+    assert replay_dead_letters([change.pk]) == 1

@@ -13,7 +13,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if options["replay"]:
-            count = replay_dead_letters(options["ids"])
+            count = replay_dead_letters(options["ids"])  # None: all of them
             self.stdout.write(f"replayed {count} dead letter(s)")
             return
         dead = SearchChange.objects.filter(dead=True).order_by("id")
