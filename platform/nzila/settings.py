@@ -321,8 +321,9 @@ CELERY_BEAT_SCHEDULE = {
     "payments-reconcile": {"task": "payments.tasks.process_pending_payments", "schedule": crontab(minute="*/10")},
     # Overdue invoices get a reminder once a day.
     "payments-reminders": {"task": "payments.tasks.send_payment_reminders", "schedule": crontab(hour=10, minute=0)},
-    # Exchange rates from the configured provider, hourly.
-    "payments-fx-refresh": {"task": "payments.tasks.refresh_exchange_rates", "schedule": crontab(minute=5)},
+    # Exchange rates from the configured provider, daily at 00:30 (a rate change re-indexes the
+    # vehicles priced in that currency, so once a day, at night).
+    "payments-fx-refresh": {"task": "payments.tasks.refresh_exchange_rates", "schedule": crontab(hour=0, minute=30)},
     # Stale rates and a high failure rate raise staff alerts.
     "payments-health": {"task": "payments.tasks.check_payment_health", "schedule": crontab(minute="*/15")},
     # Deals with no progress for JOBS_STALLED_DEAL_DAYS: one follow-up per stall to buyer and dealer.
