@@ -234,6 +234,10 @@ def main() -> None:
     suggestions = rebuild_suggestions(include_queries=False)
     print(f"index {vehicles_alias()}: {count:,} vehicles; {suggestions:,} typeahead suggestions", flush=True)
 
+    # Cached responses from an earlier run would flatter whichever side meets them: start cold.
+    from search.client import get_client
+
+    get_client().indices.clear_cache(index=vehicles_alias(), request=True, query=True)
     rng = random.Random(42)
     engine = urllib.parse.urlsplit(settings.ELASTICSEARCH_URL)
     port = free_port()
