@@ -1,4 +1,4 @@
-"""Search test data: a small deterministic market in Postgres, loaded into the engine once per test session.
+"""Search test data: a small deterministic market in Postgres, loaded into the engine for each test module.
 
 The index is built the way production builds it, `indexers.rebuild.rebuild_vehicle_index()` (a new
 physical index from Postgres, then the alias swap). Raw documents can be added straight to the alias
@@ -14,6 +14,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.db import connection
 from django.db.models import Count
 from django.utils import timezone
 
@@ -164,25 +165,26 @@ def drop_search_indexes() -> None:
             es.indices.delete(index=",".join(names), ignore_unavailable=True)
 
 
-_shared: dict[str, SearchMarket] = {}
-
-
-def shared_market(config, django_db_blocker) -> SearchMarket:
-    """The market, built and indexed once per test session (the test database goes with the session)."""
-    if "market" not in _shared:
-        with django_db_blocker.unblock():
-            drop_search_indexes()
-            # The first build puts an index behind the alias; the second loads the market into a new one.
-            load_index()
-            _shared["market"] = build_market()
-            load_index()
-        config.add_cleanup(drop_search_indexes)
-    return _shared["market"]
+def clear_market() -> None:
+    """Leave the database as the next test module expects it: without this module's rows."""
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE buyers_vehicleview, catalog_vehicle, catalog_dealer_members, catalog_dealer, "
+                       "insights_searchlog, insights_searchclick, indexers_searchchange, auth_user_groups, "
+                       "auth_user CASCADE")
 
 
 @pytest.fixture(scope="module")
-def market(request, django_db_setup, django_db_blocker) -> SearchMarket:
-    return shared_market(request.config, django_db_blocker)
+def market(django_db_setup, django_db_blocker) -> SearchMarket:
+    """The market in Postgres and in the index for one test module; removed from both afterwards."""
+    with django_db_blocker.unblock():
+        if not get_client().indices.exists_alias(name=vehicles_alias()):
+            load_index()  # the rebuild expects an alias to swap
+        built = build_market()
+        load_index()
+    yield built
+    with django_db_blocker.unblock():
+        clear_market()
+        drop_search_indexes()
 
 
 @pytest.fixture
