@@ -21,12 +21,16 @@ BEGIN
     RETURN NEW;
 END $$;
 
+-- Each change carries the version it stands for: the row's own after an insert or update, a fresh
+-- one after a delete (drawn after the row's last, so the delete outranks every earlier write).
 CREATE FUNCTION search_capture_vehicle_changes() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'DELETE' THEN
-        INSERT INTO indexers_searchchange (entity, object_id) SELECT 'vehicle', id FROM old_rows;
+        INSERT INTO indexers_searchchange (entity, object_id, version)
+        SELECT 'vehicle', id, nextval('search_version_seq') FROM old_rows;
     ELSE
-        INSERT INTO indexers_searchchange (entity, object_id) SELECT 'vehicle', id FROM new_rows;
+        INSERT INTO indexers_searchchange (entity, object_id, version)
+        SELECT 'vehicle', id, search_version FROM new_rows;
     END IF;
     IF FOUND THEN
         PERFORM pg_notify('search_changes', '');
