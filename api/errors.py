@@ -11,7 +11,7 @@ from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from search.executor import EngineUnavailable
+from search.executor import EngineUnavailable, SearchFailed
 
 log = logging.getLogger(__name__)
 
@@ -20,6 +20,14 @@ class SearchUnavailable(APIException):
     status_code = status.HTTP_503_SERVICE_UNAVAILABLE
     default_detail = "Search is temporarily unavailable. Please retry in a few seconds."
     default_code = "search_unavailable"
+
+
+class SearchRejected(APIException):
+    """The engine refused a query we built: our defect, reported as a bad gateway, logged in full."""
+
+    status_code = status.HTTP_502_BAD_GATEWAY
+    default_detail = "The search could not be run. It has been logged; please try a simpler query."
+    default_code = "search_failed"
 
 
 def _flatten(detail, prefix: str = "") -> dict[str, list[str]]:
@@ -51,6 +59,9 @@ def api_exception_handler(exc, context):
     elif isinstance(exc, EngineUnavailable):
         log.warning("search engine cannot serve: %s", exc)
         exc = SearchUnavailable()
+    elif isinstance(exc, SearchFailed):
+        log.error("search engine rejected a query: %s", exc)
+        exc = SearchRejected()
     response = exception_handler(exc, context)
     if response is None:
         return None
