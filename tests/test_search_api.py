@@ -235,6 +235,7 @@ def test_cursor_of_another_query_or_with_a_page_is_400(api, market):
 
 
 def test_engine_unreachable_is_a_clear_503(api, market, settings):
+    reachable = settings.ELASTICSEARCH_URL
     settings.ELASTICSEARCH_URL = "http://127.0.0.1:9"
     get_client.cache_clear()
     try:
@@ -244,7 +245,7 @@ def test_engine_unreachable_is_a_clear_503(api, market, settings):
             assert response.json() == {"error": {"code": "search_unavailable", "message": (
                 "Search is temporarily unavailable. Please retry in a few seconds.")}}
     finally:
-        settings.ELASTICSEARCH_URL = "http://127.0.0.1:9200"
+        settings.ELASTICSEARCH_URL = reachable
         get_client.cache_clear()
 
 

@@ -24,6 +24,11 @@ def env_bool(name: str, default: bool) -> bool:
     return os.environ.get(name, str(default)).strip().lower() in {"1", "true", "yes", "on"}
 
 
+# Ports of the local stack's services on 127.0.0.1 (bin/setup starts them there); the URLs below
+# default to them, so moving a service off a taken port is one variable.
+LOCAL_REDIS_PORT = env_int("NZILA_REDIS_PORT", 6379)
+LOCAL_ENGINE_PORT = env_int("NZILA_ENGINE_PORT", 9200)
+
 # The repository root: platform/ lives one level below it.
 BASE_DIR = Path(__file__).resolve().parents[2]
 # Runtime state of the local stack (database cluster, engine data, logs, pid files).
@@ -131,7 +136,7 @@ SPECTACULAR_SETTINGS = {
 
 # --- Search engine -------------------------------------------------------------------------
 # Where the engine answers (Elasticsearch in production, the embedded OpenSearch node locally).
-ELASTICSEARCH_URL = env_str("ELASTICSEARCH_URL", "http://127.0.0.1:9200")
+ELASTICSEARCH_URL = env_str("ELASTICSEARCH_URL", f"http://127.0.0.1:{LOCAL_ENGINE_PORT}")
 # "opensearch" selects the one transport adapter the elasticsearch client needs against OpenSearch;
 # "elasticsearch" talks to Elasticsearch unchanged.
 SEARCH_ENGINE_FLAVOR = env_str("SEARCH_ENGINE_FLAVOR", "opensearch")
@@ -165,7 +170,7 @@ SEARCHABLE_STATUSES = tuple(env_str("NZILA_SEARCHABLE_STATUSES", "available,rese
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": env_str("NZILA_CACHE_URL", "redis://127.0.0.1:6379/12"),
+        "LOCATION": env_str("NZILA_CACHE_URL", f"redis://127.0.0.1:{LOCAL_REDIS_PORT}/12"),
         # Key prefix, so several stacks (or test runs) can share one Redis database.
         "KEY_PREFIX": env_str("NZILA_CACHE_PREFIX", "nzila"),
     }
@@ -249,9 +254,9 @@ AIRTEL_MONEY_CLIENT_SECRET = env_str("AIRTEL_MONEY_CLIENT_SECRET", "")
 
 # --- Celery (Redis broker) -----------------------------------------------------------------
 # Broker for task messages.
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", f"redis://127.0.0.1:{LOCAL_REDIS_PORT}/0")
 # Where task states live (so the API can report a task's status); results expire after a day.
-CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", "redis://127.0.0.1:6379/1")
+CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", f"redis://127.0.0.1:{LOCAL_REDIS_PORT}/1")
 CELERY_RESULT_EXPIRES = 24 * 3600
 # JSON only: no pickle from the broker, ever.
 CELERY_TASK_SERIALIZER = "json"

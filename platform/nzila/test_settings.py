@@ -10,8 +10,9 @@ import os
 os.environ.setdefault("NZILA_DB_NAME", "nzila_test")
 os.environ.setdefault("NZILA_TEST_DB_NAME", os.environ["NZILA_DB_NAME"])
 os.environ.setdefault("NZILA_INDEX_PREFIX", "test")
-os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/2")
-os.environ.setdefault("CELERY_RESULT_BACKEND", "redis://127.0.0.1:6379/3")
+_redis = f"redis://127.0.0.1:{os.environ.get('NZILA_REDIS_PORT', '6379')}"
+os.environ.setdefault("CELERY_BROKER_URL", f"{_redis}/2")
+os.environ.setdefault("CELERY_RESULT_BACKEND", f"{_redis}/3")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nzila.test_settings")
 # Tests hand the search log to Celery themselves (search_log_buffer.flush()), never from a background thread.
 os.environ.setdefault("NZILA_SEARCH_LOG_FLUSH_SECONDS", "0")
