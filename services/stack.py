@@ -62,6 +62,8 @@ def up(*, demo_data: bool = True) -> None:
         manage("load_demo_data")
     # Build the index on first start (or after the engine lost it); a no-op when it exists.
     manage("search_rebuild", "--if-missing")
+    # Typeahead reads its own small index, derived from the vehicle index; fill it before first use.
+    manage("search_suggestions_rebuild")
     for proc in app_processes():
         if proc.name == "web" and not proc.running() and port_is_open(WEB_PORT):
             raise ServiceError(f"Port {WEB_PORT} is taken by another process; the web server needs it. "
