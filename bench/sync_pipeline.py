@@ -115,7 +115,8 @@ def bench_lag(args) -> None:
         cursor.execute("SELECT id FROM catalog_vehicle WHERE status = 'available' ORDER BY random() LIMIT %s",
                        [args.rate * args.seconds])
         pool = [row[0] for row in cursor.fetchall()]
-    base = 50_000_000
+    # Mileages no real car has, and new in every run, so a value seen in search is this run's write.
+    base = 100_000_000 + int(time.time()) % 100_000 * 10_000
     committed: dict[int, float] = {}
     seen: dict[int, float] = {}
     done = threading.Event()
@@ -126,7 +127,7 @@ def bench_lag(args) -> None:
             low = min((s for s in list(committed) if s not in seen), default=None)
             if low is not None:
                 hits = client.search(index="bench-vehicles", size=2000, source=False,
-                                     query={"range": {"mileage_km": {"gte": low}}},
+                                     query={"range": {"mileage_km": {"gte": low, "lt": base + len(pool)}}},
                                      docvalue_fields=["mileage_km"])["hits"]["hits"]
                 now = time.perf_counter()
                 for hit in hits:
