@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import connection, transaction
 
+from es_mappings.vehicles import vehicles_alias
 from search.client import indexing_client
 
 from .apply import Outcome, plan_ops, send
@@ -55,8 +56,6 @@ def building_indexes() -> list[str]:
 
 def drain_batch(batch_size: int | None = None) -> BatchResult:
     """Apply one batch of pending changes. Raises on engine outage (nothing is acknowledged then)."""
-    from es_mappings.vehicles import vehicles_alias
-
     batch_size = batch_size or settings.INDEXER_BATCH_SIZE
     result = BatchResult()
     es = indexing_client()
