@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 import importlib.util
 import io
 from decimal import Decimal
@@ -22,7 +23,8 @@ from catalog.ingest.writer import ListingWriter
 from catalog.models import Currency, Dealer, Vehicle
 from indexers.models import SearchChange
 
-DATA_DIR = Path(__file__).resolve().parents[2] / "shared" / "data"
+# The published listings sit beside the checkout (../shared/data); NZILA_SHARED_DATA points elsewhere.
+DATA_DIR = Path(os.environ.get("NZILA_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"))
 needs_data = pytest.mark.skipif(not DATA_DIR.is_dir(), reason=f"{DATA_DIR} is not on this machine")
 
 
