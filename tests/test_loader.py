@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import csv
-import os
 import importlib.util
 import io
+import os
 from decimal import Decimal
 from pathlib import Path
 
