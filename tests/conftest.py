@@ -7,13 +7,12 @@ import sys
 import time
 
 import pytest
-from django.db import connection
 
 from services.engine import Engine
-from services.paths import PYTHONPATH, ROOT
 from services.postgres import Postgres
 from services.process import ManagedProcess
 from services.redis import Redis
+from tests.processes import start_test_process
 
 
 def pytest_configure(config):
@@ -35,17 +34,13 @@ def celery_worker_process(request):
 
     def start(name: str = "worker", queues: str = "high,default,low", concurrency: int = 2,
               env: dict[str, str] | None = None) -> ManagedProcess:
-        proc = ManagedProcess(
+        proc = start_test_process(
             f"test-{name}-{os.getpid()}-{len(workers)}",
             [sys.executable, "-m", "celery", "-A", "nzila", "worker", "-Q", queues, "-c", str(concurrency),
              "--pool", "prefork", "--without-gossip", "--without-mingle", "-n", f"{name}-{os.getpid()}-{len(workers)}@%h",
              "--loglevel", "INFO"],
-            env={"PYTHONPATH": PYTHONPATH, "DJANGO_SETTINGS_MODULE": "nzila.test_settings",
-                 "NZILA_DB_NAME": connection.settings_dict["NAME"], **(env or {})},
-            cwd=ROOT,
+            env,
         )
-        proc.log_file.unlink(missing_ok=True)
-        proc.start()
         workers.append(proc)
         _wait_for_worker_ready(proc)
         return proc

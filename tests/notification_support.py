@@ -163,24 +163,18 @@ def beat_process(tmp_path):
     import os
     import sys
 
-    from django.db import connection
-
-    from services.paths import PYTHONPATH, ROOT
     from services.process import ManagedProcess
+    from tests.processes import start_test_process
 
     started: list[ManagedProcess] = []
 
     def start(env: dict[str, str] | None = None) -> ManagedProcess:
-        proc = ManagedProcess(
+        proc = start_test_process(
             f"test-beat-{os.getpid()}-{len(started)}",
             [sys.executable, "-m", "celery", "-A", "nzila", "beat", "-s", str(tmp_path / "beat-schedule"),
              "--loglevel", "INFO", "--max-interval", "1"],
-            env={"PYTHONPATH": PYTHONPATH, "DJANGO_SETTINGS_MODULE": "nzila.test_settings",
-                 "NZILA_DB_NAME": connection.settings_dict["NAME"], **(env or {})},
-            cwd=ROOT,
+            env,
         )
-        proc.log_file.unlink(missing_ok=True)
-        proc.start()
         started.append(proc)
         return proc
 

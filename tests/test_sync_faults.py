@@ -23,10 +23,10 @@ from indexers import index_admin
 from indexers.rebuild import rebuild_vehicle_index
 from search.client import get_client
 from services.engine import Engine
-from services.paths import PYTHONPATH, ROOT
 from services.process import ManagedProcess
 from services.redis import Redis
 from tests.factories import make_dealer, make_vehicle, vehicle_fields
+from tests.processes import start_test_process
 from tests.sync_support import expected_documents, indexed_documents, pending_changes, wait_for_sync
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.engine, pytest.mark.slow]
@@ -63,11 +63,7 @@ def stack(own_services, celery_worker_process):
     children: list[ManagedProcess] = []
 
     def spawn(name: str, argv: list[str]) -> ManagedProcess:
-        proc = ManagedProcess(f"fault-{name}", argv, env={
-            "PYTHONPATH": PYTHONPATH, "DJANGO_SETTINGS_MODULE": "nzila.test_settings",
-            "NZILA_DB_NAME": connection.settings_dict["NAME"], **env}, cwd=ROOT)
-        proc.log_file.unlink(missing_ok=True)
-        proc.start()
+        proc = start_test_process(f"fault-{name}", argv, env)
         children.append(proc)
         return proc
 
