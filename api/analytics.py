@@ -16,7 +16,11 @@ from search.analytics_selectors import days_on_market, inventory_by_dealer, list
 
 from .permissions import IsAnalystOrStaff
 from .search_params import (
-    DaysOnMarketParams, DealerAnalyticsParams, ListingsOverTimeParams, PriceStatsParams, SearchLogParams,
+    DaysOnMarketParams,
+    DealerAnalyticsParams,
+    ListingsOverTimeParams,
+    PriceStatsParams,
+    SearchLogParams,
 )
 from .search_schemas import AnalyticsResponse, SearchLogReportResponse
 from .vehicles import validated
@@ -28,13 +32,18 @@ class AnalyticsApi(APIView):
 
 
 class PriceStatisticsApi(AnalyticsApi):
-    @extend_schema(summary="Price statistics", parameters=[PriceStatsParams], responses=AnalyticsResponse,
-                   description="Count, min, max, mean and percentiles (5/25/50/75/95) of prices, overall and "
-                               "grouped by make, model, year, country, body, fuel, condition or dealer.")
+    @extend_schema(
+        summary="Price statistics",
+        parameters=[PriceStatsParams],
+        responses=AnalyticsResponse,
+        description="Count, min, max, mean and percentiles (5/25/50/75/95) of prices, overall and "
+        "grouped by make, model, year, country, body, fuel, condition or dealer.",
+    )
     def get(self, request):
         p = validated(PriceStatsParams, request.query_params)
-        return Response(price_statistics(query=p["query"], group_by=p.get("group_by"), size=p["size"],
-                                         currency=p["currency"]))
+        return Response(
+            price_statistics(query=p["query"], group_by=p.get("group_by"), size=p["size"], currency=p["currency"])
+        )
 
 
 class ListingsOverTimeApi(AnalyticsApi):
@@ -59,9 +68,13 @@ class DaysOnMarketApi(AnalyticsApi):
 
 
 class SearchQueriesApi(AnalyticsApi):
-    @extend_schema(summary="What buyers search for", parameters=[SearchLogParams], responses=SearchLogReportResponse,
-                   description="Top queries, zero-result queries, the zero-result rate over time and the "
-                               "click-through rate, from the search log.")
+    @extend_schema(
+        summary="What buyers search for",
+        parameters=[SearchLogParams],
+        responses=SearchLogReportResponse,
+        description="Top queries, zero-result queries, the zero-result rate over time and the "
+        "click-through rate, from the search log.",
+    )
     def get(self, request):
         p = validated(SearchLogParams, request.query_params)
         since = timezone.now() - timedelta(days=p["days"])

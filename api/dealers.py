@@ -22,13 +22,25 @@ class DealerInventoryApi(APIView):
     renderer_classes = [JSONRenderer]
     permission_classes = [IsAuthenticated, IsDealerMemberOrStaff]
 
-    @extend_schema(summary="A dealer's inventory", parameters=[InventorySearchParams], responses=InventoryResponse,
-                   description="The vehicle search and facets scoped to one dealer, with status counts, days on "
-                               "market and each price against the market for the same make, model and year. "
-                               "Sold and withdrawn counts come from the database (they are not in the index).")
+    @extend_schema(
+        summary="A dealer's inventory",
+        parameters=[InventorySearchParams],
+        responses=InventoryResponse,
+        description="The vehicle search and facets scoped to one dealer, with status counts, days on "
+        "market and each price against the market for the same make, model and year. "
+        "Sold and withdrawn counts come from the database (they are not in the index).",
+    )
     def get(self, request, dealer_id: int):
         get_object_or_404(Dealer.objects.only("id"), pk=dealer_id)
         params = validated(InventorySearchParams, request.query_params)
-        return Response(dealer_inventory(dealer_id=dealer_id, query=params["query"], sort=params["sort"],
-                                         page=params["page"], currency=params["currency"], facets=params["facets"],
-                                         viewer=viewer_of(request)))
+        return Response(
+            dealer_inventory(
+                dealer_id=dealer_id,
+                query=params["query"],
+                sort=params["sort"],
+                page=params["page"],
+                currency=params["currency"],
+                facets=params["facets"],
+                viewer=viewer_of(request),
+            )
+        )

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from elastic_transport import ConnectionError as EngineConnectionError, ConnectionTimeout
+from elastic_transport import ConnectionError as EngineConnectionError
+from elastic_transport import ConnectionTimeout
 from elasticsearch import ApiError, TransportError
 from rest_framework import status
 from rest_framework.exceptions import APIException, ValidationError

@@ -11,8 +11,10 @@ from indexers.status import sync_status
 class HealthApi(APIView):
     authentication_classes: list = []
 
-    @extend_schema(summary="Health of the database, the search engine and the sync pipeline",
-                   responses={200: OpenApiTypes.OBJECT, 503: OpenApiTypes.OBJECT})
+    @extend_schema(
+        summary="Health of the database, the search engine and the sync pipeline",
+        responses={200: OpenApiTypes.OBJECT, 503: OpenApiTypes.OBJECT},
+    )
     def get(self, request):
         report = sync_status()
         return Response(report, status=200 if report["healthy"] else 503)

@@ -34,8 +34,11 @@ class MarkReadSerializer(serializers.Serializer):
 class NotificationReadApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(summary="Mark notifications read", request=MarkReadSerializer,
-                   responses=inline_serializer("MarkedRead", {"marked": serializers.IntegerField()}))
+    @extend_schema(
+        summary="Mark notifications read",
+        request=MarkReadSerializer,
+        responses=inline_serializer("MarkedRead", {"marked": serializers.IntegerField()}),
+    )
     def post(self, request):
         data = MarkReadSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -45,8 +48,18 @@ class NotificationReadApi(APIView):
 class PreferenceSerializer(serializers.ModelSerializer):
     class Meta:
         model = NotificationPreference
-        fields = ["whatsapp_enabled", "email_enabled", "in_app_enabled", "muted_events", "quiet_hours_enabled",
-                  "quiet_start", "quiet_end", "time_zone", "phone_e164", "whatsapp_opted_out_at"]
+        fields = [
+            "whatsapp_enabled",
+            "email_enabled",
+            "in_app_enabled",
+            "muted_events",
+            "quiet_hours_enabled",
+            "quiet_start",
+            "quiet_end",
+            "time_zone",
+            "phone_e164",
+            "whatsapp_opted_out_at",
+        ]
         read_only_fields = ["whatsapp_opted_out_at"]
 
     def validate_time_zone(self, value):
@@ -62,7 +75,7 @@ class PreferenceSerializer(serializers.ModelSerializer):
         try:
             return normalise_phone(value)
         except InvalidPhone as exc:
-            raise serializers.ValidationError(str(exc))
+            raise serializers.ValidationError(str(exc)) from exc
 
 
 class PreferenceApi(APIView):
@@ -72,8 +85,9 @@ class PreferenceApi(APIView):
     def get(self, request):
         return Response(PreferenceSerializer(services.preferences_for(request.user)).data)
 
-    @extend_schema(summary="Change your notification preferences", request=PreferenceSerializer,
-                   responses=PreferenceSerializer)
+    @extend_schema(
+        summary="Change your notification preferences", request=PreferenceSerializer, responses=PreferenceSerializer
+    )
     def patch(self, request):
         data = PreferenceSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)

@@ -13,8 +13,19 @@ from catalog.models import Vehicle
 from notifications import services
 from notifications.models import PriceWatch, SavedSearch
 
-TERM_PARAMS = ("make", "model", "body", "fuel", "transmission", "drivetrain", "condition", "colour", "country",
-               "city", "dealer")
+TERM_PARAMS = (
+    "make",
+    "model",
+    "body",
+    "fuel",
+    "transmission",
+    "drivetrain",
+    "condition",
+    "colour",
+    "country",
+    "city",
+    "dealer",
+)
 RANGE_PARAMS = ("price", "year", "mileage")
 
 
@@ -34,8 +45,9 @@ class SearchParamsSerializer(serializers.Serializer):
     def get_fields(self):
         fields = super().get_fields()
         for name in TERM_PARAMS:
-            fields[name] = serializers.ListField(child=serializers.CharField(max_length=80), required=False,
-                                                 max_length=50)
+            fields[name] = serializers.ListField(
+                child=serializers.CharField(max_length=80), required=False, max_length=50
+            )
         for name in RANGE_PARAMS:
             fields[f"{name}_min"] = serializers.FloatField(required=False, min_value=0)
             fields[f"{name}_max"] = serializers.FloatField(required=False, min_value=0)
@@ -77,13 +89,17 @@ class SavedSearchListApi(APIView):
         searches = SavedSearch.objects.filter(user=request.user).order_by("-created_at")
         return Response({"results": SavedSearchSerializer(searches, many=True).data})
 
-    @extend_schema(summary="Save a search: new matching vehicles are sent to you", request=SavedSearchInputSerializer,
-                   responses={201: SavedSearchSerializer})
+    @extend_schema(
+        summary="Save a search: new matching vehicles are sent to you",
+        request=SavedSearchInputSerializer,
+        responses={201: SavedSearchSerializer},
+    )
     def post(self, request):
         data = SavedSearchInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        search, task_id = services.saved_search_create(user=request.user, name=data.validated_data["name"],
-                                                       params=data.validated_data["params"])
+        search, task_id = services.saved_search_create(
+            user=request.user, name=data.validated_data["name"], params=data.validated_data["params"]
+        )
         return Response(_with_task(search, task_id), status=201)
 
 
@@ -120,8 +136,9 @@ class SavedSearchResumeApi(SavedSearchPauseApi):
 
 class PriceWatchInputSerializer(serializers.Serializer):
     vehicle_id = serializers.IntegerField(min_value=1)
-    target_price = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True,
-                                            min_value=Decimal("0.01"))
+    target_price = serializers.DecimalField(
+        max_digits=14, decimal_places=2, required=False, allow_null=True, min_value=Decimal("0.01")
+    )
 
 
 class PriceWatchSerializer(serializers.ModelSerializer):
@@ -131,8 +148,17 @@ class PriceWatchSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = PriceWatch
-        fields = ["id", "vehicle_id", "target_price", "currency", "current_price", "target_reached", "active",
-                  "notified_at", "created_at"]
+        fields = [
+            "id",
+            "vehicle_id",
+            "target_price",
+            "currency",
+            "current_price",
+            "target_reached",
+            "active",
+            "notified_at",
+            "created_at",
+        ]
 
     def get_target_reached(self, watch) -> bool:
         return watch.target_price is not None and watch.vehicle.price <= watch.target_price
@@ -146,14 +172,18 @@ class PriceWatchListApi(APIView):
         watches = PriceWatch.objects.filter(user=request.user).select_related("vehicle").order_by("-created_at")
         return Response({"results": PriceWatchSerializer(watches, many=True).data})
 
-    @extend_schema(summary="Watch a vehicle's price (optionally for a target price, in its currency)",
-                   request=PriceWatchInputSerializer, responses={201: PriceWatchSerializer})
+    @extend_schema(
+        summary="Watch a vehicle's price (optionally for a target price, in its currency)",
+        request=PriceWatchInputSerializer,
+        responses={201: PriceWatchSerializer},
+    )
     def post(self, request):
         data = PriceWatchInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         vehicle = get_object_or_404(Vehicle, pk=data.validated_data["vehicle_id"])
-        watch = services.price_watch_create(user=request.user, vehicle=vehicle,
-                                            target_price=data.validated_data.get("target_price"))
+        watch = services.price_watch_create(
+            user=request.user, vehicle=vehicle, target_price=data.validated_data.get("target_price")
+        )
         return Response(PriceWatchSerializer(watch).data, status=201)
 
 

@@ -20,8 +20,20 @@ from search.sorting import SORT_NAMES, default_sort
 
 MAX_PAGE_SIZE = 100
 MULTI_VALUE_LIMIT = 50
-TERM_PARAMS = ("make", "model", "body", "fuel", "transmission", "drivetrain", "condition", "colour", "country",
-               "city", "dealer", "status")
+TERM_PARAMS = (
+    "make",
+    "model",
+    "body",
+    "fuel",
+    "transmission",
+    "drivetrain",
+    "condition",
+    "colour",
+    "country",
+    "city",
+    "dealer",
+    "status",
+)
 
 
 class MultiValueField(serializers.ListField):
@@ -51,7 +63,8 @@ class StrictParams(serializers.Serializer):
         unknown = sorted(set(data) - set(self.fields))
         if unknown:
             raise serializers.ValidationError(
-                {unknown[0]: [f"Unknown parameter. Known parameters: {', '.join(sorted(self.fields))}."]})
+                {unknown[0]: [f"Unknown parameter. Known parameters: {', '.join(sorted(self.fields))}."]}
+            )
         return super().to_internal_value(data)
 
 
@@ -94,16 +107,18 @@ class VehicleFilterParams(StrictParams):
     status = _values(serializers.CharField(max_length=10), "Any of these statuses.")
     price_min = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, required=False)
     price_max = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, required=False)
-    currency = CurrencyField(required=False, default="USD",
-                             help_text="Currency of price_min/price_max and of prices shown (ISO 4217).")
+    currency = CurrencyField(
+        required=False, default="USD", help_text="Currency of price_min/price_max and of prices shown (ISO 4217)."
+    )
     year_min = serializers.IntegerField(min_value=1900, max_value=2100, required=False)
     year_max = serializers.IntegerField(min_value=1900, max_value=2100, required=False)
     mileage_min = serializers.IntegerField(min_value=0, required=False)
     mileage_max = serializers.IntegerField(min_value=0, required=False)
     lat = serializers.FloatField(min_value=-90, max_value=90, required=False)
     lon = serializers.FloatField(min_value=-180, max_value=180, required=False)
-    radius_km = serializers.FloatField(min_value=0.1, max_value=20000, required=False,
-                                       help_text="Only vehicles within this distance of lat/lon.")
+    radius_km = serializers.FloatField(
+        min_value=0.1, max_value=20000, required=False, help_text="Only vehicles within this distance of lat/lon."
+    )
 
     def validate_status(self, values):
         allowed = self.statuses or tuple(settings.SEARCHABLE_STATUSES)
@@ -139,11 +154,15 @@ class VehicleFilterParams(StrictParams):
         return VehicleQuery(
             text=attrs.get("q", "").strip(),
             terms={name: tuple(str(v) for v in attrs[name]) for name in TERM_PARAMS if attrs.get(name)},
-            ranges={name: bounds for name, bounds in {
-                "price": price,
-                "year": Range(attrs.get("year_min"), attrs.get("year_max")),
-                "mileage": Range(attrs.get("mileage_min"), attrs.get("mileage_max")),
-            }.items() if bounds.low is not None or bounds.high is not None},
+            ranges={
+                name: bounds
+                for name, bounds in {
+                    "price": price,
+                    "year": Range(attrs.get("year_min"), attrs.get("year_max")),
+                    "mileage": Range(attrs.get("mileage_min"), attrs.get("mileage_max")),
+                }.items()
+                if bounds.low is not None or bounds.high is not None
+            },
             near=near,
         )
 
@@ -151,15 +170,19 @@ class VehicleFilterParams(StrictParams):
 class VehicleSearchParams(VehicleFilterParams):
     """A search: filters plus sort, page or cursor, and which facets to count."""
 
-    sort = serializers.ChoiceField(choices=SORT_NAMES, required=False,
-                                   help_text="Default: relevance with text, newest without.")
+    sort = serializers.ChoiceField(
+        choices=SORT_NAMES, required=False, help_text="Default: relevance with text, newest without."
+    )
     page = serializers.IntegerField(min_value=1, required=False, default=1)
     size = serializers.IntegerField(min_value=1, max_value=MAX_PAGE_SIZE, required=False, default=20)
-    cursor = serializers.CharField(required=False, max_length=4000,
-                                   help_text="next_cursor from the previous page, for pages past the page window.")
-    facets = serializers.CharField(required=False, max_length=300,
-                                   help_text=f"Comma-separated facets to count ({', '.join(FACET_NAMES)}), "
-                                             "or 'none'. Default: all.")
+    cursor = serializers.CharField(
+        required=False, max_length=4000, help_text="next_cursor from the previous page, for pages past the page window."
+    )
+    facets = serializers.CharField(
+        required=False,
+        max_length=300,
+        help_text=f"Comma-separated facets to count ({', '.join(FACET_NAMES)}), or 'none'. Default: all.",
+    )
 
     def validate_facets(self, value):
         if value.strip() == "none":
@@ -191,8 +214,9 @@ class VehicleSearchParams(VehicleFilterParams):
             attrs["page"] = Page(size=size, search_after=after)
         else:
             if attrs["page"] * size > PAGE_WINDOW:
-                raise serializers.ValidationError({"page": [
-                    f"Page numbers reach the first {PAGE_WINDOW} results; follow next_cursor to go deeper."]})
+                raise serializers.ValidationError(
+                    {"page": [f"Page numbers reach the first {PAGE_WINDOW} results; follow next_cursor to go deeper."]}
+                )
             attrs["page"] = Page(size=size, number=attrs["page"])
         return attrs
 
@@ -204,8 +228,9 @@ class InventorySearchParams(VehicleSearchParams):
 class SuggestParams(StrictParams):
     q = serializers.CharField(max_length=100, help_text="What has been typed so far.")
     size = serializers.IntegerField(min_value=1, max_value=20, required=False, default=8)
-    vehicles = serializers.IntegerField(min_value=0, max_value=10, required=False, default=3,
-                                        help_text="How many top vehicles to include.")
+    vehicles = serializers.IntegerField(
+        min_value=0, max_value=10, required=False, default=3, help_text="How many top vehicles to include."
+    )
 
 
 class SimilarParams(StrictParams):
@@ -216,8 +241,9 @@ class SimilarParams(StrictParams):
 class VehicleViewInput(serializers.Serializer):
     dwell_seconds = serializers.IntegerField(min_value=0, max_value=86400, required=False, allow_null=True)
     search_id = serializers.UUIDField(required=False, help_text="search_id of the search the vehicle was opened from.")
-    position = serializers.IntegerField(min_value=1, max_value=10000, required=False,
-                                        help_text="1-based rank of the vehicle in that search's results.")
+    position = serializers.IntegerField(
+        min_value=1, max_value=10000, required=False, help_text="1-based rank of the vehicle in that search's results."
+    )
 
     def to_internal_value(self, data):
         unknown = sorted(set(data) - set(self.fields))

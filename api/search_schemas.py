@@ -46,8 +46,10 @@ class VehicleCardSchema(serializers.Serializer):
     listed_at = serializers.DateTimeField()
     days_on_market = serializers.IntegerField(allow_null=True)
     dealer = DealerSchema()
-    highlight = serializers.DictField(child=serializers.ListField(child=serializers.CharField()),
-                                      help_text="Field -> fragments with <em> around matched words.")
+    highlight = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text="Field -> fragments with <em> around matched words.",
+    )
     distance_km = serializers.FloatField(required=False, help_text="Only when sorted by distance.")
 
 
@@ -82,9 +84,11 @@ class VehicleSearchResponse(serializers.Serializer):
     sort = serializers.CharField()
     currency = serializers.CharField()
     results = VehicleCardSchema(many=True)
-    facets = serializers.DictField(child=serializers.ListField(child=serializers.DictField()),
-                                   help_text="Facet -> values with counts (term facets) or buckets (price, year, "
-                                             "mileage histograms). Disjunctive: a facet ignores its own selection.")
+    facets = serializers.DictField(
+        child=serializers.ListField(child=serializers.DictField()),
+        help_text="Facet -> values with counts (term facets) or buckets (price, year, "
+        "mileage histograms). Disjunctive: a facet ignores its own selection.",
+    )
     took_ms = serializers.IntegerField()
 
 
@@ -121,8 +125,10 @@ class VehicleViewResponse(serializers.Serializer):
 
 
 class InventoryVehicleSchema(VehicleCardSchema):
-    market = serializers.DictField(help_text="position (below/at/above/unknown), vs_median_pct and the market "
-                                             "quartiles for the same make, model and year.")
+    market = serializers.DictField(
+        help_text="position (below/at/above/unknown), vs_median_pct and the market "
+        "quartiles for the same make, model and year."
+    )
 
 
 class InventoryResponse(VehicleSearchResponse):

@@ -2,8 +2,7 @@
 
 from django.urls import include, path
 
-from . import analytics, dealers, health, vehicles
-from . import jobs_status, notifications, saved_searches, tasks, whatsapp_webhook
+from . import analytics, dealers, health, jobs_status, notifications, saved_searches, tasks, vehicles, whatsapp_webhook
 
 urlpatterns = [
     path("health", health.HealthApi.as_view(), name="health"),
@@ -22,9 +21,14 @@ urlpatterns = [
     path("tasks/<str:task_id>", tasks.TaskStatusApi.as_view(), name="task-status"),
     path("saved-searches", saved_searches.SavedSearchListApi.as_view(), name="saved-searches"),
     path("saved-searches/<int:search_id>", saved_searches.SavedSearchDetailApi.as_view(), name="saved-search"),
-    path("saved-searches/<int:search_id>/pause", saved_searches.SavedSearchPauseApi.as_view(), name="saved-search-pause"),
-    path("saved-searches/<int:search_id>/resume", saved_searches.SavedSearchResumeApi.as_view(),
-         name="saved-search-resume"),
+    path(
+        "saved-searches/<int:search_id>/pause", saved_searches.SavedSearchPauseApi.as_view(), name="saved-search-pause"
+    ),
+    path(
+        "saved-searches/<int:search_id>/resume",
+        saved_searches.SavedSearchResumeApi.as_view(),
+        name="saved-search-resume",
+    ),
     path("price-watches", saved_searches.PriceWatchListApi.as_view(), name="price-watches"),
     path("price-watches/<int:watch_id>", saved_searches.PriceWatchDetailApi.as_view(), name="price-watch"),
     path("notifications", notifications.NotificationListApi.as_view(), name="notifications"),

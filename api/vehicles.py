@@ -21,8 +21,10 @@ from .search_schemas import SimilarResponse, SuggestResponse, VehicleSearchRespo
 def viewer_of(request) -> Viewer:
     user = request.user
     session = getattr(request, "session", None)
-    return Viewer(user_id=user.pk if user.is_authenticated else None,
-                  session_key=(session.session_key or "") if session is not None else "")
+    return Viewer(
+        user_id=user.pk if user.is_authenticated else None,
+        session_key=(session.session_key or "") if session is not None else "",
+    )
 
 
 def validated(serializer_class, data, **context):
@@ -34,14 +36,26 @@ def validated(serializer_class, data, **context):
 class VehicleSearchApi(APIView):
     renderer_classes = [JSONRenderer]
 
-    @extend_schema(summary="Search vehicles", parameters=[VehicleSearchParams], responses=VehicleSearchResponse,
-                   description="Free text (typo-tolerant, synonyms), filters (repeat a parameter for any-of), "
-                               "ranges, distance, sort, highlights and disjunctive facets with counts. Page numbers "
-                               "cover the first 1000 results; follow next_cursor beyond.")
+    @extend_schema(
+        summary="Search vehicles",
+        parameters=[VehicleSearchParams],
+        responses=VehicleSearchResponse,
+        description="Free text (typo-tolerant, synonyms), filters (repeat a parameter for any-of), "
+        "ranges, distance, sort, highlights and disjunctive facets with counts. Page numbers "
+        "cover the first 1000 results; follow next_cursor beyond.",
+    )
     def get(self, request):
         params = validated(VehicleSearchParams, request.query_params)
-        return Response(vehicle_search(query=params["query"], sort=params["sort"], page=params["page"],
-                                       currency=params["currency"], facets=params["facets"], viewer=viewer_of(request)))
+        return Response(
+            vehicle_search(
+                query=params["query"],
+                sort=params["sort"],
+                page=params["page"],
+                currency=params["currency"],
+                facets=params["facets"],
+                viewer=viewer_of(request),
+            )
+        )
 
 
 class VehicleSuggestApi(APIView):
@@ -50,9 +64,13 @@ class VehicleSuggestApi(APIView):
     permission_classes = [AllowAny]
     renderer_classes = [JSONRenderer]
 
-    @extend_schema(summary="Typeahead suggestions", parameters=[SuggestParams], responses=SuggestResponse,
-                   description="Makes, models, make+model and popular past queries matching what is typed "
-                               "(typos forgiven), with counts, and the top few vehicles. One engine round trip.")
+    @extend_schema(
+        summary="Typeahead suggestions",
+        parameters=[SuggestParams],
+        responses=SuggestResponse,
+        description="Makes, models, make+model and popular past queries matching what is typed "
+        "(typos forgiven), with counts, and the top few vehicles. One engine round trip.",
+    )
     def get(self, request):
         params = validated(SuggestParams, request.query_params)
         return Response(vehicle_suggestions(text=params["q"], size=params["size"], vehicles=params["vehicles"]))
@@ -61,9 +79,13 @@ class VehicleSuggestApi(APIView):
 class VehicleSimilarApi(APIView):
     renderer_classes = [JSONRenderer]
 
-    @extend_schema(summary="Vehicles similar to this one", parameters=[SimilarParams], responses=SimilarResponse,
-                   description="Available vehicles like this one (text, make, body, price, year), blended with "
-                               "what buyers who viewed it also viewed, each with its reasons.")
+    @extend_schema(
+        summary="Vehicles similar to this one",
+        parameters=[SimilarParams],
+        responses=SimilarResponse,
+        description="Available vehicles like this one (text, make, body, price, year), blended with "
+        "what buyers who viewed it also viewed, each with its reasons.",
+    )
     def get(self, request, vehicle_id: int):
         params = validated(SimilarParams, request.query_params)
         try:
@@ -75,18 +97,25 @@ class VehicleSimilarApi(APIView):
 class VehicleViewsApi(APIView):
     renderer_classes = [JSONRenderer]
 
-    @extend_schema(summary="Record that a vehicle was viewed", request=VehicleViewInput,
-                   responses={201: VehicleViewResponse},
-                   description="By the signed-in user, or else by this browser session. With search_id (and "
-                               "position), also records which search result was opened.")
+    @extend_schema(
+        summary="Record that a vehicle was viewed",
+        request=VehicleViewInput,
+        responses={201: VehicleViewResponse},
+        description="By the signed-in user, or else by this browser session. With search_id (and "
+        "position), also records which search result was opened.",
+    )
     def post(self, request, vehicle_id: int):
         body = validated(VehicleViewInput, request.data)
         get_object_or_404(Vehicle.objects.only("id"), pk=vehicle_id)
         if not request.session.session_key:
             request.session.save()
         viewer = viewer_of(request)
-        view = record_vehicle_view(vehicle_id=vehicle_id, user_id=viewer.user_id,
-                                   session_key="" if viewer.user_id else viewer.session_key,
-                                   dwell_seconds=body.get("dwell_seconds"), search_id=body.get("search_id"),
-                                   position=body.get("position"))
+        view = record_vehicle_view(
+            vehicle_id=vehicle_id,
+            user_id=viewer.user_id,
+            session_key="" if viewer.user_id else viewer.session_key,
+            dwell_seconds=body.get("dwell_seconds"),
+            search_id=body.get("search_id"),
+            position=body.get("position"),
+        )
         return Response({"id": view.pk, "vehicle_id": vehicle_id, "viewed_at": view.viewed_at}, status=201)

@@ -17,8 +17,9 @@ class WhatsAppWebhookApi(View):
     """A plain Django view: the signature covers the raw body, which must be read before any parsing."""
 
     def get(self, request):
-        challenge = handshake(request.GET.get("hub.mode"), request.GET.get("hub.verify_token"),
-                              request.GET.get("hub.challenge"))
+        challenge = handshake(
+            request.GET.get("hub.mode"), request.GET.get("hub.verify_token"), request.GET.get("hub.challenge")
+        )
         if challenge is None:
             return HttpResponseForbidden("verification failed")
         return HttpResponse(challenge, content_type="text/plain")

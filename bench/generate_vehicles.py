@@ -26,12 +26,15 @@ def remove(seed: int) -> float:
     started = time.monotonic()
     prefix = f"gen:{seed}:%"
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("CREATE TEMP TABLE bench_gone ON COMMIT DROP AS "
-                       "SELECT id FROM catalog_vehicle WHERE source_key LIKE %s", [prefix])
+        cursor.execute(
+            "CREATE TEMP TABLE bench_gone ON COMMIT DROP AS SELECT id FROM catalog_vehicle WHERE source_key LIKE %s",
+            [prefix],
+        )
         cursor.execute("DELETE FROM catalog_vehicle WHERE source_key LIKE %s", [prefix])
         # Both the inserts' and the deletes' change records: the index never needs to hear of these rows.
-        cursor.execute("DELETE FROM indexers_searchchange c USING bench_gone g "
-                       "WHERE c.entity = 'vehicle' AND c.object_id = g.id")
+        cursor.execute(
+            "DELETE FROM indexers_searchchange c USING bench_gone g WHERE c.entity = 'vehicle' AND c.object_id = g.id"
+        )
         cursor.execute("DELETE FROM catalog_dealer WHERE source_key LIKE %s", [prefix])
     return time.monotonic() - started
 
@@ -47,12 +50,16 @@ def main() -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM catalog_vehicle WHERE source_key LIKE %s", [f"gen:{args.seed}:%"])
         if cursor.fetchone()[0]:
-            raise SystemExit(f"seed {args.seed} already has rows in {connection.settings_dict['NAME']}; "
-                             "a re-run would only skip them. Choose another --seed.")
+            raise SystemExit(
+                f"seed {args.seed} already has rows in {connection.settings_dict['NAME']}; "
+                "a re-run would only skip them. Choose another --seed."
+            )
     result = VehicleGenerator(seed=args.seed).run(args.count, progress=True, workers=args.workers)
-    line = (f"{time.strftime('%Y-%m-%d %H:%M')} db={connection.settings_dict['NAME']} count={result.created} "
-            f"workers={args.workers} seconds={result.seconds:.1f} rows_per_s={result.rows_per_second:,.0f} "
-            f"load_avg={os.getloadavg()[0]:.1f}")
+    line = (
+        f"{time.strftime('%Y-%m-%d %H:%M')} db={connection.settings_dict['NAME']} count={result.created} "
+        f"workers={args.workers} seconds={result.seconds:.1f} rows_per_s={result.rows_per_second:,.0f} "
+        f"load_avg={os.getloadavg()[0]:.1f}"
+    )
     print(line)
     RESULTS.parent.mkdir(exist_ok=True)
     with RESULTS.open("a") as handle:

@@ -56,14 +56,15 @@ def main() -> None:
 
     stripe_port = free_port()
     os.environ["STRIPE_API_BASE"] = f"http://127.0.0.1:{stripe_port}"
-    localstripe = ManagedProcess(f"bench-localstripe-{stripe_port}", [str(ROOT / ".venv/bin/localstripe"), "--port",
-                                                                     str(stripe_port), "--from-scratch"])
+    localstripe = ManagedProcess(
+        f"bench-localstripe-{stripe_port}",
+        [str(ROOT / ".venv/bin/localstripe"), "--port", str(stripe_port), "--from-scratch"],
+    )
     ensure_database(os.environ["NZILA_DB_NAME"])
     import _django  # noqa: F401  (sets up Django)
     from _django import percentile
-    from django.core.management import call_command
-
     from django.conf import settings
+    from django.core.management import call_command
 
     # Clients authenticate with HTTP Basic on every request; PBKDF2 would dominate the figure (about a
     # second per request on two cores), so the benchmark measures the payment path with a cheap hasher.
@@ -92,18 +93,19 @@ def run(args, percentile) -> None:
     from django.db import connection
     from django.utils import timezone
 
+    from catalog.models import Currency
     from payments.models import Payment
     from tests.payment_simulators.fixtures import RATES, make_buyer, make_deal, new_card, signed, stripe_event
 
-    from catalog.models import Currency
-
     for code, rate in RATES.items():
-        Currency.objects.update_or_create(code=code, defaults={"name": code, "units_per_usd": rate,
-                                                               "rate_updated_at": timezone.now()})
+        Currency.objects.update_or_create(
+            code=code, defaults={"name": code, "units_per_usd": rate, "rate_updated_at": timezone.now()}
+        )
     connection.close()
     port = free_port()
-    httpd = make_server("127.0.0.1", port, get_wsgi_application(), server_class=ThreadedWSGIServer,
-                        handler_class=QuietHandler)
+    httpd = make_server(
+        "127.0.0.1", port, get_wsgi_application(), server_class=ThreadedWSGIServer, handler_class=QuietHandler
+    )
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     api = f"http://127.0.0.1:{port}/api/v1/payments/"
     stripe_url = os.environ["STRIPE_API_BASE"]
@@ -112,8 +114,9 @@ def run(args, percentile) -> None:
         buyer = make_buyer()
         session = requests.Session()
         session.auth = (buyer.user.username, "pw")
-        session.post(api + "methods", json={"payment_method": new_card(stripe_url, card), "default": True},
-                     timeout=60).raise_for_status()
+        session.post(
+            api + "methods", json={"payment_method": new_card(stripe_url, card), "default": True}, timeout=60
+        ).raise_for_status()
         return session, buyer
 
     # One buyer and deal per payment (one open attempt per deal is the rule).
@@ -131,8 +134,9 @@ def run(args, percentile) -> None:
     def pay_all(session, deals):
         for deal in deals:
             start = time.perf_counter()
-            response = session.post(api, json={"purpose": "deal", "method": "card", "deal_id": deal.id,
-                                               "amount": "100.00"}, timeout=60)
+            response = session.post(
+                api, json={"purpose": "deal", "method": "card", "deal_id": deal.id, "amount": "100.00"}, timeout=60
+            )
             elapsed = time.perf_counter() - start
             state = response.json().get("state", str(response.status_code))
             with lock:
@@ -144,35 +148,53 @@ def run(args, percentile) -> None:
         for future in [pool.submit(pay_all, s, d) for s, d in sessions]:
             future.result()
     wall = time.perf_counter() - started
-    print(f"card payments through the API: {len(latencies)} in {wall:.2f}s = {len(latencies) / wall:.1f} payments/s "
-          f"({args.threads} clients); latency p50 {percentile(latencies, 50) * 1000:.0f} ms, "
-          f"p95 {percentile(latencies, 95) * 1000:.0f} ms; outcomes {states}")
+    print(
+        f"card payments through the API: {len(latencies)} in {wall:.2f}s = {len(latencies) / wall:.1f} payments/s "
+        f"({args.threads} clients); latency p50 {percentile(latencies, 50) * 1000:.0f} ms, "
+        f"p95 {percentile(latencies, 95) * 1000:.0f} ms; outcomes {states}"
+    )
 
     # Webhooks: payments waiting on 3-D Secure, completed by signed payment_intent.succeeded events.
     session, buyer = buyer_session("4000002760003184")
     waiting = []
     for _ in range(args.webhooks):
         deal = make_deal(buyer, price="100000.00", deposit="0")
-        body = session.post(api, json={"purpose": "deal", "method": "card", "deal_id": deal.id, "amount": "10.00"},
-                            timeout=60).json()
+        body = session.post(
+            api, json={"purpose": "deal", "method": "card", "deal_id": deal.id, "amount": "10.00"}, timeout=60
+        ).json()
         waiting.append(Payment.objects.get(pk=body["id"]))
     connection.close()
     hook_latencies = []
     for payment in waiting:
-        event = stripe_event("payment_intent.succeeded", {
-            "id": payment.provider_reference, "object": "payment_intent", "amount": 1000, "amount_received": 1000,
-            "currency": "usd", "status": "succeeded", "latest_charge": "ch_bench",
-            "metadata": {"nzila_payment_id": str(payment.id)}})
+        event = stripe_event(
+            "payment_intent.succeeded",
+            {
+                "id": payment.provider_reference,
+                "object": "payment_intent",
+                "amount": 1000,
+                "amount_received": 1000,
+                "currency": "usd",
+                "status": "succeeded",
+                "latest_charge": "ch_bench",
+                "metadata": {"nzila_payment_id": str(payment.id)},
+            },
+        )
         payload, header = signed(event, secret=os.environ["STRIPE_WEBHOOK_SECRET"])
         start = time.perf_counter()
-        response = requests.post(api + "webhooks/stripe", data=payload, timeout=60,
-                                 headers={"Stripe-Signature": header, "Content-Type": "application/json"})
+        response = requests.post(
+            api + "webhooks/stripe",
+            data=payload,
+            timeout=60,
+            headers={"Stripe-Signature": header, "Content-Type": "application/json"},
+        )
         hook_latencies.append(time.perf_counter() - start)
         assert response.status_code == 200, response.text
     done = Payment.objects.filter(pk__in=[p.pk for p in waiting], state="succeeded").count()
-    print(f"webhook processing (verify + exactly-once insert + state machine + ledger), {len(hook_latencies)} events: "
-          f"p50 {percentile(hook_latencies, 50) * 1000:.1f} ms, p95 {percentile(hook_latencies, 95) * 1000:.1f} ms, "
-          f"max {max(hook_latencies) * 1000:.1f} ms; {done} payments succeeded")
+    print(
+        f"webhook processing (verify + exactly-once insert + state machine + ledger), {len(hook_latencies)} events: "
+        f"p50 {percentile(hook_latencies, 50) * 1000:.1f} ms, p95 {percentile(hook_latencies, 95) * 1000:.1f} ms, "
+        f"max {max(hook_latencies) * 1000:.1f} ms; {done} payments succeeded"
+    )
     httpd.shutdown()
 
 

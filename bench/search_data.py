@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import random
 import time
-from datetime import datetime, timedelta, timezone
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from typing import Any, Iterator
+from typing import Any
 
 from elasticsearch.helpers import parallel_bulk
 
@@ -20,16 +21,35 @@ from search.client import get_client
 
 # make -> (share of listings, [(model, body, base USD)])
 MARKET = {
-    "Toyota": (22, [("Corolla", "sedan", 12000), ("Camry", "sedan", 18000), ("RAV4", "suv", 24000),
-                    ("Hilux", "pickup", 26000), ("Land Cruiser", "suv", 55000), ("Vitz", "hatchback", 7000),
-                    ("Probox", "wagon", 6000), ("Harrier", "suv", 21000)]),
-    "Nissan": (9, [("Navara", "pickup", 22000), ("X-Trail", "suv", 17000), ("Note", "hatchback", 6500),
-                   ("Sunny", "sedan", 8000)]),
+    "Toyota": (
+        22,
+        [
+            ("Corolla", "sedan", 12000),
+            ("Camry", "sedan", 18000),
+            ("RAV4", "suv", 24000),
+            ("Hilux", "pickup", 26000),
+            ("Land Cruiser", "suv", 55000),
+            ("Vitz", "hatchback", 7000),
+            ("Probox", "wagon", 6000),
+            ("Harrier", "suv", 21000),
+        ],
+    ),
+    "Nissan": (
+        9,
+        [("Navara", "pickup", 22000), ("X-Trail", "suv", 17000), ("Note", "hatchback", 6500), ("Sunny", "sedan", 8000)],
+    ),
     "Honda": (7, [("Civic", "sedan", 14000), ("CR-V", "suv", 21000), ("Fit", "hatchback", 7000)]),
     "Mercedes-Benz": (6, [("C-Class", "sedan", 30000), ("E-Class", "sedan", 38000), ("GLE", "suv", 52000)]),
     "BMW": (5, [("3 Series", "sedan", 28000), ("X5", "suv", 48000), ("X3", "suv", 36000)]),
-    "Volkswagen": (6, [("Golf", "hatchback", 15000), ("Polo", "hatchback", 10000), ("Tiguan", "suv", 23000),
-                       ("Amarok", "pickup", 27000)]),
+    "Volkswagen": (
+        6,
+        [
+            ("Golf", "hatchback", 15000),
+            ("Polo", "hatchback", 10000),
+            ("Tiguan", "suv", 23000),
+            ("Amarok", "pickup", 27000),
+        ],
+    ),
     "Ford": (6, [("Ranger", "pickup", 25000), ("Focus", "hatchback", 9000), ("Everest", "suv", 30000)]),
     "Mazda": (4, [("Demio", "hatchback", 6000), ("CX-5", "suv", 19000), ("Axela", "sedan", 9000)]),
     "Subaru": (3, [("Forester", "suv", 15000), ("Impreza", "sedan", 10000), ("Outback", "wagon", 17000)]),
@@ -43,15 +63,47 @@ MARKET = {
     "Isuzu": (2, [("D-Max", "pickup", 23000), ("MU-X", "suv", 26000)]),
     "Citroën": (1, [("C4", "hatchback", 11000), ("C5 Aircross", "suv", 18000)]),
 }
-PLACES = [("KE", "Mombasa", -4.04, 39.67), ("KE", "Nairobi", -1.29, 36.82), ("TZ", "Dar es Salaam", -6.79, 39.21),
-          ("UG", "Kampala", 0.35, 32.58), ("NG", "Lagos", 6.52, 3.38), ("GH", "Accra", 5.6, -0.19),
-          ("ZA", "Durban", -29.86, 31.03), ("JP", "Yokohama", 35.44, 139.64), ("AE", "Dubai", 25.2, 55.27),
-          ("GB", "Southampton", 50.9, -1.4), ("DE", "Bremerhaven", 53.55, 8.58), ("US", "Baltimore", 39.29, -76.61)]
+PLACES = [
+    ("KE", "Mombasa", -4.04, 39.67),
+    ("KE", "Nairobi", -1.29, 36.82),
+    ("TZ", "Dar es Salaam", -6.79, 39.21),
+    ("UG", "Kampala", 0.35, 32.58),
+    ("NG", "Lagos", 6.52, 3.38),
+    ("GH", "Accra", 5.6, -0.19),
+    ("ZA", "Durban", -29.86, 31.03),
+    ("JP", "Yokohama", 35.44, 139.64),
+    ("AE", "Dubai", 25.2, 55.27),
+    ("GB", "Southampton", 50.9, -1.4),
+    ("DE", "Bremerhaven", 53.55, 8.58),
+    ("US", "Baltimore", 39.29, -76.61),
+]
 CURRENCIES = {"USD": 1.0, "EUR": 0.96, "GBP": 0.8, "JPY": 150.0, "KES": 129.3, "AED": 3.67, "ZAR": 18.8}
-FEATURES = ["sunroof", "leather seats", "reverse camera", "navigation", "alloy wheels", "tow bar", "cruise control",
-            "push start", "heated seats", "third row"]
-WORDS = ["clean", "one owner", "full service history", "accident free", "export ready", "low mileage", "new tyres",
-         "inspected", "cold air conditioning", "duty paid", "well maintained", "fuel efficient"]
+FEATURES = [
+    "sunroof",
+    "leather seats",
+    "reverse camera",
+    "navigation",
+    "alloy wheels",
+    "tow bar",
+    "cruise control",
+    "push start",
+    "heated seats",
+    "third row",
+]
+WORDS = [
+    "clean",
+    "one owner",
+    "full service history",
+    "accident free",
+    "export ready",
+    "low mileage",
+    "new tyres",
+    "inspected",
+    "cold air conditioning",
+    "duty paid",
+    "well maintained",
+    "fuel efficient",
+]
 DEALERS = 4000
 
 
@@ -59,7 +111,7 @@ def synthetic_rows(count: int, seed: int = 11) -> Iterator[dict[str, Any]]:
     rng = random.Random(seed)
     makes = list(MARKET)
     weights = [MARKET[m][0] for m in makes]
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     for vid in range(1, count + 1):
         make = rng.choices(makes, weights)[0]
         model, body, base = rng.choice(MARKET[make][1])
@@ -70,20 +122,43 @@ def synthetic_rows(count: int, seed: int = 11) -> Iterator[dict[str, Any]]:
         country, city, lat, lon = PLACES[dealer % len(PLACES)]
         listed = now - timedelta(days=rng.randint(0, 720), seconds=rng.randint(0, 86399))
         yield {
-            "id": vid, "vin": None, "make": make, "model": model, "trim": rng.choice(["", "GL", "GX", "Sport", "LX"]),
-            "year": year, "price": Decimal(str(round(usd * CURRENCIES[currency]))), "currency_id": currency,
-            "units_per_usd": Decimal(str(CURRENCIES[currency])), "mileage_km": rng.randint(0, 300000),
-            "condition": rng.choice(["used"] * 6 + ["new", "certified", "demo"]), "body_type": body,
+            "id": vid,
+            "vin": None,
+            "make": make,
+            "model": model,
+            "trim": rng.choice(["", "GL", "GX", "Sport", "LX"]),
+            "year": year,
+            "price": Decimal(str(round(usd * CURRENCIES[currency]))),
+            "currency_id": currency,
+            "units_per_usd": Decimal(str(CURRENCIES[currency])),
+            "mileage_km": rng.randint(0, 300000),
+            "condition": rng.choice(["used"] * 6 + ["new", "certified", "demo"]),
+            "body_type": body,
             "fuel": rng.choice(["petrol"] * 4 + ["diesel"] * 3 + ["hybrid", "electric"]),
-            "transmission": rng.choice(["automatic"] * 3 + ["manual"]), "drivetrain": rng.choice(["fwd", "rwd", "awd", "4wd"]),
-            "engine": "", "exterior_color": rng.choice(["white", "black", "silver", "grey", "blue", "red", "pearl"]),
-            "interior_color": "", "features": rng.sample(FEATURES, 3),
-            "description": f"{make} {model}: " + ", ".join(rng.sample(WORDS, 4)) + ".", "photos": [],
-            "country": country, "city": city, "latitude": None, "longitude": None,
-            "status": "reserved" if rng.random() < 0.08 else "available", "listed_at": listed, "updated_at": listed,
-            "search_version": vid, "dealer_id": dealer, "dealer_name": f"{city} Motors {dealer}",
-            "dealer_country": country, "dealer_city": city, "dealer_rating": Decimal("4.2"), "dealer_verified": True,
-            "dealer_latitude": lat + rng.uniform(-0.1, 0.1), "dealer_longitude": lon + rng.uniform(-0.1, 0.1),
+            "transmission": rng.choice(["automatic"] * 3 + ["manual"]),
+            "drivetrain": rng.choice(["fwd", "rwd", "awd", "4wd"]),
+            "engine": "",
+            "exterior_color": rng.choice(["white", "black", "silver", "grey", "blue", "red", "pearl"]),
+            "interior_color": "",
+            "features": rng.sample(FEATURES, 3),
+            "description": f"{make} {model}: " + ", ".join(rng.sample(WORDS, 4)) + ".",
+            "photos": [],
+            "country": country,
+            "city": city,
+            "latitude": None,
+            "longitude": None,
+            "status": "reserved" if rng.random() < 0.08 else "available",
+            "listed_at": listed,
+            "updated_at": listed,
+            "search_version": vid,
+            "dealer_id": dealer,
+            "dealer_name": f"{city} Motors {dealer}",
+            "dealer_country": country,
+            "dealer_city": city,
+            "dealer_rating": Decimal("4.2"),
+            "dealer_verified": True,
+            "dealer_latitude": lat + rng.uniform(-0.1, 0.1),
+            "dealer_longitude": lon + rng.uniform(-0.1, 0.1),
         }
 
 
@@ -103,8 +178,9 @@ def build_synthetic_index(count: int, *, threads: int = 2, chunk: int = 2000) ->
     body["settings"] = {**body["settings"], "refresh_interval": "-1"}
     es.indices.create(index=name, **body)
     started = time.monotonic()
-    actions = ({"_index": name, "_id": str(row["id"]), "_source": vehicle_to_document(row)}
-               for row in synthetic_rows(count))
+    actions = (
+        {"_index": name, "_id": str(row["id"]), "_source": vehicle_to_document(row)} for row in synthetic_rows(count)
+    )
     for n, (ok, item) in enumerate(parallel_bulk(es, actions, thread_count=threads, chunk_size=chunk), 1):
         if not ok:
             raise RuntimeError(f"indexing failed: {item}")
@@ -114,8 +190,9 @@ def build_synthetic_index(count: int, *, threads: int = 2, chunk: int = 2000) ->
     es.indices.refresh(index=name)
     rate = count / (time.monotonic() - started)
     old = list(es.indices.get_alias(name=alias).body) if es.indices.exists_alias(name=alias) else []
-    es.indices.update_aliases(actions=[{"remove": {"index": i, "alias": alias}} for i in old]
-                              + [{"add": {"index": name, "alias": alias}}])
+    es.indices.update_aliases(
+        actions=[{"remove": {"index": i, "alias": alias}} for i in old] + [{"add": {"index": name, "alias": alias}}]
+    )
     for index in old:
         es.indices.delete(index=index)
     return rate

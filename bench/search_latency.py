@@ -58,8 +58,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from search_data import MARKET, build_synthetic_index, indexed_count  # noqa: E402
 
 PUBLIC = Scope(statuses=tuple(settings.SEARCHABLE_STATUSES))
-TYPOS = {"toyota": "toyoya", "mercedes": "mercedez", "volkswagen": "volkswagon", "hilux": "hilix",
-         "corolla": "corola", "nissan": "nisan", "land cruiser": "land crusier"}
+TYPOS = {
+    "toyota": "toyoya",
+    "mercedes": "mercedez",
+    "volkswagen": "volkswagon",
+    "hilux": "hilix",
+    "corolla": "corola",
+    "nissan": "nisan",
+    "land cruiser": "land crusier",
+}
 
 
 def typeahead_inputs(rng: random.Random, n: int) -> list[str]:
@@ -70,7 +77,7 @@ def typeahead_inputs(rng: random.Random, n: int) -> list[str]:
     while len(out) < n:
         name = rng.choice(names)
         name = TYPOS.get(name, name) if rng.random() < 0.15 else name
-        out.append(name[:rng.randint(1, len(name))].strip() or name[0])
+        out.append(name[: rng.randint(1, len(name))].strip() or name[0])
     return out
 
 
@@ -104,24 +111,35 @@ def engine_body_for_search(params: dict) -> str:
     query = VehicleQuery(
         text=params.get("q", ""),
         terms={k: tuple(params[k]) for k in ("make", "body") if k in params},
-        ranges={k: v for k, v in {
-            "price": Range(params.get("price_min"), params.get("price_max")),
-            "year": Range(params.get("year_min"), None)}.items() if v.low is not None or v.high is not None},
+        ranges={
+            k: v
+            for k, v in {
+                "price": Range(params.get("price_min"), params.get("price_max")),
+                "year": Range(params.get("year_min"), None),
+            }.items()
+            if v.low is not None or v.high is not None
+        },
     )
     hits = vehicle_hits_search(query, scope=PUBLIC, sort=params["sort"], page=Page(size=20))
     facets = vehicle_facets_search(query, scope=PUBLIC, facets=FACET_NAMES)
     alias = vehicles_alias()
     # request_cache off: the engine-direct run must leave nothing cached for the API run after it.
-    lines = [{"index": alias, "request_cache": False}, hits.to_dict(), {"index": alias, "request_cache": False},
-             facets.to_dict()]
+    lines = [
+        {"index": alias, "request_cache": False},
+        hits.to_dict(),
+        {"index": alias, "request_cache": False},
+        facets.to_dict(),
+    ]
     return "".join(json.dumps(line) + "\n" for line in lines)
 
 
 def engine_body_for_typeahead(text: str) -> str:
-    lines = [{"index": suggestions_alias(), "ignore_unavailable": True, "request_cache": False},
-             suggestions_search(text, size=16).to_dict(),
-             {"index": vehicles_alias(), "request_cache": False},
-             typeahead_vehicles_search(text, scope=PUBLIC, size=3).to_dict()]
+    lines = [
+        {"index": suggestions_alias(), "ignore_unavailable": True, "request_cache": False},
+        suggestions_search(text, size=16).to_dict(),
+        {"index": vehicles_alias(), "request_cache": False},
+        typeahead_vehicles_search(text, scope=PUBLIC, size=3).to_dict(),
+    ]
     return "".join(json.dumps(line) + "\n" for line in lines)
 
 
@@ -134,9 +152,28 @@ def free_port() -> int:
 def start_api(port: int, workers: int) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'platform'}", "DJANGO_DEBUG": "false"}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "nzila.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(workers),
-         "-k", "gthread", "--threads", "8", "--keep-alive", "30", "--log-level", "warning"],
-        cwd=ROOT, env=env, start_new_session=True)
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "nzila.wsgi",
+            "-b",
+            f"127.0.0.1:{port}",
+            "-w",
+            str(workers),
+            "-k",
+            "gthread",
+            "--threads",
+            "8",
+            "--keep-alive",
+            "30",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -224,8 +261,10 @@ def main() -> None:
 
     count = indexed_count()
     if count < args.vehicles:
-        print(f"{vehicles_alias()} holds {count:,} documents; building {args.vehicles:,} synthetic vehicles ...",
-              flush=True)
+        print(
+            f"{vehicles_alias()} holds {count:,} documents; building {args.vehicles:,} synthetic vehicles ...",
+            flush=True,
+        )
         rate = build_synthetic_index(args.vehicles)
         print(f"indexed at {rate:,.0f} docs/s", flush=True)
         count = indexed_count()
@@ -243,25 +282,37 @@ def main() -> None:
     port = free_port()
     api = start_api(port, args.workers)
     try:
-        print(f"\n{'endpoint':<22}{'clients':>8}{'api p50':>10}{'api p99':>10}{'engine p50':>12}{'engine p99':>12}"
-              f"{'ratio p50':>11}{'req/s':>8}")
+        print(
+            f"\n{'endpoint':<22}{'clients':>8}{'api p50':>10}{'api p99':>10}{'engine p50':>12}{'engine p99':>12}"
+            f"{'ratio p50':>11}{'req/s':>8}"
+        )
         seen: set[str] = set()  # no request is repeated, at any concurrency: every one meets cold caches
         for clients in [int(c) for c in args.clients.split(",")]:
             # Each distinct request once, sent straight to the engine (with its request cache off, so it
             # caches nothing) and then through the API: both see the same cold query, in pairs.
             typed = [t for t in dict.fromkeys(typeahead_inputs(rng, args.requests * 5)) if t not in seen]
-            searched = [p for key, p in {json.dumps(p, sort_keys=True): p
-                                         for p in search_inputs(rng, args.requests * 3)}.items() if key not in seen]
-            typed, searched = typed[:args.requests], searched[:args.requests]
+            searched = [
+                p
+                for key, p in {json.dumps(p, sort_keys=True): p for p in search_inputs(rng, args.requests * 3)}.items()
+                if key not in seen
+            ]
+            typed, searched = typed[: args.requests], searched[: args.requests]
             seen.update(typed, (json.dumps(p, sort_keys=True) for p in searched))
             cases = {
                 "typeahead": [
-                    (("POST", "/_msearch", engine_body_for_typeahead(t)),
-                     ("GET", "/api/v1/vehicles/suggest?" + urllib.parse.urlencode({"q": t}), None)) for t in typed],
+                    (
+                        ("POST", "/_msearch", engine_body_for_typeahead(t)),
+                        ("GET", "/api/v1/vehicles/suggest?" + urllib.parse.urlencode({"q": t}), None),
+                    )
+                    for t in typed
+                ],
                 "search + all facets": [
-                    (("POST", "/_msearch", engine_body_for_search(p)),
-                     ("GET", "/api/v1/vehicles/search?" + urllib.parse.urlencode(p, doseq=True), None))
-                    for p in searched],
+                    (
+                        ("POST", "/_msearch", engine_body_for_search(p)),
+                        ("GET", "/api/v1/vehicles/search?" + urllib.parse.urlencode(p, doseq=True), None),
+                    )
+                    for p in searched
+                ],
             }
             for name, pairs in cases.items():
                 run_pairs(engine, port, pairs[:10], clients)  # warm connections
@@ -272,13 +323,17 @@ def main() -> None:
                     print(f"{name:<22}{clients:>8}  no successful answers ({failures})", flush=True)
                     continue
                 ratio = statistics.median(api_ms) / statistics.median(engine_ms)
-                print(f"{name:<22}{clients:>8}{pct(api_ms, 50):>10.1f}{pct(api_ms, 99):>10.1f}"
-                      f"{pct(engine_ms, 50):>12.1f}{pct(engine_ms, 99):>12.1f}{ratio:>10.2f}x{throughput:>8.0f}",
-                      flush=True)
+                print(
+                    f"{name:<22}{clients:>8}{pct(api_ms, 50):>10.1f}{pct(api_ms, 99):>10.1f}"
+                    f"{pct(engine_ms, 50):>12.1f}{pct(engine_ms, 99):>12.1f}{ratio:>10.2f}x{throughput:>8.0f}",
+                    flush=True,
+                )
     finally:
         stop_api(api)
-    print(f"\n{args.requests} requests per row; latencies in ms; machine: {os.cpu_count()} cores shared by the "
-          f"engine, the API server and this load generator.")
+    print(
+        f"\n{args.requests} requests per row; latencies in ms; machine: {os.cpu_count()} cores shared by the "
+        f"engine, the API server and this load generator."
+    )
     if failures:
         print(f"non-200 answers (left out of the figures): {failures}")
 

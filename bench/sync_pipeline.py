@@ -82,9 +82,11 @@ def bench_load(args) -> None:
         pipeline_rate = report.documents_loaded / report.seconds
         count, raw_seconds = raw_bulk_rate(args.threads, args.chunk_size)
         raw_rate = count / raw_seconds
-        print(f"round {round_number + 1}: pipeline (search_rebuild) {report.documents_loaded} docs in "
-              f"{report.seconds:.1f}s = {pipeline_rate:,.0f} docs/s | raw _bulk {count} docs in {raw_seconds:.1f}s "
-              f"= {raw_rate:,.0f} docs/s | ratio {pipeline_rate / raw_rate:.2f}x")
+        print(
+            f"round {round_number + 1}: pipeline (search_rebuild) {report.documents_loaded} docs in "
+            f"{report.seconds:.1f}s = {pipeline_rate:,.0f} docs/s | raw _bulk {count} docs in {raw_seconds:.1f}s "
+            f"= {raw_rate:,.0f} docs/s | ratio {pipeline_rate / raw_rate:.2f}x"
+        )
     # The pipeline's index stays behind the alias for `lag`.
 
 
@@ -99,21 +101,48 @@ def bench_lag(args) -> None:
     # built; measuring lag behind a million redundant changes would measure that backlog instead.
     with connection.cursor() as cursor:
         cursor.execute("TRUNCATE indexers_searchchange")
-    env = {"PYTHONPATH": PYTHONPATH, "DJANGO_SETTINGS_MODULE": "nzila.settings", "NZILA_INDEX_PREFIX": "bench",
-           "CELERY_BROKER_URL": "redis://127.0.0.1:6379/14", "CELERY_RESULT_BACKEND": "redis://127.0.0.1:6379/15"}
+    env = {
+        "PYTHONPATH": PYTHONPATH,
+        "DJANGO_SETTINGS_MODULE": "nzila.settings",
+        "NZILA_INDEX_PREFIX": "bench",
+        "CELERY_BROKER_URL": "redis://127.0.0.1:6379/14",
+        "CELERY_RESULT_BACKEND": "redis://127.0.0.1:6379/15",
+    }
     procs = [
-        ManagedProcess("bench-worker", [sys.executable, "-m", "celery", "-A", "nzila", "worker", "-Q", "default",
-                                        "-c", "2", "--without-gossip", "--without-mingle", "-n", "bench@%h", "--loglevel", "INFO"],
-                       env, ROOT),
+        ManagedProcess(
+            "bench-worker",
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "nzila",
+                "worker",
+                "-Q",
+                "default",
+                "-c",
+                "2",
+                "--without-gossip",
+                "--without-mingle",
+                "-n",
+                "bench@%h",
+                "--loglevel",
+                "INFO",
+            ],
+            env,
+            ROOT,
+        ),
         ManagedProcess("bench-listener", [sys.executable, "manage.py", "search_listen"], env, ROOT),
     ]
     for proc in procs:
         proc.start()
     time.sleep(8)
-    es = get_client()
+    get_client()
     with connection.cursor() as cursor:
-        cursor.execute("SELECT id FROM catalog_vehicle WHERE status = 'available' ORDER BY random() LIMIT %s",
-                       [args.rate * args.seconds])
+        cursor.execute(
+            "SELECT id FROM catalog_vehicle WHERE status = 'available' ORDER BY random() LIMIT %s",
+            [args.rate * args.seconds],
+        )
         pool = [row[0] for row in cursor.fetchall()]
     # Mileages no real car has, and new in every run, so a value seen in search is this run's write.
     base = 100_000_000 + int(time.time()) % 100_000 * 10_000
@@ -126,9 +155,13 @@ def bench_lag(args) -> None:
         while not done.is_set() or len(seen) < len(committed):
             low = min((s for s in list(committed) if s not in seen), default=None)
             if low is not None:
-                hits = client.search(index="bench-vehicles", size=2000, source=False,
-                                     query={"range": {"mileage_km": {"gte": low, "lt": base + len(pool)}}},
-                                     docvalue_fields=["mileage_km"])["hits"]["hits"]
+                hits = client.search(
+                    index="bench-vehicles",
+                    size=2000,
+                    source=False,
+                    query={"range": {"mileage_km": {"gte": low, "lt": base + len(pool)}}},
+                    docvalue_fields=["mileage_km"],
+                )["hits"]["hits"]
                 now = time.perf_counter()
                 for hit in hits:
                     seen.setdefault(hit["fields"]["mileage_km"][0], now)
@@ -165,16 +198,20 @@ def bench_lag(args) -> None:
     for proc in procs:
         proc.stop()
     lags = [seen[s] - committed[s] for s in committed if s in seen]
-    print(f"{len(committed)} updates in {elapsed:.1f}s ({len(committed) / elapsed:.0f} writes/s); "
-          f"{len(lags)} seen in search")
-    print(f"commit-to-searchable lag: p50 {percentile(lags, 50):.3f}s  p95 {percentile(lags, 95):.3f}s  "
-          f"max {max(lags):.3f}s  (engine refresh_interval 1s)")
+    print(
+        f"{len(committed)} updates in {elapsed:.1f}s ({len(committed) / elapsed:.0f} writes/s); "
+        f"{len(lags)} seen in search"
+    )
+    print(
+        f"commit-to-searchable lag: p50 {percentile(lags, 50):.3f}s  p95 {percentile(lags, 95):.3f}s  "
+        f"max {max(lags):.3f}s  (engine refresh_interval 1s)"
+    )
 
 
 def bench_capture(args) -> None:
     """Insert and update cost with the capture triggers enabled vs disabled, alternating, rolled back."""
-    from tests.factories import make_dealer, vehicle_fields  # noqa: PLC0415  (reuse the valid-row factory)
     from catalog.models import Vehicle
+    from tests.factories import make_dealer, vehicle_fields  # noqa: PLC0415  (reuse the valid-row factory)
 
     kinds = ("insert", "update", "bulk insert", "mass update")
     results: dict[str, list[float]] = {f"{kind} {mode}": [] for kind in kinds for mode in ("on", "off")}
@@ -215,8 +252,10 @@ def bench_capture(args) -> None:
     for kind in kinds:
         rows = args.rows * 2 if kind == "mass update" else args.rows
         on, off = percentile(results[f"{kind} on"], 50), percentile(results[f"{kind} off"], 50)
-        print(f"{kind:12}: {rows} rows, median of {args.rounds}: with capture {on:.3f}s ({rows / on:,.0f} rows/s), "
-              f"without {off:.3f}s ({rows / off:,.0f} rows/s); overhead {on / off:.2f}x")
+        print(
+            f"{kind:12}: {rows} rows, median of {args.rounds}: with capture {on:.3f}s ({rows / on:,.0f} rows/s), "
+            f"without {off:.3f}s ({rows / off:,.0f} rows/s); overhead {on / off:.2f}x"
+        )
 
 
 def main() -> None:

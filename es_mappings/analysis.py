@@ -29,17 +29,13 @@ vehicle_synonyms = token_filter("vehicle_synonyms", "synonym_graph", synonyms=VE
 prefix_ngrams = token_filter("vehicle_prefix_ngrams", "edge_ngram", min_gram=1, max_gram=20)
 
 # Indexing: words, lower-cased, accents folded ("Citroën" is found by "citroen").
-vehicle_text = analyzer(
-    "vehicle_text", tokenizer="standard", filter=["lowercase", ascii_folding]
-)
+vehicle_text = analyzer("vehicle_text", tokenizer="standard", filter=["lowercase", ascii_folding])
 # Querying: the same, plus make and body-type synonyms.
 vehicle_text_search = analyzer(
     "vehicle_text_search", tokenizer="standard", filter=["lowercase", ascii_folding, vehicle_synonyms]
 )
 # Typeahead: every prefix of every word is a term, so each keystroke is one cheap term lookup.
-vehicle_prefix = analyzer(
-    "vehicle_prefix", tokenizer="standard", filter=["lowercase", ascii_folding, prefix_ngrams]
-)
+vehicle_prefix = analyzer("vehicle_prefix", tokenizer="standard", filter=["lowercase", ascii_folding, prefix_ngrams])
 vehicle_prefix_search = analyzer("vehicle_prefix_search", tokenizer="standard", filter=["lowercase", ascii_folding])
 
 # Case- and accent-insensitive exact values, for filters that users type ("toyota" matches "Toyota").

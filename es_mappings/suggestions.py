@@ -22,7 +22,8 @@ class SuggestionDocument(Document):
     kind = Keyword()
     # Whole words (with make and body synonyms at query time) and every word prefix (typed so far).
     text = Text(
-        analyzer=vehicle_text, search_analyzer=vehicle_text_search,
+        analyzer=vehicle_text,
+        search_analyzer=vehicle_text_search,
         fields={"raw": Keyword(), "prefix": Text(analyzer=vehicle_prefix, search_analyzer=vehicle_prefix_search)},
     )
     make = Keyword()
@@ -52,13 +53,19 @@ def suggestion_index_body() -> dict[str, Any]:
     return body
 
 
-def suggestion_document(*, kind: str, text: str, count: int, make: str = "", model: str = "",
-                        searches: int = 0) -> dict[str, Any]:
+def suggestion_document(
+    *, kind: str, text: str, count: int, make: str = "", model: str = "", searches: int = 0
+) -> dict[str, Any]:
     """One suggestion. Pure."""
     if kind not in SUGGESTION_KINDS:
         raise ValueError(f"unknown suggestion kind {kind!r}")
     popularity = searches if kind == "query" else count
     return {
-        "kind": kind, "text": text, "make": make or None, "model": model or None,
-        "count": count, "searches": searches, "weight": round(1.0 + math.log1p(popularity), 4),
+        "kind": kind,
+        "text": text,
+        "make": make or None,
+        "model": model or None,
+        "count": count,
+        "searches": searches,
+        "weight": round(1.0 + math.log1p(popularity), 4),
     }

@@ -6,14 +6,28 @@ Pure: nothing here talks to the cluster. Code always addresses the index by its 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Mapping
+from typing import Any
 
 from django.conf import settings
 from elasticsearch.dsl import (
-    Boolean, Completion, Date, Document, Double, Float, GeoPoint, Index, InnerDoc, Integer, Keyword, Long, Object,
-    SearchAsYouType, Text,
+    Boolean,
+    Completion,
+    Date,
+    Document,
+    Double,
+    Float,
+    GeoPoint,
+    Index,
+    InnerDoc,
+    Integer,
+    Keyword,
+    Long,
+    Object,
+    SearchAsYouType,
+    Text,
 )
 
 from .analysis import folded_keyword, vehicle_prefix, vehicle_prefix_search, vehicle_text, vehicle_text_search
@@ -25,9 +39,13 @@ SYNC_BUCKETS = 1024
 def _text_with_keyword(**extra) -> Text:
     """Full text for matching, `.raw` for exact filters and facets, `.folded` for typed filters."""
     return Text(
-        analyzer=vehicle_text, search_analyzer=vehicle_text_search,
-        fields={"raw": Keyword(), "folded": Keyword(normalizer=folded_keyword),
-                "prefix": Text(analyzer=vehicle_prefix, search_analyzer=vehicle_prefix_search)},
+        analyzer=vehicle_text,
+        search_analyzer=vehicle_text_search,
+        fields={
+            "raw": Keyword(),
+            "folded": Keyword(normalizer=folded_keyword),
+            "prefix": Text(analyzer=vehicle_prefix, search_analyzer=vehicle_prefix_search),
+        },
         **extra,
     )
 

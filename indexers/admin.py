@@ -31,8 +31,16 @@ class SearchChangeAdmin(admin.ModelAdmin):
 
 @admin.register(ReconciliationRun)
 class ReconciliationRunAdmin(admin.ModelAdmin):
-    list_display = ("finished_at", "index_name", "rows_expected", "documents_found", "missing", "stale", "extra",
-                    "repaired")
+    list_display = (
+        "finished_at",
+        "index_name",
+        "rows_expected",
+        "documents_found",
+        "missing",
+        "stale",
+        "extra",
+        "repaired",
+    )
 
     def has_add_permission(self, request):
         return False

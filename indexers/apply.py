@@ -7,8 +7,9 @@ it holds: a replayed, duplicated or out-of-order change can never overwrite a ne
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from django.conf import settings
 from elasticsearch import Elasticsearch
@@ -72,7 +73,7 @@ def bulk_operations(ops: Iterable[VehicleOp], index: str, *, require_alias: bool
 
 
 def item_outcome(item: Mapping[str, Any]) -> tuple[Outcome, str]:
-    (action, result), = item.items()
+    ((action, result),) = item.items()
     status = result.get("status", 500)
     error = result.get("error") or {}
     if 200 <= status < 300:

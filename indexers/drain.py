@@ -108,8 +108,14 @@ def _acknowledge(changes, outcomes, result: BatchResult) -> None:
                   FROM unnest(%s::bigint[], %s::int[], %s::text[]) AS f(id, attempts, error)
                  WHERE c.id = f.id
                 """,
-                [settings.INDEXER_MAX_ATTEMPTS, BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS / 2,
-                 [f[0] for f in failed], [f[1] for f in failed], [f[2] for f in failed]],
+                [
+                    settings.INDEXER_MAX_ATTEMPTS,
+                    BACKOFF_CAP_SECONDS,
+                    BACKOFF_BASE_SECONDS / 2,
+                    [f[0] for f in failed],
+                    [f[1] for f in failed],
+                    [f[2] for f in failed],
+                ],
             )
     result.applied = len(done)
     result.failed = len(failed)

@@ -6,7 +6,7 @@ rebuilder creates or drops them. Nothing here decides *when* to do so.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from elasticsearch import Elasticsearch, NotFoundError
 
@@ -14,7 +14,7 @@ from es_mappings.vehicles import vehicle_index_body, vehicles_alias
 
 
 def new_physical_name() -> str:
-    return f"{vehicles_alias()}-{datetime.now(timezone.utc):%Y%m%d%H%M%S%f}"
+    return f"{vehicles_alias()}-{datetime.now(UTC):%Y%m%d%H%M%S%f}"
 
 
 def create_physical_index(es: Elasticsearch, name: str, *, bulk_loading: bool = False) -> None:
@@ -26,8 +26,9 @@ def create_physical_index(es: Elasticsearch, name: str, *, bulk_loading: bool = 
 
 
 def finish_bulk_loading(es: Elasticsearch, name: str) -> None:
-    es.indices.put_settings(index=name, settings={"index": {"refresh_interval": vehicle_index_body()["settings"]
-                                                               ["refresh_interval"]}})
+    es.indices.put_settings(
+        index=name, settings={"index": {"refresh_interval": vehicle_index_body()["settings"]["refresh_interval"]}}
+    )
     es.indices.refresh(index=name)
 
 

@@ -7,6 +7,7 @@ periodic sweep picks the changes up: kicks are about latency, never about correc
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 
@@ -38,7 +39,5 @@ def kick() -> bool:
 
 
 def clear() -> None:
-    try:
+    with contextlib.suppress(redis.RedisError, OSError):
         _redis().delete(FLAG)
-    except (redis.RedisError, OSError):
-        pass

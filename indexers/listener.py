@@ -20,8 +20,9 @@ CHANNEL = "search_changes"
 
 def _dsn() -> str:
     params = connection.get_connection_params()
-    return psycopg.conninfo.make_conninfo(**{k: v for k, v in params.items() if k in
-                                             {"dbname", "user", "password", "host", "port"}})
+    return psycopg.conninfo.make_conninfo(
+        **{k: v for k, v in params.items() if k in {"dbname", "user", "password", "host", "port"}}
+    )
 
 
 def listen_forever(*, idle_kick_seconds: float = 5.0, stop=lambda: False) -> None:

@@ -27,8 +27,7 @@ class SearchChange(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["next_attempt_at", "id"], name="search_change_ready",
-                         condition=models.Q(dead=False)),
+            models.Index(fields=["next_attempt_at", "id"], name="search_change_ready", condition=models.Q(dead=False)),
             models.Index(fields=["entity", "object_id"], name="search_change_object"),
         ]
 

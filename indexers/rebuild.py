@@ -17,12 +17,13 @@ import logging
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Callable
 
 from django.db import connection, transaction
 
+from es_mappings.vehicles import vehicle_to_document
 from search.client import indexing_client
 
 from . import index_admin
@@ -30,7 +31,6 @@ from .apply import Outcome, VehicleOp, bulk_operations, is_listable, item_outcom
 from .models import IndexBuild
 from .reconcile import reconcile
 from .rows import iter_vehicle_rows
-from es_mappings.vehicles import vehicle_to_document
 
 log = logging.getLogger(__name__)
 
@@ -58,8 +58,15 @@ class RebuildReport:
         return self.documents_loaded / self.seconds if self.seconds else 0.0
 
 
-def load_snapshot(index_name: str, report: RebuildReport, *, threads: int = 2, chunk_size: int = 1000,
-                  page_size: int = 5000, on_progress: Callable[[int], None] | None = None) -> None:
+def load_snapshot(
+    index_name: str,
+    report: RebuildReport,
+    *,
+    threads: int = 2,
+    chunk_size: int = 1000,
+    page_size: int = 5000,
+    on_progress: Callable[[int], None] | None = None,
+) -> None:
     """Index every listable row of one REPEATABLE READ snapshot into index_name.
 
     Rows are read and turned into documents on this thread (it owns the snapshot's connection);
@@ -101,9 +108,13 @@ def load_snapshot(index_name: str, report: RebuildReport, *, threads: int = 2, c
             collect(in_flight.popleft())
 
 
-def rebuild_vehicle_index(*, threads: int = 2, chunk_size: int = 1000,
-                          on_progress: Callable[[int], None] | None = None,
-                          wait_for_lock: bool = False) -> RebuildReport:
+def rebuild_vehicle_index(
+    *,
+    threads: int = 2,
+    chunk_size: int = 1000,
+    on_progress: Callable[[int], None] | None = None,
+    wait_for_lock: bool = False,
+) -> RebuildReport:
     """Build a fresh index from Postgres and swap the alias to it. Searches keep working throughout."""
     started = time.monotonic()
     with connection.cursor() as cursor:
@@ -128,8 +139,10 @@ def rebuild_vehicle_index(*, threads: int = 2, chunk_size: int = 1000,
             report.repaired = check.repaired
             report.expected_count, report.final_count = check.rows_expected, check.documents_found_after
             if check.remaining_differences:
-                raise RuntimeError(f"new index {name} still differs from Postgres after repair: "
-                                   f"{check.remaining_differences} difference(s); alias left unchanged")
+                raise RuntimeError(
+                    f"new index {name} still differs from Postgres after repair: "
+                    f"{check.remaining_differences} difference(s); alias left unchanged"
+                )
             report.dropped = index_admin.swap_alias(es, name)
         finally:
             IndexBuild.objects.filter(index_name=name).delete()
@@ -142,8 +155,14 @@ def rebuild_vehicle_index(*, threads: int = 2, chunk_size: int = 1000,
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_unlock(%s)", [REBUILD_LOCK_KEY])
     report.seconds = time.monotonic() - started
-    log.info("rebuilt %s: %d docs in %.1fs, %d repaired, dropped %s", name, report.documents_loaded,
-             report.seconds, report.repaired, report.dropped)
+    log.info(
+        "rebuilt %s: %d docs in %.1fs, %d repaired, dropped %s",
+        name,
+        report.documents_loaded,
+        report.seconds,
+        report.repaired,
+        report.dropped,
+    )
     return report
 
 

@@ -57,10 +57,17 @@ def postgres_buckets() -> dict[int, tuple[int, int, int]]:
 def index_buckets(index: str) -> dict[int, tuple[int, int, int]]:
     es = indexing_client()
     es.indices.refresh(index=index)
-    response = es.search(index=index, size=0, track_total_hits=True, aggs={
-        "buckets": {"terms": {"field": "sync_bucket", "size": SYNC_BUCKETS},
-                    "aggs": {"ids": {"sum": {"field": "vehicle_id"}}, "versions": {"sum": {"field": "sync_version"}}}},
-    })
+    response = es.search(
+        index=index,
+        size=0,
+        track_total_hits=True,
+        aggs={
+            "buckets": {
+                "terms": {"field": "sync_bucket", "size": SYNC_BUCKETS},
+                "aggs": {"ids": {"sum": {"field": "vehicle_id"}}, "versions": {"sum": {"field": "sync_version"}}},
+            },
+        },
+    )
     return {
         b["key"]: (b["doc_count"], int(b["ids"]["value"]), int(b["versions"]["value"]))
         for b in response["aggregations"]["buckets"]["buckets"]
@@ -77,10 +84,16 @@ def postgres_versions(buckets: list[int]) -> dict[int, int]:
 
 
 def index_versions(index: str, buckets: list[int]) -> dict[int, int]:
-    hits = helpers.scan(indexing_client(), index=index, size=5000, query={
-        "_source": False, "docvalue_fields": ["vehicle_id", "sync_version"],
-        "query": {"terms": {"sync_bucket": buckets}},
-    })
+    hits = helpers.scan(
+        indexing_client(),
+        index=index,
+        size=5000,
+        query={
+            "_source": False,
+            "docvalue_fields": ["vehicle_id", "sync_version"],
+            "query": {"terms": {"sync_bucket": buckets}},
+        },
+    )
     return {hit["fields"]["vehicle_id"][0]: hit["fields"]["sync_version"][0] for hit in hits}
 
 
@@ -89,8 +102,11 @@ def pending_ids(ids: list[int]) -> set[int]:
     if not ids:
         return set()
     with connection.cursor() as cursor:
-        cursor.execute("SELECT DISTINCT object_id FROM indexers_searchchange"
-                       " WHERE entity = 'vehicle' AND NOT dead AND object_id = ANY(%s)", [ids])
+        cursor.execute(
+            "SELECT DISTINCT object_id FROM indexers_searchchange"
+            " WHERE entity = 'vehicle' AND NOT dead AND object_id = ANY(%s)",
+            [ids],
+        )
         return {object_id for (object_id,) in cursor.fetchall()}
 
 
@@ -134,7 +150,7 @@ def repair_index(index: str, report: ReconcileReport) -> int:
     es = indexing_client()
     repaired = 0
     for start in range(0, len(ops), 1000):
-        chunk = ops[start:start + 1000]
+        chunk = ops[start : start + 1000]
         response = es.bulk(operations=bulk_operations(chunk, index, require_alias=False), refresh=False)
         repaired += sum(1 for item in response["items"] if item_outcome(item)[0] is Outcome.APPLIED)
     es.indices.refresh(index=index)
@@ -155,16 +171,28 @@ def reconcile(*, index_name: str | None = None, repair: bool = True, rounds: int
     for _ in range(rounds if repair else 0):
         if latest.in_sync:
             break
-        log.warning("index %s differs from Postgres: %d missing, %d stale, %d extra", index,
-                    len(latest.missing), len(latest.stale), len(latest.extra))
+        log.warning(
+            "index %s differs from Postgres: %d missing, %d stale, %d extra",
+            index,
+            len(latest.missing),
+            len(latest.stale),
+            len(latest.extra),
+        )
         report.repaired += repair_index(index, latest)
         latest = compare(index)
         report.documents_found_after = latest.documents_found
     report.remaining_differences = len(latest.missing) + len(latest.stale) + len(latest.extra)
     ReconciliationRun.objects.create(
-        started_at=started, finished_at=timezone.now(), index_name=index, rows_expected=report.rows_expected,
-        documents_found=report.documents_found, buckets_checked=SYNC_BUCKETS,
-        buckets_mismatched=report.buckets_mismatched, missing=len(report.missing), stale=len(report.stale),
-        extra=len(report.extra), repaired=report.repaired,
+        started_at=started,
+        finished_at=timezone.now(),
+        index_name=index,
+        rows_expected=report.rows_expected,
+        documents_found=report.documents_found,
+        buckets_checked=SYNC_BUCKETS,
+        buckets_mismatched=report.buckets_mismatched,
+        missing=len(report.missing),
+        stale=len(report.stale),
+        extra=len(report.extra),
+        repaired=report.repaired,
     )
     return report

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Iterator
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 from django.db import connection
 
@@ -35,14 +36,16 @@ def fetch_vehicle_rows(ids: Iterable[int]) -> dict[int, dict[str, Any]]:
         return {row["id"]: row for row in _dicts(cursor)}
 
 
-def iter_vehicle_rows(*, after_id: int = 0, batch_size: int = 2000, where: str = "",
-                      params: Iterable[Any] = ()) -> Iterator[list[dict[str, Any]]]:
+def iter_vehicle_rows(
+    *, after_id: int = 0, batch_size: int = 2000, where: str = "", params: Iterable[Any] = ()
+) -> Iterator[list[dict[str, Any]]]:
     """All vehicle rows in id order, in pages (keyset pagination: no OFFSET, never all in memory)."""
     extra = f" AND ({where})" if where else ""
     while True:
         with connection.cursor() as cursor:
-            cursor.execute(VEHICLE_ROW_SQL + f" WHERE v.id > %s{extra} ORDER BY v.id LIMIT %s",
-                           [after_id, *params, batch_size])
+            cursor.execute(
+                VEHICLE_ROW_SQL + f" WHERE v.id > %s{extra} ORDER BY v.id LIMIT %s", [after_id, *params, batch_size]
+            )
             rows = _dicts(cursor)
         if not rows:
             return

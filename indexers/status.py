@@ -29,11 +29,17 @@ def change_log_status() -> dict[str, Any]:
             """
         )
         backlog, dead, retrying, lag = cursor.fetchone()
-        cursor.execute("SELECT count(*) FROM catalog_vehicle WHERE status = ANY(%s)",
-                       [list(settings.SEARCHABLE_STATUSES)])
+        cursor.execute(
+            "SELECT count(*) FROM catalog_vehicle WHERE status = ANY(%s)", [list(settings.SEARCHABLE_STATUSES)]
+        )
         (listable,) = cursor.fetchone()
-    return {"backlog": backlog, "dead_letters": dead, "retrying": retrying,
-            "lag_seconds": round(float(lag or 0.0), 3), "listable_rows": listable}
+    return {
+        "backlog": backlog,
+        "dead_letters": dead,
+        "retrying": retrying,
+        "lag_seconds": round(float(lag or 0.0), 3),
+        "listable_rows": listable,
+    }
 
 
 def engine_status() -> dict[str, Any]:
@@ -50,9 +56,16 @@ def last_reconciliation() -> dict[str, Any] | None:
     run = ReconciliationRun.objects.order_by("-finished_at").first()
     if run is None:
         return None
-    return {"finished_at": run.finished_at.isoformat(), "index": run.index_name, "rows_expected": run.rows_expected,
-            "documents_found": run.documents_found, "missing": run.missing, "stale": run.stale, "extra": run.extra,
-            "repaired": run.repaired}
+    return {
+        "finished_at": run.finished_at.isoformat(),
+        "index": run.index_name,
+        "rows_expected": run.rows_expected,
+        "documents_found": run.documents_found,
+        "missing": run.missing,
+        "stale": run.stale,
+        "extra": run.extra,
+        "repaired": run.repaired,
+    }
 
 
 def sync_status() -> dict[str, Any]:
@@ -62,14 +75,19 @@ def sync_status() -> dict[str, Any]:
     except Exception as exc:  # noqa: BLE001
         changes, database = {}, {"reachable": False, "error": type(exc).__name__}
     engine = engine_status()
-    healthy = (database["reachable"] and engine["reachable"] and bool(engine.get("indexes"))
-               and changes.get("lag_seconds", 0) <= MAX_HEALTHY_LAG_SECONDS)
+    healthy = (
+        database["reachable"]
+        and engine["reachable"]
+        and bool(engine.get("indexes"))
+        and changes.get("lag_seconds", 0) <= MAX_HEALTHY_LAG_SECONDS
+    )
     return {
         "healthy": bool(healthy),
         "database": database,
         "engine": engine,
         "sync": changes,
         "rebuilds_in_progress": list(IndexBuild.objects.values_list("index_name", flat=True))
-        if database["reachable"] else [],
+        if database["reachable"]
+        else [],
         "last_reconciliation": last_reconciliation() if database["reachable"] else None,
     }

@@ -6,7 +6,8 @@ import logging
 
 from celery import shared_task
 from django.conf import settings
-from elastic_transport import ConnectionError as EngineConnectionError, ConnectionTimeout
+from elastic_transport import ConnectionError as EngineConnectionError
+from elastic_transport import ConnectionTimeout
 from elasticsearch import ApiError
 
 from . import kicks
@@ -21,8 +22,15 @@ log = logging.getLogger(__name__)
 ENGINE_UNAVAILABLE = (EngineConnectionError, ConnectionTimeout)
 
 
-@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=None, soft_time_limit=120,
-             time_limit=180, ignore_result=True)
+@shared_task(
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=None,
+    soft_time_limit=120,
+    time_limit=180,
+    ignore_result=True,
+)
 def drain_changes(self) -> dict:
     """Apply every ready change. Safe to run many at once: batches are claimed with SKIP LOCKED."""
     kicks.clear()
@@ -34,10 +42,10 @@ def drain_changes(self) -> dict:
         rebuild_if_missing.apply_async()
         return {"claimed": 0, "applied": 0, "failed": 0, "dead": 0}
     except ENGINE_UNAVAILABLE as exc:
-        raise self.retry(exc=exc, countdown=min(30, 2 ** min(self.request.retries, 5)))
+        raise self.retry(exc=exc, countdown=min(30, 2 ** min(self.request.retries, 5))) from exc
     except ApiError as exc:
         if exc.meta.status in (429, 502, 503, 504):
-            raise self.retry(exc=exc, countdown=min(30, 2 ** min(self.request.retries, 5)))
+            raise self.retry(exc=exc, countdown=min(30, 2 ** min(self.request.retries, 5))) from exc
         raise
     if result.claimed and result.applied:
         # More may be waiting (a full last batch, or changes that arrived meanwhile).
@@ -45,8 +53,9 @@ def drain_changes(self) -> dict:
     return {"claimed": result.claimed, "applied": result.applied, "failed": result.failed, "dead": result.dead}
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True, soft_time_limit=25 * 60, time_limit=30 * 60,
-             ignore_result=True)
+@shared_task(
+    acks_late=True, reject_on_worker_lost=True, soft_time_limit=25 * 60, time_limit=30 * 60, ignore_result=True
+)
 def rebuild_if_missing() -> bool:
     """Rebuild the index if the alias is gone (the engine came back without its data)."""
     report = ensure_index()
@@ -56,8 +65,9 @@ def rebuild_if_missing() -> bool:
     return report is not None
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True, soft_time_limit=25 * 60, time_limit=30 * 60,
-             ignore_result=True)
+@shared_task(
+    acks_late=True, reject_on_worker_lost=True, soft_time_limit=25 * 60, time_limit=30 * 60, ignore_result=True
+)
 def sweep() -> None:
     """Periodic safety net: make sure the index exists and that nothing waits without a kick."""
     try:
@@ -70,6 +80,12 @@ def sweep() -> None:
 @shared_task(acks_late=True, reject_on_worker_lost=True, soft_time_limit=25 * 60, time_limit=30 * 60)
 def reconcile_index() -> dict:
     report = reconcile(repair=True)
-    return {"rows_expected": report.rows_expected, "documents_found": report.documents_found,
-            "missing": len(report.missing), "stale": len(report.stale), "extra": len(report.extra),
-            "repaired": report.repaired, "remaining": report.remaining_differences}
+    return {
+        "rows_expected": report.rows_expected,
+        "documents_found": report.documents_found,
+        "missing": len(report.missing),
+        "stale": len(report.stale),
+        "extra": len(report.extra),
+        "repaired": report.repaired,
+        "remaining": report.remaining_differences,
+    }

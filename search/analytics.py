@@ -33,14 +33,18 @@ def _filtered(query: VehicleQuery, scope: Scope) -> Search:
 
 
 def _price_aggs() -> dict:
-    return {"price": A("stats", field="price_usd"),
-            "price_percentiles": A("percentiles", field="price_usd", percents=PERCENTS)}
+    return {
+        "price": A("stats", field="price_usd"),
+        "price_percentiles": A("percentiles", field="price_usd", percents=PERCENTS),
+    }
 
 
 def _age_aggs() -> dict:
     # Dates aggregate as epoch milliseconds: the mean listing date gives the mean age.
-    return {"listed": A("avg", field="listed_at"),
-            "listed_percentiles": A("percentiles", field="listed_at", percents=PERCENTS)}
+    return {
+        "listed": A("avg", field="listed_at"),
+        "listed_percentiles": A("percentiles", field="listed_at", percents=PERCENTS),
+    }
 
 
 def _attach(s: Search, aggs: dict) -> Search:
@@ -70,17 +74,28 @@ def days_on_market_search(query: VehicleQuery, *, scope: Scope, group_by: str | 
 
 def listings_over_time_search(query: VehicleQuery, *, scope: Scope, interval: str) -> Search:
     """New listings per calendar interval (by listing date), with their mean USD price."""
-    histogram = A("date_histogram", field="listed_at", calendar_interval=interval, min_doc_count=0,
-                  aggs={"price": A("avg", field="price_usd")})
+    histogram = A(
+        "date_histogram",
+        field="listed_at",
+        calendar_interval=interval,
+        min_doc_count=0,
+        aggs={"price": A("avg", field="price_usd")},
+    )
     return _attach(_filtered(query, scope), {"over_time": histogram})
 
 
 def inventory_by_dealer_search(query: VehicleQuery, *, scope: Scope, size: int) -> Search:
     """Per dealer: listings, status split, mean price, mean listing date (for days on market)."""
-    per_dealer = A("terms", field="dealer.id.key", size=size, collect_mode="breadth_first", aggs={
-        "label": A("terms", field="dealer.name.raw", size=1),
-        "statuses": A("terms", field="status", size=5),
-        "price": A("avg", field="price_usd"),
-        "listed": A("avg", field="listed_at"),
-    })
+    per_dealer = A(
+        "terms",
+        field="dealer.id.key",
+        size=size,
+        collect_mode="breadth_first",
+        aggs={
+            "label": A("terms", field="dealer.name.raw", size=1),
+            "statuses": A("terms", field="status", size=5),
+            "price": A("avg", field="price_usd"),
+            "listed": A("avg", field="listed_at"),
+        },
+    )
     return _attach(_filtered(query, scope), {"dealers": per_dealer})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings
@@ -10,7 +10,11 @@ from django.conf import settings
 from es_mappings.vehicles import vehicles_alias
 
 from .analytics import (
-    PERCENTS, days_on_market_search, inventory_by_dealer_search, listings_over_time_search, price_statistics_search,
+    PERCENTS,
+    days_on_market_search,
+    inventory_by_dealer_search,
+    listings_over_time_search,
+    price_statistics_search,
 )
 from .currency import currency_rates
 from .executor import run_search
@@ -31,7 +35,9 @@ def _money(value: float | None, units_per_usd: float) -> float | None:
 def _price_block(aggs: dict, units: float) -> dict[str, Any]:
     stats, pct = aggs["price"], aggs["price_percentiles"]["values"]
     return {
-        "count": stats["count"], "min": _money(stats["min"], units), "max": _money(stats["max"], units),
+        "count": stats["count"],
+        "min": _money(stats["min"], units),
+        "max": _money(stats["max"], units),
         "mean": _money(stats["avg"], units),
         "percentiles": {f"p{p}": _money(pct.get(f"{float(p)}"), units) for p in PERCENTS},
     }
@@ -48,8 +54,9 @@ def _group_key(bucket: dict) -> dict[str, Any]:
 
 def price_statistics(*, query: VehicleQuery, group_by: str | None, size: int, currency: str) -> dict[str, Any]:
     units = float(currency_rates()[currency])
-    response = run_search(vehicles_alias(), price_statistics_search(query, scope=analytics_scope(),
-                                                                    group_by=group_by, size=size))
+    response = run_search(
+        vehicles_alias(), price_statistics_search(query, scope=analytics_scope(), group_by=group_by, size=size)
+    )
     aggs = response["aggregations"]
     groups = [{**_group_key(b), **_price_block(b, units)} for b in aggs.get("groups", {}).get("buckets", [])]
     return {"currency": currency, "group_by": group_by, "overall": _price_block(aggs, units), "groups": groups}
@@ -57,46 +64,64 @@ def price_statistics(*, query: VehicleQuery, group_by: str | None, size: int, cu
 
 def _age_block(aggs: dict, now: datetime) -> dict[str, Any]:
     def days(epoch_ms: float | None) -> int | None:
-        return None if epoch_ms is None else days_between(datetime.fromtimestamp(epoch_ms / 1000, timezone.utc), now)
+        return None if epoch_ms is None else days_between(datetime.fromtimestamp(epoch_ms / 1000, UTC), now)
 
     pct = aggs["listed_percentiles"]["values"]
     # The p75 listing date is the p25 age: older listings have earlier dates.
-    return {"listings": aggs.get("doc_count"), "mean_days": days(aggs["listed"]["value"]),
-            "percentiles": {f"p{100 - p}": days(pct.get(f"{float(p)}")) for p in PERCENTS}}
+    return {
+        "listings": aggs.get("doc_count"),
+        "mean_days": days(aggs["listed"]["value"]),
+        "percentiles": {f"p{100 - p}": days(pct.get(f"{float(p)}")) for p in PERCENTS},
+    }
 
 
 def days_on_market(*, query: VehicleQuery, group_by: str | None, size: int) -> dict[str, Any]:
-    response = run_search(vehicles_alias(), days_on_market_search(query, scope=analytics_scope(),
-                                                                  group_by=group_by, size=size))
-    aggs, now = response["aggregations"], datetime.now(timezone.utc)
+    response = run_search(
+        vehicles_alias(), days_on_market_search(query, scope=analytics_scope(), group_by=group_by, size=size)
+    )
+    aggs, now = response["aggregations"], datetime.now(UTC)
     overall = {**_age_block(aggs, now), "listings": response["hits"]["total"]["value"]}
     groups = [{**_group_key(b), **_age_block(b, now)} for b in aggs.get("groups", {}).get("buckets", [])]
-    return {"group_by": group_by, "overall": overall, "groups": groups,
-            "note": "Days since listing of vehicles still available or reserved."}
+    return {
+        "group_by": group_by,
+        "overall": overall,
+        "groups": groups,
+        "note": "Days since listing of vehicles still available or reserved.",
+    }
 
 
 def listings_over_time(*, query: VehicleQuery, interval: str, currency: str) -> dict[str, Any]:
     units = float(currency_rates()[currency])
-    response = run_search(vehicles_alias(), listings_over_time_search(query, scope=analytics_scope(),
-                                                                      interval=interval))
+    response = run_search(
+        vehicles_alias(), listings_over_time_search(query, scope=analytics_scope(), interval=interval)
+    )
     buckets = response["aggregations"]["over_time"]["buckets"]
-    return {"interval": interval, "currency": currency, "series": [
-        {"period": b["key_as_string"], "listings": b["doc_count"], "mean_price": _money(b["price"]["value"], units)}
-        for b in buckets]}
+    return {
+        "interval": interval,
+        "currency": currency,
+        "series": [
+            {"period": b["key_as_string"], "listings": b["doc_count"], "mean_price": _money(b["price"]["value"], units)}
+            for b in buckets
+        ],
+    }
 
 
 def inventory_by_dealer(*, query: VehicleQuery, size: int, currency: str) -> dict[str, Any]:
     units = float(currency_rates()[currency])
     response = run_search(vehicles_alias(), inventory_by_dealer_search(query, scope=analytics_scope(), size=size))
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     dealers = []
     for b in response["aggregations"]["dealers"]["buckets"]:
         listed = b["listed"]["value"]
-        dealers.append({
-            **_group_key(b), "listings": b["doc_count"],
-            "statuses": {s["key"]: s["doc_count"] for s in b["statuses"]["buckets"]},
-            "mean_price": _money(b["price"]["value"], units),
-            "mean_days_on_market": None if listed is None else days_between(
-                datetime.fromtimestamp(listed / 1000, timezone.utc), now),
-        })
+        dealers.append(
+            {
+                **_group_key(b),
+                "listings": b["doc_count"],
+                "statuses": {s["key"]: s["doc_count"] for s in b["statuses"]["buckets"]},
+                "mean_price": _money(b["price"]["value"], units),
+                "mean_days_on_market": None
+                if listed is None
+                else days_between(datetime.fromtimestamp(listed / 1000, UTC), now),
+            }
+        )
     return {"currency": currency, "total": response["hits"]["total"]["value"], "dealers": dealers}

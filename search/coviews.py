@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from django.db import connection
 
@@ -42,10 +42,18 @@ SELECT vehicle_id, SUM(EXP(-EXTRACT(EPOCH FROM (%(now)s - seen)) / %(tau)s)) AS 
 
 def coviewed_vehicles(vehicle_id: int, *, limit: int, now: datetime | None = None) -> list[tuple[int, float, int]]:
     """(vehicle id, recency-weighted viewer count, distinct viewers), best first."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     with connection.cursor() as cursor:
-        cursor.execute(COVIEW_SQL, {
-            "vehicle": vehicle_id, "since": now - timedelta(days=WINDOW_DAYS), "now": now, "tau": DECAY_SECONDS,
-            "min_dwell": MIN_DWELL_SECONDS, "max_viewers": MAX_VIEWERS, "limit": limit,
-        })
+        cursor.execute(
+            COVIEW_SQL,
+            {
+                "vehicle": vehicle_id,
+                "since": now - timedelta(days=WINDOW_DAYS),
+                "now": now,
+                "tau": DECAY_SECONDS,
+                "min_dwell": MIN_DWELL_SECONDS,
+                "max_viewers": MAX_VIEWERS,
+                "limit": limit,
+            },
+        )
         return [(int(vid), float(score), int(viewers)) for vid, score, viewers in cursor.fetchall()]

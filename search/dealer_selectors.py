@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings
@@ -31,7 +31,7 @@ STATUS_SOURCE_NOTE = (
 
 def _database_status_counts(dealer_id: int) -> dict[str, int]:
     rows = Vehicle.objects.filter(dealer_id=dealer_id).values("status").annotate(n=Count("id"))
-    counts = {status: 0 for status in ALL_STATUSES}
+    counts = dict.fromkeys(ALL_STATUSES, 0)
     counts.update({row["status"]: row["n"] for row in rows})
     return counts
 
@@ -42,48 +42,88 @@ def _market(response: dict[str, Any] | None) -> dict[str, dict]:
     out = {}
     for key, bucket in response["aggregations"]["market"]["buckets"].items():
         values = bucket["price"]["values"]
-        out[key] = {"count": bucket["doc_count"], "p25_usd": values.get("25.0"), "median_usd": values.get("50.0"),
-                    "p75_usd": values.get("75.0")}
+        out[key] = {
+            "count": bucket["doc_count"],
+            "p25_usd": values.get("25.0"),
+            "median_usd": values.get("50.0"),
+            "p75_usd": values.get("75.0"),
+        }
     return out
 
 
-def dealer_inventory(*, dealer_id: int, query: VehicleQuery, sort: str, page: Page, currency: str = "USD",
-                     facets: tuple[str, ...] = FACET_NAMES, viewer: Viewer | None = None) -> dict[str, Any]:
+def dealer_inventory(
+    *,
+    dealer_id: int,
+    query: VehicleQuery,
+    sort: str,
+    page: Page,
+    currency: str = "USD",
+    facets: tuple[str, ...] = FACET_NAMES,
+    viewer: Viewer | None = None,
+) -> dict[str, Any]:
     """The dealer's vehicles with facets, status counts, days on market and market price positioning."""
     started = time.perf_counter()
     scope = Scope(statuses=ALL_STATUSES, dealer_id=dealer_id)
-    result, (summary,) = run_vehicle_search(query=query, scope=scope, sort=sort, page=page, currency=currency,
-                                            facets=facets, extra=[(vehicles_alias(), inventory_summary_search(scope))])
+    result, (summary,) = run_vehicle_search(
+        query=query,
+        scope=scope,
+        sort=sort,
+        page=page,
+        currency=currency,
+        facets=facets,
+        extra=[(vehicles_alias(), inventory_summary_search(scope))],
+    )
     cards = result["results"]
     keys = {(card["make"], card["model"], card["year"]) for card in cards}
     market_response = None
     if keys:
-        market_response = run_searches([(vehicles_alias(), market_prices_search(
-            sorted(keys), statuses=tuple(settings.SEARCHABLE_STATUSES)))]).responses[0]
+        market_response = run_searches(
+            [(vehicles_alias(), market_prices_search(sorted(keys), statuses=tuple(settings.SEARCHABLE_STATUSES)))]
+        ).responses[0]
     market = _market(market_response)
     units_per_usd = float(currency_rates()[currency])
     for card in cards:
         comparable = market.get(market_key(card["make"], card["model"], card["year"]))
-        shown = None if comparable is None else {
-            **comparable, **{name.replace("_usd", ""): round(value * units_per_usd, 2) if value is not None else None
-                             for name, value in comparable.items() if name.endswith("_usd")}, "currency": currency}
+        shown = (
+            None
+            if comparable is None
+            else {
+                **comparable,
+                **{
+                    name.replace("_usd", ""): round(value * units_per_usd, 2) if value is not None else None
+                    for name, value in comparable.items()
+                    if name.endswith("_usd")
+                },
+                "currency": currency,
+            }
+        )
         card["market"] = price_position(card["price_usd"], shown)
     indexed = {b["key"]: b["doc_count"] for b in summary["aggregations"]["statuses"]["buckets"]}
     counts = _database_status_counts(dealer_id)
     for status in settings.SEARCHABLE_STATUSES:
         counts[status] = indexed.get(status, 0)
     mean_listed = summary["aggregations"]["listed"].get("value_as_string") or None
-    mean_days = days_between(parse_time(mean_listed), datetime.now(timezone.utc)) if mean_listed else None
+    mean_days = days_between(parse_time(mean_listed), datetime.now(UTC)) if mean_listed else None
     search_id = str(uuid.uuid4())
-    log_search(search_id=search_id, endpoint="inventory", query=query, sort=sort, page=page, total=result["total"],
-               started=started, engine_ms=result["took_ms"], viewer=viewer)
+    log_search(
+        search_id=search_id,
+        endpoint="inventory",
+        query=query,
+        sort=sort,
+        page=page,
+        total=result["total"],
+        started=started,
+        engine_ms=result["took_ms"],
+        viewer=viewer,
+    )
     return {
         "search_id": search_id,
         "dealer_id": dealer_id,
         **result,
         "status_counts": counts,
-        "status_counts_source": {status: "index" if status in settings.SEARCHABLE_STATUSES else "database"
-                                 for status in ALL_STATUSES},
+        "status_counts_source": {
+            status: "index" if status in settings.SEARCHABLE_STATUSES else "database" for status in ALL_STATUSES
+        },
         "status_counts_note": STATUS_SOURCE_NOTE,
         "average_days_on_market": mean_days,
     }

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 from elasticsearch.dsl import Search
 
@@ -47,8 +48,9 @@ def _check(item: dict[str, Any], index: str) -> dict[str, Any]:
     raise SearchFailed(f"{index}: {kind} ({status})")
 
 
-def run_searches(searches: Sequence[tuple[str, Search | dict[str, Any]]], *,
-                 optional: frozenset[str] = frozenset()) -> Outcome:
+def run_searches(
+    searches: Sequence[tuple[str, Search | dict[str, Any]]], *, optional: frozenset[str] = frozenset()
+) -> Outcome:
     """Send (index, search) pairs in one `_msearch`; responses come back in the same order.
 
     Indexes named in `optional` may be missing (a derived index not built yet): their response is

@@ -93,8 +93,9 @@ def _ignored(name: str) -> tuple[str, ...]:
 MATCHING = "all_selections"
 
 
-def facet_aggregations(selected: dict[str, Query], *, names: tuple[str, ...] = FACET_NAMES,
-                       units_per_usd: float = 1.0) -> dict[str, Agg]:
+def facet_aggregations(
+    selected: dict[str, Query], *, names: tuple[str, ...] = FACET_NAMES, units_per_usd: float = 1.0
+) -> dict[str, Agg]:
     """The facets' aggregations, grouped by the selections that apply to them.
 
     Each facet must be counted under every selection except those it ignores. Facets that share the
@@ -110,6 +111,9 @@ def facet_aggregations(selected: dict[str, Query], *, names: tuple[str, ...] = F
     for applied, members in groups.items():
         key = MATCHING if applied == frozenset(selected) else "without_" + "_".join(sorted(set(selected) - applied))
         inner = {name: _facet_agg(name, units_per_usd=units_per_usd) for name in members}
-        aggs[key] = A("filter", filter=Q("bool", filter=[selected[n] for n in sorted(applied)]),
-                      **({"aggs": inner} if inner else {}))
+        aggs[key] = A(
+            "filter",
+            filter=Q("bool", filter=[selected[n] for n in sorted(applied)]),
+            **({"aggs": inner} if inner else {}),
+        )
     return aggs

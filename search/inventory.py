@@ -5,7 +5,7 @@ The search itself is the ordinary vehicle search with a dealer scope (search.veh
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from elasticsearch.dsl import A, Q, Search
 
@@ -35,13 +35,16 @@ def market_key(make: str, model: str, year: int) -> str:
 def market_prices_search(keys: Iterable[tuple[str, str, int]], *, statuses: tuple[str, ...]) -> Search:
     """Quartiles of the USD price of all public listings (every dealer) for each make/model/year."""
     filters = {
-        market_key(make, model, year): Q("bool", filter=[
-            Q("term", **{"make.raw": make}), Q("term", **{"model.raw": model}), Q("term", year=year)])
+        market_key(make, model, year): Q(
+            "bool", filter=[Q("term", **{"make.raw": make}), Q("term", **{"model.raw": model}), Q("term", year=year)]
+        )
         for make, model, year in keys
     }
     s = Search().query(Q("bool", filter=scope_filters(Scope(statuses=statuses)))).extra(size=0, track_total_hits=False)
-    s.aggs.bucket("market", A("filters", filters=filters, aggs={
-        "price": A("percentiles", field="price_usd", percents=MARKET_PERCENTS)}))
+    s.aggs.bucket(
+        "market",
+        A("filters", filters=filters, aggs={"price": A("percentiles", field="price_usd", percents=MARKET_PERCENTS)}),
+    )
     return s
 
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
-from typing import Mapping
 
 
 @dataclass(frozen=True)
@@ -37,10 +37,15 @@ class VehicleQuery:
     def fingerprint(self, *extra: object) -> str:
         """A short stable hash of the query (and e.g. its sort), so a cursor only fits the query it came from."""
         payload = json.dumps(
-            {"q": self.text, "t": {k: sorted(v) for k, v in self.terms.items()},
-             "r": {k: asdict(v) for k, v in self.ranges.items()},
-             "n": asdict(self.near) if self.near else None, "x": [str(e) for e in extra]},
-            sort_keys=True, separators=(",", ":"),
+            {
+                "q": self.text,
+                "t": {k: sorted(v) for k, v in self.terms.items()},
+                "r": {k: asdict(v) for k, v in self.ranges.items()},
+                "n": asdict(self.near) if self.near else None,
+                "x": [str(e) for e in extra],
+            },
+            sort_keys=True,
+            separators=(",", ":"),
         )
         return hashlib.sha256(payload.encode()).hexdigest()[:16]
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from typing import Any, Mapping
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
 
 from .facets import HISTOGRAM_FACETS, MATCHING, TERM_FACETS, price_interval_usd
 
@@ -12,7 +13,7 @@ def parse_time(value: str | None) -> datetime | None:
     if not value:
         return None
     parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def days_between(earlier: datetime | None, now: datetime) -> int | None:
@@ -28,8 +29,14 @@ def convert_price(source: Mapping[str, Any], *, currency: str, units_per_usd: fl
     return round(source["price_usd"] * units_per_usd, 2)
 
 
-def vehicle_card(source: Mapping[str, Any], *, currency: str, units_per_usd: float, now: datetime,
-                 highlight: Mapping[str, list[str]] | None = None) -> dict[str, Any]:
+def vehicle_card(
+    source: Mapping[str, Any],
+    *,
+    currency: str,
+    units_per_usd: float,
+    now: datetime,
+    highlight: Mapping[str, list[str]] | None = None,
+) -> dict[str, Any]:
     dealer = source.get("dealer") or {}
     listed_at = parse_time(source.get("listed_at"))
     return {
@@ -40,8 +47,10 @@ def vehicle_card(source: Mapping[str, Any], *, currency: str, units_per_usd: flo
         "trim": source.get("trim") or "",
         "year": source.get("year"),
         "price": {"amount": source.get("price"), "currency": source.get("currency")},
-        "display_price": {"amount": convert_price(source, currency=currency, units_per_usd=units_per_usd),
-                          "currency": currency},
+        "display_price": {
+            "amount": convert_price(source, currency=currency, units_per_usd=units_per_usd),
+            "currency": currency,
+        },
         "price_usd": source.get("price_usd"),
         "mileage_km": source.get("mileage_km"),
         "condition": source.get("condition"),
@@ -56,16 +65,27 @@ def vehicle_card(source: Mapping[str, Any], *, currency: str, units_per_usd: flo
         "status": source.get("status"),
         "listed_at": source.get("listed_at"),
         "days_on_market": days_between(listed_at, now),
-        "dealer": {"id": dealer.get("id"), "name": dealer.get("name"), "country": dealer.get("country"),
-                   "city": dealer.get("city"), "verified": dealer.get("verified"), "rating": dealer.get("rating")},
+        "dealer": {
+            "id": dealer.get("id"),
+            "name": dealer.get("name"),
+            "country": dealer.get("country"),
+            "city": dealer.get("city"),
+            "verified": dealer.get("verified"),
+            "rating": dealer.get("rating"),
+        },
         "highlight": dict(highlight or {}),
     }
 
 
-def vehicle_cards(response: Mapping[str, Any], *, currency: str, units_per_usd: float,
-                  now: datetime) -> list[dict[str, Any]]:
-    return [vehicle_card(hit["_source"], currency=currency, units_per_usd=units_per_usd, now=now,
-                         highlight=hit.get("highlight")) for hit in response["hits"]["hits"]]
+def vehicle_cards(
+    response: Mapping[str, Any], *, currency: str, units_per_usd: float, now: datetime
+) -> list[dict[str, Any]]:
+    return [
+        vehicle_card(
+            hit["_source"], currency=currency, units_per_usd=units_per_usd, now=now, highlight=hit.get("highlight")
+        )
+        for hit in response["hits"]["hits"]
+    ]
 
 
 def _term_buckets(name: str, agg: Mapping[str, Any], selected: tuple[str, ...]) -> list[dict[str, Any]]:
@@ -74,7 +94,11 @@ def _term_buckets(name: str, agg: Mapping[str, Any], selected: tuple[str, ...]) 
     out = []
     for bucket in agg["buckets"]:
         value = int(bucket["key"]) if name == "dealer" else bucket["key"]
-        item: dict[str, Any] = {"value": value, "count": bucket["doc_count"], "selected": str(value).casefold() in chosen}
+        item: dict[str, Any] = {
+            "value": value,
+            "count": bucket["doc_count"],
+            "selected": str(value).casefold() in chosen,
+        }
         if facet.label_field:
             labels = bucket["label"]["buckets"]
             item["label"] = labels[0]["key"] if labels else str(value)
@@ -89,8 +113,10 @@ def _histogram_buckets(name: str, agg: Mapping[str, Any], *, units_per_usd: floa
     facet = HISTOGRAM_FACETS[name]
     width = price_interval_usd(units_per_usd) if name == "price" else facet.interval
     scale = units_per_usd if name == "price" else 1
-    return [{"from": round(b["key"] * scale, 2), "to": round((b["key"] + width) * scale, 2), "count": b["doc_count"]}
-            for b in agg["buckets"]]
+    return [
+        {"from": round(b["key"] * scale, 2), "to": round((b["key"] + width) * scale, 2), "count": b["doc_count"]}
+        for b in agg["buckets"]
+    ]
 
 
 def matching_count(aggregations: Mapping[str, Any]) -> int:
@@ -98,8 +124,9 @@ def matching_count(aggregations: Mapping[str, Any]) -> int:
     return aggregations[MATCHING]["doc_count"]
 
 
-def facet_lists(aggregations: Mapping[str, Any], *, terms: Mapping[str, tuple[str, ...]],
-                units_per_usd: float) -> dict[str, list[dict[str, Any]]]:
+def facet_lists(
+    aggregations: Mapping[str, Any], *, terms: Mapping[str, tuple[str, ...]], units_per_usd: float
+) -> dict[str, list[dict[str, Any]]]:
     """Facet name -> buckets. Term facets flag the values the caller selected; make nests its models."""
     facets: dict[str, list[dict[str, Any]]] = {}
     for group in aggregations.values():

@@ -9,7 +9,7 @@ import math
 import time
 import uuid
 from dataclasses import asdict, dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings
@@ -62,35 +62,70 @@ def _page_links(*, hits: list[dict], page: Page, total: int, sort: str, query: V
     if page.search_after is None and more and (page.number + 1) * page.size <= PAGE_WINDOW:
         next_page = page.number + 1
     cursor = encode_cursor(hits[-1]["sort"], fingerprint=cursor_fingerprint(query, sort)) if more else None
-    return {"size": page.size, "number": None if page.search_after is not None else page.number,
-            "next_page": next_page, "next_cursor": cursor}
+    return {
+        "size": page.size,
+        "number": None if page.search_after is not None else page.number,
+        "next_page": next_page,
+        "next_cursor": cursor,
+    }
 
 
-def log_search(*, search_id: str, endpoint: str, query: VehicleQuery, sort: str, page: Page, total: int,
-               started: float, engine_ms: float, viewer: Viewer | None) -> None:
+def log_search(
+    *,
+    search_id: str,
+    endpoint: str,
+    query: VehicleQuery,
+    sort: str,
+    page: Page,
+    total: int,
+    started: float,
+    engine_ms: float,
+    viewer: Viewer | None,
+) -> None:
     """Hand the search's log line to the in-memory buffer (page 0 = reached by cursor)."""
     viewer = viewer or Viewer()
-    search_log_buffer.add({
-        "id": search_id, "searched_at": datetime.now(timezone.utc).isoformat(), "endpoint": endpoint,
-        "query_text": query.text, "normalized_query": normalize_query(query.text),
-        "filters": {"terms": {k: list(v) for k, v in query.terms.items()},
-                    "ranges": {k: asdict(v) for k, v in query.ranges.items()},
-                    "near": asdict(query.near) if query.near else None},
-        "sort": sort, "page": page.number if page.search_after is None else 0, "result_count": total,
-        "latency_ms": round((time.perf_counter() - started) * 1000, 2), "engine_ms": engine_ms,
-        "user_id": viewer.user_id, "session_key": viewer.session_key,
-    })
+    search_log_buffer.add(
+        {
+            "id": search_id,
+            "searched_at": datetime.now(UTC).isoformat(),
+            "endpoint": endpoint,
+            "query_text": query.text,
+            "normalized_query": normalize_query(query.text),
+            "filters": {
+                "terms": {k: list(v) for k, v in query.terms.items()},
+                "ranges": {k: asdict(v) for k, v in query.ranges.items()},
+                "near": asdict(query.near) if query.near else None,
+            },
+            "sort": sort,
+            "page": page.number if page.search_after is None else 0,
+            "result_count": total,
+            "latency_ms": round((time.perf_counter() - started) * 1000, 2),
+            "engine_ms": engine_ms,
+            "user_id": viewer.user_id,
+            "session_key": viewer.session_key,
+        }
+    )
 
 
-def run_vehicle_search(*, query: VehicleQuery, scope: Scope, sort: str, page: Page, currency: str,
-                       facets: tuple[str, ...], extra: list | None = None) -> tuple[dict[str, Any], list[dict]]:
+def run_vehicle_search(
+    *,
+    query: VehicleQuery,
+    scope: Scope,
+    sort: str,
+    page: Page,
+    currency: str,
+    facets: tuple[str, ...],
+    extra: list | None = None,
+) -> tuple[dict[str, Any], list[dict]]:
     """Hits and facets (and any extra searches) in one round trip; shared by buyers' and dealers' search."""
     units_per_usd = float(currency_rates()[currency])
-    searches: list = [(vehicles_alias(), vehicle_hits_search(query, scope=scope, sort=sort, page=page,
-                                                             count_total=not facets))]
+    searches: list = [
+        (vehicles_alias(), vehicle_hits_search(query, scope=scope, sort=sort, page=page, count_total=not facets))
+    ]
     if facets:
-        searches.append((vehicles_alias(), vehicle_facets_search(query, scope=scope, facets=facets,
-                                                                 units_per_usd=units_per_usd)))
+        searches.append(
+            (vehicles_alias(), vehicle_facets_search(query, scope=scope, facets=facets, units_per_usd=units_per_usd))
+        )
     searches.extend(extra or [])
     outcome = run_searches(searches)
     hits_response = outcome.responses[0]
@@ -100,7 +135,7 @@ def run_vehicle_search(*, query: VehicleQuery, scope: Scope, sort: str, page: Pa
         total = matching_count(aggregations)
     else:
         aggregations, total = {}, hits_response["hits"]["total"]["value"]
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     cards = vehicle_cards(hits_response, currency=currency, units_per_usd=units_per_usd, now=now)
     if sort == "distance":
         for card, hit in zip(cards, hits):
@@ -114,55 +149,103 @@ def run_vehicle_search(*, query: VehicleQuery, scope: Scope, sort: str, page: Pa
         "facets": facet_lists(aggregations, terms=query.terms, units_per_usd=units_per_usd),
         "took_ms": outcome.took_ms,
     }
-    return result, outcome.responses[2 if facets else 1:]
+    return result, outcome.responses[2 if facets else 1 :]
 
 
-def vehicle_search(*, query: VehicleQuery, sort: str, page: Page, currency: str = "USD",
-                   facets: tuple[str, ...] = FACET_NAMES, viewer: Viewer | None = None) -> dict[str, Any]:
+def vehicle_search(
+    *,
+    query: VehicleQuery,
+    sort: str,
+    page: Page,
+    currency: str = "USD",
+    facets: tuple[str, ...] = FACET_NAMES,
+    viewer: Viewer | None = None,
+) -> dict[str, Any]:
     """Public vehicle search: hits, disjunctive facets and page links; the search is logged off the request path."""
     started = time.perf_counter()
-    result, _ = run_vehicle_search(query=query, scope=public_scope(), sort=sort, page=page, currency=currency,
-                                   facets=facets)
+    result, _ = run_vehicle_search(
+        query=query, scope=public_scope(), sort=sort, page=page, currency=currency, facets=facets
+    )
     search_id = str(uuid.uuid4())
-    log_search(search_id=search_id, endpoint="vehicles", query=query, sort=sort, page=page, total=result["total"],
-               started=started, engine_ms=result["took_ms"], viewer=viewer)
+    log_search(
+        search_id=search_id,
+        endpoint="vehicles",
+        query=query,
+        sort=sort,
+        page=page,
+        total=result["total"],
+        started=started,
+        engine_ms=result["took_ms"],
+        viewer=viewer,
+    )
     return {"search_id": search_id, **result}
 
 
 def vehicle_suggestions(*, text: str, size: int = 8, vehicles: int = 3) -> dict[str, Any]:
     """Typeahead: suggestions of every kind and the top vehicles, in one `_msearch`."""
     outcome = run_searches(
-        [(suggestions_alias(), suggestions_search(text, size=size * 2)),
-         (vehicles_alias(), typeahead_vehicles_search(text, scope=public_scope(), size=vehicles))],
+        [
+            (suggestions_alias(), suggestions_search(text, size=size * 2)),
+            (vehicles_alias(), typeahead_vehicles_search(text, scope=public_scope(), size=vehicles)),
+        ],
         optional=frozenset({suggestions_alias()}),
     )
     suggestions, seen = [], set()
     for hit in outcome.responses[0]["hits"]["hits"]:
         doc = hit["_source"]
         # A model and its "make model" say the same thing: keep whichever ranks higher.
-        key = ("query", doc["text"]) if doc["kind"] == "query" else (
-            "make", doc["make"]) if doc["kind"] == "make" else ("model", doc["make"], doc["model"])
+        key = (
+            ("query", doc["text"])
+            if doc["kind"] == "query"
+            else ("make", doc["make"])
+            if doc["kind"] == "make"
+            else ("model", doc["make"], doc["model"])
+        )
         if key in seen:
             continue
         seen.add(key)
-        suggestions.append({"kind": doc["kind"], "text": doc["text"], "make": doc.get("make"),
-                            "model": doc.get("model"), "count": doc["count"]})
+        suggestions.append(
+            {
+                "kind": doc["kind"],
+                "text": doc["text"],
+                "make": doc.get("make"),
+                "model": doc.get("model"),
+                "count": doc["count"],
+            }
+        )
         if len(suggestions) == size:
             break
     units = float(currency_rates()["USD"])
-    now = datetime.now(timezone.utc)
-    top = [vehicle_card(hit["_source"], currency="USD", units_per_usd=units, now=now)
-           for hit in outcome.responses[1]["hits"]["hits"]]
+    now = datetime.now(UTC)
+    top = [
+        vehicle_card(hit["_source"], currency="USD", units_per_usd=units, now=now)
+        for hit in outcome.responses[1]["hits"]["hits"]
+    ]
     return {"query": text, "suggestions": suggestions, "vehicles": top, "took_ms": outcome.took_ms}
 
 
 def _target(vehicle_id: int) -> Target:
     vehicle = Vehicle.objects.select_related("currency").get(pk=vehicle_id)
     return Target(
-        vehicle_id=vehicle.pk, make=vehicle.make, model=vehicle.model, body_type=vehicle.body_type,
-        year=vehicle.year, price_usd=round(to_usd(vehicle.price, vehicle.currency.units_per_usd), 2),
-        text=" ".join(filter(None, [vehicle.make, vehicle.model, vehicle.trim, vehicle.body_type,
-                                    " ".join(vehicle.features or []), vehicle.description]))[:4000],
+        vehicle_id=vehicle.pk,
+        make=vehicle.make,
+        model=vehicle.model,
+        body_type=vehicle.body_type,
+        year=vehicle.year,
+        price_usd=round(to_usd(vehicle.price, vehicle.currency.units_per_usd), 2),
+        text=" ".join(
+            filter(
+                None,
+                [
+                    vehicle.make,
+                    vehicle.model,
+                    vehicle.trim,
+                    vehicle.body_type,
+                    " ".join(vehicle.features or []),
+                    vehicle.description,
+                ],
+            )
+        )[:4000],
     )
 
 
@@ -193,16 +276,19 @@ def similar_vehicles(*, vehicle_id: int, size: int = 10, currency: str = "USD") 
     coview_scores = {vid: score for vid, score, _ in coviews if vid in available}
     viewers = {vid: count for vid, _, count in coviews}
     sim_norm, co_norm = _normalized(similarity), _normalized(coview_scores)
-    blended = {vid: SIMILARITY_WEIGHT * sim_norm.get(vid, 0.0) + COVIEW_WEIGHT * co_norm.get(vid, 0.0)
-               for vid in sources if vid != vehicle_id}
+    blended = {
+        vid: SIMILARITY_WEIGHT * sim_norm.get(vid, 0.0) + COVIEW_WEIGHT * co_norm.get(vid, 0.0)
+        for vid in sources
+        if vid != vehicle_id
+    }
     order = sorted(blended, key=lambda vid: (-blended[vid], vid))
     # Co-views get a share of the slots, so strong "also viewed" cars are not crowded out by many
     # close text matches; the list is still shown best score first.
-    reserved = [vid for vid in order if vid in coview_scores][:math.ceil(size * COVIEW_SHARE)]
-    ranked = reserved + [vid for vid in order if vid not in reserved][:size - len(reserved)]
+    reserved = [vid for vid in order if vid in coview_scores][: math.ceil(size * COVIEW_SHARE)]
+    ranked = reserved + [vid for vid in order if vid not in reserved][: size - len(reserved)]
     ranked.sort(key=lambda vid: (-blended[vid], vid))
     units = float(currency_rates()[currency])
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     results = []
     for vid in ranked:
         reasons = similarity_reasons(target, sources[vid], matched.get(vid, []))

@@ -31,6 +31,8 @@ def sort_clause(name: str, *, near: GeoCircle | None = None) -> list[dict[str, A
     if name == "distance":
         if near is None:
             raise ValueError("sorting by distance needs a point")
-        return [{"_geo_distance": {"location": {"lat": near.lat, "lon": near.lon}, "order": "asc", "unit": "km"}},
-                TIEBREAKER]
+        return [
+            {"_geo_distance": {"location": {"lat": near.lat, "lon": near.lon}, "order": "asc", "unit": "km"}},
+            TIEBREAKER,
+        ]
     return [*SORTS[name], TIEBREAKER]

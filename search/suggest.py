@@ -12,21 +12,49 @@ from .filters import scope_filters
 from .request import Scope
 
 SUGGESTION_SOURCE = ["kind", "text", "make", "model", "count", "searches"]
-VEHICLE_SOURCE = ["vehicle_id", "title", "make", "model", "year", "price", "currency", "price_usd", "photo",
-                  "country", "city", "status"]
+VEHICLE_SOURCE = [
+    "vehicle_id",
+    "title",
+    "make",
+    "model",
+    "year",
+    "price",
+    "currency",
+    "price_usd",
+    "photo",
+    "country",
+    "city",
+    "status",
+]
 
 
 def suggestions_search(text: str, *, size: int) -> Search:
     """Word prefixes with typos forgiven ("toyp" -> "toyota"), whole words with synonyms ("chevy"),
     ranked by text match times popularity. Query suggestions that found nothing are never offered."""
-    matched = Q("bool", should=[
-        Q("match", **{"text.prefix": {"query": text, "operator": "and", "fuzziness": "AUTO", "prefix_length": 1,
-                                      "max_expansions": 20}}),
-        Q("match", **{"text.prefix": {"query": text, "operator": "and", "boost": 2}}),
-        Q("match", text={"query": text, "operator": "and", "boost": 3}),
-    ], minimum_should_match=1, must_not=[Q("bool", filter=[Q("term", kind="query"), Q("term", count=0)])])
-    ranked = Q("function_score", query=matched, field_value_factor={"field": "weight", "missing": 1},
-               boost_mode="multiply")
+    matched = Q(
+        "bool",
+        should=[
+            Q(
+                "match",
+                **{
+                    "text.prefix": {
+                        "query": text,
+                        "operator": "and",
+                        "fuzziness": "AUTO",
+                        "prefix_length": 1,
+                        "max_expansions": 20,
+                    }
+                },
+            ),
+            Q("match", **{"text.prefix": {"query": text, "operator": "and", "boost": 2}}),
+            Q("match", text={"query": text, "operator": "and", "boost": 3}),
+        ],
+        minimum_should_match=1,
+        must_not=[Q("bool", filter=[Q("term", kind="query"), Q("term", count=0)])],
+    )
+    ranked = Q(
+        "function_score", query=matched, field_value_factor={"field": "weight", "missing": 1}, boost_mode="multiply"
+    )
     return Search().query(ranked).source(SUGGESTION_SOURCE).extra(size=size, track_total_hits=False)
 
 
@@ -37,11 +65,27 @@ TYPEAHEAD_CANDIDATES = 2000
 
 def typeahead_vehicles_search(text: str, *, scope: Scope, size: int) -> Search:
     """The few vehicles that best match what is typed so far; no total, no aggregations: cheap."""
-    matched = Q("bool", should=[
-        Q("multi_match", query=text, type="bool_prefix", operator="and",
-          fields=["make_model.sayt", "make_model.sayt._2gram", "make_model.sayt._3gram"]),
-        Q("match", title={"query": text, "operator": "and", "fuzziness": "AUTO", "prefix_length": 1,
-                          "max_expansions": 20}),
-    ], minimum_should_match=1, filter=scope_filters(scope))
-    return Search().query(matched).source(VEHICLE_SOURCE).extra(size=size, track_total_hits=False,
-                                                                terminate_after=TYPEAHEAD_CANDIDATES)
+    matched = Q(
+        "bool",
+        should=[
+            Q(
+                "multi_match",
+                query=text,
+                type="bool_prefix",
+                operator="and",
+                fields=["make_model.sayt", "make_model.sayt._2gram", "make_model.sayt._3gram"],
+            ),
+            Q(
+                "match",
+                title={"query": text, "operator": "and", "fuzziness": "AUTO", "prefix_length": 1, "max_expansions": 20},
+            ),
+        ],
+        minimum_should_match=1,
+        filter=scope_filters(scope),
+    )
+    return (
+        Search()
+        .query(matched)
+        .source(VEHICLE_SOURCE)
+        .extra(size=size, track_total_hits=False, terminate_after=TYPEAHEAD_CANDIDATES)
+    )

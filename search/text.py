@@ -8,8 +8,14 @@ from elasticsearch.dsl.query import Query
 # Where words are looked for, and how much a match there counts. Make and model are what buyers
 # type most; the description is long and noisy, so it counts least.
 TEXT_FIELDS = [
-    "make^4", "model^4", "trim^2", "title^2",
-    "body_type.text^1.5", "features.text", "engine", "description^0.5",
+    "make^4",
+    "model^4",
+    "trim^2",
+    "title^2",
+    "body_type.text^1.5",
+    "features.text",
+    "engine",
+    "description^0.5",
 ]
 # The short fields that carry a car's identity, where a misspelling is corrected.
 FUZZY_FIELDS = ["make^3", "model^3", "trim^1.5", "title^2", "body_type.text"]
@@ -22,14 +28,35 @@ def text_query(text: str) -> Query:
     fuzzy, so a best_fields clause with `fuzziness: AUTO` catches "Toyoya Camri" (the title holds
     make, model and trim, so every word can match in one field). Synonyms come from the search analyzer.
     """
-    return Q("bool", should=[
-        Q("multi_match", query=text, type="cross_fields", fields=TEXT_FIELDS, operator="and", boost=3),
-        Q("multi_match", query=text, type="best_fields", fields=FUZZY_FIELDS, fuzziness="AUTO",
-          prefix_length=1, max_expansions=30, operator="and"),
-        Q("multi_match", query=text, type="best_fields", fields=TEXT_FIELDS, fuzziness="AUTO",
-          prefix_length=1, max_expansions=30, minimum_should_match="2<75%", boost=0.5),
-        Q("match_phrase", title={"query": text, "slop": 1, "boost": 2}),
-    ], minimum_should_match=1)
+    return Q(
+        "bool",
+        should=[
+            Q("multi_match", query=text, type="cross_fields", fields=TEXT_FIELDS, operator="and", boost=3),
+            Q(
+                "multi_match",
+                query=text,
+                type="best_fields",
+                fields=FUZZY_FIELDS,
+                fuzziness="AUTO",
+                prefix_length=1,
+                max_expansions=30,
+                operator="and",
+            ),
+            Q(
+                "multi_match",
+                query=text,
+                type="best_fields",
+                fields=TEXT_FIELDS,
+                fuzziness="AUTO",
+                prefix_length=1,
+                max_expansions=30,
+                minimum_should_match="2<75%",
+                boost=0.5,
+            ),
+            Q("match_phrase", title={"query": text, "slop": 1, "boost": 2}),
+        ],
+        minimum_should_match=1,
+    )
 
 
 def with_business_signals(query: Query) -> Query:
@@ -43,8 +70,9 @@ def with_business_signals(query: Query) -> Query:
         "function_score",
         query=query,
         functions=[
-            function.SF("gauss", listed_at={"origin": "now/d", "scale": "60d", "offset": "7d", "decay": 0.5},
-                        weight=0.25),
+            function.SF(
+                "gauss", listed_at={"origin": "now/d", "scale": "60d", "offset": "7d", "decay": 0.5}, weight=0.25
+            ),
             function.SF({"filter": Q("term", status="available"), "weight": 0.1}),
             function.SF({"weight": 0.85}),
         ],

@@ -17,9 +17,29 @@ from .text import text_query, with_business_signals
 
 # What a result card needs; the description and sync bookkeeping stay in the index.
 HIT_SOURCE = [
-    "vehicle_id", "title", "make", "model", "trim", "year", "price", "currency", "price_usd", "mileage_km",
-    "condition", "body_type", "fuel", "transmission", "drivetrain", "exterior_color", "photo", "dealer",
-    "country", "city", "location", "status", "listed_at",
+    "vehicle_id",
+    "title",
+    "make",
+    "model",
+    "trim",
+    "year",
+    "price",
+    "currency",
+    "price_usd",
+    "mileage_km",
+    "condition",
+    "body_type",
+    "fuel",
+    "transmission",
+    "drivetrain",
+    "exterior_color",
+    "photo",
+    "dealer",
+    "country",
+    "city",
+    "location",
+    "status",
+    "listed_at",
 ]
 HIGHLIGHT_FIELDS = ("title", "make", "model", "trim", "description", "features.text")
 
@@ -34,8 +54,9 @@ def base_query(query: VehicleQuery, scope: Scope, *, ranked: bool = True) -> Que
     return with_business_signals(matched) if ranked else matched
 
 
-def vehicle_hits_search(query: VehicleQuery, *, scope: Scope, sort: str, page: Page,
-                        count_total: bool = False, highlight: bool = True) -> Search:
+def vehicle_hits_search(
+    query: VehicleQuery, *, scope: Scope, sort: str, page: Page, count_total: bool = False, highlight: bool = True
+) -> Search:
     """The page of hits: main query, selections as post_filter, sort, page or cursor, highlights."""
     selected = selection_filters(query)
     s = Search().query(base_query(query, scope, ranked=sort == "relevance"))
@@ -53,8 +74,9 @@ def vehicle_hits_search(query: VehicleQuery, *, scope: Scope, sort: str, page: P
     return s
 
 
-def vehicle_facets_search(query: VehicleQuery, *, scope: Scope, facets: tuple[str, ...] = FACET_NAMES,
-                          units_per_usd: float = 1.0) -> Search:
+def vehicle_facets_search(
+    query: VehicleQuery, *, scope: Scope, facets: tuple[str, ...] = FACET_NAMES, units_per_usd: float = 1.0
+) -> Search:
     """Counts for every facet (disjunctive) and the exact result total, in one size-0 request."""
     s = Search().query(base_query(query, scope, ranked=False)).extra(size=0, track_total_hits=True)
     # s.aggs changes the Search in place: every aggregation is attached here, in one place.

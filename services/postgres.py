@@ -34,8 +34,9 @@ def bin_dir() -> Path:
 
 
 def as_postgres(argv: list[str], **kwargs) -> subprocess.CompletedProcess:
-    return subprocess.run(["runuser", "-u", "postgres", "--", *argv], check=True, capture_output=True, text=True,
-                          **kwargs)
+    return subprocess.run(
+        ["runuser", "-u", "postgres", "--", *argv], check=True, capture_output=True, text=True, **kwargs
+    )
 
 
 @dataclass
@@ -66,18 +67,35 @@ class Postgres:
         if self.running():
             return
         if port_is_open(self.port):
-            raise ServiceError(f"Port {self.port} is taken by another process; PostgreSQL needs it. "
-                               f"Stop that process or set NZILA_DB_PORT to a free port.")
+            raise ServiceError(
+                f"Port {self.port} is taken by another process; PostgreSQL needs it. "
+                f"Stop that process or set NZILA_DB_PORT to a free port."
+            )
         bins = bin_dir()
         self._init_cluster(bins)
         LOG_DIR.mkdir(parents=True, exist_ok=True)
         shutil.chown(LOG_DIR, "postgres")
         try:
-            as_postgres([str(bins / "pg_ctl"), "start", "-w", "-t", "60", "-D", str(self.data_dir), "-l",
-                         str(self.log_file), "-o", f"-p {self.port} -k {self.data_dir} -c listen_addresses=127.0.0.1"])
+            as_postgres(
+                [
+                    str(bins / "pg_ctl"),
+                    "start",
+                    "-w",
+                    "-t",
+                    "60",
+                    "-D",
+                    str(self.data_dir),
+                    "-l",
+                    str(self.log_file),
+                    "-o",
+                    f"-p {self.port} -k {self.data_dir} -c listen_addresses=127.0.0.1",
+                ]
+            )
         except subprocess.CalledProcessError as exc:
-            raise ServiceError(f"PostgreSQL failed to start: {exc.stderr.strip()}\n{self.log_file} says:\n"
-                               + self.log_file.read_text(errors="replace")[-2000:]) from exc
+            raise ServiceError(
+                f"PostgreSQL failed to start: {exc.stderr.strip()}\n{self.log_file} says:\n"
+                + self.log_file.read_text(errors="replace")[-2000:]
+            ) from exc
         wait_until(lambda: port_is_open(self.port), timeout=30, what="PostgreSQL", log=self.log_file)
         self._ensure_role_and_database()
 
@@ -90,8 +108,21 @@ class Postgres:
         return True
 
     def psql(self, sql: str, database: str = "postgres") -> str:
-        return as_postgres([str(bin_dir() / "psql"), "-h", str(self.data_dir), "-p", str(self.port), "-d", database,
-                            "-v", "ON_ERROR_STOP=1", "-tAc", sql]).stdout.strip()
+        return as_postgres(
+            [
+                str(bin_dir() / "psql"),
+                "-h",
+                str(self.data_dir),
+                "-p",
+                str(self.port),
+                "-d",
+                database,
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-tAc",
+                sql,
+            ]
+        ).stdout.strip()
 
     def _init_cluster(self, bins: Path) -> None:
         if (self.data_dir / "PG_VERSION").exists():
@@ -103,12 +134,26 @@ class Postgres:
             mode = parent.stat().st_mode
             if not mode & 0o001:
                 parent.chmod(mode | 0o001)
-        as_postgres([str(bins / "initdb"), "-D", str(self.data_dir), "-U", "postgres", "--auth-local=trust",
-                     "--auth-host=scram-sha-256", "-E", "UTF8", "--locale=C.UTF-8"])
+        as_postgres(
+            [
+                str(bins / "initdb"),
+                "-D",
+                str(self.data_dir),
+                "-U",
+                "postgres",
+                "--auth-local=trust",
+                "--auth-host=scram-sha-256",
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8",
+            ]
+        )
         with open(self.data_dir / "postgresql.conf", "a") as conf:
             # A development cluster: durable commits, but sized for a 2-core laptop.
-            conf.write("\nshared_buffers = 512MB\nmax_connections = 200\nwork_mem = 16MB\n"
-                       "maintenance_work_mem = 256MB\nmax_wal_size = 4GB\n")
+            conf.write(
+                "\nshared_buffers = 512MB\nmax_connections = 200\nwork_mem = 16MB\n"
+                "maintenance_work_mem = 256MB\nmax_wal_size = 4GB\n"
+            )
 
     def _ensure_role_and_database(self) -> None:
         if not self.psql(f"SELECT 1 FROM pg_roles WHERE rolname = '{DB_USER}'"):

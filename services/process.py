@@ -9,9 +9,9 @@ import signal
 import socket
 import subprocess
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from .paths import LOG_DIR, RUN_DIR
 
@@ -60,8 +60,14 @@ def log_tail(path: Path, lines: int = 25) -> str:
         return "(no log)"
 
 
-def wait_until(check: Callable[[], bool], *, timeout: float, what: str, log: Path | None = None,
-               alive: Callable[[], bool] | None = None) -> None:
+def wait_until(
+    check: Callable[[], bool],
+    *,
+    timeout: float,
+    what: str,
+    log: Path | None = None,
+    alive: Callable[[], bool] | None = None,
+) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if check():
@@ -69,8 +75,9 @@ def wait_until(check: Callable[[], bool], *, timeout: float, what: str, log: Pat
         if alive is not None and not alive():
             raise ServiceError(f"{what} exited during start-up. Last lines of {log}:\n{log_tail(log) if log else ''}")
         time.sleep(0.2)
-    raise ServiceError(f"{what} did not become ready within {timeout:.0f}s. Last lines of {log}:\n"
-                       f"{log_tail(log) if log else ''}")
+    raise ServiceError(
+        f"{what} did not become ready within {timeout:.0f}s. Last lines of {log}:\n{log_tail(log) if log else ''}"
+    )
 
 
 @dataclass
@@ -108,8 +115,13 @@ class ManagedProcess:
         LOG_DIR.mkdir(parents=True, exist_ok=True)
         with open(self.log_file, "ab") as log:
             proc = subprocess.Popen(
-                self.argv, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                env={**os.environ, **self.env}, cwd=self.cwd, start_new_session=True,
+                self.argv,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                env={**os.environ, **self.env},
+                cwd=self.cwd,
+                start_new_session=True,
             )
         self.pid_file.write_text(str(proc.pid))
         return proc.pid
@@ -118,10 +130,8 @@ class ManagedProcess:
         pid = self.pid()
         if pid:
             # The process leads its own session: signal the group so its children go too.
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(pid, signum)
-            except ProcessLookupError:
-                pass
 
     def stop(self, timeout: float = 30.0) -> bool:
         pid = self.pid()

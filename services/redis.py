@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .paths import VAR_DIR
-from .process import exclusive, ManagedProcess, ServiceError, port_is_open, wait_until
+from .process import ManagedProcess, ServiceError, exclusive, port_is_open, wait_until
 from .system import require_command
 
 
@@ -18,11 +18,28 @@ class Redis:
 
     @property
     def process(self) -> ManagedProcess:
-        return ManagedProcess(f"redis-{self.port}", [
-            require_command("redis-server", "redis-server"), "--bind", "127.0.0.1", "--port", str(self.port),
-            "--dir", str(self.data_dir), "--appendonly", "yes", "--appendfsync", "everysec", "--save", "",
-            "--protected-mode", "yes", "--daemonize", "no",
-        ])
+        return ManagedProcess(
+            f"redis-{self.port}",
+            [
+                require_command("redis-server", "redis-server"),
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--dir",
+                str(self.data_dir),
+                "--appendonly",
+                "yes",
+                "--appendfsync",
+                "everysec",
+                "--save",
+                "",
+                "--protected-mode",
+                "yes",
+                "--daemonize",
+                "no",
+            ],
+        )
 
     def running(self) -> bool:
         return self.process.running()
@@ -35,8 +52,10 @@ class Redis:
         if self.running():
             return
         if port_is_open(self.port):
-            raise ServiceError(f"Port {self.port} is taken by another process; Redis needs it. "
-                               f"Stop that process or set NZILA_REDIS_PORT to a free port.")
+            raise ServiceError(
+                f"Port {self.port} is taken by another process; Redis needs it. "
+                f"Stop that process or set NZILA_REDIS_PORT to a free port."
+            )
         self.data_dir.mkdir(parents=True, exist_ok=True)
         proc = self.process
         proc.start()

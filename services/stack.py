@@ -1,6 +1,6 @@
 """The whole local stack in dependency order: `up` starts what is not running, `down` stops what it started.
 
-    python -m services.stack up | down | status
+python -m services.stack up | down | status
 """
 
 from __future__ import annotations
@@ -25,14 +25,50 @@ CHILD_ENV = {"PYTHONPATH": PYTHONPATH, "DJANGO_SETTINGS_MODULE": "nzila.settings
 def app_processes() -> list[ManagedProcess]:
     celery = [PYTHON, "-m", "celery", "-A", "nzila"]
     return [
-        ManagedProcess("worker", [*celery, "worker", "-Q", "high,default,low", "-c", "2", "--without-gossip",
-                                  "--without-mingle", "-n", "worker@%h", "--loglevel", "INFO"], CHILD_ENV, ROOT),
-        ManagedProcess("beat", [*celery, "beat", "-s", str(VAR_DIR / "celerybeat-schedule"), "--loglevel", "INFO"],
-                       CHILD_ENV, ROOT),
+        ManagedProcess(
+            "worker",
+            [
+                *celery,
+                "worker",
+                "-Q",
+                "high,default,low",
+                "-c",
+                "2",
+                "--without-gossip",
+                "--without-mingle",
+                "-n",
+                "worker@%h",
+                "--loglevel",
+                "INFO",
+            ],
+            CHILD_ENV,
+            ROOT,
+        ),
+        ManagedProcess(
+            "beat", [*celery, "beat", "-s", str(VAR_DIR / "celerybeat-schedule"), "--loglevel", "INFO"], CHILD_ENV, ROOT
+        ),
         ManagedProcess("search-listener", [PYTHON, "manage.py", "search_listen"], CHILD_ENV, ROOT),
-        ManagedProcess("web", [PYTHON, "-m", "gunicorn", "nzila.wsgi", "--bind", f"127.0.0.1:{WEB_PORT}",
-                               "--workers", "2", "--threads", "8", "--timeout", "60",
-                               "--access-logfile", str(LOG_DIR / "web-access.log")], CHILD_ENV, ROOT),
+        ManagedProcess(
+            "web",
+            [
+                PYTHON,
+                "-m",
+                "gunicorn",
+                "nzila.wsgi",
+                "--bind",
+                f"127.0.0.1:{WEB_PORT}",
+                "--workers",
+                "2",
+                "--threads",
+                "8",
+                "--timeout",
+                "60",
+                "--access-logfile",
+                str(LOG_DIR / "web-access.log"),
+            ],
+            CHILD_ENV,
+            ROOT,
+        ),
     ]
 
 
@@ -66,8 +102,10 @@ def up(*, demo_data: bool = True) -> None:
     manage("search_suggestions_rebuild")
     for proc in app_processes():
         if proc.name == "web" and not proc.running() and port_is_open(WEB_PORT):
-            raise ServiceError(f"Port {WEB_PORT} is taken by another process; the web server needs it. "
-                               f"Stop that process or set NZILA_WEB_PORT to a free port.")
+            raise ServiceError(
+                f"Port {WEB_PORT} is taken by another process; the web server needs it. "
+                f"Stop that process or set NZILA_WEB_PORT to a free port."
+            )
         print(f"starting {proc.name} ...", flush=True)
         proc.start()
     web = app_processes()[-1]
@@ -76,8 +114,10 @@ def up(*, demo_data: bool = True) -> None:
     for proc in app_processes():
         if not proc.running():
             raise ServiceError(f"{proc.name} exited right after start; see {proc.log_file}")
-    print(f"\nNzila is up: http://127.0.0.1:{WEB_PORT}/\n  API docs: http://127.0.0.1:{WEB_PORT}/api/docs\n"
-          f"  Health:   http://127.0.0.1:{WEB_PORT}/api/v1/health\n  Logs:     {LOG_DIR}")
+    print(
+        f"\nNzila is up: http://127.0.0.1:{WEB_PORT}/\n  API docs: http://127.0.0.1:{WEB_PORT}/api/docs\n"
+        f"  Health:   http://127.0.0.1:{WEB_PORT}/api/v1/health\n  Logs:     {LOG_DIR}"
+    )
 
 
 def down() -> None:

@@ -17,8 +17,12 @@ def apt_install(*packages: str) -> None:
     if not _apt_updated:
         subprocess.run(["apt-get", "update", "-qq"], check=False, env=env, capture_output=True)
         _apt_updated = True
-    result = subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", *packages], env=env,
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        ["apt-get", "install", "-y", "-qq", "--no-install-recommends", *packages],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     if result.returncode != 0:
         raise ServiceError(f"apt-get could not install {', '.join(packages)}:\n{result.stderr[-2000:]}")
 

@@ -32,13 +32,31 @@ def celery_worker_process(request):
     """
     workers: list[ManagedProcess] = []
 
-    def start(name: str = "worker", queues: str = "high,default,low", concurrency: int = 2,
-              env: dict[str, str] | None = None) -> ManagedProcess:
+    def start(
+        name: str = "worker", queues: str = "high,default,low", concurrency: int = 2, env: dict[str, str] | None = None
+    ) -> ManagedProcess:
         proc = start_test_process(
             f"test-{name}-{os.getpid()}-{len(workers)}",
-            [sys.executable, "-m", "celery", "-A", "nzila", "worker", "-Q", queues, "-c", str(concurrency),
-             "--pool", "prefork", "--without-gossip", "--without-mingle", "-n", f"{name}-{os.getpid()}-{len(workers)}@%h",
-             "--loglevel", "INFO"],
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "nzila",
+                "worker",
+                "-Q",
+                queues,
+                "-c",
+                str(concurrency),
+                "--pool",
+                "prefork",
+                "--without-gossip",
+                "--without-mingle",
+                "-n",
+                f"{name}-{os.getpid()}-{len(workers)}@%h",
+                "--loglevel",
+                "INFO",
+            ],
             env,
         )
         workers.append(proc)

@@ -19,14 +19,22 @@ TEST_RATES = {"USD": "1", "EUR": "0.92", "GBP": "0.79", "AUD": "1.52", "KES": "1
 def ensure_currencies() -> None:
     now = timezone.now()
     for code, rate in TEST_RATES.items():
-        Currency.objects.get_or_create(code=code, defaults={"name": code, "units_per_usd": Decimal(rate),
-                                                            "rate_updated_at": now})
+        Currency.objects.get_or_create(
+            code=code, defaults={"name": code, "units_per_usd": Decimal(rate), "rate_updated_at": now}
+        )
 
 
 def make_dealer(**overrides) -> Dealer:
     n = next(_sequence)
-    fields = {"name": f"Dealer {n}", "country": "KE", "city": "Mombasa", "latitude": -4.04, "longitude": 39.67,
-              "rating": Decimal("4.50"), "verified": True}
+    fields = {
+        "name": f"Dealer {n}",
+        "country": "KE",
+        "city": "Mombasa",
+        "latitude": -4.04,
+        "longitude": 39.67,
+        "rating": Decimal("4.50"),
+        "verified": True,
+    }
     fields.update(overrides)
     return Dealer.objects.create(**fields)
 
@@ -36,12 +44,28 @@ def vehicle_fields(dealer: Dealer | None = None, **overrides) -> dict:
     n = next(_sequence)
     dealer = dealer or make_dealer()
     fields = {
-        "make": "Toyota", "model": "Corolla", "trim": "GLi", "year": 2018, "price": Decimal("12500.00"),
-        "currency_id": "USD", "mileage_km": 60000 + n, "condition": "used", "body_type": "sedan",
-        "fuel": "petrol", "transmission": "automatic", "drivetrain": "fwd", "engine": "1.8L I4",
-        "exterior_color": "white", "interior_color": "black", "features": ["air conditioning"],
-        "description": "Clean, one owner, ready for export.", "dealer": dealer, "country": dealer.country,
-        "city": dealer.city, "status": "available", "listed_at": timezone.now() - timedelta(days=n % 90),
+        "make": "Toyota",
+        "model": "Corolla",
+        "trim": "GLi",
+        "year": 2018,
+        "price": Decimal("12500.00"),
+        "currency_id": "USD",
+        "mileage_km": 60000 + n,
+        "condition": "used",
+        "body_type": "sedan",
+        "fuel": "petrol",
+        "transmission": "automatic",
+        "drivetrain": "fwd",
+        "engine": "1.8L I4",
+        "exterior_color": "white",
+        "interior_color": "black",
+        "features": ["air conditioning"],
+        "description": "Clean, one owner, ready for export.",
+        "dealer": dealer,
+        "country": dealer.country,
+        "city": dealer.city,
+        "status": "available",
+        "listed_at": timezone.now() - timedelta(days=n % 90),
     }
     fields.update(overrides)
     return fields

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import itertools
 import time
+from collections.abc import Callable
 from decimal import Decimal
 from email import message_from_bytes
-from typing import Callable
 
 import pytest
 import redis
@@ -29,8 +29,13 @@ class SmtpInbox:
         self.messages = []
 
     async def handle_DATA(self, server, session, envelope):
-        self.messages.append({"from": envelope.mail_from, "to": list(envelope.rcpt_tos),
-                              "message": message_from_bytes(envelope.original_content)})
+        self.messages.append(
+            {
+                "from": envelope.mail_from,
+                "to": list(envelope.rcpt_tos),
+                "message": message_from_bytes(envelope.original_content),
+            }
+        )
         return "250 Message accepted for delivery"
 
     def to(self, address: str) -> list:
@@ -82,8 +87,12 @@ def fast_settings(settings, monkeypatch):
 @pytest.fixture
 def whatsapp(fast_settings, monkeypatch):
     sim = WhatsAppSimulator(token="test-token", app_secret="test-app-secret").start()
-    env = {"WHATSAPP_API_URL": sim.base_url, "WHATSAPP_PHONE_NUMBER_ID": sim.phone_number_id,
-           "WHATSAPP_ACCESS_TOKEN": sim.token, "WHATSAPP_APP_SECRET": sim.app_secret}
+    env = {
+        "WHATSAPP_API_URL": sim.base_url,
+        "WHATSAPP_PHONE_NUMBER_ID": sim.phone_number_id,
+        "WHATSAPP_ACCESS_TOKEN": sim.token,
+        "WHATSAPP_APP_SECRET": sim.app_secret,
+    }
     for key, value in env.items():
         monkeypatch.setenv(key, value)
         setattr(fast_settings, key, value)
@@ -110,6 +119,7 @@ def wait_for(check: Callable[[], object], *, timeout: float = 30, what: str = "c
 
 # --- factories ----------------------------------------------------------------------------------
 
+
 def make_user(**overrides):
     n = next(_n)
     fields = {"username": f"user{n}-{time.time_ns()}", "email": f"user{n}@example.test"}
@@ -121,8 +131,9 @@ def make_buyer(*, phone: str = "+254712345678", time_zone: str = "Africa/Nairobi
     from buyers.models import Buyer
 
     account = make_user(**user)
-    return Buyer.objects.create(user=account, full_name=f"Buyer {account.pk}", country=country, phone_e164=phone,
-                                time_zone=time_zone)
+    return Buyer.objects.create(
+        user=account, full_name=f"Buyer {account.pk}", country=country, phone_e164=phone, time_zone=time_zone
+    )
 
 
 def make_deal(buyer=None, vehicle=None, **overrides):
@@ -131,8 +142,13 @@ def make_deal(buyer=None, vehicle=None, **overrides):
     ensure_currencies()
     buyer = buyer or make_buyer()
     vehicle = vehicle or make_vehicle()
-    fields = {"buyer": buyer, "vehicle": vehicle, "agreed_price": Decimal("12000.00"), "currency_id": "USD",
-              "stage": "negotiation"}
+    fields = {
+        "buyer": buyer,
+        "vehicle": vehicle,
+        "agreed_price": Decimal("12000.00"),
+        "currency_id": "USD",
+        "stage": "negotiation",
+    }
     fields.update(overrides)
     return Deal.objects.create(**fields)
 
@@ -140,8 +156,7 @@ def make_deal(buyer=None, vehicle=None, **overrides):
 def make_shipment(deal=None, **overrides):
     from sales.models import Shipment
 
-    fields = {"deal": deal or make_deal(), "origin_port": "Yokohama", "destination_port": "Mombasa",
-              "status": "booked"}
+    fields = {"deal": deal or make_deal(), "origin_port": "Yokohama", "destination_port": "Mombasa", "status": "booked"}
     fields.update(overrides)
     return Shipment.objects.create(**fields)
 
@@ -153,8 +168,22 @@ def quiet_all_day(user) -> None:
     NotificationPreference.objects.update_or_create(user=user, defaults={"quiet_hours_enabled": False})
 
 
-__all__ = ["beat_process", "clean_broker", "fast_settings", "mail_to", "make_buyer", "make_deal", "make_dealer", "make_shipment",
-           "make_user", "make_vehicle", "quiet_all_day", "smtp_server", "wait_for", "whatsapp"]
+__all__ = [
+    "beat_process",
+    "clean_broker",
+    "fast_settings",
+    "mail_to",
+    "make_buyer",
+    "make_deal",
+    "make_dealer",
+    "make_shipment",
+    "make_user",
+    "make_vehicle",
+    "quiet_all_day",
+    "smtp_server",
+    "wait_for",
+    "whatsapp",
+]
 
 
 @pytest.fixture
@@ -171,8 +200,20 @@ def beat_process(tmp_path):
     def start(env: dict[str, str] | None = None) -> ManagedProcess:
         proc = start_test_process(
             f"test-beat-{os.getpid()}-{len(started)}",
-            [sys.executable, "-m", "celery", "-A", "nzila", "beat", "-s", str(tmp_path / "beat-schedule"),
-             "--loglevel", "INFO", "--max-interval", "1"],
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "nzila",
+                "beat",
+                "-s",
+                str(tmp_path / "beat-schedule"),
+                "--loglevel",
+                "INFO",
+                "--max-interval",
+                "1",
+            ],
             env,
         )
         started.append(proc)

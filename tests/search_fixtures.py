@@ -87,27 +87,46 @@ def build_market(seed: int = 7) -> SearchMarket:
     forget_rates()
     rng = random.Random(seed)
     now = timezone.now()
-    dealers = [make_dealer(name=name, country=country, city=city, latitude=lat, longitude=lon)
-               for name, country, city, lat, lon in DEALERS]
+    dealers = [
+        make_dealer(name=name, country=country, city=city, latitude=lat, longitude=lon)
+        for name, country, city, lat, lon in DEALERS
+    ]
     vehicles = []
     for make, model, body, trims, base in CATALOG:
         for i in range(VEHICLES_PER_MODEL):
             dealer = dealers[(i + len(vehicles)) % len(dealers)]
             year = rng.randint(2012, 2024)
             currency = rng.choice(CURRENCIES)
-            rate = {"USD": Decimal(1), "EUR": Decimal("0.92"), "GBP": Decimal("0.79"), "KES": Decimal("129.5")}[currency]
+            rate = {"USD": Decimal(1), "EUR": Decimal("0.92"), "GBP": Decimal("0.79"), "KES": Decimal("129.5")}[
+                currency
+            ]
             usd = base * (0.6 + 0.05 * (year - 2012)) * rng.uniform(0.85, 1.15)
-            vehicles.append(make_vehicle(
-                dealer, make=make, model=model, trim=rng.choice(trims), year=year, body_type=body,
-                price=(Decimal(round(usd)) * rate).quantize(Decimal("1")), currency_id=currency,
-                mileage_km=rng.randint(0, 40) * 5000 + rng.randint(0, 999), condition=rng.choice(CONDITIONS),
-                fuel=rng.choice(FUELS), transmission=rng.choice(TRANSMISSIONS), drivetrain=rng.choice(DRIVETRAINS),
-                exterior_color=rng.choice(COLOURS), status=rng.choice(STATUSES), country=dealer.country,
-                city=dealer.city, features=rng.sample(["sunroof", "leather seats", "reverse camera", "navigation",
-                                                       "alloy wheels", "tow bar"], 2),
-                description=rng.choice(DESCRIPTIONS).format(make=make, model=model),
-                listed_at=now - timedelta(days=rng.randint(0, 700), hours=rng.randint(0, 23)),
-            ))
+            vehicles.append(
+                make_vehicle(
+                    dealer,
+                    make=make,
+                    model=model,
+                    trim=rng.choice(trims),
+                    year=year,
+                    body_type=body,
+                    price=(Decimal(round(usd)) * rate).quantize(Decimal("1")),
+                    currency_id=currency,
+                    mileage_km=rng.randint(0, 40) * 5000 + rng.randint(0, 999),
+                    condition=rng.choice(CONDITIONS),
+                    fuel=rng.choice(FUELS),
+                    transmission=rng.choice(TRANSMISSIONS),
+                    drivetrain=rng.choice(DRIVETRAINS),
+                    exterior_color=rng.choice(COLOURS),
+                    status=rng.choice(STATUSES),
+                    country=dealer.country,
+                    city=dealer.city,
+                    features=rng.sample(
+                        ["sunroof", "leather seats", "reverse camera", "navigation", "alloy wheels", "tow bar"], 2
+                    ),
+                    description=rng.choice(DESCRIPTIONS).format(make=make, model=model),
+                    listed_at=now - timedelta(days=rng.randint(0, 700), hours=rng.randint(0, 23)),
+                )
+            )
     member = User.objects.create_user("dealer-member", password="pw")
     dealers[0].members.add(member)
     outsider = User.objects.create_user("other-dealer-member", password="pw")
@@ -115,8 +134,9 @@ def build_market(seed: int = 7) -> SearchMarket:
     staff = User.objects.create_user("staff", password="pw", is_staff=True)
     analyst = User.objects.create_user("analyst", password="pw")
     analyst.groups.add(Group.objects.get_or_create(name="analyst")[0])
-    market = SearchMarket(dealers=dealers, vehicles=vehicles, member=member, outsider=outsider, staff=staff,
-                          analyst=analyst)
+    market = SearchMarket(
+        dealers=dealers, vehicles=vehicles, member=member, outsider=outsider, staff=staff, analyst=analyst
+    )
     market.coviewed = _make_view_history(vehicles, now)
     return market
 
@@ -130,9 +150,11 @@ def _make_view_history(vehicles: list[Vehicle], now) -> dict[str, int]:
     sold = next(v for v in vehicles if v.status == "sold" and v.model != "Camry")
     views = []
     for n in range(6):
-        views += [VehicleView(session_key=f"recent-{n}", vehicle=camry), VehicleView(session_key=f"recent-{n}",
-                                                                                      vehicle=hilux, dwell_seconds=40),
-                  VehicleView(session_key=f"recent-{n}", vehicle=sold)]
+        views += [
+            VehicleView(session_key=f"recent-{n}", vehicle=camry),
+            VehicleView(session_key=f"recent-{n}", vehicle=hilux, dwell_seconds=40),
+            VehicleView(session_key=f"recent-{n}", vehicle=sold),
+        ]
     for n in range(6):
         views += [VehicleView(session_key=f"old-{n}", vehicle=camry), VehicleView(session_key=f"old-{n}", vehicle=golf)]
     VehicleView.objects.bulk_create(views)
@@ -168,9 +190,11 @@ def drop_search_indexes() -> None:
 def clear_market() -> None:
     """Leave the database as the next test module expects it: without this module's rows."""
     with connection.cursor() as cursor:
-        cursor.execute("TRUNCATE buyers_vehicleview, catalog_vehicle, catalog_dealer_members, catalog_dealer, "
-                       "insights_searchlog, insights_searchclick, indexers_searchchange, auth_user_groups, "
-                       "auth_user CASCADE")
+        cursor.execute(
+            "TRUNCATE buyers_vehicleview, catalog_vehicle, catalog_dealer_members, catalog_dealer, "
+            "insights_searchlog, insights_searchclick, indexers_searchchange, auth_user_groups, "
+            "auth_user CASCADE"
+        )
 
 
 @pytest.fixture(scope="module")
@@ -199,9 +223,20 @@ def celery_eager():
 
 
 PUBLIC_STATUSES = ("available", "reserved")
-SQL_COLUMNS = {"make": "make", "model": "model", "body": "body_type", "fuel": "fuel", "transmission": "transmission",
-               "drivetrain": "drivetrain", "condition": "condition", "colour": "exterior_color", "country": "country",
-               "city": "city", "dealer": "dealer_id", "status": "status"}
+SQL_COLUMNS = {
+    "make": "make",
+    "model": "model",
+    "body": "body_type",
+    "fuel": "fuel",
+    "transmission": "transmission",
+    "drivetrain": "drivetrain",
+    "condition": "condition",
+    "colour": "exterior_color",
+    "country": "country",
+    "city": "city",
+    "dealer": "dealer_id",
+    "status": "status",
+}
 
 
 def sql_vehicles(terms: dict | None = None, *, year=(None, None), statuses=PUBLIC_STATUSES, dealer_id=None):
@@ -220,7 +255,10 @@ def sql_vehicles(terms: dict | None = None, *, year=(None, None), statuses=PUBLI
 
 def sql_counts(column: str, terms: dict | None = None, **kwargs) -> dict:
     """SELECT column, count(*) ... GROUP BY column, blanks left out (the index holds no empty values)."""
-    qs = sql_vehicles(terms, **kwargs).exclude(**{SQL_COLUMNS[column]: ""}) if column != "dealer" else \
-        sql_vehicles(terms, **kwargs)
+    qs = (
+        sql_vehicles(terms, **kwargs).exclude(**{SQL_COLUMNS[column]: ""})
+        if column != "dealer"
+        else sql_vehicles(terms, **kwargs)
+    )
     rows = qs.values_list(SQL_COLUMNS[column]).annotate(n=Count("id")).order_by()
-    return {value: n for value, n in rows}
+    return dict(rows)

@@ -20,8 +20,10 @@ def drop_vehicle_indexes() -> None:
 def expected_documents() -> dict[int, int]:
     """What the index must hold: every listable vehicle id with its row version."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT id, search_version FROM catalog_vehicle WHERE status = ANY(%s)",
-                       [list(settings.SEARCHABLE_STATUSES)])
+        cursor.execute(
+            "SELECT id, search_version FROM catalog_vehicle WHERE status = ANY(%s)",
+            [list(settings.SEARCHABLE_STATUSES)],
+        )
         return dict(cursor.fetchall())
 
 
@@ -33,8 +35,13 @@ def indexed_documents(index: str | None = None) -> dict[int, int]:
     found: dict[int, int] = {}
     search_after = None
     while True:
-        body = {"size": 5000, "version": True, "_source": False, "sort": [{"vehicle_id": "asc"}],
-                "query": {"match_all": {}}}
+        body = {
+            "size": 5000,
+            "version": True,
+            "_source": False,
+            "sort": [{"vehicle_id": "asc"}],
+            "query": {"match_all": {}},
+        }
         if search_after:
             body["search_after"] = search_after
         hits = es.search(index=index, **body)["hits"]["hits"]
@@ -64,6 +71,8 @@ def wait_for_sync(timeout: float = 60.0) -> dict[int, int]:
             if last is not None and last == expected_documents():
                 return last
         time.sleep(0.5)
-    raise AssertionError(f"index never matched Postgres: pending={pending_changes()}, "
-                         f"expected {len(expected_documents())} docs, index has "
-                         f"{None if last is None else len(last)}")
+    raise AssertionError(
+        f"index never matched Postgres: pending={pending_changes()}, "
+        f"expected {len(expected_documents())} docs, index has "
+        f"{None if last is None else len(last)}"
+    )

@@ -13,9 +13,11 @@ def scratch_index():
     es = get_client()
     name = f"{settings.SEARCH_INDEX_PREFIX}-smoke"
     es.indices.delete(index=name, ignore_unavailable=True)
-    es.indices.create(index=name, settings={"number_of_replicas": 0},
-                      mappings={"properties": {"make": {"type": "keyword"}, "title": {"type": "text"},
-                                               "price": {"type": "double"}}})
+    es.indices.create(
+        index=name,
+        settings={"number_of_replicas": 0},
+        mappings={"properties": {"make": {"type": "keyword"}, "title": {"type": "text"}, "price": {"type": "double"}}},
+    )
     yield name
     es.indices.delete(index=name, ignore_unavailable=True)
 
@@ -30,19 +32,27 @@ def test_the_node_is_healthy_and_the_adapter_is_chosen_by_one_setting():
 
 def test_index_search_and_aggregate_through_the_client(scratch_index):
     es = get_client()
-    docs = [("Toyota", "Toyota Corolla GLi", 12000), ("Toyota", "Toyota Camry XLE", 18000),
-            ("Honda", "Honda Civic", 15000)]
+    docs = [
+        ("Toyota", "Toyota Corolla GLi", 12000),
+        ("Toyota", "Toyota Camry XLE", 18000),
+        ("Honda", "Honda Civic", 15000),
+    ]
     operations = []
     for n, (make, title, price) in enumerate(docs):
-        operations += [{"index": {"_index": scratch_index, "_id": str(n)}}, {"make": make, "title": title,
-                                                                             "price": price}]
+        operations += [
+            {"index": {"_index": scratch_index, "_id": str(n)}},
+            {"make": make, "title": title, "price": price},
+        ]
     response = es.bulk(operations=operations, refresh=True)
     assert not response["errors"]
 
     hits = es.search(index=scratch_index, query={"match": {"title": {"query": "camri", "fuzziness": "AUTO"}}})
     assert [hit["_source"]["title"] for hit in hits["hits"]["hits"]] == ["Toyota Camry XLE"]
 
-    aggs = es.search(index=scratch_index, size=0, aggs={
-        "makes": {"terms": {"field": "make"}, "aggs": {"mean_price": {"avg": {"field": "price"}}}}})
+    aggs = es.search(
+        index=scratch_index,
+        size=0,
+        aggs={"makes": {"terms": {"field": "make"}, "aggs": {"mean_price": {"avg": {"field": "price"}}}}},
+    )
     buckets = {b["key"]: (b["doc_count"], b["mean_price"]["value"]) for b in aggs["aggregations"]["makes"]["buckets"]}
     assert buckets == {"Toyota": (2, 15000.0), "Honda": (1, 15000.0)}

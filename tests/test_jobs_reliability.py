@@ -18,12 +18,18 @@ from jobs.models import DeadLetter
 from jobs.ratelimit import TokenBucket
 from jobs.tracking import start_tracked_task
 from tests.notification_support import (  # noqa: F401
-    clean_broker, fast_settings, make_user, wait_for,
+    clean_broker,
+    fast_settings,
+    make_user,
+    wait_for,
 )
 
 # A worker that gives up on a killed peer's messages within seconds, not the production 35 minutes.
-FAST_REDELIVERY = {"NZILA_BROKER_VISIBILITY_TIMEOUT": "4", "NZILA_BROKER_RESTORE_INTERVAL": "1",
-                   "NZILA_BROKER_RESTORE_THROTTLE": "1"}
+FAST_REDELIVERY = {
+    "NZILA_BROKER_VISIBILITY_TIMEOUT": "4",
+    "NZILA_BROKER_RESTORE_INTERVAL": "1",
+    "NZILA_BROKER_RESTORE_THROTTLE": "1",
+}
 
 
 def send_canary(token: str, **kwargs) -> str:
@@ -32,7 +38,7 @@ def send_canary(token: str, **kwargs) -> str:
 
 def test_backoff_grows_exponentially_with_jitter_and_a_cap():
     for retries in range(8):
-        ceiling = min(60.0, 2.0 * 2 ** retries)
+        ceiling = min(60.0, 2.0 * 2**retries)
         draws = {backoff_seconds(retries, base=2.0, maximum=60.0) for _ in range(50)}
         assert all(ceiling / 2 <= d <= ceiling for d in draws)
         assert len(draws) > 1  # jittered
@@ -57,14 +63,18 @@ def test_a_worker_killed_mid_task_loses_no_job(celery_worker_process, clean_brok
     assert canaries.counts(token)["finished"] == 0
 
     celery_worker_process("survivor", concurrency=2, env=FAST_REDELIVERY)
-    done = wait_for(lambda: sent <= {task_id for task_id, _ in canaries.finished(token)} and sent,
-                    timeout=90, what="every canary to finish after the kill")
+    done = wait_for(
+        lambda: sent <= {task_id for task_id, _ in canaries.finished(token)} and sent,
+        timeout=90,
+        what="every canary to finish after the kill",
+    )
     assert done == sent
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_failing_task_is_retried_then_dead_lettered_and_replay_works(celery_worker_process, clean_broker,
-                                                                      fast_settings):
+def test_a_failing_task_is_retried_then_dead_lettered_and_replay_works(
+    celery_worker_process, clean_broker, fast_settings
+):
     token = uuid.uuid4().hex
     celery_worker_process(env={"NZILA_JOBS_MAX_RETRIES": "2"})
     task_id = send_canary(token, fail_times=3)  # three tries, all failing; a fourth would succeed
@@ -84,8 +94,14 @@ def test_a_failing_task_is_retried_then_dead_lettered_and_replay_works(celery_wo
 @pytest.mark.django_db(transaction=True)
 def test_dead_letters_replay_from_the_admin(celery_worker_process, clean_broker, fast_settings):
     token = uuid.uuid4().hex
-    letter = DeadLetter.objects.create(task_id="lost-1", task_name="jobs.tasks.canary", queue="default",
-                                       args=[token], kwargs={}, exception_type="builtins.ConnectionError")
+    letter = DeadLetter.objects.create(
+        task_id="lost-1",
+        task_name="jobs.tasks.canary",
+        queue="default",
+        args=[token],
+        kwargs={},
+        exception_type="builtins.ConnectionError",
+    )
     staff = make_user(is_staff=True, is_superuser=True)
     client = Client()
     client.force_login(staff)
@@ -109,8 +125,11 @@ def test_task_status_is_shown_to_its_owner_only(celery_worker_process, clean_bro
     celery_worker_process()
     api = APIClient()
     api.force_authenticate(owner)
-    body = wait_for(lambda: (r := api.get(f"/api/v1/tasks/{task_id}").json()).get("ready") and r, timeout=30,
-                    what="the task to finish")
+    body = wait_for(
+        lambda: (r := api.get(f"/api/v1/tasks/{task_id}").json()).get("ready") and r,
+        timeout=30,
+        what="the task to finish",
+    )
     assert body["state"] == "SUCCESS" and body["name"] == "jobs.tasks.canary" and body["result"]["tries"] == 1
 
     api.force_authenticate(stranger)

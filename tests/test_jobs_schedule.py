@@ -18,7 +18,13 @@ from rest_framework.test import APIClient
 from indexers.rebuild import ensure_index
 from jobs.models import ScheduleRun
 from tests.notification_support import (  # noqa: F401
-    beat_process, clean_broker, fast_settings, make_deal, make_shipment, make_user, wait_for,
+    beat_process,
+    clean_broker,
+    fast_settings,
+    make_deal,
+    make_shipment,
+    make_user,
+    wait_for,
 )
 
 ENTRIES = sorted(settings.CELERY_BEAT_SCHEDULE.items())
@@ -35,8 +41,9 @@ def test_schedule_entry_names_a_registered_task(entry, spec):
 @pytest.fixture
 def exchange_rate_source():
     """The exchange-rate source on loopback, answering in the shape the refresh task reads."""
-    body = json.dumps({"result": "success", "base_code": "USD",
-                       "rates": {"USD": 1, "KES": 129.1, "NGN": 1548.2, "EUR": 0.92}}).encode()
+    body = json.dumps(
+        {"result": "success", "base_code": "USD", "rates": {"USD": 1, "KES": 129.1, "NGN": 1548.2, "EUR": 0.92}}
+    ).encode()
 
     class Handler(BaseHTTPRequestHandler):
         def log_message(self, *args):
@@ -57,8 +64,9 @@ def exchange_rate_source():
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.engine
-def test_every_scheduled_task_runs_in_a_real_worker(celery_worker_process, clean_broker, fast_settings,
-                                                    exchange_rate_source):
+def test_every_scheduled_task_runs_in_a_real_worker(
+    celery_worker_process, clean_broker, fast_settings, exchange_rate_source
+):
     from sales.models import Deal
 
     ensure_index()  # as the stack's start-up does: the sync jobs expect the vehicle index to exist
@@ -76,23 +84,29 @@ def test_every_scheduled_task_runs_in_a_real_worker(celery_worker_process, clean
 
     def finished():
         runs = {r.task_name: r for r in ScheduleRun.objects.filter(task_name__in=tasks, runs__gte=1)}
-        return runs if set(runs) == tasks and all(r.last_state in ("SUCCESS", "FAILURE") for r in runs.values()) \
-            else None
+        return (
+            runs if set(runs) == tasks and all(r.last_state in ("SUCCESS", "FAILURE") for r in runs.values()) else None
+        )
 
     runs = wait_for(finished, timeout=240, interval=0.5, what="every scheduled task to run once")
-    failures = {name: f"{r.last_state}: {r.last_error}" for name, r in runs.items()
-                if r.last_state != "SUCCESS" or r.failures}
+    failures = {
+        name: f"{r.last_state}: {r.last_error}" for name, r in runs.items() if r.last_state != "SUCCESS" or r.failures
+    }
     assert not failures, failures
 
 
 @pytest.mark.django_db(transaction=True)
-def test_beat_sends_due_tasks_and_each_run_is_recorded(celery_worker_process, beat_process, clean_broker,
-                                                      fast_settings):
+def test_beat_sends_due_tasks_and_each_run_is_recorded(
+    celery_worker_process, beat_process, clean_broker, fast_settings
+):
     env = {"NZILA_OUTBOX_SWEEP_SECONDS": "0.5", "NZILA_DELIVERY_SWEEP_SECONDS": "0.5"}
     celery_worker_process(env=env)
     beat_process(env=env)
-    run = wait_for(lambda: ScheduleRun.objects.filter(task_name="notifications.tasks.dispatch_outbox",
-                                                      runs__gte=3).first(), timeout=60, what="three outbox sweeps")
+    run = wait_for(
+        lambda: ScheduleRun.objects.filter(task_name="notifications.tasks.dispatch_outbox", runs__gte=3).first(),
+        timeout=60,
+        what="three outbox sweeps",
+    )
     assert run.last_state == "SUCCESS" and run.failures == 0 and run.last_finished_at >= run.last_started_at
 
     staff = make_user(is_staff=True)
@@ -121,8 +135,13 @@ def test_failure_rates_above_the_threshold_raise_an_alert(clean_broker):
     count_outcome("jobs.tasks.flaky", "failed")  # 1 in 20: 5 %, not above it
     count_outcome("jobs.tasks.flaky", "failed")  # 2 in 21: above
     rates = failure_rates()
-    assert rates["tasks"]["jobs.tasks.steady"] == {"succeeded": 19, "failed": 0, "retried": 1, "failure_rate": 0.0,
-                                                   "alert": False}
+    assert rates["tasks"]["jobs.tasks.steady"] == {
+        "succeeded": 19,
+        "failed": 0,
+        "retried": 1,
+        "failure_rate": 0.0,
+        "alert": False,
+    }
     assert rates["tasks"]["jobs.tasks.flaky"]["failure_rate"] == round(2 / 21, 4)
     assert rates["tasks"]["jobs.tasks.flaky"]["alert"] is True and rates["alert"] is False  # 2 of 40 overall
 
@@ -135,8 +154,10 @@ def test_sentry_is_initialised_only_with_a_dsn(dsn, expected):
 
     from services.paths import PYTHONPATH, ROOT
 
-    probe = ("import sys, django; django.setup(); import sentry_sdk; "
-             "print('on' if sentry_sdk.get_client().is_active() else 'off')")
+    probe = (
+        "import sys, django; django.setup(); import sentry_sdk; "
+        "print('on' if sentry_sdk.get_client().is_active() else 'off')"
+    )
     if not dsn:
         probe = "import sys, django; django.setup(); print('on' if 'sentry_sdk' in sys.modules else 'off')"
     env = {**os.environ, "PYTHONPATH": PYTHONPATH, "DJANGO_SETTINGS_MODULE": "nzila.settings", "SENTRY_DSN": dsn}

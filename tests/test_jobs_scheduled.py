@@ -19,7 +19,13 @@ from notifications import dispatch
 from notifications.models import Notification, OutboxEvent, PriceWatch
 from sales.models import Deal
 from tests.notification_support import (  # noqa: F401
-    clean_broker, fast_settings, make_deal, make_dealer, make_shipment, make_user, make_vehicle,
+    clean_broker,
+    fast_settings,
+    make_deal,
+    make_dealer,
+    make_shipment,
+    make_user,
+    make_vehicle,
 )
 
 pytestmark = pytest.mark.django_db
@@ -69,8 +75,11 @@ def test_stalled_deals_walk_in_pages_and_fan_out_in_batches(fast_settings, monke
     monkeypatch.setattr(tasks.follow_up_stalled_deals, "delay", lambda batch: sent.append(batch))
     assert tasks.find_stalled_deals() == 5
     assert sent == [[made[0].pk, made[1].pk], [made[2].pk], [made[3].pk, made[4].pk]]  # pages of 3, batches of 2
-    assert list(id_pages(Deal.objects.all(), page_size=2)) == [[d.pk for d in made[:2]], [d.pk for d in made[2:4]],
-                                                               [made[4].pk]]
+    assert list(id_pages(Deal.objects.all(), page_size=2)) == [
+        [d.pk for d in made[:2]],
+        [d.pk for d in made[2:4]],
+        [made[4].pk],
+    ]
 
 
 def test_delayed_shipments_are_told_once_per_missed_eta(fast_settings):
@@ -86,7 +95,9 @@ def test_delayed_shipments_are_told_once_per_missed_eta(fast_settings):
     assert [e.payload for e in events("shipment_delayed")] == [{"shipment_id": late.pk}] * 2
 
 
-def test_price_checks_read_only_changed_vehicles_and_record_history_in_bulk(fast_settings, django_assert_max_num_queries):
+def test_price_checks_read_only_changed_vehicles_and_record_history_in_bulk(
+    fast_settings, django_assert_max_num_queries
+):
     cars = [make_vehicle(price=Decimal("10000")) for _ in range(4)]
     watcher, any_drop = make_user(), make_user()
     PriceWatch.objects.create(user=watcher, vehicle=cars[0], target_price=Decimal("9000"))
@@ -113,8 +124,9 @@ def test_price_checks_read_only_changed_vehicles_and_record_history_in_bulk(fast
         assert prices.record_price_changes([c.pk for c in cars]) == {"recorded": 0, "drops": 0, "rearmed": 0}
     assert PriceHistory.objects.filter(vehicle=cars[0]).count() == 2
     drops = list(events("price_drop"))
-    assert [d.payload for d in drops] == [{"vehicle_id": cars[0].pk, "old_price": "10000.00", "new_price": "8500.00",
-                                           "currency": "USD"}]
+    assert [d.payload for d in drops] == [
+        {"vehicle_id": cars[0].pk, "old_price": "10000.00", "new_price": "8500.00", "currency": "USD"}
+    ]
 
     dispatch.dispatch_outbox()
     told = Notification.objects.filter(event_type="price_drop")
@@ -145,8 +157,9 @@ def test_audit_log_clean_up_deletes_only_what_is_past_retention(fast_settings):
     kind = ContentType.objects.get_for_model(Vehicle)
     old = LogEntry.objects.create(user=user, content_type=kind, object_id="1", object_repr="old", action_flag=ADDITION)
     LogEntry.objects.filter(pk=old.pk).update(action_time=timezone.now() - timedelta(days=400))
-    recent = LogEntry.objects.create(user=user, content_type=kind, object_id="2", object_repr="new",
-                                     action_flag=ADDITION)
+    recent = LogEntry.objects.create(
+        user=user, content_type=kind, object_id="2", object_repr="new", action_flag=ADDITION
+    )
     report = cleanup.clean_up()
     assert report["admin_log_entries"] == 1
     assert list(LogEntry.objects.values_list("pk", flat=True)) == [recent.pk]

@@ -10,8 +10,9 @@ CHECK = "import uuid, platform; print(platform.system())"
 
 
 def run(code: str, **env) -> str:
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60,
-                            env={**os.environ, **env})
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60, env={**os.environ, **env}
+    )
     assert result.returncode == 0, result.stderr
     return result.stdout.strip().splitlines()[-1]
 
@@ -21,7 +22,7 @@ def test_stdlib_platform_from_the_repository_root():
 
 
 def test_stdlib_platform_inside_django():
-    code = ("import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'nzila.settings'; django.setup(); " + CHECK)
+    code = "import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'nzila.settings'; django.setup(); " + CHECK
     assert run(code, PYTHONPATH=PYTHONPATH) == "Linux"
 
 
@@ -32,7 +33,8 @@ def test_stdlib_platform_inside_the_celery_app():
 
 
 def test_manage_py_shell_sees_the_stdlib_module():
-    result = subprocess.run([sys.executable, "manage.py", "shell", "-c", CHECK], cwd=ROOT, capture_output=True,
-                            text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", CHECK], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "Linux"

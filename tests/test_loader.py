@@ -15,8 +15,7 @@ from django.db import connection
 
 from catalog.ingest import normalise as norm
 from catalog.ingest.loader import load_source
-from catalog.ingest.makes import (canonical_make, canonical_model, join_split_make, model_from_title,
-                                  split_model_trim)
+from catalog.ingest.makes import canonical_make, canonical_model, join_split_make, model_from_title, split_model_trim
 from catalog.ingest.readers import SOURCES
 from catalog.ingest.records import DealerRecord, Listing, Reject
 from catalog.ingest.writer import ListingWriter
@@ -30,12 +29,28 @@ needs_data = pytest.mark.skipif(not DATA_DIR.is_dir(), reason=f"{DATA_DIR} is no
 
 # --- normalisation rules -------------------------------------------------------------------
 
-@pytest.mark.parametrize("raw, expected", [
-    ("mercedes_benz", "Mercedes-Benz"), ("Mercedes-Benz", "Mercedes-Benz"), ("merc", "Mercedes-Benz"),
-    ("mercedes", "Mercedes-Benz"), ("vw", "Volkswagen"), ("volkswagen", "Volkswagen"), ("land_rover", "Land Rover"),
-    ("INFINITI", "Infiniti"), ("hyundi", "Hyundai"), ("KIA", "Kia"), ("RAM", "Ram"), ("bmw", "BMW"),
-    ("alfa_romeo", "Alfa Romeo"), ("Ssangyong", "SsangYong"), ("toyota", "Toyota"), ("sonstige_autos", None),
-])
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("mercedes_benz", "Mercedes-Benz"),
+        ("Mercedes-Benz", "Mercedes-Benz"),
+        ("merc", "Mercedes-Benz"),
+        ("mercedes", "Mercedes-Benz"),
+        ("vw", "Volkswagen"),
+        ("volkswagen", "Volkswagen"),
+        ("land_rover", "Land Rover"),
+        ("INFINITI", "Infiniti"),
+        ("hyundi", "Hyundai"),
+        ("KIA", "Kia"),
+        ("RAM", "Ram"),
+        ("bmw", "BMW"),
+        ("alfa_romeo", "Alfa Romeo"),
+        ("Ssangyong", "SsangYong"),
+        ("toyota", "Toyota"),
+        ("sonstige_autos", None),
+    ],
+)
 def test_canonical_make(raw, expected):
     assert canonical_make(raw) == expected
 
@@ -46,80 +61,154 @@ def test_two_word_make_split_across_columns_is_rejoined():
     assert join_split_make("Toyota", "Land Cruiser") == ("Toyota", "Land Cruiser")
 
 
-@pytest.mark.parametrize("make, text, expected", [
-    ("Mercedes-Benz", "C-Class C 300", ("C-Class", "C 300")),
-    ("Mercedes-Benz", "GLC 300 4MATIC", ("GLC-Class", "GLC 300 4MATIC")),
-    ("Mercedes-Benz", "C200 Avantgarde", ("C-Class", "C200 Avantgarde")),
-    ("Mercedes-Benz", "AMG GLE 53", ("GLE-Class", "AMG GLE 53")),
-    ("BMW", "330 i xDrive", ("3 Series", "330 i xDrive")),
-    ("BMW", "X5 xDrive40i", ("X5", "xDrive40i")),
-    ("Jeep", "Grand Cherokee Limited 4x4", ("Grand Cherokee", "Limited 4x4")),
-    ("Chevrolet", "Silverado 1500 LT", ("Silverado 1500", "LT")),
-    ("Tesla", "Model 3 Long Range", ("Model 3", "Long Range")),
-    ("Toyota", "RAV4 XLE", ("RAV4", "XLE")),
-])
+@pytest.mark.parametrize(
+    "make, text, expected",
+    [
+        ("Mercedes-Benz", "C-Class C 300", ("C-Class", "C 300")),
+        ("Mercedes-Benz", "GLC 300 4MATIC", ("GLC-Class", "GLC 300 4MATIC")),
+        ("Mercedes-Benz", "C200 Avantgarde", ("C-Class", "C200 Avantgarde")),
+        ("Mercedes-Benz", "AMG GLE 53", ("GLE-Class", "AMG GLE 53")),
+        ("BMW", "330 i xDrive", ("3 Series", "330 i xDrive")),
+        ("BMW", "X5 xDrive40i", ("X5", "xDrive40i")),
+        ("Jeep", "Grand Cherokee Limited 4x4", ("Grand Cherokee", "Limited 4x4")),
+        ("Chevrolet", "Silverado 1500 LT", ("Silverado 1500", "LT")),
+        ("Tesla", "Model 3 Long Range", ("Model 3", "Long Range")),
+        ("Toyota", "RAV4 XLE", ("RAV4", "XLE")),
+    ],
+)
 def test_split_model_and_trim(make, text, expected):
     assert split_model_trim(make, text) == expected
 
 
-@pytest.mark.parametrize("make, raw, expected", [
-    ("Mercedes-Benz", " C Class", "C-Class"), ("Mercedes-Benz", "c_klasse", "C-Class"),
-    ("Mercedes-Benz", "c-class", "C-Class"), ("Mercedes-Benz", " SL CLASS", "SL-Class"),
-    ("Mercedes-Benz", "ml", "M-Class"), ("BMW", "3er", "3 Series"), ("BMW", " 3 Series", "3 Series"),
-    ("Volkswagen", "golf", "Golf"), ("Nissan", "x_trail", "X-Trail"), ("Hyundai", " I10", "i10"),
-    ("Toyota", " PROACE VERSO", "Proace Verso"), ("Audi", "a4", "A4"), ("Vauxhall", " GTC", "GTC"),
-    ("Ford", " EcoSport", "EcoSport"), ("Ford", "c_max", "C-MAX"),
-])
+@pytest.mark.parametrize(
+    "make, raw, expected",
+    [
+        ("Mercedes-Benz", " C Class", "C-Class"),
+        ("Mercedes-Benz", "c_klasse", "C-Class"),
+        ("Mercedes-Benz", "c-class", "C-Class"),
+        ("Mercedes-Benz", " SL CLASS", "SL-Class"),
+        ("Mercedes-Benz", "ml", "M-Class"),
+        ("BMW", "3er", "3 Series"),
+        ("BMW", " 3 Series", "3 Series"),
+        ("Volkswagen", "golf", "Golf"),
+        ("Nissan", "x_trail", "X-Trail"),
+        ("Hyundai", " I10", "i10"),
+        ("Toyota", " PROACE VERSO", "Proace Verso"),
+        ("Audi", "a4", "A4"),
+        ("Vauxhall", " GTC", "GTC"),
+        ("Ford", " EcoSport", "EcoSport"),
+        ("Ford", "c_max", "C-MAX"),
+    ],
+)
 def test_canonical_model(make, raw, expected):
     assert canonical_model(make, raw) == expected
 
 
 def test_model_from_title():
     assert model_from_title("Land Rover", "2017 Land Rover Range Rover Evoque TD4 180") == (
-        "Range Rover Evoque", "TD4 180")
+        "Range Rover Evoque",
+        "TD4 180",
+    )
     assert model_from_title("Volkswagen", "VW Golf 1.6 United") == ("Golf", "1.6 United")
     assert model_from_title("Volkswagen", "Golf IV 1.9 TDI") is None  # no make in front: not trusted
 
 
-@pytest.mark.parametrize("raw, expected", [
-    ("limousine", "sedan"), ("kleinwagen", "hatchback"), ("kombi", "wagon"), ("cabrio", "convertible"),
-    ("Ute / Tray", "pickup"), ("People Mover", "minivan"), ("SUV", "suv"), ("mini-van", "minivan"),
-    ("bus", "van"), ("Commercial", "van"), ("truck", "truck"), ("andere", "other"), ("", ""), ("nan", ""),
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("limousine", "sedan"),
+        ("kleinwagen", "hatchback"),
+        ("kombi", "wagon"),
+        ("cabrio", "convertible"),
+        ("Ute / Tray", "pickup"),
+        ("People Mover", "minivan"),
+        ("SUV", "suv"),
+        ("mini-van", "minivan"),
+        ("bus", "van"),
+        ("Commercial", "van"),
+        ("truck", "truck"),
+        ("andere", "other"),
+        ("", ""),
+        ("nan", ""),
+    ],
+)
 def test_body_type(raw, expected):
     assert norm.body_type(raw) == expected
 
 
-@pytest.mark.parametrize("raw, expected", [
-    ("Gasoline", "petrol"), ("Unleaded", "petrol"), ("Premium", "petrol"), ("benzin", "petrol"), ("gas", "petrol"),
-    ("E85 Flex Fuel", "petrol"), ("Diesel Fuel", "diesel"), ("elektro", "electric"), ("Electric", "electric"),
-    ("Plug-In Electric/Gas", "hybrid"), ("Hybrid", "hybrid"), ("LPG", "lpg"), ("cng", "other"), ("–", ""),
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("Gasoline", "petrol"),
+        ("Unleaded", "petrol"),
+        ("Premium", "petrol"),
+        ("benzin", "petrol"),
+        ("gas", "petrol"),
+        ("E85 Flex Fuel", "petrol"),
+        ("Diesel Fuel", "diesel"),
+        ("elektro", "electric"),
+        ("Electric", "electric"),
+        ("Plug-In Electric/Gas", "hybrid"),
+        ("Hybrid", "hybrid"),
+        ("LPG", "lpg"),
+        ("cng", "other"),
+        ("–", ""),
+    ],
+)
 def test_fuel(raw, expected):
     assert norm.fuel(raw) == expected
 
 
-@pytest.mark.parametrize("raw, expected", [
-    ("8-Speed Automatic", "automatic"), ("Semi-Auto", "automatic"), ("Automatic CVT", "automatic"),
-    ("A/T", "automatic"), ("automatik", "automatic"), ("CVT", "automatic"), ("6-Speed Manual", "manual"),
-    ("M/T", "manual"), ("manuell", "manual"), ("Other", ""), ("-", ""),
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("8-Speed Automatic", "automatic"),
+        ("Semi-Auto", "automatic"),
+        ("Automatic CVT", "automatic"),
+        ("A/T", "automatic"),
+        ("automatik", "automatic"),
+        ("CVT", "automatic"),
+        ("6-Speed Manual", "manual"),
+        ("M/T", "manual"),
+        ("manuell", "manual"),
+        ("Other", ""),
+        ("-", ""),
+    ],
+)
 def test_transmission(raw, expected):
     assert norm.transmission(raw) == expected
 
 
-@pytest.mark.parametrize("raw, expected", [
-    ("All-wheel Drive", "awd"), ("AWD", "awd"), ("Front-wheel Drive", "fwd"), ("Front", "fwd"),
-    ("Four-wheel Drive", "4wd"), ("4WD", "4wd"), ("Rear", "rwd"), ("rwd", "rwd"), ("Other", ""), ("–", ""),
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("All-wheel Drive", "awd"),
+        ("AWD", "awd"),
+        ("Front-wheel Drive", "fwd"),
+        ("Front", "fwd"),
+        ("Four-wheel Drive", "4wd"),
+        ("4WD", "4wd"),
+        ("Rear", "rwd"),
+        ("rwd", "rwd"),
+        ("Other", ""),
+        ("–", ""),
+    ],
+)
 def test_drivetrain(raw, expected):
     assert norm.drivetrain(raw) == expected
 
 
-@pytest.mark.parametrize("raw, expected", [
-    ("Used", "used"), ("BMW Certified", "certified"), ("DEMO", "demo"), ("NEW", "new"), ("like new", "used"),
-    ("salvage", "used"),
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("Used", "used"),
+        ("BMW Certified", "certified"),
+        ("DEMO", "demo"),
+        ("NEW", "new"),
+        ("like new", "used"),
+        ("salvage", "used"),
+    ],
+)
 def test_condition(raw, expected):
     assert norm.condition(raw) == expected
 
@@ -128,8 +217,14 @@ def test_prices_parse_or_reject_with_a_reason():
     assert norm.price("$39,998 ") == Decimal("39998.00")
     assert norm.price("29500") == Decimal("29500.00")
     assert norm.price("$5,000") == Decimal("5000.00")
-    for raw, reason in (("Not Priced", "missing_price"), ("POA", "missing_price"), ("$0", "missing_price"),
-                        ("", "missing_price"), ("$1", "implausible_price"), ("3024942282", "implausible_price")):
+    for raw, reason in (
+        ("Not Priced", "missing_price"),
+        ("POA", "missing_price"),
+        ("$0", "missing_price"),
+        ("", "missing_price"),
+        ("$1", "implausible_price"),
+        ("3024942282", "implausible_price"),
+    ):
         with pytest.raises(Reject) as caught:
             norm.price(raw)
         assert caught.value.reason == reason, raw
@@ -149,8 +244,15 @@ def test_years_and_units():
 
 def _listing(**fields) -> Listing:
     dealer = DealerRecord(source_key="t:d", name="D", country="US")
-    values = dict(source_key="t:1", dealer=dealer, make="Toyota", model="Corolla", year=2018,
-                  price=Decimal("100"), currency="USD")
+    values = {
+        "source_key": "t:1",
+        "dealer": dealer,
+        "make": "Toyota",
+        "model": "Corolla",
+        "year": 2018,
+        "price": Decimal("100"),
+        "currency": "USD",
+    }
     values.update(fields)
     return Listing(**values)
 
@@ -166,12 +268,14 @@ def test_finish_repairs_values_with_notes_and_rejects_what_is_missing():
 
 # --- real files into real Postgres ---------------------------------------------------------
 
+
 def _load(names, data_dir, tmp_path, limit=None):
     writer = ListingWriter()
     reports = []
     for name in names:
-        reports += load_source(SOURCES[name](), data_dir, writer=writer, report_dir=tmp_path / "reports",
-                               limit=limit, progress=False)
+        reports += load_source(
+            SOURCES[name](), data_dir, writer=writer, report_dir=tmp_path / "reports", limit=limit, progress=False
+        )
     return reports
 
 
@@ -201,10 +305,16 @@ def test_sample_of_each_real_file_loads_and_a_rerun_changes_nothing(tmp_path):
     # Every insert left a change record for the indexers (the capture triggers saw the COPY path).
     assert SearchChange.objects.count() == loaded
 
-    currencies = {(key.split(":")[0], currency) for key, currency in
-                  Vehicle.objects.values_list("source_key", "currency_id")}
-    assert currencies == {("cars_com", "USD"), ("australia", "AUD"), ("craigslist", "USD"),
-                          ("uk_used_cars", "GBP"), ("ebay", "EUR")}
+    currencies = {
+        (key.split(":")[0], currency) for key, currency in Vehicle.objects.values_list("source_key", "currency_id")
+    }
+    assert currencies == {
+        ("cars_com", "USD"),
+        ("australia", "AUD"),
+        ("craigslist", "USD"),
+        ("uk_used_cars", "GBP"),
+        ("ebay", "EUR"),
+    }
     makes = set(Vehicle.objects.values_list("make", flat=True))
     assert {"Mercedes-Benz", "Volkswagen", "BMW"} <= makes
     assert not makes & {"mercedes", "vw", "mercedes_benz", "merc", "Land", "INFINITI"}
@@ -248,28 +358,43 @@ def test_rerun_updates_only_what_changed(tmp_path):
 
 # --- bad rows: each reason, never silently dropped ------------------------------------------
 
-CARS_COM_HEADER = ("Year,Make,Model,Used/New,Price,ConsumerRating,ConsumerReviews,SellerType,SellerName,SellerRating,"
-                   "SellerReviews,StreetName,State,Zipcode,DealType,ComfortRating,InteriorDesignRating,"
-                   "PerformanceRating,ValueForMoneyRating,ExteriorStylingRating,ReliabilityRating,ExteriorColor,"
-                   "InteriorColor,Drivetrain,MinMPG,MaxMPG,FuelType,Transmission,Engine,VIN,Stock#,Mileage")
+CARS_COM_HEADER = (
+    "Year,Make,Model,Used/New,Price,ConsumerRating,ConsumerReviews,SellerType,SellerName,SellerRating,"
+    "SellerReviews,StreetName,State,Zipcode,DealType,ComfortRating,InteriorDesignRating,"
+    "PerformanceRating,ValueForMoneyRating,ExteriorStylingRating,ReliabilityRating,ExteriorColor,"
+    "InteriorColor,Drivetrain,MinMPG,MaxMPG,FuelType,Transmission,Engine,VIN,Stock#,Mileage"
+)
 
 
-def _cars_com_row(year="2019", make="Toyota", model="Sienna SE", price='"$39,998 "', seller="Good Cars",
-                  vin="5TDXZ3DC2KS015402", stock="A1", extra=""):
-    return (f"{year},{make},{model},Used,{price},4.6,45,Dealer,{seller},4.5,3,25560 Madison Ave Murrieta,CA,92562,"
-            f"Great,4.7,4.6,4.6,4.4,4.6,4.7,Red,Black,Front-wheel Drive,19,27,Gasoline,8-Speed Automatic,"
-            f"3.5L V6,{vin},{stock},29403{extra}")
+def _cars_com_row(
+    year="2019",
+    make="Toyota",
+    model="Sienna SE",
+    price='"$39,998 "',
+    seller="Good Cars",
+    vin="5TDXZ3DC2KS015402",
+    stock="A1",
+    extra="",
+):
+    return (
+        f"{year},{make},{model},Used,{price},4.6,45,Dealer,{seller},4.5,3,25560 Madison Ave Murrieta,CA,92562,"
+        f"Great,4.7,4.6,4.6,4.4,4.6,4.7,Red,Black,Front-wheel Drive,19,27,Gasoline,8-Speed Automatic,"
+        f"3.5L V6,{vin},{stock},29403{extra}"
+    )
 
 
-EBAY_HEADER = ("dateCrawled,name,seller,offerType,price,abtest,vehicleType,yearOfRegistration,gearbox,powerPS,model,"
-               "odometer,monthOfRegistration,fuelType,brand,notRepairedDamage,dateCreated,nrOfPictures,postalCode,"
-               "lastSeen")
+EBAY_HEADER = (
+    "dateCrawled,name,seller,offerType,price,abtest,vehicleType,yearOfRegistration,gearbox,powerPS,model,"
+    "odometer,monthOfRegistration,fuelType,brand,notRepairedDamage,dateCreated,nrOfPictures,postalCode,"
+    "lastSeen"
+)
 
 
-def _ebay_row(name="VW_Golf_1.6", offer="Angebot", price='"$5,000"', model="golf", brand="volkswagen",
-              year="2009"):
-    return (f"2016-03-26 17:47:46,{name},privat,{offer},{price},control,limousine,{year},manuell,102,{model},"
-            f'"150,000km",3,benzin,{brand},nein,2016-03-26 00:00:00,0,79588,2016-04-06 06:45:54')
+def _ebay_row(name="VW_Golf_1.6", offer="Angebot", price='"$5,000"', model="golf", brand="volkswagen", year="2009"):
+    return (
+        f"2016-03-26 17:47:46,{name},privat,{offer},{price},control,limousine,{year},manuell,102,{model},"
+        f'"150,000km",3,benzin,{brand},nein,2016-03-26 00:00:00,0,79588,2016-04-06 06:45:54'
+    )
 
 
 def _write(path: Path, lines: list[str], encoding: str = "utf-8") -> None:
@@ -278,39 +403,55 @@ def _write(path: Path, lines: list[str], encoding: str = "utf-8") -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_each_bad_row_is_reported_with_its_reason(tmp_path):
-    _write(tmp_path / "cars_com_listings.csv", [
-        CARS_COM_HEADER,
-        _cars_com_row(),                                             # 1 loaded
-        _cars_com_row(price="Not Priced", stock="A2"),               # 2 missing_price
-        _cars_com_row(year="2060", stock="A3"),                      # 3 implausible_year
-        _cars_com_row(make="", stock="A4"),                          # 4 missing_make
-        _cars_com_row(),                                             # 5 duplicate_listing (same as 1)
-        _cars_com_row(extra=",surplus"),                             # 6 malformed_row
-        _cars_com_row(vin="NOT-A-VIN", stock="A7"),                  # 7 loaded, VIN dropped: invalid_vin
-        _cars_com_row(seller="Other Cars", stock="B1"),              # 8 loaded, VIN dropped: duplicate_vin
-    ])
-    _write(tmp_path / "ebay_autos_sample.csv", [
-        EBAY_HEADER,
-        _ebay_row(name="BMW_320i_TÜV_neu", model="3er", brand="bmw"),     # 1 loaded (cp1252 Ü)
-        _ebay_row(name="Suche_VW_T5", offer="Gesuch"),                    # 2 not_an_offer
-        _ebay_row(name="Kaufe_alle_Autos", brand="sonstige_autos", model="andere"),  # 3 missing_make
-        _ebay_row(name="Golf_IV_1.9_TDI", model="andere"),                # 4 missing_model
-        _ebay_row(price="$1"),                                            # 5 implausible_price
-        _ebay_row(year="1800"),                                           # 6 implausible_year
-    ], encoding="cp1252")
-    _write(tmp_path / "australian_vehicle_prices.csv", [
-        "Brand,Year,Model,Car/Suv,Title,UsedOrNew,Transmission,Engine,DriveType,FuelType,FuelConsumption,"
-        "Kilometres,ColourExtInt,Location,CylindersinEngine,BodyType,Doors,Seats,Price",
-        ',nan,,nan,,nan,,,,,,,,,nan,,,,',                                 # 1 empty_row
-        'Land,2017,Rover,SUV,2017 Land Rover Range Rover Evoque TD4 180 HSE,USED,Automatic,"4 cyl, 2 L",AWD,'
-        'Diesel,5.1 L / 100 km,67662,White / Black,"Blacktown, NSW",4 cyl,SUV, 2 Doors, 4 Seats,62280',  # 2 loaded
-        'Toyota,2004,Estima,ON FOUR WHEELS,2004 Toyota Estima T EDITION,USED,Automatic,-,Other,Unleaded,-,'
-        '160230,Grey / -,"Saint Marys, NSW",-,Commercial,,,POA',          # 3 missing_price
-    ])
+    _write(
+        tmp_path / "cars_com_listings.csv",
+        [
+            CARS_COM_HEADER,
+            _cars_com_row(),  # 1 loaded
+            _cars_com_row(price="Not Priced", stock="A2"),  # 2 missing_price
+            _cars_com_row(year="2060", stock="A3"),  # 3 implausible_year
+            _cars_com_row(make="", stock="A4"),  # 4 missing_make
+            _cars_com_row(),  # 5 duplicate_listing (same as 1)
+            _cars_com_row(extra=",surplus"),  # 6 malformed_row
+            _cars_com_row(vin="NOT-A-VIN", stock="A7"),  # 7 loaded, VIN dropped: invalid_vin
+            _cars_com_row(seller="Other Cars", stock="B1"),  # 8 loaded, VIN dropped: duplicate_vin
+        ],
+    )
+    _write(
+        tmp_path / "ebay_autos_sample.csv",
+        [
+            EBAY_HEADER,
+            _ebay_row(name="BMW_320i_TÜV_neu", model="3er", brand="bmw"),  # 1 loaded (cp1252 Ü)
+            _ebay_row(name="Suche_VW_T5", offer="Gesuch"),  # 2 not_an_offer
+            _ebay_row(name="Kaufe_alle_Autos", brand="sonstige_autos", model="andere"),  # 3 missing_make
+            _ebay_row(name="Golf_IV_1.9_TDI", model="andere"),  # 4 missing_model
+            _ebay_row(price="$1"),  # 5 implausible_price
+            _ebay_row(year="1800"),  # 6 implausible_year
+        ],
+        encoding="cp1252",
+    )
+    _write(
+        tmp_path / "australian_vehicle_prices.csv",
+        [
+            "Brand,Year,Model,Car/Suv,Title,UsedOrNew,Transmission,Engine,DriveType,FuelType,FuelConsumption,"
+            "Kilometres,ColourExtInt,Location,CylindersinEngine,BodyType,Doors,Seats,Price",
+            ",nan,,nan,,nan,,,,,,,,,nan,,,,",  # 1 empty_row
+            'Land,2017,Rover,SUV,2017 Land Rover Range Rover Evoque TD4 180 HSE,USED,Automatic,"4 cyl, 2 L",AWD,'
+            'Diesel,5.1 L / 100 km,67662,White / Black,"Blacktown, NSW",4 cyl,SUV, 2 Doors, 4 Seats,62280',  # 2 loaded
+            "Toyota,2004,Estima,ON FOUR WHEELS,2004 Toyota Estima T EDITION,USED,Automatic,-,Other,Unleaded,-,"
+            '160230,Grey / -,"Saint Marys, NSW",-,Commercial,,,POA',  # 3 missing_price
+        ],
+    )
 
     out = io.StringIO()
-    call_command("load_listings", data_dir=tmp_path, only="cars_com,ebay,australia", report_dir=tmp_path / "r",
-                 no_progress=True, stdout=out)
+    call_command(
+        "load_listings",
+        data_dir=tmp_path,
+        only="cars_com,ebay,australia",
+        report_dir=tmp_path / "r",
+        no_progress=True,
+        stdout=out,
+    )
 
     def report(name):
         with (tmp_path / "r" / f"{name}-rejects.csv").open() as handle:
@@ -321,10 +462,12 @@ def test_each_bad_row_is_reported_with_its_reason(tmp_path):
 
     assert report("cars_com_listings") == (
         {2: "missing_price", 3: "implausible_year", 4: "missing_make", 5: "duplicate_listing", 6: "malformed_row"},
-        {7: "invalid_vin", 8: "duplicate_vin"})
+        {7: "invalid_vin", 8: "duplicate_vin"},
+    )
     assert report("ebay_autos_sample") == (
         {2: "not_an_offer", 3: "missing_make", 4: "missing_model", 5: "implausible_price", 6: "implausible_year"},
-        {})
+        {},
+    )
     assert report("australian_vehicle_prices") == ({1: "empty_row", 3: "missing_price"}, {})
     # Rows read = loaded + rejected, per file, in the printed summary too.
     text = out.getvalue()
@@ -334,12 +477,15 @@ def test_each_bad_row_is_reported_with_its_reason(tmp_path):
     assert "Total: read 17, loaded 5" in text and "rejected 12" in text
 
     assert sorted(Vehicle.objects.values_list("make", "model")) == [
-        ("BMW", "3 Series"), ("Land Rover", "Range Rover Evoque"), ("Toyota", "Sienna"), ("Toyota", "Sienna"),
-        ("Toyota", "Sienna")]
+        ("BMW", "3 Series"),
+        ("Land Rover", "Range Rover Evoque"),
+        ("Toyota", "Sienna"),
+        ("Toyota", "Sienna"),
+        ("Toyota", "Sienna"),
+    ]
     assert Vehicle.objects.filter(vin="5TDXZ3DC2KS015402").count() == 1
     ebay = Vehicle.objects.get(make="BMW")
-    assert (ebay.currency_id, ebay.mileage_km, ebay.transmission, ebay.body_type) == ("EUR", 150_000, "manual",
-                                                                                        "sedan")
+    assert (ebay.currency_id, ebay.mileage_km, ebay.transmission, ebay.body_type) == ("EUR", 150_000, "manual", "sedan")
     assert "TÜV" in ebay.description
     au = Vehicle.objects.get(make="Land Rover")
     assert (au.dealer.name, au.currency_id, au.drivetrain) == ("Unnamed dealers, New South Wales", "AUD", "awd")

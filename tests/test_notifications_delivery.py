@@ -13,8 +13,16 @@ from jobs.models import DeadLetter
 from notifications.events import emit
 from notifications.models import Message
 from tests.notification_support import (  # noqa: F401
-    beat_process, clean_broker, fast_settings, mail_to, make_buyer, make_deal, quiet_all_day, smtp_server,
-    wait_for, whatsapp,
+    beat_process,
+    clean_broker,
+    fast_settings,
+    mail_to,
+    make_buyer,
+    make_deal,
+    quiet_all_day,
+    smtp_server,
+    wait_for,
+    whatsapp,
 )
 
 FAST_SWEEPS = {"NZILA_OUTBOX_SWEEP_SECONDS": "0.5", "NZILA_DELIVERY_SWEEP_SECONDS": "0.5"}
@@ -27,8 +35,9 @@ def webhooks_to_app(whatsapp, live_server):
     return whatsapp
 
 
-def test_a_new_deal_reaches_the_buyer_on_whatsapp_and_email(webhooks_to_app, mail_to, celery_worker_process,
-                                                          beat_process, clean_broker):
+def test_a_new_deal_reaches_the_buyer_on_whatsapp_and_email(
+    webhooks_to_app, mail_to, celery_worker_process, beat_process, clean_broker
+):
     sim = webhooks_to_app
     buyer = make_buyer(phone="+254712000001", email="amina@example.test")
     quiet_all_day(buyer.user)
@@ -41,13 +50,20 @@ def test_a_new_deal_reaches_the_buyer_on_whatsapp_and_email(webhooks_to_app, mai
     template = sent[0]["body"]["template"]
     assert template["name"] == "deal_confirmation"
     assert [p["text"] for p in template["components"][0]["parameters"]] == [
-        buyer.full_name, "2018 Toyota Corolla GLi", "USD 12,000", str(deal.id)]
+        buyer.full_name,
+        "2018 Toyota Corolla GLi",
+        "USD 12,000",
+        str(deal.id),
+    ]
     mail = wait_for(lambda: mail_to.to("amina@example.test"), timeout=30, what="the e-mail")
     assert mail[0]["Subject"] == f"Your deal #{deal.id} is confirmed"
 
     logged = Message.objects.get(user=buyer.user, channel="whatsapp")
-    wait_for(lambda: Message.objects.filter(pk=logged.pk, status="delivered").exists(), timeout=30,
-             what="the delivered webhook")
+    wait_for(
+        lambda: Message.objects.filter(pk=logged.pk, status="delivered").exists(),
+        timeout=30,
+        what="the delivered webhook",
+    )
     logged.refresh_from_db()
     assert logged.provider_message_id == sent[0]["id"]
     assert logged.queued_at <= logged.sent_at <= logged.delivered_at
@@ -57,8 +73,7 @@ def test_a_new_deal_reaches_the_buyer_on_whatsapp_and_email(webhooks_to_app, mai
     assert len(sim.messages_to("254712000001")) == 1  # once, whatever the sweeps did meanwhile
 
 
-def test_three_events_in_one_window_are_one_whatsapp_message(whatsapp, mail_to, celery_worker_process,
-                                                            clean_broker):
+def test_three_events_in_one_window_are_one_whatsapp_message(whatsapp, mail_to, celery_worker_process, clean_broker):
     buyer = make_buyer(phone="+254712000002")
     quiet_all_day(buyer.user)
     celery_worker_process()
@@ -75,7 +90,8 @@ def test_three_events_in_one_window_are_one_whatsapp_message(whatsapp, mail_to, 
 
 
 def test_a_failing_send_is_retried_then_dead_lettered_and_replay_delivers_it(
-        webhooks_to_app, mail_to, celery_worker_process, clean_broker, fast_settings):
+    webhooks_to_app, mail_to, celery_worker_process, clean_broker, fast_settings
+):
     sim = webhooks_to_app
     buyer = make_buyer(phone="+254712000003", email="")
     quiet_all_day(buyer.user)
@@ -84,17 +100,26 @@ def test_a_failing_send_is_retried_then_dead_lettered_and_replay_delivers_it(
     with transaction.atomic():
         emit("payment_received", {"amount": "900", "currency": "USD"}, recipients=[buyer.user_id])
 
-    message = wait_for(lambda: Message.objects.filter(user=buyer.user, channel="whatsapp", status="failed").first(),
-                       timeout=60, what="the message to fail")
+    message = wait_for(
+        lambda: Message.objects.filter(user=buyer.user, channel="whatsapp", status="failed").first(),
+        timeout=60,
+        what="the message to fail",
+    )
     assert message.attempts == 3 and message.error_code == "131000" and message.provider_message_id is None
     assert len(sim.requests) == 3 and not sim.accepted
-    letter = wait_for(lambda: DeadLetter.objects.filter(task_name="notifications.tasks.send_message").first(),
-                      timeout=30, what="the dead letter")
+    letter = wait_for(
+        lambda: DeadLetter.objects.filter(task_name="notifications.tasks.send_message").first(),
+        timeout=30,
+        what="the dead letter",
+    )
     assert letter.args == [message.id] and letter.attempts == 3
 
     replay(letter)
-    wait_for(lambda: Message.objects.filter(pk=message.pk, status="delivered").exists(), timeout=30,
-             what="the replayed message to be delivered")
+    wait_for(
+        lambda: Message.objects.filter(pk=message.pk, status="delivered").exists(),
+        timeout=30,
+        what="the replayed message to be delivered",
+    )
     message.refresh_from_db()
     assert message.attempts == 4 and message.error_code == "" and len(sim.accepted) == 1
 
@@ -106,8 +131,11 @@ def test_a_refused_recipient_fails_at_once_without_retries(whatsapp, mail_to, ce
     celery_worker_process()
     with transaction.atomic():
         emit("payment_received", {"amount": "10", "currency": "USD"}, recipients=[buyer.user_id])
-    message = wait_for(lambda: Message.objects.filter(user=buyer.user, channel="whatsapp", status="failed").first(),
-                       timeout=30, what="the failure")
+    message = wait_for(
+        lambda: Message.objects.filter(user=buyer.user, channel="whatsapp", status="failed").first(),
+        timeout=30,
+        what="the failure",
+    )
     time.sleep(1)
     assert message.attempts == 1 and message.error_code == "131026" and len(whatsapp.requests) == 1
     assert not DeadLetter.objects.exists()

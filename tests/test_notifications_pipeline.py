@@ -4,7 +4,8 @@ batching, preferences, phone numbers, and the WhatsApp webhook's signature and s
 from __future__ import annotations
 
 import json
-from datetime import datetime, time, timedelta, timezone as dt_timezone
+from datetime import UTC, datetime, time, timedelta
+from datetime import timezone as dt_timezone
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -19,23 +20,26 @@ from notifications.quiet_hours import next_allowed
 from notifications.webhooks import signature_for
 from tests.notification_support import fast_settings, make_buyer, make_deal, make_shipment  # noqa: F401
 
-UTC = dt_timezone.utc
+UTC = UTC
 
 
 def at(*args) -> datetime:
     return datetime(*args, tzinfo=UTC)
 
 
-@pytest.mark.parametrize("zone, now, expected", [
-    # Lagos is UTC+1: 22:30Z is 23:30 there, so the message waits for 07:00 local, 06:00Z.
-    ("Africa/Lagos", at(2026, 3, 10, 22, 30), at(2026, 3, 11, 6, 0)),
-    # Nairobi is UTC+3: 03:00Z is 06:00 there, an hour before the end of the night.
-    ("Africa/Nairobi", at(2026, 3, 10, 3, 0), at(2026, 3, 10, 4, 0)),
-    # 19:00Z is 22:00 in Nairobi: quiet until 04:00Z tomorrow.
-    ("Africa/Nairobi", at(2026, 3, 10, 19, 0), at(2026, 3, 11, 4, 0)),
-    # Midday is never quiet.
-    ("Africa/Johannesburg", at(2026, 3, 10, 10, 0), at(2026, 3, 10, 10, 0)),
-])
+@pytest.mark.parametrize(
+    "zone, now, expected",
+    [
+        # Lagos is UTC+1: 22:30Z is 23:30 there, so the message waits for 07:00 local, 06:00Z.
+        ("Africa/Lagos", at(2026, 3, 10, 22, 30), at(2026, 3, 11, 6, 0)),
+        # Nairobi is UTC+3: 03:00Z is 06:00 there, an hour before the end of the night.
+        ("Africa/Nairobi", at(2026, 3, 10, 3, 0), at(2026, 3, 10, 4, 0)),
+        # 19:00Z is 22:00 in Nairobi: quiet until 04:00Z tomorrow.
+        ("Africa/Nairobi", at(2026, 3, 10, 19, 0), at(2026, 3, 11, 4, 0)),
+        # Midday is never quiet.
+        ("Africa/Johannesburg", at(2026, 3, 10, 10, 0), at(2026, 3, 10, 10, 0)),
+    ],
+)
 def test_quiet_hours_end_at_the_users_local_morning(zone, now, expected):
     assert next_allowed(now, tz=ZoneInfo(zone), start=time(21), end=time(7)) == expected
 
@@ -93,13 +97,16 @@ def test_three_events_in_one_window_become_one_message(fast_settings):
 @pytest.mark.django_db
 def test_preferences_mute_events_and_channels(fast_settings):
     buyer = make_buyer()
-    NotificationPreference.objects.create(user=buyer.user, quiet_hours_enabled=False, email_enabled=False,
-                                          muted_events=["price_drop"])
+    NotificationPreference.objects.create(
+        user=buyer.user, quiet_hours_enabled=False, email_enabled=False, muted_events=["price_drop"]
+    )
     emit("price_drop", {"vehicle_id": 1}, recipients=[buyer.user_id])
     emit("payment_received", {"amount": "5", "currency": "USD"}, recipients=[buyer.user_id])
     now = at(2026, 5, 4, 12, 0)
     dispatch.dispatch_outbox(now=now)
-    assert list(Notification.objects.filter(user=buyer.user).values_list("event_type", flat=True)) == ["payment_received"]
+    assert list(Notification.objects.filter(user=buyer.user).values_list("event_type", flat=True)) == [
+        "payment_received"
+    ]
     queued = delivery.deliver_due(now=now + timedelta(minutes=5))
     assert [m.channel for m in Message.objects.filter(pk__in=queued)] == ["whatsapp"]
 
@@ -107,10 +114,20 @@ def test_preferences_mute_events_and_channels(fast_settings):
 @pytest.mark.django_db
 def test_a_whatsapp_stop_reply_opts_the_user_out(fast_settings):
     buyer = make_buyer(phone="+254722000111")
-    body = json.dumps({"entry": [{"changes": [{"value": {"messages": [
-        {"from": "254722000111", "type": "text", "text": {"body": "STOP"}}]}}]}]}).encode()
-    response = Client().post("/api/v1/webhooks/whatsapp", body, content_type="application/json",
-                             HTTP_X_HUB_SIGNATURE_256=signature_for(body))
+    body = json.dumps(
+        {
+            "entry": [
+                {
+                    "changes": [
+                        {"value": {"messages": [{"from": "254722000111", "type": "text", "text": {"body": "STOP"}}]}}
+                    ]
+                }
+            ]
+        }
+    ).encode()
+    response = Client().post(
+        "/api/v1/webhooks/whatsapp", body, content_type="application/json", HTTP_X_HUB_SIGNATURE_256=signature_for(body)
+    )
     assert response.json()["opted_out"] == 1
     emit("payment_received", {"amount": "5", "currency": "USD"}, recipients=[buyer.user_id])
     now = at(2026, 5, 4, 12, 0)
@@ -123,14 +140,14 @@ def test_a_whatsapp_stop_reply_opts_the_user_out(fast_settings):
 @pytest.mark.django_db(transaction=True)
 def test_events_are_written_with_the_change_or_not_at_all(fast_settings):
     buyer = make_buyer()
-    with pytest.raises(RuntimeError):
-        with transaction.atomic():
-            make_deal(buyer=buyer)
-            raise RuntimeError("rolled back")
+    with pytest.raises(RuntimeError), transaction.atomic():
+        make_deal(buyer=buyer)
+        raise RuntimeError("rolled back")
     assert not OutboxEvent.objects.filter(event_type="deal_created").exists()
     deal = make_deal(buyer=buyer)
     assert list(OutboxEvent.objects.filter(event_type="deal_created").values_list("payload", flat=True)) == [
-        {"deal_id": deal.id}]
+        {"deal_id": deal.id}
+    ]
 
 
 @pytest.mark.django_db
@@ -169,15 +186,43 @@ def test_phone_numbers_are_normalised_to_e164():
 
 @pytest.mark.django_db
 def test_webhook_statuses_need_a_valid_signature_and_never_go_backwards(fast_settings):
-    message = Message.objects.create(channel="whatsapp", recipient="+254712345678", body="hi", status="sent",
-                                     provider_message_id="wamid.abc")
+    message = Message.objects.create(
+        channel="whatsapp", recipient="+254712345678", body="hi", status="sent", provider_message_id="wamid.abc"
+    )
 
     def post(status: str, *, signature: str | None = None) -> int:
-        body = json.dumps({"entry": [{"changes": [{"value": {"statuses": [
-            {"id": "wamid.abc", "status": status, "timestamp": "1767225600", "recipient_id": "254712345678"}]}}]}]
-        }).encode()
-        return Client().post("/api/v1/webhooks/whatsapp", body, content_type="application/json",
-                             HTTP_X_HUB_SIGNATURE_256=signature or signature_for(body)).status_code
+        body = json.dumps(
+            {
+                "entry": [
+                    {
+                        "changes": [
+                            {
+                                "value": {
+                                    "statuses": [
+                                        {
+                                            "id": "wamid.abc",
+                                            "status": status,
+                                            "timestamp": "1767225600",
+                                            "recipient_id": "254712345678",
+                                        }
+                                    ]
+                                }
+                            }
+                        ]
+                    }
+                ]
+            }
+        ).encode()
+        return (
+            Client()
+            .post(
+                "/api/v1/webhooks/whatsapp",
+                body,
+                content_type="application/json",
+                HTTP_X_HUB_SIGNATURE_256=signature or signature_for(body),
+            )
+            .status_code
+        )
 
     assert post("read", signature="sha256=" + "0" * 64) == 401
     assert post("delivered", signature=signature_for(b"other body")) == 401
@@ -195,11 +240,14 @@ def test_webhook_statuses_need_a_valid_signature_and_never_go_backwards(fast_set
 @pytest.mark.django_db
 def test_webhook_handshake():
     client = Client()
-    ok = client.get("/api/v1/webhooks/whatsapp", {"hub.mode": "subscribe", "hub.verify_token": "dev-whatsapp-verify-token",
-                                                  "hub.challenge": "1158201444"})
+    ok = client.get(
+        "/api/v1/webhooks/whatsapp",
+        {"hub.mode": "subscribe", "hub.verify_token": "dev-whatsapp-verify-token", "hub.challenge": "1158201444"},
+    )
     assert ok.status_code == 200 and ok.content == b"1158201444"
-    bad = client.get("/api/v1/webhooks/whatsapp", {"hub.mode": "subscribe", "hub.verify_token": "guess",
-                                                   "hub.challenge": "1"})
+    bad = client.get(
+        "/api/v1/webhooks/whatsapp", {"hub.mode": "subscribe", "hub.verify_token": "guess", "hub.challenge": "1"}
+    )
     assert bad.status_code == 403
 
 
@@ -218,9 +266,16 @@ def test_inbox_and_preferences_through_the_api(fast_settings):
     assert api.get("/api/v1/notifications", {"unread": "1"}).json()["results"] == []
     assert Message.objects.get(user=buyer.user, channel="in_app").status == "read"
 
-    changed = api.patch("/api/v1/notifications/preferences",
-                        {"email_enabled": False, "time_zone": "Africa/Kinshasa", "quiet_start": "22:00",
-                         "phone_e164": "+243 81 234 5678"}, format="json")
+    changed = api.patch(
+        "/api/v1/notifications/preferences",
+        {
+            "email_enabled": False,
+            "time_zone": "Africa/Kinshasa",
+            "quiet_start": "22:00",
+            "phone_e164": "+243 81 234 5678",
+        },
+        format="json",
+    )
     assert changed.status_code == 200, changed.content
     assert changed.json()["phone_e164"] == "+243812345678" and changed.json()["quiet_start"] == "22:00:00"
     bad = api.patch("/api/v1/notifications/preferences", {"time_zone": "Mars/Olympus"}, format="json")
@@ -232,8 +287,14 @@ def test_whole_second_provider_stamps_never_precede_our_own(fast_settings):
     from notifications.statuses import apply_status
 
     sent = at(2026, 1, 1, 0, 0, 0, 500000)
-    message = Message.objects.create(channel="whatsapp", recipient="+254712345678", body="hi", status="sent",
-                                     sent_at=sent, provider_message_id="wamid.def")
+    message = Message.objects.create(
+        channel="whatsapp",
+        recipient="+254712345678",
+        body="hi",
+        status="sent",
+        sent_at=sent,
+        provider_message_id="wamid.def",
+    )
     assert apply_status(channel="whatsapp", provider_message_id="wamid.def", status="delivered", at=at(2026, 1, 1))
     assert apply_status(channel="whatsapp", provider_message_id="wamid.def", status="read", at=at(2026, 1, 1))
     message.refresh_from_db()

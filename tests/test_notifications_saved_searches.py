@@ -12,11 +12,18 @@ from rest_framework.test import APIClient
 from notifications import dispatch
 from notifications.models import Notification, OutboxEvent, SavedSearch, SavedSearchMatch
 from notifications.saved_searches import (
-    match_saved_searches, percolator_index, saved_search_query, sync_saved_search,
+    match_saved_searches,
+    percolator_index,
+    saved_search_query,
+    sync_saved_search,
 )
 from search.client import get_client
 from tests.notification_support import (  # noqa: F401
-    clean_broker, fast_settings, make_buyer, make_dealer, make_vehicle,
+    clean_broker,
+    fast_settings,
+    make_buyer,
+    make_dealer,
+    make_vehicle,
 )
 
 HILUX = {"q": "hilux", "make": ["Toyota"], "price_max": 30000, "year_min": 2015}
@@ -101,8 +108,9 @@ def test_saved_search_input_is_validated_and_owned(fast_settings, monkeypatch):
     bad = api.post("/api/v1/saved-searches", {"name": "x", "params": {"price_min": 9, "price_max": 1}}, format="json")
     assert bad.status_code == 400 and bad.json()["error"]["code"] == "invalid_parameter"
     assert api.post("/api/v1/saved-searches", {"name": "x", "params": {}}, format="json").status_code == 400
-    search_id = api.post("/api/v1/saved-searches", {"name": "x", "params": {"make": ["Toyota"]}},
-                         format="json").json()["id"]
+    search_id = api.post("/api/v1/saved-searches", {"name": "x", "params": {"make": ["Toyota"]}}, format="json").json()[
+        "id"
+    ]
     api.force_authenticate(other.user)
     assert api.get(f"/api/v1/saved-searches/{search_id}").status_code == 404
     assert api.delete(f"/api/v1/saved-searches/{search_id}").status_code == 404

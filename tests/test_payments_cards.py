@@ -6,7 +6,14 @@ import requests
 from payments import crypto
 from payments.models import Payment, StripeCustomer
 from tests.payment_simulators.fixtures import (  # noqa: F401
-    clean_payment_cache, currencies, localstripe_url, make_buyer, make_deal, new_card, stripe_env, stripe_proxy,
+    clean_payment_cache,
+    currencies,
+    localstripe_url,
+    make_buyer,
+    make_deal,
+    new_card,
+    stripe_env,
+    stripe_proxy,
 )
 
 pytestmark = pytest.mark.django_db
@@ -25,8 +32,9 @@ def buyer_client(client, currencies, stripe_env):
 
 def _save_card(client, stripe_url, number="4242424242424242", default=True) -> str:
     pm = new_card(stripe_url, number)
-    response = client.post("/api/v1/payments/methods", {"payment_method": pm, "default": default},
-                           content_type="application/json")
+    response = client.post(
+        "/api/v1/payments/methods", {"payment_method": pm, "default": default}, content_type="application/json"
+    )
     assert response.status_code == 201, response.json()
     return pm
 
@@ -63,7 +71,9 @@ def test_someone_elses_card_is_refused(buyer_client, localstripe_url):
     stranger = new_card(localstripe_url)  # never attached to this buyer
     response = _pay(buyer_client, payment_method=stranger)
     assert response.status_code == 400
-    assert response.json()["error"]["fields"] == {"payment_method": ["this payment method is not attached to your account"]}
+    assert response.json()["error"]["fields"] == {
+        "payment_method": ["this payment method is not attached to your account"]
+    }
 
 
 def test_deposit_paid_by_card(buyer_client, localstripe_url, stripe_env):
@@ -121,10 +131,18 @@ def test_stripe_5xx_retried_with_backoff(buyer_client, localstripe_url, stripe_e
 
 def test_same_client_key_returns_the_same_attempt(buyer_client, localstripe_url, stripe_env):
     _save_card(buyer_client, localstripe_url)
-    first = buyer_client.post("/api/v1/payments/", {"purpose": "deposit", "method": "card", "deal_id": buyer_client.deal.id},
-                              content_type="application/json", HTTP_IDEMPOTENCY_KEY="checkout-42")
-    again = buyer_client.post("/api/v1/payments/", {"purpose": "deposit", "method": "card", "deal_id": buyer_client.deal.id},
-                              content_type="application/json", HTTP_IDEMPOTENCY_KEY="checkout-42")
+    first = buyer_client.post(
+        "/api/v1/payments/",
+        {"purpose": "deposit", "method": "card", "deal_id": buyer_client.deal.id},
+        content_type="application/json",
+        HTTP_IDEMPOTENCY_KEY="checkout-42",
+    )
+    again = buyer_client.post(
+        "/api/v1/payments/",
+        {"purpose": "deposit", "method": "card", "deal_id": buyer_client.deal.id},
+        content_type="application/json",
+        HTTP_IDEMPOTENCY_KEY="checkout-42",
+    )
     assert first.status_code == 201 and again.status_code == 200
     assert first.json()["id"] == again.json()["id"]
     assert stripe_env.forwarded_count("POST", PI_PATH) == 1
@@ -137,8 +155,10 @@ def test_three_d_secure_requires_action_then_completes(buyer_client, localstripe
     assert body["next_action"]["type"] == "use_stripe_sdk" and body["client_secret"].startswith("pi_")
     payment = Payment.objects.get(pk=body["id"])
     # The buyer passes the challenge in the browser (Stripe.js talks to Stripe directly).
-    done = requests.post(f"{localstripe_url}/v1/payment_intents/{payment.provider_reference}/_authenticate",
-                         data={"client_secret": body["client_secret"], "success": "true", "key": "pk_test_x"})
+    done = requests.post(
+        f"{localstripe_url}/v1/payment_intents/{payment.provider_reference}/_authenticate",
+        data={"client_secret": body["client_secret"], "success": "true", "key": "pk_test_x"},
+    )
     assert done.status_code == 200, done.text
     confirmed = buyer_client.post(f"/api/v1/payments/{payment.id}/confirm").json()
     assert confirmed["state"] == "succeeded" and "client_secret" not in confirmed
@@ -149,8 +169,10 @@ def test_failed_three_d_secure_marks_the_payment_failed(buyer_client, localstrip
     _save_card(buyer_client, localstripe_url, number="4000002760003184")
     body = _pay(buyer_client).json()
     payment = Payment.objects.get(pk=body["id"])
-    requests.post(f"{localstripe_url}/v1/payment_intents/{payment.provider_reference}/_authenticate",
-                  data={"client_secret": body["client_secret"], "success": "false", "key": "pk_test_x"})
+    requests.post(
+        f"{localstripe_url}/v1/payment_intents/{payment.provider_reference}/_authenticate",
+        data={"client_secret": body["client_secret"], "success": "false", "key": "pk_test_x"},
+    )
     confirmed = buyer_client.post(f"/api/v1/payments/{payment.id}/confirm").json()
     assert confirmed["state"] == "failed" and confirmed["failure_code"] == "payment_intent_authentication_failure"
 
@@ -171,11 +193,19 @@ def test_second_attempt_while_one_is_open_is_refused(buyer_client, localstripe_u
     assert second.status_code == 409 and first["id"] in second.json()["error"]["message"]
 
 
-@pytest.mark.parametrize("body,field", [
-    ({"purpose": "rent"}, "purpose"), ({"method": "cash"}, "method"), ({"amount": "-5"}, "amount"),
-    ({"amount": "5000"}, "amount"), ({"deal_id": 999999}, "deal_id"), ({"amount": "abc"}, "amount"),
-    ({"payment_method": "pm_doesnotexist"}, "payment_method"), ({"provider": "mpesa"}, "provider"),
-])
+@pytest.mark.parametrize(
+    "body,field",
+    [
+        ({"purpose": "rent"}, "purpose"),
+        ({"method": "cash"}, "method"),
+        ({"amount": "-5"}, "amount"),
+        ({"amount": "5000"}, "amount"),
+        ({"deal_id": 999999}, "deal_id"),
+        ({"amount": "abc"}, "amount"),
+        ({"payment_method": "pm_doesnotexist"}, "payment_method"),
+        ({"provider": "mpesa"}, "provider"),
+    ],
+)
 def test_bad_input_is_a_400_naming_the_field(buyer_client, localstripe_url, body, field):
     _save_card(buyer_client, localstripe_url)
     response = _pay(buyer_client, **body)

@@ -17,8 +17,16 @@ pytestmark = pytest.mark.django_db
 def _payment(**overrides) -> Payment:
     buyer = make_buyer()
     deal = make_deal(buyer)
-    fields = dict(buyer=buyer, created_by=buyer.user, purpose="deal", deal=deal, method="card", provider="stripe",
-                  amount=Decimal("100.00"), currency_id="USD")
+    fields = {
+        "buyer": buyer,
+        "created_by": buyer.user,
+        "purpose": "deal",
+        "deal": deal,
+        "method": "card",
+        "provider": "stripe",
+        "amount": Decimal("100.00"),
+        "currency_id": "USD",
+    }
     payment = Payment.objects.create(**{**fields, **overrides})
     record_creation(payment, cause="api", actor=buyer.user)
     return payment
@@ -32,15 +40,17 @@ def test_every_transition_is_recorded_with_its_cause(currencies):
         payment.amount_captured = payment.amount
         transition(payment, states.SUCCEEDED, cause="webhook", reference="evt_1", amount=payment.amount)
     entries = list(payment.ledger.order_by("id").values_list("from_state", "to_state", "cause", "reference"))
-    assert entries == [("", "created", "api", ""), ("created", "pending", "api", "submit"),
-                       ("pending", "succeeded", "webhook", "evt_1")]
+    assert entries == [
+        ("", "created", "api", ""),
+        ("created", "pending", "api", "submit"),
+        ("pending", "succeeded", "webhook", "evt_1"),
+    ]
 
 
 def test_illegal_transition_refused_and_nothing_recorded(currencies):
     payment = _payment()
-    with pytest.raises(states.IllegalTransition):
-        with transaction.atomic():
-            transition(lock_payment(payment.pk), states.REFUNDED, cause="staff")
+    with pytest.raises(states.IllegalTransition), transaction.atomic():
+        transition(lock_payment(payment.pk), states.REFUNDED, cause="staff")
     payment.refresh_from_db()
     assert payment.state == "created" and payment.ledger.count() == 1
 
@@ -48,30 +58,33 @@ def test_illegal_transition_refused_and_nothing_recorded(currencies):
 def test_ledger_refuses_update_and_delete(currencies):
     payment = _payment()
     entry = payment.ledger.get()
-    for sql in ("UPDATE payments_ledgerentry SET to_state = 'succeeded' WHERE id = %s",
-                "DELETE FROM payments_ledgerentry WHERE id = %s"):
-        with pytest.raises(DatabaseError, match="append-only"):
-            with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute(sql, [entry.id])
-    with pytest.raises(DatabaseError, match="append-only"):
-        with transaction.atomic():
-            LedgerEntry.objects.filter(pk=entry.pk).update(reason="rewritten")
-    with pytest.raises(DatabaseError, match="append-only"):
-        with transaction.atomic():
-            entry.delete()
+    for sql in (
+        "UPDATE payments_ledgerentry SET to_state = 'succeeded' WHERE id = %s",
+        "DELETE FROM payments_ledgerentry WHERE id = %s",
+    ):
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql, [entry.id])
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        LedgerEntry.objects.filter(pk=entry.pk).update(reason="rewritten")
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        entry.delete()
     assert LedgerEntry.objects.get(pk=entry.pk).to_state == "created"
 
 
-@pytest.mark.parametrize("changes,constraint", [
-    ({"amount": Decimal("0")}, "payment_amount_positive"),
-    ({"amount_captured": Decimal("100"), "amount_refunded": Decimal("100.01"), "state": "refunded"},
-     "payment_refunded_within_captured"),
-    ({"state": "paid"}, "payment_state_valid"),
-    ({"state": "succeeded"}, "payment_captured_when_paid"),
-    ({"provider": "mpesa"}, "payment_method_matches_provider"),
-])
+@pytest.mark.parametrize(
+    "changes,constraint",
+    [
+        ({"amount": Decimal("0")}, "payment_amount_positive"),
+        (
+            {"amount_captured": Decimal("100"), "amount_refunded": Decimal("100.01"), "state": "refunded"},
+            "payment_refunded_within_captured",
+        ),
+        ({"state": "paid"}, "payment_state_valid"),
+        ({"state": "succeeded"}, "payment_captured_when_paid"),
+        ({"provider": "mpesa"}, "payment_method_matches_provider"),
+    ],
+)
 def test_database_checks_hold_for_every_writer(currencies, changes, constraint):
     payment = _payment()
-    with pytest.raises(IntegrityError, match=constraint):
-        with transaction.atomic():
-            Payment.objects.filter(pk=payment.pk).update(**changes)
+    with pytest.raises(IntegrityError, match=constraint), transaction.atomic():
+        Payment.objects.filter(pk=payment.pk).update(**changes)

@@ -3,7 +3,14 @@
 import pytest
 
 from tests.payment_simulators.fixtures import (  # noqa: F401
-    clean_payment_cache, currencies, localstripe_url, make_buyer, make_deal, make_user, new_card, stripe_env,
+    clean_payment_cache,
+    currencies,
+    localstripe_url,
+    make_buyer,
+    make_deal,
+    make_user,
+    new_card,
+    stripe_env,
     stripe_proxy,
 )
 

@@ -5,8 +5,16 @@ import requests
 
 from payments.models import Payment, StripeEvent
 from tests.payment_simulators.fixtures import (  # noqa: F401
-    WEBHOOK_SECRET, clean_payment_cache, currencies, localstripe_url, make_buyer, make_deal, new_card, stripe_env,
-    stripe_proxy, wait_for,
+    WEBHOOK_SECRET,
+    clean_payment_cache,
+    currencies,
+    localstripe_url,
+    make_buyer,
+    make_deal,
+    new_card,
+    stripe_env,
+    stripe_proxy,
+    wait_for,
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -22,20 +30,24 @@ def stripe_delivers_to(live_server, localstripe_url):
     requests.post(hook, json={**target, "events": []}).raise_for_status()
 
 
-def test_three_d_secure_completed_by_stripes_webhook(live_server, stripe_delivers_to, currencies, stripe_env,
-                                                     localstripe_url):
+def test_three_d_secure_completed_by_stripes_webhook(
+    live_server, stripe_delivers_to, currencies, stripe_env, localstripe_url
+):
     buyer = make_buyer()
     deal = make_deal(buyer)
     session = requests.Session()
     session.auth = (buyer.user.username, "pw")
     api = f"{live_server.url}/api/v1/payments/"
-    session.post(api + "methods", json={"payment_method": new_card(localstripe_url, "4000002760003184"),
-                                        "default": True}).raise_for_status()
+    session.post(
+        api + "methods", json={"payment_method": new_card(localstripe_url, "4000002760003184"), "default": True}
+    ).raise_for_status()
     body = session.post(api, json={"purpose": "deposit", "method": "card", "deal_id": deal.id}).json()
     assert body["state"] == "requires_action"
     payment = Payment.objects.get(pk=body["id"])
-    requests.post(f"{localstripe_url}/v1/payment_intents/{payment.provider_reference}/_authenticate",
-                  data={"client_secret": body["client_secret"], "success": "true", "key": "pk_test_x"}).raise_for_status()
+    requests.post(
+        f"{localstripe_url}/v1/payment_intents/{payment.provider_reference}/_authenticate",
+        data={"client_secret": body["client_secret"], "success": "true", "key": "pk_test_x"},
+    ).raise_for_status()
     # No call of ours asks Stripe: the signed payment_intent.succeeded delivery does it.
     wait_for(lambda: Payment.objects.get(pk=payment.pk).state == "succeeded", timeout=20, what="webhook")
     event = StripeEvent.objects.get(type="payment_intent.succeeded", outcome__contains=str(payment.id))

@@ -10,7 +10,14 @@ from django.utils import timezone
 from catalog.models import Currency
 from payments.models import Payment, ProviderCallback
 from tests.payment_simulators.fixtures import (  # noqa: F401
-    clean_payment_cache, currencies, long_ago, make_buyer, make_deal, mobile_env, operators, wait_for,
+    clean_payment_cache,
+    currencies,
+    long_ago,
+    make_buyer,
+    make_deal,
+    mobile_env,
+    operators,
+    wait_for,
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -41,6 +48,7 @@ def settled(payment_id, *states):
     def check():
         payment = Payment.objects.get(pk=payment_id)
         return payment if payment.state in states else None
+
     return wait_for(check, what=f"payment in {states}")
 
 
@@ -76,9 +84,17 @@ def test_forged_callback_while_operator_still_waiting(site, operators):
     session = buyer_session(site)
     payment = Payment.objects.get(pk=pay(session, provider="mpesa").json()["id"])
     from payments.services import callback_url
-    forged = {"Body": {"stkCallback": {"CheckoutRequestID": payment.provider_reference, "ResultCode": 0,
-                                       "ResultDesc": "ok", "CallbackMetadata": {"Item": [
-                                           {"Name": "MpesaReceiptNumber", "Value": "FAKE123"}]}}}}
+
+    forged = {
+        "Body": {
+            "stkCallback": {
+                "CheckoutRequestID": payment.provider_reference,
+                "ResultCode": 0,
+                "ResultDesc": "ok",
+                "CallbackMetadata": {"Item": [{"Name": "MpesaReceiptNumber", "Value": "FAKE123"}]},
+            }
+        }
+    }
     assert requests.post(callback_url(payment), json=forged, timeout=30).status_code == 200
     payment.refresh_from_db()
     assert payment.state == "pending" and payment.provider_transaction_id == ""
@@ -130,17 +146,26 @@ def test_mpesa_push_whose_answer_is_lost_is_not_resent(site, operators):
     assert mpesa.count("POST", "/mpesa/stkpush") == before + 1  # the payer is prompted once
     payment = Payment.objects.get(pk=body["id"])
     assert payment.provider_reference == ""
-    reference = next(r for r, rec in mpesa.records.items() if rec["callback_url"].endswith(
-        f"{payment.id}/{rec['callback_url'].rsplit('/', 1)[1]}"))
+    reference = next(
+        r
+        for r, rec in mpesa.records.items()
+        if rec["callback_url"].endswith(f"{payment.id}/{rec['callback_url'].rsplit('/', 1)[1]}")
+    )
     mpesa.settle(reference, "success")  # the callback tells us the reference; the query confirms it
     assert settled(payment.id, "succeeded").provider_reference == reference
 
 
-@pytest.mark.parametrize("body,field", [
-    ({"provider": "mpesa", "phone": "12345"}, "phone"), ({"provider": "mpesa", "phone": "+256772123456"}, "phone"),
-    ({"provider": "orange_money"}, "provider"), ({"provider": "paypal"}, "provider"), ({}, "provider"),
-    ({"provider": "mpesa", "country": "Kenya"}, "country"),
-])
+@pytest.mark.parametrize(
+    "body,field",
+    [
+        ({"provider": "mpesa", "phone": "12345"}, "phone"),
+        ({"provider": "mpesa", "phone": "+256772123456"}, "phone"),
+        ({"provider": "orange_money"}, "provider"),
+        ({"provider": "paypal"}, "provider"),
+        ({}, "provider"),
+        ({"provider": "mpesa", "country": "Kenya"}, "country"),
+    ],
+)
 def test_bad_mobile_input_is_a_400_naming_the_field(site, body, field):
     response = pay(buyer_session(site), **body)
     assert response.status_code == 400, response.text

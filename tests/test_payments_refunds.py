@@ -6,8 +6,17 @@ import pytest
 
 from payments.models import Payment, Refund
 from tests.payment_simulators.fixtures import (  # noqa: F401
-    clean_payment_cache, currencies, localstripe_url, make_buyer, make_deal, make_user, new_card, post_event,
-    stripe_env, stripe_event, stripe_proxy,
+    clean_payment_cache,
+    currencies,
+    localstripe_url,
+    make_buyer,
+    make_deal,
+    make_user,
+    new_card,
+    post_event,
+    stripe_env,
+    stripe_event,
+    stripe_proxy,
 )
 
 pytestmark = pytest.mark.django_db
@@ -19,18 +28,25 @@ def paid(client, currencies, stripe_env, localstripe_url):
     buyer = make_buyer()
     client.force_login(buyer.user)
     deal = make_deal(buyer, price="1000.00", deposit="0")
-    client.post("/api/v1/payments/methods", {"payment_method": new_card(localstripe_url), "default": True},
-                content_type="application/json")
-    body = client.post("/api/v1/payments/", {"purpose": "deal", "method": "card", "deal_id": deal.id},
-                       content_type="application/json").json()
+    client.post(
+        "/api/v1/payments/methods",
+        {"payment_method": new_card(localstripe_url), "default": True},
+        content_type="application/json",
+    )
+    body = client.post(
+        "/api/v1/payments/", {"purpose": "deal", "method": "card", "deal_id": deal.id}, content_type="application/json"
+    ).json()
     assert body["state"] == "succeeded", body
     client.force_login(make_user(staff=True))
     return Payment.objects.get(pk=body["id"])
 
 
 def refund(client, payment, **body):
-    return client.post(f"/api/v1/payments/{payment.id}/refunds", {"reason": "requested_by_customer", **body},
-                       content_type="application/json")
+    return client.post(
+        f"/api/v1/payments/{payment.id}/refunds",
+        {"reason": "requested_by_customer", **body},
+        content_type="application/json",
+    )
 
 
 def test_partial_then_full_refund(client, paid):
@@ -42,7 +58,10 @@ def test_partial_then_full_refund(client, paid):
     assert rest.json()["amount"] == "700.00"
     paid.refresh_from_db()
     assert paid.state == "refunded" and paid.amount_refunded == 1000
-    assert list(paid.ledger.order_by("id").values_list("to_state", flat=True))[-2:] == ["partially_refunded", "refunded"]
+    assert list(paid.ledger.order_by("id").values_list("to_state", flat=True))[-2:] == [
+        "partially_refunded",
+        "refunded",
+    ]
 
 
 def test_refund_above_captured_is_a_clear_400(client, paid, stripe_env):
@@ -56,8 +75,9 @@ def test_refund_above_captured_is_a_clear_400(client, paid, stripe_env):
     assert stripe_env.forwarded_count("POST", "/v1/refunds") == 1
 
 
-@pytest.mark.parametrize("body,field", [({"reason": "because"}, "reason"), ({"amount": "0"}, "amount"),
-                                        ({"amount": "1.001"}, "amount")])
+@pytest.mark.parametrize(
+    "body,field", [({"reason": "because"}, "reason"), ({"amount": "0"}, "amount"), ({"amount": "1.001"}, "amount")]
+)
 def test_bad_refund_input(client, paid, body, field):
     response = refund(client, paid, **body)
     assert response.status_code == 400 and field in response.json()["error"]["fields"]
@@ -75,12 +95,30 @@ def test_refund_of_unpaid_payment_refused(client, paid):
 
 
 def test_refund_made_in_stripe_reflected_from_its_event(client, paid):
-    event = stripe_event("charge.refunded", {
-        "id": paid.provider_transaction_id, "object": "charge", "amount": 100000, "amount_refunded": 25000,
-        "payment_intent": paid.provider_reference, "refunded": False,
-        "refunds": {"object": "list", "data": [{"id": "re_dashboard_1", "object": "refund", "amount": 25000,
-                                                "status": "succeeded", "payment_intent": paid.provider_reference,
-                                                "metadata": {}}]}})
+    event = stripe_event(
+        "charge.refunded",
+        {
+            "id": paid.provider_transaction_id,
+            "object": "charge",
+            "amount": 100000,
+            "amount_refunded": 25000,
+            "payment_intent": paid.provider_reference,
+            "refunded": False,
+            "refunds": {
+                "object": "list",
+                "data": [
+                    {
+                        "id": "re_dashboard_1",
+                        "object": "refund",
+                        "amount": 25000,
+                        "status": "succeeded",
+                        "payment_intent": paid.provider_reference,
+                        "metadata": {},
+                    }
+                ],
+            },
+        },
+    )
     assert post_event(client, event).status_code == 200
     assert post_event(client, event, timestamp=int(time.time()) - 20).json()["outcome"] == "duplicate"
     paid.refresh_from_db()
@@ -88,8 +126,19 @@ def test_refund_made_in_stripe_reflected_from_its_event(client, paid):
     outside = Refund.objects.get(provider_refund_id="re_dashboard_1")
     assert outside.note == "made outside the platform"
     # A later refund.updated for the same refund changes nothing more.
-    post_event(client, stripe_event("refund.updated", {"id": "re_dashboard_1", "object": "refund", "amount": 25000,
-                                                       "status": "succeeded", "payment_intent": paid.provider_reference}))
+    post_event(
+        client,
+        stripe_event(
+            "refund.updated",
+            {
+                "id": "re_dashboard_1",
+                "object": "refund",
+                "amount": 25000,
+                "status": "succeeded",
+                "payment_intent": paid.provider_reference,
+            },
+        ),
+    )
     paid.refresh_from_db()
     assert paid.amount_refunded == 250 and paid.ledger.filter(to_state="partially_refunded").count() == 1
 
@@ -97,9 +146,19 @@ def test_refund_made_in_stripe_reflected_from_its_event(client, paid):
 def test_refund_failure_event_gives_the_amount_back(client, paid):
     refund(client, paid, amount="100.00")
     ours = Refund.objects.get(payment=paid)
-    post_event(client, stripe_event("refund.failed", {"id": ours.provider_refund_id, "object": "refund",
-                                                      "amount": 10000, "status": "failed",
-                                                      "payment_intent": paid.provider_reference}))
+    post_event(
+        client,
+        stripe_event(
+            "refund.failed",
+            {
+                "id": ours.provider_refund_id,
+                "object": "refund",
+                "amount": 10000,
+                "status": "failed",
+                "payment_intent": paid.provider_reference,
+            },
+        ),
+    )
     ours.refresh_from_db()
     paid.refresh_from_db()
     assert ours.status == "failed" and paid.amount_refunded == 0

@@ -12,20 +12,39 @@ from payments.retry import TransientError, backoff_delay, call_with_retries
 from payments.stripe_gateway import is_transient
 
 
-@pytest.mark.parametrize("from_state,to_state", [
-    ("created", "pending"), ("pending", "requires_action"), ("requires_action", "succeeded"),
-    ("pending", "failed"), ("requires_action", "canceled"), ("succeeded", "partially_refunded"),
-    ("partially_refunded", "refunded"), ("succeeded", "disputed"), ("disputed", "succeeded"), ("failed", "succeeded"),
-])
+@pytest.mark.parametrize(
+    "from_state,to_state",
+    [
+        ("created", "pending"),
+        ("pending", "requires_action"),
+        ("requires_action", "succeeded"),
+        ("pending", "failed"),
+        ("requires_action", "canceled"),
+        ("succeeded", "partially_refunded"),
+        ("partially_refunded", "refunded"),
+        ("succeeded", "disputed"),
+        ("disputed", "succeeded"),
+        ("failed", "succeeded"),
+    ],
+)
 def test_allowed_transitions(from_state, to_state):
     states.check_transition(from_state, to_state)
 
 
-@pytest.mark.parametrize("from_state,to_state", [
-    ("succeeded", "failed"), ("succeeded", "pending"), ("succeeded", "requires_action"), ("canceled", "succeeded"),
-    ("refunded", "succeeded"), ("failed", "refunded"), ("created", "refunded"), ("pending", "created"),
-    ("succeeded", "nonsense"),
-])
+@pytest.mark.parametrize(
+    "from_state,to_state",
+    [
+        ("succeeded", "failed"),
+        ("succeeded", "pending"),
+        ("succeeded", "requires_action"),
+        ("canceled", "succeeded"),
+        ("refunded", "succeeded"),
+        ("failed", "refunded"),
+        ("created", "refunded"),
+        ("pending", "created"),
+        ("succeeded", "nonsense"),
+    ],
+)
 def test_illegal_transitions_refused(from_state, to_state):
     with pytest.raises(states.IllegalTransition):
         states.check_transition(from_state, to_state)
@@ -44,16 +63,22 @@ def test_minor_units_follow_the_currency():
     assert from_minor(1234, "KES") == Decimal("12.34")
 
 
-@pytest.mark.parametrize("raw,country,expected", [
-    ("0712 345 678", "KE", "+254712345678"), ("+254712345678", "KE", "+254712345678"),
-    ("0772 123456", "UG", "+256772123456"), ("77 123 45 67", "SN", "+221771234567"),
-])
+@pytest.mark.parametrize(
+    "raw,country,expected",
+    [
+        ("0712 345 678", "KE", "+254712345678"),
+        ("+254712345678", "KE", "+254712345678"),
+        ("0772 123456", "UG", "+256772123456"),
+        ("77 123 45 67", "SN", "+221771234567"),
+    ],
+)
 def test_phone_normalised_to_e164(raw, country, expected):
     assert normalize_phone(raw, country) == expected
 
 
-@pytest.mark.parametrize("raw,country", [("12345", "KE"), ("+256772123456", "KE"), ("not a phone", "KE"),
-                                         ("020 2222222", "KE")])
+@pytest.mark.parametrize(
+    "raw,country", [("12345", "KE"), ("+256772123456", "KE"), ("not a phone", "KE"), ("020 2222222", "KE")]
+)
 def test_bad_phone_refused(raw, country):
     with pytest.raises(InvalidPhone):
         normalize_phone(raw, country)

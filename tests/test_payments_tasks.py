@@ -13,8 +13,17 @@ from payments import tasks
 from payments.invoices import create_invoice
 from payments.models import NotificationIntent, Payment
 from tests.payment_simulators.fixtures import (  # noqa: F401
-    clean_payment_cache, currencies, localstripe_url, make_buyer, make_deal, make_user, mobile_env, new_card,
-    operators, stripe_env, stripe_proxy,
+    clean_payment_cache,
+    currencies,
+    localstripe_url,
+    make_buyer,
+    make_deal,
+    make_user,
+    mobile_env,
+    new_card,
+    operators,
+    stripe_env,
+    stripe_proxy,
 )
 from tests.payment_simulators.server import SimulatorServer
 
@@ -22,12 +31,14 @@ pytestmark = pytest.mark.django_db
 
 
 def _age(payment_id, seconds=3600):
-    Payment.objects.filter(pk=payment_id).update(state_changed_at=timezone.now() - timedelta(seconds=seconds),
-                                                 last_checked_at=None)
+    Payment.objects.filter(pk=payment_id).update(
+        state_changed_at=timezone.now() - timedelta(seconds=seconds), last_checked_at=None
+    )
 
 
-def test_reconciler_applies_the_providers_truth_in_batches(client, settings, currencies, stripe_env, localstripe_url,
-                                                           mobile_env):
+def test_reconciler_applies_the_providers_truth_in_batches(
+    client, settings, currencies, stripe_env, localstripe_url, mobile_env
+):
     settings.PAYMENTS_RECONCILE_BATCH_SIZE = 2
     # Three card payments waiting on 3-D Secure, completed in the browser, whose webhooks never came.
     card_ids = []
@@ -35,12 +46,21 @@ def test_reconciler_applies_the_providers_truth_in_batches(client, settings, cur
         buyer = make_buyer()
         client.force_login(buyer.user)
         deal = make_deal(buyer)
-        client.post("/api/v1/payments/methods", {"payment_method": new_card(localstripe_url, "4000002760003184"),
-                                                 "default": True}, content_type="application/json")
-        body = client.post("/api/v1/payments/", {"purpose": "deposit", "method": "card", "deal_id": deal.id},
-                           content_type="application/json").json()
-        requests.post(f"{localstripe_url}/v1/payment_intents/{Payment.objects.get(pk=body['id']).provider_reference}"
-                      "/_authenticate", data={"client_secret": body["client_secret"], "success": "true", "key": "pk_x"})
+        client.post(
+            "/api/v1/payments/methods",
+            {"payment_method": new_card(localstripe_url, "4000002760003184"), "default": True},
+            content_type="application/json",
+        )
+        body = client.post(
+            "/api/v1/payments/",
+            {"purpose": "deposit", "method": "card", "deal_id": deal.id},
+            content_type="application/json",
+        ).json()
+        requests.post(
+            f"{localstripe_url}/v1/payment_intents/{Payment.objects.get(pk=body['id']).provider_reference}"
+            "/_authenticate",
+            data={"client_secret": body["client_secret"], "success": "true", "key": "pk_x"},
+        )
         card_ids.append(body["id"])
     # Two M-Pesa payments the payers answered, whose callbacks never came.
     mpesa_ids = []
@@ -48,8 +68,11 @@ def test_reconciler_applies_the_providers_truth_in_batches(client, settings, cur
         buyer = make_buyer()
         client.force_login(buyer.user)
         deal = make_deal(buyer)
-        body = client.post("/api/v1/payments/", {"purpose": "deposit", "method": "mobile_money", "provider": "mpesa",
-                                                 "deal_id": deal.id}, content_type="application/json").json()
+        body = client.post(
+            "/api/v1/payments/",
+            {"purpose": "deposit", "method": "mobile_money", "provider": "mpesa", "deal_id": deal.id},
+            content_type="application/json",
+        ).json()
         mobile_env["mpesa"].settle(Payment.objects.get(pk=body["id"]).provider_reference, outcome, callback=False)
         mpesa_ids.append(body["id"])
     for payment_id in card_ids + mpesa_ids:
@@ -107,10 +130,18 @@ def test_stale_rates_alert_staff_once(currencies, rate_source):
 
 def test_overdue_invoices_reminded_once_a_day(currencies):
     buyer = make_buyer()
-    overdue = create_invoice(buyer=buyer, amount=Decimal("500"), currency=Currency.objects.get(code="USD"),
-                             due_date=date.today() - timedelta(days=3))
-    create_invoice(buyer=buyer, amount=Decimal("80"), currency=Currency.objects.get(code="USD"),
-                   due_date=date.today() + timedelta(days=3))
+    overdue = create_invoice(
+        buyer=buyer,
+        amount=Decimal("500"),
+        currency=Currency.objects.get(code="USD"),
+        due_date=date.today() - timedelta(days=3),
+    )
+    create_invoice(
+        buyer=buyer,
+        amount=Decimal("80"),
+        currency=Currency.objects.get(code="USD"),
+        due_date=date.today() + timedelta(days=3),
+    )
     assert tasks.send_payment_reminders() == 1
     assert tasks.send_payment_reminders() == 0
     reminder = NotificationIntent.objects.get(kind="invoice_overdue")
@@ -122,11 +153,21 @@ def test_overdue_invoices_reminded_once_a_day(currencies):
 def _finished(buyer, state, seconds=30, provider="stripe", method="card"):
     deal = make_deal(buyer)
     created = timezone.now() - timedelta(minutes=5)
-    payment = Payment.objects.create(buyer=buyer, created_by=buyer.user, purpose="deal", deal=deal, method=method,
-                                     provider=provider, amount=Decimal("10"), currency_id="USD", state=state,
-                                     amount_captured=Decimal("10") if state == "succeeded" else 0)
+    payment = Payment.objects.create(
+        buyer=buyer,
+        created_by=buyer.user,
+        purpose="deal",
+        deal=deal,
+        method=method,
+        provider=provider,
+        amount=Decimal("10"),
+        currency_id="USD",
+        state=state,
+        amount_captured=Decimal("10") if state == "succeeded" else 0,
+    )
     Payment.objects.filter(pk=payment.pk).update(
-        created_at=created, succeeded_at=created + timedelta(seconds=seconds) if state == "succeeded" else None)
+        created_at=created, succeeded_at=created + timedelta(seconds=seconds) if state == "succeeded" else None
+    )
 
 
 def test_metrics_for_staff_and_failure_rate_alert(client, settings, currencies):

@@ -7,8 +7,18 @@ from django.db import connection
 
 from payments.models import Dispute, LedgerEntry, NotificationIntent, Payment, StripeEvent
 from tests.payment_simulators.fixtures import (  # noqa: F401
-    WEBHOOK_SECRET, clean_payment_cache, currencies, localstripe_url, make_buyer, make_deal, new_card, post_event,
-    signed, stripe_env, stripe_event, stripe_proxy,
+    WEBHOOK_SECRET,
+    clean_payment_cache,
+    currencies,
+    localstripe_url,
+    make_buyer,
+    make_deal,
+    new_card,
+    post_event,
+    signed,
+    stripe_env,
+    stripe_event,
+    stripe_proxy,
 )
 
 pytestmark = pytest.mark.django_db
@@ -23,17 +33,30 @@ def open_payment(client, currencies, stripe_env, localstripe_url):
     deal = make_deal(buyer)
     pm = new_card(localstripe_url, "4000002760003184")
     client.post("/api/v1/payments/methods", {"payment_method": pm, "default": True}, content_type="application/json")
-    body = client.post("/api/v1/payments/", {"purpose": "deposit", "method": "card", "deal_id": deal.id},
-                       content_type="application/json").json()
+    body = client.post(
+        "/api/v1/payments/",
+        {"purpose": "deposit", "method": "card", "deal_id": deal.id},
+        content_type="application/json",
+    ).json()
     client.logout()
     assert body["state"] == "requires_action"
     return Payment.objects.get(pk=body["id"])
 
 
 def intent(payment, status, **extra):
-    return {"id": payment.provider_reference, "object": "payment_intent", "amount": 20000, "amount_received":
-            20000 if status == "succeeded" else 0, "currency": "usd", "status": status, "latest_charge": "ch_test_1",
-            "metadata": {"nzila_payment_id": str(payment.id)}, "last_payment_error": None, "next_action": None, **extra}
+    return {
+        "id": payment.provider_reference,
+        "object": "payment_intent",
+        "amount": 20000,
+        "amount_received": 20000 if status == "succeeded" else 0,
+        "currency": "usd",
+        "status": status,
+        "latest_charge": "ch_test_1",
+        "metadata": {"nzila_payment_id": str(payment.id)},
+        "last_payment_error": None,
+        "next_action": None,
+        **extra,
+    }
 
 
 def _snapshot(payment):
@@ -84,22 +107,30 @@ def test_same_event_twice_is_processed_once(client, open_payment):
 def test_out_of_order_events_leave_the_latest_true_state(client, open_payment):
     now = int(time.time())
     succeeded = stripe_event("payment_intent.succeeded", intent(open_payment, "succeeded"), created=now)
-    older_action = stripe_event("payment_intent.requires_action", intent(open_payment, "requires_action"),
-                                created=now - 5)
-    older_failure = stripe_event("payment_intent.payment_failed", intent(
-        open_payment, "requires_payment_method", last_payment_error={"code": "card_declined", "message": "no"}),
-        created=now - 10)
+    older_action = stripe_event(
+        "payment_intent.requires_action", intent(open_payment, "requires_action"), created=now - 5
+    )
+    older_failure = stripe_event(
+        "payment_intent.payment_failed",
+        intent(open_payment, "requires_payment_method", last_payment_error={"code": "card_declined", "message": "no"}),
+        created=now - 10,
+    )
     for event in (succeeded, older_action, older_failure):
         assert post_event(client, event).status_code == 200
     open_payment.refresh_from_db()
     assert open_payment.state == "succeeded" and open_payment.failure_code == ""
     assert list(open_payment.ledger.order_by("id").values_list("to_state", flat=True)) == [
-        "created", "requires_action", "succeeded"]
+        "created",
+        "requires_action",
+        "succeeded",
+    ]
 
 
 def test_failure_then_success_on_the_same_intent_ends_succeeded(client, open_payment):
-    failed = stripe_event("payment_intent.payment_failed", intent(
-        open_payment, "requires_payment_method", last_payment_error={"code": "card_declined", "message": "no"}))
+    failed = stripe_event(
+        "payment_intent.payment_failed",
+        intent(open_payment, "requires_payment_method", last_payment_error={"code": "card_declined", "message": "no"}),
+    )
     assert post_event(client, failed).status_code == 200
     open_payment.refresh_from_db()
     assert open_payment.state == "failed"
@@ -123,10 +154,22 @@ def test_event_found_by_our_id_when_the_create_answer_was_lost(client, open_paym
 
 
 def _dispute(payment, status="needs_response", due=None):
-    return {"id": "dp_test_1", "object": "dispute", "amount": 20000, "currency": "usd", "charge": "ch_test_1",
-            "payment_intent": payment.provider_reference, "reason": "fraudulent", "status": status,
-            "evidence_details": {"due_by": due or int(time.time()) + 7 * 86400, "has_evidence": False,
-                                 "past_due": False, "submission_count": 0}}
+    return {
+        "id": "dp_test_1",
+        "object": "dispute",
+        "amount": 20000,
+        "currency": "usd",
+        "charge": "ch_test_1",
+        "payment_intent": payment.provider_reference,
+        "reason": "fraudulent",
+        "status": status,
+        "evidence_details": {
+            "due_by": due or int(time.time()) + 7 * 86400,
+            "has_evidence": False,
+            "past_due": False,
+            "submission_count": 0,
+        },
+    }
 
 
 def test_dispute_marks_payment_records_deadline_and_alerts_staff(client, open_payment):

@@ -12,7 +12,12 @@ from rest_framework.test import APIClient
 from catalog.models import Currency
 from search.client import get_client
 from tests.search_fixtures import (  # noqa: F401 (fixtures)
-    PUBLIC_STATUSES, delete_raw, index_raw, market, sql_counts, sql_vehicles,
+    PUBLIC_STATUSES,
+    delete_raw,
+    index_raw,
+    market,
+    sql_counts,
+    sql_vehicles,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.engine]
@@ -47,8 +52,20 @@ def all_ids(api, **params) -> list[int]:
 def test_without_selections_facets_equal_sql_group_by(api, market):
     body = search(api)
     assert body["total"] == sql_vehicles().count()
-    for name in ("make", "model", "body", "fuel", "transmission", "drivetrain", "condition", "colour", "country",
-                 "city", "dealer", "status"):
+    for name in (
+        "make",
+        "model",
+        "body",
+        "fuel",
+        "transmission",
+        "drivetrain",
+        "condition",
+        "colour",
+        "country",
+        "city",
+        "dealer",
+        "status",
+    ):
         assert facet(body, name) == sql_counts(name), name
 
 
@@ -67,13 +84,18 @@ def test_facets_are_disjunctive_and_equal_sql(api, market):
     for name in ("transmission", "drivetrain", "condition", "colour", "country", "city", "dealer", "status"):
         assert facet(body, name) == sql_counts(name, everything, year=year), name
     years = {int(b["from"]): b["count"] for b in body["facets"]["year"]}
-    expected_years = dict(sql_vehicles({"make": makes, "body": bodies, "fuel": fuels}).values_list("year")
-                          .annotate(n=Count("id")).order_by())
+    expected_years = dict(
+        sql_vehicles({"make": makes, "body": bodies, "fuel": fuels})
+        .values_list("year")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
     assert years == expected_years, "the year histogram ignores the year range"
     toyota = next(item for item in body["facets"]["make"] if item["value"] == "Toyota")
     assert toyota["selected"] is True
     assert {m["value"]: m["count"] for m in toyota["models"]} == sql_counts(
-        "model", {"make": ["Toyota"], "body": bodies, "fuel": fuels}, year=year)
+        "model", {"make": ["Toyota"], "body": bodies, "fuel": fuels}, year=year
+    )
 
 
 def test_every_result_matches_every_selection(api, market):
@@ -92,7 +114,8 @@ def test_price_range_in_another_currency_equals_sql(api, market):
     low, high = Decimal("12000"), Decimal("25000")
     ids = all_ids(api, price_min=low, price_max=high, currency="EUR")
     expected = [
-        v.pk for v in sql_vehicles().select_related("currency")
+        v.pk
+        for v in sql_vehicles().select_related("currency")
         if low / eur <= round(v.price / v.currency.units_per_usd, 2) <= high / eur
     ]
     assert sorted(ids) == sorted(expected) and len(ids) == len(set(ids))
@@ -124,8 +147,9 @@ def test_typos_are_forgiven(api, market):
     assert search(api, q="Mercedez", facets="none")["results"][0]["make"] == "Mercedes-Benz"
 
 
-@pytest.mark.parametrize("typed, make", [("chevy", "Chevrolet"), ("vw", "Volkswagen"), ("merc", "Mercedes-Benz"),
-                                         ("citroen", "Citroën")])
+@pytest.mark.parametrize(
+    "typed, make", [("chevy", "Chevrolet"), ("vw", "Volkswagen"), ("merc", "Mercedes-Benz"), ("citroen", "Citroën")]
+)
 def test_synonyms_and_folding_find_the_make(api, market, typed, make):
     body = search(api, q=typed, size=100)
     assert body["total"] == sql_vehicles({"make": [make]}).count()
@@ -149,9 +173,16 @@ def test_highlights_mark_the_matched_words(api, market):
     assert any("<em>sunroof</em>" in " ".join(sum(r["highlight"].values(), [])) for r in body["results"])
 
 
-@pytest.mark.parametrize("sort, key, reverse", [("price_asc", "price_usd", False), ("price_desc", "price_usd", True),
-                                                ("year_desc", "year", True), ("mileage_asc", "mileage_km", False),
-                                                ("newest", "listed_at", True)])
+@pytest.mark.parametrize(
+    "sort, key, reverse",
+    [
+        ("price_asc", "price_usd", False),
+        ("price_desc", "price_usd", True),
+        ("year_desc", "year", True),
+        ("mileage_asc", "mileage_km", False),
+        ("newest", "listed_at", True),
+    ],
+)
 def test_sorting(api, market, sort, key, reverse):
     results = search(api, sort=sort, size=50, facets="none")["results"]
     values = [r[key] for r in results]
@@ -228,8 +259,11 @@ def test_bad_parameters_are_400_naming_the_parameter(api, market, params, name):
 
 def test_cursor_of_another_query_or_with_a_page_is_400(api, market):
     cursor = cursor_for_another_query(api)
-    for params in ({"cursor": cursor, "sort": "price_desc"}, {"cursor": cursor, "sort": "price_asc", "make": "Honda"},
-                   {"cursor": cursor, "sort": "price_asc", "page": 2}):
+    for params in (
+        {"cursor": cursor, "sort": "price_desc"},
+        {"cursor": cursor, "sort": "price_asc", "make": "Honda"},
+        {"cursor": cursor, "sort": "price_asc", "page": 2},
+    ):
         response = api.get(SEARCH, params)
         assert response.status_code == 400 and "cursor" in response.json()["error"]["fields"], params
 
@@ -242,8 +276,12 @@ def test_engine_unreachable_is_a_clear_503(api, market, settings):
         for url in (SEARCH, "/api/v1/vehicles/suggest?q=toy", f"/api/v1/vehicles/{market.vehicles[0].pk}/similar"):
             response = api.get(url)
             assert response.status_code == 503, url
-            assert response.json() == {"error": {"code": "search_unavailable", "message": (
-                "Search is temporarily unavailable. Please retry in a few seconds.")}}
+            assert response.json() == {
+                "error": {
+                    "code": "search_unavailable",
+                    "message": ("Search is temporarily unavailable. Please retry in a few seconds."),
+                }
+            }
     finally:
         settings.ELASTICSEARCH_URL = reachable
         get_client.cache_clear()
@@ -253,11 +291,18 @@ def test_openapi_schema_lists_every_search_endpoint(api):
     response = api.get("/api/schema", HTTP_ACCEPT="application/json")
     assert response.status_code == 200
     paths = response.json()["paths"]
-    for path in ("/api/v1/vehicles/search", "/api/v1/vehicles/suggest", "/api/v1/vehicles/{vehicle_id}/similar",
-                 "/api/v1/vehicles/{vehicle_id}/views", "/api/v1/dealers/{dealer_id}/inventory",
-                 "/api/v1/analytics/prices", "/api/v1/analytics/listings-over-time",
-                 "/api/v1/analytics/inventory-by-dealer", "/api/v1/analytics/days-on-market",
-                 "/api/v1/analytics/search-queries"):
+    for path in (
+        "/api/v1/vehicles/search",
+        "/api/v1/vehicles/suggest",
+        "/api/v1/vehicles/{vehicle_id}/similar",
+        "/api/v1/vehicles/{vehicle_id}/views",
+        "/api/v1/dealers/{dealer_id}/inventory",
+        "/api/v1/analytics/prices",
+        "/api/v1/analytics/listings-over-time",
+        "/api/v1/analytics/inventory-by-dealer",
+        "/api/v1/analytics/days-on-market",
+        "/api/v1/analytics/search-queries",
+    ):
         assert path in paths, path
     params = {p["name"] for p in paths["/api/v1/vehicles/search"]["get"]["parameters"]}
     assert {"q", "make", "price_min", "cursor", "sort", "facets"} <= params

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime, timezone
 
 import pytest
 
@@ -21,7 +21,8 @@ from search.vehicles import vehicle_facets_search, vehicle_hits_search
 
 PUBLIC = Scope(statuses=("available", "reserved"))
 SELECTED = VehicleQuery(
-    text="toyota", terms={"make": ("Toyota", "Honda"), "body": ("suv",)},
+    text="toyota",
+    terms={"make": ("Toyota", "Honda"), "body": ("suv",)},
     ranges={"price": Range(5000, 20000), "year": Range(2015, None)},
 )
 
@@ -86,8 +87,7 @@ def test_selections_go_to_post_filter_and_scope_to_the_query():
 
 
 def test_text_query_is_fuzzy_with_boosts():
-    body = vehicle_hits_search(VehicleQuery(text="Toyoya Camri"), scope=PUBLIC, sort="relevance",
-                               page=Page()).to_dict()
+    body = vehicle_hits_search(VehicleQuery(text="Toyoya Camri"), scope=PUBLIC, sort="relevance", page=Page()).to_dict()
     multi = find(body, "multi_match")
     assert any(m.get("fuzziness") == "AUTO" for m in multi)
     assert any("make^4" in m["fields"] for m in multi)
@@ -126,18 +126,33 @@ def test_distance_sort_needs_a_point():
 def test_price_histogram_buckets_follow_the_callers_currency():
     aggs = facet_aggregations({}, names=("price",), units_per_usd=129.5)
     assert aggs["all_selections"].to_dict()["aggs"]["price"]["histogram"]["interval"] == pytest.approx(5000 / 129.5)
-    shaped = facet_lists({"all_selections": {"doc_count": 3, "price": {"buckets": [{"key": 5000 / 129.5, "doc_count": 3}]}}},
-                         terms={}, units_per_usd=129.5)
+    shaped = facet_lists(
+        {"all_selections": {"doc_count": 3, "price": {"buckets": [{"key": 5000 / 129.5, "doc_count": 3}]}}},
+        terms={},
+        units_per_usd=129.5,
+    )
     assert shaped["price"] == [{"from": 5000.0, "to": 10000.0, "count": 3}]
 
 
 def test_term_facets_flag_selected_values_and_nest_models():
-    raw = {"without_make": {"doc_count": 6, "make": {"buckets": [
-        {"key": "Toyota", "doc_count": 4, "models": {"buckets": [{"key": "Camry", "doc_count": 4}]}},
-        {"key": "Honda", "doc_count": 2, "models": {"buckets": []}}]}}}
+    raw = {
+        "without_make": {
+            "doc_count": 6,
+            "make": {
+                "buckets": [
+                    {"key": "Toyota", "doc_count": 4, "models": {"buckets": [{"key": "Camry", "doc_count": 4}]}},
+                    {"key": "Honda", "doc_count": 2, "models": {"buckets": []}},
+                ]
+            },
+        }
+    }
     shaped = facet_lists(raw, terms={"make": ("toyota",)}, units_per_usd=1)
-    assert shaped["make"][0] == {"value": "Toyota", "count": 4, "selected": True,
-                                 "models": [{"value": "Camry", "count": 4}]}
+    assert shaped["make"][0] == {
+        "value": "Toyota",
+        "count": 4,
+        "selected": True,
+        "models": [{"value": "Camry", "count": 4}],
+    }
     assert shaped["make"][1]["selected"] is False
 
 
@@ -160,8 +175,15 @@ def test_fingerprint_ignores_value_order_but_not_values():
     assert a.fingerprint("newest") != a.fingerprint("price_asc")
 
 
-TARGET = Target(vehicle_id=5, make="Toyota", model="Camry", body_type="sedan", year=2018, price_usd=20000.0,
-                text="Toyota Camry sedan sunroof")
+TARGET = Target(
+    vehicle_id=5,
+    make="Toyota",
+    model="Camry",
+    body_type="sedan",
+    year=2018,
+    price_usd=20000.0,
+    text="Toyota Camry sedan sunroof",
+)
 
 
 def test_similar_excludes_itself_and_keeps_only_available():
@@ -175,8 +197,9 @@ def test_similar_excludes_itself_and_keeps_only_available():
 
 
 def test_similarity_reasons_in_words():
-    reasons = similarity_reasons(TARGET, {"make": "Toyota", "model": "Corolla", "body_type": "sedan",
-                                          "price_usd": 21500, "year": 2017}, ["text"])
+    reasons = similarity_reasons(
+        TARGET, {"make": "Toyota", "model": "Corolla", "body_type": "sedan", "price_usd": 21500, "year": 2017}, ["text"]
+    )
     assert reasons == ["Same make", "Same body type", "Similar price (±10%)", "Within 1 year", "Similar description"]
     assert "Same model" in similarity_reasons(TARGET, {"make": "Toyota", "model": "Camry"}, [])
 
@@ -197,8 +220,12 @@ def test_analytics_builders_apply_every_filter():
     assert "make.folded" in filters and "price_usd" in filters and "status" in filters
     assert body["aggs"]["groups"]["terms"]["field"] == "make_model"
     assert body["aggs"]["price_percentiles"]["percentiles"]["percents"] == [5, 25, 50, 75, 95]
-    assert listings_over_time_search(VehicleQuery(), scope=PUBLIC, interval="week").to_dict()[
-        "aggs"]["over_time"]["date_histogram"]["calendar_interval"] == "week"
+    assert (
+        listings_over_time_search(VehicleQuery(), scope=PUBLIC, interval="week").to_dict()["aggs"]["over_time"][
+            "date_histogram"
+        ]["calendar_interval"]
+        == "week"
+    )
     assert "listed" in days_on_market_search(VehicleQuery(), scope=PUBLIC, group_by=None, size=5).to_dict()["aggs"]
 
 
@@ -213,10 +240,20 @@ def test_market_prices_and_position():
 
 
 def test_vehicle_card_converts_prices_and_counts_days():
-    now = datetime(2025, 3, 11, tzinfo=timezone.utc)
-    card = vehicle_card({"vehicle_id": 1, "price": 10000.0, "currency": "EUR", "price_usd": 10869.57,
-                         "listed_at": "2025-03-01T00:00:00+00:00", "dealer": {"id": 2}},
-                        currency="KES", units_per_usd=129.5, now=now)
+    now = datetime(2025, 3, 11, tzinfo=UTC)
+    card = vehicle_card(
+        {
+            "vehicle_id": 1,
+            "price": 10000.0,
+            "currency": "EUR",
+            "price_usd": 10869.57,
+            "listed_at": "2025-03-01T00:00:00+00:00",
+            "dealer": {"id": 2},
+        },
+        currency="KES",
+        units_per_usd=129.5,
+        now=now,
+    )
     assert card["display_price"] == {"amount": round(10869.57 * 129.5, 2), "currency": "KES"}
     assert card["price"] == {"amount": 10000.0, "currency": "EUR"}
     assert card["days_on_market"] == 10

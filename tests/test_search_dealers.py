@@ -50,12 +50,16 @@ def test_status_counts_match_postgres_and_say_where_they_come_from(api, market):
     dealer = market.dealers[0]
     api.force_login(market.member)
     body = api.get(inventory_url(dealer)).json()
-    expected = {status: 0 for status in ALL_STATUSES}
+    expected = dict.fromkeys(ALL_STATUSES, 0)
     expected.update(sql_counts("status", statuses=ALL_STATUSES, dealer_id=dealer.pk))
     assert body["status_counts"] == expected
     assert body["status_counts"]["sold"] > 0
-    assert body["status_counts_source"] == {"available": "index", "reserved": "index", "sold": "database",
-                                            "withdrawn": "database"}
+    assert body["status_counts_source"] == {
+        "available": "index",
+        "reserved": "index",
+        "sold": "database",
+        "withdrawn": "database",
+    }
     assert "database" in body["status_counts_note"]
     assert {f["value"]: f["count"] for f in body["facets"]["status"]} == sql_counts("status", dealer_id=dealer.pk)
 
@@ -66,7 +70,8 @@ def test_inventory_facets_and_filters_are_scoped_to_the_dealer(api, market):
     body = api.get(inventory_url(dealer), {"make": "Toyota", "status": "reserved"}).json()
     assert body["total"] == sql_vehicles({"make": ["Toyota"], "status": ["reserved"]}, dealer_id=dealer.pk).count()
     assert {f["value"]: f["count"] for f in body["facets"]["make"]} == sql_counts(
-        "make", {"status": ["reserved"]}, dealer_id=dealer.pk)
+        "make", {"status": ["reserved"]}, dealer_id=dealer.pk
+    )
 
 
 def test_days_on_market_and_price_positioning(api, market):
@@ -77,8 +82,9 @@ def test_days_on_market_and_price_positioning(api, market):
     for result in body["results"]:
         assert result["days_on_market"] >= 0
         market_info = result["market"]
-        comparables = sql_vehicles({"make": [result["make"]], "model": [result["model"]]}).filter(
-            year=result["year"]).count()
+        comparables = (
+            sql_vehicles({"make": [result["make"]], "model": [result["model"]]}).filter(year=result["year"]).count()
+        )
         if comparables >= 3:
             assert market_info["market"]["count"] == comparables
             assert market_info["position"] in ("below", "at", "above")

@@ -34,8 +34,9 @@ def empty_log_buffer(settings):
     search_log_buffer._pending.clear()
 
 
-def test_a_search_writes_no_log_row_until_the_buffer_is_handed_to_celery(api, market, celery_eager,
-                                                                         django_assert_num_queries):
+def test_a_search_writes_no_log_row_until_the_buffer_is_handed_to_celery(
+    api, market, celery_eager, django_assert_num_queries
+):
     api.get("/api/v1/vehicles/search", {"q": "warm up"})  # exchange rates are cached after the first search
     search_log_buffer._pending.clear()
     with django_assert_num_queries(0):
@@ -89,8 +90,17 @@ def test_typeahead_suggests_makes_models_and_popular_queries_with_counts(api, ma
     assert not [s for s in nothing if s["kind"] == "query"], "queries that found nothing are never suggested"
 
 
-@pytest.mark.parametrize("typed, text", [("toyp", "Toyota"), ("camr", "Camry"), ("chevy", "Chevrolet"),
-                                         ("mercedes", "Mercedes-Benz"), ("citro", "Citroën"), ("silverdo", "Silverado")])
+@pytest.mark.parametrize(
+    "typed, text",
+    [
+        ("toyp", "Toyota"),
+        ("camr", "Camry"),
+        ("chevy", "Chevrolet"),
+        ("mercedes", "Mercedes-Benz"),
+        ("citro", "Citroën"),
+        ("silverdo", "Silverado"),
+    ],
+)
 def test_typeahead_forgives_typos_and_knows_synonyms(api, market, typed, text):
     rebuild_suggestions()
     body = api.get("/api/v1/vehicles/suggest", {"q": typed}).json()
@@ -124,8 +134,10 @@ def test_price_statistics_per_make_equal_sql(analyst_api, market):
     assert body["overall"]["count"] == sql_vehicles({"body": ["suv"]}).count()
     assert {g["key"]: g["count"] for g in body["groups"]} == sql_counts("make", {"body": ["suv"]})
     for group in body["groups"]:
-        usd = [round(float(v.price) / float(v.currency.units_per_usd), 2)
-               for v in sql_vehicles({"body": ["suv"], "make": [group["key"]]}).select_related("currency")]
+        usd = [
+            round(float(v.price) / float(v.currency.units_per_usd), 2)
+            for v in sql_vehicles({"body": ["suv"], "make": [group["key"]]}).select_related("currency")
+        ]
         assert group["min"] == pytest.approx(min(usd), abs=0.01) and group["max"] == pytest.approx(max(usd), abs=0.01)
         assert group["percentiles"]["p5"] <= group["percentiles"]["p50"] <= group["percentiles"]["p95"]
 
@@ -147,14 +159,17 @@ def test_days_on_market_equal_sql(analyst_api, market):
     assert {g["key"]: g["listings"] for g in body["groups"]} == sql_counts("country")
 
 
-@pytest.mark.parametrize("url, params, name", [
-    ("/api/v1/analytics/prices", {"group_by": "colour"}, "group_by"),
-    ("/api/v1/analytics/listings-over-time", {"interval": "hour"}, "interval"),
-    ("/api/v1/analytics/inventory-by-dealer", {"size": 0}, "size"),
-    ("/api/v1/analytics/days-on-market", {"year_min": 2020, "year_max": 2000}, "year_min"),
-    ("/api/v1/analytics/search-queries", {"days": 0}, "days"),
-    ("/api/v1/analytics/prices", {"sort": "price_asc"}, "sort"),
-])
+@pytest.mark.parametrize(
+    "url, params, name",
+    [
+        ("/api/v1/analytics/prices", {"group_by": "colour"}, "group_by"),
+        ("/api/v1/analytics/listings-over-time", {"interval": "hour"}, "interval"),
+        ("/api/v1/analytics/inventory-by-dealer", {"size": 0}, "size"),
+        ("/api/v1/analytics/days-on-market", {"year_min": 2020, "year_max": 2000}, "year_min"),
+        ("/api/v1/analytics/search-queries", {"days": 0}, "days"),
+        ("/api/v1/analytics/prices", {"sort": "price_asc"}, "sort"),
+    ],
+)
 def test_bad_analytics_parameters_are_400(analyst_api, market, url, params, name):
     response = analyst_api.get(url, params)
     assert response.status_code == 400 and name in response.json()["error"]["fields"], response.content

@@ -62,7 +62,7 @@ def test_coviews_weigh_recent_viewers_more_and_skip_the_vehicle_itself(market):
     assert market.coviewed["camry"] not in ids
     scores = {vid: score for vid, score, _ in ranked}
     assert scores[market.coviewed["hilux"]] > 3 * scores[market.coviewed["golf"]], "120-day-old views decay"
-    assert dict((vid, n) for vid, _, n in ranked)[market.coviewed["hilux"]] == 6
+    assert {vid: n for vid, _, n in ranked}[market.coviewed["hilux"]] == 6
 
 
 def test_coviewed_vehicles_are_blended_in_but_never_sold_ones(api, market):
@@ -87,16 +87,23 @@ def test_recording_a_view_by_session_and_by_user(api, market):
 def test_a_view_from_a_search_records_the_click(api, market):
     vehicle = market.vehicles[1]
     search_id = uuid.uuid4()
-    response = api.post(f"/api/v1/vehicles/{vehicle.pk}/views", {"search_id": str(search_id), "position": 3},
-                        format="json")
+    response = api.post(
+        f"/api/v1/vehicles/{vehicle.pk}/views", {"search_id": str(search_id), "position": 3}, format="json"
+    )
     assert response.status_code == 201
     click = SearchClick.objects.get(search_id=search_id)
     assert (click.vehicle_id, click.position) == (vehicle.pk, 3)
 
 
-@pytest.mark.parametrize("body, name", [({"dwell_seconds": -1}, "dwell_seconds"),
-                                        ({"dwell_seconds": 90000}, "dwell_seconds"),
-                                        ({"search_id": "nope"}, "search_id"), ({"colour": "red"}, "colour")])
+@pytest.mark.parametrize(
+    "body, name",
+    [
+        ({"dwell_seconds": -1}, "dwell_seconds"),
+        ({"dwell_seconds": 90000}, "dwell_seconds"),
+        ({"search_id": "nope"}, "search_id"),
+        ({"colour": "red"}, "colour"),
+    ],
+)
 def test_bad_view_bodies_are_400(api, market, body, name):
     response = api.post(f"/api/v1/vehicles/{market.vehicles[0].pk}/views", body, format="json")
     assert response.status_code == 400 and name in response.json()["error"]["fields"]

@@ -3,10 +3,10 @@
 import json
 import os
 import shutil
-import tempfile
 import socket
 import subprocess
 import sys
+import tempfile
 import urllib.request
 from pathlib import Path
 
@@ -21,12 +21,23 @@ PORTS = {"NZILA_DB_PORT": 5442, "NZILA_REDIS_PORT": 6392, "NZILA_ENGINE_PORT": 9
 
 
 def stack(command: str, var_dir, *extra: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "NZILA_VAR_DIR": str(var_dir), "NZILA_DB_NAME": "nzila", "NZILA_INDEX_PREFIX": "stacktest",
-           **{key: str(value) for key, value in PORTS.items()}}
+    env = {
+        **os.environ,
+        "NZILA_VAR_DIR": str(var_dir),
+        "NZILA_DB_NAME": "nzila",
+        "NZILA_INDEX_PREFIX": "stacktest",
+        **{key: str(value) for key, value in PORTS.items()},
+    }
     for key in ("DJANGO_SETTINGS_MODULE", "ELASTICSEARCH_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND"):
         env.pop(key, None)
-    return subprocess.run([sys.executable, "-m", "services.stack", command, *extra], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "services.stack", command, *extra],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
 
 
 @pytest.fixture
@@ -59,7 +70,7 @@ def test_up_is_idempotent_serves_the_api_and_down_stops_everything(var_dir):
     for port in PORTS.values():
         assert not port_is_open(port), f"port {port} still open after down"
     for pid in pids.values():
-        assert not os.path.exists(f"/proc/{pid}") or open(f"/proc/{pid}/stat").read().split()[2] == "Z"
+        assert not os.path.exists(f"/proc/{pid}") or Path(f"/proc/{pid}/stat").read_text().split()[2] == "Z"
     assert stack("status", var_dir).returncode == 1
 
 

@@ -46,7 +46,8 @@ def test_bulk_create_update_and_queryset_delete_capture_every_row():
     assert sorted(deletes.values_list("object_id", flat=True)) == sorted(ids[:2])
     # A delete's version outranks the row's last version.
     assert min(deletes.values_list("version", flat=True)) > max(
-        Vehicle.objects.filter(pk__in=ids[2:]).values_list("search_version", flat=True))
+        Vehicle.objects.filter(pk__in=ids[2:]).values_list("search_version", flat=True)
+    )
 
 
 def test_raw_sql_writes_are_captured():
@@ -81,10 +82,9 @@ def test_currency_rate_change_touches_vehicles_priced_in_it():
 def test_rolled_back_transaction_leaves_no_change():
     dealer = make_dealer()
     clear_changes()
-    with pytest.raises(RuntimeError):
-        with transaction.atomic():
-            make_vehicle(dealer)
-            raise RuntimeError("abort")
+    with pytest.raises(RuntimeError), transaction.atomic():
+        make_vehicle(dealer)
+        raise RuntimeError("abort")
     assert SearchChange.objects.count() == 0
     assert Vehicle.objects.count() == 0
 

@@ -67,19 +67,34 @@ def stack(own_services, celery_worker_process):
         children.append(proc)
         return proc
 
-    with override_settings(ELASTICSEARCH_URL=env["ELASTICSEARCH_URL"], SEARCH_INDEX_PREFIX=PREFIX,
-                           INDEXER_BATCH_SIZE=200):
+    with override_settings(
+        ELASTICSEARCH_URL=env["ELASTICSEARCH_URL"], SEARCH_INDEX_PREFIX=PREFIX, INDEXER_BATCH_SIZE=200
+    ):
         get_client.cache_clear()
         es = get_client()
         index_admin.drop_indexes(es, index_admin.physical_indexes(es))
         rebuild_vehicle_index()
         helpers = {
             "env": env,
-            "worker": lambda concurrency=2: celery_worker_process("fault-worker", queues="default",
-                                                                  concurrency=concurrency, env=env),
+            "worker": lambda concurrency=2: celery_worker_process(
+                "fault-worker", queues="default", concurrency=concurrency, env=env
+            ),
             "listener": lambda: spawn("listener", [sys.executable, "manage.py", "search_listen"]),
-            "beat": lambda: spawn("beat", [sys.executable, "-m", "celery", "-A", "nzila", "beat", "-s",
-                                           str(own_services["base"] / "beat-schedule"), "--loglevel", "INFO"]),
+            "beat": lambda: spawn(
+                "beat",
+                [
+                    sys.executable,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "nzila",
+                    "beat",
+                    "-s",
+                    str(own_services["base"] / "beat-schedule"),
+                    "--loglevel",
+                    "INFO",
+                ],
+            ),
             **own_services,
         }
         try:
@@ -141,13 +156,15 @@ class Writer(threading.Thread):
             Vehicle.objects.filter(pk__in=self.random_ids(3)).update(price=Decimal(rnd.randint(2000, 90000)))
         elif roll < 0.70:
             Vehicle.objects.filter(pk__in=self.random_ids(2)).update(
-                status=rnd.choice(["available", "reserved", "sold", "withdrawn"]))
+                status=rnd.choice(["available", "reserved", "sold", "withdrawn"])
+            )
         elif roll < 0.78:
             Vehicle.objects.filter(pk__in=self.random_ids(2)).delete()
         elif roll < 0.90:
             with connection.cursor() as cursor:
-                cursor.execute("UPDATE catalog_vehicle SET mileage_km = mileage_km + 1 WHERE id = ANY(%s)",
-                               [self.random_ids(4)])
+                cursor.execute(
+                    "UPDATE catalog_vehicle SET mileage_km = mileage_km + 1 WHERE id = ANY(%s)", [self.random_ids(4)]
+                )
         elif roll < 0.99:
             with connection.cursor() as cursor:
                 cursor.execute("DELETE FROM catalog_vehicle WHERE id = ANY(%s)", [self.random_ids(1)])

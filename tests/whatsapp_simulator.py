@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import json
@@ -56,7 +57,7 @@ class WhatsAppSimulator:
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self._server.server_address[1]}/{self.version}"
 
-    def start(self) -> "WhatsAppSimulator":
+    def start(self) -> WhatsAppSimulator:
         self._thread.start()
         return self
 
@@ -64,8 +65,9 @@ class WhatsAppSimulator:
         self._server.shutdown()
         self._server.server_close()
 
-    def fail_next(self, count: int, *, http_status: int = 503, code: int = 131000,
-                  message: str = "Something went wrong") -> None:
+    def fail_next(
+        self, count: int, *, http_status: int = 503, code: int = 131000, message: str = "Something went wrong"
+    ) -> None:
         with self._lock:
             self._failures += [Failure(http_status, code, message)] * count
 
@@ -79,19 +81,37 @@ class WhatsAppSimulator:
         entry = {"id": wamid, "status": status, "timestamp": str(int(time.time())), "recipient_id": recipient}
         if errors:
             entry["errors"] = errors
-        return {"object": "whatsapp_business_account", "entry": [{"id": "WABA-1", "changes": [{
-            "field": "messages",
-            "value": {"messaging_product": "whatsapp",
-                      "metadata": {"display_phone_number": "15550001111", "phone_number_id": self.phone_number_id},
-                      "statuses": [entry]}}]}]}
+        return {
+            "object": "whatsapp_business_account",
+            "entry": [
+                {
+                    "id": "WABA-1",
+                    "changes": [
+                        {
+                            "field": "messages",
+                            "value": {
+                                "messaging_product": "whatsapp",
+                                "metadata": {
+                                    "display_phone_number": "15550001111",
+                                    "phone_number_id": self.phone_number_id,
+                                },
+                                "statuses": [entry],
+                            },
+                        }
+                    ],
+                }
+            ],
+        }
 
     def sign(self, body: bytes, secret: str | None = None) -> str:
         return "sha256=" + hmac.new((secret or self.app_secret).encode(), body, hashlib.sha256).hexdigest()
 
     def post_webhook(self, payload: dict, *, secret: str | None = None, signature: str | None = None) -> int:
         body = json.dumps(payload).encode()
-        headers = {"Content-Type": "application/json",
-                   "X-Hub-Signature-256": signature if signature is not None else self.sign(body, secret)}
+        headers = {
+            "Content-Type": "application/json",
+            "X-Hub-Signature-256": signature if signature is not None else self.sign(body, secret),
+        }
         return requests.post(self.webhook_url, data=body, headers=headers, timeout=10).status_code
 
     def send_status(self, wamid: str, status: str, recipient: str, **kwargs) -> int:
@@ -104,10 +124,8 @@ class WhatsAppSimulator:
         def run():
             for status in self.auto_statuses:
                 time.sleep(0.05)
-                try:
+                with contextlib.suppress(requests.RequestException):
                     self.send_status(wamid, status, recipient)
-                except requests.RequestException:
-                    pass
 
         threading.Thread(target=run, daemon=True).start()
 
@@ -124,8 +142,14 @@ class WhatsAppSimulator:
             self.requests.append(body)
             failure = self._failures.pop(0) if self._failures else None
         if failure:
-            return failure.http_status, {"error": {"message": failure.message, "type": "OAuthException",
-                                                   "code": failure.code, "fbtrace_id": uuid.uuid4().hex}}
+            return failure.http_status, {
+                "error": {
+                    "message": failure.message,
+                    "type": "OAuthException",
+                    "code": failure.code,
+                    "fbtrace_id": uuid.uuid4().hex,
+                }
+            }
         problem = self._validate(body)
         if problem:
             return 400, {"error": {"message": problem[1], "type": "OAuthException", "code": problem[0]}}
@@ -134,8 +158,11 @@ class WhatsAppSimulator:
             self.accepted.append({"id": wamid, "body": body, "at": time.time()})
         if self.webhook_url and self.auto_statuses:
             self._report_later(wamid, body["to"])
-        return 200, {"messaging_product": "whatsapp", "contacts": [{"input": body["to"], "wa_id": body["to"]}],
-                     "messages": [{"id": wamid}]}
+        return 200, {
+            "messaging_product": "whatsapp",
+            "contacts": [{"input": body["to"], "wa_id": body["to"]}],
+            "messages": [{"id": wamid}],
+        }
 
     @staticmethod
     def _validate(body: dict) -> tuple[int, str] | None:
@@ -152,8 +179,9 @@ class WhatsAppSimulator:
             expected = APPROVED_TEMPLATES.get(template.get("name"))
             if expected is None or not template.get("language", {}).get("code"):
                 return 132001, "(#132001) Template name does not exist in the translation"
-            params = [p for c in template.get("components", []) if c.get("type") == "body"
-                      for p in c.get("parameters", [])]
+            params = [
+                p for c in template.get("components", []) if c.get("type") == "body" for p in c.get("parameters", [])
+            ]
             if len(params) != expected:
                 return 132000, "(#132000) Number of parameters does not match the expected number of params"
         else:

@@ -20,8 +20,9 @@ class PaymentCreateSerializer(serializers.Serializer):
     payment_method = serializers.CharField(required=False, allow_blank=True, max_length=64)
     provider = serializers.ChoiceField(choices=[p for p in Provider.values if p != Provider.STRIPE], required=False)
     phone = serializers.CharField(required=False, allow_blank=True, max_length=32)
-    country = serializers.RegexField(r"^[A-Za-z]{2}$", required=False,
-                                     error_messages={"invalid": "must be a two-letter ISO country code"})
+    country = serializers.RegexField(
+        r"^[A-Za-z]{2}$", required=False, error_messages={"invalid": "must be a two-letter ISO country code"}
+    )
 
     def validate(self, data):
         if data["method"] == Method.MOBILE_MONEY and not data.get("provider"):
@@ -32,8 +33,9 @@ class PaymentCreateSerializer(serializers.Serializer):
 
 
 class PaymentMethodAttachSerializer(serializers.Serializer):
-    payment_method = serializers.RegexField(r"^pm_[A-Za-z0-9_]+$", max_length=64,
-                                            error_messages={"invalid": "must be a Stripe payment method id (pm_...)"})
+    payment_method = serializers.RegexField(
+        r"^pm_[A-Za-z0-9_]+$", max_length=64, error_messages={"invalid": "must be a Stripe payment method id (pm_...)"}
+    )
     default = serializers.BooleanField(required=False, default=False)
 
 
@@ -63,10 +65,30 @@ class PaymentSerializer(serializers.ModelSerializer):
     class Meta:
         model = Payment
         fields = [
-            "id", "state", "purpose", "method", "provider", "amount", "currency", "amount_captured",
-            "amount_refunded", "provider_amount", "provider_currency", "fx_rate", "fx_rate_as_of", "deal",
-            "shipment", "invoice", "phone_e164", "card", "next_action", "failure_code", "failure_message",
-            "created_at", "state_changed_at", "succeeded_at",
+            "id",
+            "state",
+            "purpose",
+            "method",
+            "provider",
+            "amount",
+            "currency",
+            "amount_captured",
+            "amount_refunded",
+            "provider_amount",
+            "provider_currency",
+            "fx_rate",
+            "fx_rate_as_of",
+            "deal",
+            "shipment",
+            "invoice",
+            "phone_e164",
+            "card",
+            "next_action",
+            "failure_code",
+            "failure_message",
+            "created_at",
+            "state_changed_at",
+            "succeeded_at",
         ]
 
     def get_card(self, payment):
@@ -100,5 +122,17 @@ class InvoiceSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Invoice
-        fields = ["id", "number", "buyer", "deal", "amount", "currency", "description", "issued_at", "due_date",
-                  "status", "paid_at", "reminder_count"]
+        fields = [
+            "id",
+            "number",
+            "buyer",
+            "deal",
+            "amount",
+            "currency",
+            "description",
+            "issued_at",
+            "due_date",
+            "status",
+            "paid_at",
+            "reminder_count",
+        ]

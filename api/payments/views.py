@@ -47,6 +47,7 @@ class ProviderUnavailableError(APIException):
 
 def payment_errors(view):
     """Service exceptions as API errors: bad input 400 naming the field, never a 500."""
+
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
         try:
@@ -63,6 +64,7 @@ def payment_errors(view):
             raise ProviderUnavailableError(str(exc)) from None
         except stripe_gateway.PaymentMethodRejected as exc:
             raise ValidationError({"payment_method": [str(exc)]}) from None
+
     return wrapper
 
 
@@ -100,11 +102,15 @@ class PaymentListCreateApi(APIView):
 
     @extend_schema(summary="The signed-in buyer's payments, newest first")
     def get(self, request):
-        payments = Payment.objects.filter(buyer__user=request.user).select_related("currency").order_by("-created_at")[:100]
+        payments = (
+            Payment.objects.filter(buyer__user=request.user).select_related("currency").order_by("-created_at")[:100]
+        )
         return Response({"results": s.PaymentSerializer(payments, many=True).data})
 
-    @extend_schema(summary="Start a payment (card or mobile money) for a deal, deposit, shipment or invoice",
-                   request=s.PaymentCreateSerializer)
+    @extend_schema(
+        summary="Start a payment (card or mobile money) for a deal, deposit, shipment or invoice",
+        request=s.PaymentCreateSerializer,
+    )
     @payment_errors
     def post(self, request):
         data = _validated(s.PaymentCreateSerializer, request.data)
@@ -112,10 +118,18 @@ class PaymentListCreateApi(APIView):
         if len(client_key) > 64:
             raise ValidationError({"Idempotency-Key": ["at most 64 characters"]})
         payment, created = services.create_payment(
-            user=request.user, purpose=data["purpose"], method=data["method"], deal_id=data.get("deal_id"),
-            shipment_id=data.get("shipment_id"), invoice_id=data.get("invoice_id"), amount=data.get("amount"),
-            payment_method_id=data.get("payment_method", ""), provider=data.get("provider", ""),
-            phone=data.get("phone", ""), country=data.get("country", ""), client_key=client_key,
+            user=request.user,
+            purpose=data["purpose"],
+            method=data["method"],
+            deal_id=data.get("deal_id"),
+            shipment_id=data.get("shipment_id"),
+            invoice_id=data.get("invoice_id"),
+            amount=data.get("amount"),
+            payment_method_id=data.get("payment_method", ""),
+            provider=data.get("provider", ""),
+            phone=data.get("phone", ""),
+            country=data.get("country", ""),
+            client_key=client_key,
             ip=_client_ip(request),
         )
         if payment.state == states.CREATED:
@@ -153,8 +167,10 @@ class PaymentConfirmApi(APIView):
     def post(self, request, payment_id):
         payment = _own_payment(request, payment_id)
         from payments.models import LedgerEntry
-        return _payment_response(services.refresh_payment(payment.id, cause=LedgerEntry.Cause.API, actor=request.user,
-                                                          reference="confirm"))
+
+        return _payment_response(
+            services.refresh_payment(payment.id, cause=LedgerEntry.Cause.API, actor=request.user, reference="confirm")
+        )
 
 
 class PaymentCancelApi(APIView):
@@ -175,8 +191,9 @@ class PaymentRefundApi(APIView):
     def post(self, request, payment_id):
         data = _validated(s.RefundCreateSerializer, request.data)
         payment = get_object_or_404(Payment, pk=payment_id)
-        refund = services.refund_payment(payment.id, amount=data.get("amount"), reason=data["reason"],
-                                         note=data.get("note", ""), actor=request.user)
+        refund = services.refund_payment(
+            payment.id, amount=data.get("amount"), reason=data["reason"], note=data.get("note", ""), actor=request.user
+        )
         return Response(s.RefundSerializer(refund).data, status=201)
 
 
@@ -186,8 +203,12 @@ class PaymentLedgerApi(APIView):
     @extend_schema(summary="Every state change of a payment, oldest first")
     def get(self, request, payment_id):
         payment = _own_payment(request, payment_id)
-        return Response({"payment": str(payment.id), "entries": s.LedgerEntrySerializer(
-            payment.ledger.order_by("id"), many=True).data})
+        return Response(
+            {
+                "payment": str(payment.id),
+                "entries": s.LedgerEntrySerializer(payment.ledger.order_by("id"), many=True).data,
+            }
+        )
 
 
 class PaymentMethodsApi(APIView):
@@ -198,13 +219,18 @@ class PaymentMethodsApi(APIView):
     def get(self, request):
         return Response(_stripe(lambda: stripe_gateway.list_payment_methods(_buyer(request))))
 
-    @extend_schema(summary="Save a card (a payment method made by Stripe.js) to the buyer's account",
-                   request=s.PaymentMethodAttachSerializer)
+    @extend_schema(
+        summary="Save a card (a payment method made by Stripe.js) to the buyer's account",
+        request=s.PaymentMethodAttachSerializer,
+    )
     @payment_errors
     def post(self, request):
         data = _validated(s.PaymentMethodAttachSerializer, request.data)
-        card = _stripe(lambda: stripe_gateway.attach_payment_method(_buyer(request), data["payment_method"],
-                                                                     make_default=data["default"]))
+        card = _stripe(
+            lambda: stripe_gateway.attach_payment_method(
+                _buyer(request), data["payment_method"], make_default=data["default"]
+            )
+        )
         return Response(card, status=201)
 
 
@@ -238,8 +264,9 @@ class StripeWebhookApi(APIView):
     @extend_schema(summary="Stripe webhook endpoint", request=None)
     def post(self, request):
         try:
-            event = webhooks.verify(request.body, request.headers.get("Stripe-Signature"),
-                                    remote_addr=_client_ip(request))
+            event = webhooks.verify(
+                request.body, request.headers.get("Stripe-Signature"), remote_addr=_client_ip(request)
+            )
         except webhooks.WebhookRejected as exc:
             raise ValidationError({"Stripe-Signature": [str(exc)]}) from None
         outcome = webhooks.process_event(event)
@@ -261,8 +288,9 @@ class ProviderCallbackApi(APIView):
         if not isinstance(request.data, dict):
             raise ValidationError({"body": ["must be a JSON object"]})
         try:
-            outcome = services.handle_callback(provider, payment_id, token, request.data,
-                                               remote_addr=_client_ip(request))
+            outcome = services.handle_callback(
+                provider, payment_id, token, request.data, remote_addr=_client_ip(request)
+            )
         except Payment.DoesNotExist:
             raise NotFound("no such payment") from None
         # Operators retry until they get a success answer; M-Pesa expects this shape.
@@ -293,8 +321,10 @@ class AirtelCallbackApi(APIView):
 class PaymentMetricsApi(APIView):
     permission_classes = [IsAdminUser]
 
-    @extend_schema(summary="Success and failure rates and time to success, by method and provider (staff)",
-                   parameters=[s.MetricsQuerySerializer])
+    @extend_schema(
+        summary="Success and failure rates and time to success, by method and provider (staff)",
+        parameters=[s.MetricsQuerySerializer],
+    )
     def get(self, request):
         query = _validated(s.MetricsQuerySerializer, request.query_params)
         return Response(metrics.payment_metrics(window_minutes=query["window_minutes"]))
@@ -327,9 +357,14 @@ class InvoiceListCreateApi(APIView):
             if deal is None:
                 raise ValidationError({"deal_id": ["no such deal of this buyer"]})
         with transaction.atomic():
-            invoice = invoices.create_invoice(buyer=buyer, amount=data["amount"], currency=currency,
-                                              due_date=data["due_date"], deal=deal,
-                                              description=data.get("description", ""))
+            invoice = invoices.create_invoice(
+                buyer=buyer,
+                amount=data["amount"],
+                currency=currency,
+                due_date=data["due_date"],
+                deal=deal,
+                description=data.get("description", ""),
+            )
         return Response(s.InvoiceSerializer(invoice).data, status=201)
 
 

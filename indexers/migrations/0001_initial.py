@@ -5,56 +5,61 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='IndexBuild',
+            name="IndexBuild",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('index_name', models.CharField(max_length=200, unique=True)),
-                ('started_at', models.DateTimeField(db_default=django.db.models.functions.datetime.Now())),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("index_name", models.CharField(max_length=200, unique=True)),
+                ("started_at", models.DateTimeField(db_default=django.db.models.functions.datetime.Now())),
             ],
         ),
         migrations.CreateModel(
-            name='ReconciliationRun',
+            name="ReconciliationRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('started_at', models.DateTimeField()),
-                ('finished_at', models.DateTimeField()),
-                ('index_name', models.CharField(max_length=200)),
-                ('rows_expected', models.BigIntegerField()),
-                ('documents_found', models.BigIntegerField()),
-                ('buckets_checked', models.PositiveIntegerField()),
-                ('buckets_mismatched', models.PositiveIntegerField()),
-                ('missing', models.BigIntegerField()),
-                ('stale', models.BigIntegerField()),
-                ('extra', models.BigIntegerField()),
-                ('repaired', models.BigIntegerField()),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("started_at", models.DateTimeField()),
+                ("finished_at", models.DateTimeField()),
+                ("index_name", models.CharField(max_length=200)),
+                ("rows_expected", models.BigIntegerField()),
+                ("documents_found", models.BigIntegerField()),
+                ("buckets_checked", models.PositiveIntegerField()),
+                ("buckets_mismatched", models.PositiveIntegerField()),
+                ("missing", models.BigIntegerField()),
+                ("stale", models.BigIntegerField()),
+                ("extra", models.BigIntegerField()),
+                ("repaired", models.BigIntegerField()),
             ],
             options={
-                'get_latest_by': 'finished_at',
+                "get_latest_by": "finished_at",
             },
         ),
         migrations.CreateModel(
-            name='SearchChange',
+            name="SearchChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('entity', models.CharField(max_length=20)),
-                ('object_id', models.BigIntegerField()),
-                ('version', models.BigIntegerField(db_default=0)),
-                ('captured_at', models.DateTimeField(db_default=django.db.models.functions.datetime.Now())),
-                ('attempts', models.PositiveIntegerField(db_default=0)),
-                ('last_error', models.TextField(db_default='')),
-                ('next_attempt_at', models.DateTimeField(db_default=django.db.models.functions.datetime.Now())),
-                ('dead', models.BooleanField(db_default=False)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("entity", models.CharField(max_length=20)),
+                ("object_id", models.BigIntegerField()),
+                ("version", models.BigIntegerField(db_default=0)),
+                ("captured_at", models.DateTimeField(db_default=django.db.models.functions.datetime.Now())),
+                ("attempts", models.PositiveIntegerField(db_default=0)),
+                ("last_error", models.TextField(db_default="")),
+                ("next_attempt_at", models.DateTimeField(db_default=django.db.models.functions.datetime.Now())),
+                ("dead", models.BooleanField(db_default=False)),
             ],
             options={
-                'indexes': [models.Index(condition=models.Q(('dead', False)), fields=['next_attempt_at', 'id'], name='search_change_ready'), models.Index(fields=['entity', 'object_id'], name='search_change_object')],
+                "indexes": [
+                    models.Index(
+                        condition=models.Q(("dead", False)),
+                        fields=["next_attempt_at", "id"],
+                        name="search_change_ready",
+                    ),
+                    models.Index(fields=["entity", "object_id"], name="search_change_object"),
+                ],
             },
         ),
     ]

@@ -8,11 +8,11 @@ and the seeding below never overwrites a rate that is already there.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 
 # When the rates below were taken; stored as rate_updated_at so nobody mistakes them for live rates.
-RATES_TAKEN_AT = datetime(2025, 1, 2, tzinfo=timezone.utc)
+RATES_TAKEN_AT = datetime(2025, 1, 2, tzinfo=UTC)
 
 # code: (name, units per USD)
 STATIC_RATES: dict[str, tuple[str, Decimal]] = {
@@ -42,5 +42,12 @@ ON CONFLICT (code) DO NOTHING
 def ensure_currencies(cursor) -> None:
     """Insert the currencies that are missing; existing rows (and their rates) are left alone."""
     codes = list(STATIC_RATES)
-    cursor.execute(INSERT_MISSING_SQL, [codes, [STATIC_RATES[c][0] for c in codes],
-                                        [STATIC_RATES[c][1] for c in codes], [RATES_TAKEN_AT] * len(codes)])
+    cursor.execute(
+        INSERT_MISSING_SQL,
+        [
+            codes,
+            [STATIC_RATES[c][0] for c in codes],
+            [STATIC_RATES[c][1] for c in codes],
+            [RATES_TAKEN_AT] * len(codes),
+        ],
+    )

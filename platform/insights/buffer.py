@@ -56,7 +56,7 @@ class SearchLogBuffer:
         sent = 0
         while True:
             with self._lock:
-                batch, self._pending = self._pending[:self.max_batch], self._pending[self.max_batch:]
+                batch, self._pending = self._pending[: self.max_batch], self._pending[self.max_batch :]
             if not batch:
                 return sent
             try:

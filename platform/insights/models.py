@@ -29,8 +29,14 @@ class SearchLog(models.Model):
     latency_ms = models.FloatField()
     engine_ms = models.FloatField()
     # No database constraint: a user deleted before the batch lands must not fail the whole batch.
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING,
-                             db_constraint=False, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
     session_key = models.CharField(max_length=64, blank=True)
 
     class Meta:

@@ -14,14 +14,23 @@ def search_log_report(*, since: datetime, interval: str, limit: int) -> dict:
     """Searches of the public vehicle search since a date; intervals are "day", "week" or "month"."""
     logs = SearchLog.objects.filter(endpoint=SearchLog.Endpoint.VEHICLES, searched_at__gte=since)
     first_pages = logs.filter(page=1).exclude(normalized_query="")
-    top = (first_pages.values("normalized_query")
-           .annotate(searches=Count("id"), zero_results=Count("id", filter=Q(result_count=0)))
-           .order_by("-searches", "normalized_query")[:limit])
-    zero = (first_pages.filter(result_count=0).values("normalized_query")
-            .annotate(searches=Count("id")).order_by("-searches", "normalized_query")[:limit])
-    over_time = (logs.annotate(bucket=Trunc("searched_at", interval)).values("bucket")
-                 .annotate(searches=Count("id"), zero_results=Count("id", filter=Q(result_count=0)))
-                 .order_by("bucket"))
+    top = (
+        first_pages.values("normalized_query")
+        .annotate(searches=Count("id"), zero_results=Count("id", filter=Q(result_count=0)))
+        .order_by("-searches", "normalized_query")[:limit]
+    )
+    zero = (
+        first_pages.filter(result_count=0)
+        .values("normalized_query")
+        .annotate(searches=Count("id"))
+        .order_by("-searches", "normalized_query")[:limit]
+    )
+    over_time = (
+        logs.annotate(bucket=Trunc("searched_at", interval))
+        .values("bucket")
+        .annotate(searches=Count("id"), zero_results=Count("id", filter=Q(result_count=0)))
+        .order_by("bucket")
+    )
     totals = logs.aggregate(searches=Count("id"), zero_results=Count("id", filter=Q(result_count=0)))
     clicked = SearchClick.objects.filter(search_id__in=logs.values("id")).values("search_id").distinct().count()
     return {
@@ -30,11 +39,20 @@ def search_log_report(*, since: datetime, interval: str, limit: int) -> dict:
         "zero_results": totals["zero_results"],
         "zero_result_rate": _rate(totals["zero_results"], totals["searches"]),
         "click_through_rate": _rate(clicked, totals["searches"]),
-        "top_queries": [{"query": row["normalized_query"], "searches": row["searches"],
-                         "zero_results": row["zero_results"]} for row in top],
+        "top_queries": [
+            {"query": row["normalized_query"], "searches": row["searches"], "zero_results": row["zero_results"]}
+            for row in top
+        ],
         "zero_result_queries": [{"query": row["normalized_query"], "searches": row["searches"]} for row in zero],
-        "over_time": [{"period": row["bucket"], "searches": row["searches"], "zero_results": row["zero_results"],
-                       "zero_result_rate": _rate(row["zero_results"], row["searches"])} for row in over_time],
+        "over_time": [
+            {
+                "period": row["bucket"],
+                "searches": row["searches"],
+                "zero_results": row["zero_results"],
+                "zero_result_rate": _rate(row["zero_results"], row["searches"]),
+            }
+            for row in over_time
+        ],
     }
 
 

@@ -13,11 +13,20 @@ from .models import SearchClick
 
 
 @transaction.atomic
-def record_vehicle_view(*, vehicle_id: int, user_id: int | None, session_key: str, dwell_seconds: int | None = None,
-                        search_id: uuid.UUID | None = None, position: int | None = None) -> VehicleView:
-    view = VehicleView.objects.create(vehicle_id=vehicle_id, user_id=user_id, session_key=session_key,
-                                      dwell_seconds=dwell_seconds)
+def record_vehicle_view(
+    *,
+    vehicle_id: int,
+    user_id: int | None,
+    session_key: str,
+    dwell_seconds: int | None = None,
+    search_id: uuid.UUID | None = None,
+    position: int | None = None,
+) -> VehicleView:
+    view = VehicleView.objects.create(
+        vehicle_id=vehicle_id, user_id=user_id, session_key=session_key, dwell_seconds=dwell_seconds
+    )
     if search_id is not None:
-        SearchClick.objects.create(search_id=search_id, vehicle_id=vehicle_id, position=position,
-                                   clicked_at=view.viewed_at or timezone.now())
+        SearchClick.objects.create(
+            search_id=search_id, vehicle_id=vehicle_id, position=position, clicked_at=view.viewed_at or timezone.now()
+        )
     return view

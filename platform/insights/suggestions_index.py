@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterator
 from datetime import timedelta
-from typing import Any, Iterator
+from typing import Any
 
 from django.conf import settings
 from django.db import connection
@@ -43,12 +44,17 @@ def _make_model_counts() -> Iterator[tuple[str, str, int]]:
     client = get_client()
     after = None
     while True:
-        composite: dict[str, Any] = {"size": 2000, "sources": [
-            {"make": {"terms": {"field": "make.raw"}}}, {"model": {"terms": {"field": "model.raw"}}}]}
+        composite: dict[str, Any] = {
+            "size": 2000,
+            "sources": [{"make": {"terms": {"field": "make.raw"}}}, {"model": {"terms": {"field": "model.raw"}}}],
+        }
         if after:
             composite["after"] = after
-        body = {"size": 0, "query": {"terms": {"status": list(settings.SEARCHABLE_STATUSES)}},
-                "aggs": {"pairs": {"composite": composite}}}
+        body = {
+            "size": 0,
+            "query": {"terms": {"status": list(settings.SEARCHABLE_STATUSES)}},
+            "aggs": {"pairs": {"composite": composite}},
+        }
         response = client.options(request_timeout=60).search(index=vehicles_alias(), body=body)
         pairs = response["aggregations"]["pairs"]
         for bucket in pairs["buckets"]:
@@ -71,13 +77,13 @@ def suggestion_documents(*, include_queries: bool = True) -> list[dict[str, Any]
     for make, model, count in _make_model_counts():
         per_make[make] = per_make.get(make, 0) + count
         docs.append(suggestion_document(kind="model", text=model, make=make, model=model, count=count))
-        docs.append(suggestion_document(kind="make_model", text=f"{make} {model}", make=make, model=model,
-                                        count=count))
-    docs.extend(suggestion_document(kind="make", text=make, make=make, count=count)
-                for make, count in per_make.items())
+        docs.append(suggestion_document(kind="make_model", text=f"{make} {model}", make=make, model=model, count=count))
+    docs.extend(suggestion_document(kind="make", text=make, make=make, count=count) for make, count in per_make.items())
     if include_queries:
-        docs.extend(suggestion_document(kind="query", text=query, count=last_count, searches=searches)
-                    for query, searches, last_count in _popular_queries())
+        docs.extend(
+            suggestion_document(kind="query", text=query, count=last_count, searches=searches)
+            for query, searches, last_count in _popular_queries()
+        )
     return docs
 
 
@@ -93,7 +99,8 @@ def rebuild_suggestions(*, include_queries: bool = True) -> int:
         client.indices.refresh(index=name)
         old = list(client.indices.get_alias(name=alias).body) if client.indices.exists_alias(name=alias) else []
         actions = [{"remove": {"index": index, "alias": alias}} for index in old] + [
-            {"add": {"index": name, "alias": alias}}]
+            {"add": {"index": name, "alias": alias}}
+        ]
         client.indices.update_aliases(actions=actions)
     except Exception:
         client.indices.delete(index=name, ignore_unavailable=True)

@@ -15,11 +15,18 @@ def record_searches(entries: list[dict]) -> int:
     """Insert one batch of log lines. Idempotent: a redelivered batch skips the ids already stored."""
     rows = [
         SearchLog(
-            id=uuid.UUID(entry["id"]), searched_at=datetime.fromisoformat(entry["searched_at"]),
-            endpoint=entry["endpoint"], query_text=entry["query_text"][:200],
-            normalized_query=entry["normalized_query"][:200], filters=entry.get("filters") or {},
-            sort=entry["sort"], page=entry.get("page", 1), result_count=entry["result_count"],
-            latency_ms=entry["latency_ms"], engine_ms=entry["engine_ms"], user_id=entry.get("user_id"),
+            id=uuid.UUID(entry["id"]),
+            searched_at=datetime.fromisoformat(entry["searched_at"]),
+            endpoint=entry["endpoint"],
+            query_text=entry["query_text"][:200],
+            normalized_query=entry["normalized_query"][:200],
+            filters=entry.get("filters") or {},
+            sort=entry["sort"],
+            page=entry.get("page", 1),
+            result_count=entry["result_count"],
+            latency_ms=entry["latency_ms"],
+            engine_ms=entry["engine_ms"],
+            user_id=entry.get("user_id"),
             session_key=entry.get("session_key") or "",
         )
         for entry in entries

@@ -51,7 +51,8 @@ TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
     requests.Timeout,
 )
 try:  # the engine's transport errors, when the search stack is installed
-    from elastic_transport import ConnectionError as EngineConnectionError, ConnectionTimeout
+    from elastic_transport import ConnectionError as EngineConnectionError
+    from elastic_transport import ConnectionTimeout
 
     TRANSIENT_ERRORS += (EngineConnectionError, ConnectionTimeout)
 except ImportError:  # pragma: no cover
@@ -61,7 +62,7 @@ except ImportError:  # pragma: no cover
 def backoff_seconds(retries: int, *, base: float, maximum: float) -> float:
     """Exponential backoff with jitter: base·2^retries capped at maximum, then drawn from its upper half
     ("equal jitter"), so retries of many failed tasks spread out instead of stampeding together."""
-    ceiling = min(maximum, base * (2 ** retries))
+    ceiling = min(maximum, base * (2**retries))
     return ceiling / 2 + random.uniform(0, ceiling / 2)
 
 
@@ -102,16 +103,25 @@ class ReliableTask(Task):
             if self.request.retries >= self._max_retries():
                 raise  # the last try: on_failure dead-letters it
             countdown = self.retry_countdown(self.request.retries, exc)
-            log.warning("%s[%s] failed (%s: %s); try %d of %d in %.1fs", self.name, self.request.id,
-                        type(exc).__name__, exc, self.request.retries + 2, self._max_retries() + 1, countdown)
-            raise self.retry(exc=exc, countdown=countdown, max_retries=self._max_retries())
+            log.warning(
+                "%s[%s] failed (%s: %s); try %d of %d in %.1fs",
+                self.name,
+                self.request.id,
+                type(exc).__name__,
+                exc,
+                self.request.retries + 2,
+                self._max_retries() + 1,
+                countdown,
+            )
+            raise self.retry(exc=exc, countdown=countdown, max_retries=self._max_retries()) from exc
 
     def on_failure(self, exc, task_id, args, kwargs, einfo):
         from .deadletters import record_dead_letter
 
         try:
-            record_dead_letter(task=self, task_id=task_id, args=args, kwargs=kwargs, exc=exc,
-                               traceback=str(einfo) if einfo else "")
+            record_dead_letter(
+                task=self, task_id=task_id, args=args, kwargs=kwargs, exc=exc, traceback=str(einfo) if einfo else ""
+            )
         except Exception:  # the database itself may be what failed; the log keeps the evidence
             log.exception("could not dead-letter %s[%s]: args=%r kwargs=%r", self.name, task_id, args, kwargs)
         super().on_failure(exc, task_id, args, kwargs, einfo)

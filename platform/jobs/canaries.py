@@ -33,8 +33,11 @@ def run(token: str, *, sleep_seconds: float, fail_times: int, task_id: str | Non
 
 def counts(token: str) -> dict[str, int]:
     client = get_redis()
-    return {"tries": int(client.get(key(token, "tries")) or 0), "started": client.llen(key(token, "started")),
-            "finished": client.llen(key(token, "finished"))}
+    return {
+        "tries": int(client.get(key(token, "tries")) or 0),
+        "started": client.llen(key(token, "started")),
+        "finished": client.llen(key(token, "finished")),
+    }
 
 
 def finished(token: str) -> list[tuple[str, float]]:

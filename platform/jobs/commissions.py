@@ -37,7 +37,17 @@ def send_statements(*, now: datetime | None = None, page_size: int = 500) -> int
         with transaction.atomic():
             claimed = marks.claim("commission_statement", {dealer_id: week_key for dealer_id, _, _ in rows})
             sent += emit_many(
-                ("commission_statement", {"dealer_id": dealer_id, "week": week_key, "deals": count,
-                                          "total": str(round(total, 2)), "currency": "USD"})
-                for dealer_id, count, total in rows if dealer_id in claimed)
+                (
+                    "commission_statement",
+                    {
+                        "dealer_id": dealer_id,
+                        "week": week_key,
+                        "deals": count,
+                        "total": str(round(total, 2)),
+                        "currency": "USD",
+                    },
+                )
+                for dealer_id, count, total in rows
+                if dealer_id in claimed
+            )
         after = rows[-1][0]

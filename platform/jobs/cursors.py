@@ -9,8 +9,8 @@ in two consecutive runs. The jobs that use this are idempotent, so the second lo
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 from django.db import transaction
 

@@ -40,9 +40,12 @@ def follow_up(deal_ids: list[int], *, now: datetime | None = None) -> tuple[int,
     Returns (sent, ids left for later). Deals already followed up for this stall cost no token.
     """
     now = now or timezone.now()
-    deals = list(stalled_deals(now).filter(pk__in=deal_ids).order_by("pk").values_list("pk", "stage", "stage_changed_at"))
-    told = dict(FollowUpMark.objects.filter(kind=KIND, object_id__in=[d[0] for d in deals])
-                .values_list("object_id", "value"))
+    deals = list(
+        stalled_deals(now).filter(pk__in=deal_ids).order_by("pk").values_list("pk", "stage", "stage_changed_at")
+    )
+    told = dict(
+        FollowUpMark.objects.filter(kind=KIND, object_id__in=[d[0] for d in deals]).values_list("object_id", "value")
+    )
     todo = [(pk, stage, since) for pk, stage, since in deals if told.get(pk) != situation(stage, since)]
     bucket = follow_up_bucket()
     granted = 0
@@ -51,6 +54,9 @@ def follow_up(deal_ids: list[int], *, now: datetime | None = None) -> tuple[int,
     now_batch, later = todo[:granted], [pk for pk, _, _ in todo[granted:]]
     with transaction.atomic():
         claimed = marks.claim(KIND, {pk: situation(stage, since) for pk, stage, since in now_batch})
-        emit_many(("deal_stalled", {"deal_id": pk, "stage": stage, "days": (now - since).days})
-                  for pk, stage, since in now_batch if pk in claimed)
+        emit_many(
+            ("deal_stalled", {"deal_id": pk, "stage": stage, "days": (now - since).days})
+            for pk, stage, since in now_batch
+            if pk in claimed
+        )
     return len(claimed), later

@@ -6,7 +6,7 @@ the transaction that writes the notification, and the mark and the message commi
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 from django.db import connection
 

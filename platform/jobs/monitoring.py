@@ -76,8 +76,11 @@ def _on_postrun(sender=None, task_id=None, state=None, retval=None, **_):
     failed = state not in ("SUCCESS", "RETRY")
     try:
         ScheduleRun.objects.filter(task_name=name).update(
-            last_finished_at=timezone.now(), last_state=state or "", last_runtime_seconds=time.time() - started,
-            last_error=str(retval)[:2000] if failed else "", runs=F("runs") + 1,
+            last_finished_at=timezone.now(),
+            last_state=state or "",
+            last_runtime_seconds=time.time() - started,
+            last_error=str(retval)[:2000] if failed else "",
+            runs=F("runs") + 1,
             failures=F("failures") + (1 if failed else 0),
         )
     except Exception:
@@ -114,4 +117,3 @@ def outcome_counts(hours: int = 24) -> dict[str, dict[str, int]]:
             name, _, outcome = field.decode().rpartition("|")
             totals.setdefault(name, dict.fromkeys(OUTCOMES, 0))[outcome] += int(value)
     return totals
-

@@ -47,8 +47,13 @@ def failure_rates(hours: int = 24) -> dict[str, Any]:
         tasks[name] = {**counts, "failure_rate": round(rate, 4), "alert": rate > threshold}
     finished = total_ok + total_failed
     overall = total_failed / finished if finished else 0.0
-    return {"window_hours": hours, "alert_above": threshold, "overall_failure_rate": round(overall, 4),
-            "alert": overall > threshold, "tasks": tasks}
+    return {
+        "window_hours": hours,
+        "alert_above": threshold,
+        "overall_failure_rate": round(overall, 4),
+        "alert": overall > threshold,
+        "tasks": tasks,
+    }
 
 
 def dead_letter_summary(limit: int = 20) -> dict[str, Any]:
@@ -57,8 +62,14 @@ def dead_letter_summary(limit: int = 20) -> dict[str, Any]:
         "open": letters.count(),
         "by_task": dict(letters.values_list("task_name").annotate(n=Count("id")).order_by("-n")),
         "latest": [
-            {"id": d.id, "task": d.task_name, "task_id": d.task_id, "error": f"{d.exception_type}: {d.error[:200]}",
-             "attempts": d.attempts, "failed_at": d.failed_at}
+            {
+                "id": d.id,
+                "task": d.task_name,
+                "task_id": d.task_id,
+                "error": f"{d.exception_type}: {d.error[:200]}",
+                "attempts": d.attempts,
+                "failed_at": d.failed_at,
+            }
             for d in letters.order_by("-failed_at")[:limit]
         ],
     }

@@ -20,8 +20,11 @@ def changed_vehicle_id_pages(after_version: int, page_size: int):
     position = after_version
     while True:
         with connection.cursor() as cursor:
-            cursor.execute("SELECT id, search_version FROM catalog_vehicle WHERE search_version > %s "
-                           "ORDER BY search_version LIMIT %s", [position, page_size])
+            cursor.execute(
+                "SELECT id, search_version FROM catalog_vehicle WHERE search_version > %s "
+                "ORDER BY search_version LIMIT %s",
+                [position, page_size],
+            )
             rows = cursor.fetchall()
         if not rows:
             return
@@ -55,7 +58,9 @@ def record_price_changes(vehicle_ids: list[int]) -> dict[str, int]:
         with connection.cursor() as cursor:
             cursor.execute(
                 """SELECT DISTINCT ON (vehicle_id) vehicle_id, price, currency_id FROM catalog_pricehistory
-                    WHERE vehicle_id = ANY(%s) ORDER BY vehicle_id, recorded_at DESC, id DESC""", [vehicle_ids])
+                    WHERE vehicle_id = ANY(%s) ORDER BY vehicle_id, recorded_at DESC, id DESC""",
+                [vehicle_ids],
+            )
             for vehicle_id, price, currency in cursor.fetchall():
                 last[vehicle_id] = (price, currency)
         history, drops = [], []
@@ -65,14 +70,20 @@ def record_price_changes(vehicle_ids: list[int]) -> dict[str, int]:
                 continue
             history.append(PriceHistory(vehicle_id=pk, price=price, currency_id=currency))
             if before and before[1] == currency and price < before[0]:
-                drops.append(("price_drop", {"vehicle_id": pk, "old_price": str(before[0]), "new_price": str(price),
-                                             "currency": currency}))
+                drops.append(
+                    (
+                        "price_drop",
+                        {"vehicle_id": pk, "old_price": str(before[0]), "new_price": str(price), "currency": currency},
+                    )
+                )
         PriceHistory.objects.bulk_create(history, batch_size=1000)
         emit_many(drops)
         with connection.cursor() as cursor:
             cursor.execute(
                 """UPDATE notifications_pricewatch w SET notified_at = NULL FROM catalog_vehicle v
                     WHERE v.id = w.vehicle_id AND v.id = ANY(%s) AND w.notified_at IS NOT NULL
-                      AND w.target_price IS NOT NULL AND v.price > w.target_price""", [vehicle_ids])
+                      AND w.target_price IS NOT NULL AND v.price > w.target_price""",
+                [vehicle_ids],
+            )
             rearmed = cursor.rowcount
     return {"recorded": len(history), "drops": len(drops), "rearmed": rearmed}

@@ -43,7 +43,9 @@ def notify_untold_statuses(shipment_ids: list[int]) -> int:
     from sales.models import Shipment
 
     current = dict(Shipment.objects.filter(pk__in=shipment_ids).values_list("pk", "status"))
-    told = dict(FollowUpMark.objects.filter(kind="shipment_status", object_id__in=current).values_list("object_id", "value"))
+    told = dict(
+        FollowUpMark.objects.filter(kind="shipment_status", object_id__in=current).values_list("object_id", "value")
+    )
     untold = sorted(pk for pk, status in current.items() if told.get(pk) != status)
     with transaction.atomic():
         return emit_many(("shipment_status_changed", {"shipment_id": pk, "source": "sweep"}) for pk in untold)

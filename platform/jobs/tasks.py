@@ -64,8 +64,11 @@ def notify_shipment_updates(shipment_ids: list[int]) -> int:
 
 @reliable_task(name="jobs.tasks.check_price_changes")
 def check_price_changes() -> int:
-    return prices.walk_changed_vehicles(page_size=settings.JOBS_PAGE_SIZE, batch_size=settings.JOBS_BATCH_SIZE,
-                                        fan_out=lambda batch: record_price_changes.delay(batch))
+    return prices.walk_changed_vehicles(
+        page_size=settings.JOBS_PAGE_SIZE,
+        batch_size=settings.JOBS_BATCH_SIZE,
+        fan_out=lambda batch: record_price_changes.delay(batch),
+    )
 
 
 @reliable_task(name="jobs.tasks.record_price_changes", soft_time_limit=300, time_limit=360)

@@ -12,8 +12,9 @@ from django.db import transaction
 from .models import DeadLetter, TrackedTask
 
 
-def start_tracked_task(task_name: str, *, owner, args: list | None = None, kwargs: dict | None = None,
-                       **options) -> str:
+def start_tracked_task(
+    task_name: str, *, owner, args: list | None = None, kwargs: dict | None = None, **options
+) -> str:
     """Record the task for its owner and send it once the surrounding transaction commits.
 
     Sent on commit, never before: a task that starts before the rows it reads are visible reads stale rows.

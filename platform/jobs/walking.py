@@ -3,7 +3,7 @@ id lists into batches for fan-out."""
 
 from __future__ import annotations
 
-from typing import Iterator, Sequence
+from collections.abc import Iterator, Sequence
 
 from django.conf import settings
 from django.db.models import QuerySet
@@ -23,4 +23,4 @@ def id_pages(queryset: QuerySet, *, page_size: int | None = None) -> Iterator[li
 def batches(ids: Sequence[int], size: int | None = None) -> Iterator[list[int]]:
     size = size or settings.JOBS_BATCH_SIZE
     for start in range(0, len(ids), size):
-        yield list(ids[start:start + size])
+        yield list(ids[start : start + size])

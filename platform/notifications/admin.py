@@ -5,8 +5,18 @@ from .models import Message, Notification, NotificationPreference, OutboxEvent, 
 
 @admin.register(Message)
 class MessageAdmin(admin.ModelAdmin):
-    list_display = ("id", "channel", "recipient", "template", "status", "error_code", "queued_at", "sent_at",
-                    "delivered_at", "read_at")
+    list_display = (
+        "id",
+        "channel",
+        "recipient",
+        "template",
+        "status",
+        "error_code",
+        "queued_at",
+        "sent_at",
+        "delivered_at",
+        "read_at",
+    )
     list_filter = ("channel", "status", "template")
     search_fields = ("recipient", "provider_message_id")
     raw_id_fields = ("user", "notifications")
@@ -16,8 +26,9 @@ class MessageAdmin(admin.ModelAdmin):
     def resend(self, request, queryset):
         from .tasks import send_message
 
-        ids = list(queryset.filter(status=Message.Status.FAILED, provider_message_id__isnull=True)
-                   .values_list("pk", flat=True))
+        ids = list(
+            queryset.filter(status=Message.Status.FAILED, provider_message_id__isnull=True).values_list("pk", flat=True)
+        )
         for message_id in ids:
             send_message.delay(message_id)
         self.message_user(request, f"Queued {len(ids)} message(s) again.", messages.SUCCESS)

@@ -7,9 +7,10 @@ template for it, that template and its parameters.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any
 
 from django.db import connection
 
@@ -62,9 +63,15 @@ def _load_deal(deal_id: int):
 
 
 def _deal_context(deal) -> Context:
-    return {"deal_id": deal.id, "vehicle": vehicle_title(deal.vehicle), "vehicle_id": deal.vehicle_id,
-            "price": str(deal.agreed_price), "currency": deal.currency_id, "buyer_name": deal.buyer.full_name,
-            "stage": deal.stage}
+    return {
+        "deal_id": deal.id,
+        "vehicle": vehicle_title(deal.vehicle),
+        "vehicle_id": deal.vehicle_id,
+        "price": str(deal.agreed_price),
+        "currency": deal.currency_id,
+        "buyer_name": deal.buyer.full_name,
+        "stage": deal.stage,
+    }
 
 
 def _explicit(event, context: Context) -> Recipients:
@@ -72,6 +79,7 @@ def _explicit(event, context: Context) -> Recipients:
 
 
 # --- deal created ---------------------------------------------------------------------------------
+
 
 def resolve_deal_created(event) -> Recipients:
     deal = _load_deal(event.payload["deal_id"])
@@ -83,19 +91,29 @@ def resolve_deal_created(event) -> Recipients:
 def render_deal_created(c: Context) -> Rendered:
     price = money(c["price"], c["currency"])
     if c.get("role") == "dealer":
-        return Rendered(f"New deal #{c['deal_id']}: {c['buyer_name']} for the {c['vehicle']} at {price}.",
-                        f"New deal #{c['deal_id']}: {c['vehicle']}")
-    return Rendered(f"Deal #{c['deal_id']} confirmed: {c['vehicle']} at {price}.",
-                    f"Your deal #{c['deal_id']} is confirmed", "deal_confirmation",
-                    (c["buyer_name"], c["vehicle"], price, str(c["deal_id"])))
+        return Rendered(
+            f"New deal #{c['deal_id']}: {c['buyer_name']} for the {c['vehicle']} at {price}.",
+            f"New deal #{c['deal_id']}: {c['vehicle']}",
+        )
+    return Rendered(
+        f"Deal #{c['deal_id']} confirmed: {c['vehicle']} at {price}.",
+        f"Your deal #{c['deal_id']} is confirmed",
+        "deal_confirmation",
+        (c["buyer_name"], c["vehicle"], price, str(c["deal_id"])),
+    )
 
 
 # --- payment received -----------------------------------------------------------------------------
 
+
 def resolve_payment_received(event) -> Recipients:
     payload = event.payload
-    context: Context = {"amount": str(payload["amount"]), "currency": payload["currency"],
-                        "reference": str(payload.get("reference", "")), "vehicle": payload.get("vehicle", "")}
+    context: Context = {
+        "amount": str(payload["amount"]),
+        "currency": payload["currency"],
+        "reference": str(payload.get("reference", "")),
+        "vehicle": payload.get("vehicle", ""),
+    }
     deal = _load_deal(payload["deal_id"]) if payload.get("deal_id") else None
     if deal is not None:
         context.update(_deal_context(deal))
@@ -108,12 +126,19 @@ def render_payment_received(c: Context) -> Rendered:
     amount = money(c["amount"], c["currency"])
     what = f" for the {c['vehicle']}" if c.get("vehicle") else ""
     if c.get("role") == "dealer":
-        return Rendered(f"Payment of {amount} received{what} (deal #{c.get('deal_id')}).", f"Payment received: {amount}")
-    return Rendered(f"We received your payment of {amount}{what}. Thank you.", f"Payment received: {amount}",
-                    "payment_received", (amount, c.get("vehicle") or c.get("reference") or "your order"))
+        return Rendered(
+            f"Payment of {amount} received{what} (deal #{c.get('deal_id')}).", f"Payment received: {amount}"
+        )
+    return Rendered(
+        f"We received your payment of {amount}{what}. Thank you.",
+        f"Payment received: {amount}",
+        "payment_received",
+        (amount, c.get("vehicle") or c.get("reference") or "your order"),
+    )
 
 
 # --- shipments ------------------------------------------------------------------------------------
+
 
 def _load_shipment(shipment_id: int):
     from sales.models import Shipment
@@ -122,10 +147,15 @@ def _load_shipment(shipment_id: int):
 
 
 def _shipment_context(shipment) -> Context:
-    return {"shipment_id": shipment.id, "deal_id": shipment.deal_id, "vehicle": vehicle_title(shipment.deal.vehicle),
-            "status": shipment.status, "status_label": shipment.get_status_display().lower().replace("_", " "),
-            "destination_port": shipment.destination_port,
-            "eta": shipment.eta.date().isoformat() if shipment.eta else ""}
+    return {
+        "shipment_id": shipment.id,
+        "deal_id": shipment.deal_id,
+        "vehicle": vehicle_title(shipment.deal.vehicle),
+        "status": shipment.status,
+        "status_label": shipment.get_status_display().lower().replace("_", " "),
+        "destination_port": shipment.destination_port,
+        "eta": shipment.eta.date().isoformat() if shipment.eta else "",
+    }
 
 
 def resolve_shipment_status_changed(event) -> Recipients:
@@ -141,8 +171,12 @@ def resolve_shipment_status_changed(event) -> Recipients:
 
 def render_shipment_status_changed(c: Context) -> Rendered:
     eta = c["eta"] or "to be confirmed"
-    return Rendered(f"Shipment of your {c['vehicle']}: {c['status_label']} (ETA {eta}).",
-                    f"Shipment update: {c['status_label']}", "shipment_update", (c["vehicle"], c["status_label"], eta))
+    return Rendered(
+        f"Shipment of your {c['vehicle']}: {c['status_label']} (ETA {eta}).",
+        f"Shipment update: {c['status_label']}",
+        "shipment_update",
+        (c["vehicle"], c["status_label"], eta),
+    )
 
 
 def resolve_shipment_delayed(event) -> Recipients:
@@ -153,12 +187,17 @@ def resolve_shipment_delayed(event) -> Recipients:
 
 
 def render_shipment_delayed(c: Context) -> Rendered:
-    return Rendered(f"Your {c['vehicle']} has not reached {c['destination_port']} by its ETA ({c['eta']}). "
-                    f"We are following up with the carrier.", "Your shipment is delayed", "shipment_update",
-                    (c["vehicle"], "delayed", c["eta"] or "to be confirmed"))
+    return Rendered(
+        f"Your {c['vehicle']} has not reached {c['destination_port']} by its ETA ({c['eta']}). "
+        f"We are following up with the carrier.",
+        "Your shipment is delayed",
+        "shipment_update",
+        (c["vehicle"], "delayed", c["eta"] or "to be confirmed"),
+    )
 
 
 # --- stalled deals --------------------------------------------------------------------------------
+
 
 def resolve_deal_stalled(event) -> Recipients:
     deal = _load_deal(event.payload["deal_id"])
@@ -171,13 +210,20 @@ def resolve_deal_stalled(event) -> Recipients:
 def render_deal_stalled(c: Context) -> Rendered:
     stage = c["stage"].replace("_", " ")
     if c.get("role") == "dealer":
-        return Rendered(f"Deal #{c['deal_id']} ({c['vehicle']}, {c['buyer_name']}) has been {stage} for "
-                        f"{c['days']} days. Time to follow up?", f"Deal #{c['deal_id']} needs a follow-up")
-    return Rendered(f"Your deal #{c['deal_id']} for the {c['vehicle']} has been {stage} for {c['days']} days. "
-                    f"Reply here if you need help with the next step.", f"Your deal #{c['deal_id']}: next steps")
+        return Rendered(
+            f"Deal #{c['deal_id']} ({c['vehicle']}, {c['buyer_name']}) has been {stage} for "
+            f"{c['days']} days. Time to follow up?",
+            f"Deal #{c['deal_id']} needs a follow-up",
+        )
+    return Rendered(
+        f"Your deal #{c['deal_id']} for the {c['vehicle']} has been {stage} for {c['days']} days. "
+        f"Reply here if you need help with the next step.",
+        f"Your deal #{c['deal_id']}: next steps",
+    )
 
 
 # --- prices and saved searches --------------------------------------------------------------------
+
 
 def resolve_price_drop(event) -> Recipients:
     from catalog.models import Vehicle
@@ -187,18 +233,28 @@ def resolve_price_drop(event) -> Recipients:
     if vehicle is None or vehicle.status not in ("available", "reserved"):
         return []
     new_price = Decimal(str(p["new_price"]))
-    context: Context = {"vehicle_id": vehicle.id, "vehicle": vehicle_title(vehicle), "old_price": str(p["old_price"]),
-                        "new_price": str(new_price), "currency": p["currency"], "role": "watcher"}
+    context: Context = {
+        "vehicle_id": vehicle.id,
+        "vehicle": vehicle_title(vehicle),
+        "old_price": str(p["old_price"]),
+        "new_price": str(new_price),
+        "currency": p["currency"],
+        "role": "watcher",
+    }
     # Watchers of any drop hear of every drop; a target price is told once, when reached (claimed here,
     # in the dispatch transaction, so a retried dispatch cannot tell it twice).
     with connection.cursor() as cursor:
         cursor.execute(
             """UPDATE notifications_pricewatch SET notified_at = now()
                 WHERE vehicle_id = %s AND active AND target_price IS NOT NULL AND notified_at IS NULL
-                  AND target_price >= %s RETURNING user_id, target_price""", [vehicle.id, new_price])
+                  AND target_price >= %s RETURNING user_id, target_price""",
+            [vehicle.id, new_price],
+        )
         reached = cursor.fetchall()
-        cursor.execute("SELECT user_id FROM notifications_pricewatch WHERE vehicle_id = %s AND active "
-                       "AND target_price IS NULL", [vehicle.id])
+        cursor.execute(
+            "SELECT user_id FROM notifications_pricewatch WHERE vehicle_id = %s AND active AND target_price IS NULL",
+            [vehicle.id],
+        )
         any_drop = [row[0] for row in cursor.fetchall()]
     out = [(uid, {**context, "target_price": str(target)}) for uid, target in reached]
     return out + [(uid, context) for uid in any_drop]
@@ -207,8 +263,11 @@ def resolve_price_drop(event) -> Recipients:
 def render_price_drop(c: Context) -> Rendered:
     new, old = money(c["new_price"], c["currency"]), money(c["old_price"], c["currency"])
     if c.get("target_price"):
-        return Rendered(f"The {c['vehicle']} you watch is now {new} (was {old}), at or below your target "
-                        f"of {money(c['target_price'], c['currency'])}.", f"Price target reached: {c['vehicle']}")
+        return Rendered(
+            f"The {c['vehicle']} you watch is now {new} (was {old}), at or below your target "
+            f"of {money(c['target_price'], c['currency'])}.",
+            f"Price target reached: {c['vehicle']}",
+        )
     return Rendered(f"Price drop: the {c['vehicle']} is now {new} (was {old}).", f"Price drop: {c['vehicle']}")
 
 
@@ -222,32 +281,55 @@ def resolve_saved_search_match(event) -> Recipients:
     vehicle = Vehicle.objects.filter(pk=p["vehicle_id"]).first()
     if search is None or vehicle is None:
         return []
-    return [(search.user_id, {"saved_search_id": search.id, "saved_search": search.name, "vehicle_id": vehicle.id,
-                              "vehicle": vehicle_title(vehicle), "price": str(vehicle.price),
-                              "currency": vehicle.currency_id, "role": "buyer"})]
+    return [
+        (
+            search.user_id,
+            {
+                "saved_search_id": search.id,
+                "saved_search": search.name,
+                "vehicle_id": vehicle.id,
+                "vehicle": vehicle_title(vehicle),
+                "price": str(vehicle.price),
+                "currency": vehicle.currency_id,
+                "role": "buyer",
+            },
+        )
+    ]
 
 
 def render_saved_search_match(c: Context) -> Rendered:
-    return Rendered(f"New match for \"{c['saved_search']}\": {c['vehicle']} at {money(c['price'], c['currency'])}.",
-                    f"New match for your search \"{c['saved_search']}\"")
+    return Rendered(
+        f'New match for "{c["saved_search"]}": {c["vehicle"]} at {money(c["price"], c["currency"])}.',
+        f'New match for your search "{c["saved_search"]}"',
+    )
 
 
 # --- dealers' commissions -------------------------------------------------------------------------
 
+
 def resolve_commission_statement(event) -> Recipients:
     p = event.payload
-    context = {"dealer_id": p["dealer_id"], "week": p["week"], "deals": p["deals"], "total": p["total"],
-               "currency": p.get("currency", "USD"), "role": "dealer"}
+    context = {
+        "dealer_id": p["dealer_id"],
+        "week": p["week"],
+        "deals": p["deals"],
+        "total": p["total"],
+        "currency": p.get("currency", "USD"),
+        "role": "dealer",
+    }
     return [(uid, context) for uid in _dealer_member_ids(p["dealer_id"])]
 
 
 def render_commission_statement(c: Context) -> Rendered:
     total = money(c["total"], c["currency"])
-    return Rendered(f"Week {c['week']}: {c['deals']} deal(s) with commissions pending, {total} in total.",
-                    f"Pending commissions, week {c['week']}")
+    return Rendered(
+        f"Week {c['week']}: {c['deals']} deal(s) with commissions pending, {total} in total.",
+        f"Pending commissions, week {c['week']}",
+    )
 
 
 # --- anything else: the emitter gives the recipients and the words ---------------------------------
+
 
 def resolve_generic(event) -> Recipients:
     return _explicit(event, dict(event.payload))
@@ -259,7 +341,8 @@ def render_generic(c: Context) -> Rendered:
 
 
 KINDS: dict[str, EventKind] = {
-    kind.name: kind for kind in (
+    kind.name: kind
+    for kind in (
         EventKind("deal_created", resolve_deal_created, render_deal_created),
         EventKind("payment_received", resolve_payment_received, render_payment_received),
         EventKind("shipment_status_changed", resolve_shipment_status_changed, render_shipment_status_changed),

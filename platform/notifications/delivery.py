@@ -14,8 +14,9 @@ from .phones import InvalidPhone, normalise_phone
 from .profiles import Profile, load_profiles
 
 
-def deliver_due(*, now: datetime | None = None, user_ids: list[int] | None = None, max_users: int = 2000,
-                chunk: int = 200) -> list[int]:
+def deliver_due(
+    *, now: datetime | None = None, user_ids: list[int] | None = None, max_users: int = 2000, chunk: int = 200
+) -> list[int]:
     """Deliver every user's due batch (or only these users'). Returns the ids of queued messages."""
     now = now or timezone.now()
     due = Notification.objects.filter(status=Notification.Status.PENDING, deliver_after__lte=now)
@@ -24,7 +25,7 @@ def deliver_due(*, now: datetime | None = None, user_ids: list[int] | None = Non
     users = list(due.order_by().values_list("user_id", flat=True).distinct()[:max_users])
     queued: list[int] = []
     for start in range(0, len(users), chunk):
-        queued += deliver_to_users(users[start:start + chunk], now=now)
+        queued += deliver_to_users(users[start : start + chunk], now=now)
     return queued
 
 
@@ -32,9 +33,11 @@ def deliver_to_users(user_ids: list[int], *, now: datetime) -> list[int]:
     """One transaction for a chunk of users: lock their due notifications, write one message per user
     and channel, mark the notifications, and send the messages once committed."""
     with transaction.atomic():
-        notes = list(Notification.objects.select_for_update(skip_locked=True)
-                     .filter(user_id__in=user_ids, status=Notification.Status.PENDING, deliver_after__lte=now)
-                     .order_by("user_id", "created_at", "id"))
+        notes = list(
+            Notification.objects.select_for_update(skip_locked=True)
+            .filter(user_id__in=user_ids, status=Notification.Status.PENDING, deliver_after__lte=now)
+            .order_by("user_id", "created_at", "id")
+        )
         if not notes:
             return []
         batches: dict[int, list[Notification]] = {}
@@ -61,8 +64,9 @@ def deliver_to_users(user_ids: list[int], *, now: datetime) -> list[int]:
             (dispatched if channels else skipped).extend(ids)
         Message.objects.bulk_create([m for m, _ in messages])
         through = Message.notifications.through
-        through.objects.bulk_create([through(message_id=m.id, notification_id=n.id) for m, batch in messages
-                                     for n in batch])
+        through.objects.bulk_create(
+            [through(message_id=m.id, notification_id=n.id) for m, batch in messages for n in batch]
+        )
         Notification.objects.filter(pk__in=dispatched).update(status=Notification.Status.DISPATCHED, dispatched_at=now)
         Notification.objects.filter(pk__in=skipped).update(status=Notification.Status.SKIPPED, dispatched_at=now)
         for allowed, ids in deferred.items():

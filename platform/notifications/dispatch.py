@@ -30,8 +30,11 @@ def dispatch_outbox(*, now: datetime | None = None, limit: int | None = None) ->
     now = now or timezone.now()
     limit = limit or settings.NOTIFICATIONS_OUTBOX_BATCH_SIZE
     with transaction.atomic():
-        events = list(OutboxEvent.objects.select_for_update(skip_locked=True)
-                      .filter(processed_at__isnull=True, dead=False, next_attempt_at__lte=Now()).order_by("id")[:limit])
+        events = list(
+            OutboxEvent.objects.select_for_update(skip_locked=True)
+            .filter(processed_at__isnull=True, dead=False, next_attempt_at__lte=Now())
+            .order_by("id")[:limit]
+        )
         if not events:
             return {"events": 0, "notifications": 0, "failed": 0}
         items, failed = [], []
@@ -74,7 +77,10 @@ def fan_out(items, *, now: datetime) -> list[Notification]:
     profiles = load_profiles({user_id for _, user_id, _ in items})
     batch_due: dict[int, datetime] = dict(
         Notification.objects.filter(user_id__in=profiles, status=Notification.Status.PENDING)
-        .values("user_id").annotate(due=Min("deliver_after")).values_list("user_id", "due"))
+        .values("user_id")
+        .annotate(due=Min("deliver_after"))
+        .values_list("user_id", "due")
+    )
     window = timedelta(seconds=settings.NOTIFICATIONS_BATCH_WINDOW_SECONDS)
     notifications: list[Notification] = []
     in_app: list[tuple[Notification, Message]] = []
@@ -87,20 +93,42 @@ def fan_out(items, *, now: datetime) -> list[Notification]:
         if pushed and user_id not in batch_due:
             batch_due[user_id] = profile.next_allowed(now + window)
         notification = Notification(
-            user_id=user_id, event=event, event_type=event.event_type, summary=rendered.summary, context=context,
+            user_id=user_id,
+            event=event,
+            event_type=event.event_type,
+            summary=rendered.summary,
+            context=context,
             status=Notification.Status.PENDING if pushed else Notification.Status.DISPATCHED,
-            deliver_after=batch_due[user_id] if pushed else now, dispatched_at=None if pushed else now,
+            deliver_after=batch_due[user_id] if pushed else now,
+            dispatched_at=None if pushed else now,
         )
         notifications.append(notification)
         if profile.in_app_enabled:
-            in_app.append((notification, Message(
-                user_id=user_id, channel=Channel.IN_APP, recipient=str(user_id), subject=rendered.subject,
-                body=rendered.summary, status=Message.Status.DELIVERED, sent_at=now, delivered_at=now, attempts=1)))
+            in_app.append(
+                (
+                    notification,
+                    Message(
+                        user_id=user_id,
+                        channel=Channel.IN_APP,
+                        recipient=str(user_id),
+                        subject=rendered.subject,
+                        body=rendered.summary,
+                        status=Message.Status.DELIVERED,
+                        sent_at=now,
+                        delivered_at=now,
+                        attempts=1,
+                    ),
+                )
+            )
     Notification.objects.bulk_create(notifications)
     if in_app:
         messages = Message.objects.bulk_create([m for _, m in in_app])
         Message.notifications.through.objects.bulk_create(
-            [Message.notifications.through(message_id=m.id, notification_id=n.id) for (n, _), m in zip(in_app, messages)])
+            [
+                Message.notifications.through(message_id=m.id, notification_id=n.id)
+                for (n, _), m in zip(in_app, messages)
+            ]
+        )
     return notifications
 
 

@@ -12,12 +12,12 @@ on every write path, raw SQL included.
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from django.db import transaction
 
 from .models import OutboxEvent
-
 
 KICK_KEY = "notifications:outbox-kick"
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import smtplib
-import socket
 from email.utils import make_msgid
 
 from django.conf import settings
@@ -16,8 +15,9 @@ def send(message) -> str:
     """Send one logged message; returns its Message-ID header, the id this provider knows it by."""
     domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].rstrip(">") or "nzila.local"
     message_id = make_msgid(idstring=f"m{message.id}", domain=domain)
-    email = EmailMessage(subject=message.subject, body=message.body, to=[message.recipient],
-                         headers={"Message-ID": message_id})
+    email = EmailMessage(
+        subject=message.subject, body=message.body, to=[message.recipient], headers={"Message-ID": message_id}
+    )
     try:
         email.send(fail_silently=False)
     except smtplib.SMTPRecipientsRefused as exc:
@@ -27,6 +27,6 @@ def send(message) -> str:
         if 400 <= code < 500:
             raise SendDeferred(str(code), str(exc)) from exc
         raise SendFailed(str(code or "smtp"), str(exc)) from exc
-    except (smtplib.SMTPException, socket.error, OSError) as exc:
+    except (smtplib.SMTPException, OSError) as exc:
         raise SendDeferred("smtp_unavailable", str(exc)) from exc
     return message_id

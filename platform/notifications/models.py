@@ -19,7 +19,9 @@ class Channel(models.TextChoices):
 class NotificationPreference(models.Model):
     """How a user wants to be told. No row means the defaults (every channel on, quiet 21:00–07:00)."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
+    )
     whatsapp_enabled = models.BooleanField(default=True)
     email_enabled = models.BooleanField(default=True)
     in_app_enabled = models.BooleanField(default=True)
@@ -54,8 +56,11 @@ class OutboxEvent(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["next_attempt_at", "id"], name="outbox_ready",
-                         condition=Q(processed_at__isnull=True, dead=False)),
+            models.Index(
+                fields=["next_attempt_at", "id"],
+                name="outbox_ready",
+                condition=Q(processed_at__isnull=True, dead=False),
+            ),
             models.Index(fields=["processed_at"], name="outbox_processed"),
         ]
 
@@ -98,8 +103,9 @@ class Message(models.Model):
         READ = "read"
         FAILED = "failed"
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                             related_name="messages")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="messages"
+    )
     channel = models.CharField(max_length=10, choices=Channel.choices)
     # E.164 number, e-mail address, or the user id for in-app messages.
     recipient = models.CharField(max_length=254)
@@ -123,8 +129,9 @@ class Message(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["channel", "provider_message_id"], name="message_provider_id_unique"),
-            models.CheckConstraint(condition=Q(status__in=["queued", "sent", "delivered", "read", "failed"]),
-                                   name="message_status_valid"),
+            models.CheckConstraint(
+                condition=Q(status__in=["queued", "sent", "delivered", "read", "failed"]), name="message_status_valid"
+            ),
         ]
         indexes = [models.Index(fields=["channel", "queued_at"]), models.Index(fields=["user", "queued_at"])]
 
@@ -169,8 +176,9 @@ class PriceWatch(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["user", "vehicle"], name="price_watch_once"),
-            models.CheckConstraint(condition=Q(target_price__isnull=True) | Q(target_price__gt=0),
-                                   name="price_watch_target_positive"),
+            models.CheckConstraint(
+                condition=Q(target_price__isnull=True) | Q(target_price__gt=0), name="price_watch_target_positive"
+            ),
         ]
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, time
-from typing import Iterable
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -55,7 +55,8 @@ def load_profiles(user_ids: Iterable[int]) -> dict[int, Profile]:
     users = get_user_model().objects.filter(pk__in=ids, is_active=True).values_list("pk", "email")
     profiles = {pk: Profile(user_id=pk, email=email or "") for pk, email in users}
     for user_id, tz, phone, country in Buyer.objects.filter(user_id__in=profiles).values_list(
-            "user_id", "time_zone", "phone_e164", "country"):
+        "user_id", "time_zone", "phone_e164", "country"
+    ):
         profile = profiles[user_id]
         profile.time_zone, profile.phone, profile.country = tz, phone, country
     for pref in NotificationPreference.objects.filter(user_id__in=profiles):

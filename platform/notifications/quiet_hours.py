@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone as dt_timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
@@ -36,4 +36,4 @@ def next_allowed(when: datetime, *, tz: ZoneInfo, start: time, end: time, enable
     day = local.date()
     if start > end and local.time() >= start:
         day += timedelta(days=1)  # quiet since this evening: ends tomorrow morning
-    return _local_end(day, end, tz).astimezone(dt_timezone.utc)
+    return _local_end(day, end, tz).astimezone(UTC)

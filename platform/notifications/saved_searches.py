@@ -7,8 +7,10 @@ each hit says which documents its query matched. The engine is reached through s
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -26,9 +28,17 @@ log = logging.getLogger(__name__)
 
 # Saved parameter -> document field. The same names as the search API's filters.
 TERM_FIELDS = {
-    "make": "make.folded", "model": "model.folded", "body": "body_type", "fuel": "fuel",
-    "transmission": "transmission", "drivetrain": "drivetrain", "condition": "condition",
-    "colour": "exterior_color.folded", "country": "country", "city": "city.folded", "dealer": "dealer.id",
+    "make": "make.folded",
+    "model": "model.folded",
+    "body": "body_type",
+    "fuel": "fuel",
+    "transmission": "transmission",
+    "drivetrain": "drivetrain",
+    "condition": "condition",
+    "colour": "exterior_color.folded",
+    "country": "country",
+    "city": "city.folded",
+    "dealer": "dealer.id",
 }
 # Folded fields hold lower-cased, accent-free keywords.
 FOLDED = {"make", "model", "colour", "city"}
@@ -48,18 +58,28 @@ def saved_search_query(params: dict[str, Any]) -> dict[str, Any]:
                 values = [_fold(str(v)) for v in values]
             filters.append({"terms": {field: values}})
     for name, field in RANGE_FIELDS.items():
-        bounds = {op: params[f"{name}_{suffix}"] for op, suffix in (("gte", "min"), ("lte", "max"))
-                  if params.get(f"{name}_{suffix}") is not None}
+        bounds = {
+            op: params[f"{name}_{suffix}"]
+            for op, suffix in (("gte", "min"), ("lte", "max"))
+            if params.get(f"{name}_{suffix}") is not None
+        }
         if bounds:
             filters.append({"range": {field: bounds}})
     near = params.get("near")
     if near:
-        filters.append({"geo_distance": {"distance": f"{near['radius_km']}km",
-                                         "location": {"lat": near["lat"], "lon": near["lon"]}}})
+        filters.append(
+            {
+                "geo_distance": {
+                    "distance": f"{near['radius_km']}km",
+                    "location": {"lat": near["lat"], "lon": near["lon"]},
+                }
+            }
+        )
     must = []
     if params.get("q"):
-        must.append({"multi_match": {"query": params["q"], "fields": TEXT_FIELDS, "fuzziness": "AUTO",
-                                     "operator": "and"}})
+        must.append(
+            {"multi_match": {"query": params["q"], "fields": TEXT_FIELDS, "fuzziness": "AUTO", "operator": "and"}}
+        )
     return {"bool": {"filter": filters, "must": must}} if (filters or must) else {"match_all": {}}
 
 
@@ -75,11 +95,13 @@ def percolator_index() -> str:
 
 def percolator_index_body() -> dict[str, Any]:
     body = vehicle_index_body()
-    body["mappings"]["properties"].update({
-        "query": {"type": "percolator"},
-        "saved_search_id": {"type": "long"},
-        "user_id": {"type": "long"},
-    })
+    body["mappings"]["properties"].update(
+        {
+            "query": {"type": "percolator"},
+            "saved_search_id": {"type": "long"},
+            "user_id": {"type": "long"},
+        }
+    )
     return body
 
 
@@ -100,14 +122,15 @@ def sync_saved_search(saved_search_id: int) -> str:
     client = get_client()
     search = SavedSearch.objects.filter(pk=saved_search_id).first()
     if search is None or not search.active:
-        try:
+        with contextlib.suppress(NotFoundError):
             client.delete(index=percolator_index(), id=str(saved_search_id), refresh=True)
-        except NotFoundError:
-            pass
         return "removed"
-    client.index(index=percolator_index(), id=str(search.id), refresh=True,
-                 document={"query": saved_search_query(search.params), "saved_search_id": search.id,
-                           "user_id": search.user_id})
+    client.index(
+        index=percolator_index(),
+        id=str(search.id),
+        refresh=True,
+        document={"query": saved_search_query(search.params), "saved_search_id": search.id, "user_id": search.user_id},
+    )
     return "registered"
 
 
@@ -122,9 +145,11 @@ def _changed_vehicle_pages(after_version: int, page_size: int) -> Iterable[list[
     position = after_version
     while True:
         with connection.cursor() as cursor:
-            cursor.execute(VEHICLE_ROW_SQL + " WHERE v.search_version > %s AND v.status = ANY(%s)"
-                           " ORDER BY v.search_version LIMIT %s",
-                           [position, list(settings.SEARCHABLE_STATUSES), page_size])
+            cursor.execute(
+                VEHICLE_ROW_SQL + " WHERE v.search_version > %s AND v.status = ANY(%s)"
+                " ORDER BY v.search_version LIMIT %s",
+                [position, list(settings.SEARCHABLE_STATUSES), page_size],
+            )
             names = [col.name for col in cursor.description]
             rows = [dict(zip(names, row)) for row in cursor.fetchall()]
         if not rows:
@@ -142,8 +167,13 @@ def percolate(rows: list[dict[str, Any]]) -> list[tuple[int, int]]:
     while True:
         extra = {"search_after": search_after} if search_after else {}
         response = client.search(
-            index=percolator_index(), size=500, sort=[{"saved_search_id": "asc"}], source=["saved_search_id"],
-            query={"percolate": {"field": "query", "documents": documents}}, **extra)
+            index=percolator_index(),
+            size=500,
+            sort=[{"saved_search_id": "asc"}],
+            source=["saved_search_id"],
+            query={"percolate": {"field": "query", "documents": documents}},
+            **extra,
+        )
         hits = response["hits"]["hits"]
         for hit in hits:
             slots = hit.get("fields", {}).get("_percolator_document_slot", [])
@@ -171,8 +201,9 @@ def match_saved_searches(*, page_size: int | None = None) -> dict[str, int]:
 def record_matches(pairs: list[tuple[int, int]], versions: dict[int, int]) -> int:
     """Keep the new (search, vehicle) pairs, and emit one event for each, in one transaction."""
     with transaction.atomic():
-        searches = dict(SavedSearch.objects.filter(pk__in={s for s, _ in pairs}, active=True)
-                        .values_list("pk", "since_version"))
+        searches = dict(
+            SavedSearch.objects.filter(pk__in={s for s, _ in pairs}, active=True).values_list("pk", "since_version")
+        )
         # A vehicle the buyer could already see when saving the search is not news.
         fresh = [(s, v) for s, v in pairs if s in searches and versions[v] > searches[s]]
         if not fresh:
@@ -182,7 +213,8 @@ def record_matches(pairs: list[tuple[int, int]], versions: dict[int, int]) -> in
                 """INSERT INTO notifications_savedsearchmatch (saved_search_id, vehicle_id, matched_at)
                    SELECT s, v, now() FROM unnest(%s::bigint[], %s::bigint[]) AS t(s, v)
                    ON CONFLICT (saved_search_id, vehicle_id) DO NOTHING RETURNING saved_search_id, vehicle_id""",
-                [[s for s, _ in fresh], [v for _, v in fresh]])
+                [[s for s, _ in fresh], [v for _, v in fresh]],
+            )
             new = cursor.fetchall()
         emit_many(("saved_search_match", {"saved_search_id": s, "vehicle_id": v}) for s, v in new)
         return len(new)

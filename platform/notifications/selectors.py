@@ -15,9 +15,13 @@ def delivery_rates(hours: int = 24) -> dict[str, Any]:
     """Per channel over the last `hours`: counts by status, and the share delivered (or read) and failed
     among messages that left the queue."""
     since = timezone.now() - timedelta(hours=hours)
-    rows = (Message.objects.filter(queued_at__gte=since).values("channel")
-            .annotate(total=Count("id"),
-                      **{status: Count("id", filter=Q(status=status)) for status in Message.Status.values}))
+    rows = (
+        Message.objects.filter(queued_at__gte=since)
+        .values("channel")
+        .annotate(
+            total=Count("id"), **{status: Count("id", filter=Q(status=status)) for status in Message.Status.values}
+        )
+    )
     report: dict[str, Any] = {"window_hours": hours, "channels": {}}
     for row in rows:
         left_queue = row["total"] - row["queued"]

@@ -35,14 +35,21 @@ def send_logged_message(message_id: int, *, last_try: bool) -> str:
         if last_try:
             _fail(message_id, exc.code, exc.message)
         else:
-            Message.objects.filter(pk=message_id).update(attempts=F("attempts") + 1, error_code=exc.code[:40],
-                                                         error_message=exc.message)
+            Message.objects.filter(pk=message_id).update(
+                attempts=F("attempts") + 1, error_code=exc.code[:40], error_message=exc.message
+            )
         raise
     now = timezone.now()
     # One write per try (each commit waits for the WAL): the attempt is counted with its outcome.
     Message.objects.filter(pk=message_id, status__in=SENDABLE).update(
-        status=Message.Status.SENT, sent_at=now, provider_message_id=provider_id, error_code="", error_message="",
-        failed_at=None, attempts=F("attempts") + 1)
+        status=Message.Status.SENT,
+        sent_at=now,
+        provider_message_id=provider_id,
+        error_code="",
+        error_message="",
+        failed_at=None,
+        attempts=F("attempts") + 1,
+    )
     apply_parked(channel=message.channel, provider_message_id=provider_id)
     return "sent"
 
@@ -50,5 +57,9 @@ def send_logged_message(message_id: int, *, last_try: bool) -> str:
 def _fail(message_id: int, code: str, text: str) -> None:
     log.warning("message %s failed: %s %s", message_id, code, text)
     Message.objects.filter(pk=message_id, status__in=SENDABLE).update(
-        status=Message.Status.FAILED, error_code=code[:40], error_message=text, failed_at=timezone.now(),
-        attempts=F("attempts") + 1)
+        status=Message.Status.FAILED,
+        error_code=code[:40],
+        error_message=text,
+        failed_at=timezone.now(),
+        attempts=F("attempts") + 1,
+    )

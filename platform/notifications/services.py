@@ -43,7 +43,8 @@ def saved_search_delete(*, search: SavedSearch) -> str:
 
 def price_watch_create(*, user, vehicle, target_price=None) -> PriceWatch:
     watch, _ = PriceWatch.objects.update_or_create(
-        user=user, vehicle=vehicle, defaults={"target_price": target_price, "active": True, "notified_at": None})
+        user=user, vehicle=vehicle, defaults={"target_price": target_price, "active": True, "notified_at": None}
+    )
     return watch
 
 
@@ -69,6 +70,7 @@ def notifications_mark_read(*, user, ids: list[int]) -> int:
 
     now = timezone.now()
     marked = Notification.objects.filter(user=user, pk__in=ids, read_at__isnull=True).update(read_at=now)
-    Message.objects.filter(user=user, channel=Channel.IN_APP, notifications__in=ids,
-                           status=Message.Status.DELIVERED).update(status=Message.Status.READ, read_at=now)
+    Message.objects.filter(
+        user=user, channel=Channel.IN_APP, notifications__in=ids, status=Message.Status.DELIVERED
+    ).update(status=Message.Status.READ, read_at=now)
     return marked

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db.models import Q
-from django.db.models import Value
+from django.db.models import Q, Value
 from django.db.models.functions import Coalesce, Greatest
 
 from .models import Message, UnmatchedStatus
@@ -25,8 +24,9 @@ ALLOWED_FROM = {
 TIMESTAMP_FIELD = {S.SENT: "sent_at", S.DELIVERED: "delivered_at", S.READ: "read_at", S.FAILED: "failed_at"}
 
 
-def apply_status(*, channel: str, provider_message_id: str, status: str, at: datetime, error_code: str = "",
-                 error_message: str = "") -> bool:
+def apply_status(
+    *, channel: str, provider_message_id: str, status: str, at: datetime, error_code: str = "", error_message: str = ""
+) -> bool:
     """Move the message forward to `status`. False if it was already there or further (or unknown)."""
     if status not in ALLOWED_FROM:
         return False
@@ -43,8 +43,11 @@ def apply_status(*, channel: str, provider_message_id: str, status: str, at: dat
         changes["read_at"] = Greatest(stamp, Coalesce("delivered_at", "sent_at", stamp))
     if status == S.FAILED:
         changes.update(error_code=error_code[:40], error_message=error_message)
-    updated = (Message.objects.filter(channel=channel, provider_message_id=provider_message_id)
-               .filter(Q(status__in=ALLOWED_FROM[status])).update(**changes))
+    updated = (
+        Message.objects.filter(channel=channel, provider_message_id=provider_message_id)
+        .filter(Q(status__in=ALLOWED_FROM[status]))
+        .update(**changes)
+    )
     return updated > 0
 
 
@@ -52,7 +55,13 @@ def apply_parked(*, channel: str, provider_message_id: str) -> int:
     """Apply statuses that arrived before the provider id was stored; then forget them."""
     parked = list(UnmatchedStatus.objects.filter(provider_message_id=provider_message_id).order_by("occurred_at"))
     for p in parked:
-        apply_status(channel=channel, provider_message_id=provider_message_id, status=p.status, at=p.occurred_at,
-                     error_code=p.error_code, error_message=p.error_message)
+        apply_status(
+            channel=channel,
+            provider_message_id=provider_message_id,
+            status=p.status,
+            at=p.occurred_at,
+            error_code=p.error_code,
+            error_message=p.error_message,
+        )
     UnmatchedStatus.objects.filter(pk__in=[p.pk for p in parked]).delete()
     return len(parked)

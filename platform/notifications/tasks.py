@@ -32,9 +32,15 @@ def deliver_due(user_ids: list[int] | None = None) -> int:
 
 
 # Its outcome lives in the message log; a result in Redis would be one more write per message.
-@reliable_task(name="notifications.tasks.send_message", bind=True, soft_time_limit=60, time_limit=90, ignore_result=True,
-               max_retries=settings.NOTIFICATIONS_SEND_MAX_ATTEMPTS - 1,
-               backoff_base=settings.NOTIFICATIONS_SEND_BACKOFF_SECONDS)
+@reliable_task(
+    name="notifications.tasks.send_message",
+    bind=True,
+    soft_time_limit=60,
+    time_limit=90,
+    ignore_result=True,
+    max_retries=settings.NOTIFICATIONS_SEND_MAX_ATTEMPTS - 1,
+    backoff_base=settings.NOTIFICATIONS_SEND_BACKOFF_SECONDS,
+)
 def send_message(self, message_id: int) -> str:
     """Send one logged message. Retried with backoff on a provider's transient error; failed and
     dead-lettered after the last try; idempotent (a sent message is not sent again)."""

@@ -6,7 +6,7 @@ import hashlib
 import hmac
 import json
 import logging
-from datetime import datetime, timezone as dt_timezone
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.db import transaction
@@ -21,8 +21,12 @@ STOP_WORDS = {"stop", "unsubscribe", "stop all", "cancel"}
 
 def handshake(mode: str | None, token: str | None, challenge: str | None) -> str | None:
     """The challenge to echo back when Meta subscribes with our verify token; None to refuse."""
-    if mode == "subscribe" and token and challenge is not None and hmac.compare_digest(
-            token.encode(), settings.WHATSAPP_VERIFY_TOKEN.encode()):
+    if (
+        mode == "subscribe"
+        and token
+        and challenge is not None
+        and hmac.compare_digest(token.encode(), settings.WHATSAPP_VERIFY_TOKEN.encode())
+    ):
         return challenge
     return None
 
@@ -39,7 +43,7 @@ def valid_signature(body: bytes, header: str | None) -> bool:
 
 def _when(timestamp) -> datetime:
     try:
-        return datetime.fromtimestamp(int(timestamp), tz=dt_timezone.utc)
+        return datetime.fromtimestamp(int(timestamp), tz=UTC)
     except (TypeError, ValueError):
         return timezone.now()
 
@@ -54,7 +58,10 @@ def apply_webhook(body: bytes) -> dict[str, int]:
             for status in value.get("statuses", []):
                 _apply_one(status, counts)
             for inbound in value.get("messages", []):
-                if inbound.get("type") == "text" and inbound.get("text", {}).get("body", "").strip().lower() in STOP_WORDS:
+                if (
+                    inbound.get("type") == "text"
+                    and inbound.get("text", {}).get("body", "").strip().lower() in STOP_WORDS
+                ):
                     counts["opted_out"] += opt_out(inbound.get("from", ""))
     return counts
 
@@ -63,16 +70,27 @@ def _apply_one(status: dict, counts: dict[str, int]) -> None:
     provider_id, state, at = status.get("id", ""), status.get("status", ""), _when(status.get("timestamp"))
     errors = status.get("errors") or [{}]
     code = str(errors[0].get("code", "")) if state == "failed" else ""
-    text = (errors[0].get("error_data", {}) or {}).get("details") or errors[0].get("title", "") if state == "failed" else ""
+    text = (
+        (errors[0].get("error_data", {}) or {}).get("details") or errors[0].get("title", "")
+        if state == "failed"
+        else ""
+    )
     with transaction.atomic():
-        if apply_status(channel=Channel.WHATSAPP, provider_message_id=provider_id, status=state, at=at,
-                        error_code=code, error_message=text):
+        if apply_status(
+            channel=Channel.WHATSAPP,
+            provider_message_id=provider_id,
+            status=state,
+            at=at,
+            error_code=code,
+            error_message=text,
+        ):
             counts["applied"] += 1
         elif Message.objects.filter(channel=Channel.WHATSAPP, provider_message_id=provider_id).exists():
             counts["unchanged"] += 1
         elif state in ("sent", "delivered", "read", "failed"):
-            UnmatchedStatus.objects.create(provider_message_id=provider_id, status=state, occurred_at=at,
-                                           error_code=code, error_message=text)
+            UnmatchedStatus.objects.create(
+                provider_message_id=provider_id, status=state, occurred_at=at, error_code=code, error_message=text
+            )
             counts["parked"] += 1
 
 

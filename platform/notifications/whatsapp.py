@@ -39,8 +39,11 @@ def _session() -> requests.Session:
 
 
 def message_payload(*, to_e164: str, body: str, template: str = "", params: list[str] | tuple = ()) -> dict[str, Any]:
-    payload: dict[str, Any] = {"messaging_product": "whatsapp", "recipient_type": "individual",
-                               "to": whatsapp_id(to_e164)}
+    payload: dict[str, Any] = {
+        "messaging_product": "whatsapp",
+        "recipient_type": "individual",
+        "to": whatsapp_id(to_e164),
+    }
     if template:
         payload["type"] = "template"
         payload["template"] = {
@@ -60,11 +63,16 @@ def send(message) -> str:
     if wait:
         raise RateLimited(wait)
     url = f"{settings.WHATSAPP_API_URL.rstrip('/')}/{settings.WHATSAPP_PHONE_NUMBER_ID}/messages"
-    payload = message_payload(to_e164=message.recipient, body=message.body, template=message.template,
-                              params=message.template_params)
+    payload = message_payload(
+        to_e164=message.recipient, body=message.body, template=message.template, params=message.template_params
+    )
     try:
-        response = _session().post(url, json=payload, timeout=settings.WHATSAPP_TIMEOUT_SECONDS,
-                                   headers={"Authorization": f"Bearer {settings.WHATSAPP_ACCESS_TOKEN}"})
+        response = _session().post(
+            url,
+            json=payload,
+            timeout=settings.WHATSAPP_TIMEOUT_SECONDS,
+            headers={"Authorization": f"Bearer {settings.WHATSAPP_ACCESS_TOKEN}"},
+        )
     except requests.RequestException as exc:
         raise SendDeferred("network", str(exc)) from exc
     if response.status_code == 200:
@@ -77,6 +85,9 @@ def send(message) -> str:
     text = error.get("error_data", {}).get("details") or error.get("message") or response.text[:500]
     retry_after = response.headers.get("Retry-After")
     if response.status_code >= 500 or response.status_code == 429 or code in RETRYABLE_CODES:
-        raise SendDeferred(str(code or response.status_code), text,
-                           retry_after=float(retry_after) if retry_after and retry_after.isdigit() else None)
+        raise SendDeferred(
+            str(code or response.status_code),
+            text,
+            retry_after=float(retry_after) if retry_after and retry_after.isdigit() else None,
+        )
     raise SendFailed(str(code or response.status_code), text)

@@ -336,26 +336,37 @@ CELERY_BEAT_SCHEDULE = {
     # Shipments past their ETA and not delivered: the buyer hears once per missed ETA.
     "delayed-shipments": {"task": "jobs.tasks.find_delayed_shipments", "schedule": crontab(hour=11, minute=0)},
     # Status changes are pushed from the outbox as they happen; this sweep tells whatever was missed.
-    "shipment-updates-sweep": {"task": "jobs.tasks.sweep_shipment_updates",
-                               "schedule": crontab(hour="*/6", minute=15)},
+    "shipment-updates-sweep": {"task": "jobs.tasks.sweep_shipment_updates", "schedule": crontab(hour="*/6", minute=15)},
     # Vehicles changed since the last run: price history, price drops, watched target prices.
     "vehicle-price-changes": {"task": "jobs.tasks.check_price_changes", "schedule": crontab(minute=20)},
     # New or changed vehicles percolated against the saved searches.
-    "saved-search-alerts": {"task": "notifications.tasks.match_saved_searches",
-                            "schedule": env_int("NZILA_SAVED_SEARCH_ALERT_SECONDS", 300), "options": _SWEEP_OPTIONS},
+    "saved-search-alerts": {
+        "task": "notifications.tasks.match_saved_searches",
+        "schedule": env_int("NZILA_SAVED_SEARCH_ALERT_SECONDS", 300),
+        "options": _SWEEP_OPTIONS,
+    },
     # Dealers get their pending commissions every Monday morning.
-    "pending-commissions": {"task": "jobs.tasks.send_commission_statements",
-                            "schedule": crontab(day_of_week="mon", hour=10, minute=0)},
+    "pending-commissions": {
+        "task": "jobs.tasks.send_commission_statements",
+        "schedule": crontab(day_of_week="mon", hour=10, minute=0),
+    },
     # Old audit and bookkeeping rows go, in batches, once a month.
-    "audit-log-cleanup": {"task": "jobs.tasks.clean_up_audit_log",
-                          "schedule": crontab(day_of_month=1, hour=3, minute=0)},
+    "audit-log-cleanup": {
+        "task": "jobs.tasks.clean_up_audit_log",
+        "schedule": crontab(day_of_month=1, hour=3, minute=0),
+    },
     # Domain events left in the outbox (written by triggers, or a missed kick) become notifications.
-    "notifications-outbox": {"task": "notifications.tasks.dispatch_outbox",
-                             "schedule": float(env_str("NZILA_OUTBOX_SWEEP_SECONDS", "5")), "options": _SWEEP_OPTIONS},
+    "notifications-outbox": {
+        "task": "notifications.tasks.dispatch_outbox",
+        "schedule": float(env_str("NZILA_OUTBOX_SWEEP_SECONDS", "5")),
+        "options": _SWEEP_OPTIONS,
+    },
     # WhatsApp and e-mail notifications whose batching window or quiet hours are over.
-    "notifications-delivery": {"task": "notifications.tasks.deliver_due",
-                               "schedule": float(env_str("NZILA_DELIVERY_SWEEP_SECONDS", "15")),
-                               "options": _SWEEP_OPTIONS},
+    "notifications-delivery": {
+        "task": "notifications.tasks.deliver_due",
+        "schedule": float(env_str("NZILA_DELIVERY_SWEEP_SECONDS", "15")),
+        "options": _SWEEP_OPTIONS,
+    },
 }
 # Beat keeps its schedule state with the rest of the stack's runtime files.
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
@@ -425,9 +436,13 @@ if SENTRY_DSN:
     from sentry_sdk.integrations.celery import CeleryIntegration
     from sentry_sdk.integrations.django import DjangoIntegration
 
-    sentry_sdk.init(dsn=SENTRY_DSN, integrations=[DjangoIntegration(), CeleryIntegration()],
-                    environment=env_str("SENTRY_ENVIRONMENT", "production"), send_default_pii=False,
-                    traces_sample_rate=float(env_str("SENTRY_TRACES_SAMPLE_RATE", "0")))
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        integrations=[DjangoIntegration(), CeleryIntegration()],
+        environment=env_str("SENTRY_ENVIRONMENT", "production"),
+        send_default_pii=False,
+        traces_sample_rate=float(env_str("SENTRY_TRACES_SAMPLE_RATE", "0")),
+    )
 
 LOGGING = {
     "version": 1,

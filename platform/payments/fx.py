@@ -22,8 +22,9 @@ log = logging.getLogger(__name__)
 def fetch_rates(url: str | None = None) -> dict[str, Decimal]:
     """Units per USD from the source (JSON with a USD base and a "rates" object), with retries."""
     url = url or settings.PAYMENTS_FX_URL
-    return call_with_retries(lambda: _fetch(url), is_transient=lambda exc: isinstance(exc, TransientError),
-                             what="exchange-rate fetch")
+    return call_with_retries(
+        lambda: _fetch(url), is_transient=lambda exc: isinstance(exc, TransientError), what="exchange-rate fetch"
+    )
 
 
 def _fetch(url: str) -> dict[str, Decimal]:
@@ -79,7 +80,8 @@ def alert_on_stale_rates(now=None) -> list[str]:
         codes = [c.code for c in stale]
         oldest = min(c.rate_updated_at for c in stale)
         notify_staff(
-            "fx_stale", f"Exchange rates older than {settings.PAYMENTS_FX_MAX_AGE_HOURS} h: {', '.join(codes)}",
+            "fx_stale",
+            f"Exchange rates older than {settings.PAYMENTS_FX_MAX_AGE_HOURS} h: {', '.join(codes)}",
             f"oldest from {oldest:%Y-%m-%d %H:%M} UTC; mobile-money payments in these currencies are paused",
             # One alert per day while it lasts.
             dedupe_key=f"fx-stale-{now:%Y-%m-%d}",

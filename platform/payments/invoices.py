@@ -23,8 +23,15 @@ def create_invoice(*, buyer, amount, currency, due_date, deal=None, description:
     for _ in range(5):
         try:
             with transaction.atomic():
-                return Invoice.objects.create(number=next_number(), buyer=buyer, deal=deal, amount=amount,
-                                              currency=currency, due_date=due_date, description=description)
+                return Invoice.objects.create(
+                    number=next_number(),
+                    buyer=buyer,
+                    deal=deal,
+                    amount=amount,
+                    currency=currency,
+                    due_date=due_date,
+                    description=description,
+                )
         except Exception as exc:  # a concurrent issue took the number; take the next one
             if "number" not in str(exc):
                 raise
@@ -46,9 +53,12 @@ def send_reminders(now=None) -> int:
                 continue
             days = (now.date() - invoice.due_date).days
             intent = notify_buyer(
-                invoice.buyer, "invoice_overdue", f"Invoice {invoice.number} is {days} day(s) overdue",
+                invoice.buyer,
+                "invoice_overdue",
+                f"Invoice {invoice.number} is {days} day(s) overdue",
                 f"{invoice.amount} {invoice.currency_id} was due on {invoice.due_date:%d %B %Y}.",
-                invoice=invoice, dedupe_key=f"invoice-reminder-{invoice.pk}-{now:%Y-%m-%d}",
+                invoice=invoice,
+                dedupe_key=f"invoice-reminder-{invoice.pk}-{now:%Y-%m-%d}",
             )
             if intent is None:
                 continue

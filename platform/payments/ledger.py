@@ -20,8 +20,17 @@ def lock_payment(payment_id) -> Payment:
     return Payment.objects.select_for_update().get(pk=payment_id)
 
 
-def transition(payment: Payment, to_state: str, *, cause: str, actor=None, reference: str = "",
-               reason: str = "", amount: Decimal | None = None, data: dict | None = None) -> LedgerEntry:
+def transition(
+    payment: Payment,
+    to_state: str,
+    *,
+    cause: str,
+    actor=None,
+    reference: str = "",
+    reason: str = "",
+    amount: Decimal | None = None,
+    data: dict | None = None,
+) -> LedgerEntry:
     """Move a locked payment to `to_state` and record it; raises IllegalTransition, changing nothing."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("payment transitions run inside a transaction, on a locked row")
@@ -34,8 +43,15 @@ def transition(payment: Payment, to_state: str, *, cause: str, actor=None, refer
         payment.succeeded_at = now
     payment.save()
     entry = LedgerEntry.objects.create(
-        payment=payment, from_state=from_state, to_state=to_state, amount=amount, cause=cause, actor=actor,
-        reference=reference[:128], reason=reason[:255], data=data or {},
+        payment=payment,
+        from_state=from_state,
+        to_state=to_state,
+        amount=amount,
+        cause=cause,
+        actor=actor,
+        reference=reference[:128],
+        reason=reason[:255],
+        data=data or {},
     )
     log.info("payment %s: %s -> %s (%s %s) %s", payment.id, from_state, to_state, cause, reference, reason)
     return entry
@@ -43,6 +59,12 @@ def transition(payment: Payment, to_state: str, *, cause: str, actor=None, refer
 
 def record_creation(payment: Payment, *, cause: str, actor=None, reference: str = "") -> LedgerEntry:
     return LedgerEntry.objects.create(
-        payment=payment, from_state="", to_state=states.CREATED, amount=payment.amount, cause=cause, actor=actor,
-        reference=reference[:128], reason="payment attempt created",
+        payment=payment,
+        from_state="",
+        to_state=states.CREATED,
+        amount=payment.amount,
+        cause=cause,
+        actor=actor,
+        reference=reference[:128],
+        reason="payment attempt created",
     )

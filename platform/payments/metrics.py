@@ -34,12 +34,18 @@ def payment_metrics(*, window_minutes: int, now=None) -> dict:
         .order_by("method", "provider")
     )
     groups = [_shape(row) for row in rows]
-    total = _shape({
-        "method": "all", "provider": "all",
-        "attempts": sum(g["attempts"] for g in groups), "succeeded": sum(g["succeeded"] for g in groups),
-        "failed": sum(g["failed"] for g in groups), "canceled": sum(g["canceled"] for g in groups),
-        "open": sum(g["open"] for g in groups), "avg_to_success": None,
-    })
+    total = _shape(
+        {
+            "method": "all",
+            "provider": "all",
+            "attempts": sum(g["attempts"] for g in groups),
+            "succeeded": sum(g["succeeded"] for g in groups),
+            "failed": sum(g["failed"] for g in groups),
+            "canceled": sum(g["canceled"] for g in groups),
+            "open": sum(g["open"] for g in groups),
+            "avg_to_success": None,
+        }
+    )
     timed = [(g["avg_seconds_to_success"], g["succeeded"]) for g in groups if g["avg_seconds_to_success"] is not None]
     if timed:
         total["avg_seconds_to_success"] = round(sum(s * n for s, n in timed) / sum(n for _, n in timed), 3)
@@ -48,11 +54,16 @@ def payment_metrics(*, window_minutes: int, now=None) -> dict:
     for group in [*groups, total]:
         group["failure_alert"] = group["finished"] >= minimum and group["failure_rate"] > threshold
     return {
-        "window_minutes": window_minutes, "since": since.isoformat(), "failure_alert_rate": threshold,
-        "failure_alert_min_payments": minimum, "total": total, "by_method_provider": groups,
+        "window_minutes": window_minutes,
+        "since": since.isoformat(),
+        "failure_alert_rate": threshold,
+        "failure_alert_min_payments": minimum,
+        "total": total,
+        "by_method_provider": groups,
         "open_staff_alerts": list(
             NotificationIntent.objects.filter(audience="staff", resolved_at__isnull=True)
-            .order_by("-created_at").values("id", "kind", "subject", "created_at")[:50]
+            .order_by("-created_at")
+            .values("id", "kind", "subject", "created_at")[:50]
         ),
     }
 
@@ -61,8 +72,13 @@ def _shape(row: dict) -> dict:
     finished = row["succeeded"] + row["failed"]
     avg = row.get("avg_to_success")
     return {
-        "method": row["method"], "provider": row["provider"], "attempts": row["attempts"],
-        "succeeded": row["succeeded"], "failed": row["failed"], "canceled": row["canceled"], "open": row["open"],
+        "method": row["method"],
+        "provider": row["provider"],
+        "attempts": row["attempts"],
+        "succeeded": row["succeeded"],
+        "failed": row["failed"],
+        "canceled": row["canceled"],
+        "open": row["open"],
         "finished": finished,
         "success_rate": round(row["succeeded"] / finished, 4) if finished else None,
         "failure_rate": round(row["failed"] / finished, 4) if finished else 0.0,
@@ -78,9 +94,12 @@ def alert_on_failure_rate(now=None) -> list[str]:
     for group in [*report["by_method_provider"], report["total"]]:
         if group["failure_alert"]:
             name = f"{group['method']}/{group['provider']}"
-            notify_staff("failure_rate", f"Payment failure rate {group['failure_rate']:.1%} for {name}",
-                         f"{group['failed']} of {group['finished']} payments failed in the last "
-                         f"{report['window_minutes']} minutes (limit {report['failure_alert_rate']:.0%})",
-                         dedupe_key=f"failure-rate-{name}-{now:%Y-%m-%dT%H}")
+            notify_staff(
+                "failure_rate",
+                f"Payment failure rate {group['failure_rate']:.1%} for {name}",
+                f"{group['failed']} of {group['finished']} payments failed in the last "
+                f"{report['window_minutes']} minutes (limit {report['failure_alert_rate']:.0%})",
+                dedupe_key=f"failure-rate-{name}-{now:%Y-%m-%dT%H}",
+            )
             alerted.append(name)
     return alerted

@@ -142,7 +142,8 @@ class Payment(models.Model):
             models.CheckConstraint(condition=Q(method__in=Method.values), name="payment_method_valid"),
             models.CheckConstraint(condition=Q(provider__in=Provider.values), name="payment_provider_valid"),
             models.CheckConstraint(
-                condition=(Q(method="card") & Q(provider="stripe")) | (Q(method="mobile_money") & ~Q(provider="stripe")),
+                condition=(Q(method="card") & Q(provider="stripe"))
+                | (Q(method="mobile_money") & ~Q(provider="stripe")),
                 name="payment_method_matches_provider",
             ),
             models.CheckConstraint(condition=Q(purpose__in=Purpose.values), name="payment_purpose_valid"),
@@ -160,7 +161,8 @@ class Payment(models.Model):
                 name="payment_provider_amount_positive",
             ),
             models.UniqueConstraint(
-                fields=["provider", "provider_reference"], condition=~Q(provider_reference=""),
+                fields=["provider", "provider_reference"],
+                condition=~Q(provider_reference=""),
                 name="payment_provider_reference_unique",
             ),
             models.UniqueConstraint(
@@ -173,11 +175,13 @@ class Payment(models.Model):
                 name="payment_one_open_per_deal",
             ),
             models.UniqueConstraint(
-                fields=["shipment"], condition=Q(state__in=sorted(states.OPEN)) & Q(purpose="shipment"),
+                fields=["shipment"],
+                condition=Q(state__in=sorted(states.OPEN)) & Q(purpose="shipment"),
                 name="payment_one_open_per_shipment",
             ),
             models.UniqueConstraint(
-                fields=["invoice"], condition=Q(state__in=sorted(states.OPEN)) & Q(purpose="invoice"),
+                fields=["invoice"],
+                condition=Q(state__in=sorted(states.OPEN)) & Q(purpose="invoice"),
                 name="payment_one_open_per_invoice",
             ),
         ]
@@ -266,7 +270,12 @@ class Refund(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=["pending", "succeeded", "failed", "canceled"]), name="refund_status_valid"
             ),
-            models.CheckConstraint(condition=Q(reason__in=["duplicate", "fraudulent", "requested_by_customer", "vehicle_unavailable", "other"]), name="refund_reason_valid"),
+            models.CheckConstraint(
+                condition=Q(
+                    reason__in=["duplicate", "fraudulent", "requested_by_customer", "vehicle_unavailable", "other"]
+                ),
+                name="refund_reason_valid",
+            ),
         ]
 
 

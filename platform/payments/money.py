@@ -12,9 +12,26 @@ from django.utils import timezone
 from catalog.models import Currency
 
 # ISO 4217 currencies without minor units (Stripe calls them zero-decimal), as far as we take them.
-ZERO_DECIMAL = frozenset({
-    "BIF", "CLP", "DJF", "GNF", "JPY", "KMF", "KRW", "MGA", "PYG", "RWF", "UGX", "VND", "VUV", "XAF", "XOF", "XPF",
-})
+ZERO_DECIMAL = frozenset(
+    {
+        "BIF",
+        "CLP",
+        "DJF",
+        "GNF",
+        "JPY",
+        "KMF",
+        "KRW",
+        "MGA",
+        "PYG",
+        "RWF",
+        "UGX",
+        "VND",
+        "VUV",
+        "XAF",
+        "XOF",
+        "XPF",
+    }
+)
 
 
 class StaleRate(ValueError):
@@ -42,8 +59,9 @@ class Conversion:
     as_of: datetime  # the older of the two rates' update times
 
 
-def convert(amount: Decimal, source: str, target: str, *, whole_units: bool = False,
-            now: datetime | None = None) -> Conversion:
+def convert(
+    amount: Decimal, source: str, target: str, *, whole_units: bool = False, now: datetime | None = None
+) -> Conversion:
     """Convert through USD with the stored rates. Rounds up, so the dealer is never short-paid;
     `whole_units` for operators that only take integers (M-Pesa)."""
     now = now or timezone.now()

@@ -15,11 +15,13 @@ from .models import NotificationIntent
 log = logging.getLogger(__name__)
 
 
-def notify_staff(kind: str, subject: str, body: str = "", *, payment=None, invoice=None,
-                 dedupe_key: str | None = None) -> NotificationIntent | None:
+def notify_staff(
+    kind: str, subject: str, body: str = "", *, payment=None, invoice=None, dedupe_key: str | None = None
+) -> NotificationIntent | None:
     """Alert staff (dispute opened, stale rates, failure rate). Returns None if already alerted."""
-    intent = _record(NotificationIntent.Audience.STAFF, kind, subject, body, payment=payment, invoice=invoice,
-                     dedupe_key=dedupe_key)
+    intent = _record(
+        NotificationIntent.Audience.STAFF, kind, subject, body, payment=payment, invoice=invoice, dedupe_key=dedupe_key
+    )
     if intent is None:
         return None
     log.warning("staff alert [%s] %s %s", kind, subject, body)
@@ -28,11 +30,20 @@ def notify_staff(kind: str, subject: str, body: str = "", *, payment=None, invoi
     return intent
 
 
-def notify_buyer(buyer, kind: str, subject: str, body: str = "", *, payment=None, invoice=None,
-                 dedupe_key: str | None = None) -> NotificationIntent | None:
+def notify_buyer(
+    buyer, kind: str, subject: str, body: str = "", *, payment=None, invoice=None, dedupe_key: str | None = None
+) -> NotificationIntent | None:
     """Tell a buyer something (invoice overdue, payment received). Returns None if already told."""
-    intent = _record(NotificationIntent.Audience.BUYER, kind, subject, body, buyer=buyer, payment=payment,
-                     invoice=invoice, dedupe_key=dedupe_key)
+    intent = _record(
+        NotificationIntent.Audience.BUYER,
+        kind,
+        subject,
+        body,
+        buyer=buyer,
+        payment=payment,
+        invoice=invoice,
+        dedupe_key=dedupe_key,
+    )
     if intent is None:
         return None
     log.info("buyer %s notified [%s] %s", buyer.pk, kind, subject)
@@ -46,8 +57,14 @@ def _record(audience, kind, subject, body, *, buyer=None, payment=None, invoice=
     try:
         with transaction.atomic():
             return NotificationIntent.objects.create(
-                audience=audience, kind=kind, subject=subject[:200], body=body, buyer=buyer, payment=payment,
-                invoice=invoice, dedupe_key=dedupe_key,
+                audience=audience,
+                kind=kind,
+                subject=subject[:200],
+                body=body,
+                buyer=buyer,
+                payment=payment,
+                invoice=invoice,
+                dedupe_key=dedupe_key,
             )
     except IntegrityError:
         return None

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Callable, TypeVar
+from collections.abc import Callable
+from typing import TypeVar
 
 from django.conf import settings
 
@@ -21,8 +22,13 @@ def backoff_delay(try_number: int) -> float:
     return min(settings.PAYMENTS_RETRY_CAP_SECONDS, settings.PAYMENTS_RETRY_BASE_SECONDS * 2 ** (try_number - 1))
 
 
-def call_with_retries(call: Callable[[], T], *, is_transient: Callable[[Exception], bool], what: str,
-                      sleep: Callable[[float], None] = time.sleep) -> T:
+def call_with_retries(
+    call: Callable[[], T],
+    *,
+    is_transient: Callable[[Exception], bool],
+    what: str,
+    sleep: Callable[[float], None] = time.sleep,
+) -> T:
     """Run `call` up to PAYMENTS_RETRY_MAX_TRIES times. The caller makes the call idempotent (same
     idempotency key on every try), so a retry after a lost response cannot charge twice."""
     tries = max(1, settings.PAYMENTS_RETRY_MAX_TRIES)

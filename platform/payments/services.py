@@ -18,7 +18,7 @@ from . import abuse, crypto, states, stripe_gateway
 from .ledger import lock_payment, record_creation, transition
 from .mobile import InvalidPhone, ProviderRefused, UnsupportedRoute, client_for, normalize_phone, route
 from .mobile.mpesa import MpesaClient
-from .models import Invoice, LedgerEntry, Method, Payment, ProviderCallback, Provider, Purpose, Refund
+from .models import Invoice, LedgerEntry, Method, Payment, Provider, ProviderCallback, Purpose, Refund
 from .money import StaleRate, convert, exponent
 from .outcome import ProviderOutcome
 from .retry import TransientError, call_with_retries
@@ -59,9 +59,22 @@ RESUBMIT_WINDOW = timedelta(hours=23)
 # --- create ------------------------------------------------------------------------------------
 
 
-def create_payment(*, user, purpose: str, method: str, deal_id=None, shipment_id=None, invoice_id=None,
-                   amount: Decimal | None = None, payment_method_id: str = "", provider: str = "", phone: str = "",
-                   country: str = "", client_key: str = "", ip: str | None = None) -> tuple[Payment, bool]:
+def create_payment(
+    *,
+    user,
+    purpose: str,
+    method: str,
+    deal_id=None,
+    shipment_id=None,
+    invoice_id=None,
+    amount: Decimal | None = None,
+    payment_method_id: str = "",
+    provider: str = "",
+    phone: str = "",
+    country: str = "",
+    client_key: str = "",
+    ip: str | None = None,
+) -> tuple[Payment, bool]:
     """A new payment attempt in state `created` (nothing sent yet). Returns (payment, created); a
     request resent with the same client key gets the first attempt back."""
     buyer = getattr(user, "buyer", None)
@@ -94,8 +107,10 @@ def create_payment(*, user, purpose: str, method: str, deal_id=None, shipment_id
             return Payment.objects.get(created_by=user, client_key=client_key), False
         if "payment_one_open_per_" in str(exc):
             open_payment = _open_payment_for(fields)
-            raise PaymentConflict("a payment for this is already in progress; finish or cancel it first",
-                                  open_payment.id if open_payment else None) from None
+            raise PaymentConflict(
+                "a payment for this is already in progress; finish or cancel it first",
+                open_payment.id if open_payment else None,
+            ) from None
         raise
     return payment, True
 
@@ -123,9 +138,9 @@ def _check_amount(amount, currency_code: str, field: str = "amount") -> Decimal:
 
 
 def paid_towards_deal(deal) -> Decimal:
-    total = Payment.objects.filter(deal=deal, purpose__in=[Purpose.DEAL, Purpose.DEPOSIT],
-                                   state__in=sorted(states.CAPTURED)).aggregate(
-        captured=Sum("amount_captured"), refunded=Sum("amount_refunded"))
+    total = Payment.objects.filter(
+        deal=deal, purpose__in=[Purpose.DEAL, Purpose.DEPOSIT], state__in=sorted(states.CAPTURED)
+    ).aggregate(captured=Sum("amount_captured"), refunded=Sum("amount_refunded"))
     return (total["captured"] or Decimal(0)) - (total["refunded"] or Decimal(0))
 
 
@@ -181,7 +196,8 @@ def _target(buyer, purpose, *, deal_id, shipment_id, invoice_id, amount) -> dict
 
 def paid_towards_invoice(invoice) -> Decimal:
     total = Payment.objects.filter(invoice=invoice, state__in=sorted(states.CAPTURED)).aggregate(
-        captured=Sum("amount_captured"), refunded=Sum("amount_refunded"))
+        captured=Sum("amount_captured"), refunded=Sum("amount_refunded")
+    )
     return (total["captured"] or Decimal(0)) - (total["refunded"] or Decimal(0))
 
 
@@ -197,8 +213,13 @@ def _card_fields(buyer, payment_method_id: str) -> dict:
         if stripe_gateway.is_transient(exc):
             raise ProviderUnavailable("card payments are briefly unavailable; please retry") from exc
         raise
-    return {"provider": Provider.STRIPE, "payment_method_id": card["id"], "card_fingerprint": card["fingerprint"],
-            "card_brand": card["brand"], "card_last4": card["last4"]}
+    return {
+        "provider": Provider.STRIPE,
+        "payment_method_id": card["id"],
+        "card_fingerprint": card["fingerprint"],
+        "card_brand": card["brand"],
+        "card_last4": card["last4"],
+    }
 
 
 def _mobile_fields(buyer, provider: str, phone: str, country: str, amount: Decimal, currency: str) -> dict:
@@ -217,13 +238,20 @@ def _mobile_fields(buyer, provider: str, phone: str, country: str, amount: Decim
     except InvalidPhone as exc:
         raise PaymentInputError("phone", str(exc)) from None
     try:
-        conversion = convert(amount, currency, provider_currency, whole_units=provider in ("mpesa", "orange_money",
-                                                                                         "airtel_money"))
+        conversion = convert(
+            amount, currency, provider_currency, whole_units=provider in ("mpesa", "orange_money", "airtel_money")
+        )
     except StaleRate as exc:
         raise PaymentInputError("currency", f"{exc}; mobile money is paused until rates are refreshed") from None
-    return {"provider": provider, "country": country, "phone_e164": phone_e164,
-            "provider_amount": conversion.amount, "provider_currency": provider_currency,
-            "fx_rate": conversion.rate, "fx_rate_as_of": conversion.as_of}
+    return {
+        "provider": provider,
+        "country": country,
+        "phone_e164": phone_e164,
+        "provider_amount": conversion.amount,
+        "provider_currency": provider_currency,
+        "fx_rate": conversion.rate,
+        "fx_rate_as_of": conversion.as_of,
+    }
 
 
 # --- submit and apply --------------------------------------------------------------------------
@@ -269,11 +297,18 @@ def _request_mobile(payment) -> ProviderOutcome:
         return isinstance(exc, TransientError) and (client.retry_safe or not getattr(exc, "maybe_processed", True))
 
     try:
-        return call_with_retries(lambda: client.request_payment(payment, callback_url=url), is_transient=transient,
-                                 what=f"{payment.provider} payment request")
+        return call_with_retries(
+            lambda: client.request_payment(payment, callback_url=url),
+            is_transient=transient,
+            what=f"{payment.provider} payment request",
+        )
     except ProviderRefused as exc:
-        return ProviderOutcome(state=states.FAILED, provider_status="refused",
-                               failure_code=f"{payment.provider}_{exc.code}"[:64], failure_message=str(exc)[:255])
+        return ProviderOutcome(
+            state=states.FAILED,
+            provider_status="refused",
+            failure_code=f"{payment.provider}_{exc.code}"[:64],
+            failure_message=str(exc)[:255],
+        )
     except TransientError as exc:
         if getattr(exc, "maybe_processed", True) and not client.retry_safe:
             # It may have reached the operator: asking again could prompt the payer twice. Wait for
@@ -296,16 +331,28 @@ def apply_outcome(payment_id, outcome: ProviderOutcome, *, cause: str, actor=Non
         if outcome.transaction_id:
             payment.provider_transaction_id = outcome.transaction_id[:128]
         if outcome.raw.get("notif_token") or outcome.raw.get("payment_url"):
-            payment.provider_data = {**payment.provider_data, "notif_token": outcome.raw.get("notif_token", ""),
-                                     "payment_url": outcome.raw.get("payment_url", "")}
+            payment.provider_data = {
+                **payment.provider_data,
+                "notif_token": outcome.raw.get("notif_token", ""),
+                "payment_url": outcome.raw.get("payment_url", ""),
+            }
         payment.last_checked_at = timezone.now()
         target = outcome.state
-        if target is None or target == payment.state or (target == states.SUCCEEDED and payment.state in states.CAPTURED):
+        if (
+            target is None
+            or target == payment.state
+            or (target == states.SUCCEEDED and payment.state in states.CAPTURED)
+        ):
             payment.save()
             return payment
         if not states.can_transition(payment.state, target):
-            log.info("payment %s: ignoring %s news '%s' while %s (stale or out of order)", payment.id, cause,
-                     target, payment.state)
+            log.info(
+                "payment %s: ignoring %s news '%s' while %s (stale or out of order)",
+                payment.id,
+                cause,
+                target,
+                payment.state,
+            )
             payment.save()
             return payment
         if target == states.REQUIRES_ACTION:
@@ -320,10 +367,16 @@ def apply_outcome(payment_id, outcome: ProviderOutcome, *, cause: str, actor=Non
             payment.amount_captured = outcome.amount_captured or payment.amount
             payment.failure_code = payment.failure_message = ""
             payment.next_action = None
-        transition(payment, target, cause=cause, actor=actor, reference=reference,
-                   reason=outcome.failure_message or outcome.provider_status,
-                   amount=payment.amount_captured if target == states.SUCCEEDED else None,
-                   data={"provider_status": outcome.provider_status})
+        transition(
+            payment,
+            target,
+            cause=cause,
+            actor=actor,
+            reference=reference,
+            reason=outcome.failure_message or outcome.provider_status,
+            amount=payment.amount_captured if target == states.SUCCEEDED else None,
+            data={"provider_status": outcome.provider_status},
+        )
         if target == states.SUCCEEDED:
             _after_success(payment)
     if failed_now:
@@ -366,13 +419,19 @@ def refresh_payment(payment_id, *, cause: str = Cause.RECONCILER, actor=None, re
         quiet_for = timezone.now() - payment.state_changed_at
         if quiet_for < timedelta(seconds=settings.PAYMENTS_PENDING_AFTER_SECONDS * 5):
             return payment
-        outcome = ProviderOutcome(state=states.FAILED, provider_status="no_answer", failure_code="no_answer",
-                                  failure_message="the operator never confirmed the request")
+        outcome = ProviderOutcome(
+            state=states.FAILED,
+            provider_status="no_answer",
+            failure_code="no_answer",
+            failure_message="the operator never confirmed the request",
+        )
     else:
         client = client_for(payment.provider)
-        outcome = call_with_retries(lambda: client.query_status(payment),
-                                    is_transient=lambda exc: isinstance(exc, TransientError),
-                                    what=f"{payment.provider} status query")
+        outcome = call_with_retries(
+            lambda: client.query_status(payment),
+            is_transient=lambda exc: isinstance(exc, TransientError),
+            what=f"{payment.provider} status query",
+        )
     return apply_outcome(payment.id, outcome, cause=cause, actor=actor, reference=reference)
 
 
@@ -392,6 +451,7 @@ def cancel_payment(payment_id, *, actor, cause: str = Cause.API) -> Payment:
         outcome = stripe_gateway.cancel_intent(payment)
     except Exception as exc:
         import stripe
+
         if isinstance(exc, stripe.InvalidRequestError):
             raise PaymentInputError("payment", "the card processor refused to cancel it (already completed?)") from None
         raise
@@ -410,15 +470,19 @@ def refund_payment(payment_id, *, amount=None, reason: str, note: str = "", acto
         if payment.state not in (states.SUCCEEDED, states.PARTIALLY_REFUNDED):
             raise PaymentInputError("payment", f"a {payment.state} payment cannot be refunded")
         reserved = payment.refunds.filter(status__in=[Refund.Status.PENDING, Refund.Status.SUCCEEDED]).aggregate(
-            total=Sum("amount"))["total"] or Decimal(0)
+            total=Sum("amount")
+        )["total"] or Decimal(0)
         available = payment.amount_captured - reserved
         value = available if amount is None else _check_amount(amount, payment.currency_id)
         if value <= 0 or value > available:
             raise PaymentInputError(
-                "amount", f"at most {available} {payment.currency_id} can be refunded (captured "
-                          f"{payment.amount_captured}, already refunded or in progress {reserved})")
-        refund = Refund.objects.create(payment=payment, amount=value, reason=reason, note=note[:255],
-                                       requested_by=actor)
+                "amount",
+                f"at most {available} {payment.currency_id} can be refunded (captured "
+                f"{payment.amount_captured}, already refunded or in progress {reserved})",
+            )
+        refund = Refund.objects.create(
+            payment=payment, amount=value, reason=reason, note=note[:255], requested_by=actor
+        )
         if payment.method != Method.CARD:
             # Operators pay mobile-money refunds out through their own portals; staff record them here.
             refund.status = Refund.Status.SUCCEEDED
@@ -432,16 +496,26 @@ def refund_payment(payment_id, *, amount=None, reason: str, note: str = "", acto
             log.warning("refund %s: Stripe unreachable; the reconciler will resend it: %s", refund.id, exc)
             return refund
         Refund.objects.filter(pk=refund.pk).update(status=Refund.Status.FAILED, updated_at=timezone.now())
-        raise PaymentInputError("amount", f"the card processor refused the refund: {getattr(exc, 'user_message', '') or exc}") from None
-    apply_stripe_refund(result | {"metadata": {"nzila_refund_id": str(refund.id)}}, cause=Cause.STAFF, actor=actor,
-                        reference=f"refund:{refund.id}")
+        raise PaymentInputError(
+            "amount", f"the card processor refused the refund: {getattr(exc, 'user_message', '') or exc}"
+        ) from None
+    apply_stripe_refund(
+        result | {"metadata": {"nzila_refund_id": str(refund.id)}},
+        cause=Cause.STAFF,
+        actor=actor,
+        reference=f"refund:{refund.id}",
+    )
     refund.refresh_from_db()
     return refund
 
 
-REFUND_STATUS = {"succeeded": Refund.Status.SUCCEEDED, "pending": Refund.Status.PENDING,
-                 "requires_action": Refund.Status.PENDING, "failed": Refund.Status.FAILED,
-                 "canceled": Refund.Status.CANCELED}
+REFUND_STATUS = {
+    "succeeded": Refund.Status.SUCCEEDED,
+    "pending": Refund.Status.PENDING,
+    "requires_action": Refund.Status.PENDING,
+    "failed": Refund.Status.FAILED,
+    "canceled": Refund.Status.CANCELED,
+}
 
 
 def apply_stripe_refund(data: dict, *, cause: str, actor=None, reference: str = "", payment_id=None) -> Payment | None:
@@ -449,7 +523,9 @@ def apply_stripe_refund(data: dict, *, cause: str, actor=None, reference: str = 
     refund_id = data.get("id")
     ours = (data.get("metadata") or {}).get("nzila_refund_id")
     with transaction.atomic():
-        refund = Refund.objects.filter(Q(provider_refund_id=refund_id) | Q(pk=ours) if ours else Q(provider_refund_id=refund_id)).first()
+        refund = Refund.objects.filter(
+            Q(provider_refund_id=refund_id) | Q(pk=ours) if ours else Q(provider_refund_id=refund_id)
+        ).first()
         if refund is not None:
             payment = lock_payment(refund.payment_id)
             refund = Refund.objects.select_for_update().get(pk=refund.pk)
@@ -459,9 +535,14 @@ def apply_stripe_refund(data: dict, *, cause: str, actor=None, reference: str = 
                 log.info("stripe refund %s is for no payment of ours", refund_id)
                 return None
             # Made in Stripe's dashboard, not through us: record it all the same.
-            refund = Refund.objects.create(payment=payment, amount=stripe_gateway.minor_to_amount(payment, data["amount"]),
-                                           reason=Refund.Reason.OTHER, note="made outside the platform",
-                                           provider_refund_id=refund_id, status=Refund.Status.PENDING)
+            refund = Refund.objects.create(
+                payment=payment,
+                amount=stripe_gateway.minor_to_amount(payment, data["amount"]),
+                reason=Refund.Reason.OTHER,
+                note="made outside the platform",
+                provider_refund_id=refund_id,
+                status=Refund.Status.PENDING,
+            )
         status = REFUND_STATUS.get(data.get("status") or "", Refund.Status.PENDING)
         final = (Refund.Status.FAILED, Refund.Status.CANCELED)
         if refund.status in final or (refund.status == Refund.Status.SUCCEEDED and status == Refund.Status.PENDING):
@@ -476,30 +557,56 @@ def apply_stripe_refund(data: dict, *, cause: str, actor=None, reference: str = 
 def _payment_of_intent(intent_id) -> Payment | None:
     if not intent_id:
         return None
-    found = Payment.objects.filter(provider=Provider.STRIPE, provider_reference=intent_id).values_list("pk", flat=True).first()
+    found = (
+        Payment.objects.filter(provider=Provider.STRIPE, provider_reference=intent_id)
+        .values_list("pk", flat=True)
+        .first()
+    )
     return lock_payment(found) if found else None
 
 
 def _settle_refunds(payment, *, cause, actor, reference) -> None:
-    refunded = payment.refunds.filter(status=Refund.Status.SUCCEEDED).aggregate(total=Sum("amount"))["total"] or Decimal(0)
+    refunded = payment.refunds.filter(status=Refund.Status.SUCCEEDED).aggregate(total=Sum("amount"))[
+        "total"
+    ] or Decimal(0)
     if refunded == payment.amount_refunded:
         return
     if refunded > payment.amount_captured:
         from .notify import notify_staff
-        notify_staff("refund_exceeds_capture", f"Refunds of payment {payment.id} exceed what was captured",
-                     f"refunded {refunded}, captured {payment.amount_captured}", payment=payment,
-                     dedupe_key=f"refund-exceeds-{payment.id}-{refunded}")
+
+        notify_staff(
+            "refund_exceeds_capture",
+            f"Refunds of payment {payment.id} exceed what was captured",
+            f"refunded {refunded}, captured {payment.amount_captured}",
+            payment=payment,
+            dedupe_key=f"refund-exceeds-{payment.id}-{refunded}",
+        )
         return
     delta = refunded - payment.amount_refunded
     payment.amount_refunded = refunded
     if payment.state == states.DISPUTED or delta < 0:
         payment.save(update_fields=["amount_refunded", "updated_at"])
-        LedgerEntry.objects.create(payment=payment, from_state=payment.state, to_state=payment.state, amount=delta,
-                                   cause=cause, actor=actor, reference=reference[:128], reason="refunded amount changed")
+        LedgerEntry.objects.create(
+            payment=payment,
+            from_state=payment.state,
+            to_state=payment.state,
+            amount=delta,
+            cause=cause,
+            actor=actor,
+            reference=reference[:128],
+            reason="refunded amount changed",
+        )
         return
     target = states.state_after_refunds(payment.amount_captured, refunded)
-    transition(payment, target, cause=cause, actor=actor, reference=reference, amount=delta,
-               reason=f"refunded {refunded} of {payment.amount_captured} {payment.currency_id}")
+    transition(
+        payment,
+        target,
+        cause=cause,
+        actor=actor,
+        reference=reference,
+        amount=delta,
+        reason=f"refunded {refunded} of {payment.amount_captured} {payment.currency_id}",
+    )
 
 
 # --- mobile-money callbacks --------------------------------------------------------------------
@@ -512,8 +619,9 @@ def handle_callback(provider: str, payment_id, token: str, payload: dict, *, rem
     payment = Payment.objects.get(pk=payment_id, provider=provider)
     client = client_for(provider)
     claimed, reference = client.callback_claim(payload)
-    callback = ProviderCallback.objects.create(provider=provider, payment=payment, remote_addr=remote_addr,
-                                               claimed_status=claimed[:40], payload=payload)
+    callback = ProviderCallback.objects.create(
+        provider=provider, payment=payment, remote_addr=remote_addr, claimed_status=claimed[:40], payload=payload
+    )
     if provider == Provider.ORANGE_MONEY:
         expected = payment.provider_data.get("notif_token", "")
         if not expected or not crypto.constant_time_equal(expected, str(payload.get("notif_token", ""))):
@@ -527,12 +635,15 @@ def handle_callback(provider: str, payment_id, token: str, payload: dict, *, rem
     if reference and reference != payment.provider_reference and provider != Provider.ORANGE_MONEY:
         return _close_callback(callback, "", f"refused: reference {reference} is not this payment's")
     try:
-        outcome = call_with_retries(lambda: client.query_status(payment),
-                                    is_transient=lambda exc: isinstance(exc, TransientError),
-                                    what=f"{provider} status query")
+        outcome = call_with_retries(
+            lambda: client.query_status(payment),
+            is_transient=lambda exc: isinstance(exc, TransientError),
+            what=f"{provider} status query",
+        )
     except (TransientError, ProviderRefused) as exc:
         log.warning("callback %s for payment %s unconfirmed: %s", callback.id, payment.id, exc)
         from .tasks import confirm_payment
+
         transaction.on_commit(lambda: confirm_payment.apply_async((str(payment.id),), countdown=30))
         return _close_callback(callback, "", f"unconfirmed: {exc}")
     if outcome.state == states.SUCCEEDED and provider == Provider.MPESA:
@@ -553,8 +664,9 @@ def handle_airtel_callback(payload: dict, *, remote_addr: str | None) -> str:
         payment_id = uuid.UUID(hex=str((payload.get("transaction") or {}).get("id", "")))
     except ValueError:
         raise Payment.DoesNotExist from None
-    return handle_callback(Provider.AIRTEL_MONEY, payment_id, crypto.callback_token(str(payment_id)), payload,
-                           remote_addr=remote_addr)
+    return handle_callback(
+        Provider.AIRTEL_MONEY, payment_id, crypto.callback_token(str(payment_id)), payload, remote_addr=remote_addr
+    )
 
 
 def _close_callback(callback, confirmed: str, outcome: str) -> str:

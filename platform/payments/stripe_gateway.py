@@ -72,14 +72,16 @@ def customer_id(buyer) -> str:
     if existing:
         return crypto.decrypt(existing.customer_id_encrypted)
     customer = _call(
-        "customer create", client().v1.customers.create,
+        "customer create",
+        client().v1.customers.create,
         params={"name": buyer.full_name, "metadata": {"nzila_buyer_id": str(buyer.pk)}},
         options={"idempotency_key": f"nzila-buyer-{buyer.pk}-customer"},
     )
     try:
         with transaction.atomic():
             StripeCustomer.objects.create(
-                buyer=buyer, customer_id_encrypted=crypto.encrypt(customer["id"]),
+                buyer=buyer,
+                customer_id_encrypted=crypto.encrypt(customer["id"]),
                 customer_id_digest=crypto.digest(customer["id"]),
             )
     except IntegrityError:
@@ -100,17 +102,25 @@ def _payment_method_of(buyer, payment_method_id: str):
 
 def card_summary(method) -> dict:
     card = method.get("card") or {}
-    return {"id": method["id"], "brand": card.get("brand", ""), "last4": card.get("last4", ""),
-            "exp_month": card.get("exp_month"), "exp_year": card.get("exp_year"),
-            "fingerprint": card.get("fingerprint", "")}
+    return {
+        "id": method["id"],
+        "brand": card.get("brand", ""),
+        "last4": card.get("last4", ""),
+        "exp_month": card.get("exp_month"),
+        "exp_year": card.get("exp_year"),
+        "fingerprint": card.get("fingerprint", ""),
+    }
 
 
 def attach_payment_method(buyer, payment_method_id: str, *, make_default: bool = False) -> dict:
     cid = customer_id(buyer)
     try:
         method = _call(
-            "payment method attach", client().v1.payment_methods.attach, payment_method_id,
-            params={"customer": cid}, options={"idempotency_key": f"nzila-buyer-{buyer.pk}-attach-{payment_method_id}"},
+            "payment method attach",
+            client().v1.payment_methods.attach,
+            payment_method_id,
+            params={"customer": cid},
+            options={"idempotency_key": f"nzila-buyer-{buyer.pk}-attach-{payment_method_id}"},
         )
     except stripe.CardError as exc:
         raise PaymentMethodRejected(exc.user_message or "the card was declined") from exc
@@ -123,8 +133,12 @@ def attach_payment_method(buyer, payment_method_id: str, *, make_default: bool =
 
 def set_default_payment_method(buyer, payment_method_id: str) -> None:
     _payment_method_of(buyer, payment_method_id)
-    _call("customer update", client().v1.customers.update, customer_id(buyer),
-          params={"invoice_settings": {"default_payment_method": payment_method_id}})
+    _call(
+        "customer update",
+        client().v1.customers.update,
+        customer_id(buyer),
+        params={"invoice_settings": {"default_payment_method": payment_method_id}},
+    )
 
 
 def list_payment_methods(buyer) -> dict:
@@ -152,7 +166,8 @@ def confirm_intent(payment) -> ProviderOutcome:
     currency = payment.currency_id
     try:
         intent = _call(
-            "payment intent create", client().v1.payment_intents.create,
+            "payment intent create",
+            client().v1.payment_intents.create,
             params={
                 "amount": to_minor(payment.amount, currency),
                 "currency": currency.lower(),
@@ -168,7 +183,8 @@ def confirm_intent(payment) -> ProviderOutcome:
         error = exc.error
         intent = getattr(error, "payment_intent", None) if error else None
         return ProviderOutcome(
-            state=states.FAILED, provider_status="card_error",
+            state=states.FAILED,
+            provider_status="card_error",
             provider_reference=(intent or {}).get("id", "") if intent else "",
             failure_code=(getattr(error, "decline_code", None) or exc.code or "card_declined"),
             failure_message=exc.user_message or "The card was declined.",
@@ -183,7 +199,9 @@ def retrieve_intent(payment) -> ProviderOutcome:
 
 def cancel_intent(payment) -> ProviderOutcome:
     intent = _call(
-        "payment intent cancel", client().v1.payment_intents.cancel, payment.provider_reference,
+        "payment intent cancel",
+        client().v1.payment_intents.cancel,
+        payment.provider_reference,
         options={"idempotency_key": f"{payment.idempotency_root}-cancel"},
     )
     return outcome_from_intent(intent, payment)
@@ -224,8 +242,11 @@ def outcome_from_intent(intent, payment) -> ProviderOutcome:
     else:
         state = None
     return ProviderOutcome(
-        state=state, provider_status=status, provider_reference=intent.get("id", ""),
-        transaction_id=_charge_id(intent), amount_captured=captured,
+        state=state,
+        provider_status=status,
+        provider_reference=intent.get("id", ""),
+        transaction_id=_charge_id(intent),
+        amount_captured=captured,
         failure_code=(error.get("decline_code") or error.get("code") or "") if error else "",
         failure_message=(error.get("message") or "") if error else "",
         next_action=_plain(intent.get("next_action")),
@@ -250,8 +271,12 @@ def create_refund(refund) -> dict:
     }
     if reason:
         params["reason"] = reason
-    result = _call("refund create", client().v1.refunds.create, params=params,
-                   options={"idempotency_key": f"nzila-refund-{refund.id}"})
+    result = _call(
+        "refund create",
+        client().v1.refunds.create,
+        params=params,
+        options={"idempotency_key": f"nzila-refund-{refund.id}"},
+    )
     return {"id": result.get("id"), "status": result.get("status"), "amount": result.get("amount")}
 
 

@@ -25,7 +25,8 @@ def process_pending_payments() -> dict:
     quiet_since = now - timedelta(seconds=settings.PAYMENTS_PENDING_AFTER_SECONDS)
     batch_size = settings.PAYMENTS_RECONCILE_BATCH_SIZE
     candidates = Payment.objects.filter(state__in=sorted(states.OPEN), state_changed_at__lt=quiet_since).exclude(
-        last_checked_at__gte=quiet_since)
+        last_checked_at__gte=quiet_since
+    )
     summary = {"checked": 0, "changed": 0, "errors": 0, "batches": 0}
     last_id = None
     while True:
@@ -56,15 +57,22 @@ def process_pending_payments() -> dict:
 def _resend_refunds(quiet_since) -> int:
     """Refunds whose request to Stripe got no answer: resend with the same key (at most one refund)."""
     resent = 0
-    for refund in Refund.objects.filter(status=Refund.Status.PENDING, provider_refund_id__isnull=True,
-                                        payment__method=Method.CARD, created_at__lt=quiet_since)[:100]:
+    for refund in Refund.objects.filter(
+        status=Refund.Status.PENDING,
+        provider_refund_id__isnull=True,
+        payment__method=Method.CARD,
+        created_at__lt=quiet_since,
+    )[:100]:
         try:
             result = stripe_gateway.create_refund(refund)
         except Exception as exc:
             log.warning("refund %s still unsent: %s", refund.id, exc)
             continue
-        apply_stripe_refund(result | {"metadata": {"nzila_refund_id": str(refund.id)}},
-                            cause=LedgerEntry.Cause.RECONCILER, reference=f"refund:{refund.id}")
+        apply_stripe_refund(
+            result | {"metadata": {"nzila_refund_id": str(refund.id)}},
+            cause=LedgerEntry.Cause.RECONCILER,
+            reference=f"refund:{refund.id}",
+        )
         resent += 1
     return resent
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from datetime import datetime, timezone as dt_timezone
+from datetime import UTC, datetime
 
 import stripe
 from django.conf import settings
@@ -58,7 +58,7 @@ def _reject(reason: str, remote_addr: str | None):
 def process_event(event: dict) -> str:
     """Apply one verified event once; returns what happened (stored with the event id)."""
     event_id, event_type = event["id"], event.get("type", "")
-    created = datetime.fromtimestamp(int(event.get("created") or 0), tz=dt_timezone.utc)
+    created = datetime.fromtimestamp(int(event.get("created") or 0), tz=UTC)
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute(
@@ -104,14 +104,19 @@ def on_payment_intent(event: dict) -> str:
     if event["type"] == "payment_intent.payment_failed" and outcome.state is None:
         outcome = stripe_gateway.ProviderOutcome(**{**outcome.__dict__, "state": states.FAILED})
     after = apply_outcome(payment.id, outcome, cause=Cause.WEBHOOK, reference=event["id"])
-    return f"payment {payment.id}: {before} -> {after.state}" if after.state != before else \
-        f"payment {payment.id}: stays {after.state}"
+    return (
+        f"payment {payment.id}: {before} -> {after.state}"
+        if after.state != before
+        else f"payment {payment.id}: stays {after.state}"
+    )
 
 
 def on_refund(event: dict) -> str:
     refund = event["data"]["object"]
     payment = apply_stripe_refund(refund, cause=Cause.WEBHOOK, reference=event["id"])
-    return f"refund {refund.get('id')} {refund.get('status')}" + (f"; payment {payment.state}" if payment else "; not ours")
+    return f"refund {refund.get('id')} {refund.get('status')}" + (
+        f"; payment {payment.state}" if payment else "; not ours"
+    )
 
 
 def on_charge_refunded(event: dict) -> str:
@@ -140,15 +145,20 @@ def on_dispute(event: dict) -> str:
     if payment is None:
         return "ignored: dispute on no payment of ours"
     due_ts = (data.get("evidence_details") or {}).get("due_by")
-    due = datetime.fromtimestamp(int(due_ts), tz=dt_timezone.utc) if due_ts else None
+    due = datetime.fromtimestamp(int(due_ts), tz=UTC) if due_ts else None
     status = data.get("status", "")
     with transaction.atomic():
         payment = lock_payment(payment.pk)
         dispute, created = Dispute.objects.select_for_update().get_or_create(
             provider_dispute_id=data["id"],
-            defaults={"payment": payment, "amount": stripe_gateway.minor_to_amount(payment, data.get("amount", 0)),
-                      "reason": data.get("reason", "")[:40], "status": status, "evidence_due_by": due,
-                      "state_before": payment.state},
+            defaults={
+                "payment": payment,
+                "amount": stripe_gateway.minor_to_amount(payment, data.get("amount", 0)),
+                "reason": data.get("reason", "")[:40],
+                "status": status,
+                "evidence_due_by": due,
+                "state_before": payment.state,
+            },
         )
         if not created:
             if dispute.status in FINAL_DISPUTE and status not in FINAL_DISPUTE:
@@ -158,21 +168,41 @@ def on_dispute(event: dict) -> str:
             dispute.save(update_fields=["status", "evidence_due_by", "updated_at"])
         if status in FINAL_DISPUTE:
             if status == "won" and payment.state == states.DISPUTED:
-                transition(payment, dispute.state_before if dispute.state_before != states.DISPUTED else states.SUCCEEDED,
-                           cause=Cause.WEBHOOK, reference=event["id"], reason="dispute won")
-            notify_staff("dispute_closed", f"Dispute {dispute.provider_dispute_id} closed: {status}",
-                         f"payment {payment.id}, {dispute.amount} {payment.currency_id}", payment=payment,
-                         dedupe_key=f"dispute-closed-{dispute.provider_dispute_id}")
+                transition(
+                    payment,
+                    dispute.state_before if dispute.state_before != states.DISPUTED else states.SUCCEEDED,
+                    cause=Cause.WEBHOOK,
+                    reference=event["id"],
+                    reason="dispute won",
+                )
+            notify_staff(
+                "dispute_closed",
+                f"Dispute {dispute.provider_dispute_id} closed: {status}",
+                f"payment {payment.id}, {dispute.amount} {payment.currency_id}",
+                payment=payment,
+                dedupe_key=f"dispute-closed-{dispute.provider_dispute_id}",
+            )
             return f"dispute {dispute.provider_dispute_id} {status}; payment {payment.state}"
         if payment.state != states.DISPUTED and states.can_transition(payment.state, states.DISPUTED):
             dispute.state_before = payment.state
             dispute.save(update_fields=["state_before"])
-            transition(payment, states.DISPUTED, cause=Cause.WEBHOOK, reference=event["id"],
-                       reason=f"dispute {data.get('reason', '')}", data={"evidence_due_by": due_ts})
-        notify_staff("dispute_opened", f"Dispute on payment {payment.id}: {data.get('reason', 'unknown reason')}",
-                     f"{dispute.amount} {payment.currency_id}; evidence due by {due:%Y-%m-%d %H:%M} UTC" if due
-                     else f"{dispute.amount} {payment.currency_id}", payment=payment,
-                     dedupe_key=f"dispute-opened-{dispute.provider_dispute_id}")
+            transition(
+                payment,
+                states.DISPUTED,
+                cause=Cause.WEBHOOK,
+                reference=event["id"],
+                reason=f"dispute {data.get('reason', '')}",
+                data={"evidence_due_by": due_ts},
+            )
+        notify_staff(
+            "dispute_opened",
+            f"Dispute on payment {payment.id}: {data.get('reason', 'unknown reason')}",
+            f"{dispute.amount} {payment.currency_id}; evidence due by {due:%Y-%m-%d %H:%M} UTC"
+            if due
+            else f"{dispute.amount} {payment.currency_id}",
+            payment=payment,
+            dedupe_key=f"dispute-opened-{dispute.provider_dispute_id}",
+        )
     return f"dispute {dispute.provider_dispute_id} {status}; payment {payment.state}"
 
 

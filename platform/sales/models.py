@@ -111,7 +111,12 @@ class Shipment(models.Model):
             models.CheckConstraint(
                 condition=Q(
                     status__in=[
-                        "booked", "at_origin_port", "in_transit", "at_destination_port", "cleared", "delivered",
+                        "booked",
+                        "at_origin_port",
+                        "in_transit",
+                        "at_destination_port",
+                        "cleared",
+                        "delivered",
                         "delayed",
                     ]
                 ),

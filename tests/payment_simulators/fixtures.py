@@ -23,8 +23,16 @@ from .mobile import AirtelMoneySimulator, MpesaSimulator, MtnMomoSimulator, Oran
 from .stripe_proxy import StripeProxy
 
 WEBHOOK_SECRET = "whsec_test_nzila_payments"
-RATES = {"USD": "1", "KES": "129.50", "UGX": "3700", "XOF": "600", "XAF": "600", "GHS": "15.2", "TZS": "2600",
-         "EUR": "0.92"}
+RATES = {
+    "USD": "1",
+    "KES": "129.50",
+    "UGX": "3700",
+    "XOF": "600",
+    "XAF": "600",
+    "GHS": "15.2",
+    "TZS": "2600",
+    "EUR": "0.92",
+}
 
 
 def free_port() -> int:
@@ -36,8 +44,9 @@ def free_port() -> int:
 @pytest.fixture(scope="session")
 def localstripe_url():
     port = free_port()
-    proc = ManagedProcess(f"test-localstripe-{port}", [str(ROOT / ".venv" / "bin" / "localstripe"), "--port", str(port),
-                                                      "--from-scratch"])
+    proc = ManagedProcess(
+        f"test-localstripe-{port}", [str(ROOT / ".venv" / "bin" / "localstripe"), "--port", str(port), "--from-scratch"]
+    )
     proc.start()
     try:
         wait_until(lambda: port_is_open(port), timeout=30, what="localstripe", log=proc.log_file, alive=proc.running)
@@ -80,8 +89,9 @@ def currencies(db):
 
     now = timezone.now()
     for code, rate in RATES.items():
-        Currency.objects.update_or_create(code=code, defaults={"name": code, "units_per_usd": Decimal(rate),
-                                                               "rate_updated_at": now})
+        Currency.objects.update_or_create(
+            code=code, defaults={"name": code, "units_per_usd": Decimal(rate), "rate_updated_at": now}
+        )
 
 
 _counter = iter(range(1, 10**9))
@@ -104,16 +114,39 @@ def make_deal(buyer, *, price: str = "1000.00", deposit: str = "200.00", currenc
     from sales.models import Deal
 
     dealer = Dealer.objects.create(name="Tokyo Motors", country="JP", city="Yokohama")
-    vehicle = Vehicle.objects.create(make="Toyota", model="Hilux", year=2019, price=Decimal(price), currency_id=currency,
-                                     dealer=dealer, country="JP", listed_at=timezone.now())
-    return Deal.objects.create(buyer=buyer, vehicle=vehicle, agreed_price=Decimal(price), deposit_amount=Decimal(deposit),
-                               currency_id=currency, stage=stage)
+    vehicle = Vehicle.objects.create(
+        make="Toyota",
+        model="Hilux",
+        year=2019,
+        price=Decimal(price),
+        currency_id=currency,
+        dealer=dealer,
+        country="JP",
+        listed_at=timezone.now(),
+    )
+    return Deal.objects.create(
+        buyer=buyer,
+        vehicle=vehicle,
+        agreed_price=Decimal(price),
+        deposit_amount=Decimal(deposit),
+        currency_id=currency,
+        stage=stage,
+    )
 
 
 def new_card(stripe_url: str, number: str = "4242424242424242") -> str:
     """A payment method as Stripe.js would create it in the buyer's browser."""
-    response = requests.post(f"{stripe_url}/v1/payment_methods", auth=("sk_test_nzila", ""), data={
-        "type": "card", "card[number]": number, "card[exp_month]": "12", "card[exp_year]": "2030", "card[cvc]": "123"})
+    response = requests.post(
+        f"{stripe_url}/v1/payment_methods",
+        auth=("sk_test_nzila", ""),
+        data={
+            "type": "card",
+            "card[number]": number,
+            "card[exp_month]": "12",
+            "card[exp_year]": "2030",
+            "card[cvc]": "123",
+        },
+    )
     response.raise_for_status()
     return response.json()["id"]
 
@@ -128,21 +161,34 @@ def signed(event: dict, *, secret: str = WEBHOOK_SECRET, timestamp: int | None =
 
 def stripe_event(event_type: str, obj: dict, *, created: int | None = None) -> dict:
     """An event as Stripe documents it (https://docs.stripe.com/api/events/object)."""
-    return {"id": f"evt_{time.monotonic_ns()}", "object": "event", "api_version": "2026-10-28.endive",
-            "created": created or int(time.time()), "type": event_type, "livemode": False, "pending_webhooks": 1,
-            "request": {"id": None, "idempotency_key": None}, "data": {"object": obj}}
+    return {
+        "id": f"evt_{time.monotonic_ns()}",
+        "object": "event",
+        "api_version": "2026-10-28.endive",
+        "created": created or int(time.time()),
+        "type": event_type,
+        "livemode": False,
+        "pending_webhooks": 1,
+        "request": {"id": None, "idempotency_key": None},
+        "data": {"object": obj},
+    }
 
 
 def post_event(client, event: dict, **kwargs):
     payload, header = signed(event, **kwargs)
-    return client.post("/api/v1/payments/webhooks/stripe", data=payload, content_type="application/json",
-                       HTTP_STRIPE_SIGNATURE=header)
+    return client.post(
+        "/api/v1/payments/webhooks/stripe", data=payload, content_type="application/json", HTTP_STRIPE_SIGNATURE=header
+    )
 
 
 @pytest.fixture(scope="session")
 def operators():
-    sims = {"mpesa": MpesaSimulator().start(), "mtn_momo": MtnMomoSimulator().start(),
-            "orange_money": OrangeMoneySimulator().start(), "airtel_money": AirtelMoneySimulator().start()}
+    sims = {
+        "mpesa": MpesaSimulator().start(),
+        "mtn_momo": MtnMomoSimulator().start(),
+        "orange_money": OrangeMoneySimulator().start(),
+        "airtel_money": AirtelMoneySimulator().start(),
+    }
     yield sims
     for sim in sims.values():
         sim.stop()
@@ -153,7 +199,10 @@ def mobile_env(settings, operators):
     mpesa, mtn, orange, airtel = (operators[k] for k in ("mpesa", "mtn_momo", "orange_money", "airtel_money"))
     settings.MPESA_BASE_URL, settings.MPESA_CONSUMER_KEY = mpesa.url, mpesa.consumer_key
     settings.MPESA_CONSUMER_SECRET, settings.MPESA_SHORTCODE, settings.MPESA_PASSKEY = (
-        mpesa.consumer_secret, mpesa.shortcode, mpesa.passkey)
+        mpesa.consumer_secret,
+        mpesa.shortcode,
+        mpesa.passkey,
+    )
     settings.MTN_MOMO_BASE_URL, settings.MTN_MOMO_SUBSCRIPTION_KEY = mtn.url, mtn.subscription_key
     settings.MTN_MOMO_API_USER, settings.MTN_MOMO_API_KEY = mtn.api_user, mtn.api_key
     settings.ORANGE_MONEY_BASE_URL, settings.ORANGE_MONEY_CLIENT_ID = orange.url, orange.client_id

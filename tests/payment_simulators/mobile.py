@@ -56,15 +56,24 @@ class MpesaSimulator(MobileSimulator):
     """Daraja: OAuth, STK push, STK query, STK callback."""
 
     consumer_key, consumer_secret, shortcode, passkey = "ck_test", "cs_test", "174379", "pk_test_passkey"
-    RESULT = {"success": ("0", "The service request is processed successfully."),
-              "cancelled": ("1032", "Request cancelled by user"), "failed": ("1", "The balance is insufficient")}
+    RESULT = {
+        "success": ("0", "The service request is processed successfully."),
+        "cancelled": ("1032", "Request cancelled by user"),
+        "failed": ("1", "The balance is insufficient"),
+    }
 
     def routes(self):
-        return [("GET", "/oauth/v1/generate", self.oauth), ("POST", "/mpesa/stkpush/v1/processrequest", self.push),
-                ("POST", "/mpesa/stkpushquery/v1/query", self.query)]
+        return [
+            ("GET", "/oauth/v1/generate", self.oauth),
+            ("POST", "/mpesa/stkpush/v1/processrequest", self.push),
+            ("POST", "/mpesa/stkpushquery/v1/query", self.query),
+        ]
 
     def oauth(self, request):
-        if _basic(request) != (self.consumer_key, self.consumer_secret) or "grant_type=client_credentials" not in request.query:
+        if (
+            _basic(request) != (self.consumer_key, self.consumer_secret)
+            or "grant_type=client_credentials" not in request.query
+        ):
             return 400, {"errorCode": "400.008.01", "errorMessage": "Invalid Authentication passed"}, {}
         return 200, {"access_token": self.issue_token(), "expires_in": "3599"}, {}
 
@@ -87,14 +96,28 @@ class MpesaSimulator(MobileSimulator):
             return 400, {"errorCode": "400.002.02", "errorMessage": "Bad Request - Invalid Amount"}, {}
         n = next(_ids)
         reference = f"ws_CO_{datetime.now():%d%m%Y%H%M%S}{n:06d}"
-        self.records[reference] = {"reference": reference, "merchant": f"{n}-{n}-1", "amount": body["Amount"],
-                                   "phone": phone, "callback_url": body["CallBackURL"], "status": "pending"}
+        self.records[reference] = {
+            "reference": reference,
+            "merchant": f"{n}-{n}-1",
+            "amount": body["Amount"],
+            "phone": phone,
+            "callback_url": body["CallBackURL"],
+            "status": "pending",
+        }
         if self.lose_answers:
             self.lose_answers -= 1
             return 504, {"errorCode": "504.001.01", "errorMessage": "Gateway timeout"}, {}
-        return 200, {"MerchantRequestID": self.records[reference]["merchant"], "CheckoutRequestID": reference,
-                     "ResponseCode": "0", "ResponseDescription": "Success. Request accepted for processing",
-                     "CustomerMessage": "Success. Request accepted for processing"}, {}
+        return (
+            200,
+            {
+                "MerchantRequestID": self.records[reference]["merchant"],
+                "CheckoutRequestID": reference,
+                "ResponseCode": "0",
+                "ResponseDescription": "Success. Request accepted for processing",
+                "CustomerMessage": "Success. Request accepted for processing",
+            },
+            {},
+        )
 
     def query(self, request):
         if not bearer_ok(request, self.tokens):
@@ -106,23 +129,42 @@ class MpesaSimulator(MobileSimulator):
         if record is None:
             return 400, {"errorCode": "400.002.02", "errorMessage": "Bad Request - Invalid CheckoutRequestID"}, {}
         if record["status"] == "pending":
-            return 500, {"requestId": "x", "errorCode": "500.001.1001",
-                         "errorMessage": "The transaction is being processed"}, {}
+            return (
+                500,
+                {"requestId": "x", "errorCode": "500.001.1001", "errorMessage": "The transaction is being processed"},
+                {},
+            )
         code, desc = self.RESULT[record["status"]]
-        return 200, {"ResponseCode": "0", "ResponseDescription": "The service request has been accepted successsfully",
-                     "MerchantRequestID": record["merchant"], "CheckoutRequestID": record["reference"],
-                     "ResultCode": code, "ResultDesc": desc}, {}
+        return (
+            200,
+            {
+                "ResponseCode": "0",
+                "ResponseDescription": "The service request has been accepted successsfully",
+                "MerchantRequestID": record["merchant"],
+                "CheckoutRequestID": record["reference"],
+                "ResultCode": code,
+                "ResultDesc": desc,
+            },
+            {},
+        )
 
     def callback(self, record, status):
         code, desc = self.RESULT[status]
-        stk = {"MerchantRequestID": record["merchant"], "CheckoutRequestID": record["reference"],
-               "ResultCode": int(code), "ResultDesc": desc}
+        stk = {
+            "MerchantRequestID": record["merchant"],
+            "CheckoutRequestID": record["reference"],
+            "ResultCode": int(code),
+            "ResultDesc": desc,
+        }
         if status == "success":
-            stk["CallbackMetadata"] = {"Item": [
-                {"Name": "Amount", "Value": record["amount"]},
-                {"Name": "MpesaReceiptNumber", "Value": f"NLJ{secrets.token_hex(4).upper()}"},
-                {"Name": "TransactionDate", "Value": int(f"{datetime.now():%Y%m%d%H%M%S}")},
-                {"Name": "PhoneNumber", "Value": int(record["phone"])}]}
+            stk["CallbackMetadata"] = {
+                "Item": [
+                    {"Name": "Amount", "Value": record["amount"]},
+                    {"Name": "MpesaReceiptNumber", "Value": f"NLJ{secrets.token_hex(4).upper()}"},
+                    {"Name": "TransactionDate", "Value": int(f"{datetime.now():%Y%m%d%H%M%S}")},
+                    {"Name": "PhoneNumber", "Value": int(record["phone"])},
+                ]
+            }
         self.send_callback(record["callback_url"], {"Body": {"stkCallback": stk}})
 
 
@@ -133,8 +175,11 @@ class MtnMomoSimulator(MobileSimulator):
     STATUS = {"success": "SUCCESSFUL", "failed": "FAILED", "pending": "PENDING"}
 
     def routes(self):
-        return [("POST", "/collection/token/", self.token), ("POST", "/collection/v1_0/requesttopay", self.request_to_pay),
-                ("GET", r"/collection/v1_0/requesttopay/(?P<ref>[0-9a-f-]+)", self.status)]
+        return [
+            ("POST", "/collection/token/", self.token),
+            ("POST", "/collection/v1_0/requesttopay", self.request_to_pay),
+            ("GET", r"/collection/v1_0/requesttopay/(?P<ref>[0-9a-f-]+)", self.status),
+        ]
 
     def _keyed(self, request) -> bool:
         return request.headers.get("Ocp-Apim-Subscription-Key") == self.subscription_key
@@ -160,18 +205,30 @@ class MtnMomoSimulator(MobileSimulator):
         payer = str((body.get("payer") or {}).get("partyId", ""))
         if not payer.isdigit():
             return 400, {"code": "PAYER_NOT_FOUND", "message": "Payer not found"}, {}
-        self.records[reference] = {"reference": reference, "amount": body.get("amount"), "currency": body.get("currency"),
-                                   "externalId": body.get("externalId"), "payer": payer, "status": "pending",
-                                   "callback_url": request.headers.get("X-Callback-Url", "")}
+        self.records[reference] = {
+            "reference": reference,
+            "amount": body.get("amount"),
+            "currency": body.get("currency"),
+            "externalId": body.get("externalId"),
+            "payer": payer,
+            "status": "pending",
+            "callback_url": request.headers.get("X-Callback-Url", ""),
+        }
         if self.lose_answers:
             self.lose_answers -= 1
             return 504, {"code": "GATEWAY_TIMEOUT", "message": "timeout"}, {}
         return 202, None, {}
 
     def _document(self, record, status):
-        document = {"amount": record["amount"], "currency": record["currency"], "externalId": record["externalId"],
-                    "payer": {"partyIdType": "MSISDN", "partyId": record["payer"]}, "payerMessage": "",
-                    "payeeNote": "", "status": self.STATUS[status]}
+        document = {
+            "amount": record["amount"],
+            "currency": record["currency"],
+            "externalId": record["externalId"],
+            "payer": {"partyIdType": "MSISDN", "partyId": record["payer"]},
+            "payerMessage": "",
+            "payeeNote": "",
+            "status": self.STATUS[status],
+        }
         if status == "success":
             document["financialTransactionId"] = str(next(_ids) + 100000000)
         if status == "failed":
@@ -188,8 +245,11 @@ class MtnMomoSimulator(MobileSimulator):
 
     def callback(self, record, status):
         if record["callback_url"]:
-            self.send_callback(record["callback_url"], {**self._document(record, status),
-                                                        "referenceId": record["reference"]}, method="PUT")
+            self.send_callback(
+                record["callback_url"],
+                {**self._document(record, status), "referenceId": record["reference"]},
+                method="PUT",
+            )
 
 
 class OrangeMoneySimulator(MobileSimulator):
@@ -199,12 +259,17 @@ class OrangeMoneySimulator(MobileSimulator):
     STATUS = {"success": "SUCCESS", "failed": "FAILED", "pending": "INITIATED", "expired": "EXPIRED"}
 
     def routes(self):
-        return [("POST", "/oauth/v3/token", self.token),
-                ("POST", r"/orange-money-webpay/(?P<cc>[a-z]+)/v1/webpayment", self.webpayment),
-                ("POST", r"/orange-money-webpay/(?P<cc>[a-z]+)/v1/transactionstatus", self.status)]
+        return [
+            ("POST", "/oauth/v3/token", self.token),
+            ("POST", r"/orange-money-webpay/(?P<cc>[a-z]+)/v1/webpayment", self.webpayment),
+            ("POST", r"/orange-money-webpay/(?P<cc>[a-z]+)/v1/transactionstatus", self.status),
+        ]
 
     def token(self, request):
-        if _basic(request) != (self.client_id, self.client_secret) or b"grant_type=client_credentials" not in request.raw:
+        if (
+            _basic(request) != (self.client_id, self.client_secret)
+            or b"grant_type=client_credentials" not in request.raw
+        ):
             return 401, {"error": "invalid_client"}, {}
         return 200, {"token_type": "Bearer", "access_token": self.issue_token(), "expires_in": "7776000"}, {}
 
@@ -217,12 +282,26 @@ class OrangeMoneySimulator(MobileSimulator):
         if any(r["order_id"] == body.get("order_id") for r in self.records.values()):
             return 400, {"code": 3, "message": "order_id already used"}, {}
         pay_token = secrets.token_hex(16)
-        self.records[pay_token] = {"reference": pay_token, "order_id": body.get("order_id"), "amount": body.get("amount"),
-                                   "currency": body.get("currency"), "notif_url": body.get("notif_url"),
-                                   "notif_token": secrets.token_hex(16), "status": "pending"}
-        return 201, {"status": 201, "message": "OK", "pay_token": pay_token,
-                     "payment_url": f"{self.url}/payment/pay_token/{pay_token}",
-                     "notif_token": self.records[pay_token]["notif_token"]}, {}
+        self.records[pay_token] = {
+            "reference": pay_token,
+            "order_id": body.get("order_id"),
+            "amount": body.get("amount"),
+            "currency": body.get("currency"),
+            "notif_url": body.get("notif_url"),
+            "notif_token": secrets.token_hex(16),
+            "status": "pending",
+        }
+        return (
+            201,
+            {
+                "status": 201,
+                "message": "OK",
+                "pay_token": pay_token,
+                "payment_url": f"{self.url}/payment/pay_token/{pay_token}",
+                "notif_token": self.records[pay_token]["notif_token"],
+            },
+            {},
+        )
 
     def status(self, request):
         if not bearer_ok(request, self.tokens):
@@ -231,12 +310,25 @@ class OrangeMoneySimulator(MobileSimulator):
         record = self.records.get(body.get("pay_token", ""))
         if record is None or record["order_id"] != body.get("order_id") or record["amount"] != body.get("amount"):
             return 400, {"code": 4, "message": "Transaction not found"}, {}
-        return 201, {"status": self.STATUS[record["status"]], "order_id": record["order_id"],
-                     "txnid": f"MP{record['reference'][:10]}" if record["status"] == "success" else None}, {}
+        return (
+            201,
+            {
+                "status": self.STATUS[record["status"]],
+                "order_id": record["order_id"],
+                "txnid": f"MP{record['reference'][:10]}" if record["status"] == "success" else None,
+            },
+            {},
+        )
 
     def callback(self, record, status):
-        self.send_callback(record["notif_url"], {"status": self.STATUS[status], "notif_token": record["notif_token"],
-                                                 "txnid": f"MP{record['reference'][:10]}"})
+        self.send_callback(
+            record["notif_url"],
+            {
+                "status": self.STATUS[status],
+                "notif_token": record["notif_token"],
+                "txnid": f"MP{record['reference'][:10]}",
+            },
+        )
 
 
 class AirtelMoneySimulator(MobileSimulator):
@@ -250,13 +342,19 @@ class AirtelMoneySimulator(MobileSimulator):
         super().__init__()
 
     def routes(self):
-        return [("POST", "/auth/oauth2/token", self.token), ("POST", "/merchant/v1/payments/", self.pay),
-                ("GET", r"/standard/v1/payments/(?P<id>[A-Za-z0-9]+)", self.enquiry)]
+        return [
+            ("POST", "/auth/oauth2/token", self.token),
+            ("POST", "/merchant/v1/payments/", self.pay),
+            ("GET", r"/standard/v1/payments/(?P<id>[A-Za-z0-9]+)", self.enquiry),
+        ]
 
     def token(self, request):
         body = request.json()
         if (body.get("client_id"), body.get("client_secret"), body.get("grant_type")) != (
-                self.client_id, self.client_secret, "client_credentials"):
+            self.client_id,
+            self.client_secret,
+            "client_credentials",
+        ):
             return 401, {"error": "invalid_client"}, {}
         return 200, {"access_token": self.issue_token(), "expires_in": "3600", "token_type": "bearer"}, {}
 
@@ -269,16 +367,43 @@ class AirtelMoneySimulator(MobileSimulator):
         transaction = body.get("transaction") or {}
         tid = str(transaction.get("id", ""))
         if tid in self.records:
-            return 200, {"data": {}, "status": {"code": "400", "message": "Duplicate transaction id",
-                                                "result_code": "ESB000045", "success": False}}, {}
-        self.records[tid] = {"reference": tid, "amount": transaction.get("amount"), "currency": transaction.get("currency"),
-                             "msisdn": (body.get("subscriber") or {}).get("msisdn"), "status": "pending"}
+            return (
+                200,
+                {
+                    "data": {},
+                    "status": {
+                        "code": "400",
+                        "message": "Duplicate transaction id",
+                        "result_code": "ESB000045",
+                        "success": False,
+                    },
+                },
+                {},
+            )
+        self.records[tid] = {
+            "reference": tid,
+            "amount": transaction.get("amount"),
+            "currency": transaction.get("currency"),
+            "msisdn": (body.get("subscriber") or {}).get("msisdn"),
+            "status": "pending",
+        }
         if self.lose_answers:
             self.lose_answers -= 1
             return 502, {"status": {"code": "502", "message": "Bad gateway", "success": False}}, {}
-        return 200, {"data": {"transaction": {"id": tid, "status": "Success."}},
-                     "status": {"code": "200", "message": "Success.", "result_code": "ESB000010",
-                                "response_code": "DP00800001006", "success": True}}, {}
+        return (
+            200,
+            {
+                "data": {"transaction": {"id": tid, "status": "Success."}},
+                "status": {
+                    "code": "200",
+                    "message": "Success.",
+                    "result_code": "ESB000010",
+                    "response_code": "DP00800001006",
+                    "success": True,
+                },
+            },
+            {},
+        )
 
     def enquiry(self, request):
         if not bearer_ok(request, self.tokens):
@@ -286,11 +411,31 @@ class AirtelMoneySimulator(MobileSimulator):
         record = self.records.get(request.params["id"])
         if record is None:
             return 404, {"status": {"code": "404", "message": "Transaction not found", "success": False}}, {}
-        return 200, {"data": {"transaction": {"airtel_money_id": f"MP{record['reference'][:8]}", "id": record["reference"],
-                                              "message": "", "status": self.STATUS[record["status"]]}},
-                     "status": {"code": "200", "message": "SUCCESS", "result_code": "ESB000010", "success": True}}, {}
+        return (
+            200,
+            {
+                "data": {
+                    "transaction": {
+                        "airtel_money_id": f"MP{record['reference'][:8]}",
+                        "id": record["reference"],
+                        "message": "",
+                        "status": self.STATUS[record["status"]],
+                    }
+                },
+                "status": {"code": "200", "message": "SUCCESS", "result_code": "ESB000010", "success": True},
+            },
+            {},
+        )
 
     def callback(self, record, status):
-        self.send_callback(self.callback_url, {"transaction": {
-            "id": record["reference"], "message": "", "status_code": self.STATUS[status],
-            "airtel_money_id": f"MP{record['reference'][:8]}"}})
+        self.send_callback(
+            self.callback_url,
+            {
+                "transaction": {
+                    "id": record["reference"],
+                    "message": "",
+                    "status_code": self.STATUS[status],
+                    "airtel_money_id": f"MP{record['reference'][:8]}",
+                }
+            },
+        )

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import re
 import threading
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Callable
 
 import requests
 
@@ -79,7 +79,7 @@ class SimulatorServer:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.httpd.server_address[1]}"
 
-    def start(self) -> "SimulatorServer":
+    def start(self) -> SimulatorServer:
         self.thread.start()
         return self
 
@@ -89,6 +89,7 @@ class SimulatorServer:
 
     def send_callback(self, url: str, body: dict, *, method: str = "POST", asynchronous: bool = True) -> None:
         """Deliver a callback to the merchant the way operators do: later, from their side."""
+
         def deliver():
             try:
                 response = requests.request(method, url, json=body, timeout=30)

@@ -50,7 +50,7 @@ class StripeProxy:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.httpd.server_address[1]}"
 
-    def start(self) -> "StripeProxy":
+    def start(self) -> StripeProxy:
         self.thread.start()
         return self
 
@@ -87,8 +87,9 @@ class StripeProxy:
         method, path = handler.command, handler.path.split("?", 1)[0]
         fault = self._fault_for(method, path)
         if fault and fault["kind"] == "fail":
-            self._answer(handler, fault["status"], b'{"error": {"type": "api_error", "message": "injected"}}',
-                         "application/json")
+            self._answer(
+                handler, fault["status"], b'{"error": {"type": "api_error", "message": "injected"}}', "application/json"
+            )
             return
         if method == "POST" and path == "/v1/refunds":
             body = urlencode([(k, v) for k, v in parse_qsl(body.decode()) if k != "reason"]).encode()
@@ -104,8 +105,10 @@ class StripeProxy:
                         self.answers[key] = (path, body, status, content, ctype)
                 elif cached[0] != path or cached[1] != body:
                     status, ctype = 400, "application/json"
-                    content = (b'{"error": {"type": "idempotency_error", "message": "Keys for idempotent requests '
-                               b'can only be used with the same parameters they were first used with."}}')
+                    content = (
+                        b'{"error": {"type": "idempotency_error", "message": "Keys for idempotent requests '
+                        b'can only be used with the same parameters they were first used with."}}'
+                    )
                 else:
                     _, _, status, content, ctype = cached
         else:
@@ -116,9 +119,12 @@ class StripeProxy:
         self._answer(handler, status, content, ctype, replayed=bool(key))
 
     def _forward(self, handler, method: str, body: bytes):
-        headers = {k: v for k, v in handler.headers.items() if k.lower() in ("authorization", "content-type", "stripe-version")}
-        response = self.session.request(method, self.upstream + handler.path, data=body or None, headers=headers,
-                                        timeout=30)
+        headers = {
+            k: v for k, v in handler.headers.items() if k.lower() in ("authorization", "content-type", "stripe-version")
+        }
+        response = self.session.request(
+            method, self.upstream + handler.path, data=body or None, headers=headers, timeout=30
+        )
         with self.lock:
             self.forwarded.append((method, handler.path.split("?", 1)[0]))
         return response.status_code, response.content, response.headers.get("Content-Type", "application/json")

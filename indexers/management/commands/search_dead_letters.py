@@ -18,6 +18,8 @@ class Command(BaseCommand):
             return
         dead = SearchChange.objects.filter(dead=True).order_by("id")
         for change in dead[:200]:
-            self.stdout.write(f"{change.id}\tvehicle {change.object_id}\tv{change.version}\t"
-                              f"{change.attempts} tries\t{change.last_error[:150]}")
+            self.stdout.write(
+                f"{change.id}\tvehicle {change.object_id}\tv{change.version}\t"
+                f"{change.attempts} tries\t{change.last_error[:150]}"
+            )
         self.stdout.write(f"{dead.count()} dead letter(s)")

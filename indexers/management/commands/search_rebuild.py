@@ -14,8 +14,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--threads", type=int, default=2, help="parallel _bulk senders")
         parser.add_argument("--chunk-size", type=int, default=1000, help="documents per _bulk request")
-        parser.add_argument("--if-missing", action="store_true",
-                            help="only build when the alias has no index behind it (first start)")
+        parser.add_argument(
+            "--if-missing", action="store_true", help="only build when the alias has no index behind it (first start)"
+        )
 
     def handle(self, *args, **options):
         if options["if_missing"] and index_admin.alias_exists(get_client()):
@@ -24,8 +25,9 @@ class Command(BaseCommand):
         total = change_log_status()["listable_rows"]
         with tqdm(total=total, unit="doc", desc="indexing", disable=options["verbosity"] == 0) as bar:
             try:
-                report = rebuild_vehicle_index(threads=options["threads"], chunk_size=options["chunk_size"],
-                                               on_progress=bar.update)
+                report = rebuild_vehicle_index(
+                    threads=options["threads"], chunk_size=options["chunk_size"], on_progress=bar.update
+                )
             except RebuildInProgress as exc:
                 raise CommandError(str(exc)) from exc
         self.stdout.write(

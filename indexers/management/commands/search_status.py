@@ -18,8 +18,10 @@ class Command(BaseCommand):
             return
         sync, engine = report["sync"], report["engine"]
         self.stdout.write(f"healthy:            {report['healthy']}")
-        self.stdout.write(f"engine:             {'up' if engine['reachable'] else 'DOWN'} "
-                          f"alias={engine['alias']} -> {engine.get('indexes')}")
+        self.stdout.write(
+            f"engine:             {'up' if engine['reachable'] else 'DOWN'} "
+            f"alias={engine['alias']} -> {engine.get('indexes')}"
+        )
         self.stdout.write(f"documents / rows:   {engine.get('documents')} / {sync.get('listable_rows')}")
         self.stdout.write(f"lag (oldest change): {sync.get('lag_seconds')} s")
         self.stdout.write(f"backlog:            {sync.get('backlog')} (retrying {sync.get('retrying')})")

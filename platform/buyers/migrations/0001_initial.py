@@ -6,43 +6,81 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('catalog', '0001_initial'),
+        ("catalog", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Buyer',
+            name="Buyer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('full_name', models.CharField(max_length=200)),
-                ('country', models.CharField(max_length=2)),
-                ('phone_e164', models.CharField(blank=True, max_length=16)),
-                ('time_zone', models.CharField(default='Africa/Nairobi', max_length=64)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='buyer', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("full_name", models.CharField(max_length=200)),
+                ("country", models.CharField(max_length=2)),
+                ("phone_e164", models.CharField(blank=True, max_length=16)),
+                ("time_zone", models.CharField(default="Africa/Nairobi", max_length=64)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="buyer", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.CheckConstraint(condition=models.Q(('country__regex', '^[A-Z]{2}$')), name='buyer_country_iso'), models.CheckConstraint(condition=models.Q(('phone_e164', ''), ('phone_e164__regex', '^\\+[1-9][0-9]{6,14}$'), _connector='OR'), name='buyer_phone_e164')],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("country__regex", "^[A-Z]{2}$")), name="buyer_country_iso"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("phone_e164", ""), ("phone_e164__regex", "^\\+[1-9][0-9]{6,14}$"), _connector="OR"
+                        ),
+                        name="buyer_phone_e164",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='VehicleView',
+            name="VehicleView",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('session_key', models.CharField(blank=True, max_length=64)),
-                ('viewed_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('dwell_seconds', models.PositiveIntegerField(blank=True, null=True)),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
-                ('vehicle', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='views', to='catalog.vehicle')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("session_key", models.CharField(blank=True, max_length=64)),
+                ("viewed_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("dwell_seconds", models.PositiveIntegerField(blank=True, null=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "vehicle",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="views", to="catalog.vehicle"
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['vehicle', 'viewed_at'], name='buyers_vehi_vehicle_962103_idx'), models.Index(fields=['user', 'viewed_at'], name='buyers_vehi_user_id_0c9fde_idx'), models.Index(fields=['session_key', 'viewed_at'], name='buyers_vehi_session_42a366_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('user__isnull', False), models.Q(('session_key', ''), _negated=True), _connector='OR'), name='view_has_user_or_session'), models.CheckConstraint(condition=models.Q(('dwell_seconds__lte', 86400)), name='view_dwell_bounded')],
+                "indexes": [
+                    models.Index(fields=["vehicle", "viewed_at"], name="buyers_vehi_vehicle_962103_idx"),
+                    models.Index(fields=["user", "viewed_at"], name="buyers_vehi_user_id_0c9fde_idx"),
+                    models.Index(fields=["session_key", "viewed_at"], name="buyers_vehi_session_42a366_idx"),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("user__isnull", False), models.Q(("session_key", ""), _negated=True), _connector="OR"
+                        ),
+                        name="view_has_user_or_session",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("dwell_seconds__lte", 86400)), name="view_dwell_bounded"
+                    ),
+                ],
             },
         ),
     ]

@@ -65,8 +65,12 @@ def learn(data_dir: Path) -> dict:
                 total += 1
     kept = {key: rows for key, rows in per_model.items() if len(rows) >= MIN_MODEL_COUNT}
     slope = _pooled_slope(kept)
-    per_year_km = [listing.mileage_km / age for rows in kept.values() for listing, age, _ in rows
-                   if listing.mileage_km and age >= 1]
+    per_year_km = [
+        listing.mileage_km / age
+        for rows in kept.values()
+        for listing, age, _ in rows
+        if listing.mileage_km and age >= 1
+    ]
     log_km = [math.log(km) for km in per_year_km if km > 100]
     return {
         "about": "Learned from the published listings by catalog.ingest.distribution; counts only.",
@@ -79,8 +83,10 @@ def learn(data_dir: Path) -> dict:
         "km_per_year_log": [round(_mean(log_km), 4), round(_std(log_km), 4)],
         "condition": _top(conditions),
         "exterior_color": _top(colours, 16),
-        "models": [_model_entry(make, model, rows, slope) for (make, model), rows in
-                   sorted(kept.items(), key=lambda item: (-len(item[1]), item[0]))],
+        "models": [
+            _model_entry(make, model, rows, slope)
+            for (make, model), rows in sorted(kept.items(), key=lambda item: (-len(item[1]), item[0]))
+        ],
     }
 
 
@@ -88,7 +94,9 @@ def _model_entry(make: str, model: str, rows: list, slope: float) -> dict:
     levels = [math.log(usd) - slope * age for _, age, usd in rows]
     listings = [listing for listing, _, _ in rows]
     return {
-        "make": make, "model": model, "n": len(rows),
+        "make": make,
+        "model": model,
+        "n": len(rows),
         "year": quantiles([listing.year for listing in listings]),
         # Price level at age 0 and spread, both in log USD.
         "price_log": [round(_mean(levels), 4), round(max(_std(levels), 0.1), 4)],

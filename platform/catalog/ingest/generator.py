@@ -17,7 +17,7 @@ import random
 import time
 from bisect import bisect
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from itertools import accumulate
 
 from django.db import connection, connections, transaction
@@ -36,21 +36,93 @@ DEFAULT_AS_OF = date(2026, 11, 1)
 
 # Where generated dealers are, weighted: export yards in the source markets and importers and
 # resellers in the African markets the marketplace serves.
-DEALER_COUNTRIES = {"US": 12, "GB": 10, "DE": 8, "AU": 5, "KE": 12, "TZ": 7, "UG": 6, "NG": 12, "GH": 8,
-                    "ZA": 10, "CM": 3, "SN": 3, "CI": 3, "RW": 2, "ZM": 3}
-NAME_WORDS = ("Prime", "Coast", "Savanna", "Lakeside", "Harbour", "Sunrise", "Eagle", "Summit", "Baobab",
-              "Crown", "Unity", "Atlas", "Pioneer", "Golden", "Express", "Horizon", "Heritage", "Victory")
+DEALER_COUNTRIES = {
+    "US": 12,
+    "GB": 10,
+    "DE": 8,
+    "AU": 5,
+    "KE": 12,
+    "TZ": 7,
+    "UG": 6,
+    "NG": 12,
+    "GH": 8,
+    "ZA": 10,
+    "CM": 3,
+    "SN": 3,
+    "CI": 3,
+    "RW": 2,
+    "ZM": 3,
+}
+NAME_WORDS = (
+    "Prime",
+    "Coast",
+    "Savanna",
+    "Lakeside",
+    "Harbour",
+    "Sunrise",
+    "Eagle",
+    "Summit",
+    "Baobab",
+    "Crown",
+    "Unity",
+    "Atlas",
+    "Pioneer",
+    "Golden",
+    "Express",
+    "Horizon",
+    "Heritage",
+    "Victory",
+)
 NAME_KINDS = ("Motors", "Autos", "Car Export", "Auto Traders", "Motor World", "Cars", "Auto Imports")
-FEATURES = ("air conditioning", "leather seats", "navigation", "sunroof", "reverse camera", "alloy wheels",
-            "cruise control", "bluetooth", "third row seats", "tow bar", "heated seats", "keyless entry")
+FEATURES = (
+    "air conditioning",
+    "leather seats",
+    "navigation",
+    "sunroof",
+    "reverse camera",
+    "alloy wheels",
+    "cruise control",
+    "bluetooth",
+    "third row seats",
+    "tow bar",
+    "heated seats",
+    "keyless entry",
+)
 INTERIORS = (("Black", 50), ("Grey", 20), ("Beige", 15), ("Brown", 10), ("Red", 5))
 STATUSES = (("available", 90), ("reserved", 3), ("sold", 5), ("withdrawn", 2))
 VIN_ALPHABET = "0123456789ABCDEFGHJKLMNPRSTUVWXYZ"  # no I, O, Q
 
-COLUMNS = ("source_key", "vin", "make", "model", "trim", "year", "price", "mileage_km", "condition", "body_type",
-           "fuel", "transmission", "drivetrain", "engine", "exterior_color", "interior_color", "features",
-           "description", "status", "listed_at", "currency_id", "dealer_id", "country", "city", "latitude",
-           "longitude", "photos", "updated_at", "search_version")
+COLUMNS = (
+    "source_key",
+    "vin",
+    "make",
+    "model",
+    "trim",
+    "year",
+    "price",
+    "mileage_km",
+    "condition",
+    "body_type",
+    "fuel",
+    "transmission",
+    "drivetrain",
+    "engine",
+    "exterior_color",
+    "interior_color",
+    "features",
+    "description",
+    "status",
+    "listed_at",
+    "currency_id",
+    "dealer_id",
+    "country",
+    "city",
+    "latitude",
+    "longitude",
+    "photos",
+    "updated_at",
+    "search_version",
+)
 
 
 COPY_SQL = f"COPY catalog_vehicle ({', '.join(COLUMNS)}) FROM STDIN"
@@ -67,7 +139,7 @@ def vin_for(seed: int, n: int) -> str:
     Most significant digit first, so consecutive rows land next to each other in the VIN index.
     """
     digits = []
-    for value, width in ((seed % 33 ** 4, 4), (n, 11)):
+    for value, width in ((seed % 33**4, 4), (n, 11)):
         part = []
         for _ in range(width):
             value, digit = divmod(value, 33)
@@ -125,9 +197,21 @@ def _models(learned: dict) -> list[Model]:
     def pick(entry: dict, field: str) -> Categorical:
         return Categorical(entry[field] or by_make[entry["make"]][field] or market[field])
 
-    return [Model(escape(e["make"]), escape(e["model"]), e["year"], *e["price_log"],
-                  pick(e, "body_type"), pick(e, "fuel"), pick(e, "transmission"), pick(e, "drivetrain"),
-                  Categorical(e["trim"]), Categorical(e["engine"])) for e in learned["models"]]
+    return [
+        Model(
+            escape(e["make"]),
+            escape(e["model"]),
+            e["year"],
+            *e["price_log"],
+            pick(e, "body_type"),
+            pick(e, "fuel"),
+            pick(e, "transmission"),
+            pick(e, "drivetrain"),
+            Categorical(e["trim"]),
+            Categorical(e["engine"]),
+        )
+        for e in learned["models"]
+    ]
 
 
 @dataclass
@@ -151,15 +235,20 @@ def make_dealers(seed: int, count: int) -> list[Dealer]:
     for i in range(count):
         country = rng.choices(countries, weights)[0]
         city, lat, lon = rng.choice(CITIES[country])
-        dealers.append(Dealer(
-            key=f"gen:{seed}:dealer:{i}",
-            name=f"{rng.choice(NAME_WORDS)} {rng.choice(NAME_KINDS)} {city}",
-            country=country, city=city,
-            latitude=round(lat + rng.uniform(-0.08, 0.08), 5), longitude=round(lon + rng.uniform(-0.08, 0.08), 5),
-            rating=round(rng.uniform(3.0, 5.0), 2), verified=rng.random() < 0.7,
-            # A few large yards and many small ones.
-            weight=math.exp(rng.gauss(0, 1)),
-        ))
+        dealers.append(
+            Dealer(
+                key=f"gen:{seed}:dealer:{i}",
+                name=f"{rng.choice(NAME_WORDS)} {rng.choice(NAME_KINDS)} {city}",
+                country=country,
+                city=city,
+                latitude=round(lat + rng.uniform(-0.08, 0.08), 5),
+                longitude=round(lon + rng.uniform(-0.08, 0.08), 5),
+                rating=round(rng.uniform(3.0, 5.0), 2),
+                verified=rng.random() < 0.7,
+                # A few large yards and many small ones.
+                weight=math.exp(rng.gauss(0, 1)),
+            )
+        )
     return dealers
 
 
@@ -185,14 +274,22 @@ class Result:
 
 
 class VehicleGenerator:
-    def __init__(self, *, seed: int, dealers: int = 2000, as_of: date = DEFAULT_AS_OF, learned: dict | None = None,
-                 rows_per_transaction: int = COMMIT_EVERY, chunk: int = CHUNK):
+    def __init__(
+        self,
+        *,
+        seed: int,
+        dealers: int = 2000,
+        as_of: date = DEFAULT_AS_OF,
+        learned: dict | None = None,
+        rows_per_transaction: int = COMMIT_EVERY,
+        chunk: int = CHUNK,
+    ):
         self.seed = seed
         # Rows per random stream: part of what defines the rows, so only tests change it.
         self.chunk = chunk
         # How much one transaction (and one COPY) carries; has no effect on the rows themselves.
         self.chunks_per_transaction = max(rows_per_transaction // chunk, 1)
-        self.as_of = datetime(as_of.year, as_of.month, as_of.day, tzinfo=timezone.utc)
+        self.as_of = datetime(as_of.year, as_of.month, as_of.day, tzinfo=UTC)
         self.learned = learned or dist.load()
         self.models = _models(self.learned)
         self.model_cum = list(accumulate(e["n"] for e in self.learned["models"]))
@@ -217,7 +314,7 @@ class VehicleGenerator:
             existing = self._existing(cursor)
         chunks = range(math.ceil(count / self.chunk))
         per_transaction = self.chunks_per_transaction
-        groups = [chunks[first:first + per_transaction] for first in range(0, len(chunks), per_transaction)]
+        groups = [chunks[first : first + per_transaction] for first in range(0, len(chunks), per_transaction)]
         created = skipped = 0
         with tqdm(total=count, unit=" rows", disable=not progress, mininterval=0.5) as bar:
             for group_created, group_skipped in self._run_groups(groups, count, dealer_parts, existing, workers):
@@ -255,18 +352,33 @@ class VehicleGenerator:
     def _dealer_parts(self, cursor, rates: dict[str, float]) -> list[tuple[str, float, str]]:
         """Per dealer: (its currency, units per USD, the COPY text of the dealer columns)."""
         ds = self.dealers
-        cursor.execute(UPSERT_DEALERS_SQL, [[d.key for d in ds], [d.name for d in ds], [d.country for d in ds],
-                                            [d.city for d in ds], [d.latitude for d in ds],
-                                            [d.longitude for d in ds], [d.rating for d in ds],
-                                            [d.verified for d in ds]])
+        cursor.execute(
+            UPSERT_DEALERS_SQL,
+            [
+                [d.key for d in ds],
+                [d.name for d in ds],
+                [d.country for d in ds],
+                [d.city for d in ds],
+                [d.latitude for d in ds],
+                [d.longitude for d in ds],
+                [d.rating for d in ds],
+                [d.verified for d in ds],
+            ],
+        )
         cursor.execute("SELECT source_key, id FROM catalog_dealer WHERE source_key = ANY(%s)", [[d.key for d in ds]])
         ids = dict(cursor.fetchall())
-        stamp = datetime.now(timezone.utc).isoformat()
+        stamp = datetime.now(UTC).isoformat()
         parts = []
         for d in ds:
             currency = COUNTRIES[d.country][4]
-            parts.append((currency, rates[currency], f"{currency}\t{ids[d.key]}\t{d.country}\t{escape(d.city)}\t"
-                                                      f"{d.latitude}\t{d.longitude}\t{{}}\t{stamp}\t0\n"))
+            parts.append(
+                (
+                    currency,
+                    rates[currency],
+                    f"{currency}\t{ids[d.key]}\t{d.country}\t{escape(d.city)}\t"
+                    f"{d.latitude}\t{d.longitude}\t{{}}\t{stamp}\t0\n",
+                )
+            )
         return parts
 
     def _existing(self, cursor) -> set[int]:
@@ -274,8 +386,10 @@ class VehicleGenerator:
         cursor.execute("SELECT count(*) FROM catalog_vehicle WHERE source_key LIKE %s", [prefix + "%"])
         if not cursor.fetchone()[0]:
             return set()
-        cursor.execute("SELECT substr(source_key, %s)::bigint FROM catalog_vehicle WHERE source_key LIKE %s",
-                       [len(prefix) + 1, prefix + "%"])
+        cursor.execute(
+            "SELECT substr(source_key, %s)::bigint FROM catalog_vehicle WHERE source_key LIKE %s",
+            [len(prefix) + 1, prefix + "%"],
+        )
         return {n for (n,) in cursor.fetchall()}
 
     def _chunk(self, chunk: int, start: int, stop: int, dealer_parts, existing: set[int]) -> list[str]:
@@ -318,12 +432,15 @@ class VehicleGenerator:
                 continue
             listed = (as_of - timedelta(seconds=seconds_ago)).isoformat()
             title = f"{year} {m.make} {m.model} {trim}".rstrip()
-            description = (f"{title}, {km:,} km, {transmission or 'gearbox not stated'}, {fuel or 'fuel not stated'}. "
-                           f"Ready for export; inspection and shipping on request.")
+            description = (
+                f"{title}, {km:,} km, {transmission or 'gearbox not stated'}, {fuel or 'fuel not stated'}. "
+                f"Ready for export; inspection and shipping on request."
+            )
             lines.append(
                 f"gen:{self.seed}:{n}\t{vin}\t{m.make}\t{m.model}\t{trim}\t{year}\t{price}\t{km}\t{condition}\t"
                 f"{body}\t{fuel}\t{transmission}\t{drivetrain}\t{engine}\t{colour}\t{interior}\t"
-                f"{features}\t{description}\t{status}\t{listed}\t{dealer_text}")
+                f"{features}\t{description}\t{status}\t{listed}\t{dealer_text}"
+            )
         return lines
 
 

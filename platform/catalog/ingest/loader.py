@@ -14,8 +14,15 @@ from .writer import ListingWriter
 BATCH_SIZE = 2000
 
 
-def load_source(source: Source, data_dir: Path, *, writer: ListingWriter, report_dir: Path,
-                limit: int | None = None, progress: bool = True) -> list[FileReport]:
+def load_source(
+    source: Source,
+    data_dir: Path,
+    *,
+    writer: ListingWriter,
+    report_dir: Path,
+    limit: int | None = None,
+    progress: bool = True,
+) -> list[FileReport]:
     """Load every file of `source` (at most `limit` rows of each); returns one report per file."""
     reports = []
     # Keys seen in this run: a second row with the same key is the same listing published twice.
@@ -25,8 +32,15 @@ def load_source(source: Source, data_dir: Path, *, writer: ListingWriter, report
             raise FileNotFoundError(f"{source.name}: {file.path} does not exist")
         report = FileReport(file.report_name)
         batch = []
-        rows = tqdm(read_rows(file, limit), desc=file.report_name, unit=" rows", total=limit,
-                    disable=not progress, leave=True, mininterval=0.5)
+        rows = tqdm(
+            read_rows(file, limit),
+            desc=file.report_name,
+            unit=" rows",
+            total=limit,
+            disable=not progress,
+            leave=True,
+            mininterval=0.5,
+        )
         for row in rows:
             report.read += 1
             try:

@@ -17,40 +17,95 @@ from .records import Listing, Reject
 # Spellings of "no value" across the sources (pandas' "nan", cars.com's en dash, AU's "- / -").
 MISSING = {"", "nan", "none", "null", "n/a", "na", "-", "–", "—", "- / -", "not priced", "poa", "?"}
 
-BODY_TYPES = ("sedan", "hatchback", "suv", "wagon", "coupe", "convertible", "pickup", "van", "minivan",
-              "truck", "other")
+BODY_TYPES = (
+    "sedan",
+    "hatchback",
+    "suv",
+    "wagon",
+    "coupe",
+    "convertible",
+    "pickup",
+    "van",
+    "minivan",
+    "truck",
+    "other",
+)
 FUELS = ("petrol", "diesel", "hybrid", "electric", "lpg", "other")
 TRANSMISSIONS = ("automatic", "manual")
 DRIVETRAINS = ("fwd", "rwd", "awd", "4wd")
 
 _BODY = {
-    "sedan": "sedan", "saloon": "sedan", "limousine": "sedan",  # German "Limousine" is a saloon
-    "hatchback": "hatchback", "hatch": "hatchback", "kleinwagen": "hatchback",
-    "suv": "suv", "sport utility": "suv", "crossover": "suv", "4x4": "suv",
-    "wagon": "wagon", "estate": "wagon", "kombi": "wagon",
-    "coupe": "coupe", "coupé": "coupe",
-    "convertible": "convertible", "cabrio": "convertible", "cabriolet": "convertible", "roadster": "convertible",
-    "pickup": "pickup", "pick-up": "pickup", "ute / tray": "pickup", "ute": "pickup",
-    "van": "van", "commercial": "van", "bus": "van",  # German "Bus": vans and minibuses
-    "minivan": "minivan", "mini-van": "minivan", "people mover": "minivan", "mpv": "minivan",
+    "sedan": "sedan",
+    "saloon": "sedan",
+    "limousine": "sedan",  # German "Limousine" is a saloon
+    "hatchback": "hatchback",
+    "hatch": "hatchback",
+    "kleinwagen": "hatchback",
+    "suv": "suv",
+    "sport utility": "suv",
+    "crossover": "suv",
+    "4x4": "suv",
+    "wagon": "wagon",
+    "estate": "wagon",
+    "kombi": "wagon",
+    "coupe": "coupe",
+    "coupé": "coupe",
+    "convertible": "convertible",
+    "cabrio": "convertible",
+    "cabriolet": "convertible",
+    "roadster": "convertible",
+    "pickup": "pickup",
+    "pick-up": "pickup",
+    "ute / tray": "pickup",
+    "ute": "pickup",
+    "van": "van",
+    "commercial": "van",
+    "bus": "van",  # German "Bus": vans and minibuses
+    "minivan": "minivan",
+    "mini-van": "minivan",
+    "people mover": "minivan",
+    "mpv": "minivan",
     "truck": "truck",
-    "other": "other", "andere": "other",
+    "other": "other",
+    "andere": "other",
 }
 _FUEL = {
-    "petrol": "petrol", "gasoline": "petrol", "gasoline fuel": "petrol", "gas": "petrol", "unleaded": "petrol",
-    "premium": "petrol", "leaded": "petrol", "benzin": "petrol",
+    "petrol": "petrol",
+    "gasoline": "petrol",
+    "gasoline fuel": "petrol",
+    "gas": "petrol",
+    "unleaded": "petrol",
+    "premium": "petrol",
+    "leaded": "petrol",
+    "benzin": "petrol",
     # Flex-fuel cars run on petrol wherever E85 is not sold, which is everywhere we export to.
-    "e85 flex fuel": "petrol", "flex fuel capability": "petrol", "flexible fuel": "petrol",
-    "diesel": "diesel", "diesel fuel": "diesel",
-    "hybrid": "hybrid", "gasoline/mild electric hybrid": "hybrid", "plug-in electric/gas": "hybrid",
-    "electric": "electric", "electric fuel system": "electric", "elektro": "electric",
+    "e85 flex fuel": "petrol",
+    "flex fuel capability": "petrol",
+    "flexible fuel": "petrol",
+    "diesel": "diesel",
+    "diesel fuel": "diesel",
+    "hybrid": "hybrid",
+    "gasoline/mild electric hybrid": "hybrid",
+    "plug-in electric/gas": "hybrid",
+    "electric": "electric",
+    "electric fuel system": "electric",
+    "elektro": "electric",
     "lpg": "lpg",
-    "cng": "other", "other": "other", "andere": "other",
+    "cng": "other",
+    "other": "other",
+    "andere": "other",
 }
 _CONDITION = {
-    "new": "new", "used": "used", "demo": "demo", "certified": "certified",
+    "new": "new",
+    "used": "used",
+    "demo": "demo",
+    "certified": "certified",
     # Craigslist's condition grades are all used cars.
-    "good": "used", "excellent": "used", "like new": "used", "fair": "used", "salvage": "used",
+    "good": "used",
+    "excellent": "used",
+    "like new": "used",
+    "fair": "used",
+    "salvage": "used",
 }
 
 
@@ -169,8 +224,11 @@ def vin(value: str | None) -> str:
 
 
 def _field_limits() -> dict[str, int]:
-    return {f.name: f.max_length for f in Vehicle._meta.get_fields()
-            if getattr(f, "max_length", None) and f.get_internal_type() == "CharField"}
+    return {
+        f.name: f.max_length
+        for f in Vehicle._meta.get_fields()
+        if getattr(f, "max_length", None) and f.get_internal_type() == "CharField"
+    }
 
 
 FIELD_LIMITS = _field_limits()

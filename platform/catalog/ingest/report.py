@@ -57,8 +57,10 @@ class FileReport:
         return paths
 
     def summary(self) -> str:
-        lines = [f"{self.name}: read {self.read}, loaded {self.loaded} (created {self.created}, "
-                 f"updated {self.updated}, unchanged {self.unchanged}), rejected {self.rejected}"]
+        lines = [
+            f"{self.name}: read {self.read}, loaded {self.loaded} (created {self.created}, "
+            f"updated {self.updated}, unchanged {self.unchanged}), rejected {self.rejected}"
+        ]
         lines += [f"    rejected {count:>6}  {reason}" for reason, count in self.reject_counts().most_common()]
         lines += [f"    noted    {count:>6}  {code}" for code, count in self.note_counts().most_common()]
         return "\n".join(lines)

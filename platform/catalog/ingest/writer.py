@@ -18,9 +18,31 @@ from .report import FileReport
 
 # Columns an import owns. Status, photos and the listing date belong to the marketplace once a
 # vehicle exists, so a re-import never resets them.
-IMPORTED = ("vin", "make", "model", "trim", "year", "price", "currency_id", "mileage_km", "condition",
-            "body_type", "fuel", "transmission", "drivetrain", "engine", "exterior_color", "interior_color",
-            "features", "description", "dealer_id", "country", "city", "latitude", "longitude")
+IMPORTED = (
+    "vin",
+    "make",
+    "model",
+    "trim",
+    "year",
+    "price",
+    "currency_id",
+    "mileage_km",
+    "condition",
+    "body_type",
+    "fuel",
+    "transmission",
+    "drivetrain",
+    "engine",
+    "exterior_color",
+    "interior_color",
+    "features",
+    "description",
+    "dealer_id",
+    "country",
+    "city",
+    "latitude",
+    "longitude",
+)
 
 STAGING_SQL = """
 CREATE TEMP TABLE IF NOT EXISTS ingest_vehicle (
@@ -36,9 +58,11 @@ STAGED = ("source_key", *IMPORTED, "listed_at")
 
 def _update_if_changed(alias: str, columns: tuple[str, ...]) -> str:
     """The ON CONFLICT clause that rewrites a row only when one of `columns` differs."""
-    return (f"ON CONFLICT (source_key) DO UPDATE SET {', '.join(f'{c} = EXCLUDED.{c}' for c in columns)}, "
-            f"updated_at = now() WHERE ({', '.join(f'{alias}.{c}' for c in columns)}) "
-            f"IS DISTINCT FROM ({', '.join(f'EXCLUDED.{c}' for c in columns)})")
+    return (
+        f"ON CONFLICT (source_key) DO UPDATE SET {', '.join(f'{c} = EXCLUDED.{c}' for c in columns)}, "
+        f"updated_at = now() WHERE ({', '.join(f'{alias}.{c}' for c in columns)}) "
+        f"IS DISTINCT FROM ({', '.join(f'EXCLUDED.{c}' for c in columns)})"
+    )
 
 
 UPSERT_VEHICLES_SQL = f"""
@@ -93,12 +117,33 @@ class ListingWriter:
 
     def _staged_row(self, listing: Listing) -> tuple:
         dealer = listing.dealer
-        return (listing.source_key, listing.vin, listing.make, listing.model, listing.trim, listing.year,
-                listing.price, listing.currency, listing.mileage_km, listing.condition, listing.body_type,
-                listing.fuel, listing.transmission, listing.drivetrain, listing.engine, listing.exterior_color,
-                listing.interior_color, listing.features, listing.description,
-                self.dealer_ids[dealer.source_key], dealer.country, dealer.city, dealer.latitude,
-                dealer.longitude, listing.listed_at)
+        return (
+            listing.source_key,
+            listing.vin,
+            listing.make,
+            listing.model,
+            listing.trim,
+            listing.year,
+            listing.price,
+            listing.currency,
+            listing.mileage_km,
+            listing.condition,
+            listing.body_type,
+            listing.fuel,
+            listing.transmission,
+            listing.drivetrain,
+            listing.engine,
+            listing.exterior_color,
+            listing.interior_color,
+            listing.features,
+            listing.description,
+            self.dealer_ids[dealer.source_key],
+            dealer.country,
+            dealer.city,
+            dealer.latitude,
+            dealer.longitude,
+            listing.listed_at,
+        )
 
     def _upsert_dealers(self, cursor, dealers: list[DealerRecord]) -> None:
         # The first record of a dealer in a run wins; later rows of the same dealer reuse its id.

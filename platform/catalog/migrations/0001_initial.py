@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,142 +15,221 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Currency',
+            name="Currency",
             fields=[
-                ('code', models.CharField(max_length=3, primary_key=True, serialize=False)),
-                ('name', models.CharField(max_length=64)),
-                ('units_per_usd', models.DecimalField(decimal_places=8, max_digits=20)),
-                ('rate_updated_at', models.DateTimeField()),
+                ("code", models.CharField(max_length=3, primary_key=True, serialize=False)),
+                ("name", models.CharField(max_length=64)),
+                ("units_per_usd", models.DecimalField(decimal_places=8, max_digits=20)),
+                ("rate_updated_at", models.DateTimeField()),
             ],
             options={
-                'verbose_name_plural': 'currencies',
-                'constraints': [models.CheckConstraint(condition=models.Q(('units_per_usd__gt', 0)), name='currency_rate_positive'), models.CheckConstraint(condition=models.Q(('code__regex', '^[A-Z]{3}$')), name='currency_code_iso')],
+                "verbose_name_plural": "currencies",
+                "constraints": [
+                    models.CheckConstraint(condition=models.Q(("units_per_usd__gt", 0)), name="currency_rate_positive"),
+                    models.CheckConstraint(condition=models.Q(("code__regex", "^[A-Z]{3}$")), name="currency_code_iso"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Dealer',
+            name="Dealer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('country', models.CharField(help_text='ISO 3166-1 alpha-2', max_length=2)),
-                ('city', models.CharField(blank=True, max_length=120)),
-                ('latitude', models.FloatField(blank=True, null=True)),
-                ('longitude', models.FloatField(blank=True, null=True)),
-                ('rating', models.DecimalField(blank=True, decimal_places=2, max_digits=3, null=True)),
-                ('verified', models.BooleanField(default=False)),
-                ('source_key', models.CharField(blank=True, max_length=255, null=True, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('members', models.ManyToManyField(blank=True, related_name='dealers', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200)),
+                ("country", models.CharField(help_text="ISO 3166-1 alpha-2", max_length=2)),
+                ("city", models.CharField(blank=True, max_length=120)),
+                ("latitude", models.FloatField(blank=True, null=True)),
+                ("longitude", models.FloatField(blank=True, null=True)),
+                ("rating", models.DecimalField(blank=True, decimal_places=2, max_digits=3, null=True)),
+                ("verified", models.BooleanField(default=False)),
+                ("source_key", models.CharField(blank=True, max_length=255, null=True, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("members", models.ManyToManyField(blank=True, related_name="dealers", to=settings.AUTH_USER_MODEL)),
             ],
         ),
         migrations.CreateModel(
-            name='Vehicle',
+            name="Vehicle",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('vin', models.CharField(blank=True, max_length=17, null=True, unique=True)),
-                ('make', models.CharField(max_length=60)),
-                ('model', models.CharField(max_length=80)),
-                ('trim', models.CharField(blank=True, max_length=120)),
-                ('year', models.PositiveSmallIntegerField()),
-                ('price', models.DecimalField(decimal_places=2, max_digits=14)),
-                ('mileage_km', models.PositiveIntegerField(blank=True, null=True)),
-                ('condition', models.CharField(choices=[('new', 'New'), ('used', 'Used'), ('demo', 'Demo'), ('certified', 'Certified')], default='used', max_length=12)),
-                ('body_type', models.CharField(blank=True, max_length=30)),
-                ('fuel', models.CharField(blank=True, max_length=20)),
-                ('transmission', models.CharField(blank=True, max_length=20)),
-                ('drivetrain', models.CharField(blank=True, max_length=10)),
-                ('engine', models.CharField(blank=True, max_length=80)),
-                ('exterior_color', models.CharField(blank=True, max_length=40)),
-                ('interior_color', models.CharField(blank=True, max_length=40)),
-                ('features', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(max_length=80), blank=True, default=list, size=None)),
-                ('description', models.TextField(blank=True)),
-                ('photos', django.contrib.postgres.fields.ArrayField(base_field=models.URLField(max_length=500), blank=True, default=list, size=None)),
-                ('country', models.CharField(max_length=2)),
-                ('city', models.CharField(blank=True, max_length=120)),
-                ('latitude', models.FloatField(blank=True, null=True)),
-                ('longitude', models.FloatField(blank=True, null=True)),
-                ('status', models.CharField(choices=[('available', 'Available'), ('reserved', 'Reserved'), ('sold', 'Sold'), ('withdrawn', 'Withdrawn')], default='available', max_length=10)),
-                ('source_key', models.CharField(blank=True, max_length=255, null=True, unique=True)),
-                ('listed_at', models.DateTimeField()),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('search_version', models.BigIntegerField(default=0, editable=False)),
-                ('currency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='catalog.currency')),
-                ('dealer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='vehicles', to='catalog.dealer')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("vin", models.CharField(blank=True, max_length=17, null=True, unique=True)),
+                ("make", models.CharField(max_length=60)),
+                ("model", models.CharField(max_length=80)),
+                ("trim", models.CharField(blank=True, max_length=120)),
+                ("year", models.PositiveSmallIntegerField()),
+                ("price", models.DecimalField(decimal_places=2, max_digits=14)),
+                ("mileage_km", models.PositiveIntegerField(blank=True, null=True)),
+                (
+                    "condition",
+                    models.CharField(
+                        choices=[("new", "New"), ("used", "Used"), ("demo", "Demo"), ("certified", "Certified")],
+                        default="used",
+                        max_length=12,
+                    ),
+                ),
+                ("body_type", models.CharField(blank=True, max_length=30)),
+                ("fuel", models.CharField(blank=True, max_length=20)),
+                ("transmission", models.CharField(blank=True, max_length=20)),
+                ("drivetrain", models.CharField(blank=True, max_length=10)),
+                ("engine", models.CharField(blank=True, max_length=80)),
+                ("exterior_color", models.CharField(blank=True, max_length=40)),
+                ("interior_color", models.CharField(blank=True, max_length=40)),
+                (
+                    "features",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.CharField(max_length=80), blank=True, default=list, size=None
+                    ),
+                ),
+                ("description", models.TextField(blank=True)),
+                (
+                    "photos",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.URLField(max_length=500), blank=True, default=list, size=None
+                    ),
+                ),
+                ("country", models.CharField(max_length=2)),
+                ("city", models.CharField(blank=True, max_length=120)),
+                ("latitude", models.FloatField(blank=True, null=True)),
+                ("longitude", models.FloatField(blank=True, null=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("available", "Available"),
+                            ("reserved", "Reserved"),
+                            ("sold", "Sold"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        default="available",
+                        max_length=10,
+                    ),
+                ),
+                ("source_key", models.CharField(blank=True, max_length=255, null=True, unique=True)),
+                ("listed_at", models.DateTimeField()),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("search_version", models.BigIntegerField(default=0, editable=False)),
+                ("currency", models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to="catalog.currency")),
+                (
+                    "dealer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="vehicles", to="catalog.dealer"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='PriceHistory',
+            name="PriceHistory",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('price', models.DecimalField(decimal_places=2, max_digits=14)),
-                ('recorded_at', models.DateTimeField(auto_now_add=True)),
-                ('currency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='catalog.currency')),
-                ('vehicle', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='price_history', to='catalog.vehicle')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("price", models.DecimalField(decimal_places=2, max_digits=14)),
+                ("recorded_at", models.DateTimeField(auto_now_add=True)),
+                ("currency", models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to="catalog.currency")),
+                (
+                    "vehicle",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="price_history", to="catalog.vehicle"
+                    ),
+                ),
             ],
         ),
         migrations.AddConstraint(
-            model_name='dealer',
-            constraint=models.CheckConstraint(condition=models.Q(('country__regex', '^[A-Z]{2}$')), name='dealer_country_iso'),
+            model_name="dealer",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("country__regex", "^[A-Z]{2}$")), name="dealer_country_iso"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='dealer',
-            constraint=models.CheckConstraint(condition=models.Q(('rating__gte', 0), ('rating__lte', 5)), name='dealer_rating_0_5'),
+            model_name="dealer",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("rating__gte", 0), ("rating__lte", 5)), name="dealer_rating_0_5"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='dealer',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('latitude__isnull', True), ('longitude__isnull', True)), models.Q(('latitude__gte', -90), ('latitude__lte', 90), ('longitude__gte', -180), ('longitude__lte', 180)), _connector='OR'), name='dealer_location_valid'),
+            model_name="dealer",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("latitude__isnull", True), ("longitude__isnull", True)),
+                    models.Q(
+                        ("latitude__gte", -90), ("latitude__lte", 90), ("longitude__gte", -180), ("longitude__lte", 180)
+                    ),
+                    _connector="OR",
+                ),
+                name="dealer_location_valid",
+            ),
         ),
         migrations.AddIndex(
-            model_name='vehicle',
-            index=models.Index(fields=['dealer', 'status'], name='catalog_veh_dealer__4947a4_idx'),
+            model_name="vehicle",
+            index=models.Index(fields=["dealer", "status"], name="catalog_veh_dealer__4947a4_idx"),
         ),
         migrations.AddIndex(
-            model_name='vehicle',
-            index=models.Index(fields=['make', 'model', 'year'], name='catalog_veh_make_2ef056_idx'),
+            model_name="vehicle",
+            index=models.Index(fields=["make", "model", "year"], name="catalog_veh_make_2ef056_idx"),
         ),
         migrations.AddIndex(
-            model_name='vehicle',
-            index=models.Index(fields=['updated_at'], name='catalog_veh_updated_270d94_idx'),
+            model_name="vehicle",
+            index=models.Index(fields=["updated_at"], name="catalog_veh_updated_270d94_idx"),
         ),
         migrations.AddConstraint(
-            model_name='vehicle',
-            constraint=models.CheckConstraint(condition=models.Q(('year__gte', 1900), ('year__lte', 2100)), name='vehicle_year_range'),
+            model_name="vehicle",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("year__gte", 1900), ("year__lte", 2100)), name="vehicle_year_range"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='vehicle',
-            constraint=models.CheckConstraint(condition=models.Q(('price__gte', 0)), name='vehicle_price_non_negative'),
+            model_name="vehicle",
+            constraint=models.CheckConstraint(condition=models.Q(("price__gte", 0)), name="vehicle_price_non_negative"),
         ),
         migrations.AddConstraint(
-            model_name='vehicle',
-            constraint=models.CheckConstraint(condition=models.Q(('mileage_km__gte', 0)), name='vehicle_mileage_non_negative'),
+            model_name="vehicle",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("mileage_km__gte", 0)), name="vehicle_mileage_non_negative"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='vehicle',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['available', 'reserved', 'sold', 'withdrawn'])), name='vehicle_status_valid'),
+            model_name="vehicle",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["available", "reserved", "sold", "withdrawn"])),
+                name="vehicle_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='vehicle',
-            constraint=models.CheckConstraint(condition=models.Q(('condition__in', ['new', 'used', 'demo', 'certified'])), name='vehicle_condition_valid'),
+            model_name="vehicle",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("condition__in", ["new", "used", "demo", "certified"])),
+                name="vehicle_condition_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='vehicle',
-            constraint=models.CheckConstraint(condition=models.Q(('country__regex', '^[A-Z]{2}$')), name='vehicle_country_iso'),
+            model_name="vehicle",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("country__regex", "^[A-Z]{2}$")), name="vehicle_country_iso"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='vehicle',
-            constraint=models.CheckConstraint(condition=models.Q(('vin__isnull', True), ('vin__regex', '^[A-HJ-NPR-Z0-9]{11,17}$'), _connector='OR'), name='vehicle_vin_format'),
+            model_name="vehicle",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("vin__isnull", True), ("vin__regex", "^[A-HJ-NPR-Z0-9]{11,17}$"), _connector="OR"),
+                name="vehicle_vin_format",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='vehicle',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('latitude__isnull', True), ('longitude__isnull', True)), models.Q(('latitude__gte', -90), ('latitude__lte', 90), ('longitude__gte', -180), ('longitude__lte', 180)), _connector='OR'), name='vehicle_location_valid'),
+            model_name="vehicle",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("latitude__isnull", True), ("longitude__isnull", True)),
+                    models.Q(
+                        ("latitude__gte", -90), ("latitude__lte", 90), ("longitude__gte", -180), ("longitude__lte", 180)
+                    ),
+                    _connector="OR",
+                ),
+                name="vehicle_location_valid",
+            ),
         ),
         migrations.AddIndex(
-            model_name='pricehistory',
-            index=models.Index(fields=['vehicle', 'recorded_at'], name='catalog_pri_vehicle_bcdc76_idx'),
+            model_name="pricehistory",
+            index=models.Index(fields=["vehicle", "recorded_at"], name="catalog_pri_vehicle_bcdc76_idx"),
         ),
         migrations.AddConstraint(
-            model_name='pricehistory',
-            constraint=models.CheckConstraint(condition=models.Q(('price__gte', 0)), name='price_history_non_negative'),
+            model_name="pricehistory",
+            constraint=models.CheckConstraint(condition=models.Q(("price__gte", 0)), name="price_history_non_negative"),
         ),
     ]

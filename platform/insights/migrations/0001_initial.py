@@ -28,8 +28,10 @@ class Migration(migrations.Migration):
             fields=[
                 ("id", models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
                 ("searched_at", models.DateTimeField()),
-                ("endpoint", models.CharField(choices=[("vehicles", "Vehicles"), ("inventory", "Inventory")],
-                                              max_length=12)),
+                (
+                    "endpoint",
+                    models.CharField(choices=[("vehicles", "Vehicles"), ("inventory", "Inventory")], max_length=12),
+                ),
                 ("query_text", models.CharField(blank=True, max_length=200)),
                 ("normalized_query", models.CharField(blank=True, max_length=200)),
                 ("filters", models.JSONField(blank=True, default=dict)),
@@ -39,9 +41,17 @@ class Migration(migrations.Migration):
                 ("latency_ms", models.FloatField()),
                 ("engine_ms", models.FloatField()),
                 ("session_key", models.CharField(blank=True, max_length=64)),
-                ("user", models.ForeignKey(blank=True, db_constraint=False, null=True,
-                                           on_delete=django.db.models.deletion.DO_NOTHING, related_name="+",
-                                           to=settings.AUTH_USER_MODEL)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
                 "indexes": [

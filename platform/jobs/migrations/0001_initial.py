@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,72 +15,86 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='JobCursor',
+            name="JobCursor",
             fields=[
-                ('name', models.CharField(max_length=100, primary_key=True, serialize=False)),
-                ('position', models.BigIntegerField(default=0)),
-                ('next_position', models.BigIntegerField(default=0)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                ("name", models.CharField(max_length=100, primary_key=True, serialize=False)),
+                ("position", models.BigIntegerField(default=0)),
+                ("next_position", models.BigIntegerField(default=0)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
         ),
         migrations.CreateModel(
-            name='ScheduleRun',
+            name="ScheduleRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('task_name', models.CharField(max_length=200, unique=True)),
-                ('last_started_at', models.DateTimeField(null=True)),
-                ('last_finished_at', models.DateTimeField(null=True)),
-                ('last_state', models.CharField(blank=True, max_length=20)),
-                ('last_runtime_seconds', models.FloatField(null=True)),
-                ('last_error', models.TextField(blank=True)),
-                ('runs', models.PositiveBigIntegerField(default=0)),
-                ('failures', models.PositiveBigIntegerField(default=0)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("task_name", models.CharField(max_length=200, unique=True)),
+                ("last_started_at", models.DateTimeField(null=True)),
+                ("last_finished_at", models.DateTimeField(null=True)),
+                ("last_state", models.CharField(blank=True, max_length=20)),
+                ("last_runtime_seconds", models.FloatField(null=True)),
+                ("last_error", models.TextField(blank=True)),
+                ("runs", models.PositiveBigIntegerField(default=0)),
+                ("failures", models.PositiveBigIntegerField(default=0)),
             ],
         ),
         migrations.CreateModel(
-            name='DeadLetter',
+            name="DeadLetter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('task_id', models.CharField(db_index=True, max_length=64)),
-                ('task_name', models.CharField(db_index=True, max_length=200)),
-                ('queue', models.CharField(blank=True, max_length=40)),
-                ('args', models.JSONField(default=list)),
-                ('kwargs', models.JSONField(default=dict)),
-                ('exception_type', models.CharField(max_length=200)),
-                ('error', models.TextField(blank=True)),
-                ('traceback', models.TextField(blank=True)),
-                ('attempts', models.PositiveIntegerField(default=1)),
-                ('failed_at', models.DateTimeField(db_default=django.db.models.functions.datetime.Now())),
-                ('replayed_at', models.DateTimeField(blank=True, null=True)),
-                ('replayed_task_id', models.CharField(blank=True, max_length=64)),
-                ('replay_count', models.PositiveIntegerField(default=0)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("task_id", models.CharField(db_index=True, max_length=64)),
+                ("task_name", models.CharField(db_index=True, max_length=200)),
+                ("queue", models.CharField(blank=True, max_length=40)),
+                ("args", models.JSONField(default=list)),
+                ("kwargs", models.JSONField(default=dict)),
+                ("exception_type", models.CharField(max_length=200)),
+                ("error", models.TextField(blank=True)),
+                ("traceback", models.TextField(blank=True)),
+                ("attempts", models.PositiveIntegerField(default=1)),
+                ("failed_at", models.DateTimeField(db_default=django.db.models.functions.datetime.Now())),
+                ("replayed_at", models.DateTimeField(blank=True, null=True)),
+                ("replayed_task_id", models.CharField(blank=True, max_length=64)),
+                ("replay_count", models.PositiveIntegerField(default=0)),
             ],
             options={
-                'ordering': ['-failed_at'],
-                'indexes': [models.Index(condition=models.Q(('replayed_at', None)), fields=['failed_at'], name='dead_letter_open')],
+                "ordering": ["-failed_at"],
+                "indexes": [
+                    models.Index(
+                        condition=models.Q(("replayed_at", None)), fields=["failed_at"], name="dead_letter_open"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='FollowUpMark',
+            name="FollowUpMark",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=40)),
-                ('object_id', models.BigIntegerField()),
-                ('value', models.CharField(max_length=200)),
-                ('marked_at', models.DateTimeField(db_default=django.db.models.functions.datetime.Now())),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("kind", models.CharField(max_length=40)),
+                ("object_id", models.BigIntegerField()),
+                ("value", models.CharField(max_length=200)),
+                ("marked_at", models.DateTimeField(db_default=django.db.models.functions.datetime.Now())),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('kind', 'object_id'), name='follow_up_mark_unique')],
+                "constraints": [models.UniqueConstraint(fields=("kind", "object_id"), name="follow_up_mark_unique")],
             },
         ),
         migrations.CreateModel(
-            name='TrackedTask',
+            name="TrackedTask",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('task_id', models.CharField(max_length=64, unique=True)),
-                ('task_name', models.CharField(max_length=200)),
-                ('created_at', models.DateTimeField(db_default=django.db.models.functions.datetime.Now(), db_index=True)),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tracked_tasks', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("task_id", models.CharField(max_length=64, unique=True)),
+                ("task_name", models.CharField(max_length=200)),
+                (
+                    "created_at",
+                    models.DateTimeField(db_default=django.db.models.functions.datetime.Now(), db_index=True),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tracked_tasks",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
     ]

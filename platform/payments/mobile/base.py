@@ -62,19 +62,24 @@ class MobileMoneyClient(ABC):
             # Refused, unresolvable or a connect timeout: nothing left. A connection dropped after
             # the request went out ("Connection aborted") may have been acted on.
             never_sent = isinstance(exc, requests.exceptions.ConnectTimeout) or any(
-                marker in str(exc) for marker in ("Failed to establish a new connection", "NameResolutionError"))
+                marker in str(exc) for marker in ("Failed to establish a new connection", "NameResolutionError")
+            )
             raise _transient(f"{self.name} unreachable: {exc}", maybe_processed=not never_sent) from exc
         except requests.Timeout as exc:
             raise _transient(f"{self.name} timed out: {exc}", maybe_processed=True) from exc
-        if response.status_code == 429 or response.status_code >= 500:
-            if response.status_code not in ok:
-                raise _transient(f"{self.name} answered {response.status_code}: {response.text[:200]}",
-                                 maybe_processed=response.status_code != 429 and response.status_code != 503)
+        if (response.status_code == 429 or response.status_code >= 500) and response.status_code not in ok:
+            raise _transient(
+                f"{self.name} answered {response.status_code}: {response.text[:200]}",
+                maybe_processed=response.status_code != 429 and response.status_code != 503,
+            )
         return response
 
     def cached_token(self, fetch) -> str:
         """An OAuth token shared by all processes until shortly before it expires."""
-        key = "payments:token:" + hashlib.sha256(f"{self.name}|{self.base_url}|{self.token_identity()}".encode()).hexdigest()
+        key = (
+            "payments:token:"
+            + hashlib.sha256(f"{self.name}|{self.base_url}|{self.token_identity()}".encode()).hexdigest()
+        )
         token = cache.get(key)
         if token:
             return token
@@ -84,19 +89,24 @@ class MobileMoneyClient(ABC):
 
     def oauth_token(self, method: str, path: str, **kwargs) -> str:
         """A client-credentials token from `path`, cached until shortly before it expires."""
+
         def fetch():
             response = self.http(method, path, **kwargs)
             body = json_or_empty(response)
             if response.status_code != 200 or "access_token" not in body:
                 raise ProviderRefused(f"{self.name} refused our credentials ({response.status_code})", "auth")
             return body["access_token"], int(body.get("expires_in", 3600))
+
         return self.cached_token(fetch)
 
     def token_identity(self) -> str:
         return ""
 
     def forget_token(self) -> None:
-        key = "payments:token:" + hashlib.sha256(f"{self.name}|{self.base_url}|{self.token_identity()}".encode()).hexdigest()
+        key = (
+            "payments:token:"
+            + hashlib.sha256(f"{self.name}|{self.base_url}|{self.token_identity()}".encode()).hexdigest()
+        )
         cache.delete(key)
 
 

@@ -39,8 +39,12 @@ class MpesaClient(MobileMoneyClient):
         return self.consumer_key
 
     def _token(self) -> str:
-        return self.oauth_token("GET", "/oauth/v1/generate", params={"grant_type": "client_credentials"},
-                                auth=(self.consumer_key, self.consumer_secret))
+        return self.oauth_token(
+            "GET",
+            "/oauth/v1/generate",
+            params={"grant_type": "client_credentials"},
+            auth=(self.consumer_key, self.consumer_secret),
+        )
 
     def _password(self) -> tuple[str, str]:
         # Daraja wants East Africa Time in the password's timestamp.
@@ -49,8 +53,13 @@ class MpesaClient(MobileMoneyClient):
         return password, timestamp
 
     def _post(self, path: str, body: dict):
-        response = self.http("POST", path, json=body, headers={"Authorization": f"Bearer {self._token()}"},
-                             ok=(200, 500) if path.endswith("/query") else (200,))
+        response = self.http(
+            "POST",
+            path,
+            json=body,
+            headers={"Authorization": f"Bearer {self._token()}"},
+            ok=(200, 500) if path.endswith("/query") else (200,),
+        )
         if response.status_code == 401:
             self.forget_token()
         return response
@@ -58,39 +67,52 @@ class MpesaClient(MobileMoneyClient):
     def request_payment(self, payment, *, callback_url: str) -> ProviderOutcome:
         password, timestamp = self._password()
         msisdn = payment.phone_e164.lstrip("+")
-        response = self._post("/mpesa/stkpush/v1/processrequest", {
-            "BusinessShortCode": self.shortcode,
-            "Password": password,
-            "Timestamp": timestamp,
-            "TransactionType": "CustomerPayBillOnline",
-            "Amount": int(payment.provider_amount),
-            "PartyA": msisdn,
-            "PartyB": self.shortcode,
-            "PhoneNumber": msisdn,
-            "CallBackURL": callback_url,
-            "AccountReference": f"NZ{str(payment.id)[:8].upper()}",
-            "TransactionDesc": "Nzila payment",
-        })
+        response = self._post(
+            "/mpesa/stkpush/v1/processrequest",
+            {
+                "BusinessShortCode": self.shortcode,
+                "Password": password,
+                "Timestamp": timestamp,
+                "TransactionType": "CustomerPayBillOnline",
+                "Amount": int(payment.provider_amount),
+                "PartyA": msisdn,
+                "PartyB": self.shortcode,
+                "PhoneNumber": msisdn,
+                "CallBackURL": callback_url,
+                "AccountReference": f"NZ{str(payment.id)[:8].upper()}",
+                "TransactionDesc": "Nzila payment",
+            },
+        )
         body = json_or_empty(response)
         if response.status_code != 200 or str(body.get("ResponseCode")) != "0":
-            raise ProviderRefused(body.get("errorMessage") or body.get("ResponseDescription") or "STK push refused",
-                                  str(body.get("errorCode") or body.get("ResponseCode") or response.status_code))
+            raise ProviderRefused(
+                body.get("errorMessage") or body.get("ResponseDescription") or "STK push refused",
+                str(body.get("errorCode") or body.get("ResponseCode") or response.status_code),
+            )
         return ProviderOutcome(
-            state=states.PENDING, provider_status="stk_sent", provider_reference=body["CheckoutRequestID"],
+            state=states.PENDING,
+            provider_status="stk_sent",
+            provider_reference=body["CheckoutRequestID"],
             raw={"merchant_request_id": body.get("MerchantRequestID", "")},
         )
 
     def query_status(self, payment) -> ProviderOutcome:
         password, timestamp = self._password()
-        response = self._post("/mpesa/stkpushquery/v1/query", {
-            "BusinessShortCode": self.shortcode, "Password": password, "Timestamp": timestamp,
-            "CheckoutRequestID": payment.provider_reference,
-        })
+        response = self._post(
+            "/mpesa/stkpushquery/v1/query",
+            {
+                "BusinessShortCode": self.shortcode,
+                "Password": password,
+                "Timestamp": timestamp,
+                "CheckoutRequestID": payment.provider_reference,
+            },
+        )
         body = json_or_empty(response)
         if response.status_code == 500:
             if body.get("errorCode") == STILL_PROCESSING:
                 return ProviderOutcome(state=None, provider_status="processing")
             from ..retry import TransientError
+
             raise TransientError(f"M-Pesa STK query failed: {body}")
         if str(body.get("ResponseCode")) != "0":
             raise ProviderRefused(body.get("errorMessage") or "STK query refused", str(body.get("errorCode", "")))
@@ -98,8 +120,11 @@ class MpesaClient(MobileMoneyClient):
         if code == "0":
             return ProviderOutcome(state=states.SUCCEEDED, provider_status="0", amount_captured=None, raw=body)
         return ProviderOutcome(
-            state=states.FAILED, provider_status=code, failure_code=f"mpesa_{code}",
-            failure_message=RESULT_MESSAGES.get(code, body.get("ResultDesc", "M-Pesa payment failed")), raw=body,
+            state=states.FAILED,
+            provider_status=code,
+            failure_code=f"mpesa_{code}",
+            failure_message=RESULT_MESSAGES.get(code, body.get("ResultDesc", "M-Pesa payment failed")),
+            raw=body,
         )
 
     def callback_claim(self, payload: dict) -> tuple[str, str]:

@@ -6,103 +6,256 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('buyers', '0001_initial'),
-        ('catalog', '0001_initial'),
+        ("buyers", "0001_initial"),
+        ("catalog", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Lead',
+            name="Lead",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(choices=[('referral', 'Referral'), ('broker', 'Broker'), ('direct', 'Direct'), ('website', 'Website')], max_length=10)),
-                ('status', models.CharField(choices=[('new', 'New'), ('contacted', 'Contacted'), ('qualified', 'Qualified'), ('converted', 'Converted'), ('lost', 'Lost')], default='new', max_length=10)),
-                ('last_contact_at', models.DateTimeField(blank=True, null=True)),
-                ('outcome', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('broker', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='brokered_leads', to=settings.AUTH_USER_MODEL)),
-                ('buyer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='leads', to='buyers.buyer')),
-                ('dealer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='leads', to='catalog.dealer')),
-                ('vehicle', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='catalog.vehicle')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("referral", "Referral"),
+                            ("broker", "Broker"),
+                            ("direct", "Direct"),
+                            ("website", "Website"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("new", "New"),
+                            ("contacted", "Contacted"),
+                            ("qualified", "Qualified"),
+                            ("converted", "Converted"),
+                            ("lost", "Lost"),
+                        ],
+                        default="new",
+                        max_length=10,
+                    ),
+                ),
+                ("last_contact_at", models.DateTimeField(blank=True, null=True)),
+                ("outcome", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "broker",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="brokered_leads",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "buyer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="leads", to="buyers.buyer"
+                    ),
+                ),
+                (
+                    "dealer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="leads", to="catalog.dealer"
+                    ),
+                ),
+                (
+                    "vehicle",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to="catalog.vehicle"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Deal',
+            name="Deal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('stage', models.CharField(choices=[('negotiation', 'Negotiation'), ('agreed', 'Agreed'), ('deposit_paid', 'Deposit Paid'), ('paid', 'Paid'), ('shipped', 'Shipped'), ('delivered', 'Delivered'), ('cancelled', 'Cancelled')], default='negotiation', max_length=14)),
-                ('agreed_price', models.DecimalField(decimal_places=2, max_digits=14)),
-                ('deposit_amount', models.DecimalField(decimal_places=2, default=0, max_digits=14)),
-                ('commission_rate', models.DecimalField(decimal_places=4, default=0, max_digits=5)),
-                ('stage_changed_at', models.DateTimeField(auto_now_add=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('buyer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='deals', to='buyers.buyer')),
-                ('currency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='catalog.currency')),
-                ('vehicle', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='deals', to='catalog.vehicle')),
-                ('lead', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='deals', to='sales.lead')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[
+                            ("negotiation", "Negotiation"),
+                            ("agreed", "Agreed"),
+                            ("deposit_paid", "Deposit Paid"),
+                            ("paid", "Paid"),
+                            ("shipped", "Shipped"),
+                            ("delivered", "Delivered"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="negotiation",
+                        max_length=14,
+                    ),
+                ),
+                ("agreed_price", models.DecimalField(decimal_places=2, max_digits=14)),
+                ("deposit_amount", models.DecimalField(decimal_places=2, default=0, max_digits=14)),
+                ("commission_rate", models.DecimalField(decimal_places=4, default=0, max_digits=5)),
+                ("stage_changed_at", models.DateTimeField(auto_now_add=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "buyer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="deals", to="buyers.buyer"
+                    ),
+                ),
+                ("currency", models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to="catalog.currency")),
+                (
+                    "vehicle",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="deals", to="catalog.vehicle"
+                    ),
+                ),
+                (
+                    "lead",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="deals",
+                        to="sales.lead",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Shipment',
+            name="Shipment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('origin_port', models.CharField(max_length=80)),
-                ('destination_port', models.CharField(max_length=80)),
-                ('carrier', models.CharField(blank=True, max_length=80)),
-                ('tracking_reference', models.CharField(blank=True, max_length=80)),
-                ('status', models.CharField(choices=[('booked', 'Booked'), ('at_origin_port', 'At Origin Port'), ('in_transit', 'In Transit'), ('at_destination_port', 'At Destination Port'), ('cleared', 'Cleared'), ('delivered', 'Delivered'), ('delayed', 'Delayed')], default='booked', max_length=20)),
-                ('departed_at', models.DateTimeField(blank=True, null=True)),
-                ('eta', models.DateTimeField(blank=True, null=True)),
-                ('delivered_at', models.DateTimeField(blank=True, null=True)),
-                ('status_changed_at', models.DateTimeField(auto_now_add=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('deal', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='shipments', to='sales.deal')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("origin_port", models.CharField(max_length=80)),
+                ("destination_port", models.CharField(max_length=80)),
+                ("carrier", models.CharField(blank=True, max_length=80)),
+                ("tracking_reference", models.CharField(blank=True, max_length=80)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("booked", "Booked"),
+                            ("at_origin_port", "At Origin Port"),
+                            ("in_transit", "In Transit"),
+                            ("at_destination_port", "At Destination Port"),
+                            ("cleared", "Cleared"),
+                            ("delivered", "Delivered"),
+                            ("delayed", "Delayed"),
+                        ],
+                        default="booked",
+                        max_length=20,
+                    ),
+                ),
+                ("departed_at", models.DateTimeField(blank=True, null=True)),
+                ("eta", models.DateTimeField(blank=True, null=True)),
+                ("delivered_at", models.DateTimeField(blank=True, null=True)),
+                ("status_changed_at", models.DateTimeField(auto_now_add=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "deal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="shipments", to="sales.deal"
+                    ),
+                ),
             ],
         ),
         migrations.AddConstraint(
-            model_name='lead',
-            constraint=models.CheckConstraint(condition=models.Q(('source__in', ['referral', 'broker', 'direct', 'website'])), name='lead_source_valid'),
+            model_name="lead",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("source__in", ["referral", "broker", "direct", "website"])),
+                name="lead_source_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='lead',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['new', 'contacted', 'qualified', 'converted', 'lost'])), name='lead_status_valid'),
+            model_name="lead",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["new", "contacted", "qualified", "converted", "lost"])),
+                name="lead_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='lead',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('source', 'broker'), _negated=True), ('broker__isnull', False), _connector='OR'), name='lead_broker_named'),
+            model_name="lead",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("source", "broker"), _negated=True), ("broker__isnull", False), _connector="OR"
+                ),
+                name="lead_broker_named",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='deal',
-            constraint=models.CheckConstraint(condition=models.Q(('agreed_price__gt', 0)), name='deal_price_positive'),
+            model_name="deal",
+            constraint=models.CheckConstraint(condition=models.Q(("agreed_price__gt", 0)), name="deal_price_positive"),
         ),
         migrations.AddConstraint(
-            model_name='deal',
-            constraint=models.CheckConstraint(condition=models.Q(('deposit_amount__gte', 0), ('deposit_amount__lte', models.F('agreed_price'))), name='deal_deposit_within_price'),
+            model_name="deal",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("deposit_amount__gte", 0), ("deposit_amount__lte", models.F("agreed_price"))),
+                name="deal_deposit_within_price",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='deal',
-            constraint=models.CheckConstraint(condition=models.Q(('commission_rate__gte', 0), ('commission_rate__lt', 1)), name='deal_commission_fraction'),
+            model_name="deal",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("commission_rate__gte", 0), ("commission_rate__lt", 1)),
+                name="deal_commission_fraction",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='deal',
-            constraint=models.CheckConstraint(condition=models.Q(('stage__in', ['negotiation', 'agreed', 'deposit_paid', 'paid', 'shipped', 'delivered', 'cancelled'])), name='deal_stage_valid'),
+            model_name="deal",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "stage__in",
+                        ["negotiation", "agreed", "deposit_paid", "paid", "shipped", "delivered", "cancelled"],
+                    )
+                ),
+                name="deal_stage_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='shipment',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['booked', 'at_origin_port', 'in_transit', 'at_destination_port', 'cleared', 'delivered', 'delayed'])), name='shipment_status_valid'),
+            model_name="shipment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "status__in",
+                        [
+                            "booked",
+                            "at_origin_port",
+                            "in_transit",
+                            "at_destination_port",
+                            "cleared",
+                            "delivered",
+                            "delayed",
+                        ],
+                    )
+                ),
+                name="shipment_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='shipment',
-            constraint=models.CheckConstraint(condition=models.Q(('origin_port', models.F('destination_port')), _negated=True), name='shipment_route_distinct'),
+            model_name="shipment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("origin_port", models.F("destination_port")), _negated=True),
+                name="shipment_route_distinct",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='shipment',
-            constraint=models.CheckConstraint(condition=models.Q(('eta__isnull', True), ('departed_at__isnull', True), ('eta__gte', models.F('departed_at')), _connector='OR'), name='shipment_eta_after_departure'),
+            model_name="shipment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("eta__isnull", True),
+                    ("departed_at__isnull", True),
+                    ("eta__gte", models.F("departed_at")),
+                    _connector="OR",
+                ),
+                name="shipment_eta_after_departure",
+            ),
         ),
     ]

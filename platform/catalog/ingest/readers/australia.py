@@ -40,9 +40,12 @@ class Australia(Source):
         listing = Listing(
             source_key=row_key(self.name, *v.values()),
             dealer=self.dealer(v),
-            make=make, model=model, trim=trim,
+            make=make,
+            model=model,
+            trim=trim,
             year=norm.year(v["Year"], latest=date.today().year + 1),
-            price=norm.price(v["Price"]), currency=self.currency,
+            price=norm.price(v["Price"]),
+            currency=self.currency,
             mileage_km=norm.kilometres(v["Kilometres"]),
             condition=norm.condition(v["UsedOrNew"]),
             body_type=norm.body_type(v["BodyType"]) or norm.body_type(v["Car/Suv"]),
@@ -50,7 +53,8 @@ class Australia(Source):
             transmission=norm.transmission(v["Transmission"]),
             drivetrain=norm.drivetrain(v["DriveType"]),
             engine=norm.text(v["Engine"]),
-            exterior_color=exterior, interior_color=interior,
+            exterior_color=exterior,
+            interior_color=interior,
             features=[f.lower() for f in (norm.text(v["Doors"]), norm.text(v["Seats"])) if f],
             description=norm.text(v["Title"]),
         )
@@ -71,7 +75,11 @@ class Australia(Source):
             return group_seller(self.name, "unnamed", state, region, "AU", lat, lon)
         return DealerRecord(
             source_key=f"{self.name}:dealer:{slug(seller)}:{slug(suburb)}:{state.lower() or 'unknown'}",
-            name=seller, country="AU", city=suburb, latitude=lat, longitude=lon,
+            name=seller,
+            country="AU",
+            city=suburb,
+            latitude=lat,
+            longitude=lon,
         )
 
 

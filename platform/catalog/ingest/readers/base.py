@@ -6,9 +6,9 @@ import csv
 import gzip
 import hashlib
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
 
 from ..records import DealerRecord, Listing, Reject
 
@@ -54,7 +54,7 @@ def read_rows(file: SourceFile, limit: int | None = None) -> Iterator[RawRow]:
     # cp1252 files (the German one) decode every byte; "replace" only guards against stray bytes.
     with opener(file.path, "rt", encoding=file.encoding, errors="replace", newline="") as handle:
         reader = csv.DictReader(handle)
-        reader.fieldnames  # reads the header, so line_num counts from the first data row
+        _ = reader.fieldnames  # reads the header, so line_num counts from the first data row
         line = reader.line_num + 1
         for number, values in enumerate(reader, start=1):
             if limit is not None and number > limit:
@@ -86,8 +86,16 @@ def slug(value: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")[:80]
 
 
-def group_seller(source: str, kind: str, region_code: str, region_name: str, country: str,
-                 latitude: float | None, longitude: float | None, city: str = "") -> DealerRecord:
+def group_seller(
+    source: str,
+    kind: str,
+    region_code: str,
+    region_name: str,
+    country: str,
+    latitude: float | None,
+    longitude: float | None,
+    city: str = "",
+) -> DealerRecord:
     """One dealer standing for all the unnamed sellers of a region ("Private sellers, Texas").
 
     Listings need a dealer; inventing one per private ad would flood the dealer facets.
@@ -96,5 +104,8 @@ def group_seller(source: str, kind: str, region_code: str, region_name: str, cou
     return DealerRecord(
         source_key=f"{source}:{kind}:{slug(region_code) or 'unknown'}",
         name=f"{label}, {region_name}",
-        country=country, city=city, latitude=latitude, longitude=longitude,
+        country=country,
+        city=city,
+        latitude=latitude,
+        longitude=longitude,
     )

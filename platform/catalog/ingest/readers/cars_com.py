@@ -14,10 +14,52 @@ from .base import RawRow, Source, SourceFile, check_shape, group_seller, row_key
 
 # Street-type words: the city is what follows the last of them ("1001 S Ben Maddox Way Visalia").
 STREET_TYPES = {
-    "st", "street", "ave", "avenue", "rd", "road", "blvd", "boulevard", "dr", "drive", "hwy", "highway",
-    "pkwy", "parkway", "ln", "lane", "way", "pike", "expy", "expressway", "fwy", "freeway", "ct", "court",
-    "pl", "place", "cir", "circle", "trl", "trail", "tpke", "turnpike", "broadway", "plaza", "loop", "sq",
-    "square", "ter", "terrace", "row", "mall", "center", "centre", "crossing", "route", "rte",
+    "st",
+    "street",
+    "ave",
+    "avenue",
+    "rd",
+    "road",
+    "blvd",
+    "boulevard",
+    "dr",
+    "drive",
+    "hwy",
+    "highway",
+    "pkwy",
+    "parkway",
+    "ln",
+    "lane",
+    "way",
+    "pike",
+    "expy",
+    "expressway",
+    "fwy",
+    "freeway",
+    "ct",
+    "court",
+    "pl",
+    "place",
+    "cir",
+    "circle",
+    "trl",
+    "trail",
+    "tpke",
+    "turnpike",
+    "broadway",
+    "plaza",
+    "loop",
+    "sq",
+    "square",
+    "ter",
+    "terrace",
+    "row",
+    "mall",
+    "center",
+    "centre",
+    "crossing",
+    "route",
+    "rte",
 }
 DIRECTIONS = {"n", "s", "e", "w", "ne", "nw", "se", "sw", "north", "south", "east", "west"}
 
@@ -27,7 +69,7 @@ def city_from_street(street: str) -> str:
     tokens = street.split()
     ends = [i for i, token in enumerate(tokens) if token.lower().rstrip(".,") in STREET_TYPES]
     if ends:
-        tokens = tokens[ends[-1] + 1:]
+        tokens = tokens[ends[-1] + 1 :]
     elif tokens and tokens[0][:1].isdigit():
         tokens = tokens[-1:]
     while tokens and (tokens[0][:1].isdigit() or tokens[0].lower().rstrip(".") in DIRECTIONS):
@@ -55,9 +97,12 @@ class CarsCom(Source):
         listing = Listing(
             source_key=row_key(self.name, v["VIN"], v["SellerName"], v["Zipcode"], v["Stock#"]),
             dealer=self.dealer(v),
-            make=make, model=model, trim=trim,
+            make=make,
+            model=model,
+            trim=trim,
             year=norm.year(v["Year"], latest=date.today().year + 1),
-            price=norm.price(v["Price"]), currency=self.currency,
+            price=norm.price(v["Price"]),
+            currency=self.currency,
             vin=norm.vin(v["VIN"]),
             mileage_km=norm.kilometres(v["Mileage"], miles=True),
             condition=norm.condition(v["Used/New"]),
@@ -75,13 +120,16 @@ class CarsCom(Source):
         # Addresses with a comma in them shifted the columns ("RT", "Suite"): the state is unknown.
         name_, lat, lon = US_STATES.get(state, ("", None, None))
         if v["SellerType"].strip().lower() == "private":
-            return group_seller(self.name, "private", state if name_ else "", name_ or "United States", "US",
-                                lat, lon)
+            return group_seller(self.name, "private", state if name_ else "", name_ or "United States", "US", lat, lon)
         name = norm.text(v["SellerName"]) or "Unnamed dealer"
         return DealerRecord(
             source_key=f"{self.name}:dealer:{state if name_ else 'unknown'}:{slug(name)}",
-            name=name, country="US", city=city_from_street(v["StreetName"]) if name_ else "",
-            latitude=lat, longitude=lon, rating=_rating(v["SellerRating"]),
+            name=name,
+            country="US",
+            city=city_from_street(v["StreetName"]) if name_ else "",
+            latitude=lat,
+            longitude=lon,
+            rating=_rating(v["SellerRating"]),
         )
 
 

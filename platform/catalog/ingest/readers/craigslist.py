@@ -17,8 +17,10 @@ MAKE = "Mercedes-Benz"
 OTHER_MODELS = {"Sprinter", "Metris", "Vito", "Viano", "AMG", "Maybach"}
 # Codes trusted in free text: a family in capitals with three digits ("C230", "E 350", "C-230"), or
 # two or three for the multi-letter families ("CLK55", "GLK350"); bare multi-letter families ("GLK").
-PROSE_CODE = re.compile(r"^(?:[ABCEGMRS][ -]?\d{3}|(?:CLA|CLS|CLK|CLC|GLA|GLB|GLC|GLE|GLK|GLS|SLK|SLC|ML|SL|CL|GL)"
-                        r"[ -]?\d{2,3})[a-zA-Z]{0,3}$")
+PROSE_CODE = re.compile(
+    r"^(?:[ABCEGMRS][ -]?\d{3}|(?:CLA|CLS|CLK|CLC|GLA|GLB|GLC|GLE|GLK|GLS|SLK|SLC|ML|SL|CL|GL)"
+    r"[ -]?\d{2,3})[a-zA-Z]{0,3}$"
+)
 PROSE_FAMILY = re.compile(r"^(CLA|CLS|CLK|GLA|GLB|GLC|GLE|GLK|GLS|SLK|SLC)$", re.I)
 TITLE_PROBLEMS = {"salvage", "rebuilt", "lien", "missing", "parts only"}
 
@@ -46,9 +48,12 @@ class Craigslist(Source):
             # The data set's own row id: stable, and the same in both copies of the file.
             source_key=f"{self.name}:{v[''].strip()}",
             dealer=self.dealer(v),
-            make=MAKE, model=model, trim=trim,
+            make=MAKE,
+            model=model,
+            trim=trim,
             year=norm.year(v["year"], latest=date.today().year + 1),
-            price=norm.price(v["price_USD"]), currency=self.currency,
+            price=norm.price(v["price_USD"]),
+            currency=self.currency,
             vin=norm.vin(v["VIN"]),
             mileage_km=norm.kilometres(v["odometer_mi"], miles=True),
             condition=norm.condition(v["condition"]),
@@ -80,7 +85,7 @@ class Craigslist(Source):
         # engine talk: "V12", "E85" and "a 12 month warranty" are no models.
         for start in range(len(tokens)):
             for used in (1, 2):
-                code = " ".join(tokens[start:start + used])
+                code = " ".join(tokens[start : start + used])
                 if PROSE_CODE.match(code) or (used == 1 and PROSE_FAMILY.match(code)):
                     return split_model_trim(MAKE, code)
         raise Reject("missing_model", "model 'other', none named in the description")

@@ -38,12 +38,16 @@ class Ebay(Source):
         power = norm.number(v["powerPS"])
         listing = Listing(
             # Crawl times change between crawls of the same ad; everything else identifies it.
-            source_key=row_key(self.name, *(value for key, value in v.items()
-                                            if key not in ("dateCrawled", "lastSeen"))),
+            source_key=row_key(
+                self.name, *(value for key, value in v.items() if key not in ("dateCrawled", "lastSeen"))
+            ),
             dealer=self.dealer(v),
-            make=make, model=model, trim=trim,
+            make=make,
+            model=model,
+            trim=trim,
             year=norm.year(v["yearOfRegistration"], latest=created.year + 1),
-            price=norm.price(v["price"]), currency=self.currency,
+            price=norm.price(v["price"]),
+            currency=self.currency,
             mileage_km=norm.kilometres(v["odometer"]),
             body_type=norm.body_type(v["vehicleType"]),
             fuel=norm.fuel(v["fuelType"]),

@@ -35,9 +35,11 @@ class UkUsedCars(Source):
             source_key=row_key(self.name, file.path.stem, *v.values()),
             # The data names no seller; one dealer stands for them all.
             dealer=group_seller(self.name, "unnamed", "gb", name, "GB", lat, lon),
-            make=make, model=canonical_model(make, v["model"]),
+            make=make,
+            model=canonical_model(make, v["model"]),
             year=norm.year(v["year"], latest=date.today().year + 1),
-            price=norm.price(v["price"]), currency=self.currency,
+            price=norm.price(v["price"]),
+            currency=self.currency,
             mileage_km=norm.kilometres(v["mileage"], miles=True),
             fuel=norm.fuel(v["fuelType"]),
             transmission=norm.transmission(v["transmission"]),

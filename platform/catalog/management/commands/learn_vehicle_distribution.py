@@ -22,5 +22,7 @@ class Command(BaseCommand):
             raise CommandError(f"{data_dir} does not exist")
         learned = distribution.learn(data_dir)
         distribution.write(learned, output)
-        self.stdout.write(f"{len(learned['models'])} models from {learned['listings']} listings -> {output} "
-                          f"({output.stat().st_size / 1024:.0f} KiB)")
+        self.stdout.write(
+            f"{len(learned['models'])} models from {learned['listings']} listings -> {output} "
+            f"({output.stat().st_size / 1024:.0f} KiB)"
+        )

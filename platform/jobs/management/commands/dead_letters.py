@@ -23,8 +23,10 @@ class Command(BaseCommand):
         if action == "list":
             for d in letters.order_by("failed_at"):
                 replayed = f" replayed {d.replayed_at:%Y-%m-%d %H:%M}" if d.replayed_at else ""
-                self.stdout.write(f"{d.id}\t{d.failed_at:%Y-%m-%d %H:%M:%S}\t{d.task_name}\t{d.attempts} tries\t"
-                                  f"{d.exception_type}: {d.error[:120]}{replayed}")
+                self.stdout.write(
+                    f"{d.id}\t{d.failed_at:%Y-%m-%d %H:%M:%S}\t{d.task_name}\t{d.attempts} tries\t"
+                    f"{d.exception_type}: {d.error[:120]}{replayed}"
+                )
             return
         if not ids and not all:
             raise CommandError("name dead letter ids to replay, or --all")
