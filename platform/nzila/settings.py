@@ -64,11 +64,21 @@ INSTALLED_APPS = [
     "api",
     # What buyers search for and open (search log), and the typeahead data learned from it.
     "insights",
+    # People: roles, sign-in, API tokens (platform/accounts).
+    "accounts",
+    # Web pages (web/): the shared shell and buyers' pages, the dealers' console, the analysts' dashboard.
+    "web",
+    "web.dealers",
+    "web.analytics",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files (the pages' CSS, JS and vendored libraries) served by the app itself, compressed.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The visitor's language: the language cookie, then Accept-Language.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -87,8 +97,10 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "web.context.shell",
             ]
         },
     }
@@ -112,6 +124,9 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 LANGUAGE_CODE = "en"
+# The pages' languages; translations under locale/ (compiled by bin/setup).
+LANGUAGES = [("en", "English"), ("fr", "Français")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 # Stored times are UTC; users' own time zones are applied when talking to them.
 TIME_ZONE = env_str("NZILA_TIME_ZONE", "UTC")
 USE_I18N = True
@@ -119,6 +134,14 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+# Front-end libraries copied from node_modules at set-up (web/vendor.py), served under static/vendor/.
+STATICFILES_DIRS = [("vendor", BASE_DIR / "var" / "vendor")]
+# Serve straight from the finders, so no collectstatic step is needed to run the app or the tests.
+WHITENOISE_USE_FINDERS = True
+# Currencies a buyer can show prices in.
+DISPLAY_CURRENCIES = ["USD", "EUR", "XOF", "XAF", "NGN", "KES", "GHS", "ZAR", "CAD", "GBP"]
+# Pages that need an account send visitors here.
+LOGIN_URL = "/accounts/login/"
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

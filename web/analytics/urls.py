@@ -1,0 +1,4 @@
+"""The analysts' dashboard (/analytics/)."""
+
+app_name = "analytics_dashboard"
+urlpatterns: list = []

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class WebDealersConfig(AppConfig):
+    name = "web.dealers"
+    label = "web_dealers"
