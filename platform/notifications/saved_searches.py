@@ -19,74 +19,22 @@ from elasticsearch import NotFoundError
 from es_mappings.vehicles import vehicle_index_body, vehicle_to_document
 from indexers.rows import VEHICLE_ROW_SQL
 from jobs.cursors import advancing_cursor
+from search.alerts import alert_query
 from search.client import get_client
+from search.request import VehicleQuery
+from search.selectors import public_scope
 
 from .events import emit_many
 from .models import SavedSearch
 
 log = logging.getLogger(__name__)
 
-# Saved parameter -> document field. The same names as the search API's filters.
-TERM_FIELDS = {
-    "make": "make.folded",
-    "model": "model.folded",
-    "body": "body_type",
-    "fuel": "fuel",
-    "transmission": "transmission",
-    "drivetrain": "drivetrain",
-    "condition": "condition",
-    "colour": "exterior_color.folded",
-    "country": "country",
-    "city": "city.folded",
-    "dealer": "dealer.id",
-}
-# Folded fields hold lower-cased, accent-free keywords.
-FOLDED = {"make", "model", "colour", "city"}
-RANGE_FIELDS = {"price": "price_usd", "year": "year", "mileage": "mileage_km"}
-TEXT_FIELDS = ["title^3", "make^2", "model^2", "trim", "body_type.text", "features.text", "description"]
 PERCOLATE_BATCH = 200
 
 
-def saved_search_query(params: dict[str, Any]) -> dict[str, Any]:
-    """The engine query a saved search stands for. The one place saved parameters become a query."""
-    filters: list[dict[str, Any]] = []
-    for name, field in TERM_FIELDS.items():
-        values = params.get(name)
-        if values:
-            values = values if isinstance(values, list) else [values]
-            if name in FOLDED:
-                values = [_fold(str(v)) for v in values]
-            filters.append({"terms": {field: values}})
-    for name, field in RANGE_FIELDS.items():
-        bounds = {
-            op: params[f"{name}_{suffix}"]
-            for op, suffix in (("gte", "min"), ("lte", "max"))
-            if params.get(f"{name}_{suffix}") is not None
-        }
-        if bounds:
-            filters.append({"range": {field: bounds}})
-    near = params.get("near")
-    if near:
-        filters.append(
-            {
-                "geo_distance": {
-                    "distance": f"{near['radius_km']}km",
-                    "location": {"lat": near["lat"], "lon": near["lon"]},
-                }
-            }
-        )
-    must = []
-    if params.get("q"):
-        must.append(
-            {"multi_match": {"query": params["q"], "fields": TEXT_FIELDS, "fuzziness": "AUTO", "operator": "and"}}
-        )
-    return {"bool": {"filter": filters, "must": must}} if (filters or must) else {"match_all": {}}
-
-
-def _fold(value: str) -> str:
-    import unicodedata
-
-    return "".join(c for c in unicodedata.normalize("NFKD", value) if not unicodedata.combining(c)).lower().strip()
+def saved_search_query(query: VehicleQuery) -> dict[str, Any]:
+    """The engine query a saved search stands for: the search's own builders, over the public scope."""
+    return alert_query(query, public_scope()).to_dict()
 
 
 def percolator_index() -> str:
@@ -129,7 +77,11 @@ def sync_saved_search(saved_search_id: int) -> str:
         index=percolator_index(),
         id=str(search.id),
         refresh=True,
-        document={"query": saved_search_query(search.params), "saved_search_id": search.id, "user_id": search.user_id},
+        document={
+            "query": saved_search_query(VehicleQuery.from_dict(search.query)),
+            "saved_search_id": search.id,
+            "user_id": search.user_id,
+        },
     )
     return "registered"
 
