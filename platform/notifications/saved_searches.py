@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -17,7 +16,7 @@ from django.db import connection, transaction
 from elasticsearch import NotFoundError
 
 from es_mappings.vehicles import vehicle_index_body, vehicle_to_document
-from indexers.rows import VEHICLE_ROW_SQL
+from indexers.rows import iter_vehicle_rows_written_after
 from jobs.cursors import advancing_cursor
 from search.alerts import alert_query
 from search.client import get_client
@@ -92,24 +91,6 @@ def current_vehicle_version() -> int:
         return cursor.fetchone()[0]
 
 
-def _changed_vehicle_pages(after_version: int, page_size: int) -> Iterable[list[dict[str, Any]]]:
-    """Listable vehicles written after `after_version`, in version order, one page at a time."""
-    position = after_version
-    while True:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                VEHICLE_ROW_SQL + " WHERE v.search_version > %s AND v.status = ANY(%s)"
-                " ORDER BY v.search_version LIMIT %s",
-                [position, list(settings.SEARCHABLE_STATUSES), page_size],
-            )
-            names = [col.name for col in cursor.description]
-            rows = [dict(zip(names, row)) for row in cursor.fetchall()]
-        if not rows:
-            return
-        yield rows
-        position = rows[-1]["search_version"]
-
-
 def percolate(rows: list[dict[str, Any]]) -> list[tuple[int, int]]:
     """(saved search id, vehicle id) for every registered query that matches one of these vehicles."""
     documents = [vehicle_to_document(row) for row in rows]
@@ -142,7 +123,7 @@ def match_saved_searches(*, page_size: int | None = None) -> dict[str, int]:
     high_water = current_vehicle_version()
     counts = {"vehicles": 0, "matches": 0}
     with advancing_cursor("saved-search-alerts", high_water=high_water) as start:
-        for rows in _changed_vehicle_pages(start, page_size):
+        for rows in iter_vehicle_rows_written_after(start, page_size=page_size, statuses=settings.SEARCHABLE_STATUSES):
             counts["vehicles"] += len(rows)
             pairs = percolate(rows)
             if pairs:
