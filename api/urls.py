@@ -2,10 +2,24 @@
 
 from django.urls import include, path
 
-from . import analytics, dealers, health, jobs_status, notifications, saved_searches, tasks, vehicles, whatsapp_webhook
+from . import (
+    analytics,
+    dealers,
+    health,
+    jobs_status,
+    notifications,
+    saved_searches,
+    tasks,
+    tokens,
+    vehicles,
+    whatsapp_webhook,
+)
 
 urlpatterns = [
     path("health", health.HealthApi.as_view(), name="health"),
+    # Accounts: API tokens.
+    path("auth/tokens", tokens.TokenListApi.as_view(), name="api-tokens"),
+    path("auth/tokens/<uuid:token_id>", tokens.TokenDetailApi.as_view(), name="api-token"),
     path("payments/", include("api.payments.urls")),
     path("vehicles/search", vehicles.VehicleSearchApi.as_view(), name="vehicle-search"),
     path("vehicles/suggest", vehicles.VehicleSuggestApi.as_view(), name="vehicle-suggest"),

@@ -75,6 +75,11 @@ def roles_of(user) -> set[str]:
     return set(roles)
 
 
+def limit_roles(user, allowed: set[str]) -> None:
+    """Narrow this user object's roles for the rest of the request (an API token's scope)."""
+    setattr(user, _CACHE_ATTR, frozenset(roles_of(user) & allowed))
+
+
 def forget_roles(user) -> None:
     """Drop the roles kept on this user object (after changing its groups or memberships)."""
     if hasattr(user, _CACHE_ATTR):

@@ -6,6 +6,7 @@ starts on loopback, so a fresh checkout runs without any configuration.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 from celery.schedules import crontab
@@ -51,6 +52,11 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "rest_framework",
     "drf_spectacular",
+    # Swagger UI and Redoc served by the app, so the API docs work with no internet.
+    "drf_spectacular_sidecar",
+    # API tokens (hashed at rest; one per client, revocable) and brute-force protection of sign-in.
+    "knox",
+    "axes",
     # System of record (platform/).
     "catalog",
     "buyers",
@@ -84,6 +90,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Turns a locked-out sign-in (django-axes) into a 429 page; keep it last.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "nzila.urls"
@@ -143,11 +151,43 @@ DISPLAY_CURRENCIES = ["USD", "EUR", "XOF", "XAF", "NGN", "KES", "GHS", "ZAR", "C
 # Pages that need an account send visitors here.
 LOGIN_URL = "/accounts/login/"
 
+# --- Accounts (platform/accounts/) ---------------------------------------------------------
+# django-axes first: it refuses sign-ins of locked-out accounts and addresses before any password check.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+# Failed sign-ins (form, admin, API password exchange) before the account, or the address, is locked.
+AXES_FAILURE_LIMIT = env_int("NZILA_SIGNIN_FAILURE_LIMIT", 5)
+# Counted per account and, separately, per IP address: either one reaching the limit locks.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Hours a lock lasts (failures older than that are forgotten).
+AXES_COOLOFF_TIME = float(env_str("NZILA_SIGNIN_LOCKOUT_HOURS", "0.25"))
+# A successful sign-in clears that account's failures.
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# The sign-in forms name the field "username"; the API's password exchange too.
+AXES_USERNAME_FORM_FIELD = "username"
+# The audit of sign-ins is ours (accounts.SignInEvent); axes keeps only its failure counters.
+AXES_DISABLE_ACCESS_LOG = True
+# The client's address is the socket's (REMOTE_ADDR), so a client cannot pick one to dodge the lock.
+# API tokens: knox's token, extended with a name and the roles it may use.
+KNOX_TOKEN_MODEL = "accounts.ApiToken"
+REST_KNOX = {
+    "TOKEN_MODEL": KNOX_TOKEN_MODEL,
+    # Days an API token lasts; its holder makes a new one before then.
+    "TOKEN_TTL": timedelta(days=env_int("NZILA_API_TOKEN_DAYS", 90)),
+    # Tokens start with this, so a leaked one is recognisable (e.g. by secret scanners).
+    "TOKEN_PREFIX": "nzila_",
+    "AUTH_HEADER_PREFIX": "Token",
+}
+# Password reset links stay valid this many seconds.
+PASSWORD_RESET_TIMEOUT = env_int("NZILA_PASSWORD_RESET_SECONDS", 3 * 24 * 3600)
+
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # First, so a request without credentials gets 401 with `WWW-Authenticate: Token`. No Basic
+        # auth: it re-hashed a password on every request; clients exchange a password for a token once.
+        "accounts.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.BasicAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "EXCEPTION_HANDLER": "api.errors.api_exception_handler",
@@ -155,6 +195,10 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "Nzila vehicle export marketplace API",
     "VERSION": "1.0.0",
+    # Swagger UI and Redoc from drf-spectacular-sidecar's static files, never a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # --- Search engine -------------------------------------------------------------------------
@@ -324,6 +368,7 @@ CELERY_TASK_ROUTES = {
     "jobs.tasks.check_price_changes": {"queue": "low"},
     "jobs.tasks.record_price_changes": {"queue": "low"},
     "jobs.tasks.send_commission_statements": {"queue": "low"},
+    "jobs.tasks.accrue_broker_commissions": {"queue": "low"},
     "jobs.tasks.clean_up_audit_log": {"queue": "low"},
     "jobs.tasks.*": {"queue": "default"},
 }
@@ -368,7 +413,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env_int("NZILA_SAVED_SEARCH_ALERT_SECONDS", 300),
         "options": _SWEEP_OPTIONS,
     },
-    # Dealers get their pending commissions every Monday morning.
+    # Brokers' commissions: paid deals accrue and refunds reverse within minutes (sales.commissions).
+    "broker-commission-accrual": {
+        "task": "jobs.tasks.accrue_broker_commissions",
+        "schedule": crontab(minute="*/10"),
+    },
+    # Dealers get their pending commissions, and brokers their statements, every Monday morning.
     "pending-commissions": {
         "task": "jobs.tasks.send_commission_statements",
         "schedule": crontab(day_of_week="mon", hour=10, minute=0),

@@ -1,0 +1,43 @@
+"""Staff's view of accounts: API tokens (revocable, never readable) and the sign-in audit (read-only)."""
+
+from django.contrib import admin
+
+from .models import ApiToken, SignInEvent
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = ("name", "user", "token_key", "roles", "created", "expiry", "last_used_at")
+    search_fields = ("name", "user__username", "token_key")
+    fields = ("name", "user", "token_key", "roles", "created", "expiry", "last_used_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False  # a token's secret is shown once to its holder: made on the account page or the API
+
+
+@admin.register(SignInEvent)
+class SignInEventAdmin(admin.ModelAdmin):
+    list_display = ("at", "kind", "username", "user", "ip_address", "detail")
+    list_filter = ("kind", "detail")
+    search_fields = ("username", "ip_address")
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+# Knox registers its own token model, which ApiToken replaces (KNOX_TOKEN_MODEL): no page for a table
+# that does not exist.
+try:
+    from knox.models import AuthToken as _KnoxToken
+
+    admin.site.unregister(_KnoxToken)
+except admin.sites.NotRegistered:
+    pass
