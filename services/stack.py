@@ -118,6 +118,9 @@ def up(*, demo_data: bool = True) -> None:
         f"\nNzila is up: http://127.0.0.1:{WEB_PORT}/\n  API docs: http://127.0.0.1:{WEB_PORT}/api/docs\n"
         f"  Health:   http://127.0.0.1:{WEB_PORT}/api/v1/health\n  Logs:     {LOG_DIR}"
     )
+    if demo_data:
+        # One account per role; passwords are generated and printed here once (`--reset` makes new ones).
+        manage("demo_accounts", "--url", f"http://127.0.0.1:{WEB_PORT}/")
 
 
 def down() -> None:
