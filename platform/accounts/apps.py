@@ -6,4 +6,5 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self):
-        from . import audit  # noqa: F401 (connects the sign-in audit's signal receivers)
+        # Connects the sign-in audit's signal receivers; registers the token scheme with drf-spectacular.
+        from . import audit, schema  # noqa: F401
