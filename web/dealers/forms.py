@@ -1,0 +1,73 @@
+"""The console's forms: they only parse what was typed; the catalog services decide what is allowed."""
+
+from __future__ import annotations
+
+from django import forms
+
+from catalog.models import Vehicle
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+
+
+class PhotoUrlsField(forms.CharField):
+    """One photo URL per line."""
+
+    widget = forms.Textarea(attrs={"rows": 4})
+
+    def to_python(self, value):
+        return [line.strip() for line in (value or "").splitlines() if line.strip()]
+
+    def prepare_value(self, value):
+        return "\n".join(value) if isinstance(value, list | tuple) else value
+
+
+class VehicleEditForm(forms.Form):
+    price = forms.DecimalField(max_digits=14, decimal_places=2, min_value=0.01)
+    status = forms.ChoiceField(choices=Vehicle.Status.choices)
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), required=False, max_length=20000)
+    photos = PhotoUrlsField(required=False, help_text="One http(s) URL per line.")
+
+
+class VehicleAddForm(forms.Form):
+    vin = forms.CharField(max_length=25, label="VIN")
+    make = forms.CharField(max_length=60)
+    model = forms.CharField(max_length=80)
+    trim = forms.CharField(max_length=120, required=False)
+    year = forms.IntegerField(min_value=1900, max_value=2100)
+    price = forms.DecimalField(max_digits=14, decimal_places=2, min_value=0.01)
+    currency = forms.ChoiceField(choices=())
+    mileage_km = forms.IntegerField(min_value=0, max_value=2_000_000, required=False, label="Mileage (km)")
+    condition = forms.ChoiceField(choices=Vehicle.Condition.choices, initial=Vehicle.Condition.USED)
+    body_type = forms.CharField(max_length=30, required=False)
+    fuel = forms.CharField(max_length=20, required=False)
+    transmission = forms.CharField(max_length=20, required=False)
+    exterior_color = forms.CharField(max_length=40, required=False, label="Colour")
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=20000)
+    photos = PhotoUrlsField(required=False, help_text="One http(s) URL per line.")
+
+    def __init__(self, *args, currencies: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["currency"].choices = [(code, code) for code in currencies]
+
+
+class BulkForm(forms.Form):
+    ACTIONS = (("mark_sold", "Mark sold"), ("change_price", "Change price by %"))
+    action = forms.ChoiceField(choices=ACTIONS)
+    vehicles = forms.TypedMultipleChoiceField(coerce=int, choices=(), required=True)
+    percent = forms.DecimalField(max_digits=6, decimal_places=2, required=False)
+    next = forms.CharField(required=False, max_length=2000)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The ids are checked against the dealer by the service; here they only need to be integers.
+        self.fields["vehicles"].valid_value = lambda value: str(value).isdigit()
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(help_text="CSV in the export's columns (UTF-8).")
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(f"At most {MAX_UPLOAD_BYTES // (1024 * 1024)} MB.")
+        return upload
