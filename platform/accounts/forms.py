@@ -28,6 +28,9 @@ class RegisterForm(UserCreationForm):
 
 
 class PreferencesForm(forms.ModelForm):
+    # Typed with spaces and dashes; stored as E.164 (at most 16 characters) once normalised.
+    phone_e164 = forms.CharField(label=_("WhatsApp number"), max_length=32, required=False)
+
     class Meta:
         model = NotificationPreference
         fields = [

@@ -23,9 +23,17 @@ from .forms import MemberForm, PreferencesForm, RegisterForm, TokenForm
 from .models import ApiToken
 
 
+def _status(form) -> int:
+    """Bad input is a 400, also on a page that shows the form again with its errors."""
+    return 400 if form.is_bound and form.errors else 200
+
+
 class SignInView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
 
     def get_default_redirect_url(self):
         return roles.home_url(self.request.user)
@@ -45,7 +53,7 @@ def register(request):
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, _("Welcome to Nzila. Your account is ready."))
         return redirect(roles.home_url(user))
-    return render(request, "accounts/register.html", {"form": form})
+    return render(request, "accounts/register.html", {"form": form}, status=_status(form))
 
 
 PASSWORD_RESET = {
@@ -122,7 +130,7 @@ def notification_preferences(request):
         notification_services.preferences_update(user=request.user, **form.cleaned_data)
         messages.success(request, _("Your notification settings are saved."))
         return redirect("accounts:notifications")
-    return render(request, "accounts/notifications.html", {"form": form})
+    return render(request, "accounts/notifications.html", {"form": form}, status=_status(form))
 
 
 # --- API tokens ---------------------------------------------------------------------------------
@@ -141,7 +149,7 @@ def api_tokens(request):
         request,
         "accounts/tokens.html",
         {"form": form, "tokens": tokens.tokens_of(request.user), "new_secret": new_secret},
-        status=400 if request.method == "POST" and form.errors else 200,
+        status=_status(form),
     )
 
 
@@ -177,7 +185,7 @@ def dealer_members_page(request, dealer_id: int):
         request,
         "accounts/dealer_members.html",
         {"dealer": dealer, "members": dealer_members.members_of(dealer), "form": form},
-        status=400 if form.errors else 200,
+        status=_status(form),
     )
 
 

@@ -170,6 +170,10 @@ AXES_DISABLE_ACCESS_LOG = True
 # The client's address is the socket's (REMOTE_ADDR), so a client cannot pick one to dodge the lock.
 # API tokens: knox's token, extended with a name and the roles it may use.
 KNOX_TOKEN_MODEL = "accounts.ApiToken"
+# Knox's own migrations create its default token table even when the model is swapped out; without
+# them no such table is made (its only model is swapped), so nothing holds a foreign key to auth_user
+# that Django does not know about.
+MIGRATION_MODULES = {"knox": None}
 REST_KNOX = {
     "TOKEN_MODEL": KNOX_TOKEN_MODEL,
     # Days an API token lasts; its holder makes a new one before then.
