@@ -2,17 +2,42 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from django.db.models import Count, Q
 from django.db.models.functions import Trunc
 
+from .buffer import normalize_query
 from .models import SearchClick, SearchLog
 
 
-def search_log_report(*, since: datetime, interval: str, limit: int) -> dict:
-    """Searches of the public vehicle search since a date; intervals are "day", "week" or "month"."""
+def matching_searches(logs, *, text: str = "", terms: Mapping[str, Sequence[str]] | None = None):
+    """The searches whose text contains `text` and that selected, for each facet in `terms`, any of its
+    values: the search report narrowed the way the other analytics are filtered."""
+    wanted = normalize_query(text)
+    if wanted:
+        logs = logs.filter(normalized_query__contains=wanted)
+    for name, values in (terms or {}).items():
+        any_of = Q()
+        for value in values:
+            any_of |= Q(filters__contains={"terms": {name: [value]}})
+        logs = logs.filter(any_of)
+    return logs
+
+
+def search_log_report(
+    *,
+    since: datetime,
+    interval: str,
+    limit: int,
+    text: str = "",
+    terms: Mapping[str, Sequence[str]] | None = None,
+) -> dict:
+    """Searches of the public vehicle search since a date; intervals are "day", "week" or "month".
+    `text` and `terms` keep only the searches that asked for them (see matching_searches)."""
     logs = SearchLog.objects.filter(endpoint=SearchLog.Endpoint.VEHICLES, searched_at__gte=since)
+    logs = matching_searches(logs, text=text, terms=terms)
     first_pages = logs.filter(page=1).exclude(normalized_query="")
     top = (
         first_pages.values("normalized_query")
