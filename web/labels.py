@@ -79,3 +79,22 @@ def value_label(facet: str, value) -> str:
     known = VALUES.get(facet, {})
     text = str(value)
     return str(known.get(text.casefold(), text if facet in ("make", "model", "city", "country") else text.capitalize()))
+
+
+# The reasons search.similar gives, in the page's language (others are shown as given).
+REASONS = {
+    "Same body type": _("Same body type"),
+    "Same make": _("Same make"),
+    "Same model": _("Same model"),
+    "Same year": _("Same year"),
+    "Similar description": _("Similar description"),
+    "Similar price (±10%)": _("Similar price (±10%)"),
+    "Similar price (±20%)": _("Similar price (±20%)"),
+    "Within 1 year": _("Within 1 year"),
+    "Within 2 years": _("Within 2 years"),
+    "Within 3 years": _("Within 3 years"),
+}
+
+
+def reason_label(reason: str) -> str:
+    return str(REASONS.get(reason, reason))

@@ -1,6 +1,7 @@
 """Browser tests: a real headless Chromium driving the app, served from the test database, with the real engine.
 
-- `live_stack` (module): the search market of `tests/search_fixtures.py` in Postgres and in the index,
+- `live_stack` (module): the search market of `tests/search_fixtures.py` in Postgres and in the index
+  (and the typeahead's suggestions),
   a Celery worker and the change listener (so a write made through a page becomes searchable, as in
   production), and a live server (pytest-django's) in a thread of this process on the same database.
   The data are committed rows (not a per-test transaction), removed when the module ends.
@@ -35,6 +36,7 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
+from insights.suggestions_index import rebuild_suggestions
 from services.paths import ROOT
 from tests.conftest import _wait_for_worker_ready
 from tests.processes import start_test_process
@@ -65,6 +67,7 @@ class LiveStack:
 def live_stack(market, django_db_blocker):  # noqa: F811 (the fixture imported above)
     """The app served over HTTP on the test database, with the engine, a worker and the listener."""
     with django_db_blocker.unblock():
+        rebuild_suggestions()  # the typeahead's index of makes, models and queries, from the market
         worker = start_test_process(
             f"browser-worker-{os.getpid()}",
             [

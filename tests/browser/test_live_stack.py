@@ -30,5 +30,6 @@ def test_a_committed_write_becomes_searchable_in_the_browser(live_stack, browser
 
 
 def test_the_phone_browser_is_phone_sized(live_stack, phone):
-    phone.get(live_stack.at("/api/v1/health"))
+    phone.get(live_stack.at("/"))  # a page with a viewport meta tag: a phone lays it out 360 px wide
     assert phone.execute_script("return window.innerWidth") == 360
+    assert phone.execute_script("return document.documentElement.scrollWidth") <= 360

@@ -6,7 +6,7 @@ from django import template
 from django.template.defaultfilters import floatformat
 
 from search.detail import slug_for
-from web.labels import FACET_TITLES, SORT_LABELS, value_label
+from web.labels import FACET_TITLES, SORT_LABELS, reason_label, value_label
 
 register = template.Library()
 
@@ -57,3 +57,8 @@ def whatsapp_url(vehicle) -> str:
 def vehicle_url(card) -> str:
     """A result card's page address, slug included (no redirect on the way)."""
     return f"/vehicles/{card['id']}/{slug_for(card['year'], card['make'], card['model'], card.get('trim', ''))}/"
+
+
+@register.filter
+def reason(text: str) -> str:
+    return reason_label(text)

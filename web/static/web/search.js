@@ -7,6 +7,9 @@ const body = document.getElementById("search-body");
 let latest = 0; // answers to older requests than the newest one are dropped
 
 document.documentElement.classList.add("js");
+// Filters start folded (a phone shows results first); a wide screen unfolds them.
+const filters = () => document.getElementById("filters");
+if (filters() && matchMedia("(min-width: 48em)").matches) filters().open = true;
 
 function stateUrl() {
   const params = new URLSearchParams();
@@ -43,7 +46,9 @@ async function show(url, { push = true } = {}) {
   body.setAttribute("aria-busy", "true");
   const html = await fragment(url, "results");
   if (ticket !== latest) return;
+  const open = filters()?.open;
   body.innerHTML = html;
+  if (open && filters()) filters().open = true;
   body.removeAttribute("aria-busy");
   if (push && url !== location.pathname + location.search) history.pushState({ url }, "", url);
   restoreFocus(key);
