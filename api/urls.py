@@ -11,6 +11,7 @@ from . import (
     saved_searches,
     tasks,
     tokens,
+    vehicle_detail,
     vehicles,
     whatsapp_webhook,
 )
@@ -23,6 +24,7 @@ urlpatterns = [
     path("payments/", include("api.payments.urls")),
     path("vehicles/search", vehicles.VehicleSearchApi.as_view(), name="vehicle-search"),
     path("vehicles/suggest", vehicles.VehicleSuggestApi.as_view(), name="vehicle-suggest"),
+    path("vehicles/<int:vehicle_id>", vehicle_detail.VehicleDetailApi.as_view(), name="vehicle-detail"),
     path("vehicles/<int:vehicle_id>/similar", vehicles.VehicleSimilarApi.as_view(), name="vehicle-similar"),
     path("vehicles/<int:vehicle_id>/views", vehicles.VehicleViewsApi.as_view(), name="vehicle-views"),
     path("dealers/<int:dealer_id>/inventory", dealers.DealerInventoryApi.as_view(), name="dealer-inventory"),

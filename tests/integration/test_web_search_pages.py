@@ -106,3 +106,17 @@ def test_a_sold_vehicle_is_gone_with_similar_ones_not_a_404(market):
 
 def test_an_unknown_vehicle_is_a_404():
     assert Client().get("/vehicles/999999999/x/").status_code == 404
+
+
+def test_the_vehicle_api_gives_the_page_data_and_clear_errors(market):
+    client = Client()
+    camry = market.coviewed["camry"]
+    body = client.get(f"/api/v1/vehicles/{camry}", {"currency": "KES", "similar": 3}).json()
+    assert body["id"] == camry and body["available"] is True
+    assert body["display_price"]["currency"] == "KES" and len(body["similar"]) == 3
+    assert body["similar"][0]["reasons"]
+    assert client.get(f"/api/v1/vehicles/{market.coviewed['sold']}").json()["available"] is False
+    bad = client.get(f"/api/v1/vehicles/{camry}", {"currency": "ZZZ"})
+    assert bad.status_code == 400 and "currency" in bad.content.decode()
+    assert client.get("/api/v1/vehicles/999999999").status_code == 404
+    assert "/api/v1/vehicles/{vehicle_id}" in client.get("/api/schema").content.decode()
