@@ -179,4 +179,5 @@ def test_the_last_dealer_admin_cannot_be_removed():
 
 def test_pages_are_in_french_too():
     page = Client(HTTP_ACCEPT_LANGUAGE="fr").get("/accounts/login/")
-    assert "Se connecter" in page.content.decode()
+    text = page.content.decode()
+    assert "Se connecter" in text and "Mot de passe oublié ?" in text and "Créer un compte acheteur" in text
