@@ -17,7 +17,7 @@ from .access import console_dealers, dealer_console
 from .params import facet_links, first_error, query_without
 from .scores import lead_scores_installed
 
-SHOWN_FACETS = ("status", "make", "body", "fuel", "transmission", "condition", "year", "price")
+SHOWN_FACETS = ("make", "status", "body", "fuel", "transmission", "condition", "year", "price")
 STATUS_TABS = (("", "On the market"), ("sold", "Sold"), ("withdrawn", "Withdrawn"))
 
 
@@ -50,6 +50,7 @@ def _search(dealer, data, request):
 def inventory(request, dealer):
     result, error = _search(dealer, request.GET, request)
     facets = facet_links(result["facets"], request.GET) if result and not result["off_market"] else []
+    facets.sort(key=lambda facet: SHOWN_FACETS.index(facet["name"]) if facet["name"] in SHOWN_FACETS else 99)
     next_href = None
     if result:
         if result["off_market"]:

@@ -38,6 +38,12 @@ def toggled(query: QueryDict, name: str, value) -> str:
     return copy.urlencode()
 
 
+def _range_label(name: str, bucket: dict) -> str:
+    if name == "year":
+        return f"{bucket['from']:.0f}"
+    return f"{bucket['from']:,.0f}–{bucket['to']:,.0f}"
+
+
 def facet_links(facets: dict, query: QueryDict) -> list[dict]:
     """Each term facet's values with the link that selects (or clears) it; histograms are shown as is."""
     out = []
@@ -55,7 +61,7 @@ def facet_links(facets: dict, query: QueryDict) -> list[dict]:
                     }
                 )
             elif bucket["count"]:
-                items.append({"label": f"{bucket['from']:,.0f}–{bucket['to']:,.0f}", "count": bucket["count"]})
+                items.append({"label": _range_label(name, bucket), "count": bucket["count"]})
         if items:
             out.append({"name": name, "items": items})
     return out

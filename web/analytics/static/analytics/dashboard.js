@@ -40,6 +40,9 @@
         })
       );
       canvas.dataset.drawn = String(spec.rows.length);
+      // The chart says it; the table stays one click away.
+      const table = canvas.closest(".report").querySelector("details.table-details");
+      if (table) table.open = false;
     });
   }
 
