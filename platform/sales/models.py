@@ -219,6 +219,7 @@ class CommissionEntry(models.Model):
     created_at = models.DateTimeField()
 
     class Meta:
+        verbose_name_plural = "commission entries"
         indexes = [models.Index(fields=["broker", "period"]), models.Index(fields=["broker", "statement"])]
         constraints = [
             models.CheckConstraint(condition=Q(kind__in=["accrual", "reversal"]), name="commission_entry_kind_valid"),

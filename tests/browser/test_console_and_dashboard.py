@@ -19,7 +19,7 @@ from django.contrib.auth.models import Group, User
 from selenium.webdriver.common.by import By
 
 from catalog.models import Vehicle
-from tests.browser.conftest import committed, make_user, sign_in, wait_until
+from tests.browser.conftest import committed, make_user, run_axe, sign_in, wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 SCREENSHOTS = os.environ.get("NZILA_SCREENSHOTS", "")
@@ -158,6 +158,19 @@ def _broker_with_a_paid_deal():
 
     committed(deal)
     return broker
+
+
+def test_console_and_dashboard_pass_axe(live_stack, browser):
+    dealer = live_stack.market.dealers[0]
+    sign_in(browser, live_stack, "dealer-member", next_path=f"/dealer/{dealer.pk}/")
+    vehicle = Vehicle.objects.filter(dealer=dealer).first()
+    for path in (f"/dealer/{dealer.pk}/", f"/dealer/{dealer.pk}/vehicles/{vehicle.pk}/", f"/dealer/{dealer.pk}/import"):
+        browser.get(live_stack.at(path))
+        assert run_axe(browser) == [], path
+    browser.execute_cdp_cmd("Network.clearBrowserCookies", {})
+    sign_in(browser, live_stack, "analyst", next_path="/analytics/")
+    wait_until(browser, lambda d: _drawn(d).get("prices"))
+    assert run_axe(browser) == []
 
 
 def test_screenshots_of_console_broker_page_and_dashboard(live_stack, browser, phone):

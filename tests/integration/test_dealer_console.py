@@ -112,6 +112,18 @@ def test_a_member_of_one_dealer_lands_on_its_inventory_and_staff_pick(client, ma
     assert page.status_code == 200 and "Mombasa Motors" in page.content.decode()
 
 
+def test_a_member_of_several_dealers_picks_one(client, market):
+    user = User.objects.create_user("two-dealers", password="pw")
+    market.dealers[0].members.add(user)
+    market.dealers[2].members.add(user)
+    client.force_login(user)
+    page = client.get("/dealer/")
+    assert page.status_code == 200
+    assert {d.pk for d in page.context["dealers"]} == {market.dealers[0].pk, market.dealers[2].pk}
+    assert client.get(f"/dealer/{market.dealers[2].pk}/").status_code == 200
+    assert client.get(f"/dealer/{market.dealers[1].pk}/").status_code == 404
+
+
 def test_inventory_search_and_facets_use_the_api_parameters(client, market):
     dealer = market.dealers[0]
     client.force_login(market.member)

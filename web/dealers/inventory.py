@@ -13,7 +13,7 @@ from django.shortcuts import render
 from api.search_params import InventorySearchParams
 from search.dealer_selectors import OFF_MARKET_STATUSES, dealer_inventory, off_market_inventory
 
-from .access import console_dealers, dealer_console
+from .access import dealer_console
 from .params import facet_links, first_error, query_without
 from .scores import lead_scores_installed
 
@@ -64,7 +64,6 @@ def inventory(request, dealer):
         "facets": facets,
         "next_href": next_href,
         "dealer": dealer,
-        "dealers": console_dealers(request.user).order_by("name")[:2],
         "result": result,
         "error": error,
         "q": request.GET.get("q", ""),
