@@ -232,3 +232,26 @@ def test_the_search_page_fits_a_phone(live_stack, phone):
     assert phone.execute_script("return document.documentElement.scrollWidth") <= 360
     # The filters fold away on a phone; results are what a buyer sees first.
     assert css(phone, "#result-list .card").is_displayed()
+
+
+SLOW_FIRST_ANSWERS = """
+// The answers for the first letters arrive last (as on a congested mobile link).
+const realFetch = window.fetch;
+window.fetch = (url, options) => {
+  const slow = String(url).includes('/suggest?q=to&') || String(url).includes('/suggest?q=t&');
+  return realFetch(url, options).then(r => slow ? new Promise(ok => setTimeout(() => ok(r), 1500)) : r);
+};
+"""
+
+
+def test_an_older_answer_never_replaces_a_newer_one(live_stack, browser):
+    open_search(browser, live_stack)
+    browser.execute_script(SLOW_FIRST_ANSWERS)
+    css(browser, "#q").send_keys("toyo")
+    wait_until(browser, lambda d: css(d, "#q-options").get_attribute("data-query") == "toyo")
+    # Wait for the slow answers to "t" and "to" to arrive, then check they were dropped.
+    browser.execute_script("return new Promise(ok => setTimeout(ok, 2000))")
+    assert css(browser, "#q-options").get_attribute("data-query") == "toyo"
+    assert all(
+        "Toyota" in o.text or "toyo" in o.text.lower() for o in browser.find_elements(By.CSS_SELECTOR, OPTIONS)[:1]
+    )
