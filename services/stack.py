@@ -19,7 +19,12 @@ from .redis import Redis
 
 WEB_PORT = int(os.environ.get("NZILA_WEB_PORT", 8000))
 PYTHON = str(VENV_PYTHON if VENV_PYTHON.exists() else sys.executable)
-CHILD_ENV = {"PYTHONPATH": PYTHONPATH, "DJANGO_SETTINGS_MODULE": "nzila.settings"}
+CHILD_ENV = {
+    "PYTHONPATH": PYTHONPATH,
+    "DJANGO_SETTINGS_MODULE": "nzila.settings",
+    # No mail server runs locally: mails (password resets, notifications) are written to the logs.
+    "NZILA_EMAIL_BACKEND": os.environ.get("NZILA_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"),
+}
 
 
 def app_processes() -> list[ManagedProcess]:

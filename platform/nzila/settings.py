@@ -495,8 +495,9 @@ WHATSAPP_VERIFY_TOKEN = env_str("WHATSAPP_VERIFY_TOKEN", "dev-whatsapp-verify-to
 WHATSAPP_TEMPLATE_LANGUAGE = env_str("WHATSAPP_TEMPLATE_LANGUAGE", "en")
 WHATSAPP_MESSAGES_PER_SECOND = env_int("WHATSAPP_MESSAGES_PER_SECOND", 100)
 WHATSAPP_TIMEOUT_SECONDS = float(env_str("WHATSAPP_TIMEOUT_SECONDS", "10"))
-# E-mail over SMTP (Django's mail framework); the default is a server on loopback.
-EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+# E-mail over SMTP (Django's mail framework); the default is a server on loopback. The local stack
+# (services/stack.py) uses the console backend instead: mails, password resets too, go to its web log.
+EMAIL_BACKEND = env_str("NZILA_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env_str("NZILA_EMAIL_HOST", "127.0.0.1")
 EMAIL_PORT = env_int("NZILA_EMAIL_PORT", 1025)
 EMAIL_HOST_USER = env_str("NZILA_EMAIL_USER", "")
