@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import cached_property
 from typing import Any
 
 from django.utils import timezone
@@ -31,96 +32,161 @@ def _rate(value: float | None) -> float | None:
     return None if value is None else round(value * 100, 2)
 
 
-def build_reports(p: dict) -> dict[str, Report]:
-    query, currency, group = p["query"], p["currency"], p["group_by"]
-    prices = price_statistics(query=query, group_by=group, size=p["size"], currency=currency)
-    over_time = listings_over_time(query=query, interval=p["interval"], currency=currency)
-    ages = days_on_market(query=query, group_by=group, size=p["size"])
-    dealers = inventory_by_dealer(query=query, size=p["size"], currency=currency)
-    searches = search_log_report(
-        since=timezone.now() - timedelta(days=p["days"]),
-        interval=p["report_interval"],
-        limit=p["size"],
-        text=query.text,
-        terms=p["report_terms"],
+class _Sources:
+    """The selectors' answers for one filter set, each fetched on first use (a CSV needs one)."""
+
+    def __init__(self, p: dict):
+        self.p = p
+
+    @cached_property
+    def prices(self) -> dict:
+        p = self.p
+        return price_statistics(query=p["query"], group_by=p["group_by"], size=p["size"], currency=p["currency"])
+
+    @cached_property
+    def over_time(self) -> dict:
+        p = self.p
+        return listings_over_time(query=p["query"], interval=p["interval"], currency=p["currency"])
+
+    @cached_property
+    def ages(self) -> dict:
+        p = self.p
+        return days_on_market(query=p["query"], group_by=p["group_by"], size=p["size"])
+
+    @cached_property
+    def dealers(self) -> dict:
+        p = self.p
+        return inventory_by_dealer(query=p["query"], size=p["size"], currency=p["currency"])
+
+    @cached_property
+    def searches(self) -> dict:
+        p = self.p
+        return search_log_report(
+            since=timezone.now() - timedelta(days=p["days"]),
+            interval=p["report_interval"],
+            limit=p["size"],
+            text=p["query"].text,
+            terms=p["report_terms"],
+        )
+
+
+SLUGS = ("prices", "listings", "days-on-market", "dealers", "search-rate", "top-queries", "zero-result-queries")
+
+
+def build_reports(p: dict, only: str | None = None) -> dict[str, Report]:
+    """Every chart's rows (or only the one named), for one validated filter set."""
+    src = _Sources(p)
+    builders = {
+        "prices": lambda: _prices_report(p, src.prices),
+        "listings": lambda: _listings_report(p, src.over_time),
+        "days-on-market": lambda: _ages_report(p, src.ages),
+        "dealers": lambda: _dealers_report(p, src.dealers),
+        "search-rate": lambda: _search_rate_report(p, src.searches),
+        "top-queries": lambda: _top_queries_report(src.searches),
+        "zero-result-queries": lambda: _zero_queries_report(src.searches),
+    }
+    wanted = SLUGS if only is None else tuple(slug for slug in SLUGS if slug == only)
+    return {slug: builders[slug]() for slug in wanted}
+
+
+def _money(p: dict) -> str:
+    return f"({p['currency']})"
+
+
+def _prices_report(p: dict, prices: dict) -> Report:
+    money, group = _money(p), p["group_by"]
+    return Report(
+        "prices",
+        f"Price percentiles by {group}",
+        [group, "listings", f"p5 {money}", f"p25 {money}", f"median {money}", f"p75 {money}", f"p95 {money}"],
+        [[g["key"], g["count"], *(g["percentiles"][f"p{n}"] for n in (5, 25, 50, 75, 95))] for g in prices["groups"]],
+        {"type": "bar", "series": [f"p25 {money}", f"median {money}", f"p75 {money}"]},
+        note=f"All matching listings: {prices['overall']['count']}, median "
+        f"{prices['overall']['percentiles']['p50'] or '—'} {p['currency']}.",
     )
-    money = f"({currency})"
-    reports = [
-        Report(
-            "prices",
-            f"Price percentiles by {group}",
-            [group, "listings", f"p5 {money}", f"p25 {money}", f"median {money}", f"p75 {money}", f"p95 {money}"],
+
+
+def _listings_report(p: dict, over_time: dict) -> Report:
+    return Report(
+        "listings",
+        f"New listings per {p['interval']}",
+        ["period", "listings", f"mean price {_money(p)}"],
+        [[s["period"][:10], s["listings"], s["mean_price"]] for s in over_time["series"]],
+        {"type": "line", "series": ["listings"]},
+    )
+
+
+def _ages_report(p: dict, ages: dict) -> Report:
+    group = p["group_by"]
+    return Report(
+        "days-on-market",
+        f"Days on market by {group}",
+        [group, "listings", "mean days", "p25 days", "median days", "p75 days"],
+        [
+            [g["key"], g["listings"], g["mean_days"], g["percentiles"]["p25"], g["percentiles"]["p50"]]
+            + [g["percentiles"]["p75"]]
+            for g in ages["groups"]
+        ],
+        {"type": "bar", "series": ["median days", "mean days"]},
+        note=ages["note"],
+    )
+
+
+def _dealers_report(p: dict, dealers: dict) -> Report:
+    return Report(
+        "dealers",
+        "Inventory by dealer",
+        ["dealer", "listings", "available", "reserved", f"mean price {_money(p)}", "mean days on market"],
+        [
             [
-                [g["key"], g["count"], *(g["percentiles"][f"p{n}"] for n in (5, 25, 50, 75, 95))]
-                for g in prices["groups"]
-            ],
-            {"type": "bar", "series": [f"p25 {money}", f"median {money}", f"p75 {money}"]},
-            note=f"All matching listings: {prices['overall']['count']}, median "
-            f"{prices['overall']['percentiles']['p50'] or '—'} {currency}.",
-        ),
-        Report(
-            "listings",
-            f"New listings per {p['interval']}",
-            ["period", "listings", f"mean price {money}"],
-            [[s["period"][:10], s["listings"], s["mean_price"]] for s in over_time["series"]],
-            {"type": "line", "series": ["listings"]},
-        ),
-        Report(
-            "days-on-market",
-            f"Days on market by {group}",
-            [group, "listings", "mean days", "p25 days", "median days", "p75 days"],
-            [
-                [g["key"], g["listings"], g["mean_days"], g["percentiles"]["p25"], g["percentiles"]["p50"]]
-                + [g["percentiles"]["p75"]]
-                for g in ages["groups"]
-            ],
-            {"type": "bar", "series": ["median days", "mean days"]},
-            note=ages["note"],
-        ),
-        Report(
-            "dealers",
-            "Inventory by dealer",
-            ["dealer", "listings", "available", "reserved", f"mean price {money}", "mean days on market"],
-            [
-                [
-                    d["label"],
-                    d["listings"],
-                    d["statuses"].get("available", 0),
-                    d["statuses"].get("reserved", 0),
-                    d["mean_price"],
-                    d["mean_days_on_market"],
-                ]
-                for d in dealers["dealers"]
-            ],
-            {"type": "bar", "series": ["available", "reserved"], "stacked": True, "horizontal": True},
-        ),
-        Report(
-            "search-rate",
-            f"Searches and zero-result rate per {p['report_interval']}",
-            ["period", "searches", "zero results", "zero-result rate %"],
-            [
-                [row["period"].date().isoformat(), row["searches"], row["zero_results"], _rate(row["zero_result_rate"])]
-                for row in searches["over_time"]
-            ],
-            {"type": "line", "series": ["searches", "zero-result rate %"], "second_axis": "zero-result rate %"},
-            note=f"Last {p['days']} days: {searches['searches']} searches, zero-result rate "
-            f"{_rate(searches['zero_result_rate']) if searches['zero_result_rate'] is not None else '—'}%, "
-            f"click-through rate "
-            f"{_rate(searches['click_through_rate']) if searches['click_through_rate'] is not None else '—'}%.",
-        ),
-        Report(
-            "top-queries",
-            "Top queries",
-            ["query", "searches", "zero results"],
-            [[q["query"], q["searches"], q["zero_results"]] for q in searches["top_queries"]],
-            {"type": "bar", "series": ["searches"], "horizontal": True},
-        ),
-        Report(
-            "zero-result-queries",
-            "Zero-result queries",
-            ["query", "searches"],
-            [[q["query"], q["searches"]] for q in searches["zero_result_queries"]],
-            {"type": "bar", "series": ["searches"], "horizontal": True},
-        ),
-    ]
-    return {r.slug: r for r in reports}
+                d["label"],
+                d["listings"],
+                d["statuses"].get("available", 0),
+                d["statuses"].get("reserved", 0),
+                d["mean_price"],
+                d["mean_days_on_market"],
+            ]
+            for d in dealers["dealers"]
+        ],
+        {"type": "bar", "series": ["available", "reserved"], "stacked": True, "horizontal": True},
+    )
+
+
+def _percent_or_dash(value: float | None) -> str:
+    return "—" if value is None else f"{_rate(value)}"
+
+
+def _search_rate_report(p: dict, searches: dict) -> Report:
+    return Report(
+        "search-rate",
+        f"Searches and zero-result rate per {p['report_interval']}",
+        ["period", "searches", "zero results", "zero-result rate %"],
+        [
+            [row["period"].date().isoformat(), row["searches"], row["zero_results"], _rate(row["zero_result_rate"])]
+            for row in searches["over_time"]
+        ],
+        {"type": "line", "series": ["searches", "zero-result rate %"], "second_axis": "zero-result rate %"},
+        note=f"Last {p['days']} days: {searches['searches']} searches, zero-result rate "
+        f"{_percent_or_dash(searches['zero_result_rate'])}%, click-through rate "
+        f"{_percent_or_dash(searches['click_through_rate'])}%.",
+    )
+
+
+def _top_queries_report(searches: dict) -> Report:
+    return Report(
+        "top-queries",
+        "Top queries",
+        ["query", "searches", "zero results"],
+        [[q["query"], q["searches"], q["zero_results"]] for q in searches["top_queries"]],
+        {"type": "bar", "series": ["searches"], "horizontal": True},
+    )
+
+
+def _zero_queries_report(searches: dict) -> Report:
+    return Report(
+        "zero-result-queries",
+        "Zero-result queries",
+        ["query", "searches"],
+        [[q["query"], q["searches"]] for q in searches["zero_result_queries"]],
+        {"type": "bar", "series": ["searches"], "horizontal": True},
+    )

@@ -14,7 +14,7 @@ from search.analytics import INTERVALS
 from web.dealers.params import first_error
 
 from .params import GROUPS, REPORT_INTERVALS, DashboardParams
-from .reports import build_reports
+from .reports import SLUGS, build_reports
 
 
 def _query(request):
@@ -62,10 +62,9 @@ def report_csv(request, slug: str):
     p, error = _validated(request)
     if error:
         return HttpResponse(error, status=400, content_type="text/plain; charset=utf-8")
-    reports = build_reports(p)
-    if slug not in reports:
+    if slug not in SLUGS:
         raise Http404("No such chart.")
-    report = reports[slug]
+    report = build_reports(p, only=slug)[slug]
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{slug}.csv"'
     writer = csv.writer(response)
