@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -28,6 +29,15 @@ ANALYST = "analyst"
 STAFF = "staff"
 
 ALL_ROLES = (BUYER, DEALER_MEMBER, DEALER_ADMIN, BROKER, ANALYST, STAFF)
+# What people read for each role (pages, the admin).
+ROLE_LABELS = {
+    BUYER: _("Buyer"),
+    DEALER_MEMBER: _("Dealer member"),
+    DEALER_ADMIN: _("Dealer admin"),
+    BROKER: _("Broker"),
+    ANALYST: _("Analyst"),
+    STAFF: _("Staff"),
+}
 # Roles held by membership in the group of that name (the others come from other facts, see above).
 GROUP_ROLES = (BUYER, DEALER_ADMIN, BROKER, ANALYST)
 

@@ -75,12 +75,13 @@ PASSWORD_RESET = {
 @login_required
 def overview(request):
     user = request.user
-    managed = [d for d in roles.dealers_of(user) if roles.is_admin_of_dealer(user, d)]
-    return render(
-        request,
-        "accounts/overview.html",
-        {"roles": sorted(roles.roles_of(user)), "home": roles.home_url(user), "managed_dealers": managed},
-    )
+    held = roles.roles_of(user)
+    context = {
+        "roles": [roles.ROLE_LABELS[r] for r in roles.ALL_ROLES if r in held],
+        "home": roles.home_url(user),
+        "managed_dealers": [d for d in roles.dealers_of(user) if roles.is_admin_of_dealer(user, d)],
+    }
+    return render(request, "accounts/overview.html", context)
 
 
 # --- Saved searches and price watches --------------------------------------------------------

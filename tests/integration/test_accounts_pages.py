@@ -181,3 +181,18 @@ def test_pages_are_in_french_too():
     page = Client(HTTP_ACCEPT_LANGUAGE="fr").get("/accounts/login/")
     text = page.content.decode()
     assert "Se connecter" in text and "Mot de passe oublié ?" in text and "Créer un compte acheteur" in text
+
+
+def test_out_of_range_ids_are_404_not_500():
+    client = signed_in(make_people().users["staff"])
+    assert client.get("/accounts/dealers/99999999999999999999999/members/").status_code == 404
+    assert client.post("/accounts/saved-searches/99999999999999999999999/pause/").status_code == 404
+    assert client.post("/accounts/tokens/00000000-0000-0000-0000-000000000000/revoke/").status_code == 404
+
+
+def test_the_overview_names_the_roles_in_the_visitors_language():
+    people = make_people()
+    client = signed_in(people.users["admin_a"])
+    page = client.get("/accounts/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Membre d’un concessionnaire" in page and "Administrateur d’un concessionnaire" in page
+    assert f"/accounts/dealers/{people.dealer_a.pk}/members/" in page
