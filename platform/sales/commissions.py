@@ -37,6 +37,11 @@ class Tier:
     rate: Decimal
     id: int | None = None
 
+    @property
+    def percent(self) -> Decimal:
+        """The rate as a percentage for people (0.015 -> 1.5)."""
+        return (self.rate * 100).quantize(Decimal("0.01")).normalize()
+
 
 def cents(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)

@@ -134,3 +134,14 @@ def test_the_search_report_follows_text_and_term_filters(market):
     api = client.get("/api/v1/analytics/search-queries", {"make": "Honda"}).json()
     assert [q["query"] for q in api["top_queries"]] == ["civic"]
     assert client.get("/api/v1/analytics/search-queries", {"price_min": "5"}).status_code == 400
+
+
+def test_the_dashboard_speaks_french_and_keeps_its_csv_headers(market):
+    client = Client()
+    client.cookies["django_language"] = "fr"
+    client.force_login(market.analyst)
+    page = client.get("/analytics/")
+    html = page.content.decode()
+    assert "Analyses du marché" in html and "Stock par concessionnaire" in html
+    header = client.get("/analytics/dealers.csv").content.decode().splitlines()[0]
+    assert header.startswith("dealer,listings")

@@ -262,3 +262,12 @@ def test_leads_page_lists_the_dealers_leads_with_a_score_column(client, market):
     page = client.get(f"/dealer/{dealer.pk}/leads")
     assert [lead.buyer.full_name for lead in page.context["leads"]] == ["Kofi Lead"]
     assert "<th>Score</th>" in page.content.decode()
+
+
+def test_the_console_and_broker_page_speak_french(client, market, people):
+    client.cookies["django_language"] = "fr"
+    client.force_login(market.member)
+    page = client.get(f"/dealer/{market.dealers[0].pk}/").content.decode()
+    assert "<h1>Stock</h1>" in page and "Marquer vendu" in page
+    client.force_login(people["broker"])
+    assert "Vos commissions" in client.get("/broker/").content.decode()

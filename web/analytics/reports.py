@@ -1,5 +1,8 @@
 """Each chart of the dashboard as rows: the same rows feed the table (JS off), the chart and the CSV.
 
+Titles and notes follow the visitor's language; column names are the CSV's header, so they stay
+the same in every language.
+
 The data come from the analytics selectors the API uses (search.analytics_selectors and the search
 log report), called with one validated filter set, so every chart shows the same slice of the market.
 """
@@ -12,6 +15,7 @@ from functools import cached_property
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from insights.selectors import search_log_report
 from search.analytics_selectors import days_on_market, inventory_by_dealer, listings_over_time, price_statistics
@@ -97,19 +101,23 @@ def _prices_report(p: dict, prices: dict) -> Report:
     money, group = _money(p), p["group_by"]
     return Report(
         "prices",
-        f"Price percentiles by {group}",
+        _("Price percentiles by %(group)s") % {"group": group},
         [group, "listings", f"p5 {money}", f"p25 {money}", f"median {money}", f"p75 {money}", f"p95 {money}"],
         [[g["key"], g["count"], *(g["percentiles"][f"p{n}"] for n in (5, 25, 50, 75, 95))] for g in prices["groups"]],
         {"type": "bar", "series": [f"p25 {money}", f"median {money}", f"p75 {money}"]},
-        note=f"All matching listings: {prices['overall']['count']}, median "
-        f"{prices['overall']['percentiles']['p50'] or '—'} {p['currency']}.",
+        note=_("All matching listings: %(n)s, median %(median)s %(currency)s.")
+        % {
+            "n": prices["overall"]["count"],
+            "median": prices["overall"]["percentiles"]["p50"] or "—",
+            "currency": p["currency"],
+        },
     )
 
 
 def _listings_report(p: dict, over_time: dict) -> Report:
     return Report(
         "listings",
-        f"New listings per {p['interval']}",
+        _("New listings per %(interval)s") % {"interval": p["interval"]},
         ["period", "listings", f"mean price {_money(p)}"],
         [[s["period"][:10], s["listings"], s["mean_price"]] for s in over_time["series"]],
         {"type": "line", "series": ["listings"]},
@@ -120,7 +128,7 @@ def _ages_report(p: dict, ages: dict) -> Report:
     group = p["group_by"]
     return Report(
         "days-on-market",
-        f"Days on market by {group}",
+        _("Days on market by %(group)s") % {"group": group},
         [group, "listings", "mean days", "p25 days", "median days", "p75 days"],
         [
             [g["key"], g["listings"], g["mean_days"], g["percentiles"]["p25"], g["percentiles"]["p50"]]
@@ -128,14 +136,14 @@ def _ages_report(p: dict, ages: dict) -> Report:
             for g in ages["groups"]
         ],
         {"type": "bar", "series": ["median days", "mean days"]},
-        note=ages["note"],
+        note=_("Days since listing of vehicles still available or reserved."),
     )
 
 
 def _dealers_report(p: dict, dealers: dict) -> Report:
     return Report(
         "dealers",
-        "Inventory by dealer",
+        _("Inventory by dealer"),
         ["dealer", "listings", "available", "reserved", f"mean price {_money(p)}", "mean days on market"],
         [
             [
@@ -159,23 +167,27 @@ def _percent_or_dash(value: float | None) -> str:
 def _search_rate_report(p: dict, searches: dict) -> Report:
     return Report(
         "search-rate",
-        f"Searches and zero-result rate per {p['report_interval']}",
+        _("Searches and zero-result rate per %(interval)s") % {"interval": p["report_interval"]},
         ["period", "searches", "zero results", "zero-result rate %"],
         [
             [row["period"].date().isoformat(), row["searches"], row["zero_results"], _rate(row["zero_result_rate"])]
             for row in searches["over_time"]
         ],
         {"type": "line", "series": ["searches", "zero-result rate %"], "second_axis": "zero-result rate %"},
-        note=f"Last {p['days']} days: {searches['searches']} searches, zero-result rate "
-        f"{_percent_or_dash(searches['zero_result_rate'])}%, click-through rate "
-        f"{_percent_or_dash(searches['click_through_rate'])}%.",
+        note=_("Last %(days)s days: %(n)s searches, zero-result rate %(zero)s%%, click-through rate %(ctr)s%%.")
+        % {
+            "days": p["days"],
+            "n": searches["searches"],
+            "zero": _percent_or_dash(searches["zero_result_rate"]),
+            "ctr": _percent_or_dash(searches["click_through_rate"]),
+        },
     )
 
 
 def _top_queries_report(searches: dict) -> Report:
     return Report(
         "top-queries",
-        "Top queries",
+        _("Top queries"),
         ["query", "searches", "zero results"],
         [[q["query"], q["searches"], q["zero_results"]] for q in searches["top_queries"]],
         {"type": "bar", "series": ["searches"], "horizontal": True},
@@ -185,7 +197,7 @@ def _top_queries_report(searches: dict) -> Report:
 def _zero_queries_report(searches: dict) -> Report:
     return Report(
         "zero-result-queries",
-        "Zero-result queries",
+        _("Zero-result queries"),
         ["query", "searches"],
         [[q["query"], q["searches"]] for q in searches["zero_result_queries"]],
         {"type": "bar", "series": ["searches"], "horizontal": True},

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Vehicle
 
@@ -22,28 +23,34 @@ class PhotoUrlsField(forms.CharField):
 
 
 class VehicleEditForm(forms.Form):
-    price = forms.DecimalField(max_digits=14, decimal_places=2, min_value=0.01)
-    status = forms.ChoiceField(choices=Vehicle.Status.choices)
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), required=False, max_length=20000)
-    photos = PhotoUrlsField(required=False, help_text="One http(s) URL per line.")
+    price = forms.DecimalField(label=_("Price"), max_digits=14, decimal_places=2, min_value=0.01)
+    status = forms.ChoiceField(label=_("Status"), choices=Vehicle.Status.choices)
+    description = forms.CharField(
+        label=_("Description"), widget=forms.Textarea(attrs={"rows": 6}), required=False, max_length=20000
+    )
+    photos = PhotoUrlsField(label=_("Photos"), required=False, help_text=_("One http(s) URL per line."))
 
 
 class VehicleAddForm(forms.Form):
     vin = forms.CharField(max_length=25, label="VIN")
-    make = forms.CharField(max_length=60)
-    model = forms.CharField(max_length=80)
-    trim = forms.CharField(max_length=120, required=False)
-    year = forms.IntegerField(min_value=1900, max_value=2100)
-    price = forms.DecimalField(max_digits=14, decimal_places=2, min_value=0.01)
-    currency = forms.ChoiceField(choices=())
-    mileage_km = forms.IntegerField(min_value=0, max_value=2_000_000, required=False, label="Mileage (km)")
-    condition = forms.ChoiceField(choices=Vehicle.Condition.choices, initial=Vehicle.Condition.USED)
-    body_type = forms.CharField(max_length=30, required=False)
-    fuel = forms.CharField(max_length=20, required=False)
-    transmission = forms.CharField(max_length=20, required=False)
-    exterior_color = forms.CharField(max_length=40, required=False, label="Colour")
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=20000)
-    photos = PhotoUrlsField(required=False, help_text="One http(s) URL per line.")
+    make = forms.CharField(label=_("Make"), max_length=60)
+    model = forms.CharField(label=_("Model"), max_length=80)
+    trim = forms.CharField(label=_("Trim"), max_length=120, required=False)
+    year = forms.IntegerField(label=_("Year"), min_value=1900, max_value=2100)
+    price = forms.DecimalField(label=_("Price"), max_digits=14, decimal_places=2, min_value=0.01)
+    currency = forms.ChoiceField(label=_("Currency"), choices=())
+    mileage_km = forms.IntegerField(label=_("Mileage (km)"), min_value=0, max_value=2_000_000, required=False)
+    condition = forms.ChoiceField(
+        label=_("Condition"), choices=Vehicle.Condition.choices, initial=Vehicle.Condition.USED
+    )
+    body_type = forms.CharField(label=_("Body type"), max_length=30, required=False)
+    fuel = forms.CharField(label=_("Fuel"), max_length=20, required=False)
+    transmission = forms.CharField(label=_("Transmission"), max_length=20, required=False)
+    exterior_color = forms.CharField(label=_("Colour"), max_length=40, required=False)
+    description = forms.CharField(
+        label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=20000
+    )
+    photos = PhotoUrlsField(label=_("Photos"), required=False, help_text=_("One http(s) URL per line."))
 
     def __init__(self, *args, currencies: list[str], **kwargs):
         super().__init__(*args, **kwargs)
@@ -64,10 +71,10 @@ class BulkForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(help_text="CSV in the export's columns (UTF-8).")
+    file = forms.FileField(label=_("File"), help_text=_("CSV in the export's columns (UTF-8)."))
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(f"At most {MAX_UPLOAD_BYTES // (1024 * 1024)} MB.")
+            raise forms.ValidationError(_("At most %(mb)d MB.") % {"mb": MAX_UPLOAD_BYTES // (1024 * 1024)})
         return upload

@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.roles import refuse
@@ -64,7 +65,7 @@ def edit_vehicle(request, dealer, vehicle_id: int):
     try:
         vehicle = dealer_vehicle(dealer.pk, vehicle_id)
     except Vehicle.DoesNotExist:
-        raise Http404("No such vehicle in this inventory.") from None
+        raise Http404(_("No such vehicle in this inventory.")) from None
     if request.method == "POST":
         form = VehicleEditForm(request.POST)
         if form.is_valid():
@@ -83,7 +84,7 @@ def edit_vehicle(request, dealer, vehicle_id: int):
             except InventoryInputError as exc:
                 _form_error(form, exc)
             else:
-                messages.success(request, f"Saved {vehicle}.")
+                messages.success(request, _("Saved %(vehicle)s.") % {"vehicle": vehicle})
                 return redirect("dealers_console:edit-vehicle", dealer_id=dealer.pk, vehicle_id=vehicle.pk)
     else:
         form = VehicleEditForm(
@@ -127,7 +128,7 @@ def add_vehicle_page(request, dealer):
             except InventoryInputError as exc:
                 _form_error(form, exc)
             else:
-                messages.success(request, f"Added {vehicle}.")
+                messages.success(request, _("Added %(vehicle)s.") % {"vehicle": vehicle})
                 return redirect("dealers_console:edit-vehicle", dealer_id=dealer.pk, vehicle_id=vehicle.pk)
     else:
         form = VehicleAddForm(currencies=currencies, initial={"currency": "USD"})
@@ -154,12 +155,14 @@ def bulk(request, dealer):
     try:
         if data["action"] == "mark_sold":
             changed = mark_sold(dealer.pk, data["vehicles"])
-            messages.success(request, f"{changed} vehicle(s) marked sold.")
+            messages.success(request, _("%(n)d vehicle(s) marked sold.") % {"n": changed})
         else:
             if data["percent"] is None:
-                raise InventoryInputError("percent", "Enter a percentage, e.g. -5.")
+                raise InventoryInputError("percent", _("Enter a percentage, e.g. -5."))
             changed = change_prices(dealer.pk, data["vehicles"], data["percent"])
-            messages.success(request, f"{changed} price(s) changed by {data['percent']}%.")
+            messages.success(
+                request, _("%(n)d price(s) changed by %(pct)s%%.") % {"n": changed, "pct": data["percent"]}
+            )
     except InventoryInputError as exc:
         messages.error(request, f"{exc.field}: {exc.message}")
     return redirect(back)
@@ -207,7 +210,7 @@ def import_csv(request, dealer):
 def import_rejects_csv(request, dealer):
     kept = request.session.get(_session_key(dealer))
     if kept is None:
-        raise Http404("No import report in this session.")
+        raise Http404(_("No import report in this session."))
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["row", "line", "reason", "detail"])
