@@ -29,6 +29,10 @@ def search_page_content(params: dict[str, Any], *, query: QueryDict, viewer: Vie
         viewer=viewer,
     )
     facets = result["facets"]
+    # Ranks for the click log; pages reached by cursor have no known offset.
+    number = result["page"]["number"]
+    for rank, card in enumerate(result["results"], start=1):
+        card["position"] = (number - 1) * result["page"]["size"] + rank if number else None
     next_cursor = result["page"]["next_cursor"]
     content = {
         "result": result,

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 
-from api.search_params import VehicleSearchParams
+from api.search_params import VehicleSearchParams, VehicleViewInput
 from api.vehicles import viewer_of
 from catalog.models import Vehicle
 from insights.services import record_vehicle_view
@@ -42,6 +43,16 @@ def search(request):
     return response
 
 
+def _search_click(request) -> dict:
+    """The search this page was opened from (result links carry search_id and position), checked
+    by the views API's own serializer; a missing or mangled one records a plain view."""
+    sent = {name: request.GET[name] for name in ("search_id", "position") if name in request.GET}
+    click = VehicleViewInput(data=sent)
+    if not sent or not click.is_valid():
+        return {}
+    return {"search_id": click.validated_data.get("search_id"), "position": click.validated_data.get("position")}
+
+
 def vehicle(request, vehicle_id: int, slug: str = ""):
     currency = chosen_currency(request)
     try:
@@ -49,7 +60,9 @@ def vehicle(request, vehicle_id: int, slug: str = ""):
     except Vehicle.DoesNotExist as exc:
         raise Http404("No vehicle with this id.") from exc
     if slug != detail["slug"]:
-        return redirect("web:vehicle", vehicle_id=vehicle_id, slug=detail["slug"], permanent=True)
+        target = reverse("web:vehicle", kwargs={"vehicle_id": vehicle_id, "slug": detail["slug"]})
+        query = request.GET.urlencode()
+        return redirect(f"{target}?{query}" if query else target, permanent=True)
     if detail["available"]:
         if not request.session.session_key:
             request.session.save()
@@ -58,6 +71,7 @@ def vehicle(request, vehicle_id: int, slug: str = ""):
             vehicle_id=vehicle_id,
             user_id=viewer.user_id,
             session_key="" if viewer.user_id else viewer.session_key,
+            **_search_click(request),
         )
     context = {"vehicle": detail, "currency": currency, "currencies": offered_currencies()}
     # Gone for good: 410 tells crawlers to drop the page, while buyers still get similar vehicles.

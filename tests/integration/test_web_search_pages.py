@@ -8,6 +8,7 @@ from django.test import Client
 
 from buyers.models import VehicleView
 from catalog.models import Vehicle
+from insights.models import SearchClick
 from tests.search_fixtures import market, sql_counts, sql_vehicles  # noqa: F401 (fixture)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.engine]
@@ -120,3 +121,17 @@ def test_the_vehicle_api_gives_the_page_data_and_clear_errors(market):
     assert bad.status_code == 400 and "currency" in bad.content.decode()
     assert client.get("/api/v1/vehicles/999999999").status_code == 404
     assert "/api/v1/vehicles/{vehicle_id}" in client.get("/api/schema").content.decode()
+
+
+def test_opening_a_result_records_the_click_with_its_rank(market):
+    client = Client()
+    page = client.get("/?make=Toyota").content.decode()
+    links = re.findall(r'href="(/vehicles/\d+/[^"?]+/\?search_id=([0-9a-f-]+)&amp;position=(\d+))"', page)
+    link, search_id, position = links[2]
+    assert position == "3"
+    assert client.get(link.replace("&amp;", "&")).status_code == 200
+    click = SearchClick.objects.get(search_id=search_id)
+    assert click.position == 3 and str(click.vehicle_id) in link
+    # A mangled one still shows the page, as a plain view.
+    assert client.get(link.replace("&amp;", "&").replace(search_id, "nonsense")).status_code == 200
+    assert SearchClick.objects.filter(search_id=search_id).count() == 1
