@@ -160,8 +160,9 @@ AXES_FAILURE_LIMIT = env_int("NZILA_SIGNIN_FAILURE_LIMIT", 5)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 # Hours a lock lasts (failures older than that are forgotten).
 AXES_COOLOFF_TIME = float(env_str("NZILA_SIGNIN_LOCKOUT_HOURS", "0.25"))
-# A successful sign-in clears that account's failures.
-AXES_RESET_ON_SUCCESS = True
+# Failures only expire (after the lock's duration): a successful sign-in clears nothing, since axes would
+# clear its address's count too, and an attacker signing in to an account of their own would reset it.
+AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 # The sign-in forms name the field "username"; the API's password exchange too.
 AXES_USERNAME_FORM_FIELD = "username"

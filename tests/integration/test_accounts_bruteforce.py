@@ -69,3 +69,12 @@ def test_the_api_password_exchange_is_protected_too():
     assert [exchange("wrong").status_code for _ in range(LIMIT - 1)] == [401] * (LIMIT - 1)
     assert exchange("wrong").status_code == 429
     assert exchange("pw").status_code == 429
+
+
+def test_signing_in_to_ones_own_account_does_not_reset_the_address_count():
+    make_people()
+    client = Client(REMOTE_ADDR="10.4.4.4")
+    for i in range(LIMIT - 1):
+        form_sign_in(client, f"victim{i}", "wrong")
+    assert form_sign_in(Client(REMOTE_ADDR="10.4.4.4"), "broker", "pw").status_code == 302  # the attacker's own
+    assert form_sign_in(client, "victim9", "wrong").status_code == 429
