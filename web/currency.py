@@ -17,6 +17,13 @@ def offered_currencies() -> list[str]:
     return [code for code in settings.DISPLAY_CURRENCIES if code in rates]
 
 
+def offered_rates() -> dict[str, float]:
+    """Units per US dollar of each offered currency: the page converts a typed price range with them
+    when the buyer switches currency, so "up to 10,000 USD" stays the same money in XOF."""
+    rates = currency_rates()
+    return {code: float(rates[code]) for code in offered_currencies()}
+
+
 def chosen_currency(request) -> str:
     """The URL's currency if it is offered, else the remembered one, else US dollars."""
     offered = offered_currencies()

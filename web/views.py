@@ -15,7 +15,7 @@ from insights.services import record_vehicle_view
 from search.detail import vehicle_detail
 from search.sorting import SORT_NAMES
 
-from .currency import chosen_currency, offered_currencies, remember_currency
+from .currency import chosen_currency, offered_currencies, offered_rates, remember_currency
 from .search_page import search_page_content
 from .search_state import api_input, clean
 
@@ -31,7 +31,13 @@ def search(request):
     params = VehicleSearchParams(data=api_input(query, currency=currency))
     fragment = request.headers.get(FRAGMENT_HEADER, "")
     template = FRAGMENTS.get(fragment, "web/search.html")
-    context = {"query": query, "currency": currency, "currencies": offered_currencies(), "sort_names": PAGE_SORTS}
+    context = {
+        "query": query,
+        "currency": currency,
+        "currencies": offered_currencies(),
+        "rates": offered_rates(),
+        "sort_names": PAGE_SORTS,
+    }
     if not params.is_valid():
         response = render(request, template, {**context, "errors": params.errors}, status=400)
     else:

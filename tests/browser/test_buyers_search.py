@@ -255,3 +255,14 @@ def test_an_older_answer_never_replaces_a_newer_one(live_stack, browser):
     assert all(
         "Toyota" in o.text or "toyo" in o.text.lower() for o in browser.find_elements(By.CSS_SELECTOR, OPTIONS)[:1]
     )
+
+
+def test_switching_currency_keeps_the_price_range_the_same_money(live_stack, browser):
+    open_search(browser, live_stack, "/?price_max=20000&currency=USD")
+    total = shown_total(browser)
+    Select(css(browser, 'select[name="currency"]')).select_by_value("KES")
+    wait_until(browser, lambda d: url_params(d).get("currency") == ["KES"])
+    rate = Currency.objects.get(code="KES").units_per_usd
+    assert url_params(browser)["price_max"] == [str(round(20000 * rate))]
+    wait_until(browser, lambda d: "KES" in css(d, "#result-list .price").text)
+    assert shown_total(browser) == total

@@ -60,10 +60,26 @@ function syncControls() {
   form.elements.q.value = params.get("q") || "";
   form.elements.sort.value = params.get("sort") || "";
   if (params.get("currency")) form.elements.currency.value = params.get("currency");
+  currency = form.elements.currency.value;
+}
+
+const rates = JSON.parse(document.getElementById("currency-rates").textContent);
+let currency = form.elements.currency.value;
+
+function convertPriceRange(to) {
+  // A typed price range means the same money in the new currency.
+  for (const name of ["price_min", "price_max"]) {
+    const input = form.elements[name];
+    if (input && input.value !== "" && rates[currency] && rates[to]) {
+      input.value = String(Math.round((Number(input.value) / rates[currency]) * rates[to]));
+    }
+  }
+  currency = to;
 }
 
 form.addEventListener("change", (event) => {
   if (event.target.id === "q") return; // the text is searched on submit or by picking a suggestion
+  if (event.target.name === "currency") convertPriceRange(event.target.value);
   show(stateUrl());
 });
 form.addEventListener("submit", (event) => {
