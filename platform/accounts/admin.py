@@ -1,7 +1,10 @@
 """Staff's view of accounts: API tokens (revocable, never readable) and the sign-in audit (read-only)."""
 
 from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import Group, User
 
+from . import roles
 from .models import ApiToken, SignInEvent
 
 
@@ -41,3 +44,30 @@ try:
     admin.site.unregister(_KnoxToken)
 except admin.sites.NotRegistered:
     pass
+
+
+class RoleAwareUserAdmin(UserAdmin):
+    """Staff give accounts their roles (groups) here. Only superusers may grant staff or superuser status,
+    the staff group or single permissions, so a staff member cannot raise their own rights."""
+
+    list_display = ("username", "email", "role_list", "is_active", "last_login")
+    list_filter = ("is_staff", "is_active", "groups")
+
+    @admin.display(description="roles")
+    def role_list(self, user) -> str:
+        return ", ".join(sorted(roles.roles_of(user)))
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields += ["is_staff", "is_superuser", "user_permissions"]
+        return fields
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups" and not request.user.is_superuser:
+            kwargs["queryset"] = Group.objects.exclude(name=roles.STAFF)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+admin.site.unregister(User)
+admin.site.register(User, RoleAwareUserAdmin)

@@ -48,3 +48,33 @@ def test_the_api_docs_need_no_internet():
     for asset in assets:
         if asset.startswith("/static/"):
             assert Client().get(asset).status_code == 200, asset
+
+
+def test_staff_give_roles_but_cannot_raise_their_own_rights():
+    from django.contrib.auth.models import Group, User
+
+    people = make_people()
+    staff = people.users["staff"]
+    client = Client()
+    client.force_login(staff)
+    page = client.get(f"/admin/auth/user/{staff.pk}/change/").content.decode()
+    assert 'name="is_superuser"' not in page and 'name="user_permissions"' not in page
+    assert 'name="groups"' in page
+    broker = people.users["broker"]
+    form = client.get(f"/admin/auth/user/{broker.pk}/change/").context["adminform"].form
+    assert not form.fields["groups"].queryset.filter(name="staff").exists()
+    data = {
+        "username": "broker",
+        "email": "broker@example.test",
+        "is_active": "on",
+        "groups": [Group.objects.get(name="broker").pk, Group.objects.get(name="analyst").pk],
+        "last_login_0": "",
+        "last_login_1": "",
+        "date_joined_0": "2026-01-01",
+        "date_joined_1": "00:00:00",
+        "is_superuser": "on",
+    }
+    assert client.post(f"/admin/auth/user/{broker.pk}/change/", data).status_code == 302
+    broker = User.objects.get(pk=broker.pk)
+    assert set(broker.groups.values_list("name", flat=True)) == {"broker", "analyst"}
+    assert not broker.is_superuser

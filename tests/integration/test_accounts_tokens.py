@@ -111,3 +111,22 @@ def test_nul_in_a_password_exchange_is_a_400_naming_the_field():
         "/api/v1/auth/tokens", {"name": "x", "username": "a\x00b", "password": "pw"}, content_type="application/json"
     )
     assert response.status_code == 400 and "username" in response.content.decode()
+
+
+def test_a_staff_or_analyst_token_reaches_what_its_role_allows():
+    people = make_people()
+    _token, staff_secret = token_create(user=people.users["staff"], name="ops")
+    assert token_client(staff_secret).get("/api/v1/ops/jobs").status_code == 200
+    _token, analyst_secret = token_create(user=people.users["analyst"], name="nb")
+    assert token_client(analyst_secret).get("/api/v1/analytics/prices").status_code in (200, 503)
+    assert token_client(analyst_secret).get("/api/v1/ops/jobs").status_code == 403
+
+
+def test_a_token_loses_a_role_its_holder_loses():
+    people = make_people()
+    member = people.users["member_a"]
+    _token, secret = token_create(user=member, name="dms")
+    url = f"/api/v1/dealers/{people.dealer_a.pk}/inventory"
+    assert token_client(secret).get(url).status_code in (200, 503)
+    people.dealer_a.members.remove(member)
+    assert token_client(secret).get(url).status_code == 401  # its only role is gone
