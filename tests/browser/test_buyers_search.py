@@ -266,3 +266,21 @@ def test_switching_currency_keeps_the_price_range_the_same_money(live_stack, bro
     assert url_params(browser)["price_max"] == [str(round(20000 * rate))]
     wait_until(browser, lambda d: "KES" in css(d, "#result-list .price").text)
     assert shown_total(browser) == total
+
+
+@pytest.fixture
+def no_javascript(browser):
+    browser.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": True})
+    yield browser
+    browser.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": False})
+
+
+def test_without_javascript_the_form_still_filters(live_stack, no_javascript):
+    driver = no_javascript
+    driver.get(live_stack.at("/"))
+    assert "js" not in (driver.find_element(By.TAG_NAME, "html").get_attribute("class") or "")
+    css(driver, "#filters > summary").click()
+    css(driver, 'input[name="make"][value="Honda"]').click()
+    css(driver, "button.apply").click()
+    wait_until(driver, lambda d: url_params(d).get("make") == ["Honda"])
+    assert shown_total(driver) == sql_vehicles({"make": ["Honda"]}).count()
