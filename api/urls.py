@@ -28,6 +28,10 @@ urlpatterns = [
     path("vehicles/<int:vehicle_id>/similar", vehicles.VehicleSimilarApi.as_view(), name="vehicle-similar"),
     path("vehicles/<int:vehicle_id>/views", vehicles.VehicleViewsApi.as_view(), name="vehicle-views"),
     path("dealers/<int:dealer_id>/inventory", dealers.DealerInventoryApi.as_view(), name="dealer-inventory"),
+    path("dealers/<int:dealer_id>/vehicles", dealers.DealerVehicleListApi.as_view(), name="dealer-vehicles"),
+    path(
+        "dealers/<int:dealer_id>/vehicles/<int:vehicle_id>", dealers.DealerVehicleApi.as_view(), name="dealer-vehicle"
+    ),
     path("analytics/prices", analytics.PriceStatisticsApi.as_view(), name="analytics-prices"),
     path("analytics/listings-over-time", analytics.ListingsOverTimeApi.as_view(), name="analytics-listings"),
     path("analytics/inventory-by-dealer", analytics.InventoryByDealerApi.as_view(), name="analytics-dealers"),
