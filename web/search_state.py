@@ -8,9 +8,11 @@ query string into the API's input and builds the links that change it (chips, cl
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from urllib.parse import urlencode
 
 from django.http import QueryDict
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from api.search_params import TERM_PARAMS, VehicleSearchParams
@@ -88,7 +90,9 @@ def chips(query: QueryDict, labels) -> list[Chip]:
 
 def range_label(name: str, low: str | None, high: str | None, currency: str) -> str:
     titles = {"price": _("Price"), "year": _("Year"), "mileage": _("Mileage")}
-    unit = {"price": f" {currency}", "mileage": " km"}.get(name, "")
+    unit = {"price": f"\u00a0{currency}", "mileage": "\u00a0km"}.get(name, "")
+    if name != "year":  # amounts are grouped the locale's way (12,000 / 12 000); years never are
+        low, high = (_grouped(value) for value in (low, high))
     if low and high:
         span = f"{low}–{high}"
     elif low:
@@ -96,6 +100,13 @@ def range_label(name: str, low: str | None, high: str | None, currency: str) -> 
     else:
         span = f"≤ {high}"
     return f"{titles[name]}: {span}{unit}"
+
+
+def _grouped(value: str | None) -> str | None:
+    try:
+        return formats.number_format(Decimal(value), decimal_pos=0, force_grouping=True) if value else value
+    except InvalidOperation:
+        return value
 
 
 def clear_all_url(query: QueryDict) -> str:
