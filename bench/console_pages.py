@@ -103,7 +103,7 @@ def main() -> None:
     data = out.getvalue().encode()
     import_inventory(dealer, io.BytesIO(data))
     start = time.perf_counter()
-    report, _ = import_inventory(dealer, io.BytesIO(data))
+    report = import_inventory(dealer, io.BytesIO(data))
     import_s = time.perf_counter() - start
     print(f"CSV export: {rows} rows in {export_s * 1000:.0f} ms ({rows / export_s:,.0f} rows/s)")
     print(

@@ -221,21 +221,22 @@ def change_prices(dealer_id: int, vehicle_ids, percent) -> int:
     )
 
 
-def import_inventory(dealer: Dealer, upload: IO[bytes], *, name: str = "inventory") -> tuple[FileReport, Path]:
-    """Load a dealer's CSV through the listing loader; returns its report and the folder the report's
-    rejected-row CSV was written to. Every row lands under this dealer, whatever it says."""
-    work = Path(tempfile.mkdtemp(prefix=f"dealer-{dealer.pk}-import-"))
-    path = work / "upload.csv"
-    with path.open("wb") as handle:
-        for chunk in iter(lambda: upload.read(1 << 16), b""):
-            handle.write(chunk)
-    _adopt_unkeyed(dealer.pk, DealerCsv.ids_in(path))
-    source = DealerCsv(dealer, path, report_name=name)
-    writer = ListingWriter()
-    # The dealer exists: the loader must not create or rename one from the file.
-    writer.dealer_ids[dealer_record(dealer).source_key] = dealer.pk
-    (report,) = load_source(source, work, writer=writer, report_dir=work, progress=False)
-    return report, work
+def import_inventory(dealer: Dealer, upload: IO[bytes], *, name: str = "inventory") -> FileReport:
+    """Load a dealer's CSV through the listing loader and return its report (rejected rows with their
+    reasons included). Every row lands under this dealer, whatever it says."""
+    with tempfile.TemporaryDirectory(prefix=f"dealer-{dealer.pk}-import-") as folder:
+        work = Path(folder)
+        path = work / "upload.csv"
+        with path.open("wb") as handle:
+            for chunk in iter(lambda: upload.read(1 << 16), b""):
+                handle.write(chunk)
+        _adopt_unkeyed(dealer.pk, DealerCsv.ids_in(path))
+        source = DealerCsv(dealer, path, report_name=name)
+        writer = ListingWriter()
+        # The dealer exists: the loader must not create or rename one from the file.
+        writer.dealer_ids[dealer_record(dealer).source_key] = dealer.pk
+        (report,) = load_source(source, work, writer=writer, report_dir=work, progress=False)
+    return report
 
 
 def _adopt_unkeyed(dealer_id: int, vehicle_ids: set[int]) -> None:

@@ -188,7 +188,7 @@ def import_csv(request, dealer):
     if request.method == "POST":
         form = ImportForm(request.POST, request.FILES)
         if form.is_valid():
-            report, _folder = import_inventory(dealer, form.cleaned_data["file"])
+            report = import_inventory(dealer, form.cleaned_data["file"])
             request.session[_session_key(dealer)] = {
                 "summary": report.summary(),
                 "rejects": report.rejects[:KEPT_REJECTS],
