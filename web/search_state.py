@@ -47,11 +47,16 @@ def api_input(query: QueryDict, *, currency: str) -> QueryDict:
 
 
 def url_of(query: QueryDict, **changes: list[str] | None) -> str:
-    """'?'+query with some parameters replaced (a list) or removed (None); cursors never survive a change."""
-    params = query.copy()
-    params.pop("cursor", None)
+    """'?'+query with some parameters replaced (a list) or removed (None or []), each in its place (the
+    order says which filter came last); cursors never survive a change."""
+    params = QueryDict(mutable=True)
+    for name, values in query.lists():
+        if name == "cursor":
+            continue
+        values = changes.pop(name, values)
+        if values:
+            params.setlist(name, values)
     for name, values in changes.items():
-        params.pop(name, None)
         if values:
             params.setlist(name, values)
     encoded = params.urlencode()
