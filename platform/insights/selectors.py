@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Trunc
 
 from .buffer import normalize_query
@@ -51,9 +51,16 @@ def search_log_report(
         .order_by("-searches", "normalized_query")[:limit]
     )
     over_time = (
-        logs.annotate(bucket=Trunc("searched_at", interval))
+        logs.annotate(
+            bucket=Trunc("searched_at", interval),
+            opened=Exists(SearchClick.objects.filter(search_id=OuterRef("id"))),
+        )
         .values("bucket")
-        .annotate(searches=Count("id"), zero_results=Count("id", filter=Q(result_count=0)))
+        .annotate(
+            searches=Count("id"),
+            zero_results=Count("id", filter=Q(result_count=0)),
+            clicked=Count("id", filter=Q(opened=True)),
+        )
         .order_by("bucket")
     )
     totals = logs.aggregate(searches=Count("id"), zero_results=Count("id", filter=Q(result_count=0)))
@@ -75,6 +82,8 @@ def search_log_report(
                 "searches": row["searches"],
                 "zero_results": row["zero_results"],
                 "zero_result_rate": _rate(row["zero_results"], row["searches"]),
+                "clicked": row["clicked"],
+                "click_through_rate": _rate(row["clicked"], row["searches"]),
             }
             for row in over_time
         ],

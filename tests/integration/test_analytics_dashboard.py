@@ -105,12 +105,12 @@ def test_the_search_report_follows_text_and_term_filters(market):
 
     from django.utils import timezone
 
-    from insights.models import SearchLog
+    from insights.models import SearchClick, SearchLog
 
     now = timezone.now()
 
     def log(text, terms, results):
-        SearchLog.objects.create(
+        return SearchLog.objects.create(
             searched_at=now - timedelta(hours=1),
             endpoint="vehicles",
             query_text=text,
@@ -122,7 +122,8 @@ def test_the_search_report_follows_text_and_term_filters(market):
             engine_ms=1,
         )
 
-    log("hilux", {"make": ["Toyota"]}, 3)
+    opened = log("hilux", {"make": ["Toyota"]}, 3)
+    SearchClick.objects.create(search_id=opened.pk, vehicle_id=1, position=1, clicked_at=now)
     log("hilux diesel", {"make": ["Toyota"]}, 0)
     log("civic", {"make": ["Honda"]}, 5)
     client = Client()
@@ -131,6 +132,9 @@ def test_the_search_report_follows_text_and_term_filters(market):
     top = {row[0]: row[1] for row in _rows(page, "top-queries")}
     assert top == {"hilux": 1, "hilux diesel": 1}
     assert [row[0] for row in _rows(page, "zero-result-queries")] == ["hilux diesel"]
+    (period,) = _rows(page, "search-rate")
+    # Two Toyota searches, one zero-result, one opened: 50% and 50%.
+    assert period[1:] == [2, 1, 50.0, 50.0]
     api = client.get("/api/v1/analytics/search-queries", {"make": "Honda"}).json()
     assert [q["query"] for q in api["top_queries"]] == ["civic"]
     assert client.get("/api/v1/analytics/search-queries", {"price_min": "5"}).status_code == 400

@@ -167,13 +167,23 @@ def _percent_or_dash(value: float | None) -> str:
 def _search_rate_report(p: dict, searches: dict) -> Report:
     return Report(
         "search-rate",
-        _("Searches and zero-result rate per %(interval)s") % {"interval": p["report_interval"]},
-        ["period", "searches", "zero results", "zero-result rate %"],
+        _("Searches, zero-result and click-through rates per %(interval)s") % {"interval": p["report_interval"]},
+        ["period", "searches", "zero results", "zero-result rate %", "click-through rate %"],
         [
-            [row["period"].date().isoformat(), row["searches"], row["zero_results"], _rate(row["zero_result_rate"])]
+            [
+                row["period"].date().isoformat(),
+                row["searches"],
+                row["zero_results"],
+                _rate(row["zero_result_rate"]),
+                _rate(row["click_through_rate"]),
+            ]
             for row in searches["over_time"]
         ],
-        {"type": "line", "series": ["searches", "zero-result rate %"], "second_axis": "zero-result rate %"},
+        {
+            "type": "line",
+            "series": ["searches", "zero-result rate %", "click-through rate %"],
+            "second_axis": ["zero-result rate %", "click-through rate %"],
+        },
         note=_("Last %(days)s days: %(n)s searches, zero-result rate %(zero)s%%, click-through rate %(ctr)s%%.")
         % {
             "days": p["days"],

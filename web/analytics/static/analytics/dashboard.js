@@ -21,7 +21,7 @@
           backgroundColor: palette[i % palette.length],
           borderColor: palette[i % palette.length],
         };
-        if (spec.second_axis === name) Object.assign(set, { yAxisID: "y2", type: "line" });
+        if ((spec.second_axis || []).includes(name)) Object.assign(set, { yAxisID: "y2", type: "line" });
         return set;
       });
       const scales = { x: { stacked: !!spec.stacked }, y: { stacked: !!spec.stacked, beginAtZero: true } };
