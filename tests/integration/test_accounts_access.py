@@ -76,6 +76,9 @@ TABLE = [
     ("/api/v1/notifications", expect(API)),
     ("/api/v1/notifications/preferences", expect(API)),
     ("/api/v1/auth/tokens", expect(API)),
+    ("/api/v1/payments/", expect(API)),
+    ("/api/v1/payments/invoices", expect(API)),
+    ("/api/v1/tasks/00000000-0000-0000-0000-000000000000", expect(API, 404)),
     # API: a dealer's inventory for its members and staff.
     ("/api/v1/dealers/{A}/inventory", expect(API, 403, member_a=200, admin_a=200, staff=200)),
     ("/api/v1/dealers/{B}/inventory", expect(API, 403, member_b=200, staff=200)),
