@@ -76,6 +76,9 @@ class TokenListApi(APIView):
         },
     )
     def post(self, request):
+        signed_in = request.user and request.user.is_authenticated
+        if not signed_in and not (isinstance(request.data, dict) and "username" in request.data):
+            raise exceptions.NotAuthenticated("Sign in, send a token, or send username and password.")
         data = TokenInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         user = _token_holder(request, data.validated_data)

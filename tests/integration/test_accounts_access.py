@@ -82,6 +82,11 @@ TABLE = [
     # API: a dealer's inventory for its members and staff.
     ("/api/v1/dealers/{A}/inventory", expect(API, 403, member_a=200, admin_a=200, staff=200)),
     ("/api/v1/dealers/{B}/inventory", expect(API, 403, member_b=200, staff=200)),
+    # Writes: an empty body is refused as bad input (400) once the caller may write at all.
+    ("POST /api/v1/dealers/{A}/vehicles", expect(API, 403, member_a=400, admin_a=400, staff=400)),
+    ("POST /api/v1/saved-searches", expect(API, 400)),
+    ("POST /api/v1/price-watches", expect(API, 400)),
+    ("POST /api/v1/auth/tokens", expect(API, 400)),
     # API: analytics for analysts and staff.
     ("/api/v1/analytics/prices", expect(API, 403, analyst=200, staff=200)),
     ("/api/v1/analytics/listings-over-time", expect(API, 403, analyst=200, staff=200)),
@@ -97,13 +102,18 @@ TABLE = [
 @pytest.mark.parametrize("url, table", TABLE, ids=[row[0] for row in TABLE])
 def test_role_x_url(url, table):
     people = make_people()
-    path = url.format(A=people.dealer_a.pk, B=people.dealer_b.pk)
+    method, _, path = url.rpartition(" ")
+    path = path.format(A=people.dealer_a.pk, B=people.dealer_b.pk)
     failures = []
     for role, expected in table.items():
         client = Client()
         if people.users[role] is not None:
             client.force_login(people.users[role])
-        response = client.get(path, HTTP_ACCEPT="application/json" if path.startswith("/api/") else "text/html")
+        accept = "application/json" if path.startswith("/api/") else "text/html"
+        if method == "POST":
+            response = client.post(path, {}, content_type="application/json", HTTP_ACCEPT=accept)
+        else:
+            response = client.get(path, HTTP_ACCEPT=accept)
         got = response.status_code
         if got != expected:
             failures.append(f"{role}: {got} (expected {expected})")
