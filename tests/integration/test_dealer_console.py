@@ -271,3 +271,25 @@ def test_the_console_and_broker_page_speak_french(client, market, people):
     assert "<h1>Stock</h1>" in page and "Marquer vendu" in page
     client.force_login(people["broker"])
     assert "Vos commissions" in client.get("/broker/").content.decode()
+
+
+@pytest.fixture
+def engine_unreachable(settings):
+    """The app pointed at a port where no engine listens (a real refused connection)."""
+    from search.client import get_client
+
+    settings.ELASTICSEARCH_URL = "http://127.0.0.1:9"
+    get_client.cache_clear()
+    yield
+    get_client.cache_clear()
+
+
+def test_engine_down_is_a_503_page_and_postgres_lists_still_work(client, market, engine_unreachable):
+    dealer = market.dealers[0]
+    client.force_login(market.staff)
+    page = client.get(f"/dealer/{dealer.pk}/")
+    assert page.status_code == 503 and page["Retry-After"] == "10"
+    assert client.get(f"/dealer/{dealer.pk}/?status=sold").status_code == 200
+    assert client.get(f"/dealer/{dealer.pk}/export.csv").status_code == 200
+    assert client.get("/analytics/").status_code == 503
+    assert client.get("/analytics/prices.csv").status_code == 503

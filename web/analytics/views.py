@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 from accounts.roles import ANALYST, STAFF, role_required
 from search.analytics import INTERVALS
 from web.dealers.params import first_error
+from web.dealers.unavailable import search_unavailable_page
 
 from .params import GROUPS, REPORT_INTERVALS, DashboardParams
 from .reports import SLUGS, build_reports
@@ -34,6 +35,7 @@ def _validated(request):
 
 @require_GET
 @role_required(ANALYST, STAFF)
+@search_unavailable_page
 def dashboard(request):
     p, error = _validated(request)
     reports = build_reports(p) if p else {}
@@ -58,6 +60,7 @@ def dashboard(request):
 
 @require_GET
 @role_required(ANALYST, STAFF)
+@search_unavailable_page
 def report_csv(request, slug: str):
     p, error = _validated(request)
     if error:

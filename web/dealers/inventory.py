@@ -16,6 +16,7 @@ from search.dealer_selectors import OFF_MARKET_STATUSES, dealer_inventory, off_m
 from .access import dealer_console
 from .params import facet_links, first_error, query_without
 from .scores import lead_scores_installed
+from .unavailable import search_unavailable_page
 
 SHOWN_FACETS = ("make", "status", "body", "fuel", "transmission", "condition", "year", "price")
 STATUS_TABS = (("", "On the market"), ("sold", "Sold"), ("withdrawn", "Withdrawn"))
@@ -47,6 +48,7 @@ def _search(dealer, data, request):
 
 
 @dealer_console
+@search_unavailable_page
 def inventory(request, dealer):
     result, error = _search(dealer, request.GET, request)
     facets = facet_links(result["facets"], request.GET) if result and not result["off_market"] else []
