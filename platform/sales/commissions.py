@@ -143,7 +143,9 @@ def accrue_deal(deal, *, now: datetime) -> bool:
                 return False
             deal_usd = _usd(deal.agreed_price, deal.currency.units_per_usd)
             tier, amount = accrual(
-                schedule_tiers(now.date()), month_volume_usd=month_volume(broker_id, period), deal_usd=deal_usd
+                schedule_tiers(timezone.localtime(now).date()),
+                month_volume_usd=month_volume(broker_id, period),
+                deal_usd=deal_usd,
             )
             CommissionEntry.objects.create(
                 broker_id=broker_id,
@@ -268,7 +270,7 @@ def broker_summary(broker_id: int, *, now: datetime | None = None) -> dict:
     period = month_of(timezone.localtime(now))
     entries = CommissionEntry.objects.filter(broker_id=broker_id)
     volume = month_volume(broker_id, period)
-    tiers = schedule_tiers(now.date())
+    tiers = schedule_tiers(timezone.localtime(now).date())
     return {
         "period": period,
         "tiers": sorted(tiers, key=lambda t: t.min_volume_usd),
