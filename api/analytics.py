@@ -73,9 +73,12 @@ class SearchQueriesApi(AnalyticsApi):
         parameters=[SearchLogParams],
         responses=SearchLogReportResponse,
         description="Top queries, zero-result queries, the zero-result rate over time and the "
-        "click-through rate, from the search log.",
+        "click-through rate, from the search log. The text and term filters of the other analytics "
+        "keep only the searches that asked for them.",
     )
     def get(self, request):
         p = validated(SearchLogParams, request.query_params)
         since = timezone.now() - timedelta(days=p["days"])
-        return Response(search_log_report(since=since, interval=p["interval"], limit=p["limit"]))
+        return Response(
+            search_log_report(since=since, interval=p["interval"], limit=p["limit"], text=p["text"], terms=p["terms"])
+        )

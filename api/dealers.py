@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from catalog.models import Dealer
+from catalog.models import Dealer, Vehicle
+from catalog.services import InventoryInputError, NewVehicle, VehicleEdit, add_vehicle, update_vehicle
 from search.dealer_selectors import dealer_inventory
 
+from .dealer_serializers import DealerVehicleOutput, NewVehicleInput, VehicleEditInput
 from .permissions import IsDealerMemberOrStaff
 from .search_params import InventorySearchParams
 from .search_schemas import InventoryResponse
@@ -44,3 +47,50 @@ class DealerInventoryApi(APIView):
                 viewer=viewer_of(request),
             )
         )
+
+
+def _refused(exc: InventoryInputError) -> ValidationError:
+    return ValidationError({exc.field: [exc.message]})
+
+
+class DealerVehicleListApi(APIView):
+    renderer_classes = [JSONRenderer]
+    permission_classes = [IsAuthenticated, IsDealerMemberOrStaff]
+
+    @extend_schema(
+        summary="List a new vehicle",
+        request=NewVehicleInput,
+        responses={201: DealerVehicleOutput},
+        description="Written to the database; it reaches the search through the normal sync, within "
+        "seconds. The VIN is checked (17 characters, no I, O or Q) and must not be listed already.",
+    )
+    def post(self, request, dealer_id: int):
+        dealer = get_object_or_404(Dealer, pk=dealer_id)
+        body = validated(NewVehicleInput, request.data)
+        try:
+            vehicle = add_vehicle(dealer, NewVehicle(**{**body, "photos": tuple(body.get("photos", ()))}))
+        except InventoryInputError as exc:
+            raise _refused(exc) from None
+        return Response(DealerVehicleOutput(vehicle).data, status=201)
+
+
+class DealerVehicleApi(APIView):
+    renderer_classes = [JSONRenderer]
+    permission_classes = [IsAuthenticated, IsDealerMemberOrStaff]
+
+    @extend_schema(
+        summary="Change a listed vehicle",
+        request=VehicleEditInput,
+        responses=DealerVehicleOutput,
+        description="Price (in the vehicle's currency), status, description, photos; fields left out stay "
+        "as they are. Another dealer's vehicle is a 404.",
+    )
+    def patch(self, request, dealer_id: int, vehicle_id: int):
+        body = validated(VehicleEditInput, request.data)
+        try:
+            vehicle = update_vehicle(dealer_id, vehicle_id, VehicleEdit(**body))
+        except Vehicle.DoesNotExist:
+            raise NotFound("No such vehicle in this dealer's inventory.") from None
+        except InventoryInputError as exc:
+            raise _refused(exc) from None
+        return Response(DealerVehicleOutput(vehicle).data)

@@ -1,12 +1,41 @@
-"""Who may see what beyond public search: a dealer's own people, analysts, staff."""
+"""Who may see what beyond public search: a dealer's own people, analysts, staff (roles: accounts.roles).
+
+Anonymous requests fail `is_authenticated` first, so DRF answers 401 (with `WWW-Authenticate`); a
+signed-in user without the role gets 403."""
 
 from __future__ import annotations
 
 from rest_framework.permissions import BasePermission
 
-from catalog.models import Dealer
+from accounts import roles
 
-ANALYST_GROUP = "analyst"
+# Kept for callers that put people in the analysts' group by name.
+ANALYST_GROUP = roles.ANALYST
+
+
+def _signed_in(request) -> bool:
+    user = request.user
+    return bool(user and user.is_authenticated)
+
+
+class HasRole(BasePermission):
+    """Subclass with `roles = (...)`, or use `has_role(...)`."""
+
+    roles: tuple[str, ...] = ()
+    message = "Your account's role does not allow this."
+
+    def has_permission(self, request, view) -> bool:
+        return _signed_in(request) and roles.has_role(request.user, *self.roles)
+
+
+def has_role(*allowed: str) -> type[HasRole]:
+    """A DRF permission class letting through users with any of these roles."""
+    return type(f"HasRole_{'_'.join(allowed)}", (HasRole,), {"roles": allowed})
+
+
+class IsStaff(HasRole):
+    roles = (roles.STAFF,)
+    message = "Only staff may do this."
 
 
 class IsDealerMemberOrStaff(BasePermission):
@@ -15,19 +44,16 @@ class IsDealerMemberOrStaff(BasePermission):
     message = "Only this dealer's members and staff may see its inventory."
 
     def has_permission(self, request, view) -> bool:
-        user = request.user
-        if not (user and user.is_authenticated):
+        if not _signed_in(request):
             return False
-        if user.is_staff:
+        held = roles.roles_of(request.user)
+        if roles.STAFF in held:
             return True
-        return Dealer.members.through.objects.filter(dealer_id=view.kwargs["dealer_id"], user_id=user.pk).exists()
-
-
-class IsAnalystOrStaff(BasePermission):
-    message = "Analytics are for staff and the analyst group."
-
-    def has_permission(self, request, view) -> bool:
-        user = request.user
-        if not (user and user.is_authenticated):
+        if not held & {roles.DEALER_MEMBER, roles.DEALER_ADMIN}:
             return False
-        return user.is_staff or user.groups.filter(name=ANALYST_GROUP).exists()
+        return roles.dealers_of(request.user).filter(pk=view.kwargs["dealer_id"]).exists()
+
+
+class IsAnalystOrStaff(HasRole):
+    roles = (roles.ANALYST, roles.STAFF)
+    message = "Analytics are for staff and analysts."

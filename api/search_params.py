@@ -270,6 +270,29 @@ class DealerAnalyticsParams(VehicleFilterParams):
 
 
 class SearchLogParams(StrictParams):
+    """The search report's window, plus the text and term filters of the other analytics: the report
+    then counts only the searches that asked for them. Ranges and distance do not apply (a search
+    is not priced), so they are not accepted here."""
+
+    q = serializers.CharField(
+        required=False, allow_blank=True, max_length=200, help_text="Searches containing this text."
+    )
+    make = _values(serializers.CharField(max_length=60), "Searches that selected any of these makes.")
+    model = _values(serializers.CharField(max_length=80), "Searches that selected any of these models.")
+    body = _values(serializers.CharField(max_length=30), "Searches that selected any of these body types.")
+    fuel = _values(serializers.CharField(max_length=20), "Searches that selected any of these fuels.")
+    transmission = _values(serializers.CharField(max_length=20), "... any of these transmissions.")
+    condition = _values(serializers.ChoiceField(choices=Vehicle.Condition.values), "... any of these conditions.")
+    country = _values(CountryField(), "Searches that selected any of these countries.")
+    dealer = _values(serializers.IntegerField(min_value=1), "Searches that selected any of these dealer ids.")
     days = serializers.IntegerField(min_value=1, max_value=365, required=False, default=30)
     interval = serializers.ChoiceField(choices=("day", "week", "month"), required=False, default="day")
     limit = serializers.IntegerField(min_value=1, max_value=200, required=False, default=20)
+
+    def validate(self, attrs):
+        attrs["text"] = attrs.get("q", "").strip()
+        attrs["terms"] = {name: tuple(str(v) for v in attrs[name]) for name in SEARCH_LOG_TERMS if attrs.get(name)}
+        return attrs
+
+
+SEARCH_LOG_TERMS = ("make", "model", "body", "fuel", "transmission", "condition", "country", "dealer")

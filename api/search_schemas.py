@@ -129,6 +129,8 @@ class InventoryVehicleSchema(VehicleCardSchema):
         help_text="position (below/at/above/unknown), vs_median_pct and the market "
         "quartiles for the same make, model and year."
     )
+    views = serializers.IntegerField(help_text="Times buyers opened this vehicle.")
+    leads = serializers.IntegerField(help_text="Leads on this vehicle.")
 
 
 class InventoryResponse(VehicleSearchResponse):

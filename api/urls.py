@@ -2,16 +2,36 @@
 
 from django.urls import include, path
 
-from . import analytics, dealers, health, jobs_status, notifications, saved_searches, tasks, vehicles, whatsapp_webhook
+from . import (
+    analytics,
+    dealers,
+    health,
+    jobs_status,
+    notifications,
+    saved_searches,
+    tasks,
+    tokens,
+    vehicle_detail,
+    vehicles,
+    whatsapp_webhook,
+)
 
 urlpatterns = [
     path("health", health.HealthApi.as_view(), name="health"),
+    # Accounts: API tokens.
+    path("auth/tokens", tokens.TokenListApi.as_view(), name="api-tokens"),
+    path("auth/tokens/<uuid:token_id>", tokens.TokenDetailApi.as_view(), name="api-token"),
     path("payments/", include("api.payments.urls")),
     path("vehicles/search", vehicles.VehicleSearchApi.as_view(), name="vehicle-search"),
     path("vehicles/suggest", vehicles.VehicleSuggestApi.as_view(), name="vehicle-suggest"),
+    path("vehicles/<int:vehicle_id>", vehicle_detail.VehicleDetailApi.as_view(), name="vehicle-detail"),
     path("vehicles/<int:vehicle_id>/similar", vehicles.VehicleSimilarApi.as_view(), name="vehicle-similar"),
     path("vehicles/<int:vehicle_id>/views", vehicles.VehicleViewsApi.as_view(), name="vehicle-views"),
     path("dealers/<int:dealer_id>/inventory", dealers.DealerInventoryApi.as_view(), name="dealer-inventory"),
+    path("dealers/<int:dealer_id>/vehicles", dealers.DealerVehicleListApi.as_view(), name="dealer-vehicles"),
+    path(
+        "dealers/<int:dealer_id>/vehicles/<int:vehicle_id>", dealers.DealerVehicleApi.as_view(), name="dealer-vehicle"
+    ),
     path("analytics/prices", analytics.PriceStatisticsApi.as_view(), name="analytics-prices"),
     path("analytics/listings-over-time", analytics.ListingsOverTimeApi.as_view(), name="analytics-listings"),
     path("analytics/inventory-by-dealer", analytics.InventoryByDealerApi.as_view(), name="analytics-dealers"),

@@ -51,6 +51,72 @@ def _market(response: dict[str, Any] | None) -> dict[str, dict]:
     return out
 
 
+NO_ACTIVITY = {"views": 0, "leads": 0}
+
+
+def vehicle_activity(vehicle_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Views and leads per vehicle, from Postgres (the index holds neither)."""
+    from buyers.models import VehicleView
+    from sales.models import Lead
+
+    if not vehicle_ids:
+        return {}
+    out = {vid: dict(NO_ACTIVITY) for vid in vehicle_ids}
+    for name, model in (("views", VehicleView), ("leads", Lead)):
+        rows = model.objects.filter(vehicle_id__in=vehicle_ids).values("vehicle_id").annotate(n=Count("id"))
+        for row in rows:
+            out[row["vehicle_id"]][name] = row["n"]
+    return out
+
+
+OFF_MARKET_STATUSES = tuple(s for s in ALL_STATUSES if s not in settings.SEARCHABLE_STATUSES)
+
+
+def off_market_inventory(
+    *, dealer_id: int, statuses: tuple[str, ...], text: str = "", page: int = 1, size: int = 20
+) -> dict[str, Any]:
+    """The dealer's sold and withdrawn vehicles, from Postgres: they are not in the index.
+
+    Text matches make, model, trim or VIN (a plain contains: these lists are short and exact)."""
+    from django.db.models import Q
+
+    chosen = tuple(s for s in statuses if s in OFF_MARKET_STATUSES) or OFF_MARKET_STATUSES
+    rows = Vehicle.objects.filter(dealer_id=dealer_id, status__in=chosen)
+    for word in text.split():
+        rows = rows.filter(
+            Q(make__icontains=word) | Q(model__icontains=word) | Q(trim__icontains=word) | Q(vin__icontains=word)
+        )
+    total = rows.count()
+    now = datetime.now(UTC)
+    vehicles = list(rows.order_by("-updated_at", "-pk")[(page - 1) * size : page * size])
+    activity = vehicle_activity([v.pk for v in vehicles])
+    results = [
+        {
+            "id": v.pk,
+            "title": str(v),
+            "make": v.make,
+            "model": v.model,
+            "year": v.year,
+            "vin": v.vin,
+            "status": v.status,
+            "price": {"amount": float(v.price), "currency": v.currency_id},
+            "listed_at": v.listed_at,
+            # Until it left the market (the last write is when it was marked sold or withdrawn).
+            "days_on_market": days_between(v.listed_at, v.updated_at or now),
+            **activity.get(v.pk, NO_ACTIVITY),
+        }
+        for v in vehicles
+    ]
+    return {
+        "dealer_id": dealer_id,
+        "statuses": list(chosen),
+        "total": total,
+        "page": page,
+        "size": size,
+        "results": results,
+    }
+
+
 def dealer_inventory(
     *,
     dealer_id: int,
@@ -98,6 +164,9 @@ def dealer_inventory(
             }
         )
         card["market"] = price_position(card["price_usd"], shown)
+    activity = vehicle_activity([card["id"] for card in cards])
+    for card in cards:
+        card.update(activity.get(card["id"], NO_ACTIVITY))
     indexed = {b["key"]: b["doc_count"] for b in summary["aggregations"]["statuses"]["buckets"]}
     counts = _database_status_counts(dealer_id)
     for status in settings.SEARCHABLE_STATUSES:

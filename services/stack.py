@@ -19,7 +19,12 @@ from .redis import Redis
 
 WEB_PORT = int(os.environ.get("NZILA_WEB_PORT", 8000))
 PYTHON = str(VENV_PYTHON if VENV_PYTHON.exists() else sys.executable)
-CHILD_ENV = {"PYTHONPATH": PYTHONPATH, "DJANGO_SETTINGS_MODULE": "nzila.settings"}
+CHILD_ENV = {
+    "PYTHONPATH": PYTHONPATH,
+    "DJANGO_SETTINGS_MODULE": "nzila.settings",
+    # No mail server runs locally: mails (password resets, notifications) are written to the logs.
+    "NZILA_EMAIL_BACKEND": os.environ.get("NZILA_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"),
+}
 
 
 def app_processes() -> list[ManagedProcess]:
@@ -118,6 +123,9 @@ def up(*, demo_data: bool = True) -> None:
         f"\nNzila is up: http://127.0.0.1:{WEB_PORT}/\n  API docs: http://127.0.0.1:{WEB_PORT}/api/docs\n"
         f"  Health:   http://127.0.0.1:{WEB_PORT}/api/v1/health\n  Logs:     {LOG_DIR}"
     )
+    if demo_data:
+        # One account per role; passwords are generated and printed here once (`--reset` makes new ones).
+        manage("demo_accounts", "--url", f"http://127.0.0.1:{WEB_PORT}/")
 
 
 def down() -> None:

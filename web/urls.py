@@ -1,4 +1,12 @@
 """The buyers' pages (mounted at the site root)."""
 
+from django.urls import path
+
+from . import views
+
 app_name = "web"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.search, name="search"),
+    path("vehicles/<int:vehicle_id>/", views.vehicle, name="vehicle-short"),
+    path("vehicles/<int:vehicle_id>/<slug:slug>/", views.vehicle, name="vehicle"),
+]

@@ -17,7 +17,10 @@ NODE_MODULES = ROOT / "node_modules"
 VENDOR_DIR = ROOT / "var" / "vendor"
 
 # node_modules path -> path under vendor/.
-FILES: dict[str, str] = {}
+FILES: dict[str, str] = {
+    # The analysts' dashboard charts (web/analytics): one self-contained UMD build, no other files.
+    "chart.js/dist/chart.umd.min.js": "chart.js/chart.umd.min.js",
+}
 
 
 def copy_vendor_files() -> list[Path]:

@@ -1,4 +1,38 @@
 """Sign-in, sign-out, registration, password reset and the account's own pages (/accounts/)."""
 
+from django.urls import path, re_path
+
+from . import views
+
 app_name = "accounts"
-urlpatterns: list = []
+urlpatterns = [
+    path("login/", views.SignInView.as_view(), name="login"),
+    path("logout/", views.SignOutView.as_view(), name="logout"),
+    path("register/", views.register, name="register"),
+    path("password-reset/", views.PASSWORD_RESET["reset"], name="password_reset"),
+    path("password-reset/sent/", views.PASSWORD_RESET["done"], name="password_reset_done"),
+    path("reset/<uidb64>/<token>/", views.PASSWORD_RESET["confirm"], name="password_reset_confirm"),
+    path("reset/done/", views.PASSWORD_RESET["complete"], name="password_reset_complete"),
+    path("", views.overview, name="overview"),
+    path("saved-searches/", views.saved_searches, name="saved_searches"),
+    re_path(
+        r"^saved-searches/(?P<search_id>[0-9]{1,18})/(?P<action>pause|resume|delete)/$",
+        views.saved_search_action,
+        name="saved_search_action",
+    ),
+    path("price-watches/", views.price_watches, name="price_watches"),
+    re_path(
+        r"^price-watches/(?P<watch_id>[0-9]{1,18})/(?P<action>pause|resume|delete)/$",
+        views.price_watch_action,
+        name="price_watch_action",
+    ),
+    path("notifications/", views.notification_preferences, name="notifications"),
+    path("tokens/", views.api_tokens, name="tokens"),
+    path("tokens/<uuid:token_id>/revoke/", views.api_token_revoke, name="token_revoke"),
+    path("dealers/<int:dealer_id>/members/", views.dealer_members_page, name="dealer_members"),
+    path(
+        "dealers/<int:dealer_id>/members/<int:user_id>/remove/",
+        views.dealer_member_remove,
+        name="dealer_member_remove",
+    ),
+]

@@ -144,5 +144,6 @@ class PriceHistory(models.Model):
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name_plural = "price history entries"
         indexes = [models.Index(fields=["vehicle", "recorded_at"])]
         constraints = [models.CheckConstraint(condition=Q(price__gte=0), name="price_history_non_negative")]

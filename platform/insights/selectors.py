@@ -2,17 +2,42 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Trunc
 
+from .buffer import normalize_query
 from .models import SearchClick, SearchLog
 
 
-def search_log_report(*, since: datetime, interval: str, limit: int) -> dict:
-    """Searches of the public vehicle search since a date; intervals are "day", "week" or "month"."""
+def matching_searches(logs, *, text: str = "", terms: Mapping[str, Sequence[str]] | None = None):
+    """The searches whose text contains `text` and that selected, for each facet in `terms`, any of its
+    values: the search report narrowed the way the other analytics are filtered."""
+    wanted = normalize_query(text)
+    if wanted:
+        logs = logs.filter(normalized_query__contains=wanted)
+    for name, values in (terms or {}).items():
+        any_of = Q()
+        for value in values:
+            any_of |= Q(filters__contains={"terms": {name: [value]}})
+        logs = logs.filter(any_of)
+    return logs
+
+
+def search_log_report(
+    *,
+    since: datetime,
+    interval: str,
+    limit: int,
+    text: str = "",
+    terms: Mapping[str, Sequence[str]] | None = None,
+) -> dict:
+    """Searches of the public vehicle search since a date; intervals are "day", "week" or "month".
+    `text` and `terms` keep only the searches that asked for them (see matching_searches)."""
     logs = SearchLog.objects.filter(endpoint=SearchLog.Endpoint.VEHICLES, searched_at__gte=since)
+    logs = matching_searches(logs, text=text, terms=terms)
     first_pages = logs.filter(page=1).exclude(normalized_query="")
     top = (
         first_pages.values("normalized_query")
@@ -26,9 +51,16 @@ def search_log_report(*, since: datetime, interval: str, limit: int) -> dict:
         .order_by("-searches", "normalized_query")[:limit]
     )
     over_time = (
-        logs.annotate(bucket=Trunc("searched_at", interval))
+        logs.annotate(
+            bucket=Trunc("searched_at", interval),
+            opened=Exists(SearchClick.objects.filter(search_id=OuterRef("id"))),
+        )
         .values("bucket")
-        .annotate(searches=Count("id"), zero_results=Count("id", filter=Q(result_count=0)))
+        .annotate(
+            searches=Count("id"),
+            zero_results=Count("id", filter=Q(result_count=0)),
+            clicked=Count("id", filter=Q(opened=True)),
+        )
         .order_by("bucket")
     )
     totals = logs.aggregate(searches=Count("id"), zero_results=Count("id", filter=Q(result_count=0)))
@@ -50,6 +82,8 @@ def search_log_report(*, since: datetime, interval: str, limit: int) -> dict:
                 "searches": row["searches"],
                 "zero_results": row["zero_results"],
                 "zero_result_rate": _rate(row["zero_results"], row["searches"]),
+                "clicked": row["clicked"],
+                "click_through_rate": _rate(row["clicked"], row["searches"]),
             }
             for row in over_time
         ],

@@ -1,5 +1,9 @@
-"""Pending commissions: each Monday, every dealer with commission-bearing deals that are paid but not
-yet settled hears the week's total once."""
+"""Weekly commission statements, by the rules in sales.commissions.
+
+Dealers: each Monday, every dealer with commission-bearing deals that are paid but not yet settled
+hears the week's total once. Brokers: the same run accrues any paid deal and reverses any refund
+not yet counted (the frequent accrual sweep normally has), then settles each broker's unsettled
+entries into that week's statement."""
 
 from __future__ import annotations
 
@@ -9,11 +13,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from notifications.events import emit_many
+from sales.commissions import EARNED_STAGES, accrue_commissions, settle_statements
 
 from . import marks
-
-# Stages in which a deal's commission is earned and not yet settled with the dealer.
-EARNED_STAGES = ["paid", "shipped", "delivered"]
 
 _DEALER_TOTALS = """
 SELECT v.dealer_id, COUNT(*), SUM(d.agreed_price * d.commission_rate / c.units_per_usd)
@@ -25,12 +27,24 @@ SELECT v.dealer_id, COUNT(*), SUM(d.agreed_price * d.commission_rate / c.units_p
 
 def send_statements(*, now: datetime | None = None, page_size: int = 500) -> int:
     now = now or timezone.now()
+    settle_broker_statements(now=now)
+    return send_dealer_statements(now=now, page_size=page_size)
+
+
+def settle_broker_statements(*, now: datetime | None = None) -> int:
+    now = now or timezone.now()
+    while any(accrue_commissions(now=now).values()):
+        pass
+    return settle_statements(now=now)
+
+
+def send_dealer_statements(*, now: datetime, page_size: int = 500) -> int:
     year, week, _ = now.isocalendar()
     week_key = f"{year}-W{week:02d}"
     after, sent = 0, 0
     while True:
         with connection.cursor() as cursor:
-            cursor.execute(_DEALER_TOTALS, [EARNED_STAGES, after, page_size])
+            cursor.execute(_DEALER_TOTALS, [list(EARNED_STAGES), after, page_size])
             rows = cursor.fetchall()
         if not rows:
             return sent

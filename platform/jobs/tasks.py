@@ -81,6 +81,14 @@ def send_commission_statements() -> int:
     return commissions.send_statements()
 
 
+@reliable_task(name="jobs.tasks.accrue_broker_commissions")
+def accrue_broker_commissions() -> dict[str, int]:
+    """Brokers' commissions accrue soon after a deal is paid and are reversed soon after a refund."""
+    from sales.commissions import accrue_commissions
+
+    return accrue_commissions()
+
+
 @reliable_task(name="jobs.tasks.clean_up_audit_log")
 def clean_up_audit_log() -> dict[str, int]:
     return cleanup.clean_up()

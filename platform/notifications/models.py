@@ -153,6 +153,9 @@ class SavedSearch(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    class Meta:
+        verbose_name_plural = "saved searches"
+
 
 class SavedSearchMatch(models.Model):
     """A vehicle a saved search matched: the buyer is told about each pair once."""
@@ -162,6 +165,7 @@ class SavedSearchMatch(models.Model):
     matched_at = models.DateTimeField(db_default=Now())
 
     class Meta:
+        verbose_name_plural = "saved search matches"
         constraints = [models.UniqueConstraint(fields=["saved_search", "vehicle"], name="saved_search_match_once")]
 
 
@@ -178,6 +182,7 @@ class PriceWatch(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name_plural = "price watches"
         constraints = [
             models.UniqueConstraint(fields=["user", "vehicle"], name="price_watch_once"),
             models.CheckConstraint(
@@ -196,3 +201,6 @@ class UnmatchedStatus(models.Model):
     error_code = models.CharField(max_length=40, blank=True)
     error_message = models.TextField(blank=True)
     received_at = models.DateTimeField(db_default=Now())
+
+    class Meta:
+        verbose_name_plural = "unmatched statuses"

@@ -51,6 +51,16 @@ def price_watch_create(*, user, vehicle, target_price=None) -> PriceWatch:
     return watch
 
 
+def price_watch_set_active(*, watch: PriceWatch, active: bool) -> PriceWatch:
+    PriceWatch.objects.filter(pk=watch.pk).update(active=active)
+    watch.active = active
+    return watch
+
+
+def price_watch_delete(*, watch: PriceWatch) -> None:
+    watch.delete()
+
+
 def preferences_for(user) -> NotificationPreference:
     pref, _ = NotificationPreference.objects.get_or_create(user=user)
     return pref

@@ -6,6 +6,7 @@ with one comment saying what it is for. Defaults describe the local stack that `
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 from celery.schedules import crontab
@@ -51,6 +52,11 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "rest_framework",
     "drf_spectacular",
+    # Swagger UI and Redoc served by the app, so the API docs work with no internet.
+    "drf_spectacular_sidecar",
+    # API tokens (hashed at rest; one per client, revocable) and brute-force protection of sign-in.
+    "knox",
+    "axes",
     # System of record (platform/).
     "catalog",
     "buyers",
@@ -84,6 +90,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Turns a locked-out sign-in (django-axes) into a 429 page; keep it last.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "nzila.urls"
@@ -143,11 +151,48 @@ DISPLAY_CURRENCIES = ["USD", "EUR", "XOF", "XAF", "NGN", "KES", "GHS", "ZAR", "C
 # Pages that need an account send visitors here.
 LOGIN_URL = "/accounts/login/"
 
+# --- Accounts (platform/accounts/) ---------------------------------------------------------
+# django-axes first: it refuses sign-ins of locked-out accounts and addresses before any password check.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+# Failed sign-ins (form, admin, API password exchange) before the account, or the address, is locked.
+AXES_FAILURE_LIMIT = env_int("NZILA_SIGNIN_FAILURE_LIMIT", 5)
+# Counted per account and, separately, per IP address: either one reaching the limit locks.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Hours a lock lasts (failures older than that are forgotten).
+AXES_COOLOFF_TIME = float(env_str("NZILA_SIGNIN_LOCKOUT_HOURS", "0.25"))
+# Failures only expire (after the lock's duration): a successful sign-in clears nothing, since axes would
+# clear its address's count too, and an attacker signing in to an account of their own would reset it.
+AXES_RESET_ON_SUCCESS = False
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# The sign-in forms name the field "username"; the API's password exchange too.
+AXES_USERNAME_FORM_FIELD = "username"
+# The audit of sign-ins is ours (accounts.SignInEvent); axes keeps only its failure counters.
+AXES_DISABLE_ACCESS_LOG = True
+# The client's address is the socket's (REMOTE_ADDR), so a client cannot pick one to dodge the lock.
+# API tokens: knox's token, extended with a name and the roles it may use.
+KNOX_TOKEN_MODEL = "accounts.ApiToken"
+# Knox's own migrations create its default token table even when the model is swapped out; without
+# them no such table is made (its only model is swapped), so nothing holds a foreign key to auth_user
+# that Django does not know about.
+MIGRATION_MODULES = {"knox": None}
+REST_KNOX = {
+    "TOKEN_MODEL": KNOX_TOKEN_MODEL,
+    # Days an API token lasts; its holder makes a new one before then.
+    "TOKEN_TTL": timedelta(days=env_int("NZILA_API_TOKEN_DAYS", 90)),
+    # Tokens start with this, so a leaked one is recognisable (e.g. by secret scanners).
+    "TOKEN_PREFIX": "nzila_",
+    "AUTH_HEADER_PREFIX": "Token",
+}
+# Password reset links stay valid this many seconds.
+PASSWORD_RESET_TIMEOUT = env_int("NZILA_PASSWORD_RESET_SECONDS", 3 * 24 * 3600)
+
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # First, so a request without credentials gets 401 with `WWW-Authenticate: Token`. No Basic
+        # auth: it re-hashed a password on every request; clients exchange a password for a token once.
+        "accounts.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.BasicAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "EXCEPTION_HANDLER": "api.errors.api_exception_handler",
@@ -155,6 +200,10 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "Nzila vehicle export marketplace API",
     "VERSION": "1.0.0",
+    # Swagger UI and Redoc from drf-spectacular-sidecar's static files, never a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # --- Search engine -------------------------------------------------------------------------
@@ -324,6 +373,7 @@ CELERY_TASK_ROUTES = {
     "jobs.tasks.check_price_changes": {"queue": "low"},
     "jobs.tasks.record_price_changes": {"queue": "low"},
     "jobs.tasks.send_commission_statements": {"queue": "low"},
+    "jobs.tasks.accrue_broker_commissions": {"queue": "low"},
     "jobs.tasks.clean_up_audit_log": {"queue": "low"},
     "jobs.tasks.*": {"queue": "default"},
 }
@@ -368,7 +418,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env_int("NZILA_SAVED_SEARCH_ALERT_SECONDS", 300),
         "options": _SWEEP_OPTIONS,
     },
-    # Dealers get their pending commissions every Monday morning.
+    # Brokers' commissions: paid deals accrue and refunds reverse within minutes (sales.commissions).
+    "broker-commission-accrual": {
+        "task": "jobs.tasks.accrue_broker_commissions",
+        "schedule": crontab(minute="*/10"),
+    },
+    # Dealers get their pending commissions, and brokers their statements, every Monday morning.
     "pending-commissions": {
         "task": "jobs.tasks.send_commission_statements",
         "schedule": crontab(day_of_week="mon", hour=10, minute=0),
@@ -441,8 +496,9 @@ WHATSAPP_VERIFY_TOKEN = env_str("WHATSAPP_VERIFY_TOKEN", "dev-whatsapp-verify-to
 WHATSAPP_TEMPLATE_LANGUAGE = env_str("WHATSAPP_TEMPLATE_LANGUAGE", "en")
 WHATSAPP_MESSAGES_PER_SECOND = env_int("WHATSAPP_MESSAGES_PER_SECOND", 100)
 WHATSAPP_TIMEOUT_SECONDS = float(env_str("WHATSAPP_TIMEOUT_SECONDS", "10"))
-# E-mail over SMTP (Django's mail framework); the default is a server on loopback.
-EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+# E-mail over SMTP (Django's mail framework); the default is a server on loopback. The local stack
+# (services/stack.py) uses the console backend instead: mails, password resets too, go to its web log.
+EMAIL_BACKEND = env_str("NZILA_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env_str("NZILA_EMAIL_HOST", "127.0.0.1")
 EMAIL_PORT = env_int("NZILA_EMAIL_PORT", 1025)
 EMAIL_HOST_USER = env_str("NZILA_EMAIL_USER", "")

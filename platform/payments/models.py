@@ -219,6 +219,7 @@ class LedgerEntry(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name_plural = "ledger entries"
         indexes = [models.Index(fields=["payment", "id"])]
         constraints = [
             models.CheckConstraint(condition=Q(to_state__in=states.ALL), name="ledger_to_state_valid"),

@@ -128,3 +128,107 @@ class Shipment(models.Model):
                 name="shipment_eta_after_departure",
             ),
         ]
+
+
+# --- brokers' commissions (rules in sales.commissions) ---------------------------------------------
+
+
+class CommissionSchedule(models.Model):
+    """Brokers' commission rates by paid deal volume in a calendar month, in effect between two dates.
+
+    Kept as data so a new schedule is a new row with a later `effective_from`, never a code change;
+    the schedule in effect on the day a commission accrues decides its rate."""
+
+    name = models.CharField(max_length=100)
+    effective_from = models.DateField()
+    # Exclusive; open-ended when empty.
+    effective_until = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-effective_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(effective_until__isnull=True) | Q(effective_until__gt=F("effective_from")),
+                name="commission_schedule_dates_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} (from {self.effective_from})"
+
+
+class CommissionTier(models.Model):
+    """From `min_volume_usd` of paid deal volume in the month, deals earn `rate` of their price."""
+
+    schedule = models.ForeignKey(CommissionSchedule, on_delete=models.CASCADE, related_name="tiers")
+    name = models.CharField(max_length=40)
+    min_volume_usd = models.DecimalField(max_digits=14, decimal_places=2)
+    rate = models.DecimalField(max_digits=5, decimal_places=4)
+
+    class Meta:
+        ordering = ["schedule", "min_volume_usd"]
+        constraints = [
+            models.UniqueConstraint(fields=["schedule", "min_volume_usd"], name="commission_tier_threshold_unique"),
+            models.CheckConstraint(condition=Q(min_volume_usd__gte=0), name="commission_tier_volume_non_negative"),
+            models.CheckConstraint(condition=Q(rate__gte=0) & Q(rate__lt=1), name="commission_tier_rate_fraction"),
+        ]
+
+
+class CommissionStatement(models.Model):
+    """What a broker is paid for a week: every entry not yet settled when the weekly job ran."""
+
+    broker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="commission_statements")
+    period_start = models.DateField()
+    period_end = models.DateField()
+    entries_count = models.PositiveIntegerField(default=0)
+    total_usd = models.DecimalField(max_digits=14, decimal_places=2)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-period_end", "broker_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["broker", "period_end"], name="commission_statement_once_per_week"),
+        ]
+
+
+class CommissionEntry(models.Model):
+    """One line of a broker's commission ledger: an accrual when a deal is paid, a reversal for each
+    refund of it. Append-only in practice: corrections are further entries, never edits."""
+
+    class Kind(models.TextChoices):
+        ACCRUAL = "accrual"
+        REVERSAL = "reversal"
+
+    broker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="commission_entries")
+    deal = models.ForeignKey(Deal, on_delete=models.PROTECT, related_name="commission_entries")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    # Deal volume this entry adds to the month (negative for a refund), and the commission (signed).
+    volume_usd = models.DecimalField(max_digits=14, decimal_places=2)
+    amount_usd = models.DecimalField(max_digits=14, decimal_places=2)
+    rate = models.DecimalField(max_digits=5, decimal_places=4)
+    tier = models.ForeignKey(CommissionTier, null=True, on_delete=models.PROTECT, related_name="+")
+    # First day of the calendar month whose volume this entry counts in.
+    period = models.DateField()
+    refund = models.OneToOneField(
+        "payments.Refund", null=True, blank=True, on_delete=models.PROTECT, related_name="commission_reversal"
+    )
+    statement = models.ForeignKey(
+        CommissionStatement, null=True, blank=True, on_delete=models.PROTECT, related_name="entries"
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name_plural = "commission entries"
+        indexes = [models.Index(fields=["broker", "period"]), models.Index(fields=["broker", "statement"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=["accrual", "reversal"]), name="commission_entry_kind_valid"),
+            models.UniqueConstraint(
+                fields=["deal"], condition=Q(kind="accrual"), name="commission_one_accrual_per_deal"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="accrual", amount_usd__gte=0, refund__isnull=True)
+                | Q(kind="reversal", amount_usd__lte=0, refund__isnull=False),
+                name="commission_entry_sign_matches_kind",
+            ),
+        ]

@@ -1,4 +1,21 @@
 """The dealers' console (/dealer/) and the brokers' pages (/broker/)."""
 
+from django.urls import path
+
+from . import broker, inventory, views
+
 app_name = "dealers_console"
-urlpatterns: list = []
+urlpatterns = [
+    path("dealer/", views.pick_dealer, name="pick"),
+    path("dealer/<int:dealer_id>/", inventory.inventory, name="inventory"),
+    path("dealer/<int:dealer_id>/vehicles/new", views.add_vehicle_page, name="add-vehicle"),
+    path("dealer/<int:dealer_id>/vehicles/<int:vehicle_id>/", views.edit_vehicle, name="edit-vehicle"),
+    path("dealer/<int:dealer_id>/bulk", views.bulk, name="bulk"),
+    path("dealer/<int:dealer_id>/export.csv", views.export_csv, name="export"),
+    path("dealer/<int:dealer_id>/import", views.import_csv, name="import"),
+    path("dealer/<int:dealer_id>/import/rejects.csv", views.import_rejects_csv, name="import-rejects"),
+    path("dealer/<int:dealer_id>/leads", views.leads, name="leads"),
+    path("broker/", broker.broker_home, name="broker"),
+    path("broker/statements", broker.statements, name="statements"),
+    path("broker/statements.csv", broker.statements_csv, name="statements-csv"),
+]

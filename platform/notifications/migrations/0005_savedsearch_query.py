@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("notifications", "0003_seed_shipment_marks"),
+        ("notifications", "0004_plural_names"),
     ]
 
     operations = [

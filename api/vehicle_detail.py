@@ -1,0 +1,86 @@
+"""GET /api/v1/vehicles/<id>: one vehicle with every spec, its dealer and similar vehicles (the vehicle page's data)."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.exceptions import NotFound
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from catalog.models import Vehicle
+from search.detail import vehicle_detail
+
+from .search_params import CurrencyField, StrictParams
+from .search_schemas import DealerSchema, MoneySchema, SimilarVehicleSchema
+from .vehicles import validated
+
+
+class VehicleDetailParams(StrictParams):
+    currency = CurrencyField(required=False, default="USD", help_text="Currency of display_price (ISO 4217).")
+    similar = serializers.IntegerField(
+        min_value=0, max_value=20, required=False, default=6, help_text="How many similar vehicles (0: none)."
+    )
+
+
+class SpecsSchema(serializers.Serializer):
+    mileage_km = serializers.IntegerField(allow_null=True)
+    condition = serializers.CharField()
+    body = serializers.CharField()
+    fuel = serializers.CharField()
+    transmission = serializers.CharField()
+    drivetrain = serializers.CharField()
+    engine = serializers.CharField()
+    colour = serializers.CharField()
+    interior_colour = serializers.CharField()
+    vin = serializers.CharField()
+
+
+class DetailDealerSchema(DealerSchema):
+    whatsapp = serializers.CharField(help_text="E.164 number for WhatsApp, or empty.")
+
+
+class VehicleDetailResponse(serializers.Serializer):
+    id = serializers.IntegerField()
+    slug = serializers.CharField(help_text="The readable part of the page address /vehicles/<id>/<slug>/.")
+    title = serializers.CharField()
+    make = serializers.CharField()
+    model = serializers.CharField()
+    trim = serializers.CharField()
+    year = serializers.IntegerField()
+    status = serializers.CharField()
+    available = serializers.BooleanField(help_text="False once sold or withdrawn (the vehicle is kept).")
+    price = MoneySchema(help_text="As listed.")
+    display_price = MoneySchema(help_text="In the requested currency.")
+    price_usd = serializers.FloatField()
+    specs = SpecsSchema()
+    features = serializers.ListField(child=serializers.CharField())
+    description = serializers.CharField()
+    photos = serializers.ListField(child=serializers.URLField())
+    country = serializers.CharField()
+    city = serializers.CharField()
+    listed_at = serializers.DateTimeField()
+    dealer = DetailDealerSchema()
+    similar = SimilarVehicleSchema(many=True)
+
+
+class VehicleDetailApi(APIView):
+    renderer_classes = [JSONRenderer]
+
+    @extend_schema(
+        summary="One vehicle",
+        parameters=[VehicleDetailParams],
+        responses=VehicleDetailResponse,
+        description="Every spec from the system of record, the price in the requested currency, the "
+        "dealer, and similar vehicles on sale with their reasons. Sold and withdrawn vehicles are "
+        "still returned, with available=false.",
+    )
+    def get(self, request, vehicle_id: int):
+        params = validated(VehicleDetailParams, request.query_params)
+        try:
+            return Response(
+                vehicle_detail(vehicle_id=vehicle_id, currency=params["currency"], similar=params["similar"])
+            )
+        except Vehicle.DoesNotExist as exc:
+            raise NotFound("No vehicle with this id.") from exc

@@ -1,0 +1,93 @@
+"""The account pages' forms. Each validates its input; the views hand the result to one service call."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django import forms
+from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.models import User
+from django.utils.translation import gettext_lazy as _
+
+from notifications.models import NotificationPreference
+from notifications.phones import InvalidPhone, normalise_phone
+
+
+class RegisterForm(UserCreationForm):
+    email = forms.EmailField(label=_("E-mail"), help_text=_("For password resets and the messages you ask for."))
+
+    class Meta(UserCreationForm.Meta):
+        model = User
+        fields = ("username", "email")
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(_("An account with this e-mail already exists."))
+        return email
+
+
+class PreferencesForm(forms.ModelForm):
+    # Typed with spaces and dashes; stored as E.164 (at most 16 characters) once normalised.
+    phone_e164 = forms.CharField(label=_("WhatsApp number"), max_length=32, required=False)
+
+    class Meta:
+        model = NotificationPreference
+        fields = [
+            "whatsapp_enabled",
+            "email_enabled",
+            "in_app_enabled",
+            "quiet_hours_enabled",
+            "quiet_start",
+            "quiet_end",
+            "time_zone",
+            "phone_e164",
+        ]
+        labels = {
+            "whatsapp_enabled": _("WhatsApp messages"),
+            "email_enabled": _("E-mails"),
+            "in_app_enabled": _("Notifications on the site"),
+            "quiet_hours_enabled": _("No messages during quiet hours"),
+            "quiet_start": _("Quiet hours start"),
+            "quiet_end": _("Quiet hours end"),
+            "time_zone": _("Time zone (e.g. Africa/Lagos)"),
+            "phone_e164": _("WhatsApp number"),
+        }
+        widgets = {
+            "quiet_start": forms.TimeInput(attrs={"type": "time"}),
+            "quiet_end": forms.TimeInput(attrs={"type": "time"}),
+        }
+
+    def clean_time_zone(self):
+        value = self.cleaned_data["time_zone"].strip()
+        if value:
+            try:
+                ZoneInfo(value)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise forms.ValidationError(_("Not a known time zone.")) from None
+        return value
+
+    def clean_phone_e164(self):
+        value = self.cleaned_data["phone_e164"].strip()
+        if not value:
+            return value
+        try:
+            return normalise_phone(value)
+        except InvalidPhone:
+            raise forms.ValidationError(_("Not a valid phone number; include the country code, e.g. +234.")) from None
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100, help_text=_("What uses it, e.g. “stock sync”."))
+
+
+class MemberForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail of the person to add"))
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip()
+        users = list(User.objects.filter(email__iexact=email, is_active=True)[:2])
+        if len(users) != 1:
+            raise forms.ValidationError(_("No single account has this e-mail; ask them to register first."))
+        self.user = users[0]
+        return email

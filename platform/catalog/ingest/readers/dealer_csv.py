@@ -1,0 +1,168 @@
+"""A dealer's own inventory file, uploaded in the dealers' console: the columns the console exports.
+
+Every row belongs to the uploading dealer, whatever it says. A row is identified by the dealer's
+`reference` (their stock number; the VIN when it is blank), namespaced by the dealer, so one dealer's
+file can never touch another dealer's vehicles. A row carrying the `id` of one of this dealer's
+vehicles (as the export writes it) updates that vehicle, whatever key it was first listed under.
+Status is not imported: it belongs to the marketplace once a vehicle is listed.
+"""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from .. import normalise as norm
+from ..makes import canonical_make, canonical_model
+from ..records import DealerRecord, Listing, Reject
+from .base import RawRow, Source, SourceFile, check_shape
+
+EXPORT_COLUMNS = (
+    "reference",
+    "vin",
+    "make",
+    "model",
+    "trim",
+    "year",
+    "price",
+    "currency",
+    "mileage_km",
+    "condition",
+    "body_type",
+    "fuel",
+    "transmission",
+    "drivetrain",
+    "engine",
+    "exterior_color",
+    "interior_color",
+    "features",
+    "description",
+    "status",
+    "id",
+)
+# A dealer prices in their own currency (KES, NGN run to millions): only absurd values are refused.
+MAX_PRICE = Decimal("1e11")
+FEATURE_SEPARATOR = ";"
+REQUIRED_COLUMNS = ("make", "model", "year", "price", "currency")
+MAX_REFERENCE = 80
+
+
+def dealer_record(dealer) -> DealerRecord:
+    return DealerRecord(
+        source_key=dealer.source_key or f"dealer:{dealer.pk}",
+        name=dealer.name,
+        country=dealer.country,
+        city=dealer.city,
+        latitude=dealer.latitude,
+        longitude=dealer.longitude,
+        rating=dealer.rating,
+    )
+
+
+def reference_of(vehicle) -> str:
+    """The reference the export shows for a vehicle: the one it was imported or added under, if any."""
+    prefix = DealerCsv.prefix(vehicle.dealer_id)
+    if vehicle.source_key and vehicle.source_key.startswith(prefix):
+        return vehicle.source_key[len(prefix) :]
+    return vehicle.vin or ""
+
+
+class DealerCsv(Source):
+    name = "dealer_csv"
+
+    def __init__(self, dealer, path: Path, *, report_name: str = "inventory"):
+        from catalog.models import Currency, Vehicle
+
+        self.dealer = dealer
+        self.path = path
+        self.report_name = report_name
+        self.record = dealer_record(dealer)
+        self.currencies = set(Currency.objects.values_list("code", flat=True))
+        # This dealer's vehicles by id, so an exported file re-imported updates rather than duplicates.
+        self.own_keys = dict(Vehicle.objects.filter(dealer_id=dealer.pk).values_list("pk", "source_key"))
+
+    @staticmethod
+    def prefix(dealer_id: int) -> str:
+        return f"dealer:{dealer_id}:"
+
+    @classmethod
+    def key_for(cls, dealer_id: int, reference: str) -> str:
+        return f"{cls.prefix(dealer_id)}{reference}"
+
+    @staticmethod
+    def ids_in(path: Path) -> set[int]:
+        """The vehicle ids a file names in its `id` column (as the export writes them)."""
+        with path.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
+            return {int(value) for row in csv.DictReader(handle) if (value := (row.get("id") or "").strip()).isdigit()}
+
+    @staticmethod
+    def id_key(dealer_id: int, vehicle_id: int) -> str:
+        """The key a vehicle listed without one gets when its dealer's file first names it by id."""
+        return DealerCsv.key_for(dealer_id, f"id-{vehicle_id}")
+
+    def files(self, data_dir: Path) -> list[SourceFile]:
+        return [SourceFile(self.path, self.report_name, encoding="utf-8-sig")]
+
+    def parse(self, row: RawRow, file: SourceFile) -> Listing:
+        check_shape(row)
+        v = {key.strip().lower(): value for key, value in row.values.items() if key}
+        missing = [name for name in REQUIRED_COLUMNS if name not in v]
+        if missing:
+            raise Reject("missing_column", ", ".join(missing))
+        vin = norm.vin(v.get("vin"))
+        if vin and not norm.VIN_PATTERN.match(vin):
+            raise Reject("invalid_vin", vin)
+        make = canonical_make(v["make"] or "")
+        if not make:
+            raise Reject("missing_make", v["make"])
+        currency = norm.text(v["currency"]).upper()
+        if currency not in self.currencies:
+            raise Reject("unknown_currency", currency or "empty")
+        listing = Listing(
+            source_key=self._key(v, vin),
+            dealer=self.record,
+            make=make,
+            model=canonical_model(make, v["model"] or ""),
+            trim=norm.text(v.get("trim")),
+            year=norm.year(v["year"], latest=date.today().year + 1),
+            price=self._price(v["price"]),
+            currency=currency,
+            vin=vin or None,
+            mileage_km=norm.kilometres(v.get("mileage_km")),
+            condition=norm.condition(v.get("condition")),
+            body_type=norm.body_type(v.get("body_type")) or norm.text(v.get("body_type")),
+            fuel=norm.fuel(v.get("fuel")) or norm.text(v.get("fuel")),
+            transmission=norm.transmission(v.get("transmission")),
+            drivetrain=norm.drivetrain(v.get("drivetrain")),
+            engine=norm.text(v.get("engine")),
+            # The dealer's own spelling: a file exported and imported again changes nothing.
+            exterior_color=norm.text(v.get("exterior_color")),
+            interior_color=norm.text(v.get("interior_color")),
+            features=[f.strip() for f in (v.get("features") or "").split(FEATURE_SEPARATOR) if f.strip()],
+            description=(v.get("description") or "").strip(),
+        )
+        return norm.finish(listing)
+
+    @staticmethod
+    def _price(value: str | None) -> Decimal:
+        amount = norm.number(value)
+        if amount is None or amount <= 0:
+            raise Reject("missing_price", norm.text(value) or "empty")
+        if amount >= MAX_PRICE:
+            raise Reject("implausible_price", norm.text(value))
+        return amount.quantize(Decimal("0.01"))
+
+    def _key(self, v: dict, vin: str) -> str:
+        raw_id = norm.text(v.get("id"))
+        if raw_id:
+            if not raw_id.isdigit() or int(raw_id) not in self.own_keys:
+                raise Reject("unknown_vehicle_id", f"{raw_id} is not one of this dealer's vehicles")
+            return self.own_keys[int(raw_id)] or self.id_key(self.dealer.pk, int(raw_id))
+        reference = norm.text(v.get("reference")) or vin
+        if not reference:
+            raise Reject("missing_reference", "give a reference (stock number) or a VIN")
+        if len(reference) > MAX_REFERENCE:
+            raise Reject("invalid_reference", f"at most {MAX_REFERENCE} characters")
+        return self.key_for(self.dealer.pk, reference)

@@ -1,0 +1,294 @@
+"""Writes to a dealer's inventory: edit, add, bulk actions, CSV import and export.
+
+Every write goes to Postgres only. The capture triggers record each change in the same transaction,
+so edits reach the search index through the normal sync (never by calling the engine from here), and
+price changes reach the price history through the price-change job.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import tempfile
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from pathlib import Path
+from typing import IO
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import IntegrityError, transaction
+from django.db.models import F, Func
+from django.utils import timezone
+
+from .currencies import ensure_currencies
+from .ingest.loader import load_source
+from .ingest.readers.dealer_csv import EXPORT_COLUMNS, FEATURE_SEPARATOR, DealerCsv, dealer_record, reference_of
+from .ingest.report import FileReport
+from .ingest.writer import ListingWriter
+from .models import Currency, Dealer, Vehicle
+
+# A modern (1981+) VIN: 17 characters, never I, O or Q (they read as 1 and 0).
+VIN_PATTERN = re.compile(r"^[A-HJ-NPR-Z0-9]{17}$")
+MAX_PHOTOS = 30
+# A bulk price change beyond this is more likely a typo (50 for 5) than a decision.
+MAX_PRICE_CHANGE_PCT = Decimal(90)
+MAX_BULK = 500
+
+
+class InventoryInputError(Exception):
+    """A value a dealer sent that cannot be written; `field` names it (the form or API reports it)."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+def normalise_vin(value: str) -> str:
+    vin = re.sub(r"[\s-]", "", value or "").upper()
+    if not VIN_PATTERN.match(vin):
+        raise InventoryInputError("vin", "A VIN has 17 letters and digits, never I, O or Q.")
+    return vin
+
+
+def _photos(urls: list[str]) -> list[str]:
+    check = URLValidator(schemes=["http", "https"])
+    cleaned = [url.strip() for url in urls if url.strip()]
+    if len(cleaned) > MAX_PHOTOS:
+        raise InventoryInputError("photos", f"At most {MAX_PHOTOS} photos.")
+    for url in cleaned:
+        if len(url) > 500:
+            raise InventoryInputError("photos", f"{url[:60]}...: a photo URL has at most 500 characters.")
+        try:
+            check(url)
+        except ValidationError:
+            raise InventoryInputError("photos", f"{url!r} is not an http(s) URL.") from None
+    return cleaned
+
+
+def _price(value) -> Decimal:
+    try:
+        price = Decimal(str(value)).quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError):
+        raise InventoryInputError("price", "Enter a number.") from None
+    if price <= 0 or price >= Decimal("1e12"):
+        raise InventoryInputError("price", "A price is above 0 and below 1,000,000,000,000.")
+    return price
+
+
+def dealer_vehicle(dealer_id: int, vehicle_id: int, *, lock: bool = False) -> Vehicle:
+    """The dealer's own vehicle; another dealer's vehicle is as absent as a missing one."""
+    rows = Vehicle.objects.select_for_update() if lock else Vehicle.objects
+    return rows.select_related("currency").get(pk=vehicle_id, dealer_id=dealer_id)
+
+
+@dataclass(frozen=True)
+class VehicleEdit:
+    """What a dealer may change on a listed vehicle; None leaves a value as it is."""
+
+    price: Decimal | str | None = None
+    status: str | None = None
+    description: str | None = None
+    photos: list[str] | None = None
+
+
+def update_vehicle(dealer_id: int, vehicle_id: int, edit: VehicleEdit) -> Vehicle:
+    with transaction.atomic():
+        vehicle = dealer_vehicle(dealer_id, vehicle_id, lock=True)
+        changed = []
+        if edit.price is not None:
+            price = _price(edit.price)
+            if price != vehicle.price:
+                vehicle.price = price
+                changed.append("price")
+        if edit.status is not None:
+            if edit.status not in Vehicle.Status.values:
+                raise InventoryInputError("status", f"One of: {', '.join(Vehicle.Status.values)}.")
+            if edit.status != vehicle.status:
+                vehicle.status = edit.status
+                changed.append("status")
+        if edit.description is not None and edit.description != vehicle.description:
+            vehicle.description = edit.description[:20000]
+            changed.append("description")
+        if edit.photos is not None:
+            photos = _photos(edit.photos)
+            if photos != vehicle.photos:
+                vehicle.photos = photos
+                changed.append("photos")
+        if changed:
+            vehicle.save(update_fields=[*changed, "updated_at"])
+        return vehicle
+
+
+@dataclass(frozen=True)
+class NewVehicle:
+    vin: str
+    make: str
+    model: str
+    year: int
+    price: Decimal | str
+    currency: str
+    trim: str = ""
+    mileage_km: int | None = None
+    condition: str = Vehicle.Condition.USED
+    body_type: str = ""
+    fuel: str = ""
+    transmission: str = ""
+    exterior_color: str = ""
+    description: str = ""
+    photos: tuple[str, ...] = ()
+
+
+def add_vehicle(dealer: Dealer, new: NewVehicle) -> Vehicle:
+    vin = normalise_vin(new.vin)
+    if not Currency.objects.filter(pk=new.currency).exists():
+        raise InventoryInputError("currency", f"Unknown currency {new.currency!r}.")
+    if not (1900 <= int(new.year) <= timezone.now().year + 1):
+        raise InventoryInputError("year", f"A year from 1900 to {timezone.now().year + 1}.")
+    if new.condition not in Vehicle.Condition.values:
+        raise InventoryInputError("condition", f"One of: {', '.join(Vehicle.Condition.values)}.")
+    if Vehicle.objects.filter(vin=vin).exists():
+        raise InventoryInputError("vin", "A vehicle with this VIN is already listed.")
+    try:
+        with transaction.atomic():
+            return Vehicle.objects.create(
+                dealer=dealer,
+                # The same key a CSV import of this vehicle would give it, so a re-import updates it.
+                source_key=DealerCsv.key_for(dealer.pk, vin),
+                vin=vin,
+                make=new.make.strip(),
+                model=new.model.strip(),
+                trim=new.trim.strip(),
+                year=int(new.year),
+                price=_price(new.price),
+                currency_id=new.currency,
+                mileage_km=new.mileage_km,
+                condition=new.condition,
+                body_type=new.body_type,
+                fuel=new.fuel,
+                transmission=new.transmission,
+                exterior_color=new.exterior_color,
+                description=new.description,
+                photos=_photos(list(new.photos)),
+                country=dealer.country,
+                city=dealer.city,
+                latitude=dealer.latitude,
+                longitude=dealer.longitude,
+                listed_at=timezone.now(),
+            )
+    except IntegrityError:
+        # Two adds of the same VIN at once: the unique index decides, the loser hears why.
+        raise InventoryInputError("vin", "A vehicle with this VIN is already listed.") from None
+
+
+def _bulk_ids(vehicle_ids) -> list[int]:
+    ids = sorted({int(i) for i in vehicle_ids})
+    if not ids:
+        raise InventoryInputError("vehicles", "Select at least one vehicle.")
+    if len(ids) > MAX_BULK:
+        raise InventoryInputError("vehicles", f"At most {MAX_BULK} vehicles at once.")
+    return ids
+
+
+def mark_sold(dealer_id: int, vehicle_ids) -> int:
+    """Mark the dealer's selected vehicles sold (others' ids are ignored); returns how many changed."""
+    ids = _bulk_ids(vehicle_ids)
+    return (
+        Vehicle.objects.filter(dealer_id=dealer_id, pk__in=ids)
+        .exclude(status=Vehicle.Status.SOLD)
+        .update(status=Vehicle.Status.SOLD, updated_at=timezone.now())
+    )
+
+
+class _Round2(Func):
+    function = "ROUND"
+    template = "%(function)s(%(expressions)s, 2)"
+
+
+def change_prices(dealer_id: int, vehicle_ids, percent) -> int:
+    """Raise (or, negative, lower) the selected vehicles' prices by `percent`, to the cent."""
+    ids = _bulk_ids(vehicle_ids)
+    try:
+        pct = Decimal(str(percent))
+    except (InvalidOperation, ValueError):
+        raise InventoryInputError("percent", "Enter a number, e.g. -5 or 2.5.") from None
+    if pct == 0 or abs(pct) > MAX_PRICE_CHANGE_PCT:
+        raise InventoryInputError("percent", f"A change between -{MAX_PRICE_CHANGE_PCT}% and +{MAX_PRICE_CHANGE_PCT}%.")
+    factor = (1 + pct / 100).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+    return Vehicle.objects.filter(dealer_id=dealer_id, pk__in=ids).update(
+        price=_Round2(F("price") * factor), updated_at=timezone.now()
+    )
+
+
+def import_inventory(dealer: Dealer, upload: IO[bytes], *, name: str = "inventory") -> FileReport:
+    """Load a dealer's CSV through the listing loader and return its report (rejected rows with their
+    reasons included). Every row lands under this dealer, whatever it says."""
+    with tempfile.TemporaryDirectory(prefix=f"dealer-{dealer.pk}-import-") as folder:
+        work = Path(folder)
+        path = work / "upload.csv"
+        with path.open("wb") as handle:
+            for chunk in iter(lambda: upload.read(1 << 16), b""):
+                handle.write(chunk)
+        _adopt_unkeyed(dealer.pk, DealerCsv.ids_in(path))
+        source = DealerCsv(dealer, path, report_name=name)
+        writer = ListingWriter()
+        # The dealer exists: the loader must not create or rename one from the file.
+        writer.dealer_ids[dealer_record(dealer).source_key] = dealer.pk
+        (report,) = load_source(source, work, writer=writer, report_dir=work, progress=False)
+    return report
+
+
+def _adopt_unkeyed(dealer_id: int, vehicle_ids: set[int]) -> None:
+    """Vehicles listed without a key (e.g. added before keys existed) get the key their id gives them,
+    so the loader's upsert updates them instead of adding a copy."""
+    for vehicle_id in Vehicle.objects.filter(
+        dealer_id=dealer_id, pk__in=vehicle_ids, source_key__isnull=True
+    ).values_list("pk", flat=True):
+        Vehicle.objects.filter(pk=vehicle_id, source_key__isnull=True).update(
+            source_key=DealerCsv.id_key(dealer_id, vehicle_id)
+        )
+
+
+def export_inventory(dealer_id: int, out: IO[str]) -> int:
+    """The dealer's whole inventory (every status) as CSV in the import's columns; returns rows written."""
+    writer = csv.writer(out)
+    writer.writerow(EXPORT_COLUMNS)
+    rows = 0
+    vehicles = Vehicle.objects.filter(dealer_id=dealer_id).order_by("pk")
+    for vehicle in vehicles.iterator(chunk_size=2000):
+        writer.writerow(
+            [
+                reference_of(vehicle),
+                vehicle.vin or "",
+                vehicle.make,
+                vehicle.model,
+                vehicle.trim,
+                vehicle.year,
+                vehicle.price,
+                vehicle.currency_id,
+                "" if vehicle.mileage_km is None else vehicle.mileage_km,
+                vehicle.condition,
+                vehicle.body_type,
+                vehicle.fuel,
+                vehicle.transmission,
+                vehicle.drivetrain,
+                vehicle.engine,
+                vehicle.exterior_color,
+                vehicle.interior_color,
+                FEATURE_SEPARATOR.join(vehicle.features),
+                vehicle.description,
+                vehicle.status,
+                vehicle.pk,
+            ]
+        )
+        rows += 1
+    return rows
+
+
+def known_currencies() -> list[str]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        ensure_currencies(cursor)
+    return list(Currency.objects.order_by("code").values_list("code", flat=True))

@@ -1,0 +1,75 @@
+from django.contrib import admin
+
+from .models import Deal, Lead, Shipment
+
+
+@admin.register(Lead)
+class LeadAdmin(admin.ModelAdmin):
+    list_display = ("id", "buyer", "dealer", "vehicle", "source", "broker", "status", "created_at")
+    list_filter = ("status", "source")
+    search_fields = ("buyer__full_name", "dealer__name", "vehicle__vin")
+    raw_id_fields = ("buyer", "vehicle", "dealer", "broker")
+    date_hierarchy = "created_at"
+
+
+@admin.register(Deal)
+class DealAdmin(admin.ModelAdmin):
+    list_display = ("id", "buyer", "vehicle", "stage", "agreed_price", "currency", "stage_changed_at")
+    list_filter = ("stage", "currency")
+    search_fields = ("buyer__full_name", "vehicle__vin")
+    raw_id_fields = ("lead", "buyer", "vehicle")
+    date_hierarchy = "created_at"
+
+
+@admin.register(Shipment)
+class ShipmentAdmin(admin.ModelAdmin):
+    list_display = ("id", "deal", "origin_port", "destination_port", "carrier", "status", "eta", "delivered_at")
+    list_filter = ("status", "carrier")
+    search_fields = ("tracking_reference", "origin_port", "destination_port")
+    raw_id_fields = ("deal",)
+
+
+# --- brokers' commissions ----------------------------------------------------------------------
+
+from .models import CommissionEntry, CommissionSchedule, CommissionStatement, CommissionTier  # noqa: E402
+
+
+class CommissionTierInline(admin.TabularInline):
+    model = CommissionTier
+    extra = 1
+
+
+@admin.register(CommissionSchedule)
+class CommissionScheduleAdmin(admin.ModelAdmin):
+    """A new schedule is a new row with a later start: past accruals keep the rates they were made at."""
+
+    list_display = ("name", "effective_from", "effective_until", "created_at")
+    inlines = [CommissionTierInline]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Made by the commission jobs only; corrections are new entries, never edits."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CommissionEntry)
+class CommissionEntryAdmin(ReadOnlyAdmin):
+    list_display = ("id", "broker", "deal", "kind", "volume_usd", "rate", "amount_usd", "period", "statement")
+    list_filter = ("kind", "period")
+    search_fields = ("broker__username",)
+    raw_id_fields = ("broker", "deal", "refund", "statement", "tier")
+
+
+@admin.register(CommissionStatement)
+class CommissionStatementAdmin(ReadOnlyAdmin):
+    list_display = ("id", "broker", "period_start", "period_end", "entries_count", "total_usd", "created_at")
+    search_fields = ("broker__username",)
+    date_hierarchy = "period_end"

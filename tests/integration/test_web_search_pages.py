@@ -1,0 +1,137 @@
+"""The buyers' pages through Django's test client on the real engine: server-rendered search (no
+JavaScript needed), the state in the URL, fragments for the enhanced page, currency, the vehicle page."""
+
+import re
+
+import pytest
+from django.test import Client
+
+from buyers.models import VehicleView
+from catalog.models import Vehicle
+from insights.models import SearchClick
+from tests.support.search_fixtures import market, sql_counts, sql_vehicles  # noqa: F401 (fixture)
+
+pytestmark = [pytest.mark.django_db, pytest.mark.engine]
+
+
+def total_of(html: str) -> int:
+    match = re.search(r'id="results-title"[^>]*>([\d,\u202f\u00a0 ]+) vehicle', html)
+    assert match, html[:2000]
+    return int(re.sub(r"\D", "", match.group(1)))
+
+
+def test_the_search_page_lists_vehicles_and_facets_without_javascript(market):
+    response = Client().get("/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert total_of(html) == sql_vehicles().count()
+    assert '<form id="search-form" class="search" method="get" action="/"' in html
+    assert html.count('class="card"') == 20
+    assert 'name="make" value="Toyota"' in html
+    assert 'id="load-more"' in html
+
+
+def test_filters_in_the_url_select_and_keep_disjunctive_counts(market):
+    html = Client().get("/?make=Toyota&make=Honda").content.decode()
+    assert total_of(html) == sql_vehicles({"make": ["Toyota", "Honda"]}).count()
+    # The make list still counts every make (it ignores its own selection).
+    bmw = sql_counts("make")["BMW"]
+    assert re.search(rf'value="BMW"> <span>BMW</span> <span class="count">{bmw}</span>', html)
+    # Both chosen makes are checked, with their models nested beneath.
+    assert 'value="Toyota" checked' in html and 'value="Honda" checked' in html
+    assert 'name="model" value="Camry"' in html
+    assert "Remove Toyota" in html and 'class="clear-all"' in html
+
+
+def test_a_bad_parameter_is_a_400_page_naming_it(market):
+    response = Client().get("/?year_min=abc")
+    assert response.status_code == 400
+    assert "year_min" in response.content.decode()
+
+
+def test_a_fragment_request_gets_only_the_results_part(market):
+    response = Client().get("/?make=BMW", headers={"X-Fragment": "results"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in html and 'id="result-list"' in html
+    assert "X-Fragment" in response["Vary"]
+
+
+def test_load_more_follows_the_cursor(market):
+    client = Client()
+    first = client.get("/").content.decode()
+    more_url = re.search(r'id="load-more" class="button load-more" href="([^"]+)"', first).group(1)
+    more = client.get("/" + more_url.replace("&amp;", "&"), headers={"X-Fragment": "more"}).content.decode()
+    first_ids = set(re.findall(r'href="/vehicles/(\d+)/', first))
+    more_ids = set(re.findall(r'href="/vehicles/(\d+)/', more))
+    assert len(more_ids) == 20 and not first_ids & more_ids
+
+
+def test_the_currency_is_converted_and_remembered(market):
+    client = Client()
+    response = client.get("/?currency=KES")
+    assert response.cookies["nzila_currency"].value == "KES"
+    assert "\u00a0KES" in response.content.decode()
+    assert '<option value="KES" selected>' in client.get("/").content.decode()
+
+
+def test_zero_results_offer_a_way_out(market):
+    html = Client().get("/?q=toyta+camri&make=BMW").content.decode()
+    assert total_of(html) == 0
+    assert 'id="zero-results"' in html
+    assert "Remove the last filter" in html
+    assert "Popular makes" in html
+
+
+def test_the_vehicle_page_has_specs_dealer_similar_and_records_the_view(market):
+    camry = Vehicle.objects.get(pk=market.coviewed["camry"])
+    client = Client()
+    views_before = VehicleView.objects.filter(vehicle=camry).count()
+    short = client.get(f"/vehicles/{camry.pk}/")
+    assert short.status_code == 301
+    response = client.get(short["Location"])
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert camry.dealer.name in html and "wa.me" in html
+    assert 'id="similar"' in html and 'class="reasons"' in html
+    assert VehicleView.objects.filter(vehicle=camry).count() == views_before + 1
+
+
+def test_a_sold_vehicle_is_gone_with_similar_ones_not_a_404(market):
+    sold = Vehicle.objects.get(pk=market.coviewed["sold"])
+    response = Client().get(f"/vehicles/{sold.pk}/", follow=True)
+    html = response.content.decode()
+    assert response.status_code == 410
+    assert 'id="no-longer-available"' in html and 'class="reasons"' in html
+
+
+def test_an_unknown_vehicle_is_a_404():
+    assert Client().get("/vehicles/999999999/x/").status_code == 404
+
+
+def test_the_vehicle_api_gives_the_page_data_and_clear_errors(market):
+    client = Client()
+    camry = market.coviewed["camry"]
+    body = client.get(f"/api/v1/vehicles/{camry}", {"currency": "KES", "similar": 3}).json()
+    assert body["id"] == camry and body["available"] is True
+    assert body["display_price"]["currency"] == "KES" and len(body["similar"]) == 3
+    assert body["similar"][0]["reasons"]
+    assert client.get(f"/api/v1/vehicles/{market.coviewed['sold']}").json()["available"] is False
+    bad = client.get(f"/api/v1/vehicles/{camry}", {"currency": "ZZZ"})
+    assert bad.status_code == 400 and "currency" in bad.content.decode()
+    assert client.get("/api/v1/vehicles/999999999").status_code == 404
+    assert "/api/v1/vehicles/{vehicle_id}" in client.get("/api/schema").content.decode()
+
+
+def test_opening_a_result_records_the_click_with_its_rank(market):
+    client = Client()
+    page = client.get("/?make=Toyota").content.decode()
+    links = re.findall(r'href="(/vehicles/\d+/[^"?]+/\?search_id=([0-9a-f-]+)&amp;position=(\d+))"', page)
+    link, search_id, position = links[2]
+    assert position == "3"
+    assert client.get(link.replace("&amp;", "&")).status_code == 200
+    click = SearchClick.objects.get(search_id=search_id)
+    assert click.position == 3 and str(click.vehicle_id) in link
+    # A mangled one still shows the page, as a plain view.
+    assert client.get(link.replace("&amp;", "&").replace(search_id, "nonsense")).status_code == 200
+    assert SearchClick.objects.filter(search_id=search_id).count() == 1

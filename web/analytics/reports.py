@@ -1,0 +1,214 @@
+"""Each chart of the dashboard as rows: the same rows feed the table (JS off), the chart and the CSV.
+
+Titles and notes follow the visitor's language; column names are the CSV's header, so they stay
+the same in every language.
+
+The data come from the analytics selectors the API uses (search.analytics_selectors and the search
+log report), called with one validated filter set, so every chart shows the same slice of the market.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from functools import cached_property
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from insights.selectors import search_log_report
+from search.analytics_selectors import days_on_market, inventory_by_dealer, listings_over_time, price_statistics
+
+
+@dataclass
+class Report:
+    slug: str
+    title: str
+    columns: list[str]
+    rows: list[list[Any]] = field(default_factory=list)
+    # How the page draws it: {"type": "bar" | "line", "x": column, "series": [columns], ...}
+    chart: dict = field(default_factory=dict)
+    note: str = ""
+
+
+def _rate(value: float | None) -> float | None:
+    return None if value is None else round(value * 100, 2)
+
+
+class _Sources:
+    """The selectors' answers for one filter set, each fetched on first use (a CSV needs one)."""
+
+    def __init__(self, p: dict):
+        self.p = p
+
+    @cached_property
+    def prices(self) -> dict:
+        p = self.p
+        return price_statistics(query=p["query"], group_by=p["group_by"], size=p["size"], currency=p["currency"])
+
+    @cached_property
+    def over_time(self) -> dict:
+        p = self.p
+        return listings_over_time(query=p["query"], interval=p["interval"], currency=p["currency"])
+
+    @cached_property
+    def ages(self) -> dict:
+        p = self.p
+        return days_on_market(query=p["query"], group_by=p["group_by"], size=p["size"])
+
+    @cached_property
+    def dealers(self) -> dict:
+        p = self.p
+        return inventory_by_dealer(query=p["query"], size=p["size"], currency=p["currency"])
+
+    @cached_property
+    def searches(self) -> dict:
+        p = self.p
+        return search_log_report(
+            since=timezone.now() - timedelta(days=p["days"]),
+            interval=p["report_interval"],
+            limit=p["size"],
+            text=p["query"].text,
+            terms=p["report_terms"],
+        )
+
+
+SLUGS = ("prices", "listings", "days-on-market", "dealers", "search-rate", "top-queries", "zero-result-queries")
+
+
+def build_reports(p: dict, only: str | None = None) -> dict[str, Report]:
+    """Every chart's rows (or only the one named), for one validated filter set."""
+    src = _Sources(p)
+    builders = {
+        "prices": lambda: _prices_report(p, src.prices),
+        "listings": lambda: _listings_report(p, src.over_time),
+        "days-on-market": lambda: _ages_report(p, src.ages),
+        "dealers": lambda: _dealers_report(p, src.dealers),
+        "search-rate": lambda: _search_rate_report(p, src.searches),
+        "top-queries": lambda: _top_queries_report(src.searches),
+        "zero-result-queries": lambda: _zero_queries_report(src.searches),
+    }
+    wanted = SLUGS if only is None else tuple(slug for slug in SLUGS if slug == only)
+    return {slug: builders[slug]() for slug in wanted}
+
+
+def _money(p: dict) -> str:
+    return f"({p['currency']})"
+
+
+def _prices_report(p: dict, prices: dict) -> Report:
+    money, group = _money(p), p["group_by"]
+    return Report(
+        "prices",
+        _("Price percentiles by %(group)s") % {"group": group},
+        [group, "listings", f"p5 {money}", f"p25 {money}", f"median {money}", f"p75 {money}", f"p95 {money}"],
+        [[g["key"], g["count"], *(g["percentiles"][f"p{n}"] for n in (5, 25, 50, 75, 95))] for g in prices["groups"]],
+        {"type": "bar", "series": [f"p25 {money}", f"median {money}", f"p75 {money}"]},
+        note=_("All matching listings: %(n)s, median %(median)s %(currency)s.")
+        % {
+            "n": prices["overall"]["count"],
+            "median": prices["overall"]["percentiles"]["p50"] or "—",
+            "currency": p["currency"],
+        },
+    )
+
+
+def _listings_report(p: dict, over_time: dict) -> Report:
+    return Report(
+        "listings",
+        _("New listings per %(interval)s") % {"interval": p["interval"]},
+        ["period", "listings", f"mean price {_money(p)}"],
+        [[s["period"][:10], s["listings"], s["mean_price"]] for s in over_time["series"]],
+        {"type": "line", "series": ["listings"]},
+    )
+
+
+def _ages_report(p: dict, ages: dict) -> Report:
+    group = p["group_by"]
+    return Report(
+        "days-on-market",
+        _("Days on market by %(group)s") % {"group": group},
+        [group, "listings", "mean days", "p25 days", "median days", "p75 days"],
+        [
+            [g["key"], g["listings"], g["mean_days"], g["percentiles"]["p25"], g["percentiles"]["p50"]]
+            + [g["percentiles"]["p75"]]
+            for g in ages["groups"]
+        ],
+        {"type": "bar", "series": ["median days", "mean days"]},
+        note=_("Days since listing of vehicles still available or reserved."),
+    )
+
+
+def _dealers_report(p: dict, dealers: dict) -> Report:
+    return Report(
+        "dealers",
+        _("Inventory by dealer"),
+        ["dealer", "listings", "available", "reserved", f"mean price {_money(p)}", "mean days on market"],
+        [
+            [
+                d["label"],
+                d["listings"],
+                d["statuses"].get("available", 0),
+                d["statuses"].get("reserved", 0),
+                d["mean_price"],
+                d["mean_days_on_market"],
+            ]
+            for d in dealers["dealers"]
+        ],
+        {"type": "bar", "series": ["available", "reserved"], "stacked": True, "horizontal": True},
+    )
+
+
+def _percent_or_dash(value: float | None) -> str:
+    return "—" if value is None else f"{_rate(value)}"
+
+
+def _search_rate_report(p: dict, searches: dict) -> Report:
+    return Report(
+        "search-rate",
+        _("Searches, zero-result and click-through rates per %(interval)s") % {"interval": p["report_interval"]},
+        ["period", "searches", "zero results", "zero-result rate %", "click-through rate %"],
+        [
+            [
+                row["period"].date().isoformat(),
+                row["searches"],
+                row["zero_results"],
+                _rate(row["zero_result_rate"]),
+                _rate(row["click_through_rate"]),
+            ]
+            for row in searches["over_time"]
+        ],
+        {
+            "type": "line",
+            "series": ["searches", "zero-result rate %", "click-through rate %"],
+            "second_axis": ["zero-result rate %", "click-through rate %"],
+        },
+        note=_("Last %(days)s days: %(n)s searches, zero-result rate %(zero)s%%, click-through rate %(ctr)s%%.")
+        % {
+            "days": p["days"],
+            "n": searches["searches"],
+            "zero": _percent_or_dash(searches["zero_result_rate"]),
+            "ctr": _percent_or_dash(searches["click_through_rate"]),
+        },
+    )
+
+
+def _top_queries_report(searches: dict) -> Report:
+    return Report(
+        "top-queries",
+        _("Top queries"),
+        ["query", "searches", "zero results"],
+        [[q["query"], q["searches"], q["zero_results"]] for q in searches["top_queries"]],
+        {"type": "bar", "series": ["searches"], "horizontal": True},
+    )
+
+
+def _zero_queries_report(searches: dict) -> Report:
+    return Report(
+        "zero-result-queries",
+        _("Zero-result queries"),
+        ["query", "searches"],
+        [[q["query"], q["searches"]] for q in searches["zero_result_queries"]],
+        {"type": "bar", "series": ["searches"], "horizontal": True},
+    )

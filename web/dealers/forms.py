@@ -1,0 +1,80 @@
+"""The console's forms: they only parse what was typed; the catalog services decide what is allowed."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from catalog.models import Vehicle
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+
+
+class PhotoUrlsField(forms.CharField):
+    """One photo URL per line."""
+
+    widget = forms.Textarea(attrs={"rows": 4})
+
+    def to_python(self, value):
+        return [line.strip() for line in (value or "").splitlines() if line.strip()]
+
+    def prepare_value(self, value):
+        return "\n".join(value) if isinstance(value, list | tuple) else value
+
+
+class VehicleEditForm(forms.Form):
+    price = forms.DecimalField(label=_("Price"), max_digits=14, decimal_places=2, min_value=0.01)
+    status = forms.ChoiceField(label=_("Status"), choices=Vehicle.Status.choices)
+    description = forms.CharField(
+        label=_("Description"), widget=forms.Textarea(attrs={"rows": 6}), required=False, max_length=20000
+    )
+    photos = PhotoUrlsField(label=_("Photos"), required=False, help_text=_("One http(s) URL per line."))
+
+
+class VehicleAddForm(forms.Form):
+    vin = forms.CharField(max_length=25, label="VIN")
+    make = forms.CharField(label=_("Make"), max_length=60)
+    model = forms.CharField(label=_("Model"), max_length=80)
+    trim = forms.CharField(label=_("Trim"), max_length=120, required=False)
+    year = forms.IntegerField(label=_("Year"), min_value=1900, max_value=2100)
+    price = forms.DecimalField(label=_("Price"), max_digits=14, decimal_places=2, min_value=0.01)
+    currency = forms.ChoiceField(label=_("Currency"), choices=())
+    mileage_km = forms.IntegerField(label=_("Mileage (km)"), min_value=0, max_value=2_000_000, required=False)
+    condition = forms.ChoiceField(
+        label=_("Condition"), choices=Vehicle.Condition.choices, initial=Vehicle.Condition.USED
+    )
+    body_type = forms.CharField(label=_("Body type"), max_length=30, required=False)
+    fuel = forms.CharField(label=_("Fuel"), max_length=20, required=False)
+    transmission = forms.CharField(label=_("Transmission"), max_length=20, required=False)
+    exterior_color = forms.CharField(label=_("Colour"), max_length=40, required=False)
+    description = forms.CharField(
+        label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=20000
+    )
+    photos = PhotoUrlsField(label=_("Photos"), required=False, help_text=_("One http(s) URL per line."))
+
+    def __init__(self, *args, currencies: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["currency"].choices = [(code, code) for code in currencies]
+
+
+class BulkForm(forms.Form):
+    ACTIONS = (("mark_sold", "Mark sold"), ("change_price", "Change price by %"))
+    action = forms.ChoiceField(choices=ACTIONS)
+    vehicles = forms.TypedMultipleChoiceField(coerce=int, choices=(), required=True)
+    percent = forms.DecimalField(max_digits=6, decimal_places=2, required=False)
+    next = forms.CharField(required=False, max_length=2000)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The ids are checked against the dealer by the service; here they only need to be integers.
+        self.fields["vehicles"].valid_value = lambda value: str(value).isdigit()
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("File"), help_text=_("CSV in the export's columns (UTF-8)."))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(_("At most %(mb)d MB.") % {"mb": MAX_UPLOAD_BYTES // (1024 * 1024)})
+        return upload

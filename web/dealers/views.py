@@ -1,0 +1,239 @@
+"""The dealers' console: pick a dealer, edit and add vehicles, bulk actions, CSV in and out, leads."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.roles import refuse
+from catalog.models import Vehicle
+from catalog.services import (
+    InventoryInputError,
+    NewVehicle,
+    VehicleEdit,
+    add_vehicle,
+    change_prices,
+    dealer_vehicle,
+    export_inventory,
+    import_inventory,
+    known_currencies,
+    mark_sold,
+    update_vehicle,
+)
+from sales.selectors import dealer_deals, dealer_leads
+
+from .access import CONSOLE_ROLES, console_dealers, dealer_console
+from .forms import BulkForm, ImportForm, VehicleAddForm, VehicleEditForm
+from .scores import lead_scores, lead_scores_installed
+
+# Rejected rows kept in the session for the report's CSV download; a file with more is reported
+# in full on the page's counts, and the first ones listed.
+KEPT_REJECTS = 2000
+PICKER_SIZE = 50
+
+
+@require_GET
+def pick_dealer(request):
+    refusal = refuse(request, CONSOLE_ROLES)
+    if refusal is not None:
+        return refusal
+    dealers = console_dealers(request.user).order_by("name")
+    text = request.GET.get("q", "").strip()
+    if text:
+        dealers = dealers.filter(name__icontains=text)
+    first_two = list(dealers[:2])
+    if len(first_two) == 1 and not text:
+        return redirect("dealers_console:inventory", dealer_id=first_two[0].pk)
+    return render(request, "dealers/pick.html", {"dealers": dealers[:PICKER_SIZE], "q": text})
+
+
+def _form_error(form, exc: InventoryInputError) -> None:
+    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+
+
+@dealer_console
+@require_http_methods(["GET", "POST"])
+def edit_vehicle(request, dealer, vehicle_id: int):
+    try:
+        vehicle = dealer_vehicle(dealer.pk, vehicle_id)
+    except Vehicle.DoesNotExist:
+        raise Http404(_("No such vehicle in this inventory.")) from None
+    if request.method == "POST":
+        form = VehicleEditForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                update_vehicle(
+                    dealer.pk,
+                    vehicle.pk,
+                    VehicleEdit(
+                        price=data["price"],
+                        status=data["status"],
+                        description=data["description"],
+                        photos=data["photos"],
+                    ),
+                )
+            except InventoryInputError as exc:
+                _form_error(form, exc)
+            else:
+                messages.success(request, _("Saved %(vehicle)s.") % {"vehicle": vehicle})
+                return redirect("dealers_console:edit-vehicle", dealer_id=dealer.pk, vehicle_id=vehicle.pk)
+    else:
+        form = VehicleEditForm(
+            initial={
+                "price": vehicle.price,
+                "status": vehicle.status,
+                "description": vehicle.description,
+                "photos": vehicle.photos,
+            }
+        )
+    status = 400 if form.is_bound and form.errors else 200
+    return render(
+        request, "dealers/vehicle_edit.html", {"dealer": dealer, "vehicle": vehicle, "form": form}, status=status
+    )
+
+
+@dealer_console
+@require_http_methods(["GET", "POST"])
+def add_vehicle_page(request, dealer):
+    currencies = known_currencies()
+    if request.method == "POST":
+        form = VehicleAddForm(request.POST, currencies=currencies)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                vehicle = add_vehicle(
+                    dealer,
+                    NewVehicle(
+                        **{k: data[k] or "" for k in ("vin", "make", "model", "trim", "body_type", "fuel")},
+                        transmission=data["transmission"] or "",
+                        exterior_color=data["exterior_color"] or "",
+                        description=data["description"] or "",
+                        year=data["year"],
+                        price=data["price"],
+                        currency=data["currency"],
+                        mileage_km=data["mileage_km"],
+                        condition=data["condition"],
+                        photos=tuple(data["photos"]),
+                    ),
+                )
+            except InventoryInputError as exc:
+                _form_error(form, exc)
+            else:
+                messages.success(request, _("Added %(vehicle)s.") % {"vehicle": vehicle})
+                return redirect("dealers_console:edit-vehicle", dealer_id=dealer.pk, vehicle_id=vehicle.pk)
+    else:
+        form = VehicleAddForm(currencies=currencies, initial={"currency": "USD"})
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "dealers/vehicle_add.html", {"dealer": dealer, "form": form}, status=status)
+
+
+def _safe_next(request, value: str, dealer) -> str:
+    if value and url_has_allowed_host_and_scheme(value, allowed_hosts={request.get_host()}):
+        return value
+    return reverse("dealers_console:inventory", kwargs={"dealer_id": dealer.pk})
+
+
+@dealer_console
+@require_POST
+def bulk(request, dealer):
+    form = BulkForm(request.POST)
+    back = _safe_next(request, request.POST.get("next", ""), dealer)
+    if not form.is_valid():
+        field, errors = next(iter(form.errors.items()))
+        messages.error(request, f"{field}: {errors[0]}")
+        return redirect(back)
+    data = form.cleaned_data
+    try:
+        if data["action"] == "mark_sold":
+            changed = mark_sold(dealer.pk, data["vehicles"])
+            messages.success(request, _("%(n)d vehicle(s) marked sold.") % {"n": changed})
+        else:
+            if data["percent"] is None:
+                raise InventoryInputError("percent", _("Enter a percentage, e.g. -5."))
+            changed = change_prices(dealer.pk, data["vehicles"], data["percent"])
+            messages.success(
+                request, _("%(n)d price(s) changed by %(pct)s%%.") % {"n": changed, "pct": data["percent"]}
+            )
+    except InventoryInputError as exc:
+        messages.error(request, f"{exc.field}: {exc.message}")
+    return redirect(back)
+
+
+@dealer_console
+@require_GET
+def export_csv(request, dealer):
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="inventory-dealer-{dealer.pk}.csv"'
+    export_inventory(dealer.pk, response)
+    return response
+
+
+def _session_key(dealer) -> str:
+    return f"dealer-import-{dealer.pk}"
+
+
+@dealer_console
+@require_http_methods(["GET", "POST"])
+def import_csv(request, dealer):
+    report = None
+    if request.method == "POST":
+        form = ImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            report = import_inventory(dealer, form.cleaned_data["file"])
+            request.session[_session_key(dealer)] = {
+                "summary": report.summary(),
+                "rejects": report.rejects[:KEPT_REJECTS],
+                "notes": report.notes[:KEPT_REJECTS],
+            }
+    else:
+        form = ImportForm()
+    status = 400 if form.is_bound and form.errors else 200
+    return render(
+        request,
+        "dealers/import.html",
+        {"dealer": dealer, "form": form, "report": report, "shown_rejects": (report.rejects[:200] if report else [])},
+        status=status,
+    )
+
+
+@dealer_console
+@require_GET
+def import_rejects_csv(request, dealer):
+    kept = request.session.get(_session_key(dealer))
+    if kept is None:
+        raise Http404(_("No import report in this session."))
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["row", "line", "reason", "detail"])
+    writer.writerows(kept["rejects"])
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="inventory-dealer-{dealer.pk}-rejects.csv"'
+    return response
+
+
+@dealer_console
+@require_GET
+def leads(request, dealer):
+    lead_rows = dealer_leads(dealer.pk)
+    scores = lead_scores([lead.pk for lead in lead_rows])
+    for lead in lead_rows:
+        lead.score = scores.get(lead.pk)
+    return render(
+        request,
+        "dealers/leads.html",
+        {
+            "dealer": dealer,
+            "leads": lead_rows,
+            "deals": dealer_deals(dealer.pk),
+            "scores_installed": lead_scores_installed(),
+        },
+    )

@@ -1,0 +1,124 @@
+"""What the search page shows for one URL: the search selector's answer (the API's own), arranged for
+the template, with the chips, the links that change the state and, for no results, the ways out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import QueryDict
+
+from api.search_params import TERM_PARAMS
+from search.request import Page, VehicleQuery
+from search.selectors import Viewer, public_scope, run_vehicle_search, vehicle_search, vehicle_suggestions
+
+from .labels import value_label
+from .search_state import LIST_FACETS, RANGE_FACETS, chips, clear_all_url, relax_last_url, url_of
+
+# Values shown before "show more" in a facet list.
+SHOWN_VALUES = 6
+POPULAR_MAKES = 8
+
+
+def search_page_content(params: dict[str, Any], *, query: QueryDict, viewer: Viewer) -> dict[str, Any]:
+    result = vehicle_search(
+        query=params["query"],
+        sort=params["sort"],
+        page=params["page"],
+        currency=params["currency"],
+        facets=params["facets"],
+        viewer=viewer,
+    )
+    facets = result["facets"]
+    # Ranks for the click log; pages reached by cursor have no known offset.
+    number = result["page"]["number"]
+    for rank, card in enumerate(result["results"], start=1):
+        card["position"] = (number - 1) * result["page"]["size"] + rank if number else None
+    next_cursor = result["page"]["next_cursor"]
+    content = {
+        "result": result,
+        "lists": [_facet_list(name, facets.get(name, []), query) for name in LIST_FACETS],
+        "ranges": [_range(name, facets.get(name, []), query) for name in RANGE_FACETS],
+        "chips": chips(query, value_label),
+        "hidden": _unlisted_choices(query, facets),
+        "clear_all_url": clear_all_url(query),
+        "more_url": None if not next_cursor else url_of(query) + "&cursor=" + next_cursor,
+        "sort": params["sort"],
+        "interpretation": result.get("interpretation"),
+        "exact_url": url_of(query, interpret=["0"]),
+    }
+    if result["total"] == 0:
+        content["help"] = _zero_result_help(params["query"], query, result, params["currency"])
+    return content
+
+
+def _only_view(query: QueryDict) -> QueryDict:
+    kept = QueryDict(mutable=True)
+    for name in ("currency", "sort"):
+        if name in query:
+            kept.setlist(name, query.getlist(name))
+    return kept
+
+
+def _facet_list(name: str, buckets: list[dict], query: QueryDict) -> dict[str, Any]:
+    chosen = set(query.getlist(name))
+    values = [{**bucket, "selected": bucket["selected"] or str(bucket["value"]) in chosen} for bucket in buckets]
+    # Chosen values stay in the visible part even when their counts are small.
+    values.sort(key=lambda b: not b["selected"])
+    models_chosen = set(query.getlist("model"))
+    if name == "make":
+        for bucket in values:
+            bucket["children"] = (
+                [{**m, "selected": m["value"] in models_chosen} for m in bucket.get("models", [])]
+                if bucket["selected"]
+                else []
+            )
+    return {"name": name, "shown": values[:SHOWN_VALUES], "more": values[SHOWN_VALUES:]}
+
+
+def _unlisted_choices(query: QueryDict, facets: dict[str, list[dict]]) -> list[tuple[str, str]]:
+    """Chosen values that no checkbox carries (a model without its make, a city, a dealer): kept as
+    hidden inputs, so changing another filter does not drop them."""
+    listed = {(name, str(b["value"])) for name in LIST_FACETS for b in facets.get(name, [])}
+    listed |= {
+        ("model", str(m["value"]))
+        for b in facets.get("make", [])
+        if str(b["value"]) in query.getlist("make")
+        for m in b.get("models", [])
+    }
+    return [(name, value) for name in TERM_PARAMS for value in query.getlist(name) if (name, value) not in listed]
+
+
+def _range(name: str, buckets: list[dict], query: QueryDict) -> dict[str, Any]:
+    return {
+        "name": name,
+        "low": query.get(f"{name}_min", ""),
+        "high": query.get(f"{name}_max", ""),
+        "buckets": buckets,
+        "bounds": (buckets[0]["from"], buckets[-1]["to"]) if buckets else None,
+    }
+
+
+def _zero_result_help(vehicle_query: VehicleQuery, query: QueryDict, result: dict, currency: str) -> dict[str, Any]:
+    """Did you mean (the engine's, else the typeahead's best guess), drop the last filter, popular makes."""
+    did_you_mean = result.get("did_you_mean")
+    if not did_you_mean and vehicle_query.text:
+        guesses = vehicle_suggestions(text=vehicle_query.text, size=3, vehicles=0)["suggestions"]
+        did_you_mean = next((s["text"] for s in guesses if s["text"].casefold() != vehicle_query.text.casefold()), None)
+    market, _ = run_vehicle_search(
+        query=VehicleQuery(),
+        scope=public_scope(),
+        sort="newest",
+        page=Page(size=1, number=1),
+        currency=currency,
+        facets=("make",),
+    )
+    return {
+        "did_you_mean": did_you_mean,
+        "did_you_mean_url": url_of(query, q=[did_you_mean]) if did_you_mean else None,
+        "relaxed": result.get("relaxed"),
+        "relax_url": relax_last_url(query),
+        "popular": [
+            {"value": b["value"], "count": b["count"], "url": url_of(_only_view(query), make=[b["value"]])}
+            for b in market["facets"].get("make", [])[:POPULAR_MAKES]
+        ],
+    }

@@ -1,0 +1,129 @@
+"""The search page's state, which lives in its URL: the API's own parameters, read and rewritten.
+
+The page uses the search API's parameter names (q, make, price_min, sort, currency, cursor...), so a
+page URL and an API URL say the same thing and one serializer checks both. This module only turns a
+query string into the API's input and builds the links that change it (chips, clear all, relax).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from urllib.parse import urlencode
+
+from django.http import QueryDict
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from api.search_params import TERM_PARAMS, VehicleSearchParams
+
+# Parameters a buyer sets as a preference or a view, not as a filter: kept by "clear all".
+KEPT_BY_CLEAR = ("currency", "sort")
+RANGES = ("price", "year", "mileage")
+# The facets the page lists (make nests its models); status and dealer stay API-only.
+LIST_FACETS = ("make", "body", "fuel", "transmission", "drivetrain", "condition", "colour", "country")
+RANGE_FACETS = RANGES
+PAGE_FACETS = (*LIST_FACETS, *RANGE_FACETS)
+
+
+def clean(query: QueryDict) -> QueryDict:
+    """The query without empty values (a form sends price_min= when left blank) and page-only noise."""
+    known = set(VehicleSearchParams().fields)
+    out = QueryDict(mutable=True)
+    for name, values in query.lists():
+        kept = [value for value in values if value.strip()]
+        # `interpret` exists only where the search API understands it; elsewhere it is dropped.
+        if kept and name in known:
+            out.setlist(name, kept)
+    return out
+
+
+def api_input(query: QueryDict, *, currency: str) -> QueryDict:
+    """What the page sends to the search selector: its URL state, the currency and the facets it lists."""
+    params = query.copy()
+    params["currency"] = currency
+    params["facets"] = ",".join(PAGE_FACETS)
+    return params
+
+
+def url_of(query: QueryDict, **changes: list[str] | None) -> str:
+    """'?'+query with some parameters replaced (a list) or removed (None or []), each in its place (the
+    order says which filter came last); cursors never survive a change."""
+    params = QueryDict(mutable=True)
+    for name, values in query.lists():
+        if name == "cursor":
+            continue
+        values = changes.pop(name, values)
+        if values:
+            params.setlist(name, values)
+    for name, values in changes.items():
+        if values:
+            params.setlist(name, values)
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+@dataclass(frozen=True)
+class Chip:
+    label: str
+    remove_url: str
+    param: str
+
+
+def chips(query: QueryDict, labels) -> list[Chip]:
+    """One removable chip per chosen value, per range and for the text, in the URL's order."""
+    out: list[Chip] = []
+    if query.get("q"):
+        out.append(Chip(f"“{query['q']}”", url_of(query, q=None), "q"))
+    for name in TERM_PARAMS:
+        values = query.getlist(name)
+        for value in values:
+            rest = [v for v in values if v != value]
+            out.append(Chip(labels(name, value), url_of(query, **{name: rest}), name))
+    for name in RANGES:
+        low, high = query.get(f"{name}_min"), query.get(f"{name}_max")
+        if low or high:
+            out.append(
+                Chip(
+                    range_label(name, low, high, query.get("currency", "")),
+                    url_of(query, **{f"{name}_min": None, f"{name}_max": None}),
+                    name,
+                )
+            )
+    return out
+
+
+def range_label(name: str, low: str | None, high: str | None, currency: str) -> str:
+    titles = {"price": _("Price"), "year": _("Year"), "mileage": _("Mileage")}
+    unit = {"price": f"\u00a0{currency}", "mileage": "\u00a0km"}.get(name, "")
+    if name != "year":  # amounts are grouped the locale's way (12,000 / 12 000); years never are
+        low, high = (_grouped(value) for value in (low, high))
+    if low and high:
+        span = f"{low}–{high}"
+    elif low:
+        span = f"≥ {low}"
+    else:
+        span = f"≤ {high}"
+    return f"{titles[name]}: {span}{unit}"
+
+
+def _grouped(value: str | None) -> str | None:
+    try:
+        return formats.number_format(Decimal(value), decimal_pos=0, force_grouping=True) if value else value
+    except InvalidOperation:
+        return value
+
+
+def clear_all_url(query: QueryDict) -> str:
+    kept = {name: query.getlist(name) for name in KEPT_BY_CLEAR if query.get(name)}
+    return "?" + urlencode(kept, doseq=True) if kept else "?"
+
+
+def relax_last_url(query: QueryDict) -> str | None:
+    """The URL without the filter chosen last (the last filter parameter in the query string), if any."""
+    filters = [name for name, _values in query.lists() if name not in (*KEPT_BY_CLEAR, "cursor", "q", "interpret")]
+    if not filters:
+        return None
+    last = filters[-1]
+    values = query.getlist(last)
+    return url_of(query, **{last: values[:-1]})

@@ -1,0 +1,135 @@
+// The search page, enhanced: every change asks the server for the same URL with `X-Fragment`
+// (rendered by the same templates as a full load) and swaps it in; the URL always holds the state.
+import { attachTypeahead } from "./typeahead.js";
+
+const form = document.getElementById("search-form");
+const body = document.getElementById("search-body");
+let latest = 0; // answers to older requests than the newest one are dropped
+
+document.documentElement.classList.add("js");
+// Filters start folded (a phone shows results first); a wide screen unfolds them.
+const filters = () => document.getElementById("filters");
+if (filters() && matchMedia("(min-width: 48em)").matches) filters().open = true;
+
+function stateUrl() {
+  const params = new URLSearchParams();
+  for (const [name, value] of new FormData(form)) {
+    if (String(value).trim() !== "") params.append(name, value);
+  }
+  const query = params.toString();
+  return query ? `/?${query}` : "/";
+}
+
+async function fragment(url, kind) {
+  const response = await fetch(url, { headers: { "X-Fragment": kind }, credentials: "same-origin" });
+  return response.text();
+}
+
+function focusKey(element) {
+  return element && element.name ? `${element.name}\u0000${element.value}` : null;
+}
+
+function restoreFocus(key) {
+  if (!key) return;
+  const [name, value] = key.split("\u0000");
+  for (const element of form.elements) {
+    if (element.name === name && (element.type !== "checkbox" || element.value === value)) {
+      element.focus({ preventScroll: true });
+      return;
+    }
+  }
+}
+
+async function show(url, { push = true } = {}) {
+  const ticket = ++latest;
+  const key = focusKey(document.activeElement);
+  body.setAttribute("aria-busy", "true");
+  const html = await fragment(url, "results");
+  if (ticket !== latest) return;
+  const open = filters()?.open;
+  body.innerHTML = html;
+  if (open && filters()) filters().open = true;
+  body.removeAttribute("aria-busy");
+  if (push && url !== location.pathname + location.search) history.pushState({ url }, "", url);
+  restoreFocus(key);
+}
+
+function syncControls() {
+  // After back/forward: the controls outside the swapped part follow the URL too.
+  const params = new URLSearchParams(location.search);
+  form.elements.q.value = params.get("q") || "";
+  form.elements.sort.value = params.get("sort") || "";
+  if (params.get("currency")) form.elements.currency.value = params.get("currency");
+  currency = form.elements.currency.value;
+}
+
+const rates = JSON.parse(document.getElementById("currency-rates").textContent);
+let currency = form.elements.currency.value;
+
+function convertPriceRange(to) {
+  // A typed price range means the same money in the new currency.
+  for (const name of ["price_min", "price_max"]) {
+    const input = form.elements[name];
+    if (input && input.value !== "" && rates[currency] && rates[to]) {
+      input.value = String(Math.round((Number(input.value) / rates[currency]) * rates[to]));
+    }
+  }
+  currency = to;
+}
+
+form.addEventListener("change", (event) => {
+  if (event.target.id === "q") return; // the text is searched on submit or by picking a suggestion
+  if (event.target.name === "currency") convertPriceRange(event.target.value);
+  show(stateUrl());
+});
+form.addEventListener("submit", (event) => {
+  event.preventDefault();
+  show(stateUrl());
+});
+body.addEventListener("click", async (event) => {
+  const link = event.target.closest("a[data-state]");
+  if (link) {
+    event.preventDefault();
+    const url = new URL(link.href);
+    await show(url.pathname + url.search);
+    syncControls();
+    return;
+  }
+  const more = event.target.closest("#load-more");
+  if (more) {
+    event.preventDefault();
+    more.setAttribute("aria-busy", "true");
+    const holder = document.createElement("div");
+    holder.innerHTML = await fragment(more.href, "more");
+    const list = document.getElementById("result-list");
+    const first = holder.querySelector("li");
+    list.append(...holder.querySelectorAll("ol > li"));
+    const next = holder.querySelector("#load-more");
+    if (next) more.replaceWith(next);
+    else more.remove();
+    if (first) first.querySelector("a").focus({ preventScroll: true });
+  }
+});
+window.addEventListener("popstate", async () => {
+  syncControls();
+  await show(location.pathname + location.search, { push: false });
+});
+
+attachTypeahead(form.elements.q, document.getElementById("q-options"), {
+  pick(suggestion) {
+    const params = new URLSearchParams(stateUrl().slice(2));
+    params.delete("q");
+    if (suggestion.kind === "vehicle") {
+      location.href = `/vehicles/${suggestion.id}/`;
+      return;
+    }
+    if (suggestion.kind === "query") {
+      params.set("q", suggestion.text);
+    } else {
+      if (!params.getAll("make").includes(suggestion.make)) params.append("make", suggestion.make);
+      if (suggestion.model && !params.getAll("model").includes(suggestion.model)) params.append("model", suggestion.model);
+    }
+    form.elements.q.value = params.get("q") || "";
+    show(`/?${params}`);
+  },
+});

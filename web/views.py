@@ -1,0 +1,87 @@
+"""The buyers' pages: search (/) and a vehicle (/vehicles/<id>/<slug>/). Server-rendered; search.js
+enhances them by asking for the same URLs with an `X-Fragment` header and swapping parts in."""
+
+from __future__ import annotations
+
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+
+from api.search_params import VehicleSearchParams, VehicleViewInput
+from api.vehicles import viewer_of
+from catalog.models import Vehicle
+from insights.services import record_vehicle_view
+from search.detail import vehicle_detail
+from search.sorting import SORT_NAMES
+
+from .currency import chosen_currency, offered_currencies, offered_rates, remember_currency
+from .search_page import search_page_content
+from .search_state import api_input, clean
+
+# Sorting by distance needs a point the page does not ask for.
+PAGE_SORTS = [name for name in SORT_NAMES if name != "distance"]
+FRAGMENT_HEADER = "X-Fragment"
+FRAGMENTS = {"results": "web/_search_body.html", "more": "web/_more.html"}
+
+
+def search(request):
+    query = clean(request.GET)
+    currency = chosen_currency(request)
+    params = VehicleSearchParams(data=api_input(query, currency=currency))
+    fragment = request.headers.get(FRAGMENT_HEADER, "")
+    template = FRAGMENTS.get(fragment, "web/search.html")
+    context = {
+        "query": query,
+        "currency": currency,
+        "currencies": offered_currencies(),
+        "rates": offered_rates(),
+        "sort_names": PAGE_SORTS,
+    }
+    if not params.is_valid():
+        response = render(request, template, {**context, "errors": params.errors}, status=400)
+    else:
+        page = search_page_content(params.validated_data, query=query, viewer=viewer_of(request))
+        response = render(request, template, {**context, **page})
+    patch_vary_headers(response, [FRAGMENT_HEADER])
+    if "currency" in query:
+        remember_currency(request, response, currency)
+    return response
+
+
+def _search_click(request) -> dict:
+    """The search this page was opened from (result links carry search_id and position), checked
+    by the views API's own serializer; a missing or mangled one records a plain view."""
+    sent = {name: request.GET[name] for name in ("search_id", "position") if name in request.GET}
+    click = VehicleViewInput(data=sent)
+    if not sent or not click.is_valid():
+        return {}
+    return {"search_id": click.validated_data.get("search_id"), "position": click.validated_data.get("position")}
+
+
+def vehicle(request, vehicle_id: int, slug: str = ""):
+    currency = chosen_currency(request)
+    try:
+        detail = vehicle_detail(vehicle_id=vehicle_id, currency=currency)
+    except Vehicle.DoesNotExist as exc:
+        raise Http404("No vehicle with this id.") from exc
+    if slug != detail["slug"]:
+        target = reverse("web:vehicle", kwargs={"vehicle_id": vehicle_id, "slug": detail["slug"]})
+        query = request.GET.urlencode()
+        return redirect(f"{target}?{query}" if query else target, permanent=True)
+    if detail["available"]:
+        if not request.session.session_key:
+            request.session.save()
+        viewer = viewer_of(request)
+        record_vehicle_view(
+            vehicle_id=vehicle_id,
+            user_id=viewer.user_id,
+            session_key="" if viewer.user_id else viewer.session_key,
+            **_search_click(request),
+        )
+    context = {"vehicle": detail, "currency": currency, "currencies": offered_currencies()}
+    # Gone for good: 410 tells crawlers to drop the page, while buyers still get similar vehicles.
+    response = render(request, "web/vehicle.html", context, status=200 if detail["available"] else 410)
+    if "currency" in request.GET:
+        remember_currency(request, response, currency)
+    return response
