@@ -1,0 +1,68 @@
+"""Reports on the served scores: conversion by A/B arm, and drift of the features and the score."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+from django.conf import settings
+from django.db.models import Min
+
+from . import drift
+from .features import lead_features
+from .model import matrix
+from .models import DriftReport, LeadScore
+from .outcomes import lead_outcomes
+from .registry import artefact, current_model
+
+log = logging.getLogger(__name__)
+
+
+def conversion_by_arm(*, now: datetime | None = None) -> dict[str, dict]:
+    """Per arm: leads assigned, decided, won, conversion of the decided ones, mean shown score."""
+    now = now or datetime.now(UTC)
+    scores = {s.lead_id: s for s in LeadScore.objects.all()}
+    if not scores:
+        return {}
+    first = LeadScore.objects.aggregate(at=Min("lead__created_at"))["at"]
+    outcomes = {o.lead_id: o for o in lead_outcomes(start=first, end=now, now=now)}
+    report: dict[str, dict] = {}
+    for lead_id, s in scores.items():
+        arm = report.setdefault(s.arm, {"leads": 0, "decided": 0, "won": 0, "score_sum": 0})
+        arm["leads"] += 1
+        arm["score_sum"] += s.score
+        outcome = outcomes.get(lead_id)
+        if outcome is not None and outcome.won is not None:
+            arm["decided"] += 1
+            arm["won"] += int(outcome.won)
+    for arm in report.values():
+        arm["conversion"] = round(arm["won"] / arm["decided"], 4) if arm["decided"] else None
+        arm["mean_score"] = round(arm.pop("score_sum") / arm["leads"], 1)
+    return report
+
+
+def drift_report(*, now: datetime | None = None) -> DriftReport | None:
+    """PSI of each feature and of the model score, recent leads against the serving model's training data."""
+    entry = current_model()
+    if entry is None:
+        return None
+    now = now or datetime.now(UTC)
+    since = now - timedelta(days=settings.SCORING_DRIFT_WINDOW_DAYS)
+    recent = [o.lead_id for o in lead_outcomes(start=since, end=now, now=now)]
+    rows = list(lead_features(recent).values())
+    psi = {}
+    if rows:
+        for name in entry.features:
+            psi[name] = drift.psi_against(entry.reference[name], [row.get(name) for row in rows])
+        scores = np.round(artefact(entry).probability(matrix(rows, entry.features)) * 100)
+        psi["score"] = drift.psi_against(entry.reference["score"], scores.tolist())
+    drifted = sorted(name for name, value in psi.items() if value > settings.SCORING_DRIFT_PSI_ALERT)
+    report = DriftReport.objects.create(
+        model=entry, window_start=since, leads=len(rows), psi=psi, alert=bool(drifted), drifted=drifted
+    )
+    if drifted:
+        log.error(
+            "lead model %s: drift over PSI %s in %s", entry.pk, settings.SCORING_DRIFT_PSI_ALERT, ", ".join(drifted)
+        )
+    return report
