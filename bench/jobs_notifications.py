@@ -62,7 +62,7 @@ from django.db import transaction  # noqa: E402
 
 from services.paths import PYTHONPATH  # noqa: E402
 from services.process import ManagedProcess  # noqa: E402
-from tests.whatsapp_simulator import WhatsAppSimulator  # noqa: E402
+from tests.support.whatsapp_simulator import WhatsAppSimulator  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "jobs_notifications.txt"  # appended to, one block per run
 

@@ -95,7 +95,7 @@ def run(args, percentile) -> None:
 
     from catalog.models import Currency
     from payments.models import Payment
-    from tests.payment_simulators.fixtures import RATES, make_buyer, make_deal, new_card, signed, stripe_event
+    from tests.support.payment_simulators.fixtures import RATES, make_buyer, make_deal, new_card, signed, stripe_event
 
     for code, rate in RATES.items():
         Currency.objects.update_or_create(

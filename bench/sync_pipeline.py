@@ -211,7 +211,7 @@ def bench_lag(args) -> None:
 def bench_capture(args) -> None:
     """Insert and update cost with the capture triggers enabled vs disabled, alternating, rolled back."""
     from catalog.models import Vehicle
-    from tests.factories import make_dealer, vehicle_fields  # noqa: PLC0415  (reuse the valid-row factory)
+    from tests.support.factories import make_dealer, vehicle_fields  # noqa: PLC0415  (reuse the valid-row factory)
 
     kinds = ("insert", "update", "bulk insert", "mass update")
     results: dict[str, list[float]] = {f"{kind} {mode}": [] for kind in kinds for mode in ("on", "off")}

@@ -123,11 +123,44 @@ def compare(index: str) -> ReconcileReport:
         report.stale = sorted(i for i in set(want) & set(have) if want[i] != have[i])
         report.extra = sorted(set(have) - set(want))
         in_flight = pending_ids(report.missing + report.stale + report.extra)
+        confirmed = confirmed_differences(
+            index, [i for i in report.missing + report.stale + report.extra if i not in in_flight]
+        )
+        in_flight |= set(report.missing + report.stale + report.extra) - in_flight - confirmed
         report.in_flight = len(in_flight)
-        report.missing = [i for i in report.missing if i not in in_flight]
-        report.stale = [i for i in report.stale if i not in in_flight]
-        report.extra = [i for i in report.extra if i not in in_flight]
+        report.missing = [i for i in report.missing if i in confirmed]
+        report.stale = [i for i in report.stale if i in confirmed]
+        report.extra = [i for i in report.extra if i in confirmed]
     return report
+
+
+def confirmed_differences(index: str, ids: list[int]) -> set[int]:
+    """The ids that still differ when looked at again in an order no concurrent write can fool.
+
+    The bucket pass reads Postgres, then a search of the index (which sees only refreshed documents),
+    then the change log, so a write acknowledged in between looks like drift. Here, per id: Postgres,
+    then the change log, then a realtime read of the index (it sees every acknowledged write), then
+    Postgres again. A row unchanged across the look with no change waiting had every change applied
+    before the index was read, so any difference left is real.
+    """
+    if not ids:
+        return set()
+    before = postgres_versions_of(ids)
+    waiting = pending_ids(ids)
+    response = indexing_client().mget(index=index, ids=[str(i) for i in ids], source=False)
+    held = {int(doc["_id"]): doc["_version"] for doc in response["docs"] if doc.get("found")}
+    after = postgres_versions_of(ids)
+    return {i for i in ids if i not in waiting and before.get(i) == after.get(i) and before.get(i) != held.get(i)}
+
+
+def postgres_versions_of(ids: list[int]) -> dict[int, int]:
+    """Current versions of the listable rows among `ids` (an unlisted or deleted row is absent)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id, search_version FROM catalog_vehicle WHERE id = ANY(%s) AND status = ANY(%s)",
+            [ids, list(settings.SEARCHABLE_STATUSES)],
+        )
+        return dict(cursor.fetchall())
 
 
 def repair_index(index: str, report: ReconcileReport) -> int:

@@ -1,4 +1,4 @@
-"""Fixtures shared by every test module: the real services, started the way the stack starts them."""
+"""Fixtures shared by every tier. Services start lazily: see tests/support/services.py."""
 
 from __future__ import annotations
 
@@ -8,20 +8,8 @@ import time
 
 import pytest
 
-from services.engine import Engine
-from services.postgres import Postgres
 from services.process import ManagedProcess
-from services.redis import Redis
-from tests.processes import start_test_process
-
-
-def pytest_configure(config):
-    # Real services, started (or found running) before Django opens its first connection. An
-    # external engine (ELASTICSEARCH_URL pointing elsewhere) is used as it is.
-    Postgres().start()
-    Redis().start()
-    if "ELASTICSEARCH_URL" not in os.environ:
-        Engine().start()
+from tests.support.processes import start_test_process
 
 
 @pytest.fixture

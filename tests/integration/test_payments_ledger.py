@@ -9,7 +9,7 @@ from django.db.utils import DatabaseError
 from payments import states
 from payments.ledger import lock_payment, record_creation, transition
 from payments.models import LedgerEntry, Payment
-from tests.payment_simulators.fixtures import currencies, make_buyer, make_deal  # noqa: F401
+from tests.support.payment_simulators.fixtures import currencies, make_buyer, make_deal  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

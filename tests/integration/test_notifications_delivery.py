@@ -12,7 +12,7 @@ from jobs.deadletters import replay
 from jobs.models import DeadLetter
 from notifications.events import emit
 from notifications.models import Message
-from tests.notification_support import (  # noqa: F401
+from tests.support.notification_support import (  # noqa: F401
     beat_process,
     clean_broker,
     fast_settings,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from rest_framework.test import APIClient
 
-from tests.search_fixtures import market, sql_counts, sql_vehicles  # noqa: F401 (fixture)
+from tests.support.search_fixtures import market, sql_counts, sql_vehicles  # noqa: F401 (fixture)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.engine]
 ALL_STATUSES = ("available", "reserved", "sold", "withdrawn")

@@ -12,7 +12,7 @@ from catalog.models import Currency
 from payments import tasks
 from payments.invoices import create_invoice
 from payments.models import NotificationIntent, Payment
-from tests.payment_simulators.fixtures import (  # noqa: F401
+from tests.support.payment_simulators.fixtures import (  # noqa: F401
     clean_payment_cache,
     currencies,
     localstripe_url,
@@ -25,7 +25,7 @@ from tests.payment_simulators.fixtures import (  # noqa: F401
     stripe_env,
     stripe_proxy,
 )
-from tests.payment_simulators.server import SimulatorServer
+from tests.support.payment_simulators.server import SimulatorServer
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from buyers.models import VehicleView
 from catalog.models import Vehicle
 from insights.models import SearchClick
 from search.coviews import coviewed_vehicles
-from tests.search_fixtures import market  # noqa: F401 (fixture)
+from tests.support.search_fixtures import market  # noqa: F401 (fixture)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.engine]
 

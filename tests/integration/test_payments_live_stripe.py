@@ -4,7 +4,7 @@ import pytest
 import requests
 
 from payments.models import Payment, StripeEvent
-from tests.payment_simulators.fixtures import (  # noqa: F401
+from tests.support.payment_simulators.fixtures import (  # noqa: F401
     WEBHOOK_SECRET,
     clean_payment_cache,
     currencies,

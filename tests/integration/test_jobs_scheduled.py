@@ -18,7 +18,7 @@ from jobs.walking import id_pages
 from notifications import dispatch
 from notifications.models import Notification, OutboxEvent, PriceWatch
 from sales.models import Deal
-from tests.notification_support import (  # noqa: F401
+from tests.support.notification_support import (  # noqa: F401
     clean_broker,
     fast_settings,
     make_deal,

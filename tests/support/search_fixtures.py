@@ -26,7 +26,7 @@ from indexers.rebuild import rebuild_vehicle_index
 from indexers.rows import fetch_vehicle_rows
 from search.client import get_client
 from search.currency import forget_rates
-from tests.factories import ensure_currencies, make_dealer, make_vehicle
+from tests.support.factories import ensure_currencies, make_dealer, make_vehicle
 
 # (make, model, body, [trims], base price USD)
 CATALOG = [

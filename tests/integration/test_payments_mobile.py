@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from catalog.models import Currency
 from payments.models import Payment, ProviderCallback
-from tests.payment_simulators.fixtures import (  # noqa: F401
+from tests.support.payment_simulators.fixtures import (  # noqa: F401
     clean_payment_cache,
     currencies,
     long_ago,

@@ -5,7 +5,7 @@ import requests
 
 from payments import crypto
 from payments.models import Payment, StripeCustomer
-from tests.payment_simulators.fixtures import (  # noqa: F401
+from tests.support.payment_simulators.fixtures import (  # noqa: F401
     clean_payment_cache,
     currencies,
     localstripe_url,

@@ -5,7 +5,7 @@ import time
 import pytest
 
 from payments.models import Payment, Refund
-from tests.payment_simulators.fixtures import (  # noqa: F401
+from tests.support.payment_simulators.fixtures import (  # noqa: F401
     clean_payment_cache,
     currencies,
     localstripe_url,

@@ -19,8 +19,8 @@ from indexers.rebuild import rebuild_vehicle_index
 from indexers.reconcile import reconcile
 from indexers.tasks import ENGINE_UNAVAILABLE
 from search.client import get_client
-from tests.factories import make_dealer, make_vehicle, vehicle_fields
-from tests.sync_support import drop_vehicle_indexes, expected_documents, indexed_documents
+from tests.support.factories import make_dealer, make_vehicle, vehicle_fields
+from tests.support.sync_support import drop_vehicle_indexes, expected_documents, indexed_documents
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.engine]
 

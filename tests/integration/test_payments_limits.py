@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.payment_simulators.fixtures import (  # noqa: F401
+from tests.support.payment_simulators.fixtures import (  # noqa: F401
     clean_payment_cache,
     currencies,
     localstripe_url,

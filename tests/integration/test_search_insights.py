@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 from insights.buffer import search_log_buffer
 from insights.models import SearchLog
 from insights.suggestions_index import rebuild_suggestions
-from tests.search_fixtures import celery_eager, market, sql_counts, sql_vehicles  # noqa: F401 (fixtures)
+from tests.support.search_fixtures import celery_eager, market, sql_counts, sql_vehicles  # noqa: F401 (fixtures)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.engine]
 

@@ -17,7 +17,7 @@ from jobs.base import backoff_seconds
 from jobs.models import DeadLetter
 from jobs.ratelimit import TokenBucket
 from jobs.tracking import start_tracked_task
-from tests.notification_support import (  # noqa: F401
+from tests.support.notification_support import (  # noqa: F401
     clean_broker,
     fast_settings,
     make_user,

@@ -25,9 +25,9 @@ from search.client import get_client
 from services.engine import Engine
 from services.process import ManagedProcess
 from services.redis import Redis
-from tests.factories import make_dealer, make_vehicle, vehicle_fields
-from tests.processes import start_test_process
-from tests.sync_support import expected_documents, indexed_documents, pending_changes, wait_for_sync
+from tests.support.factories import make_dealer, make_vehicle, vehicle_fields
+from tests.support.processes import start_test_process
+from tests.support.sync_support import expected_documents, indexed_documents, pending_changes, wait_for_sync
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.engine, pytest.mark.slow]
 

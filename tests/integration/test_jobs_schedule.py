@@ -17,7 +17,7 @@ from rest_framework.test import APIClient
 
 from indexers.rebuild import ensure_index
 from jobs.models import ScheduleRun
-from tests.notification_support import (  # noqa: F401
+from tests.support.notification_support import (  # noqa: F401
     beat_process,
     clean_broker,
     fast_settings,

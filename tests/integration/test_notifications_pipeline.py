@@ -18,7 +18,7 @@ from notifications.models import Message, Notification, NotificationPreference, 
 from notifications.phones import InvalidPhone, normalise_phone
 from notifications.quiet_hours import next_allowed
 from notifications.webhooks import signature_for
-from tests.notification_support import fast_settings, make_buyer, make_deal, make_shipment  # noqa: F401
+from tests.support.notification_support import fast_settings, make_buyer, make_deal, make_shipment  # noqa: F401
 
 UTC = UTC
 

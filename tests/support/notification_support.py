@@ -16,8 +16,8 @@ from aiosmtpd.controller import Controller
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
-from tests.factories import ensure_currencies, make_dealer, make_vehicle
-from tests.whatsapp_simulator import WhatsAppSimulator
+from tests.support.factories import ensure_currencies, make_dealer, make_vehicle
+from tests.support.whatsapp_simulator import WhatsAppSimulator
 
 _n = itertools.count(1)
 
@@ -193,7 +193,7 @@ def beat_process(tmp_path):
     import sys
 
     from services.process import ManagedProcess
-    from tests.processes import start_test_process
+    from tests.support.processes import start_test_process
 
     started: list[ManagedProcess] = []
 

@@ -7,7 +7,7 @@ from django.db import connection, transaction
 
 from catalog.models import Currency, Dealer, Vehicle
 from indexers.models import SearchChange
-from tests.factories import make_dealer, make_vehicle, vehicle_fields
+from tests.support.factories import make_dealer, make_vehicle, vehicle_fields
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

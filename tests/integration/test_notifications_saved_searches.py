@@ -18,7 +18,7 @@ from notifications.saved_searches import (
     sync_saved_search,
 )
 from search.client import get_client
-from tests.notification_support import (  # noqa: F401
+from tests.support.notification_support import (  # noqa: F401
     clean_broker,
     fast_settings,
     make_buyer,

@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 
 from catalog.models import Currency
 from search.client import get_client
-from tests.search_fixtures import (  # noqa: F401 (fixtures)
+from tests.support.search_fixtures import (  # noqa: F401 (fixtures)
     PUBLIC_STATUSES,
     delete_raw,
     index_raw,

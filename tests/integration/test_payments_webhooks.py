@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 
 from payments.models import Dispute, LedgerEntry, NotificationIntent, Payment, StripeEvent
-from tests.payment_simulators.fixtures import (  # noqa: F401
+from tests.support.payment_simulators.fixtures import (  # noqa: F401
     WEBHOOK_SECRET,
     clean_payment_cache,
     currencies,

@@ -1,0 +1,24 @@
+"""The real services a tier needs, started (or found running) once, only when a test of that tier runs.
+
+A tier's conftest imports `real_services`; tests/unit/ does not, so it runs with nothing started.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from services.engine import Engine
+from services.postgres import Postgres
+from services.redis import Redis
+
+
+@pytest.fixture(scope="session", autouse=True)
+def real_services():
+    # Before Django opens its first connection (autouse fixtures come first). An external engine
+    # (ELASTICSEARCH_URL pointing elsewhere) is used as it is.
+    Postgres().start()
+    Redis().start()
+    if "ELASTICSEARCH_URL" not in os.environ:
+        Engine().start()
