@@ -31,3 +31,25 @@ class IsAnalystOrStaff(BasePermission):
         if not (user and user.is_authenticated):
             return False
         return user.is_staff or user.groups.filter(name=ANALYST_GROUP).exists()
+
+
+class IsLeadDealerMemberOrStaff(BasePermission):
+    """The lead in the URL (`lead_id`) belongs to a dealer that counts this user among its members, or staff.
+
+    An unknown lead passes here, so the view answers 404 rather than 403 for it.
+    """
+
+    message = "Only the lead's dealer members and staff may see its score."
+
+    def has_permission(self, request, view) -> bool:
+        from sales.models import Lead
+
+        user = request.user
+        if not (user and user.is_authenticated):
+            return False
+        if user.is_staff:
+            return True
+        dealer_id = Lead.objects.filter(pk=view.kwargs["lead_id"]).values_list("dealer_id", flat=True).first()
+        if dealer_id is None:
+            return True
+        return Dealer.members.through.objects.filter(dealer_id=dealer_id, user_id=user.pk).exists()

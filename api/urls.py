@@ -2,7 +2,19 @@
 
 from django.urls import include, path
 
-from . import analytics, dealers, health, jobs_status, notifications, saved_searches, tasks, vehicles, whatsapp_webhook
+from . import (
+    analytics,
+    dealers,
+    health,
+    jobs_status,
+    leads,
+    notifications,
+    recommendations,
+    saved_searches,
+    tasks,
+    vehicles,
+    whatsapp_webhook,
+)
 
 urlpatterns = [
     path("health", health.HealthApi.as_view(), name="health"),
@@ -12,6 +24,8 @@ urlpatterns = [
     path("vehicles/<int:vehicle_id>/similar", vehicles.VehicleSimilarApi.as_view(), name="vehicle-similar"),
     path("vehicles/<int:vehicle_id>/views", vehicles.VehicleViewsApi.as_view(), name="vehicle-views"),
     path("dealers/<int:dealer_id>/inventory", dealers.DealerInventoryApi.as_view(), name="dealer-inventory"),
+    path("leads/<int:lead_id>/score", leads.LeadScoreApi.as_view(), name="lead-score"),
+    path("recommendations/clicks", recommendations.RecommendationClickApi.as_view(), name="recommendation-clicks"),
     path("analytics/prices", analytics.PriceStatisticsApi.as_view(), name="analytics-prices"),
     path("analytics/listings-over-time", analytics.ListingsOverTimeApi.as_view(), name="analytics-listings"),
     path("analytics/inventory-by-dealer", analytics.InventoryByDealerApi.as_view(), name="analytics-dealers"),

@@ -18,6 +18,8 @@ from catalog.models import Vehicle
 from es_mappings.suggestions import suggestions_alias
 from es_mappings.vehicles import vehicles_alias
 from insights.buffer import normalize_query, search_log_buffer
+from recommendations.arms import blend_arm, blend_weights
+from recommendations.services import log_impressions
 
 from .coviews import coviewed_vehicles
 from .currency import currency_rates, to_usd
@@ -32,9 +34,7 @@ from .vehicles import vehicle_facets_search, vehicle_hits_search
 
 # Page numbers reach this deep (page x size); beyond it, clients follow `next_cursor`.
 PAGE_WINDOW = 1000
-# Blend of recommendations: structured and text similarity first, co-views second.
-SIMILARITY_WEIGHT = 0.7
-COVIEW_WEIGHT = 0.3
+# The blend of recommendations (similarity vs co-views) depends on the viewer's A/B arm: recommendations/arms.py.
 # At most this share of the recommendations is kept for co-viewed vehicles when there are any.
 COVIEW_SHARE = 0.25
 
@@ -254,8 +254,16 @@ def _normalized(scores: dict[int, float]) -> dict[int, float]:
     return {key: value / top for key, value in scores.items()} if top > 0 else {}
 
 
-def similar_vehicles(*, vehicle_id: int, size: int = 10, currency: str = "USD") -> dict[str, Any]:
-    """More like this vehicle, blended with what its viewers also viewed. Raises Vehicle.DoesNotExist."""
+def similar_vehicles(
+    *, vehicle_id: int, size: int = 10, currency: str = "USD", viewer: Viewer | None = None
+) -> dict[str, Any]:
+    """More like this vehicle, blended with what its viewers also viewed. Raises Vehicle.DoesNotExist.
+
+    The blend's weights come from the viewer's arm; the list shown is logged (off the request path)
+    with a list id the client sends back with a click."""
+    viewer = viewer or Viewer()
+    arm = blend_arm(user_id=viewer.user_id, session_key=viewer.session_key)
+    similarity_weight, coview_weight = blend_weights(arm)
     target = _target(vehicle_id)
     coviews = coviewed_vehicles(vehicle_id, limit=size * 2)
     searches: list = [(vehicles_alias(), similar_vehicles_search(target, size=size * 2))]
@@ -277,7 +285,7 @@ def similar_vehicles(*, vehicle_id: int, size: int = 10, currency: str = "USD") 
     viewers = {vid: count for vid, _, count in coviews}
     sim_norm, co_norm = _normalized(similarity), _normalized(coview_scores)
     blended = {
-        vid: SIMILARITY_WEIGHT * sim_norm.get(vid, 0.0) + COVIEW_WEIGHT * co_norm.get(vid, 0.0)
+        vid: similarity_weight * sim_norm.get(vid, 0.0) + coview_weight * co_norm.get(vid, 0.0)
         for vid in sources
         if vid != vehicle_id
     }
@@ -296,4 +304,11 @@ def similar_vehicles(*, vehicle_id: int, size: int = 10, currency: str = "USD") 
             reasons.append(f"Buyers who viewed this also viewed ({viewers[vid]})")
         card = vehicle_card(sources[vid], currency=currency, units_per_usd=units, now=now)
         results.append({**card, "score": round(blended[vid], 4), "reasons": reasons})
-    return {"vehicle_id": vehicle_id, "results": results, "took_ms": outcome.took_ms}
+    list_id = log_impressions(
+        source_vehicle_id=vehicle_id,
+        vehicle_ids=ranked,
+        arm=arm,
+        user_id=viewer.user_id,
+        session_key=viewer.session_key,
+    )
+    return {"vehicle_id": vehicle_id, "results": results, "took_ms": outcome.took_ms, "list_id": list_id, "arm": arm}

@@ -90,21 +90,27 @@ class LeadModel:
     def probability(self, x: np.ndarray) -> np.ndarray:
         return self.calibrated.predict_proba(x)[:, 1]
 
-    def reasons(self, x_row: np.ndarray, *, top: int = 3) -> list[dict]:
-        """Per-feature contributions by occlusion: how much the (uncalibrated) probability moves when one
-        feature is set to its typical value. Largest effect first, in points of 0-100."""
-        n = len(self.names)
-        probe = np.repeat(x_row.reshape(1, -1), n + 1, axis=0)
+    def reasons(self, x: np.ndarray, *, top: int = 3) -> list[list[dict]]:
+        """Per-feature contributions for each row of x, by occlusion: how much the (uncalibrated)
+        probability moves when one feature is set to its typical value. Largest effect first, in
+        points of 0-100. One prediction call for all rows (per-call overhead dominates small calls)."""
+        rows, n = x.shape
+        probe = np.repeat(x, n + 1, axis=0)
         for j in range(n):
-            probe[j + 1, j] = self.baseline[j]
-        p = self.fitted.predict_proba(probe)[:, 1]
-        effects = [(self.names[j], round(float(p[0] - p[j + 1]) * 100, 1), x_row[j]) for j in range(n)]
-        effects.sort(key=lambda item: (-abs(item[1]), item[0]))
-        return [
-            {"feature": name, "label": LABELS.get(name, name), "value": _json_value(value), "effect": effect}
-            for name, effect, value in effects[:top]
-            if effect != 0
-        ]
+            probe[np.arange(rows) * (n + 1) + j + 1, j] = self.baseline[j]
+        p = self.fitted.predict_proba(probe)[:, 1].reshape(rows, n + 1)
+        out = []
+        for i in range(rows):
+            effects = [(self.names[j], round(float(p[i, 0] - p[i, j + 1]) * 100, 1), x[i, j]) for j in range(n)]
+            effects.sort(key=lambda item: (-abs(item[1]), item[0]))
+            out.append(
+                [
+                    {"feature": name, "label": LABELS.get(name, name), "value": _json_value(value), "effect": effect}
+                    for name, effect, value in effects[:top]
+                    if effect != 0
+                ]
+            )
+        return out
 
 
 def _json_value(value):

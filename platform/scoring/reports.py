@@ -18,6 +18,9 @@ from .registry import artefact, current_model
 
 log = logging.getLogger(__name__)
 
+# A month of leads always differs from a year of them in its calendar month: that is the season, not drift.
+NOT_DRIFT = {"month"}
+
 
 def conversion_by_arm(*, now: datetime | None = None) -> dict[str, dict]:
     """Per arm: leads assigned, decided, won, conversion of the decided ones, mean shown score."""
@@ -54,6 +57,8 @@ def drift_report(*, now: datetime | None = None) -> DriftReport | None:
     psi = {}
     if rows:
         for name in entry.features:
+            if name in NOT_DRIFT:
+                continue
             psi[name] = drift.psi_against(entry.reference[name], [row.get(name) for row in rows])
         scores = np.round(artefact(entry).probability(matrix(rows, entry.features)) * 100)
         psi["score"] = drift.psi_against(entry.reference["score"], scores.tolist())
