@@ -156,12 +156,13 @@ class _World:
         listed = rng.uniform(-60, DAYS - 20, n_vehicles)
         currencies = rng.choice(list(self.rates), n_vehicles, p=[0.6, 0.1, 0.1, 0.1, 0.05, 0.05])
         vdealer = rng.integers(0, n_dealers, n_vehicles)
-        vehicles = []
+        vehicles, usd_prices = [], np.zeros(n_vehicles)
         for i in range(n_vehicles):
             make, model, body, base = MODELS[kinds[i]]
             age = max(0, self.end.year - int(years[i]))
             market_usd = base * (0.88 ** (age - 3))
             usd = market_usd * (1 + gaps[i])
+            usd_prices[i] = usd
             cur = str(currencies[i])
             vehicles.append(
                 Vehicle(
@@ -184,9 +185,22 @@ class _World:
                 )
             )
         vehicles = Vehicle.objects.bulk_create(vehicles, batch_size=2000)
-        by_kind: dict[int, list[int]] = {}
-        for i, k in enumerate(kinds):
-            by_kind.setdefault(int(k), []).append(i)
+        # How buyers browse: within a kind of car, towards their own budget and towards listings with a
+        # hidden appeal (photos, condition) that makes some cars popular. Co-views and similarity can
+        # only find what this leaves in the view log.
+        appeal = rng.lognormal(0, 1.0, n_vehicles)
+        log_price = np.log(usd_prices)
+        by_kind = {int(k): np.flatnonzero(kinds == k) for k in np.unique(kinds)}
+        kind_price = {k: float(np.median(log_price[idx])) for k, idx in by_kind.items()}
+
+        def pick(kind: int, budget: float, day: float) -> int:
+            pool = by_kind.get(kind)
+            if pool is None:
+                return int(rng.integers(0, n_vehicles))
+            alive = pool[listed[pool] < day]
+            alive = alive if len(alive) else pool
+            weight = appeal[alive] * np.exp(-((log_price[alive] - kind_price[kind] - budget) ** 2) / (2 * 0.2**2))
+            return int(rng.choice(alive, p=weight / weight.sum()))
 
         # Buyers: a hidden intent, and a taste (a few kinds of car they look at).
         n_buyers = max(20, int(self.n_leads / 2.5))
@@ -211,6 +225,8 @@ class _World:
             )
         intent = rng.normal(0, 1, n_buyers)
         taste = [rng.choice(len(MODELS), 3, replace=False) for _ in range(n_buyers)]
+        # Where in a kind's price range each buyer shops (log-price offset from the kind's median).
+        budget = rng.normal(0, 0.3, n_buyers)
         # Brokers: staff-less users who bring leads, with a hidden skill.
         brokers = User.objects.bulk_create([User(username=f"{self.tag}-broker-{i}", password="!") for i in range(8)])
         broker_skill = rng.normal(0, 0.6, len(brokers))
@@ -229,9 +245,9 @@ class _World:
         for j in order:
             b = int(lead_buyer[j])
             t = self.start + timedelta(seconds=float(at[j]))
+            day = float(at[j]) / 86400
             kind = int(rng.choice(taste[b])) if rng.random() < 0.85 else int(rng.integers(0, len(MODELS)))
-            pool = [i for i in by_kind.get(kind, []) if vehicles[i].listed_at < t] or by_kind.get(kind) or [0]
-            vi = int(rng.choice(pool))
+            vi = pick(kind, budget[b], day)
             vehicle = vehicles[vi]
             d = int(vdealer[vi])
             source = str(sources[j])
@@ -244,8 +260,10 @@ class _World:
                 dwell = int(min(3600, rng.lognormal(3.2 + 0.35 * ib, 0.6)))
                 view_rows.append((users[b].id, "", vehicle.id, seen, dwell))
             for _ in range(rng.poisson(math.exp(1.0 + 0.25 * ib))):
-                other = vehicles[int(rng.choice(by_kind.get(int(rng.choice(taste[b])), [vi])))]
-                seen = t - timedelta(hours=float(rng.uniform(1, 24 * 30)))
+                hours = float(rng.uniform(1, 24 * 30))
+                other_kind = kind if rng.random() < 0.6 else int(rng.choice(taste[b]))
+                other = vehicles[pick(other_kind, budget[b], day - hours / 24)]
+                seen = t - timedelta(hours=hours)
                 view_rows.append((users[b].id, "", other.id, seen, int(rng.lognormal(2.8, 0.7))))
             if rng.random() < 1 / (1 + math.exp(-(ib - 1.0))):
                 search_rows.append(
