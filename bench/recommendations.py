@@ -27,7 +27,10 @@ import time
 from collections import defaultdict
 from datetime import UTC, datetime
 
-import _django  # noqa: F401  (sets up Django)
+# implicit runs its own threads; a BLAS thread pool underneath only slows it (it warns otherwise).
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import _django  # noqa: E402, F401  (sets up Django)
 import numpy as np
 from django.db import connection
 from scipy.sparse import csr_matrix

@@ -479,8 +479,9 @@ SCORING_SWEEP_SECONDS = float(env_str("NZILA_SCORING_SWEEP_SECONDS", "300"))
 # Similar-vehicle blend shown to buyers: "current" (0.7 text / 0.3 co-views), "tuned" (weights from
 # bench/recommendations.py) or "ab" (each viewer to one of the two by a stable hash).
 RECOMMENDATIONS_BLEND_ARM = env_str("NZILA_RECOMMENDATIONS_BLEND_ARM", "ab")
-# Weight of text/structured similarity in the "tuned" arm (co-views get the rest).
-RECOMMENDATIONS_TUNED_SIMILARITY_WEIGHT = float(env_str("NZILA_RECOMMENDATIONS_TUNED_SIMILARITY_WEIGHT", "0.5"))
+# Weight of text/structured similarity in the "tuned" arm (co-views get the rest): the best nDCG@10 on
+# validation sessions in bench/recommendations.py (simulated data, seed 7); re-run it on real sessions.
+RECOMMENDATIONS_TUNED_SIMILARITY_WEIGHT = float(env_str("NZILA_RECOMMENDATIONS_TUNED_SIMILARITY_WEIGHT", "0.2"))
 
 
 def _cron(fields: str):

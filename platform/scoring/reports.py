@@ -22,15 +22,20 @@ log = logging.getLogger(__name__)
 NOT_DRIFT = {"month"}
 
 
-def conversion_by_arm(*, now: datetime | None = None) -> dict[str, dict]:
-    """Per arm: leads assigned, decided, won, conversion of the decided ones, mean shown score."""
+def conversion_by_arm(*, since: datetime | None = None, now: datetime | None = None) -> dict[str, dict]:
+    """Per arm: leads assigned, decided, won, conversion of the decided ones, mean shown score, and the
+    conversion of the decided leads whose shown score was in the arm's top 10 % (what a dealer who
+    works the best-scored leads first would see). `since`: only leads created from then on (e.g. after
+    the model's training data, so no arm is measured on leads it learned from)."""
     now = now or datetime.now(UTC)
-    scores = {s.lead_id: s for s in LeadScore.objects.all()}
+    chosen = LeadScore.objects.filter(lead__created_at__gte=since) if since else LeadScore.objects.all()
+    scores = {s.lead_id: s for s in chosen}
     if not scores:
         return {}
-    first = LeadScore.objects.aggregate(at=Min("lead__created_at"))["at"]
+    first = chosen.aggregate(at=Min("lead__created_at"))["at"]
     outcomes = {o.lead_id: o for o in lead_outcomes(start=first, end=now, now=now)}
     report: dict[str, dict] = {}
+    decided: dict[str, list[tuple[int, int, int]]] = {}
     for lead_id, s in scores.items():
         arm = report.setdefault(s.arm, {"leads": 0, "decided": 0, "won": 0, "score_sum": 0})
         arm["leads"] += 1
@@ -39,9 +44,13 @@ def conversion_by_arm(*, now: datetime | None = None) -> dict[str, dict]:
         if outcome is not None and outcome.won is not None:
             arm["decided"] += 1
             arm["won"] += int(outcome.won)
-    for arm in report.values():
+            decided.setdefault(s.arm, []).append((-s.score, lead_id, int(outcome.won)))
+    for name, arm in report.items():
         arm["conversion"] = round(arm["won"] / arm["decided"], 4) if arm["decided"] else None
         arm["mean_score"] = round(arm.pop("score_sum") / arm["leads"], 1)
+        ranked = sorted(decided.get(name, []))
+        top = ranked[: max(1, len(ranked) // 10)] if ranked else []
+        arm["top10_conversion"] = round(sum(won for _, _, won in top) / len(top), 4) if top else None
     return report
 
 

@@ -1,4 +1,5 @@
 import json
+from datetime import UTC, date, datetime, time
 
 from django.core.management.base import BaseCommand
 
@@ -10,10 +11,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("report", choices=["drift", "ab"])
+        parser.add_argument("--since", type=date.fromisoformat, help="ab: leads created on or after this day only")
 
-    def handle(self, *args, report, **options):
+    def handle(self, *args, report, since, **options):
         if report == "ab":
-            self.stdout.write(json.dumps(conversion_by_arm(), indent=2))
+            start = datetime.combine(since, time.min, tzinfo=UTC) if since else None
+            self.stdout.write(json.dumps(conversion_by_arm(since=start), indent=2))
             return
         result = drift_report()
         if result is None:

@@ -19,4 +19,7 @@ class Command(BaseCommand):
             self.stdout.write(promote(entry))
         except PromotionRefused as exc:
             raise CommandError(str(exc)) from exc
-        rescore_open_leads.delay()
+        try:
+            rescore_open_leads.delay()
+        except Exception as exc:  # the broker is away; the scheduled retrain's rescoring or a rerun does it
+            self.stderr.write(f"open leads not queued for rescoring: {exc}")
