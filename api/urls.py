@@ -30,6 +30,7 @@ urlpatterns = [
     path("analytics/listings-over-time", analytics.ListingsOverTimeApi.as_view(), name="analytics-listings"),
     path("analytics/inventory-by-dealer", analytics.InventoryByDealerApi.as_view(), name="analytics-dealers"),
     path("analytics/days-on-market", analytics.DaysOnMarketApi.as_view(), name="analytics-days-on-market"),
+    path("analytics/recommendations-ctr", analytics.RecommendationCtrApi.as_view(), name="analytics-recommendations"),
     path("analytics/search-queries", analytics.SearchQueriesApi.as_view(), name="analytics-search-queries"),
     # Background jobs and notifications.
     path("tasks/<str:task_id>", tasks.TaskStatusApi.as_view(), name="task-status"),

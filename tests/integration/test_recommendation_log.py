@@ -61,3 +61,11 @@ def test_lists_and_clicks_are_logged_per_arm_and_counted(market, celery_eager, s
     assert ctr["tuned"]["lists"] == 1 and ctr["tuned"]["clicks"] == 1 and ctr["tuned"]["list_ctr"] == 1.0
     assert ctr["tuned"]["ctr"] == round(1 / len(tuned["results"]), 4)
     assert ctr["current"]["clicks"] == 0 and ctr["current"]["impressions"] == len(current["results"])
+
+    analyst = APIClient()
+    analyst.force_login(market.analyst)
+    url = "/api/v1/analytics/recommendations-ctr"
+    assert analyst.get(url, {"days": 1}).json()["arms"]["tuned"]["clicks"] == 1
+    bad_days = analyst.get(url, {"days": 0})
+    assert bad_days.status_code == 400 and "days" in bad_days.json()["error"]["fields"]
+    assert APIClient().get(url).status_code in (401, 403)
