@@ -13,59 +13,33 @@ from catalog.models import Vehicle
 from notifications import services
 from notifications.models import PriceWatch, SavedSearch
 
-TERM_PARAMS = (
-    "make",
-    "model",
-    "body",
-    "fuel",
-    "transmission",
-    "drivetrain",
-    "condition",
-    "colour",
-    "country",
-    "city",
-    "dealer",
-)
-RANGE_PARAMS = ("price", "year", "mileage")
+from .search_params import VehicleFilterParams
 
 
-class NearSerializer(serializers.Serializer):
-    lat = serializers.FloatField(min_value=-90, max_value=90)
-    lon = serializers.FloatField(min_value=-180, max_value=180)
-    radius_km = serializers.FloatField(min_value=0.1, max_value=5000)
+class SavedSearchParams(VehicleFilterParams):
+    """The search API's own parameters, checked by its own rules (one search language); a repeatable
+    parameter may be given as one value or a list."""
 
-
-class SearchParamsSerializer(serializers.Serializer):
-    """The search API's parameters: text, term filters (several values mean "any of"), ranges (prices in
-    US dollars), and an optional circle."""
-
-    q = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    near = NearSerializer(required=False)
-
-    def get_fields(self):
-        fields = super().get_fields()
-        for name in TERM_PARAMS:
-            fields[name] = serializers.ListField(
-                child=serializers.CharField(max_length=80), required=False, max_length=50
-            )
-        for name in RANGE_PARAMS:
-            fields[f"{name}_min"] = serializers.FloatField(required=False, min_value=0)
-            fields[f"{name}_max"] = serializers.FloatField(required=False, min_value=0)
-        return fields
+    def to_internal_value(self, data):
+        if not isinstance(data, dict):
+            raise serializers.ValidationError({"params": ["Give the search parameters as an object."]})
+        multi = {name for name, field in self.fields.items() if isinstance(field, serializers.ListField)}
+        data = {
+            name: [value] if name in multi and not isinstance(value, list) else value for name, value in data.items()
+        }
+        return super().to_internal_value(data)
 
     def validate(self, attrs):
-        for name in RANGE_PARAMS:
-            low, high = attrs.get(f"{name}_min"), attrs.get(f"{name}_max")
-            if low is not None and high is not None and low > high:
-                raise serializers.ValidationError({f"{name}_min": f"must not be above {name}_max"})
-        if not attrs:
-            raise serializers.ValidationError("a saved search needs at least one parameter")
+        attrs = super().validate(attrs)
+        query = attrs["query"]
+        if not (query.text or query.terms or query.ranges or query.near):
+            raise serializers.ValidationError({"params": ["A saved search needs at least one parameter."]})
         return attrs
 
 
 class SavedSearchInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=120)
-    params = SearchParamsSerializer()
+    params = SavedSearchParams()
 
 
 class SavedSearchSerializer(serializers.ModelSerializer):
@@ -98,7 +72,10 @@ class SavedSearchListApi(APIView):
         data = SavedSearchInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         search, task_id = services.saved_search_create(
-            user=request.user, name=data.validated_data["name"], params=data.validated_data["params"]
+            user=request.user,
+            name=data.validated_data["name"],
+            params=request.data["params"],
+            query=data.validated_data["params"]["query"],
         )
         return Response(_with_task(search, task_id), status=201)
 

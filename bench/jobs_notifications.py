@@ -60,6 +60,7 @@ from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import transaction  # noqa: E402
 
+from reliability.polling import poll_until  # noqa: E402
 from services.paths import PYTHONPATH  # noqa: E402
 from services.process import ManagedProcess  # noqa: E402
 from tests.support.whatsapp_simulator import WhatsAppSimulator  # noqa: E402
@@ -84,14 +85,9 @@ def process(kind: str, args: list[str], env: dict[str, str]) -> ManagedProcess:
     return proc
 
 
-def wait(check, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise SystemExit(f"timed out waiting for {what}")
+def arrived(sim, committed) -> int:
+    """How many of the committed messages the WhatsApp simulator has accepted so far."""
+    return sum(1 for m in list(sim.accepted) if m["body"]["to"] in committed)
 
 
 def make_buyers(n: int, tag: str):
@@ -131,7 +127,11 @@ def end_to_end(sim: WhatsAppSimulator, n: int, *, pace: float = 0.0) -> dict:
         if pace:
             time.sleep(pace)
     emitted = time.time()
-    wait(lambda: sum(1 for m in list(sim.accepted) if m["body"]["to"] in committed) >= n, 600, "every message")
+    poll_until(
+        lambda: sum(1 for m in list(sim.accepted) if m["body"]["to"] in committed) >= n,
+        timeout=600,
+        what="every message",
+    )
     arrivals = {m["body"]["to"]: m["at"] for m in list(sim.accepted) if m["body"]["to"] in committed}
     latencies = [arrivals[to] - at for to, at in committed.items()]
     finished = max(arrivals.values())
@@ -173,7 +173,11 @@ def trigger_path(sim: WhatsAppSimulator, n: int) -> dict:
             Deal.objects.create(buyer=buyer, vehicle=vehicle, agreed_price=20000, currency_id="USD")
         committed[buyer.phone_e164.lstrip("+")] = time.time()
         time.sleep(0.1)
-    wait(lambda: sum(1 for m in list(sim.accepted) if m["body"]["to"] in committed) >= n, 120, "trigger messages")
+    poll_until(
+        lambda: sum(1 for m in list(sim.accepted) if m["body"]["to"] in committed) >= n,
+        timeout=120,
+        what="trigger messages",
+    )
     arrivals = {m["body"]["to"]: m["at"] for m in list(sim.accepted) if m["body"]["to"] in committed}
     latencies = [arrivals[to] - at for to, at in committed.items()]
     return {"events": n, "p50": percentile(latencies, 50), "p95": percentile(latencies, 95), "max": max(latencies)}
@@ -260,10 +264,10 @@ def main() -> None:
     )
     beat = None
     try:
-        wait(
+        poll_until(
             lambda: worker.log_file.exists() and " ready." in worker.log_file.read_text(errors="replace"),
-            60,
-            "the worker",
+            timeout=60,
+            what="the worker",
         )
         load = os.getloadavg()[0]
         lines = [

@@ -7,6 +7,8 @@ from typing import Any
 
 from django.db import connection
 
+from reliability.pages import keyset_pages
+
 VEHICLE_ROW_SQL = """
 SELECT v.id, v.vin, v.make, v.model, v.trim, v.year, v.price, v.currency_id, c.units_per_usd,
        v.mileage_km, v.condition, v.body_type, v.fuel, v.transmission, v.drivetrain, v.engine,
@@ -41,13 +43,28 @@ def iter_vehicle_rows(
 ) -> Iterator[list[dict[str, Any]]]:
     """All vehicle rows in id order, in pages (keyset pagination: no OFFSET, never all in memory)."""
     extra = f" AND ({where})" if where else ""
-    while True:
+
+    def fetch(after: int, size: int) -> list[dict[str, Any]]:
+        with connection.cursor() as cursor:
+            cursor.execute(VEHICLE_ROW_SQL + f" WHERE v.id > %s{extra} ORDER BY v.id LIMIT %s", [after, *params, size])
+            return _dicts(cursor)
+
+    return keyset_pages(fetch, start=after_id, key=lambda row: row["id"], page_size=batch_size)
+
+
+def iter_vehicle_rows_written_after(
+    version: int, *, page_size: int, statuses: Iterable[str]
+) -> Iterator[list[dict[str, Any]]]:
+    """Rows with these statuses written after `version` (any write path: a trigger stamps it), in version order."""
+    statuses = list(statuses)
+
+    def fetch(after: int, size: int) -> list[dict[str, Any]]:
         with connection.cursor() as cursor:
             cursor.execute(
-                VEHICLE_ROW_SQL + f" WHERE v.id > %s{extra} ORDER BY v.id LIMIT %s", [after_id, *params, batch_size]
+                VEHICLE_ROW_SQL
+                + " WHERE v.search_version > %s AND v.status = ANY(%s) ORDER BY v.search_version LIMIT %s",
+                [after, statuses, size],
             )
-            rows = _dicts(cursor)
-        if not rows:
-            return
-        yield rows
-        after_id = rows[-1]["id"]
+            return _dicts(cursor)
+
+    return keyset_pages(fetch, start=version, key=lambda row: row["search_version"], page_size=page_size)

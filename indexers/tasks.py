@@ -10,6 +10,8 @@ from elastic_transport import ConnectionError as EngineConnectionError
 from elastic_transport import ConnectionTimeout
 from elasticsearch import ApiError
 
+from reliability.backoff import backoff_seconds
+
 from . import kicks
 from .drain import IndexMissing, drain_all
 from .rebuild import ensure_index
@@ -18,8 +20,13 @@ from .reconcile import reconcile
 log = logging.getLogger(__name__)
 
 # Errors that mean "the engine is away", not "this change is bad": nothing is acknowledged, and
-# the task retries with exponential backoff (1 s, 2 s, 4 s ... capped) while changes wait in Postgres.
+# the task retries with exponential backoff (about 1 s, 2 s, 4 s ... capped at 30 s, with jitter) while
+# changes wait in Postgres.
 ENGINE_UNAVAILABLE = (EngineConnectionError, ConnectionTimeout)
+
+
+def _engine_backoff(retries: int) -> float:
+    return backoff_seconds(retries, base=1, maximum=30)
 
 
 @shared_task(
@@ -42,10 +49,10 @@ def drain_changes(self) -> dict:
         rebuild_if_missing.apply_async()
         return {"claimed": 0, "applied": 0, "failed": 0, "dead": 0}
     except ENGINE_UNAVAILABLE as exc:
-        raise self.retry(exc=exc, countdown=min(30, 2 ** min(self.request.retries, 5))) from exc
+        raise self.retry(exc=exc, countdown=_engine_backoff(self.request.retries)) from exc
     except ApiError as exc:
         if exc.meta.status in (429, 502, 503, 504):
-            raise self.retry(exc=exc, countdown=min(30, 2 ** min(self.request.retries, 5))) from exc
+            raise self.retry(exc=exc, countdown=_engine_backoff(self.request.retries)) from exc
         raise
     if result.claimed and result.applied:
         # More may be waiting (a full last batch, or changes that arrived meanwhile).

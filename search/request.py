@@ -49,6 +49,24 @@ class VehicleQuery:
         )
         return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
+    def to_dict(self) -> dict:
+        """Plain JSON values (kept with a saved search); `from_dict` gives the same query back."""
+        return {
+            "text": self.text,
+            "terms": {name: list(values) for name, values in self.terms.items()},
+            "ranges": {name: asdict(bounds) for name, bounds in self.ranges.items()},
+            "near": asdict(self.near) if self.near else None,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping) -> VehicleQuery:
+        return cls(
+            text=data.get("text", ""),
+            terms={name: tuple(values) for name, values in data.get("terms", {}).items()},
+            ranges={name: Range(**bounds) for name, bounds in data.get("ranges", {}).items()},
+            near=GeoCircle(**data["near"]) if data.get("near") else None,
+        )
+
 
 @dataclass(frozen=True)
 class Scope:

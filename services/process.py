@@ -13,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from reliability.polling import PollTimeout, poll_until
+
 from .paths import LOG_DIR, RUN_DIR
 
 
@@ -68,16 +70,17 @@ def wait_until(
     log: Path | None = None,
     alive: Callable[[], bool] | None = None,
 ) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return
-        if alive is not None and not alive():
-            raise ServiceError(f"{what} exited during start-up. Last lines of {log}:\n{log_tail(log) if log else ''}")
-        time.sleep(0.2)
-    raise ServiceError(
-        f"{what} did not become ready within {timeout:.0f}s. Last lines of {log}:\n{log_tail(log) if log else ''}"
-    )
+    """Wait for a service to become ready; a ServiceError carries the end of its log."""
+    try:
+        poll_until(
+            check,
+            timeout=timeout,
+            what=what,
+            interval=0.2,
+            give_up=None if alive is None else lambda: None if alive() else "exited during start-up",
+        )
+    except PollTimeout as exc:
+        raise ServiceError(f"{exc}. Last lines of {log}:\n{log_tail(log) if log else ''}") from None
 
 
 @dataclass

@@ -8,6 +8,7 @@ import time
 
 import pytest
 
+from reliability.polling import poll_until
 from services.process import ManagedProcess
 from tests.support.processes import start_test_process
 
@@ -57,11 +58,10 @@ def celery_worker_process(request):
 
 
 def _wait_for_worker_ready(proc: ManagedProcess, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.log_file.exists() and " ready." in proc.log_file.read_text(errors="replace"):
-            return
-        if not proc.running():
-            raise RuntimeError(f"worker {proc.name} died:\n{proc.log_file.read_text(errors='replace')[-3000:]}")
-        time.sleep(0.2)
-    raise RuntimeError(f"worker {proc.name} not ready after {timeout}s")
+    poll_until(
+        lambda: proc.log_file.exists() and " ready." in proc.log_file.read_text(errors="replace"),
+        timeout=timeout,
+        what=f"worker {proc.name} ready",
+        interval=0.2,
+        give_up=lambda: None if proc.running() else f"died:\n{proc.log_file.read_text(errors='replace')[-3000:]}",
+    )

@@ -13,57 +13,15 @@ Use it with `@reliable_task(...)` (a `shared_task` with this base), or `base=Rel
 from __future__ import annotations
 
 import logging
-import random
 
-import redis
-import requests
 from celery import Task, shared_task
 from celery.exceptions import Retry, SoftTimeLimitExceeded
 from django.conf import settings
-from django.db import InterfaceError, OperationalError
+
+from reliability.backoff import backoff_seconds
+from reliability.errors import TRANSIENT_ERRORS
 
 log = logging.getLogger(__name__)
-
-
-class TransientError(Exception):
-    """Raise it (or a subclass) from a task for a failure that a later try may not have."""
-
-    def __init__(self, message: str = "", *, retry_after: float | None = None):
-        super().__init__(message)
-        # A provider may say how long to wait (Retry-After); the backoff never waits less.
-        self.retry_after = retry_after
-
-
-class PermanentError(Exception):
-    """A failure no retry can fix (bad input, a rejected recipient): dead-lettered at once."""
-
-
-# Errors worth another try: the network, the database connection, the broker, the engine's transport.
-TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
-    TransientError,
-    ConnectionError,
-    TimeoutError,
-    OperationalError,
-    InterfaceError,
-    redis.exceptions.ConnectionError,
-    redis.exceptions.TimeoutError,
-    requests.ConnectionError,
-    requests.Timeout,
-)
-try:  # the engine's transport errors, when the search stack is installed
-    from elastic_transport import ConnectionError as EngineConnectionError
-    from elastic_transport import ConnectionTimeout
-
-    TRANSIENT_ERRORS += (EngineConnectionError, ConnectionTimeout)
-except ImportError:  # pragma: no cover
-    pass
-
-
-def backoff_seconds(retries: int, *, base: float, maximum: float) -> float:
-    """Exponential backoff with jitter: base·2^retries capped at maximum, then drawn from its upper half
-    ("equal jitter"), so retries of many failed tasks spread out instead of stampeding together."""
-    ceiling = min(maximum, base * (2**retries))
-    return ceiling / 2 + random.uniform(0, ceiling / 2)
 
 
 class ReliableTask(Task):

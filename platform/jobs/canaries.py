@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import time
 
-from .base import TransientError
+from reliability.errors import TransientError
+
 from .redis_client import get_redis
 
 TTL_SECONDS = 3600

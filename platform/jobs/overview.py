@@ -30,9 +30,9 @@ def queue_depths() -> dict[str, int]:
 
 
 def get_redis_broker():
-    import redis
+    from reliability.connections import redis_client
 
-    return redis.Redis.from_url(settings.CELERY_BROKER_URL, socket_timeout=5)
+    return redis_client(settings.CELERY_BROKER_URL)
 
 
 def failure_rates(hours: int = 24) -> dict[str, Any]:

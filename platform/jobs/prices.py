@@ -7,6 +7,7 @@ from django.db import connection, transaction
 from django.db.models import Max
 
 from notifications.events import emit_many
+from reliability.pages import keyset_pages
 
 from .cursors import advancing_cursor
 from .walking import batches
@@ -17,19 +18,18 @@ CURSOR = "vehicle-price-changes"
 def changed_vehicle_id_pages(after_version: int, page_size: int):
     """Ids of vehicles written after `after_version` (any write path: the version is stamped by a
     trigger), in version order, one page at a time."""
-    position = after_version
-    while True:
+
+    def fetch(after: int, size: int) -> list[tuple[int, int]]:
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT id, search_version FROM catalog_vehicle WHERE search_version > %s "
                 "ORDER BY search_version LIMIT %s",
-                [position, page_size],
+                [after, size],
             )
-            rows = cursor.fetchall()
-        if not rows:
-            return
-        yield [row[0] for row in rows]
-        position = rows[-1][1]
+            return cursor.fetchall()
+
+    for rows in keyset_pages(fetch, start=after_version, key=lambda row: row[1], page_size=page_size):
+        yield [vehicle_id for vehicle_id, _ in rows]
 
 
 def walk_changed_vehicles(*, page_size: int, batch_size: int, fan_out) -> int:

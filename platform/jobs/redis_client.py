@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import functools
-
 import redis
 from django.conf import settings
 
+from reliability.connections import redis_client
 
-@functools.cache
+
 def get_redis() -> redis.Redis:
-    return redis.Redis.from_url(settings.JOBS_REDIS_URL, socket_timeout=5, socket_connect_timeout=5)
+    return redis_client(settings.JOBS_REDIS_URL)

@@ -8,16 +8,14 @@ from collections.abc import Iterator, Sequence
 from django.conf import settings
 from django.db.models import QuerySet
 
+from reliability.pages import keyset_pages
+
 
 def id_pages(queryset: QuerySet, *, page_size: int | None = None) -> Iterator[list[int]]:
-    page_size = page_size or settings.JOBS_PAGE_SIZE
-    last = 0
-    while True:
-        ids = list(queryset.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:page_size])
-        if not ids:
-            return
-        yield ids
-        last = ids[-1]
+    def fetch(after: int, size: int) -> list[int]:
+        return list(queryset.filter(pk__gt=after).order_by("pk").values_list("pk", flat=True)[:size])
+
+    return keyset_pages(fetch, start=0, key=lambda pk: pk, page_size=page_size or settings.JOBS_PAGE_SIZE)
 
 
 def batches(ids: Sequence[int], size: int | None = None) -> Iterator[list[int]]:

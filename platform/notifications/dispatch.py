@@ -16,7 +16,7 @@ from django.db.models import Min
 from django.db.models.functions import Now
 from django.utils import timezone
 
-from jobs.base import backoff_seconds
+from reliability.backoff import backoff_seconds
 
 from .catalog import kind_of
 from .models import Channel, Message, Notification, OutboxEvent

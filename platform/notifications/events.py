@@ -15,33 +15,25 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
+
+from reliability.kicks import KickOnce
 
 from .models import OutboxEvent
 
-KICK_KEY = "notifications:outbox-kick"
+# Wake the dispatcher once per burst: a kick already waiting will see every event committed meanwhile.
+# The broker being down must not fail a committed write; the dispatcher's sweep catches up.
+OUTBOX_KICK = KickOnce(flag="notifications:outbox-kick", task_name="notifications.tasks.dispatch_outbox", ttl_ms=30_000)
 
 
 def _kick() -> None:
-    """Wake the dispatcher once per burst: a kick already waiting will see this event too."""
-    from jobs.redis_client import get_redis
-
-    from .tasks import dispatch_outbox
-
-    try:
-        if get_redis().set(KICK_KEY, "1", nx=True, ex=30):
-            dispatch_outbox.delay()
-    except Exception:  # the broker being down must not fail a committed write; the sweep catches up
-        import logging
-
-        logging.getLogger(__name__).warning("could not kick the outbox dispatcher", exc_info=True)
+    OUTBOX_KICK.kick(settings.JOBS_REDIS_URL)
 
 
 def kick_taken() -> None:
     """The dispatcher starts: events committed from now on need a new kick."""
-    from jobs.redis_client import get_redis
-
-    get_redis().delete(KICK_KEY)
+    OUTBOX_KICK.taken(settings.JOBS_REDIS_URL)
 
 
 def emit(event_type: str, payload: Mapping[str, Any], *, recipients: Iterable[int] = ()) -> OutboxEvent:

@@ -137,12 +137,16 @@ class Message(models.Model):
 
 
 class SavedSearch(models.Model):
-    """Search parameters a buyer keeps (the same ones the search API takes), matched against every new or
-    changed vehicle by a percolator query registered in the engine."""
+    """A search a buyer keeps, matched against every new or changed vehicle by a percolator query
+    registered in the engine."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_searches")
     name = models.CharField(max_length=120)
+    # The search API's parameters as the buyer gave them (to show the search and link back to it).
     params = models.JSONField(default=dict)
+    # Those parameters validated by the search API into a search.request.VehicleQuery (`to_dict`), prices
+    # in US dollars at the day's rate: the percolator query is built from this with the search's builders.
+    query = models.JSONField(default=dict)
     active = models.BooleanField(default=True)
     # Vehicles written at or before this version existed when the search was saved: the buyer saw them.
     since_version = models.BigIntegerField(default=0)

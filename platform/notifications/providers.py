@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from jobs.base import PermanentError, TransientError
+from reliability.errors import PermanentError, TransientError
 
 
 class SendFailed(PermanentError):

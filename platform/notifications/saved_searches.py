@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -17,76 +16,24 @@ from django.db import connection, transaction
 from elasticsearch import NotFoundError
 
 from es_mappings.vehicles import vehicle_index_body, vehicle_to_document
-from indexers.rows import VEHICLE_ROW_SQL
+from indexers.rows import iter_vehicle_rows_written_after
 from jobs.cursors import advancing_cursor
+from search.alerts import alert_query
 from search.client import get_client
+from search.request import VehicleQuery
+from search.selectors import public_scope
 
 from .events import emit_many
 from .models import SavedSearch
 
 log = logging.getLogger(__name__)
 
-# Saved parameter -> document field. The same names as the search API's filters.
-TERM_FIELDS = {
-    "make": "make.folded",
-    "model": "model.folded",
-    "body": "body_type",
-    "fuel": "fuel",
-    "transmission": "transmission",
-    "drivetrain": "drivetrain",
-    "condition": "condition",
-    "colour": "exterior_color.folded",
-    "country": "country",
-    "city": "city.folded",
-    "dealer": "dealer.id",
-}
-# Folded fields hold lower-cased, accent-free keywords.
-FOLDED = {"make", "model", "colour", "city"}
-RANGE_FIELDS = {"price": "price_usd", "year": "year", "mileage": "mileage_km"}
-TEXT_FIELDS = ["title^3", "make^2", "model^2", "trim", "body_type.text", "features.text", "description"]
 PERCOLATE_BATCH = 200
 
 
-def saved_search_query(params: dict[str, Any]) -> dict[str, Any]:
-    """The engine query a saved search stands for. The one place saved parameters become a query."""
-    filters: list[dict[str, Any]] = []
-    for name, field in TERM_FIELDS.items():
-        values = params.get(name)
-        if values:
-            values = values if isinstance(values, list) else [values]
-            if name in FOLDED:
-                values = [_fold(str(v)) for v in values]
-            filters.append({"terms": {field: values}})
-    for name, field in RANGE_FIELDS.items():
-        bounds = {
-            op: params[f"{name}_{suffix}"]
-            for op, suffix in (("gte", "min"), ("lte", "max"))
-            if params.get(f"{name}_{suffix}") is not None
-        }
-        if bounds:
-            filters.append({"range": {field: bounds}})
-    near = params.get("near")
-    if near:
-        filters.append(
-            {
-                "geo_distance": {
-                    "distance": f"{near['radius_km']}km",
-                    "location": {"lat": near["lat"], "lon": near["lon"]},
-                }
-            }
-        )
-    must = []
-    if params.get("q"):
-        must.append(
-            {"multi_match": {"query": params["q"], "fields": TEXT_FIELDS, "fuzziness": "AUTO", "operator": "and"}}
-        )
-    return {"bool": {"filter": filters, "must": must}} if (filters or must) else {"match_all": {}}
-
-
-def _fold(value: str) -> str:
-    import unicodedata
-
-    return "".join(c for c in unicodedata.normalize("NFKD", value) if not unicodedata.combining(c)).lower().strip()
+def saved_search_query(query: VehicleQuery) -> dict[str, Any]:
+    """The engine query a saved search stands for: the search's own builders, over the public scope."""
+    return alert_query(query, public_scope()).to_dict()
 
 
 def percolator_index() -> str:
@@ -129,7 +76,11 @@ def sync_saved_search(saved_search_id: int) -> str:
         index=percolator_index(),
         id=str(search.id),
         refresh=True,
-        document={"query": saved_search_query(search.params), "saved_search_id": search.id, "user_id": search.user_id},
+        document={
+            "query": saved_search_query(VehicleQuery.from_dict(search.query)),
+            "saved_search_id": search.id,
+            "user_id": search.user_id,
+        },
     )
     return "registered"
 
@@ -138,24 +89,6 @@ def current_vehicle_version() -> int:
     with connection.cursor() as cursor:
         cursor.execute("SELECT COALESCE(MAX(search_version), 0) FROM catalog_vehicle")
         return cursor.fetchone()[0]
-
-
-def _changed_vehicle_pages(after_version: int, page_size: int) -> Iterable[list[dict[str, Any]]]:
-    """Listable vehicles written after `after_version`, in version order, one page at a time."""
-    position = after_version
-    while True:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                VEHICLE_ROW_SQL + " WHERE v.search_version > %s AND v.status = ANY(%s)"
-                " ORDER BY v.search_version LIMIT %s",
-                [position, list(settings.SEARCHABLE_STATUSES), page_size],
-            )
-            names = [col.name for col in cursor.description]
-            rows = [dict(zip(names, row)) for row in cursor.fetchall()]
-        if not rows:
-            return
-        yield rows
-        position = rows[-1]["search_version"]
 
 
 def percolate(rows: list[dict[str, Any]]) -> list[tuple[int, int]]:
@@ -190,7 +123,7 @@ def match_saved_searches(*, page_size: int | None = None) -> dict[str, int]:
     high_water = current_vehicle_version()
     counts = {"vehicles": 0, "matches": 0}
     with advancing_cursor("saved-search-alerts", high_water=high_water) as start:
-        for rows in _changed_vehicle_pages(start, page_size):
+        for rows in iter_vehicle_rows_written_after(start, page_size=page_size, statuses=settings.SEARCHABLE_STATUSES):
             counts["vehicles"] += len(rows)
             pairs = percolate(rows)
             if pairs:

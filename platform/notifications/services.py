@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from jobs.tracking import start_tracked_task
+from search.request import VehicleQuery
 
 from .models import Notification, NotificationPreference, PriceWatch, SavedSearch
 from .saved_searches import current_vehicle_version
@@ -16,9 +17,11 @@ SYNC_TASK = "notifications.tasks.sync_saved_search"
 
 
 @transaction.atomic
-def saved_search_create(*, user, name: str, params: dict[str, Any]) -> tuple[SavedSearch, str]:
+def saved_search_create(*, user, name: str, params: dict[str, Any], query: VehicleQuery) -> tuple[SavedSearch, str]:
     """Save the search and register its percolator query once committed. Returns it and the task id."""
-    search = SavedSearch.objects.create(user=user, name=name, params=params, since_version=current_vehicle_version())
+    search = SavedSearch.objects.create(
+        user=user, name=name, params=params, query=query.to_dict(), since_version=current_vehicle_version()
+    )
     return search, start_tracked_task(SYNC_TASK, owner=user, args=[search.id])
 
 

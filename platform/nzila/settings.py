@@ -1,8 +1,8 @@
 """Django settings for the Nzila platform.
 
 Every setting that differs between machines is read from the environment here, and only here,
-with one comment saying what it is for. Defaults describe the local stack that `bin/stack up`
-starts on loopback, so a fresh checkout runs without any configuration.
+with one comment saying what it is for. Defaults describe the local stack that `bin/setup`
+(`python -m services.stack up`) starts on loopback, so a fresh checkout runs without any configuration.
 """
 
 import os

@@ -12,9 +12,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from catalog.models import Currency
+from reliability.errors import TransientError
 
 from .notify import notify_staff
-from .retry import TransientError, call_with_retries
+from .retry import call_with_retries
 
 log = logging.getLogger(__name__)
 

@@ -9,17 +9,21 @@ from typing import TypeVar
 
 from django.conf import settings
 
+from reliability.backoff import backoff_seconds
+
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
-class TransientError(Exception):
-    """A provider error worth retrying (network, rate limit, 5xx); raised by mobile-money clients."""
-
-
 def backoff_delay(try_number: int) -> float:
-    """Delay before try `try_number + 1` (try_number counts from 1): base * 2^(n-1), capped."""
-    return min(settings.PAYMENTS_RETRY_CAP_SECONDS, settings.PAYMENTS_RETRY_BASE_SECONDS * 2 ** (try_number - 1))
+    """Delay before try `try_number + 1` (try_number counts from 1): base * 2^(n-1), capped. No jitter:
+    these retries happen inside one call, so there is no crowd of callers to spread out."""
+    return backoff_seconds(
+        try_number - 1,
+        base=settings.PAYMENTS_RETRY_BASE_SECONDS,
+        maximum=settings.PAYMENTS_RETRY_CAP_SECONDS,
+        jitter=False,
+    )
 
 
 def call_with_retries(

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 
+from reliability.errors import TransientError
 from sales.models import Deal, Shipment
 
 from . import abuse, crypto, states, stripe_gateway
@@ -21,7 +22,7 @@ from .mobile.mpesa import MpesaClient
 from .models import Invoice, LedgerEntry, Method, Payment, Provider, ProviderCallback, Purpose, Refund
 from .money import StaleRate, convert, exponent
 from .outcome import ProviderOutcome
-from .retry import TransientError, call_with_retries
+from .retry import call_with_retries
 
 log = logging.getLogger(__name__)
 Cause = LedgerEntry.Cause

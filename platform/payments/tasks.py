@@ -10,9 +10,10 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
+from reliability.errors import TransientError
+
 from . import fx, invoices, metrics, states, stripe_gateway
 from .models import LedgerEntry, Method, Payment, Refund
-from .retry import TransientError
 from .services import apply_stripe_refund, refresh_payment
 
 log = logging.getLogger(__name__)

@@ -13,15 +13,15 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from jobs import canaries
-from jobs.base import backoff_seconds
 from jobs.models import DeadLetter
 from jobs.ratelimit import TokenBucket
 from jobs.tracking import start_tracked_task
+from reliability.backoff import backoff_seconds
+from reliability.polling import poll_until
 from tests.support.notification_support import (  # noqa: F401
     clean_broker,
     fast_settings,
     make_user,
-    wait_for,
 )
 
 # A worker that gives up on a killed peer's messages within seconds, not the production 35 minutes.
@@ -58,12 +58,12 @@ def test_a_worker_killed_mid_task_loses_no_job(celery_worker_process, clean_brok
     token = uuid.uuid4().hex
     first = celery_worker_process("victim", concurrency=2, env=FAST_REDELIVERY)
     sent = {send_canary(token, sleep_seconds=2.5) for _ in range(4)}
-    wait_for(lambda: canaries.counts(token)["started"] >= 2, timeout=30, what="two canaries running")
+    poll_until(lambda: canaries.counts(token)["started"] >= 2, timeout=30, what="two canaries running")
     first.kill()  # SIGKILL to the whole worker: no warm shutdown, no chance to ack or requeue
     assert canaries.counts(token)["finished"] == 0
 
     celery_worker_process("survivor", concurrency=2, env=FAST_REDELIVERY)
-    done = wait_for(
+    done = poll_until(
         lambda: sent <= {task_id for task_id, _ in canaries.finished(token)} and sent,
         timeout=90,
         what="every canary to finish after the kill",
@@ -78,16 +78,16 @@ def test_a_failing_task_is_retried_then_dead_lettered_and_replay_works(
     token = uuid.uuid4().hex
     celery_worker_process(env={"NZILA_JOBS_MAX_RETRIES": "2"})
     task_id = send_canary(token, fail_times=3)  # three tries, all failing; a fourth would succeed
-    letter = wait_for(lambda: DeadLetter.objects.filter(task_id=task_id).first(), timeout=60, what="a dead letter")
+    letter = poll_until(lambda: DeadLetter.objects.filter(task_id=task_id).first(), timeout=60, what="a dead letter")
     assert canaries.counts(token)["tries"] == 3
     assert letter.task_name == "jobs.tasks.canary" and letter.attempts == 3
-    assert letter.exception_type == "jobs.base.TransientError" and "planned failure 3" in letter.error
+    assert letter.exception_type == "reliability.errors.TransientError" and "planned failure 3" in letter.error
     assert letter.args == [token] and letter.kwargs == {"fail_times": 3}
 
     call_command("dead_letters", "replay", str(letter.id))
     letter.refresh_from_db()
     assert letter.replayed_at is not None and letter.replay_count == 1
-    wait_for(lambda: canaries.counts(token)["finished"] == 1, timeout=30, what="the replayed task to finish")
+    poll_until(lambda: canaries.counts(token)["finished"] == 1, timeout=30, what="the replayed task to finish")
     assert current_app.AsyncResult(letter.replayed_task_id).get(timeout=10)["tries"] == 4
 
 
@@ -112,7 +112,7 @@ def test_dead_letters_replay_from_the_admin(celery_worker_process, clean_broker,
     letter.refresh_from_db()
     assert letter.replayed_task_id
     celery_worker_process()
-    wait_for(lambda: canaries.counts(token)["finished"] == 1, timeout=30, what="the replayed task")
+    poll_until(lambda: canaries.counts(token)["finished"] == 1, timeout=30, what="the replayed task")
 
 
 @pytest.mark.django_db(transaction=True)
@@ -125,7 +125,7 @@ def test_task_status_is_shown_to_its_owner_only(celery_worker_process, clean_bro
     celery_worker_process()
     api = APIClient()
     api.force_authenticate(owner)
-    body = wait_for(
+    body = poll_until(
         lambda: (r := api.get(f"/api/v1/tasks/{task_id}").json()).get("ready") and r,
         timeout=30,
         what="the task to finish",

@@ -17,6 +17,7 @@ from rest_framework.test import APIClient
 
 from indexers.rebuild import ensure_index
 from jobs.models import ScheduleRun
+from reliability.polling import poll_until
 from tests.support.notification_support import (  # noqa: F401
     beat_process,
     clean_broker,
@@ -24,7 +25,6 @@ from tests.support.notification_support import (  # noqa: F401
     make_deal,
     make_shipment,
     make_user,
-    wait_for,
 )
 
 ENTRIES = sorted(settings.CELERY_BEAT_SCHEDULE.items())
@@ -88,7 +88,7 @@ def test_every_scheduled_task_runs_in_a_real_worker(
             runs if set(runs) == tasks and all(r.last_state in ("SUCCESS", "FAILURE") for r in runs.values()) else None
         )
 
-    runs = wait_for(finished, timeout=240, interval=0.5, what="every scheduled task to run once")
+    runs = poll_until(finished, timeout=240, interval=0.5, what="every scheduled task to run once")
     failures = {
         name: f"{r.last_state}: {r.last_error}" for name, r in runs.items() if r.last_state != "SUCCESS" or r.failures
     }
@@ -102,7 +102,7 @@ def test_beat_sends_due_tasks_and_each_run_is_recorded(
     env = {"NZILA_OUTBOX_SWEEP_SECONDS": "0.5", "NZILA_DELIVERY_SWEEP_SECONDS": "0.5"}
     celery_worker_process(env=env)
     beat_process(env=env)
-    run = wait_for(
+    run = poll_until(
         lambda: ScheduleRun.objects.filter(task_name="notifications.tasks.dispatch_outbox", runs__gte=3).first(),
         timeout=60,
         what="three outbox sweeps",

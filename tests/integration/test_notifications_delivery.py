@@ -12,6 +12,7 @@ from jobs.deadletters import replay
 from jobs.models import DeadLetter
 from notifications.events import emit
 from notifications.models import Message
+from reliability.polling import poll_until
 from tests.support.notification_support import (  # noqa: F401
     beat_process,
     clean_broker,
@@ -21,7 +22,6 @@ from tests.support.notification_support import (  # noqa: F401
     make_deal,
     quiet_all_day,
     smtp_server,
-    wait_for,
     whatsapp,
 )
 
@@ -46,7 +46,7 @@ def test_a_new_deal_reaches_the_buyer_on_whatsapp_and_email(
     with transaction.atomic():  # the deal's trigger writes the event; the beat's outbox sweep picks it up
         deal = make_deal(buyer=buyer)
 
-    sent = wait_for(lambda: sim.messages_to("254712000001"), timeout=60, what="the WhatsApp message")
+    sent = poll_until(lambda: sim.messages_to("254712000001"), timeout=60, what="the WhatsApp message")
     template = sent[0]["body"]["template"]
     assert template["name"] == "deal_confirmation"
     assert [p["text"] for p in template["components"][0]["parameters"]] == [
@@ -55,11 +55,11 @@ def test_a_new_deal_reaches_the_buyer_on_whatsapp_and_email(
         "USD 12,000",
         str(deal.id),
     ]
-    mail = wait_for(lambda: mail_to.to("amina@example.test"), timeout=30, what="the e-mail")
+    mail = poll_until(lambda: mail_to.to("amina@example.test"), timeout=30, what="the e-mail")
     assert mail[0]["Subject"] == f"Your deal #{deal.id} is confirmed"
 
     logged = Message.objects.get(user=buyer.user, channel="whatsapp")
-    wait_for(
+    poll_until(
         lambda: Message.objects.filter(pk=logged.pk, status="delivered").exists(),
         timeout=30,
         what="the delivered webhook",
@@ -81,7 +81,7 @@ def test_three_events_in_one_window_are_one_whatsapp_message(whatsapp, mail_to, 
         with transaction.atomic():
             emit("payment_received", {"amount": amount, "currency": "USD"}, recipients=[buyer.user_id])
         time.sleep(0.2)
-    sent = wait_for(lambda: whatsapp.messages_to("254712000002"), timeout=30, what="the batched message")
+    sent = poll_until(lambda: whatsapp.messages_to("254712000002"), timeout=30, what="the batched message")
     time.sleep(2.5)  # longer than the window: nothing else follows
     sent = whatsapp.messages_to("254712000002")
     assert len(sent) == 1
@@ -100,14 +100,14 @@ def test_a_failing_send_is_retried_then_dead_lettered_and_replay_delivers_it(
     with transaction.atomic():
         emit("payment_received", {"amount": "900", "currency": "USD"}, recipients=[buyer.user_id])
 
-    message = wait_for(
+    message = poll_until(
         lambda: Message.objects.filter(user=buyer.user, channel="whatsapp", status="failed").first(),
         timeout=60,
         what="the message to fail",
     )
     assert message.attempts == 3 and message.error_code == "131000" and message.provider_message_id is None
     assert len(sim.requests) == 3 and not sim.accepted
-    letter = wait_for(
+    letter = poll_until(
         lambda: DeadLetter.objects.filter(task_name="notifications.tasks.send_message").first(),
         timeout=30,
         what="the dead letter",
@@ -115,7 +115,7 @@ def test_a_failing_send_is_retried_then_dead_lettered_and_replay_delivers_it(
     assert letter.args == [message.id] and letter.attempts == 3
 
     replay(letter)
-    wait_for(
+    poll_until(
         lambda: Message.objects.filter(pk=message.pk, status="delivered").exists(),
         timeout=30,
         what="the replayed message to be delivered",
@@ -131,7 +131,7 @@ def test_a_refused_recipient_fails_at_once_without_retries(whatsapp, mail_to, ce
     celery_worker_process()
     with transaction.atomic():
         emit("payment_received", {"amount": "10", "currency": "USD"}, recipients=[buyer.user_id])
-    message = wait_for(
+    message = poll_until(
         lambda: Message.objects.filter(user=buyer.user, channel="whatsapp", status="failed").first(),
         timeout=30,
         what="the failure",

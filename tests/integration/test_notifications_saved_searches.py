@@ -18,6 +18,7 @@ from notifications.saved_searches import (
     sync_saved_search,
 )
 from search.client import get_client
+from search.request import GeoCircle, Range, VehicleQuery
 from tests.support.notification_support import (  # noqa: F401
     clean_broker,
     fast_settings,
@@ -30,14 +31,21 @@ HILUX = {"q": "hilux", "make": ["Toyota"], "price_max": 30000, "year_min": 2015}
 
 
 def test_saved_parameters_become_one_engine_query():
-    query = saved_search_query({**HILUX, "body": ["pickup"], "near": {"lat": -4.0, "lon": 39.6, "radius_km": 50}})
-    assert query["bool"]["must"][0]["multi_match"]["query"] == "hilux"
-    filters = query["bool"]["filter"]
-    assert {"terms": {"make.folded": ["toyota"]}} in filters
-    assert {"terms": {"body_type": ["pickup"]}} in filters
+    near = GeoCircle(lat=-4.0, lon=39.6, radius_km=50)
+    query = VehicleQuery(
+        text="hilux",
+        terms={"make": ("Toyota",), "body": ("pickup",)},
+        ranges={"price": Range(high=30000), "year": Range(low=2015)},
+        near=near,
+    )
+    assert VehicleQuery.from_dict(query.to_dict()) == query
+    engine_query = saved_search_query(query)["bool"]
+    (base,) = engine_query["must"]
+    assert base["bool"]["must"], "the search's own text clause"
+    assert {"geo_distance": {"distance": "50km", "location": {"lat": -4.0, "lon": 39.6}}} in base["bool"]["filter"]
+    filters = engine_query["filter"]
+    assert {"terms": {"make.folded": ["Toyota"]}} in filters and {"terms": {"body_type": ["pickup"]}} in filters
     assert {"range": {"price_usd": {"lte": 30000}}} in filters and {"range": {"year": {"gte": 2015}}} in filters
-    assert {"geo_distance": {"distance": "50km", "location": {"lat": -4.0, "lon": 39.6}}} in filters
-    assert saved_search_query({}) == {"match_all": {}}
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ import pytest
 import requests
 
 from payments.models import Payment, StripeEvent
+from reliability.polling import poll_until
 from tests.support.payment_simulators.fixtures import (  # noqa: F401
     WEBHOOK_SECRET,
     clean_payment_cache,
@@ -14,7 +15,6 @@ from tests.support.payment_simulators.fixtures import (  # noqa: F401
     new_card,
     stripe_env,
     stripe_proxy,
-    wait_for,
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -49,7 +49,7 @@ def test_three_d_secure_completed_by_stripes_webhook(
         data={"client_secret": body["client_secret"], "success": "true", "key": "pk_test_x"},
     ).raise_for_status()
     # No call of ours asks Stripe: the signed payment_intent.succeeded delivery does it.
-    wait_for(lambda: Payment.objects.get(pk=payment.pk).state == "succeeded", timeout=20, what="webhook")
+    poll_until(lambda: Payment.objects.get(pk=payment.pk).state == "succeeded", timeout=20, what="webhook")
     event = StripeEvent.objects.get(type="payment_intent.succeeded", outcome__contains=str(payment.id))
     assert Payment.objects.get(pk=payment.pk).ledger.get(to_state="succeeded").reference == event.event_id
     deal.refresh_from_db()

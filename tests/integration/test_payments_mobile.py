@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from catalog.models import Currency
 from payments.models import Payment, ProviderCallback
+from reliability.polling import poll_until
 from tests.support.payment_simulators.fixtures import (  # noqa: F401
     clean_payment_cache,
     currencies,
@@ -17,7 +18,6 @@ from tests.support.payment_simulators.fixtures import (  # noqa: F401
     make_deal,
     mobile_env,
     operators,
-    wait_for,
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -49,7 +49,7 @@ def settled(payment_id, *states):
         payment = Payment.objects.get(pk=payment_id)
         return payment if payment.state in states else None
 
-    return wait_for(check, what=f"payment in {states}")
+    return poll_until(check, what=f"payment in {states}")
 
 
 def test_mpesa_stk_push_callback_confirmed_by_query(site, operators):

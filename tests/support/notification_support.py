@@ -107,16 +107,6 @@ def mail_to(smtp_server, fast_settings, monkeypatch):
     return smtp_server
 
 
-def wait_for(check: Callable[[], object], *, timeout: float = 30, what: str = "condition", interval: float = 0.1):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
-
-
 # --- factories ----------------------------------------------------------------------------------
 
 
@@ -181,7 +171,6 @@ __all__ = [
     "make_vehicle",
     "quiet_all_day",
     "smtp_server",
-    "wait_for",
     "whatsapp",
 ]
 

@@ -9,6 +9,7 @@ from django.db import connection
 
 from es_mappings.vehicles import vehicles_alias
 from indexers import index_admin
+from reliability.polling import PollTimeout, poll_until
 from search.client import get_client
 
 
@@ -60,19 +61,23 @@ def pending_changes() -> int:
 
 def wait_for_sync(timeout: float = 60.0) -> dict[int, int]:
     """Wait until the change log is empty and the index equals Postgres exactly; return the index state."""
-    deadline = time.monotonic() + timeout
-    last = None
-    while time.monotonic() < deadline:
-        if pending_changes() == 0:
-            try:
-                last = indexed_documents()
-            except Exception:  # noqa: BLE001 - the engine may still be coming back
-                last = None
-            if last is not None and last == expected_documents():
-                return last
-        time.sleep(0.5)
-    raise AssertionError(
-        f"index never matched Postgres: pending={pending_changes()}, "
-        f"expected {len(expected_documents())} docs, index has "
-        f"{None if last is None else len(last)}"
-    )
+    seen: dict[str, dict[int, int] | None] = {"index": None}
+
+    def in_sync() -> bool:
+        if pending_changes():
+            return False
+        try:
+            seen["index"] = indexed_documents()
+        except Exception:  # noqa: BLE001 - the engine may still be coming back
+            seen["index"] = None
+        return seen["index"] is not None and seen["index"] == expected_documents()
+
+    try:
+        poll_until(in_sync, timeout=timeout, what="the index to equal Postgres", interval=0.5)
+        return seen["index"]
+    except PollTimeout as exc:
+        last = seen["index"]
+        raise PollTimeout(
+            f"{exc}: pending={pending_changes()}, expected {len(expected_documents())} docs, "
+            f"index has {None if last is None else len(last)}"
+        ) from None

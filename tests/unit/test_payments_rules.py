@@ -8,8 +8,9 @@ import stripe
 from payments import states
 from payments.mobile import InvalidPhone, UnsupportedRoute, normalize_phone, route
 from payments.money import from_minor, to_minor
-from payments.retry import TransientError, backoff_delay, call_with_retries
+from payments.retry import backoff_delay, call_with_retries
 from payments.stripe_gateway import is_transient
+from reliability.errors import TransientError
 
 
 @pytest.mark.parametrize(

@@ -10,8 +10,9 @@ import requests
 from django.conf import settings
 from django.core.cache import cache
 
+from reliability.errors import TransientError
+
 from ..outcome import ProviderOutcome
-from ..retry import TransientError
 
 log = logging.getLogger(__name__)
 
@@ -64,11 +65,11 @@ class MobileMoneyClient(ABC):
             never_sent = isinstance(exc, requests.exceptions.ConnectTimeout) or any(
                 marker in str(exc) for marker in ("Failed to establish a new connection", "NameResolutionError")
             )
-            raise _transient(f"{self.name} unreachable: {exc}", maybe_processed=not never_sent) from exc
+            raise TransientError(f"{self.name} unreachable: {exc}", maybe_processed=not never_sent) from exc
         except requests.Timeout as exc:
-            raise _transient(f"{self.name} timed out: {exc}", maybe_processed=True) from exc
+            raise TransientError(f"{self.name} timed out: {exc}", maybe_processed=True) from exc
         if (response.status_code == 429 or response.status_code >= 500) and response.status_code not in ok:
-            raise _transient(
+            raise TransientError(
                 f"{self.name} answered {response.status_code}: {response.text[:200]}",
                 maybe_processed=response.status_code != 429 and response.status_code != 503,
             )
@@ -108,12 +109,6 @@ class MobileMoneyClient(ABC):
             + hashlib.sha256(f"{self.name}|{self.base_url}|{self.token_identity()}".encode()).hexdigest()
         )
         cache.delete(key)
-
-
-def _transient(message: str, *, maybe_processed: bool) -> TransientError:
-    exc = TransientError(message)
-    exc.maybe_processed = maybe_processed
-    return exc
 
 
 def json_or_empty(response: requests.Response) -> dict:

@@ -111,7 +111,7 @@ class MpesaClient(MobileMoneyClient):
         if response.status_code == 500:
             if body.get("errorCode") == STILL_PROCESSING:
                 return ProviderOutcome(state=None, provider_status="processing")
-            from ..retry import TransientError
+            from reliability.errors import TransientError
 
             raise TransientError(f"M-Pesa STK query failed: {body}")
         if str(body.get("ResponseCode")) != "0":

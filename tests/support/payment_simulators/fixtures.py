@@ -215,15 +215,5 @@ def mobile_env(settings, operators):
     return operators
 
 
-def wait_for(check, *, timeout: float = 15, what: str = "condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
 def long_ago(**kwargs):
     return timezone.now() - timedelta(**kwargs)
