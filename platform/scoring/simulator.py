@@ -376,8 +376,8 @@ class _World:
         )
         _copy(
             "notifications_savedsearch",
-            ["user_id", "name", "params", "active", "since_version", "created_at", "updated_at"],
-            [(u, name, "{}", False, 0, when, when) for u, name, when in search_rows],
+            ["user_id", "name", "params", "query", "active", "since_version", "created_at", "updated_at"],
+            [(u, name, "{}", "{}", False, 0, when, when) for u, name, when in search_rows],
         )
         return SimulationResult(n_dealers, n_vehicles, n_buyers, views, n, won)
 

@@ -12,6 +12,7 @@ from rest_framework.test import APIClient
 
 from catalog.models import PriceHistory
 from notifications.models import PriceWatch, SavedSearch
+from reliability.polling import poll_until
 from sales.models import Deal, Lead
 from scoring import registry, simulator
 from scoring.features import FEATURES, lead_features
@@ -20,7 +21,7 @@ from scoring.reports import conversion_by_arm, drift_report
 from scoring.serving import score_leads
 from scoring.training import train
 from tests.support.factories import make_dealer, make_vehicle
-from tests.support.notification_support import clean_broker, make_buyer, make_user, wait_for  # noqa: F401
+from tests.support.notification_support import clean_broker, make_buyer, make_user  # noqa: F401
 
 T = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 
@@ -131,7 +132,7 @@ def test_a_new_lead_gets_its_score_from_a_real_worker(celery_worker_process, cle
     celery_worker_process(
         env={"NZILA_SCORING_MODEL_DIR": str(settings.SCORING_MODEL_DIR), "NZILA_SCORING_AB_MODEL_SHARE": "1"}
     )
-    scored = wait_for(lambda: LeadScore.objects.filter(lead=lead).first(), timeout=60, what="the lead's score")
+    scored = poll_until(lambda: LeadScore.objects.filter(lead=lead).first(), timeout=60, what="the lead's score")
     assert scored.arm == "model" and 0 <= scored.score <= 100 and scored.score == scored.model_score
     assert scored.reasons and {"feature", "label", "value", "effect"} <= set(scored.reasons[0])
 
@@ -148,6 +149,6 @@ def test_a_new_lead_gets_its_score_from_a_real_worker(celery_worker_process, cle
     # A change of the lead's features (another vehicle) is scored again by the worker.
     lead.vehicle = make_vehicle(dealer, price=Decimal("90000"))
     lead.save()
-    wait_for(
+    poll_until(
         lambda: LeadScore.objects.get(lead=lead).features_hash != scored.features_hash, timeout=60, what="a rescore"
     )
