@@ -153,8 +153,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--gap-days", type=float, default=7)
     parser.add_argument("--sessions", type=int, default=1500, help="test (and validation) sessions at most")
-    parser.add_argument("--factors", type=int, default=48)
-    parser.add_argument("--iterations", type=int, default=15)
+    parser.add_argument("--factors", type=int, nargs="+", default=[16, 32, 64], help="ALS sizes to choose from")
+    parser.add_argument("--iterations", type=int, default=30)
     args = parser.parse_args()
     if args.simulate:
         simulate(args.simulate, args.seed)
@@ -184,7 +184,6 @@ def main() -> None:
     co = coview_scores(train_views, validation_start)
     queries = sorted({items[0] for _, items in validation + test})
     mlt = mlt_scores(queries, size=2 * K)
-    als, item_index, item_id = als_model(train_views, factors=args.factors, iterations=args.iterations, seed=args.seed)
 
     def top_coviews(vid):
         return dict(sorted(co.get(vid, {}).items(), key=lambda kv: -kv[1])[: 2 * K])
@@ -192,11 +191,21 @@ def main() -> None:
     def blend(weights):
         return lambda vid: blend_ranking(mlt.get(vid, {}), top_coviews(vid), weights=weights, size=K, exclude=vid)[0]
 
-    def als_similar(vid):
-        if vid not in item_index:
-            return []
-        ids, _ = als.similar_items(item_index[vid], N=K + 1)
-        return [item_id[int(i)] for i in ids if item_id[int(i)] != vid][:K]
+    def als_method(factors: int):
+        als, item_index, item_id = als_model(train_views, factors=factors, iterations=args.iterations, seed=args.seed)
+
+        def similar(vid):
+            if vid not in item_index:
+                return []
+            ids, _ = als.similar_items(item_index[vid], N=K + 1)
+            return [item_id[int(i)] for i in ids if item_id[int(i)] != vid][:K]
+
+        return similar
+
+    # ALS's size is chosen on validation sessions too, like the blend's weight.
+    als_candidates = {f: als_method(f) for f in args.factors}
+    als_validation = {f: evaluate(method, validation)[1] for f, method in als_candidates.items()}
+    factors = max(als_validation, key=als_validation.get)
 
     grid = [round(w, 1) for w in np.arange(0, 1.01, 0.1)]
     on_validation = {w: evaluate(blend((w, round(1 - w, 1))), validation) for w in grid}
@@ -209,7 +218,7 @@ def main() -> None:
         ("co-views alone", lambda vid: blend_ranking({}, top_coviews(vid), weights=(0, 1), size=K, exclude=vid)[0]),
         (f"current blend {CURRENT[0]}/{CURRENT[1]}", blend(CURRENT)),
         (f"tuned blend {chosen}/{round(1 - chosen, 1)}", blend((chosen, round(1 - chosen, 1)))),
-        (f"ALS (implicit, {args.factors} factors)", als_similar),
+        (f"ALS (implicit, {factors} factors)", als_candidates[factors]),
     ]
     print(f"\n{'method':34} {'recall@10':>10} {'nDCG@10':>10}   (test sessions: {len(test)})")
     results = {}
@@ -219,6 +228,7 @@ def main() -> None:
     current = results[f"current blend {CURRENT[0]}/{CURRENT[1]}"]
     tuned = results[f"tuned blend {chosen}/{round(1 - chosen, 1)}"]
     print(f"\ntuned vs current blend: nDCG@10 x{tuned[1] / current[1]:.2f}, recall@10 x{tuned[0] / current[0]:.2f}")
+    print("validation nDCG@10 by ALS factors: " + ", ".join(f"{f}: {v:.4f}" for f, v in als_validation.items()))
     print("validation nDCG@10 by similarity weight: " + ", ".join(f"{w}: {v[1]:.4f}" for w, v in on_validation.items()))
     print(
         f"chosen similarity weight {chosen}: set NZILA_RECOMMENDATIONS_TUNED_SIMILARITY_WEIGHT={chosen} "
