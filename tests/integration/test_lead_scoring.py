@@ -22,6 +22,7 @@ from scoring.serving import score_leads
 from scoring.training import train
 from tests.support.factories import make_dealer, make_vehicle
 from tests.support.notification_support import clean_broker, make_buyer, make_user  # noqa: F401
+from tests.support.search_fixtures import celery_eager  # noqa: F401
 
 T = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 
@@ -152,3 +153,24 @@ def test_a_new_lead_gets_its_score_from_a_real_worker(celery_worker_process, cle
     poll_until(
         lambda: LeadScore.objects.get(lead=lead).features_hash != scored.features_hash, timeout=60, what="a rescore"
     )
+
+
+@pytest.mark.django_db
+def test_leads_written_without_the_orm_are_scored_by_the_sweep(celery_eager):  # noqa: F811
+    from scoring.tasks import score_unscored_leads
+
+    dealer, buyer = make_dealer(), make_buyer()
+    vehicle = make_vehicle(dealer)
+    with connection.cursor() as cursor:  # no post_save: the way a bulk load or raw SQL writes
+        cursor.execute(
+            "INSERT INTO sales_lead (buyer_id, vehicle_id, dealer_id, source, status, outcome, created_at)"
+            " VALUES (%s, %s, %s, 'website', 'new', '', now()) RETURNING id",
+            [buyer.pk, vehicle.pk, dealer.pk],
+        )
+        lead_id = cursor.fetchone()[0]
+    assert not LeadScore.objects.filter(lead_id=lead_id).exists()
+    assert score_unscored_leads() == 1
+    scored = LeadScore.objects.get(lead_id=lead_id)
+    assert scored.arm == "rules" and scored.model_id is None and scored.score == scored.rules_score
+    assert [r["feature"] for r in scored.reasons][0] in {"engagement", "price_band", "source", "lead_age"}
+    assert score_unscored_leads() == 0
