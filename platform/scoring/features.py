@@ -18,6 +18,8 @@ from collections.abc import Iterable, Sequence
 
 from django.db import connection
 
+from .outcomes import WON_STAGES
+
 CATEGORICAL = ["make", "model", "source", "destination_country", "currency"]
 NUMERIC = [
     "vehicle_age_years",
@@ -92,7 +94,7 @@ SELECT l.id AS lead_id, l.created_at,
        EXTRACT(EPOCH FROM (l.created_at - b.created_at)) / 86400 AS buyer_account_days,
        (SELECT COUNT(*) FROM sales_lead p WHERE p.buyer_id = l.buyer_id AND p.created_at < l.created_at) AS prior_leads,
        (SELECT COUNT(*) FROM sales_deal d WHERE d.buyer_id = l.buyer_id
-          AND d.stage IN ('paid', 'shipped', 'delivered') AND d.stage_changed_at < l.created_at) AS prior_wins,
+          AND d.stage = ANY(%(won)s) AND d.stage_changed_at < l.created_at) AS prior_wins,
        (l.broker_id IS NOT NULL)::int AS has_broker,
        broker.leads AS broker_leads, broker.wins AS broker_wins,
        dealer.leads AS dealer_leads_180d, dealer.wins AS dealer_wins_180d,
@@ -132,14 +134,14 @@ SELECT l.id AS lead_id, l.created_at,
         SELECT COUNT(*) AS leads,
                COUNT(*) FILTER (WHERE EXISTS (
                    SELECT 1 FROM sales_deal d WHERE d.lead_id = p.id
-                      AND d.stage IN ('paid', 'shipped', 'delivered') AND d.stage_changed_at < l.created_at)) AS wins
+                      AND d.stage = ANY(%(won)s) AND d.stage_changed_at < l.created_at)) AS wins
           FROM sales_lead p WHERE l.broker_id IS NOT NULL AND p.broker_id = l.broker_id AND p.created_at < l.created_at
   ) broker ON true
   LEFT JOIN LATERAL (
         SELECT COUNT(*) AS leads,
                COUNT(*) FILTER (WHERE EXISTS (
                    SELECT 1 FROM sales_deal d WHERE d.lead_id = p.id
-                      AND d.stage IN ('paid', 'shipped', 'delivered') AND d.stage_changed_at < l.created_at)) AS wins
+                      AND d.stage = ANY(%(won)s) AND d.stage_changed_at < l.created_at)) AS wins
           FROM sales_lead p
          WHERE p.dealer_id = l.dealer_id AND p.created_at < l.created_at
            AND p.created_at >= l.created_at - interval '180 days'
@@ -161,7 +163,7 @@ def lead_features(lead_ids: Iterable[int]) -> dict[int, dict]:
     if not ids:
         return {}
     with connection.cursor() as cursor:
-        cursor.execute(FEATURE_SQL, {"ids": ids})
+        cursor.execute(FEATURE_SQL, {"ids": ids, "won": list(WON_STAGES)})
         columns = [c.name for c in cursor.description]
         rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
     result = {}
