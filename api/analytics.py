@@ -5,13 +5,15 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from insights.selectors import search_log_report
+from recommendations.selectors import recommendation_ctr_by_arm
 from search.analytics_selectors import days_on_market, inventory_by_dealer, listings_over_time, price_statistics
 
 from .permissions import IsAnalystOrStaff
@@ -21,6 +23,7 @@ from .search_params import (
     ListingsOverTimeParams,
     PriceStatsParams,
     SearchLogParams,
+    StrictParams,
 )
 from .search_schemas import AnalyticsResponse, SearchLogReportResponse
 from .vehicles import validated
@@ -82,3 +85,21 @@ class SearchQueriesApi(AnalyticsApi):
         return Response(
             search_log_report(since=since, interval=p["interval"], limit=p["limit"], text=p["text"], terms=p["terms"])
         )
+
+
+class RecommendationCtrParams(StrictParams):
+    days = serializers.IntegerField(min_value=1, max_value=365, required=False, default=14)
+
+
+class RecommendationCtrApi(AnalyticsApi):
+    @extend_schema(
+        summary="Similar-vehicle CTR per blend arm",
+        parameters=[RecommendationCtrParams],
+        responses=inline_serializer("RecommendationCtrResponse", {"arms": serializers.DictField()}),
+        description="Lists shown, impressions, clicks, CTR and share of lists clicked, per blend arm "
+        "(current or tuned), from the recommendation log.",
+    )
+    def get(self, request):
+        p = validated(RecommendationCtrParams, request.query_params)
+        now = timezone.now()
+        return Response({"arms": recommendation_ctr_by_arm(since=now - timedelta(days=p["days"]), until=now)})

@@ -57,3 +57,22 @@ class IsDealerMemberOrStaff(BasePermission):
 class IsAnalystOrStaff(HasRole):
     roles = (roles.ANALYST, roles.STAFF)
     message = "Analytics are for staff and analysts."
+
+
+class IsLeadDealerMemberOrStaff(BasePermission):
+    """The lead in the URL (`lead_id`) belongs to a dealer this user is a member of, or the user is staff.
+
+    An unknown lead passes here, so the view answers 404 rather than 403 for it.
+    """
+
+    message = "Only the lead's dealer members and staff may see its score."
+
+    def has_permission(self, request, view) -> bool:
+        from sales.models import Lead
+
+        if not _signed_in(request):
+            return False
+        if roles.STAFF in roles.roles_of(request.user):
+            return True
+        dealer_id = Lead.objects.filter(pk=view.kwargs["lead_id"]).values_list("dealer_id", flat=True).first()
+        return dealer_id is None or roles.dealers_of(request.user).filter(pk=dealer_id).exists()

@@ -116,6 +116,8 @@ class SimilarResponse(serializers.Serializer):
     vehicle_id = serializers.IntegerField()
     results = SimilarVehicleSchema(many=True)
     took_ms = serializers.IntegerField()
+    list_id = serializers.UUIDField(help_text="Send it back with a click: POST /api/v1/recommendations/clicks")
+    arm = serializers.CharField(help_text="The blend this list came from (current or tuned)")
 
 
 class VehicleViewResponse(serializers.Serializer):

@@ -7,7 +7,9 @@ from . import (
     dealers,
     health,
     jobs_status,
+    leads,
     notifications,
+    recommendations,
     saved_searches,
     tasks,
     tokens,
@@ -32,10 +34,13 @@ urlpatterns = [
     path(
         "dealers/<int:dealer_id>/vehicles/<int:vehicle_id>", dealers.DealerVehicleApi.as_view(), name="dealer-vehicle"
     ),
+    path("leads/<int:lead_id>/score", leads.LeadScoreApi.as_view(), name="lead-score"),
+    path("recommendations/clicks", recommendations.RecommendationClickApi.as_view(), name="recommendation-clicks"),
     path("analytics/prices", analytics.PriceStatisticsApi.as_view(), name="analytics-prices"),
     path("analytics/listings-over-time", analytics.ListingsOverTimeApi.as_view(), name="analytics-listings"),
     path("analytics/inventory-by-dealer", analytics.InventoryByDealerApi.as_view(), name="analytics-dealers"),
     path("analytics/days-on-market", analytics.DaysOnMarketApi.as_view(), name="analytics-days-on-market"),
+    path("analytics/recommendations-ctr", analytics.RecommendationCtrApi.as_view(), name="analytics-recommendations"),
     path("analytics/search-queries", analytics.SearchQueriesApi.as_view(), name="analytics-search-queries"),
     # Background jobs and notifications.
     path("tasks/<str:task_id>", tasks.TaskStatusApi.as_view(), name="task-status"),

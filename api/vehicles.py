@@ -89,7 +89,11 @@ class VehicleSimilarApi(APIView):
     def get(self, request, vehicle_id: int):
         params = validated(SimilarParams, request.query_params)
         try:
-            return Response(similar_vehicles(vehicle_id=vehicle_id, size=params["size"], currency=params["currency"]))
+            return Response(
+                similar_vehicles(
+                    vehicle_id=vehicle_id, size=params["size"], currency=params["currency"], viewer=viewer_of(request)
+                )
+            )
         except Vehicle.DoesNotExist as exc:
             raise NotFound("No vehicle with this id.") from exc
 

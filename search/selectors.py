@@ -5,7 +5,6 @@ One function per endpoint, keyword-only arguments; the API views call nothing el
 
 from __future__ import annotations
 
-import math
 import time
 import uuid
 from dataclasses import asdict, dataclass
@@ -18,7 +17,10 @@ from catalog.models import Vehicle
 from es_mappings.suggestions import suggestions_alias
 from es_mappings.vehicles import vehicles_alias
 from insights.buffer import normalize_query, search_log_buffer
+from recommendations.arms import blend_arm, blend_weights
+from recommendations.services import log_impressions
 
+from .blend import blend_ranking
 from .coviews import coviewed_vehicles
 from .currency import currency_rates, to_usd
 from .cursors import encode_cursor
@@ -32,11 +34,7 @@ from .vehicles import vehicle_facets_search, vehicle_hits_search
 
 # Page numbers reach this deep (page x size); beyond it, clients follow `next_cursor`.
 PAGE_WINDOW = 1000
-# Blend of recommendations: structured and text similarity first, co-views second.
-SIMILARITY_WEIGHT = 0.7
-COVIEW_WEIGHT = 0.3
-# At most this share of the recommendations is kept for co-viewed vehicles when there are any.
-COVIEW_SHARE = 0.25
+# The blend of recommendations (similarity vs co-views) depends on the viewer's A/B arm: recommendations/arms.py.
 
 
 def public_scope() -> Scope:
@@ -249,13 +247,16 @@ def _target(vehicle_id: int) -> Target:
     )
 
 
-def _normalized(scores: dict[int, float]) -> dict[int, float]:
-    top = max(scores.values(), default=0.0)
-    return {key: value / top for key, value in scores.items()} if top > 0 else {}
+def similar_vehicles(
+    *, vehicle_id: int, size: int = 10, currency: str = "USD", viewer: Viewer | None = None
+) -> dict[str, Any]:
+    """More like this vehicle, blended with what its viewers also viewed. Raises Vehicle.DoesNotExist.
 
-
-def similar_vehicles(*, vehicle_id: int, size: int = 10, currency: str = "USD") -> dict[str, Any]:
-    """More like this vehicle, blended with what its viewers also viewed. Raises Vehicle.DoesNotExist."""
+    The blend's weights come from the viewer's arm; the list shown is logged (off the request path)
+    with a list id the client sends back with a click."""
+    viewer = viewer or Viewer()
+    arm = blend_arm(user_id=viewer.user_id, session_key=viewer.session_key)
+    similarity_weight, coview_weight = blend_weights(arm)
     target = _target(vehicle_id)
     coviews = coviewed_vehicles(vehicle_id, limit=size * 2)
     searches: list = [(vehicles_alias(), similar_vehicles_search(target, size=size * 2))]
@@ -275,18 +276,9 @@ def similar_vehicles(*, vehicle_id: int, size: int = 10, currency: str = "USD") 
             available.add(hit["_source"]["vehicle_id"])
     coview_scores = {vid: score for vid, score, _ in coviews if vid in available}
     viewers = {vid: count for vid, _, count in coviews}
-    sim_norm, co_norm = _normalized(similarity), _normalized(coview_scores)
-    blended = {
-        vid: SIMILARITY_WEIGHT * sim_norm.get(vid, 0.0) + COVIEW_WEIGHT * co_norm.get(vid, 0.0)
-        for vid in sources
-        if vid != vehicle_id
-    }
-    order = sorted(blended, key=lambda vid: (-blended[vid], vid))
-    # Co-views get a share of the slots, so strong "also viewed" cars are not crowded out by many
-    # close text matches; the list is still shown best score first.
-    reserved = [vid for vid in order if vid in coview_scores][: math.ceil(size * COVIEW_SHARE)]
-    ranked = reserved + [vid for vid in order if vid not in reserved][: size - len(reserved)]
-    ranked.sort(key=lambda vid: (-blended[vid], vid))
+    ranked, blended = blend_ranking(
+        similarity, coview_scores, weights=(similarity_weight, coview_weight), size=size, exclude=vehicle_id
+    )
     units = float(currency_rates()[currency])
     now = datetime.now(UTC)
     results = []
@@ -296,4 +288,11 @@ def similar_vehicles(*, vehicle_id: int, size: int = 10, currency: str = "USD") 
             reasons.append(f"Buyers who viewed this also viewed ({viewers[vid]})")
         card = vehicle_card(sources[vid], currency=currency, units_per_usd=units, now=now)
         results.append({**card, "score": round(blended[vid], 4), "reasons": reasons})
-    return {"vehicle_id": vehicle_id, "results": results, "took_ms": outcome.took_ms}
+    list_id = log_impressions(
+        source_vehicle_id=vehicle_id,
+        vehicle_ids=ranked,
+        arm=arm,
+        user_id=viewer.user_id,
+        session_key=viewer.session_key,
+    )
+    return {"vehicle_id": vehicle_id, "results": results, "took_ms": outcome.took_ms, "list_id": list_id, "arm": arm}

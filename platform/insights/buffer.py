@@ -49,10 +49,14 @@ class SearchLogBuffer:
     def pending(self) -> int:
         return len(self._pending)
 
-    def flush(self) -> int:
-        """Send everything buffered now; returns how many lines were handed over."""
+    def send(self, batch: list[dict[str, Any]]) -> None:
+        """Hand one batch to Celery (a buffer of other lines overrides this with its own task)."""
         from .tasks import record_searches
 
+        record_searches.apply_async(args=[batch], queue="low", retry=False)
+
+    def flush(self) -> int:
+        """Send everything buffered now; returns how many lines were handed over."""
         sent = 0
         while True:
             with self._lock:
@@ -60,7 +64,7 @@ class SearchLogBuffer:
             if not batch:
                 return sent
             try:
-                record_searches.apply_async(args=[batch], queue="low", retry=False)
+                self.send(batch)
             except Exception as exc:  # the broker is down: keep the lines for the next try
                 log.warning("search log: could not queue %d lines: %s", len(batch), exc)
                 with self._lock:

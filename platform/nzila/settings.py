@@ -70,6 +70,9 @@ INSTALLED_APPS = [
     "api",
     # What buyers search for and open (search log), and the typeahead data learned from it.
     "insights",
+    # Learned lead scores (model registry, serving, drift, A/B) and measured recommendations.
+    "scoring",
+    "recommendations",
     # People: roles, sign-in, API tokens (platform/accounts).
     "accounts",
     # Web pages (web/): the shared shell and buyers' pages, the dealers' console, the analysts' dashboard.
@@ -367,6 +370,11 @@ CELERY_TASK_CREATE_MISSING_QUEUES = False
 CELERY_TASK_ROUTES = {
     "indexers.tasks.*": {"queue": "default"},
     "insights.tasks.*": {"queue": "low"},
+    # A new lead's score should not wait behind bulk work; training and reports can.
+    "scoring.tasks.score_leads": {"queue": "default"},
+    "scoring.tasks.score_unscored_leads": {"queue": "default"},
+    "scoring.tasks.*": {"queue": "low"},
+    "recommendations.tasks.*": {"queue": "low"},
     "payments.tasks.*": {"queue": "high"},
     "notifications.tasks.match_saved_searches": {"queue": "low"},
     "notifications.tasks.*": {"queue": "high"},
@@ -506,6 +514,51 @@ EMAIL_HOST_PASSWORD = env_str("NZILA_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("NZILA_EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = env_int("NZILA_EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env_str("NZILA_DEFAULT_FROM_EMAIL", "Nzila <no-reply@nzila.example>")
+
+# --- Lead scoring (platform/scoring/) and recommendations (platform/recommendations/) -------
+# A lead with no deal paid and no progress for this many days counts as lost (its outcome label).
+SCORING_LOST_AFTER_DAYS = env_int("NZILA_SCORING_LOST_AFTER_DAYS", 60)
+# Trained models (joblib files) live here; the registry table records each one's path under it.
+SCORING_MODEL_DIR = Path(env_str("NZILA_SCORING_MODEL_DIR", str(VAR_DIR / "models")))
+# Share of leads whose shown score comes from the model (the rest: the six rules), by a stable hash.
+SCORING_AB_MODEL_SHARE = float(env_str("NZILA_SCORING_AB_MODEL_SHARE", "0.5"))
+# Salt of the A/B hash: change it to draw a fresh assignment for a new experiment.
+SCORING_AB_SALT = env_str("NZILA_SCORING_AB_SALT", "lead-score-2026")
+# Retrain schedule as five cron fields (minute hour day-of-month month day-of-week); monthly by default.
+SCORING_RETRAIN_CRON = env_str("NZILA_SCORING_RETRAIN_CRON", "0 2 1 * *")
+# Population stability index above which a feature (or the score) has drifted: an alert is raised.
+SCORING_DRIFT_PSI_ALERT = float(env_str("NZILA_SCORING_DRIFT_PSI_ALERT", "0.2"))
+# Days of recent leads compared with the training data in the drift report.
+SCORING_DRIFT_WINDOW_DAYS = env_int("NZILA_SCORING_DRIFT_WINDOW_DAYS", 30)
+# Seconds between sweeps that score leads no on-commit task reached (bulk loads, raw SQL).
+SCORING_SWEEP_SECONDS = float(env_str("NZILA_SCORING_SWEEP_SECONDS", "300"))
+# Similar-vehicle blend shown to buyers: "current" (0.7 text / 0.3 co-views), "tuned" (weights from
+# bench/recommendations.py) or "ab" (each viewer to one of the two by a stable hash).
+RECOMMENDATIONS_BLEND_ARM = env_str("NZILA_RECOMMENDATIONS_BLEND_ARM", "ab")
+# Weight of text/structured similarity in the "tuned" arm (co-views get the rest): the best nDCG@10 on
+# validation sessions in bench/recommendations.py (simulated data, seed 7); re-run it on real sessions.
+RECOMMENDATIONS_TUNED_SIMILARITY_WEIGHT = float(env_str("NZILA_RECOMMENDATIONS_TUNED_SIMILARITY_WEIGHT", "0.2"))
+
+
+def _cron(fields: str):
+    minute, hour, day_of_month, month_of_year, day_of_week = fields.split()
+    return crontab(minute, hour, day_of_week, day_of_month, month_of_year)
+
+
+CELERY_BEAT_SCHEDULE.update(
+    {
+        # Retrain the lead model; the new one is promoted only if it beats the current one.
+        "scoring-retrain": {"task": "scoring.tasks.retrain", "schedule": _cron(SCORING_RETRAIN_CRON)},
+        # Drift of the features and of the score against the training data, daily.
+        "scoring-drift": {"task": "scoring.tasks.drift_report", "schedule": crontab(hour=4, minute=10)},
+        # Leads written without the ORM (bulk loads, raw SQL) get their score here.
+        "scoring-sweep": {
+            "task": "scoring.tasks.score_unscored_leads",
+            "schedule": SCORING_SWEEP_SECONDS,
+            "options": _SWEEP_OPTIONS,
+        },
+    }
+)
 
 # --- Error reporting ------------------------------------------------------------------------
 # Sentry DSN; error reporting is on only when it is set (web and workers alike).

@@ -15,7 +15,6 @@ from search.dealer_selectors import OFF_MARKET_STATUSES, dealer_inventory, off_m
 
 from .access import dealer_console
 from .params import facet_links, first_error, query_without
-from .scores import lead_scores_installed
 from .unavailable import search_unavailable_page
 
 SHOWN_FACETS = ("make", "status", "body", "fuel", "transmission", "condition", "year", "price")
@@ -76,6 +75,5 @@ def inventory(request, dealer):
         "currency": request.GET.get("currency", "USD"),
         "display_currencies": settings.DISPLAY_CURRENCIES,
         "here": request.get_full_path(),
-        "scores": lead_scores_installed(),
     }
     return render(request, "dealers/inventory.html", context, status=400 if error else 200)

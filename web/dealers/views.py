@@ -29,10 +29,10 @@ from catalog.services import (
     update_vehicle,
 )
 from sales.selectors import dealer_deals, dealer_leads
+from scoring.selectors import scores_for_leads
 
 from .access import CONSOLE_ROLES, console_dealers, dealer_console
 from .forms import BulkForm, ImportForm, VehicleAddForm, VehicleEditForm
-from .scores import lead_scores, lead_scores_installed
 
 # Rejected rows kept in the session for the report's CSV download; a file with more is reported
 # in full on the page's counts, and the first ones listed.
@@ -224,16 +224,11 @@ def import_rejects_csv(request, dealer):
 @require_GET
 def leads(request, dealer):
     lead_rows = dealer_leads(dealer.pk)
-    scores = lead_scores([lead.pk for lead in lead_rows])
+    scores = scores_for_leads([lead.pk for lead in lead_rows])
     for lead in lead_rows:
         lead.score = scores.get(lead.pk)
     return render(
         request,
         "dealers/leads.html",
-        {
-            "dealer": dealer,
-            "leads": lead_rows,
-            "deals": dealer_deals(dealer.pk),
-            "scores_installed": lead_scores_installed(),
-        },
+        {"dealer": dealer, "leads": lead_rows, "deals": dealer_deals(dealer.pk)},
     )

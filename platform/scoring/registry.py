@@ -1,0 +1,58 @@
+"""The model registry's operations: which model serves, and promoting a better one."""
+
+from __future__ import annotations
+
+import functools
+import logging
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from . import metrics
+from .model import LeadModel, load
+from .models import ScoringModel
+
+log = logging.getLogger(__name__)
+
+
+class PromotionRefused(Exception):
+    pass
+
+
+@functools.lru_cache(maxsize=4)
+def _load(path: str) -> LeadModel:
+    return load(settings.SCORING_MODEL_DIR / path)
+
+
+def artefact(entry: ScoringModel) -> LeadModel:
+    return _load(entry.artefact_path)
+
+
+def current_model() -> ScoringModel | None:
+    return ScoringModel.objects.filter(is_current=True).first()
+
+
+def promote(entry: ScoringModel) -> str:
+    """Make `entry` the serving model if it beats, on its own held-out period, both the rules and the
+    current model (re-evaluated on that same period). Raises PromotionRefused otherwise."""
+    from .training import evaluate_on
+
+    held = entry.metrics["model"]
+    ok, why = metrics.beats(held, entry.metrics["rules"])
+    if not ok:
+        raise PromotionRefused(f"model {entry.pk} does not beat the rules: {why}")
+    with transaction.atomic():
+        incumbent = ScoringModel.objects.select_for_update().filter(is_current=True).first()
+        if incumbent is not None and incumbent.pk != entry.pk:
+            theirs = evaluate_on(incumbent, start=entry.holdout_start, end=entry.holdout_end)
+            ok, why = metrics.beats(held, theirs)
+            if not ok:
+                raise PromotionRefused(f"model {entry.pk} does not beat the current model {incumbent.pk}: {why}")
+            ScoringModel.objects.filter(pk=incumbent.pk).update(is_current=False)
+        note = f"promoted over {'model ' + str(incumbent.pk) if incumbent else 'the rules'}: {why}"
+        ScoringModel.objects.filter(pk=entry.pk).update(
+            is_current=True, promoted_at=timezone.now(), promotion_note=note
+        )
+    log.info("lead model %s %s", entry.pk, note)
+    return note
