@@ -85,7 +85,9 @@ def judge(expect: dict, ids: list[int]) -> tuple[int, set[int]]:
 def score(item: dict, extra_params: dict) -> dict:
     request = {"q": item["q"], "size": str(K_NDCG), "facets": "none", **extra_params}
     params = _parsed(VehicleSearchParams, _query_string(request))
-    answer = vehicle_search(query=params["query"], sort=params["sort"], page=params["page"], facets=())
+    answer = vehicle_search(
+        query=params["query"], sort=params["sort"], page=params["page"], facets=(), interpret=params["interpret"]
+    )
     ids = [card["id"] for card in answer["results"]]
     relevant_total, relevant = judge(item["expect"], ids)
     gains = [1 if vid in relevant else 0 for vid in ids]

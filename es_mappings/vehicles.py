@@ -137,12 +137,21 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
+def usd_price(price: Decimal | float, units_per_usd: Decimal | float) -> float:
+    """A price in US dollars as the document holds it (`price_usd`): rounded to the cent.
+
+    Price filters convert their bounds with this same function, so a car listed at exactly the
+    bound, in any currency, lands on exactly the bound's value and stays inside the range.
+    """
+    return round(float(price) / float(units_per_usd), 2)
+
+
 def vehicle_to_document(row: Mapping[str, Any]) -> dict[str, Any]:
     """Turn one joined vehicle row (see indexers.rows) into its search document. Pure."""
     make, model, trim = row["make"], row["model"], row["trim"] or ""
     title = " ".join(str(part) for part in (row["year"], make, model, trim) if part)
     units_per_usd = row["units_per_usd"]
-    price_usd = round(float(row["price"]) / float(units_per_usd), 2) if units_per_usd else None
+    price_usd = usd_price(row["price"], units_per_usd) if units_per_usd else None
     location = None
     if row["latitude"] is not None and row["longitude"] is not None:
         location = {"lat": row["latitude"], "lon": row["longitude"]}

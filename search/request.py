@@ -33,6 +33,9 @@ class VehicleQuery:
     # Facet name ("price", "year", "mileage") -> bounds, inclusive.
     ranges: Mapping[str, Range] = field(default_factory=dict)
     near: GeoCircle | None = None
+    # The text only ranks, it need not match: set when query understanding already turned the
+    # words that select cars (make, model, ...) into filters and the rest is "low mileage" and such.
+    text_ranks_only: bool = False
 
     def fingerprint(self, *extra: object) -> str:
         """A short stable hash of the query (and e.g. its sort), so a cursor only fits the query it came from."""
