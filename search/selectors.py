@@ -277,7 +277,8 @@ def vehicle_suggestions(*, text: str, size: int = 8, vehicles: int = 3) -> dict[
         suggestions.append(
             {
                 "kind": doc["kind"],
-                "text": doc["text"],
+                # A model is shown with its make: "Astra" is a Vauxhall, an Opel and a Holden.
+                "text": f"{doc['make']} {doc['text']}" if doc["kind"] == "model" else doc["text"],
                 "make": doc.get("make"),
                 "model": doc.get("model"),
                 "count": doc["count"],
