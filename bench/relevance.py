@@ -1,6 +1,6 @@
 """Relevance of the vehicle search on a judged query set: hit@3, nDCG@10 and zero-result rate per kind.
 
-    NZILA_DB_NAME=nzila_relevance NZILA_INDEX_PREFIX=testrelevance \
+    NZILA_DB_NAME=nzila_relevance NZILA_INDEX_PREFIX=testrelevance-real \
         .venv/bin/python bench/relevance.py [--queries bench/relevance/queries.jsonl] \
         [--param interpret=0] [--save before.json] [--baseline before.json] [--failures]
 
@@ -16,8 +16,10 @@ filters mean and the set never goes stale when listings change.
 - zero: the search answered a total of 0 (relaxed suggestions shown for a zero result still count
   as zero here, their order counts for hit@3 and nDCG@10).
 
-Run it against the real listings (`manage.py load_listings`, `search_rebuild`) in a database and
-index prefix of your own. --save writes the per-query scores; --baseline prints them side by side.
+Run it against the real listings (`manage.py load_listings`, `search_rebuild`,
+`search_suggestions_rebuild`) in a database and index prefix of your own, not the tests' prefix
+(test modules drop `<prefix>-vehicles-*` when they end). --save writes the per-query scores;
+--baseline prints a saved table side by side with this run.
 """
 
 from __future__ import annotations

@@ -160,6 +160,8 @@ class Vocabulary:
     makes: dict[str, str] = field(default_factory=dict)
     make_counts: dict[str, int] = field(default_factory=dict)
     models: dict[str, list[ModelEntry]] = field(default_factory=dict)
+    # Compact model names by first letter, for the misspelling search (a typo keeps the first letter).
+    by_initial: dict[str, list[str]] = field(default_factory=dict)
 
     @classmethod
     def from_rows(cls, rows: Iterable[tuple[str, str, int]]) -> Vocabulary:
@@ -175,8 +177,10 @@ class Vocabulary:
             family = re.fullmatch(r"([0-9a-z]+)(?:class|series|klasse)", key)
             if family:
                 vocabulary.models.setdefault(f"{family.group(1)}:family", []).append(ModelEntry(make, model, count))
-        for entries in vocabulary.models.values():
+        for key, entries in vocabulary.models.items():
             entries.sort(key=lambda e: -e.count)
+            if ":" not in key:
+                vocabulary.by_initial.setdefault(key[0], []).append(key)
         return vocabulary
 
     def make_of(self, key: str) -> str | None:
@@ -204,9 +208,10 @@ class Vocabulary:
         if not budget or key in NOT_TYPOS or not key.isalpha():
             return []
         best = None
-        for candidate, entries in self.models.items():
-            if candidate[0] != key[0] or ":" in candidate:
+        for candidate in self.by_initial.get(key[0], ()):
+            if abs(len(candidate) - len(key)) > budget:
                 continue
+            entries = self.models[candidate]
             entries = [e for e in entries if e.make in makes] if makes else [e for e in entries if e.count >= 50]
             if not entries:
                 continue
