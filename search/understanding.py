@@ -371,7 +371,9 @@ _YEAR_PLUS = re.compile(r"^(19[5-9]\d|20[0-4]\d)\+$")
 _YEAR_SPAN = re.compile(r"^(19[5-9]\d|20[0-4]\d)-(19[5-9]\d|20[0-4]\d)$")
 _NUMBER = re.compile(r"^\d{1,3}(?:[ ,.]\d{3})+$|^\d+(?:[.,]\d+)?$")
 _NUMBER_WITH_SUFFIX = re.compile(r"^(\d+(?:[.,]\d+)?)(k|m|mn|million)$")
-_CURRENCY_PREFIXED = re.compile(r"^(\$|€|£|ksh|kes|ngn|n|usd|gbp|eur|aud)(\d[\d.,]*)(k|m)?$")
+_CURRENCY_PREFIXED = re.compile(r"^(\$|€|£|ksh|kes|ngn|usd|gbp|eur|aud)(\d[\d.,]*)(k|m)?$")
+# Above this an "amount" is no price (the API's price parameters hold 12 digits before the point).
+MAX_AMOUNT = Decimal(10) ** 12
 
 
 class _Parser:
@@ -471,9 +473,11 @@ class _Parser:
             currency, i = currency or CURRENCY_WORDS[self.tokens[i].folded], i + 1
         if currency is not None and currency not in self.units:
             return None
+        if number * multiplier >= MAX_AMOUNT:
+            return None
         return number * multiplier, currency, i - start
 
-    def price_chip(self, param: str, amount: Decimal, currency: str | None) -> None:
+    def price_chip(self, param: str, amount: Decimal, currency: str | None) -> bool:
         source = currency or self.currency
         rate_in = Decimal(str(self.units[source]))
         rate_out = Decimal(str(self.units[self.currency]))
@@ -481,8 +485,11 @@ class _Parser:
         # Rounded outwards to the cent, so the stated bound itself is always inside the range.
         cents = value * 100
         value = Decimal(math.ceil(cents) if param == "price_max" else math.floor(cents)) / 100
+        if value >= MAX_AMOUNT:
+            return False
         word = "under" if param == "price_max" else "over"
         self.add(param, f"{value:.2f}", f"{word} {_money(amount)} {source}")
+        return True
 
     def prices(self) -> None:
         i = 0
@@ -494,9 +501,8 @@ class _Parser:
                     j = i + between + low[2]
                     joiner = self.match_phrases(("and", "et", "to", "a", "-"), j)
                     high = self.amount_at(j + joiner) if joiner else None
-                    if high and not _looks_like_year(low, high):
-                        currency = low[1] or high[1]
-                        self.price_chip("price_min", low[0], currency)
+                    currency = (low[1] or high[1]) if high else None
+                    if high and not _looks_like_year(low, high) and self.price_chip("price_min", low[0], currency):
                         self.price_chip("price_max", high[0], currency)
                         self.take(i, j + joiner + high[2] - i)
                         i = j + joiner + high[2]
@@ -507,16 +513,15 @@ class _Parser:
                     continue
                 amount = self.amount_at(i + length)
                 # "under 2015" is about the year only when no currency or multiplier says otherwise.
-                if amount and not (amount[1] is None and _bare_year(self.tokens[i + length].folded)):
-                    self.price_chip(param, amount[0], amount[1])
+                bare_year = amount and amount[1] is None and _bare_year(self.tokens[i + length].folded)
+                if amount and not bare_year and self.price_chip(param, amount[0], amount[1]):
                     self.take(i, length + amount[2])
                     i += length + amount[2]
                     break
             else:
                 amount = self.amount_at(i) if self.free(i, 1) else None
                 # A bare amount is a price only when its currency says so ("5 million naira", "$8000").
-                if amount and amount[1] is not None:
-                    self.price_chip("price_max", amount[0], amount[1])
+                if amount and amount[1] is not None and self.price_chip("price_max", amount[0], amount[1]):
                     self.take(i, amount[2])
                     i += amount[2]
                     continue
@@ -764,6 +769,9 @@ def interpret(
         # lose every Corsa listed without a body type. The body then ranks, it does not filter.
         words += [chip.value for chip in parser.chips if chip.param == "body"]
         parser.chips = [chip for chip in parser.chips if chip.param != "body"]
+    if not parser.chips:
+        # Nothing understood: the text is searched as typed (filler words included).
+        return Interpretation(applied=True, chips=(), text=text.strip())
     chips = sorted(parser.chips, key=lambda chip: CHIP_ORDER.index(chip.param))
     return Interpretation(applied=True, chips=tuple(chips), text=" ".join(w for w in words if w))
 
