@@ -28,13 +28,15 @@ SUGGESTION_KINDS = ("make", "model", "make_model", "query")
 class SuggestionDocument(Document):
     kind = Keyword()
     # Whole words (with make and body synonyms at query time), every word prefix (typed so far), and
-    # every prefix of the name written together ("chr", "xtr", "toyotarav4": see analysis.compact_chars).
+    # the name written together, whole and as every prefix ("chr", "xtr", "toyotarav4": see
+    # analysis.compact_chars).
     text = Text(
         analyzer=vehicle_text,
         search_analyzer=vehicle_text_search,
         fields={
             "raw": Keyword(),
             "prefix": Text(analyzer=vehicle_prefix, search_analyzer=vehicle_prefix_search),
+            "compact": Text(analyzer=vehicle_compact),
             "compact_prefix": Text(analyzer=vehicle_compact_prefix, search_analyzer=vehicle_compact),
         },
     )

@@ -48,8 +48,10 @@ def suggestions_search(text: str, *, size: int) -> Search:
             ),
             Q("match", **{"text.prefix": {"query": text, "operator": "and", "boost": 2}}),
             Q("match", text={"query": text, "operator": "and", "boost": 3}),
-            # The name typed together or split differently: "chr", "xtr", "rav 4", "toyota c h".
+            # The name typed together or split differently: "chr", "xtr", "rav 4", "toyota c h"; a
+            # whole name ("chr": the C-HR) as much as the words it begins ("Chrysler").
             Q("match", **{"text.compact_prefix": {"query": text, "boost": 2}}),
+            Q("match", **{"text.compact": {"query": text, "boost": 4}}),
         ],
         minimum_should_match=1,
         must_not=[Q("bool", filter=[Q("term", kind="query"), Q("term", count=0)])],
