@@ -25,7 +25,7 @@ from .cursors import encode_cursor
 from .executor import run_searches
 from .facets import FACET_NAMES
 from .request import Page, Scope, VehicleQuery
-from .results import facet_lists, matching_count, vehicle_card, vehicle_cards
+from .results import facet_lists, matching_count, spread_lookalikes, vehicle_card, vehicle_cards
 from .similar import Target, similar_vehicles_search, similarity_reasons, vehicles_by_id_search
 from .suggest import suggestions_search, typeahead_vehicles_search
 from .understanding import Interpretation, interpreted_query
@@ -228,6 +228,8 @@ def vehicle_search(
         facets=facets,
         cursor_query=query,
     )
+    if sort == "relevance":
+        result["results"] = spread_lookalikes(result["results"])
     result["interpretation"] = interpretation.as_dict()
     result["did_you_mean"], result["relaxed"] = None, None
     if result["total"] == 0 and page.offset == 0 and page.search_after is None:

@@ -93,6 +93,29 @@ def relevance_market(django_db_setup, django_db_blocker):
                     description=description or f"{make} {model} {trim}, clean, one owner.",
                     vin=f"RELV{n:013d}",
                 )
+        # One Corolla listed three times by the same dealer, and two other Corollas.
+        for n in range(3):
+            make_vehicle(
+                dealer,
+                make="Toyota",
+                model="Corolla",
+                trim="GLi",
+                year=2019,
+                price=Decimal("15000"),
+                mileage_km=30000,
+                vin=f"TWNX{n:013d}",
+            )
+        for n in range(2):
+            make_vehicle(
+                dealer,
+                make="Toyota",
+                model="Corolla",
+                trim="XLi",
+                year=2015 + n,
+                price=Decimal(11000 + n),
+                mileage_km=90000,
+                vin=f"SLXX{n:013d}",
+            )
         # One Mitsubishi ASX per currency, at an awkward price in it (the AUD 24,988.00).
         bounds = {}
         for n, currency in enumerate(Currency.objects.order_by("code")):
@@ -177,6 +200,13 @@ def test_descriptions_support_but_never_outrank_a_make_model_match(api, relevanc
     assert cards[:4] == [("Toyota", "C-HR")] * 4
     # A description naming every word still finds the listing, below the real ones.
     assert ("Mercedes-Benz", "E-Class") in cards[4:]
+
+
+def test_one_car_listed_three_times_does_not_take_the_first_places(api, relevance_market):
+    cards = search(api, q="toyota corolla")["results"]
+    assert len(cards) == 5
+    top = {(c["trim"], c["year"], c["price"]["amount"], c["mileage_km"]) for c in cards[:3]}
+    assert len(top) == 3
 
 
 def test_the_interpretation_is_echoed_as_chips_a_user_could_send(api, relevance_market):
