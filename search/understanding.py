@@ -366,6 +366,8 @@ PRICE_MAX_WORDS = (
 PRICE_MIN_WORDS = ("over", "above", "more than", "at least", "min", "minimum", "plus de", "au moins", "des", ">", ">=")
 YEAR_MIN_WORDS = {"after": 1, "newer than": 1, "apres": 1, "since": 0, "from": 0, "depuis": 0, "des": 0}
 YEAR_MAX_WORDS = {"before": -1, "older than": -1, "avant": -1, "until": 0, "jusqu'a": 0, "jusqu a": 0}
+# "2015 to 2018", "2015 à 2018", "2015 - 2018".
+YEAR_JOINERS = ("to", "a", "-", "and", "et")
 _YEAR = re.compile(r"^(19[5-9]\d|20[0-4]\d)$")
 _YEAR_PLUS = re.compile(r"^(19[5-9]\d|20[0-4]\d)\+$")
 _YEAR_SPAN = re.compile(r"^(19[5-9]\d|20[0-4]\d)-(19[5-9]\d|20[0-4]\d)$")
@@ -548,8 +550,8 @@ class _Parser:
                     year = int(token.folded) + shift
                     self.add(param, str(year), f"{year}+" if param == "year_min" else f"up to {year}")
                     self.take(i - length, length + 1)
-                elif i + 2 < len(self.tokens) + 0 and self.match_phrases(("to", "a", "-", "and", "et"), i + 1):
-                    j = i + 1 + self.match_phrases(("to", "a", "-", "and", "et"), i + 1)
+                elif self.match_phrases(YEAR_JOINERS, i + 1):
+                    j = i + 1 + self.match_phrases(YEAR_JOINERS, i + 1)
                     if j < len(self.tokens) and _YEAR.match(self.tokens[j].folded) and not self.tokens[j].used:
                         self.year_range(int(token.folded), int(self.tokens[j].folded))
                         self.take(i, j - i + 1)
