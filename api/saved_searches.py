@@ -12,13 +12,17 @@ from rest_framework.views import APIView
 from catalog.models import Vehicle
 from notifications import services
 from notifications.models import PriceWatch, SavedSearch
+from search.selectors import understood
 
 from .search_params import VehicleFilterParams
 
 
 class SavedSearchParams(VehicleFilterParams):
     """The search API's own parameters, checked by its own rules (one search language); a repeatable
-    parameter may be given as one value or a list."""
+    parameter may be given as one value or a list. The free text is understood as the search
+    understands it (unless `interpret` is off), so the alert matches what the search shows."""
+
+    interpret = serializers.BooleanField(required=False, default=True)
 
     def to_internal_value(self, data):
         if not isinstance(data, dict):
@@ -34,6 +38,8 @@ class SavedSearchParams(VehicleFilterParams):
         query = attrs["query"]
         if not (query.text or query.terms or query.ranges or query.near):
             raise serializers.ValidationError({"params": ["A saved search needs at least one parameter."]})
+        if attrs["interpret"]:
+            _, attrs["query"] = understood(query, currency=attrs["currency"])
         return attrs
 
 

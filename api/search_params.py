@@ -10,8 +10,9 @@ from django.conf import settings
 from rest_framework import serializers
 
 from catalog.models import Vehicle
+from es_mappings.vehicles import usd_price
 from search.analytics import GROUP_FIELDS, INTERVALS
-from search.currency import currency_rates, to_usd
+from search.currency import currency_rates
 from search.cursors import InvalidCursor, decode_cursor
 from search.facets import FACET_NAMES
 from search.request import GeoCircle, Page, Range, VehicleQuery
@@ -145,8 +146,9 @@ class VehicleFilterParams(StrictParams):
     def _query(attrs) -> VehicleQuery:
         units = currency_rates()[attrs["currency"]]
         price = Range(
-            low=None if attrs.get("price_min") is None else to_usd(attrs["price_min"], units),
-            high=None if attrs.get("price_max") is None else to_usd(attrs["price_max"], units),
+            # Rounded like the documents' price_usd: bounds are inclusive in every currency.
+            low=None if attrs.get("price_min") is None else usd_price(attrs["price_min"], units),
+            high=None if attrs.get("price_max") is None else usd_price(attrs["price_max"], units),
         )
         near = None
         if "lat" in attrs and "radius_km" in attrs:
@@ -182,6 +184,12 @@ class VehicleSearchParams(VehicleFilterParams):
         required=False,
         max_length=300,
         help_text=f"Comma-separated facets to count ({', '.join(FACET_NAMES)}), or 'none'. Default: all.",
+    )
+    interpret = serializers.BooleanField(
+        required=False,
+        default=True,
+        help_text="Read makes, models, years, prices and attribute words in q as filters (echoed as "
+        "`interpretation`); 0 takes q literally.",
     )
 
     def validate_facets(self, value):
@@ -223,6 +231,8 @@ class VehicleSearchParams(VehicleFilterParams):
 
 class InventorySearchParams(VehicleSearchParams):
     statuses = tuple(Vehicle.Status.values)
+    # A dealer searches their own stock by its exact words.
+    interpret = None
 
 
 class SuggestParams(StrictParams):

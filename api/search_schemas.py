@@ -77,6 +77,29 @@ class PageSchema(serializers.Serializer):
     next_cursor = serializers.CharField(allow_null=True)
 
 
+class ChipSchema(serializers.Serializer):
+    param = serializers.CharField(help_text="A search parameter (make, model, year_min, price_max, fuel, ...).")
+    value = serializers.CharField(help_text="Its value, as it would be sent (prices in the request's currency).")
+    label = serializers.CharField(help_text='What to show on the chip ("Toyota Hilux", "2015+", "diesel").')
+
+
+class InterpretationSchema(serializers.Serializer):
+    applied = serializers.BooleanField(help_text="False with interpret=0 or without q: q was taken literally.")
+    chips = ChipSchema(
+        many=True,
+        help_text="What was read out of q and applied as filters. Removing a chip = searching again "
+        "with interpret=0 and the other chips sent as parameters, `text` as q.",
+    )
+    text = serializers.CharField(allow_blank=True, help_text="The words left for full-text matching.")
+
+
+class RelaxedSchema(serializers.Serializer):
+    dropped = serializers.ListField(
+        child=serializers.CharField(), help_text="Parameters given up (q for the free text; chips' params too)."
+    )
+    total = serializers.IntegerField(help_text="Vehicles the relaxed search finds; `results` shows its first page.")
+
+
 class VehicleSearchResponse(serializers.Serializer):
     search_id = serializers.UUIDField(help_text="Send it back with a view (POST .../views) to record the click.")
     total = serializers.IntegerField()
@@ -90,6 +113,15 @@ class VehicleSearchResponse(serializers.Serializer):
         "mileage histograms). Disjunctive: a facet ignores its own selection.",
     )
     took_ms = serializers.IntegerField()
+    interpretation = InterpretationSchema(help_text="How q was understood.")
+    did_you_mean = serializers.CharField(
+        allow_null=True, help_text="Only when nothing was found: q with its unknown words corrected."
+    )
+    relaxed = RelaxedSchema(
+        allow_null=True,
+        help_text="Only when nothing was found (total 0): the results shown are those of the search "
+        "without these constraints, not matches of the query as sent.",
+    )
 
 
 class SuggestionSchema(serializers.Serializer):
@@ -136,6 +168,10 @@ class InventoryVehicleSchema(VehicleCardSchema):
 
 
 class InventoryResponse(VehicleSearchResponse):
+    # A dealer's stock is searched by its exact words: no interpretation, no relaxed results.
+    interpretation = None
+    did_you_mean = None
+    relaxed = None
     dealer_id = serializers.IntegerField()
     results = InventoryVehicleSchema(many=True)
     status_counts = serializers.DictField(child=serializers.IntegerField())

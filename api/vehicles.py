@@ -42,7 +42,11 @@ class VehicleSearchApi(APIView):
         responses=VehicleSearchResponse,
         description="Free text (typo-tolerant, synonyms), filters (repeat a parameter for any-of), "
         "ranges, distance, sort, highlights and disjunctive facets with counts. Page numbers "
-        "cover the first 1000 results; follow next_cursor beyond.",
+        "cover the first 1000 results; follow next_cursor beyond. Makes, models, years, prices and "
+        "body, fuel, gearbox, drivetrain and condition words in q (English and French) become "
+        "filters, echoed in `interpretation` as chips (interpret=0 turns this off). A search that "
+        "finds nothing answers `did_you_mean` and, in `relaxed`, which constraints were dropped to "
+        "find the results shown.",
     )
     def get(self, request):
         params = validated(VehicleSearchParams, request.query_params)
@@ -54,6 +58,7 @@ class VehicleSearchApi(APIView):
                 currency=params["currency"],
                 facets=params["facets"],
                 viewer=viewer_of(request),
+                interpret=params["interpret"],
             )
         )
 

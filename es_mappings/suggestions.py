@@ -13,18 +13,32 @@ from typing import Any
 from django.conf import settings
 from elasticsearch.dsl import Document, Float, Index, Keyword, Long, Text
 
-from .analysis import vehicle_prefix, vehicle_prefix_search, vehicle_text, vehicle_text_search
+from .analysis import (
+    vehicle_compact,
+    vehicle_compact_prefix,
+    vehicle_prefix,
+    vehicle_prefix_search,
+    vehicle_text,
+    vehicle_text_search,
+)
 
 SUGGESTION_KINDS = ("make", "model", "make_model", "query")
 
 
 class SuggestionDocument(Document):
     kind = Keyword()
-    # Whole words (with make and body synonyms at query time) and every word prefix (typed so far).
+    # Whole words (with make and body synonyms at query time), every word prefix (typed so far), and
+    # the name written together, whole and as every prefix ("chr", "xtr", "toyotarav4": see
+    # analysis.compact_chars).
     text = Text(
         analyzer=vehicle_text,
         search_analyzer=vehicle_text_search,
-        fields={"raw": Keyword(), "prefix": Text(analyzer=vehicle_prefix, search_analyzer=vehicle_prefix_search)},
+        fields={
+            "raw": Keyword(),
+            "prefix": Text(analyzer=vehicle_prefix, search_analyzer=vehicle_prefix_search),
+            "compact": Text(analyzer=vehicle_compact),
+            "compact_prefix": Text(analyzer=vehicle_compact_prefix, search_analyzer=vehicle_compact),
+        },
     )
     make = Keyword()
     model = Keyword()

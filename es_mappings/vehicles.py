@@ -30,24 +30,36 @@ from elasticsearch.dsl import (
     Text,
 )
 
-from .analysis import folded_keyword, vehicle_prefix, vehicle_prefix_search, vehicle_text, vehicle_text_search
+from .analysis import (
+    folded_keyword,
+    vehicle_compact,
+    vehicle_compact_prefix,
+    vehicle_compact_search,
+    vehicle_prefix,
+    vehicle_prefix_search,
+    vehicle_text,
+    vehicle_text_search,
+)
 
 # Documents are spread over this many buckets for reconciliation checksums (id % buckets).
 SYNC_BUCKETS = 1024
 
 
-def _text_with_keyword(**extra) -> Text:
-    """Full text for matching, `.raw` for exact filters and facets, `.folded` for typed filters."""
-    return Text(
-        analyzer=vehicle_text,
-        search_analyzer=vehicle_text_search,
-        fields={
-            "raw": Keyword(),
-            "folded": Keyword(normalizer=folded_keyword),
-            "prefix": Text(analyzer=vehicle_prefix, search_analyzer=vehicle_prefix_search),
-        },
-        **extra,
-    )
+def _text_with_keyword(*, compact: bool = False, **extra) -> Text:
+    """Full text for matching, `.raw` for exact filters and facets, `.folded` for typed filters.
+
+    With `compact`, also the name as one token (`.compact`, matched by joined query words) and its
+    prefixes (`.compact_prefix`, for typeahead): "c hr", "chr" and "C-HR" all find the C-HR.
+    """
+    fields = {
+        "raw": Keyword(),
+        "folded": Keyword(normalizer=folded_keyword),
+        "prefix": Text(analyzer=vehicle_prefix, search_analyzer=vehicle_prefix_search),
+    }
+    if compact:
+        fields["compact"] = Text(analyzer=vehicle_compact, search_analyzer=vehicle_compact_search)
+        fields["compact_prefix"] = Text(analyzer=vehicle_compact_prefix, search_analyzer=vehicle_compact)
+    return Text(analyzer=vehicle_text, search_analyzer=vehicle_text_search, fields=fields, **extra)
 
 
 class DealerInner(InnerDoc):
@@ -66,9 +78,14 @@ class VehicleDocument(Document):
     vin = Keyword()
     title = Text(analyzer=vehicle_text, search_analyzer=vehicle_text_search)
     make = _text_with_keyword()
-    model = _text_with_keyword()
+    model = _text_with_keyword(compact=True)
     trim = _text_with_keyword()
-    make_model = Keyword(fields={"sayt": SearchAsYouType(analyzer=vehicle_text)})
+    make_model = Keyword(
+        fields={
+            "sayt": SearchAsYouType(analyzer=vehicle_text),
+            "compact_prefix": Text(analyzer=vehicle_compact_prefix, search_analyzer=vehicle_compact),
+        }
+    )
     year = Integer()
     price = Double()
     currency = Keyword()
@@ -137,12 +154,21 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
+def usd_price(price: Decimal | float, units_per_usd: Decimal | float) -> float:
+    """A price in US dollars as the document holds it (`price_usd`): rounded to the cent.
+
+    Price filters convert their bounds with this same function, so a car listed at exactly the
+    bound, in any currency, lands on exactly the bound's value and stays inside the range.
+    """
+    return round(float(price) / float(units_per_usd), 2)
+
+
 def vehicle_to_document(row: Mapping[str, Any]) -> dict[str, Any]:
     """Turn one joined vehicle row (see indexers.rows) into its search document. Pure."""
     make, model, trim = row["make"], row["model"], row["trim"] or ""
     title = " ".join(str(part) for part in (row["year"], make, model, trim) if part)
     units_per_usd = row["units_per_usd"]
-    price_usd = round(float(row["price"]) / float(units_per_usd), 2) if units_per_usd else None
+    price_usd = usd_price(row["price"], units_per_usd) if units_per_usd else None
     location = None
     if row["latitude"] is not None and row["longitude"] is not None:
         location = {"lat": row["latitude"], "lon": row["longitude"]}

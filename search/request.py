@@ -33,6 +33,9 @@ class VehicleQuery:
     # Facet name ("price", "year", "mileage") -> bounds, inclusive.
     ranges: Mapping[str, Range] = field(default_factory=dict)
     near: GeoCircle | None = None
+    # The text only ranks, it need not match: set when query understanding already turned the
+    # words that select cars (make, model, ...) into filters and the rest is "low mileage" and such.
+    text_ranks_only: bool = False
 
     def fingerprint(self, *extra: object) -> str:
         """A short stable hash of the query (and e.g. its sort), so a cursor only fits the query it came from."""
@@ -56,6 +59,7 @@ class VehicleQuery:
             "terms": {name: list(values) for name, values in self.terms.items()},
             "ranges": {name: asdict(bounds) for name, bounds in self.ranges.items()},
             "near": asdict(self.near) if self.near else None,
+            "text_ranks_only": self.text_ranks_only,
         }
 
     @classmethod
@@ -65,6 +69,7 @@ class VehicleQuery:
             terms={name: tuple(values) for name, values in data.get("terms", {}).items()},
             ranges={name: Range(**bounds) for name, bounds in data.get("ranges", {}).items()},
             near=GeoCircle(**data["near"]) if data.get("near") else None,
+            text_ranks_only=data.get("text_ranks_only", False),
         )
 
 

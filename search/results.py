@@ -136,3 +136,32 @@ def facet_lists(
             elif name in HISTOGRAM_FACETS:
                 facets[name] = _histogram_buckets(name, agg, units_per_usd=units_per_usd)
     return facets
+
+
+def lookalike_key(card: Mapping[str, Any]) -> tuple:
+    """What makes two listings look like the same car offered twice (VINs are unique in the catalog,
+    so a repeated car shows as one dealer's listings of equal make, model, trim, year, price, mileage)."""
+    return (
+        (card.get("dealer") or {}).get("id"),
+        card.get("make"),
+        card.get("model"),
+        card.get("trim"),
+        card.get("year"),
+        card["price"]["amount"],
+        card.get("mileage_km"),
+    )
+
+
+def spread_lookalikes(cards: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The page's cards with each look-alike after every distinct car, in their order otherwise.
+
+    Only within the page: the page holds the same listings (cursors stay exact), but the first
+    places go to different cars instead of one car listed three times.
+    """
+    seen: set[tuple] = set()
+    first, repeats = [], []
+    for card in cards:
+        key = lookalike_key(card)
+        (repeats if key in seen else first).append(card)
+        seen.add(key)
+    return first + repeats

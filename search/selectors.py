@@ -27,10 +27,14 @@ from .cursors import encode_cursor
 from .executor import run_searches
 from .facets import FACET_NAMES
 from .request import Page, Scope, VehicleQuery
-from .results import facet_lists, matching_count, vehicle_card, vehicle_cards
+from .results import facet_lists, matching_count, spread_lookalikes, vehicle_card, vehicle_cards
 from .similar import Target, similar_vehicles_search, similarity_reasons, vehicles_by_id_search
 from .suggest import suggestions_search, typeahead_vehicles_search
+from .understanding import Interpretation, interpreted_query
+from .understanding import interpret as interpret_text
 from .vehicles import vehicle_facets_search, vehicle_hits_search
+from .vocabulary import vehicle_vocabulary
+from .zero_results import did_you_mean, did_you_mean_search, param_names, relaxed_searches
 
 # Page numbers reach this deep (page x size); beyond it, clients follow `next_cursor`.
 PAGE_WINDOW = 1000
@@ -114,8 +118,13 @@ def run_vehicle_search(
     currency: str,
     facets: tuple[str, ...],
     extra: list | None = None,
+    cursor_query: VehicleQuery | None = None,
 ) -> tuple[dict[str, Any], list[dict]]:
-    """Hits and facets (and any extra searches) in one round trip; shared by buyers' and dealers' search."""
+    """Hits and facets (and any extra searches) in one round trip; shared by buyers' and dealers' search.
+
+    `cursor_query` is the query as the caller sent it, when the one searched was derived from it
+    (query understanding): cursors are bound to what the caller will send again.
+    """
     units_per_usd = float(currency_rates()[currency])
     searches: list = [
         (vehicles_alias(), vehicle_hits_search(query, scope=scope, sort=sort, page=page, count_total=not facets))
@@ -140,7 +149,7 @@ def run_vehicle_search(
             card["distance_km"] = round(hit["sort"][0], 2)
     result = {
         "total": total,
-        "page": _page_links(hits=hits, page=page, total=total, sort=sort, query=query),
+        "page": _page_links(hits=hits, page=page, total=total, sort=sort, query=cursor_query or query),
         "sort": sort,
         "currency": currency,
         "results": cards,
@@ -148,6 +157,43 @@ def run_vehicle_search(
         "took_ms": outcome.took_ms,
     }
     return result, outcome.responses[2 if facets else 1 :]
+
+
+def understood(query: VehicleQuery, *, currency: str) -> tuple[Interpretation, VehicleQuery]:
+    """What the free text says (makes, models, years, prices, attributes) and the query it makes."""
+    if not query.text:
+        return Interpretation(applied=False, text=""), query
+    rates = currency_rates()
+    explicit = [*query.terms, *query.ranges]
+    interpretation = interpret_text(
+        query.text, vocabulary=vehicle_vocabulary(), units_per_usd=rates, currency=currency, taken=explicit
+    )
+    return interpretation, interpreted_query(query, interpretation, units_per_usd=rates[currency])
+
+
+def zero_result_help(
+    *, query: VehicleQuery, text: str, sort: str, page: Page, currency: str
+) -> tuple[str | None, dict | None, list[dict]]:
+    """(did_you_mean, relaxed, relaxed cards) for a search that found nothing; one round trip.
+
+    Only the words query understanding left over are spell-checked (`query.text`); the suggestion
+    is the caller's whole `text` with those words corrected.
+    """
+    candidates = relaxed_searches(query, scope=public_scope(), sort=sort, page=page)
+    searches = [(vehicles_alias(), search) for _, search in candidates]
+    if query.text:
+        searches.append((vehicles_alias(), did_you_mean_search(query.text)))
+    if not searches:
+        return None, None, []
+    outcome = run_searches(searches)
+    suggestion = did_you_mean(text, outcome.responses[-1]) if query.text else None
+    for (dropped, _), response in zip(candidates, outcome.responses):
+        total = response["hits"]["total"]["value"]
+        if total:
+            units = float(currency_rates()[currency])
+            cards = vehicle_cards(response, currency=currency, units_per_usd=units, now=datetime.now(UTC))
+            return suggestion, {"dropped": param_names(query, dropped), "total": total}, cards
+    return suggestion, None, []
 
 
 def vehicle_search(
@@ -158,12 +204,38 @@ def vehicle_search(
     currency: str = "USD",
     facets: tuple[str, ...] = FACET_NAMES,
     viewer: Viewer | None = None,
+    interpret: bool = True,
 ) -> dict[str, Any]:
-    """Public vehicle search: hits, disjunctive facets and page links; the search is logged off the request path."""
+    """Public vehicle search: hits, disjunctive facets and page links; the search is logged off the request path.
+
+    With `interpret`, makes, models, years, prices and attribute words in the text become selections
+    (echoed as `interpretation`). A search that finds nothing also answers `did_you_mean` and, when
+    dropping a constraint finds cars, those cars with `relaxed` saying which constraints were dropped.
+    """
     started = time.perf_counter()
+    if interpret:
+        interpretation, searched = understood(query, currency=currency)
+    else:
+        interpretation, searched = Interpretation(applied=False, text=query.text), query
     result, _ = run_vehicle_search(
-        query=query, scope=public_scope(), sort=sort, page=page, currency=currency, facets=facets
+        query=searched,
+        scope=public_scope(),
+        sort=sort,
+        page=page,
+        currency=currency,
+        facets=facets,
+        cursor_query=query,
     )
+    if sort == "relevance":
+        result["results"] = spread_lookalikes(result["results"])
+    result["interpretation"] = interpretation.as_dict()
+    result["did_you_mean"], result["relaxed"] = None, None
+    if result["total"] == 0 and page.offset == 0 and page.search_after is None:
+        result["did_you_mean"], result["relaxed"], relaxed_cards = zero_result_help(
+            query=searched, text=query.text, sort=sort, page=page, currency=currency
+        )
+        if result["relaxed"]:
+            result["results"] = relaxed_cards
     search_id = str(uuid.uuid4())
     log_search(
         search_id=search_id,
@@ -205,7 +277,8 @@ def vehicle_suggestions(*, text: str, size: int = 8, vehicles: int = 3) -> dict[
         suggestions.append(
             {
                 "kind": doc["kind"],
-                "text": doc["text"],
+                # A model is shown with its make: "Astra" is a Vauxhall, an Opel and a Holden.
+                "text": f"{doc['make']} {doc['text']}" if doc["kind"] == "model" else doc["text"],
                 "make": doc.get("make"),
                 "model": doc.get("model"),
                 "count": doc["count"],

@@ -48,6 +48,10 @@ def suggestions_search(text: str, *, size: int) -> Search:
             ),
             Q("match", **{"text.prefix": {"query": text, "operator": "and", "boost": 2}}),
             Q("match", text={"query": text, "operator": "and", "boost": 3}),
+            # The name typed together or split differently: "chr", "xtr", "rav 4", "toyota c h"; a
+            # whole name ("chr": the C-HR) as much as the words it begins ("Chrysler").
+            Q("match", **{"text.compact_prefix": {"query": text, "boost": 2}}),
+            Q("match", **{"text.compact": {"query": text, "boost": 4}}),
         ],
         minimum_should_match=1,
         must_not=[Q("bool", filter=[Q("term", kind="query"), Q("term", count=0)])],
@@ -79,6 +83,8 @@ def typeahead_vehicles_search(text: str, *, scope: Scope, size: int) -> Search:
                 "match",
                 title={"query": text, "operator": "and", "fuzziness": "AUTO", "prefix_length": 1, "max_expansions": 20},
             ),
+            Q("match", **{"make_model.compact_prefix": {"query": text}}),
+            Q("match", **{"model.compact_prefix": {"query": text}}),
         ],
         minimum_should_match=1,
         filter=scope_filters(scope),

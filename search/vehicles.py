@@ -49,8 +49,11 @@ def base_query(query: VehicleQuery, scope: Scope, *, ranked: bool = True) -> Que
     filters = scope_filters(scope)
     if query.near:
         filters.append(geo_filter(query.near))
-    must = [text_query(query.text)] if query.text else []
-    matched = Q("bool", must=must, filter=filters)
+    text = [text_query(query.text)] if query.text else []
+    if query.text_ranks_only:
+        matched = Q("bool", should=text, filter=filters)
+    else:
+        matched = Q("bool", must=text, filter=filters)
     return with_business_signals(matched) if ranked else matched
 
 

@@ -27,6 +27,7 @@ def search_page_content(params: dict[str, Any], *, query: QueryDict, viewer: Vie
         currency=params["currency"],
         facets=params["facets"],
         viewer=viewer,
+        interpret=params["interpret"],
     )
     facets = result["facets"]
     # Ranks for the click log; pages reached by cursor have no known offset.

@@ -25,6 +25,9 @@ PARAMETER_SETS = [
     {"lat": -4.04, "lon": 39.67, "radius_km": 600, "condition": ["used", "certified"]},
     {"q": "camri", "colour": ["white", "silver"], "mileage_max": 120000},
     {"q": "export documents", "price_min": "10000", "price_max": "30000", "currency": "EUR"},
+    # Query understanding: the words become filters in the search, and so in the alert.
+    {"q": "toyota hilux diesel under 40k"},
+    {"q": "toyota suv", "interpret": "0"},
 ]
 
 

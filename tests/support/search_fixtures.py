@@ -26,6 +26,7 @@ from indexers.rebuild import rebuild_vehicle_index
 from indexers.rows import fetch_vehicle_rows
 from search.client import get_client
 from search.currency import forget_rates
+from search.vocabulary import forget_vocabulary
 from tests.support.factories import ensure_currencies, make_dealer, make_vehicle
 
 # (make, model, body, [trims], base price USD)
@@ -180,6 +181,8 @@ def delete_raw(vehicle_id: int) -> None:
 
 
 def drop_search_indexes() -> None:
+    # The makes and models query understanding cached belong to the indexes dropped here.
+    forget_vocabulary()
     es = get_client()
     for alias in (vehicles_alias(), suggestions_alias()):
         names = list(es.indices.get(index=f"{alias}-*", expand_wildcards="open").body)
@@ -205,6 +208,7 @@ def market(django_db_setup, django_db_blocker) -> SearchMarket:
             load_index()  # the rebuild expects an alias to swap
         built = build_market()
         load_index()
+        forget_vocabulary()
     yield built
     with django_db_blocker.unblock():
         clear_market()
