@@ -113,7 +113,10 @@ def run(args, percentile) -> None:
     def buyer_session(card: str):
         buyer = make_buyer()
         session = requests.Session()
-        session.auth = (buyer.user.username, "pw")
+        from accounts.tokens import token_create
+
+        _, key = token_create(user=buyer.user, name="bench client")
+        session.headers["Authorization"] = f"Token {key}"
         session.post(
             api + "methods", json={"payment_method": new_card(stripe_url, card), "default": True}, timeout=60
         ).raise_for_status()

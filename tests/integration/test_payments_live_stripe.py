@@ -3,6 +3,7 @@
 import pytest
 import requests
 
+from accounts.tokens import token_create
 from payments.models import Payment, StripeEvent
 from reliability.polling import poll_until
 from tests.support.payment_simulators.fixtures import (  # noqa: F401
@@ -36,7 +37,8 @@ def test_three_d_secure_completed_by_stripes_webhook(
     buyer = make_buyer()
     deal = make_deal(buyer)
     session = requests.Session()
-    session.auth = (buyer.user.username, "pw")
+    _, key = token_create(user=buyer.user, name="test client")
+    session.headers["Authorization"] = f"Token {key}"
     api = f"{live_server.url}/api/v1/payments/"
     session.post(
         api + "methods", json={"payment_method": new_card(localstripe_url, "4000002760003184"), "default": True}

@@ -7,6 +7,7 @@ import pytest
 import requests
 from django.utils import timezone
 
+from accounts.tokens import token_create
 from catalog.models import Currency
 from payments.models import Payment, ProviderCallback
 from reliability.polling import poll_until
@@ -33,7 +34,8 @@ def site(live_server, settings, currencies, mobile_env):
 def buyer_session(site, *, country="KE", phone="+254712345678", deposit="200.00"):
     buyer = make_buyer(country=country, phone=phone)
     session = requests.Session()
-    session.auth = (buyer.user.username, "pw")
+    _, key = token_create(user=buyer.user, name="test client")
+    session.headers["Authorization"] = f"Token {key}"
     session.deal = make_deal(buyer, deposit=deposit)
     session.base = f"{site.url}/api/v1/payments/"
     return session
