@@ -32,6 +32,12 @@ from django.contrib.auth.models import User
 from django.db import connection
 from pytest_django.live_server_helper import LiveServer
 from selenium import webdriver
+from selenium.common.exceptions import (
+    JavascriptException,
+    NoSuchElementException,
+    StaleElementReferenceException,
+    WebDriverException,
+)
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
@@ -162,9 +168,14 @@ def phone(_phone_chromium):
     return _fresh(_phone_chromium)
 
 
+# While a page swaps in new parts (or a form post loads the next page), an element read a moment ago
+# can be gone: the condition is simply asked again, until the timeout.
+PAGE_CHANGING = (NoSuchElementException, StaleElementReferenceException, JavascriptException, WebDriverException)
+
+
 def wait_until(driver, condition, timeout: float = WAIT, message: str = ""):
     """WebDriverWait(driver).until(condition) with the suite's timeout; condition gets the driver."""
-    return WebDriverWait(driver, timeout).until(condition, message)
+    return WebDriverWait(driver, timeout, ignored_exceptions=PAGE_CHANGING).until(condition, message)
 
 
 def committed(fn, *args, **kwargs):
