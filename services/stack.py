@@ -16,10 +16,16 @@ from .paths import LOG_DIR, PYTHONPATH, ROOT, VAR_DIR, VENV_PYTHON
 from .postgres import Postgres
 from .process import ManagedProcess, ServiceError, port_is_open, wait_until
 from .redis import Redis
+from .secrets_file import ensure as ensure_secrets
 
 WEB_PORT = int(os.environ.get("NZILA_WEB_PORT", 8000))
 PYTHON = str(VENV_PYTHON if VENV_PYTHON.exists() else sys.executable)
-CHILD_ENV = {"PYTHONPATH": PYTHONPATH, "DJANGO_SETTINGS_MODULE": "nzila.settings"}
+CHILD_ENV = {
+    "PYTHONPATH": PYTHONPATH,
+    "DJANGO_SETTINGS_MODULE": "nzila.settings",
+    # The local stack serves plain HTTP on 127.0.0.1; a deployment behind TLS leaves this unset.
+    "NZILA_HTTPS": os.environ.get("NZILA_HTTPS", "0"),
+}
 
 
 def app_processes() -> list[ManagedProcess]:
@@ -89,6 +95,8 @@ def web_ready() -> bool:
 
 
 def up(*, demo_data: bool = True) -> None:
+    # Before anything starts: the database role, Django and the workers all read these.
+    print(f"secrets: {ensure_secrets()}", flush=True)
     for service in (Postgres(), Redis(), Engine()):
         print(f"starting {type(service).__name__.lower()} ...", flush=True)
         service.start()

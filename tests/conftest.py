@@ -12,12 +12,15 @@ from services.engine import Engine
 from services.postgres import Postgres
 from services.process import ManagedProcess
 from services.redis import Redis
+from services.secrets_file import ensure as ensure_secrets
 from tests.processes import start_test_process
 
 
 def pytest_configure(config):
     # Real services, started (or found running) before Django opens its first connection. An
-    # external engine (ELASTICSEARCH_URL pointing elsewhere) is used as it is.
+    # external engine (ELASTICSEARCH_URL pointing elsewhere) is used as it is. The checkout's secrets
+    # first: the database role's password is one of them.
+    ensure_secrets()
     Postgres().start()
     Redis().start()
     if "ELASTICSEARCH_URL" not in os.environ:

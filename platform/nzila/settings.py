@@ -1,15 +1,19 @@
 """Django settings for the Nzila platform.
 
 Every setting that differs between machines is read from the environment here, and only here,
-with one comment saying what it is for. Defaults describe the local stack that `bin/stack up`
-starts on loopback, so a fresh checkout runs without any configuration.
+with one comment saying what it is for. Defaults describe the local stack that `bin/setup` starts on
+loopback; its secrets are generated per installation into var/secrets.env (services/secrets_file.py),
+and outside development (NZILA_DEV=1) the built-in ones are refused at start-up.
 """
 
 import os
 from pathlib import Path
 
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from kombu import Queue
+
+from services import secrets_file
 
 
 def env_str(name: str, default: str) -> str:
@@ -24,6 +28,20 @@ def env_bool(name: str, default: bool) -> bool:
     return os.environ.get(name, str(default)).strip().lower() in {"1", "true", "yes", "on"}
 
 
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+# Built-in values of the secrets below, by environment variable: good for a laptop only. With DEBUG
+# off, start-up refuses every one of them that is still in use (end of this file).
+DEVELOPMENT_SECRETS: dict[str, str] = {}
+
+
+def dev_secret(name: str, development_value: str) -> str:
+    DEVELOPMENT_SECRETS[name] = development_value
+    return env_str(name, development_value)
+
+
 # Ports of the local stack's services on 127.0.0.1 (bin/setup starts them there); the URLs below
 # default to them, so moving a service off a taken port is one variable.
 LOCAL_REDIS_PORT = env_int("NZILA_REDIS_PORT", 6379)
@@ -34,12 +52,55 @@ BASE_DIR = Path(__file__).resolve().parents[2]
 # Runtime state of the local stack (database cluster, engine data, logs, pid files).
 VAR_DIR = Path(env_str("NZILA_VAR_DIR", str(BASE_DIR / "var")))
 
-# Signing key; the default is only good for a laptop.
-SECRET_KEY = env_str("DJANGO_SECRET_KEY", "dev-only-insecure-key-change-me")
-# Debug pages; never on in production.
-DEBUG = env_bool("DJANGO_DEBUG", True)
+# This installation's generated secrets (bin/setup writes them once, mode 0600); the environment wins.
+secrets_file.load(Path(env_str("NZILA_SECRETS_FILE", str(VAR_DIR / "secrets.env"))))
+
+# Development mode: debug pages and the built-in secrets allowed. Off unless asked for (NZILA_DEV=1).
+DEBUG = env_bool("NZILA_DEV", False)
+# Signing key (sessions, CSRF, password resets).
+SECRET_KEY = dev_secret("DJANGO_SECRET_KEY", "dev-only-insecure-key-change-me")
 # Host names the web server answers to.
-ALLOWED_HOSTS = env_str("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver").split(",")
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
+
+# --- HTTPS, cookies, browser protections (Django's SECURE_* family) --------------------------------
+# The site is reached over HTTPS (TLS ends here or at a proxy). On by default outside development;
+# the local stack and the tests speak plain HTTP on loopback and turn it off (NZILA_HTTPS=0).
+HTTPS = env_bool("NZILA_HTTPS", not DEBUG)
+# Plain-HTTP requests are redirected to HTTPS.
+SECURE_SSL_REDIRECT = env_bool("NZILA_SECURE_SSL_REDIRECT", HTTPS)
+# Paths served over plain HTTP even so (regexes, comma-separated), e.g. an internal health probe.
+SECURE_REDIRECT_EXEMPT = env_list("NZILA_SECURE_REDIRECT_EXEMPT")
+# Behind a TLS-terminating proxy: the header it sets, "Header-Name:value" (e.g. X-Forwarded-Proto:https).
+_proxy_header = env_str("NZILA_SECURE_PROXY_SSL_HEADER", "")
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_" + _proxy_header.split(":", 1)[0].strip().upper().replace("-", "_"), _proxy_header.split(":", 1)[1].strip())
+    if ":" in _proxy_header
+    else None
+)
+# Strict-Transport-Security max-age in seconds (0: no header); a year once HTTPS is in use.
+SECURE_HSTS_SECONDS = env_int("NZILA_SECURE_HSTS_SECONDS", 31536000 if HTTPS else 0)
+# HSTS also covers subdomains, and the domain may be put on browsers' preload lists.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("NZILA_SECURE_HSTS_INCLUDE_SUBDOMAINS", HTTPS)
+SECURE_HSTS_PRELOAD = env_bool("NZILA_SECURE_HSTS_PRELOAD", HTTPS)
+# X-Content-Type-Options: nosniff.
+SECURE_CONTENT_TYPE_NOSNIFF = env_bool("NZILA_SECURE_CONTENT_TYPE_NOSNIFF", True)
+# Referrer-Policy header.
+SECURE_REFERRER_POLICY = env_str("NZILA_SECURE_REFERRER_POLICY", "same-origin")
+# Cross-Origin-Opener-Policy header.
+SECURE_CROSS_ORIGIN_OPENER_POLICY = env_str("NZILA_SECURE_CROSS_ORIGIN_OPENER_POLICY", "same-origin")
+# Pages may not be framed (clickjacking).
+X_FRAME_OPTIONS = env_str("NZILA_X_FRAME_OPTIONS", "DENY")
+# Session and CSRF cookies only over HTTPS.
+SESSION_COOKIE_SECURE = env_bool("NZILA_SESSION_COOKIE_SECURE", HTTPS)
+CSRF_COOKIE_SECURE = env_bool("NZILA_CSRF_COOKIE_SECURE", HTTPS)
+# Session cookie hidden from JavaScript; SameSite of both cookies.
+SESSION_COOKIE_HTTPONLY = env_bool("NZILA_SESSION_COOKIE_HTTPONLY", True)
+SESSION_COOKIE_SAMESITE = env_str("NZILA_SESSION_COOKIE_SAMESITE", "Lax")
+CSRF_COOKIE_SAMESITE = env_str("NZILA_CSRF_COOKIE_SAMESITE", "Lax")
+# Session lifetime in seconds (two weeks, Django's default).
+SESSION_COOKIE_AGE = env_int("NZILA_SESSION_COOKIE_AGE", 14 * 24 * 3600)
+# Origins allowed to POST with a session (scheme + host, comma-separated), e.g. https://nzila.example.
+CSRF_TRUSTED_ORIGINS = env_list("NZILA_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -113,7 +174,7 @@ DATABASES = {
         # Database name; the tests use NZILA_TEST_DB_NAME instead.
         "NAME": env_str("NZILA_DB_NAME", "nzila"),
         "USER": env_str("NZILA_DB_USER", "nzila"),
-        "PASSWORD": env_str("NZILA_DB_PASSWORD", "nzila"),
+        "PASSWORD": dev_secret("NZILA_DB_PASSWORD", "nzila"),
         "HOST": env_str("NZILA_DB_HOST", "127.0.0.1"),
         "PORT": env_int("NZILA_DB_PORT", 5432),
         # Reuse connections between requests; workers keep theirs for the task's life.
@@ -205,14 +266,16 @@ STRIPE_API_KEY = env_str("STRIPE_API_KEY", "sk_test_local")
 # Stripe API base URL; points at localstripe in development and tests.
 STRIPE_API_BASE = env_str("STRIPE_API_BASE", "https://api.stripe.com")
 # Signing secret of our webhook endpoint (whsec_...): unsigned or badly signed events are refused.
-STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET", "whsec_local_development_only")
+STRIPE_WEBHOOK_SECRET = dev_secret("STRIPE_WEBHOOK_SECRET", "whsec_local_development_only")
 # Oldest signature timestamp accepted, in seconds: older deliveries are refused as replays.
 STRIPE_WEBHOOK_TOLERANCE_SECONDS = env_int("STRIPE_WEBHOOK_TOLERANCE_SECONDS", 300)
 # Timeout of one Stripe HTTP call, in seconds.
 STRIPE_TIMEOUT_SECONDS = float(env_str("STRIPE_TIMEOUT_SECONDS", "20"))
 # Fernet keys (comma-separated, newest first) that encrypt provider customer ids at rest; older keys
-# still decrypt, so keys can be rotated. The default is for development only.
-PAYMENTS_FERNET_KEYS = env_str("PAYMENTS_FERNET_KEYS", "bnppbGEtZGV2LW9ubHkta2V5LW5vdC1mb3ItcHJvZCE=")
+# still decrypt, so keys can be rotated.
+PAYMENTS_FERNET_KEYS = dev_secret("PAYMENTS_FERNET_KEYS", "bnppbGEtZGV2LW9ubHkta2V5LW5vdC1mb3ItcHJvZCE=")
+# Key of the unguessable token in mobile-money callback URLs (operators sign nothing themselves).
+PAYMENTS_CALLBACK_SECRET = dev_secret("PAYMENTS_CALLBACK_SECRET", "dev-callback-secret")
 # Tries of one provider call on a transient error (network, 429, 5xx); card errors are never retried.
 PAYMENTS_RETRY_MAX_TRIES = env_int("PAYMENTS_RETRY_MAX_TRIES", 3)
 # First backoff delay in seconds; it doubles on each retry.
@@ -436,8 +499,8 @@ NOTIFICATIONS_SITE_URL = env_str("NZILA_SITE_URL", "http://127.0.0.1:8000")
 WHATSAPP_API_URL = env_str("WHATSAPP_API_URL", "https://graph.facebook.com/v21.0")
 WHATSAPP_PHONE_NUMBER_ID = env_str("WHATSAPP_PHONE_NUMBER_ID", "000000000000000")
 WHATSAPP_ACCESS_TOKEN = env_str("WHATSAPP_ACCESS_TOKEN", "dev-whatsapp-token")
-WHATSAPP_APP_SECRET = env_str("WHATSAPP_APP_SECRET", "dev-whatsapp-app-secret")
-WHATSAPP_VERIFY_TOKEN = env_str("WHATSAPP_VERIFY_TOKEN", "dev-whatsapp-verify-token")
+WHATSAPP_APP_SECRET = dev_secret("WHATSAPP_APP_SECRET", "dev-whatsapp-app-secret")
+WHATSAPP_VERIFY_TOKEN = dev_secret("WHATSAPP_VERIFY_TOKEN", "dev-whatsapp-verify-token")
 WHATSAPP_TEMPLATE_LANGUAGE = env_str("WHATSAPP_TEMPLATE_LANGUAGE", "en")
 WHATSAPP_MESSAGES_PER_SECOND = env_int("WHATSAPP_MESSAGES_PER_SECOND", 100)
 WHATSAPP_TIMEOUT_SECONDS = float(env_str("WHATSAPP_TIMEOUT_SECONDS", "10"))
@@ -478,3 +541,15 @@ LOGGING = {
         "elasticsearch": {"level": "WARNING"},
     },
 }
+
+# Secure by default: outside development, refuse to start on any secret anyone can read in this file.
+_development_secrets_in_use = sorted(
+    name for name, built_in in DEVELOPMENT_SECRETS.items() if env_str(name, built_in) in {built_in, ""}
+)
+if not DEBUG and _development_secrets_in_use:
+    raise ImproperlyConfigured(
+        "Refusing to start with built-in development secrets: "
+        + ", ".join(_development_secrets_in_use)
+        + ". Run bin/setup (it generates them into var/secrets.env), set them in the environment, "
+        "or set NZILA_DEV=1 on a development machine."
+    )
