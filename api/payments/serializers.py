@@ -54,6 +54,16 @@ class InvoiceCreateSerializer(serializers.Serializer):
     description = serializers.CharField(required=False, allow_blank=True, max_length=255)
 
 
+class AirtelTransactionSerializer(serializers.Serializer):
+    id = serializers.CharField(max_length=64, help_text="Our payment id, as we sent it to Airtel.")
+
+
+class AirtelCallbackSerializer(serializers.Serializer):
+    """The part of Airtel's callback we read; the rest of the body is kept as it came."""
+
+    transaction = AirtelTransactionSerializer()
+
+
 class MetricsQuerySerializer(serializers.Serializer):
     window_minutes = serializers.IntegerField(required=False, min_value=1, max_value=60 * 24 * 31, default=60)
 

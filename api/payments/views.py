@@ -307,10 +307,11 @@ class AirtelCallbackApi(APIView):
     permission_classes: list = []
     parser_classes = [JSONParser]
 
-    @extend_schema(summary="Airtel Money callback", request=None)
+    @extend_schema(summary="Airtel Money callback", request=s.AirtelCallbackSerializer)
     def post(self, request):
         if not isinstance(request.data, dict):
             raise ValidationError({"body": ["must be a JSON object"]})
+        _validated(s.AirtelCallbackSerializer, request.data)
         try:
             outcome = services.handle_airtel_callback(request.data, remote_addr=_client_ip(request))
         except Payment.DoesNotExist:
