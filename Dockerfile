@@ -7,4 +7,5 @@ RUN pip install --no-cache-dir -r requirements.txt
 COPY . .
 RUN python manage.py collectstatic --noinput -v 0
 EXPOSE 8000
-CMD ["gunicorn", "nzila.wsgi", "--bind", "0.0.0.0:8000", "--workers", "2", "--threads", "8"]
+# Access log to stdout, with callback and verify tokens cut out (nzila/gunicorn_logging.py).
+CMD ["gunicorn", "nzila.wsgi", "--bind", "0.0.0.0:8000", "--workers", "2", "--threads", "8", "--access-logfile", "-", "--logger-class", "nzila.gunicorn_logging.RedactingLogger"]

@@ -71,6 +71,9 @@ def app_processes() -> list[ManagedProcess]:
                 "60",
                 "--access-logfile",
                 str(LOG_DIR / "web-access.log"),
+                # Callback tokens and the WhatsApp verify token are cut out of the access log.
+                "--logger-class",
+                "nzila.gunicorn_logging.RedactingLogger",
             ],
             CHILD_ENV,
             ROOT,
@@ -97,6 +100,9 @@ def web_ready() -> bool:
 def up(*, demo_data: bool = True) -> None:
     # Before anything starts: the database role, Django and the workers all read these.
     print(f"secrets: {ensure_secrets()}", flush=True)
+    # Logs hold request lines and payment events: readable by their owner only.
+    LOG_DIR.mkdir(parents=True, exist_ok=True)
+    LOG_DIR.chmod(0o700)
     for service in (Postgres(), Redis(), Engine()):
         print(f"starting {type(service).__name__.lower()} ...", flush=True)
         service.start()

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import APIException, NotFound, ValidationError
 from rest_framework.parsers import JSONParser
@@ -18,6 +18,7 @@ from rest_framework.permissions import IsAdminUser, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.throttles import PublicRateThrottle
 from buyers.models import Buyer
 from catalog.models import Currency
 from payments import invoices, metrics, services, states, stripe_gateway, webhooks
@@ -40,6 +41,11 @@ class PaymentBlockedError(APIException):
     default_code = "payment_blocked"
 
 
+class IdempotencyKeyReusedError(APIException):
+    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+    default_code = "idempotency_key_reused"
+
+
 class ProviderUnavailableError(APIException):
     status_code = status.HTTP_503_SERVICE_UNAVAILABLE
     default_code = "provider_unavailable"
@@ -56,6 +62,8 @@ def payment_errors(view):
             raise ValidationError({exc.field: [exc.message]}) from None
         except states.IllegalTransition as exc:
             raise PaymentConflictError(str(exc)) from None
+        except services.IdempotencyKeyReused as exc:
+            raise IdempotencyKeyReusedError(str(exc)) from None
         except services.PaymentConflict as exc:
             raise PaymentConflictError(f"{exc} (payment {exc.payment_id})" if exc.payment_id else str(exc)) from None
         except services.PaymentBlocked as exc:
@@ -114,9 +122,7 @@ class PaymentListCreateApi(APIView):
     @payment_errors
     def post(self, request):
         data = _validated(s.PaymentCreateSerializer, request.data)
-        client_key = request.headers.get("Idempotency-Key", "").strip()
-        if len(client_key) > 64:
-            raise ValidationError({"Idempotency-Key": ["at most 64 characters"]})
+        client_key = _idempotency_key(request)
         payment, created = services.create_payment(
             user=request.user,
             purpose=data["purpose"],
@@ -186,15 +192,33 @@ class PaymentCancelApi(APIView):
 class PaymentRefundApi(APIView):
     permission_classes = [IsAdminUser]
 
-    @extend_schema(summary="Refund all or part of a payment (staff)", request=s.RefundCreateSerializer)
+    @extend_schema(
+        summary="Refund all or part of a payment (staff)",
+        request=s.RefundCreateSerializer,
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                str,
+                OpenApiParameter.HEADER,
+                description="Up to 64 characters. The same key again returns the first refund (200); "
+                "the same key with a different body is a 422.",
+            )
+        ],
+        responses={201: s.RefundSerializer, 200: s.RefundSerializer},
+    )
     @payment_errors
     def post(self, request, payment_id):
         data = _validated(s.RefundCreateSerializer, request.data)
         payment = get_object_or_404(Payment, pk=payment_id)
-        refund = services.refund_payment(
-            payment.id, amount=data.get("amount"), reason=data["reason"], note=data.get("note", ""), actor=request.user
+        refund, created = services.refund_payment(
+            payment.id,
+            amount=data.get("amount"),
+            reason=data["reason"],
+            note=data.get("note", ""),
+            actor=request.user,
+            client_key=_idempotency_key(request),
         )
-        return Response(s.RefundSerializer(refund).data, status=201)
+        return Response(s.RefundSerializer(refund).data, status=201 if created else 200)
 
 
 class PaymentLedgerApi(APIView):
@@ -213,6 +237,7 @@ class PaymentLedgerApi(APIView):
 
 class PaymentMethodsApi(APIView):
     permission_classes = [IsAuthenticated]
+    throttle_classes = [PublicRateThrottle]
 
     @extend_schema(summary="The buyer's saved cards and which one is the default")
     @payment_errors
@@ -367,6 +392,14 @@ class InvoiceListCreateApi(APIView):
                 description=data.get("description", ""),
             )
         return Response(s.InvoiceSerializer(invoice).data, status=201)
+
+
+def _idempotency_key(request) -> str:
+    """The client's Idempotency-Key header ("" without one): a retry with it never acts twice."""
+    key = request.headers.get("Idempotency-Key", "").strip()
+    if len(key) > 64:
+        raise ValidationError({"Idempotency-Key": ["at most 64 characters"]})
+    return key
 
 
 def _validated(serializer_class, data) -> dict:

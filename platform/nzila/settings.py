@@ -212,7 +212,13 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "EXCEPTION_HANDLER": "api.errors.api_exception_handler",
+    # Proxies in front of the app that append to X-Forwarded-For. 0: the client is REMOTE_ADDR, so a
+    # client cannot pick its own address (and dodge a per-address limit) by sending the header.
+    "NUM_PROXIES": env_int("NZILA_NUM_PROXIES", 0),
 }
+# Requests one client address may make to public search, typeahead and the card list (N/second,
+# minute, hour): far above what a person typing produces, low enough to stop a scraper. 429 past it.
+PUBLIC_API_RATE = env_str("NZILA_PUBLIC_API_RATE", "1200/minute")
 SPECTACULAR_SETTINGS = {
     "TITLE": "Nzila vehicle export marketplace API",
     "VERSION": "1.0.0",
@@ -269,6 +275,8 @@ STRIPE_API_BASE = env_str("STRIPE_API_BASE", "https://api.stripe.com")
 STRIPE_WEBHOOK_SECRET = dev_secret("STRIPE_WEBHOOK_SECRET", "whsec_local_development_only")
 # Oldest signature timestamp accepted, in seconds: older deliveries are refused as replays.
 STRIPE_WEBHOOK_TOLERANCE_SECONDS = env_int("STRIPE_WEBHOOK_TOLERANCE_SECONDS", 300)
+# Clock skew allowed the other way, in seconds: a signature dated further ahead is refused.
+STRIPE_WEBHOOK_FUTURE_SKEW_SECONDS = env_int("STRIPE_WEBHOOK_FUTURE_SKEW_SECONDS", 60)
 # Timeout of one Stripe HTTP call, in seconds.
 STRIPE_TIMEOUT_SECONDS = float(env_str("STRIPE_TIMEOUT_SECONDS", "20"))
 # Fernet keys (comma-separated, newest first) that encrypt provider customer ids at rest; older keys
@@ -534,7 +542,9 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Callback tokens and the WhatsApp verify token never reach a log (nzila/redaction.py).
+    "filters": {"redact_secrets": {"()": "nzila.redaction.RedactSecretsFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact_secrets"]}},
     "root": {"handlers": ["console"], "level": env_str("NZILA_LOG_LEVEL", "INFO")},
     "loggers": {
         "elastic_transport": {"level": "WARNING"},
