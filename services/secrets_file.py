@@ -35,6 +35,7 @@ GENERATORS: dict[str, Callable[[], str]] = {
     "STRIPE_WEBHOOK_SECRET": lambda: "whsec_" + secrets.token_urlsafe(32),
     "WHATSAPP_APP_SECRET": _token,
     "WHATSAPP_VERIFY_TOKEN": _token,
+    "NZILA_METRICS_TOKEN": _token,
 }
 
 

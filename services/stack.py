@@ -6,6 +6,7 @@ python -m services.stack up | down | status
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -20,6 +21,7 @@ from .secrets_file import ensure as ensure_secrets
 
 WEB_PORT = int(os.environ.get("NZILA_WEB_PORT", 8000))
 PYTHON = str(VENV_PYTHON if VENV_PYTHON.exists() else sys.executable)
+METRICS_DIR = VAR_DIR / "run" / "prometheus"
 CHILD_ENV = {
     "PYTHONPATH": PYTHONPATH,
     "DJANGO_SETTINGS_MODULE": "nzila.settings",
@@ -75,7 +77,8 @@ def app_processes() -> list[ManagedProcess]:
                 "--logger-class",
                 "nzila.gunicorn_logging.RedactingLogger",
             ],
-            CHILD_ENV,
+            # The workers' request histograms are merged for /metrics through files here.
+            {**CHILD_ENV, "PROMETHEUS_MULTIPROC_DIR": str(METRICS_DIR)},
             ROOT,
         ),
     ]
@@ -115,6 +118,10 @@ def up(*, demo_data: bool = True) -> None:
     # Typeahead reads its own small index, derived from the vehicle index; fill it before first use.
     manage("search_suggestions_rebuild")
     for proc in app_processes():
+        if proc.name == "web" and not proc.running():
+            # A fresh web server starts its metrics afresh (files of dead workers would count forever).
+            shutil.rmtree(METRICS_DIR, ignore_errors=True)
+            METRICS_DIR.mkdir(parents=True)
         if proc.name == "web" and not proc.running() and port_is_open(WEB_PORT):
             raise ServiceError(
                 f"Port {WEB_PORT} is taken by another process; the web server needs it. "

@@ -134,6 +134,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so the latency it records for /metrics covers every other layer.
+    "api.request_metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Static files (the pages' CSS, JS and vendored libraries) served by the app itself, compressed.
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -462,8 +464,19 @@ CELERY_BEAT_SCHEDULE = {
         "options": _SWEEP_OPTIONS,
     },
 }
+# Beat's scheduler writes a heartbeat on every tick, for the health check (jobs/beat.py).
+CELERY_BEAT_SCHEDULER = "jobs.beat:HeartbeatScheduler"
 # Beat keeps its schedule state with the rest of the stack's runtime files.
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+
+# --- Operations: health and metrics ----------------------------------------------------------
+# Seconds the health check waits for a worker to answer its ping.
+HEALTH_WORKER_PING_SECONDS = float(env_str("NZILA_HEALTH_WORKER_PING_SECONDS", "1"))
+# Beat is reported dead when its last tick is older than this, in seconds.
+HEALTH_BEAT_MAX_SILENCE_SECONDS = env_int("NZILA_HEALTH_BEAT_MAX_SILENCE_SECONDS", 60)
+# Bearer token of the Prometheus scraper on /metrics (staff sessions also see it); generated per
+# installation into var/secrets.env. Empty: staff only.
+METRICS_TOKEN = env_str("NZILA_METRICS_TOKEN", "")
 
 # --- Background jobs (platform/jobs/) ------------------------------------------------------
 # Redis for the jobs' own bookkeeping: shared rate-limit buckets and per-task outcome counters.
