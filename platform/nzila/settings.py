@@ -224,6 +224,8 @@ PUBLIC_API_RATE = env_str("NZILA_PUBLIC_API_RATE", "1200/minute")
 SPECTACULAR_SETTINGS = {
     "TITLE": "Nzila vehicle export marketplace API",
     "VERSION": "1.0.0",
+    # The error envelope and every operation's 400/401/403/404/429/503, documented in one place.
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.errors.document_errors"],
 }
 
 # --- Search engine -------------------------------------------------------------------------
