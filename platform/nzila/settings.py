@@ -229,11 +229,16 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Search engine -------------------------------------------------------------------------
-# Where the engine answers (Elasticsearch in production, the embedded OpenSearch node locally).
+# Where the engine answers (Elasticsearch in production, the embedded OpenSearch node locally); several
+# nodes of one cluster are comma-separated, and a request that cannot reach one goes to the next.
 ELASTICSEARCH_URL = env_str("ELASTICSEARCH_URL", f"http://127.0.0.1:{LOCAL_ENGINE_PORT}")
 # "opensearch" selects the one transport adapter the elasticsearch client needs against OpenSearch;
 # "elasticsearch" talks to Elasticsearch unchanged.
 SEARCH_ENGINE_FLAVOR = env_str("SEARCH_ENGINE_FLAVOR", "opensearch")
+# Primary shards and replicas of each vehicle index (a rebuild applies a change). Replicas need
+# more than one node: 1 on a cluster keeps every shard searchable when a node is lost.
+SEARCH_INDEX_SHARDS = env_int("NZILA_SEARCH_INDEX_SHARDS", 1)
+SEARCH_INDEX_REPLICAS = env_int("NZILA_SEARCH_INDEX_REPLICAS", 0)
 # Prefix of every index and alias name, so tests and several stacks can share one cluster.
 SEARCH_INDEX_PREFIX = env_str("NZILA_INDEX_PREFIX", "nzila")
 # Per-request timeout for search calls, in seconds; a slow engine must not hold web workers.
