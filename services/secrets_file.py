@@ -87,3 +87,30 @@ def load(path: Path | None = None) -> None:
 def value(name: str, default: str) -> str:
     """One secret as every process sees it: the environment, else the file, else the default."""
     return os.environ.get(name) or read().get(name) or default
+
+
+def main(argv: list[str]) -> int:
+    """`python -m services.secrets_file [PATH] [--password-file FILE]`: ensure PATH (default
+    var/secrets.env); with --password-file, also write the database password alone to FILE, for
+    images that read a password from a file (postgres' POSTGRES_PASSWORD_FILE)."""
+    args = list(argv)
+    password_file = None
+    if "--password-file" in args:
+        at = args.index("--password-file")
+        password_file = Path(args[at + 1])
+        del args[at : at + 2]
+    path = ensure(Path(args[0]) if args else None)
+    if password_file is not None:
+        # Read by the database image's own user, not root; the volume holding it is this stack's only.
+        fd = os.open(password_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        with os.fdopen(fd, "w") as out:
+            out.write(read(path)["NZILA_DB_PASSWORD"])
+        os.chmod(password_file, 0o644)
+    print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.exit(main(sys.argv[1:]))
