@@ -85,7 +85,11 @@ def _with_task(search: SavedSearch, task_id: str | None) -> dict:
 class SavedSearchListApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(summary="Your saved searches", responses=results_of(SavedSearchSerializer))
+    @extend_schema(
+        summary="Your saved searches",
+        operation_id="v1_saved_searches_list",
+        responses=results_of(SavedSearchSerializer),
+    )
     def get(self, request):
         searches = SavedSearch.objects.filter(user=request.user).order_by("-created_at")
         return Response({"results": SavedSearchSerializer(searches, many=True).data})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from payments import states
@@ -101,6 +102,14 @@ class PaymentSerializer(serializers.ModelSerializer):
             "succeeded_at",
         ]
 
+    @extend_schema_field(
+        {
+            "type": "object",
+            "nullable": True,
+            "description": "Card payments only: the card's brand and last four digits.",
+            "properties": {"brand": {"type": "string"}, "last4": {"type": "string"}},
+        }
+    )
     def get_card(self, payment):
         if payment.method != Method.CARD:
             return None

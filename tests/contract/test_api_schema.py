@@ -18,6 +18,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
 
 from tests.payment_simulators.fixtures import clean_payment_cache, currencies, make_user  # noqa: F401
+from tests.search_fixtures import market  # noqa: F401 (fixture)
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 EXAMPLES = int(os.environ.get("NZILA_SCHEMATHESIS_EXAMPLES", "10"))
@@ -25,6 +26,16 @@ CHECKS = [not_a_server_error, response_schema_conformance, status_code_conforman
 # Webhooks and operator callbacks are called by Stripe, Meta and the operators, signed or keyed by
 # secrets a fuzzer cannot know; their hostile inputs are tests/integration/test_no_server_errors.py's.
 EXTERNAL_CALLERS = r"^/api/v1/(payments/webhooks|payments/callbacks|webhooks/)"
+
+
+@pytest.fixture(scope="module")
+def search_ready(market, django_db_blocker):  # noqa: F811
+    """The vehicle index (the market's) and the typeahead index, so searches answer rather than 503."""
+    from insights.suggestions_index import rebuild_suggestions
+
+    with django_db_blocker.unblock():
+        rebuild_suggestions()
+    return market
 
 
 def _nul_in_basic_auth(case) -> bool:
@@ -92,7 +103,7 @@ def report(who: str, operations: int, cases: int, failures: list[str], known: Co
         print(f"  {count:4} {label}")
 
 
-def test_anonymous(live_server, currencies):
+def test_anonymous(live_server, currencies, search_ready):
     operations, cases, failures, known, answered = fuzz(live_server, None)
     report("anonymous", operations, cases, failures, known)
     assert operations > 30
@@ -100,7 +111,7 @@ def test_anonymous(live_server, currencies):
     assert not failures, "\n".join(dict.fromkeys(failures))
 
 
-def test_as_staff(live_server, currencies):
+def test_as_staff(live_server, currencies, search_ready):
     staff = make_user(staff=True)
     credentials = "Basic " + base64.b64encode(f"{staff.username}:pw".encode()).decode()
     operations, cases, failures, known, answered = fuzz(live_server, credentials)
