@@ -15,6 +15,7 @@ from __future__ import annotations
 import hmac
 import logging
 import os
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.http import HttpResponse
@@ -56,6 +57,30 @@ def _sync_metrics():
         for kind in ("missing", "stale", "extra", "repaired"):
             found.add_metric([kind], getattr(run, kind))
         yield found
+
+
+def _engine_metrics():
+    from indexers.status import engine_status
+
+    engine = engine_status()
+    reachable = _gauge("nzila_search_engine_reachable", "1 when the search engine answers.")
+    reachable.add_metric([], 1 if engine["reachable"] else 0)
+    yield reachable
+    if engine.get("documents") is not None:
+        documents = _gauge(
+            "nzila_search_documents", "Documents in the vehicle index (compare nzila_sync_listable_rows)."
+        )
+        documents.add_metric([], engine["documents"])
+        yield documents
+    # The physical index behind the alias is named <alias>-<UTC time it was built>: the last rebuild.
+    built = _gauge("nzila_search_index_built_timestamp_seconds", "When the live vehicle index was built.")
+    for name in engine.get("indexes") or []:
+        stamp = name.rsplit("-", 1)[-1]
+        try:
+            built.add_metric([], datetime.strptime(stamp[:14], "%Y%m%d%H%M%S").replace(tzinfo=UTC).timestamp())
+        except ValueError:
+            continue
+    yield built
 
 
 def _job_metrics():
@@ -106,7 +131,12 @@ def _payment_and_message_metrics():
 class PlatformCollector:
     """Reads the platform's state on each scrape; a part that cannot be read is reported as down."""
 
-    PARTS = {"sync": _sync_metrics, "jobs": _job_metrics, "payments_messages": _payment_and_message_metrics}
+    PARTS = {
+        "sync": _sync_metrics,
+        "engine": _engine_metrics,
+        "jobs": _job_metrics,
+        "payments_messages": _payment_and_message_metrics,
+    }
 
     def collect(self):
         up = _gauge("nzila_metrics_part_up", "1 when this part of the metrics could be read.", ["part"])

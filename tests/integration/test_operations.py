@@ -55,6 +55,7 @@ def test_metrics_report_latency_by_route_and_the_platform_state(settings, clean_
     routes = {dict(labels)["route"] for labels in named(found, "nzila_http_request_duration_seconds_count")}
     assert {"vehicle-suggest", "payment-callback"} <= routes, routes
     assert named(found, "nzila_metrics_part_up") == {
+        (("part", "engine"),): 1.0,
         (("part", "jobs"),): 1.0,
         (("part", "payments_messages"),): 1.0,
         (("part", "sync"),): 1.0,
