@@ -78,3 +78,56 @@ def api_exception_handler(exc, context):
             code = codes if isinstance(codes, str) else code
         body = {"error": {"code": code, "message": str(detail)}}
     return Response(body, status=response.status_code, headers=dict(response.headers))
+
+
+# --- The error envelope in the OpenAPI schema ------------------------------------------------------
+ERROR_RESPONSES = {
+    "400": "Invalid input: error.fields names each parameter or field and what is wrong with it.",
+    "401": "No credentials, or credentials that are not valid.",
+    "403": "Signed in, but not allowed to do this.",
+    "404": "No such object, or not one of yours.",
+    "429": "Too many requests from this client; retry after the Retry-After header's seconds.",
+    "503": "A service behind this one (the search engine, a payment provider) is unavailable; retry shortly.",
+}
+ERROR_ENVELOPE = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message"],
+            "properties": {
+                "code": {
+                    "type": "string",
+                    "description": "Stable, machine-readable: invalid_parameter, throttled, ...",
+                },
+                "message": {"type": "string", "description": "For people: what went wrong and how to fix it."},
+                "fields": {
+                    "type": "object",
+                    "description": "400 only: each invalid parameter or field and its messages.",
+                    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+                },
+            },
+        }
+    },
+}
+
+
+def document_errors(result, generator, request, public):
+    """drf-spectacular post-processing hook: the error envelope, and the error answers of every
+    operation, documented once here rather than on each view."""
+    result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_ENVELOPE
+    reference = {"$ref": "#/components/schemas/Error"}
+    for path in result.get("paths", {}).values():
+        for operation in path.values():
+            responses = operation.setdefault("responses", {})
+            for code, description in ERROR_RESPONSES.items():
+                responses.setdefault(
+                    code, {"description": description, "content": {"application/json": {"schema": reference}}}
+                )
+            if "429" in responses:
+                responses["429"].setdefault("headers", {})["Retry-After"] = {
+                    "schema": {"type": "integer"},
+                    "description": "Seconds to wait before retrying.",
+                }
+    return result

@@ -6,6 +6,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.openapi import LocalTimeField, results_of
 from notifications import services
 from notifications.models import Notification, NotificationPreference
 from notifications.quiet_hours import zone
@@ -21,7 +22,7 @@ class NotificationSerializer(serializers.ModelSerializer):
 class NotificationListApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(summary="Your notifications, newest first", responses=NotificationSerializer(many=True))
+    @extend_schema(summary="Your notifications, newest first", responses=results_of(NotificationSerializer))
     def get(self, request):
         unread = request.query_params.get("unread") in ("1", "true", "yes")
         return Response({"results": NotificationSerializer(inbox(request.user, unread_only=unread), many=True).data})
@@ -46,6 +47,9 @@ class NotificationReadApi(APIView):
 
 
 class PreferenceSerializer(serializers.ModelSerializer):
+    quiet_start = LocalTimeField(required=False)
+    quiet_end = LocalTimeField(required=False)
+
     class Meta:
         model = NotificationPreference
         fields = [

@@ -9,6 +9,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.openapi import results_of
 from catalog.models import Vehicle
 from notifications import services
 from notifications.models import PriceWatch, SavedSearch
@@ -64,7 +65,11 @@ def _with_task(search: SavedSearch, task_id: str | None) -> dict:
 class SavedSearchListApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(summary="Your saved searches", responses=SavedSearchSerializer(many=True))
+    @extend_schema(
+        summary="Your saved searches",
+        operation_id="v1_saved_searches_list",
+        responses=results_of(SavedSearchSerializer),
+    )
     def get(self, request):
         searches = SavedSearch.objects.filter(user=request.user).order_by("-created_at")
         return Response({"results": SavedSearchSerializer(searches, many=True).data})
@@ -150,7 +155,7 @@ class PriceWatchSerializer(serializers.ModelSerializer):
 class PriceWatchListApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(summary="Vehicles you watch", responses=PriceWatchSerializer(many=True))
+    @extend_schema(summary="Vehicles you watch", responses=results_of(PriceWatchSerializer))
     def get(self, request):
         watches = PriceWatch.objects.filter(user=request.user).select_related("vehicle").order_by("-created_at")
         return Response({"results": PriceWatchSerializer(watches, many=True).data})

@@ -20,6 +20,11 @@ from search.selectors import PAGE_WINDOW, cursor_fingerprint
 from search.sorting import SORT_NAMES, default_sort
 
 MAX_PAGE_SIZE = 100
+# The widest integers the index and Postgres hold ("integer" fields such as mileage_km and year;
+# bigint ids). A larger number could match nothing, and the engine refuses a query that carries one:
+# it is a 400 naming the parameter here, never a 502 from the engine.
+ENGINE_INT_MAX = 2**31 - 1
+ID_MAX = 2**63 - 1
 MULTI_VALUE_LIMIT = 50
 TERM_PARAMS = (
     "make",
@@ -104,7 +109,7 @@ class VehicleFilterParams(StrictParams):
     colour = _values(serializers.CharField(max_length=40), "Any of these exterior colours.")
     country = _values(CountryField(), "Any of these countries (ISO 3166-1 alpha-2) where the car stands.")
     city = _values(serializers.CharField(max_length=120), "Any of these cities.")
-    dealer = _values(serializers.IntegerField(min_value=1), "Any of these dealer ids.")
+    dealer = _values(serializers.IntegerField(min_value=1, max_value=ID_MAX), "Any of these dealer ids.")
     status = _values(serializers.CharField(max_length=10), "Any of these statuses.")
     price_min = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, required=False)
     price_max = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, required=False)
@@ -113,8 +118,8 @@ class VehicleFilterParams(StrictParams):
     )
     year_min = serializers.IntegerField(min_value=1900, max_value=2100, required=False)
     year_max = serializers.IntegerField(min_value=1900, max_value=2100, required=False)
-    mileage_min = serializers.IntegerField(min_value=0, required=False)
-    mileage_max = serializers.IntegerField(min_value=0, required=False)
+    mileage_min = serializers.IntegerField(min_value=0, max_value=ENGINE_INT_MAX, required=False)
+    mileage_max = serializers.IntegerField(min_value=0, max_value=ENGINE_INT_MAX, required=False)
     lat = serializers.FloatField(min_value=-90, max_value=90, required=False)
     lon = serializers.FloatField(min_value=-180, max_value=180, required=False)
     radius_km = serializers.FloatField(
@@ -175,7 +180,7 @@ class VehicleSearchParams(VehicleFilterParams):
     sort = serializers.ChoiceField(
         choices=SORT_NAMES, required=False, help_text="Default: relevance with text, newest without."
     )
-    page = serializers.IntegerField(min_value=1, required=False, default=1)
+    page = serializers.IntegerField(min_value=1, max_value=ENGINE_INT_MAX, required=False, default=1)
     size = serializers.IntegerField(min_value=1, max_value=MAX_PAGE_SIZE, required=False, default=20)
     cursor = serializers.CharField(
         required=False, max_length=4000, help_text="next_cursor from the previous page, for pages past the page window."

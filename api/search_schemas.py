@@ -140,6 +140,8 @@ class SuggestResponse(serializers.Serializer):
 
 
 class SimilarVehicleSchema(VehicleCardSchema):
+    # Recommendations read a smaller part of each document; the condition is not among it.
+    condition = serializers.CharField(allow_null=True)
     score = serializers.FloatField()
     reasons = serializers.ListField(child=serializers.CharField())
 

@@ -16,6 +16,7 @@ from search.selectors import Viewer, similar_vehicles, vehicle_search, vehicle_s
 
 from .search_params import SimilarParams, SuggestParams, VehicleSearchParams, VehicleViewInput
 from .search_schemas import SimilarResponse, SuggestResponse, VehicleSearchResponse, VehicleViewResponse
+from .throttles import PublicRateThrottle
 
 
 def viewer_of(request) -> Viewer:
@@ -35,6 +36,7 @@ def validated(serializer_class, data, **context):
 
 class VehicleSearchApi(APIView):
     renderer_classes = [JSONRenderer]
+    throttle_classes = [PublicRateThrottle]
 
     @extend_schema(
         summary="Search vehicles",
@@ -67,6 +69,7 @@ class VehicleSuggestApi(APIView):
     # Called on every keystroke and the same for everyone: no session or user lookup on the way.
     authentication_classes: list = []
     permission_classes = [AllowAny]
+    throttle_classes = [PublicRateThrottle]
     renderer_classes = [JSONRenderer]
 
     @extend_schema(

@@ -7,7 +7,7 @@ from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 
-from notifications.webhooks import apply_webhook, handshake, valid_signature
+from notifications.webhooks import InvalidWebhookBody, apply_webhook, handshake, valid_signature
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +31,6 @@ class WhatsAppWebhookApi(View):
             return JsonResponse({"error": {"code": "bad_signature", "message": "signature mismatch"}}, status=401)
         try:
             counts = apply_webhook(body)
-        except ValueError:
-            return JsonResponse({"error": {"code": "invalid_body", "message": "not JSON"}}, status=400)
+        except InvalidWebhookBody as exc:
+            return JsonResponse({"error": {"code": "invalid_body", "message": str(exc)}}, status=400)
         return JsonResponse(counts)

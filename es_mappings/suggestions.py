@@ -50,7 +50,7 @@ class SuggestionDocument(Document):
     weight = Float()
 
 
-SUGGESTION_INDEX_SETTINGS: dict[str, Any] = {"number_of_shards": 1, "number_of_replicas": 0, "refresh_interval": "1s"}
+SUGGESTION_INDEX_SETTINGS: dict[str, Any] = {"number_of_shards": 1, "refresh_interval": "1s"}
 
 
 def suggestions_alias() -> str:
@@ -60,7 +60,7 @@ def suggestions_alias() -> str:
 def suggestion_index_body() -> dict[str, Any]:
     """Settings (with analyzers) and mappings for a new physical suggestions index."""
     index = Index("unused")
-    index.settings(**SUGGESTION_INDEX_SETTINGS)
+    index.settings(number_of_replicas=settings.SEARCH_INDEX_REPLICAS, **SUGGESTION_INDEX_SETTINGS)
     index.document(SuggestionDocument)
     body = index.to_dict()
     body["mappings"]["dynamic"] = "strict"

@@ -118,8 +118,6 @@ class VehicleDocument(Document):
 
 
 INDEX_SETTINGS: dict[str, Any] = {
-    "number_of_shards": 1,
-    "number_of_replicas": 0,
     "refresh_interval": "1s",
     # Delete tombstones outlive any rebuild or late retry, so an old version can never resurrect a
     # document deleted at a newer one (the default is 60 s).
@@ -134,7 +132,12 @@ def vehicles_alias() -> str:
 
 def vehicle_index(name: str) -> Index:
     index = Index(name)
-    index.settings(**INDEX_SETTINGS)
+    # Shards and replicas are the deployment's choice (one node locally, replicas on a cluster).
+    index.settings(
+        number_of_shards=settings.SEARCH_INDEX_SHARDS,
+        number_of_replicas=settings.SEARCH_INDEX_REPLICAS,
+        **INDEX_SETTINGS,
+    )
     index.document(VehicleDocument)
     return index
 

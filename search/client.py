@@ -41,12 +41,22 @@ def node_class_for(flavor: str) -> type[Urllib3HttpNode]:
     raise ValueError(f"SEARCH_ENGINE_FLAVOR must be 'opensearch' or 'elasticsearch', not {flavor!r}")
 
 
-def make_client(url: str | None = None, *, timeout: float | None = None, max_retries: int = 0) -> Elasticsearch:
+def engine_hosts(url: str | None = None) -> list[str]:
+    """ELASTICSEARCH_URL as a list of nodes: one URL, or several separated by commas (a cluster)."""
+    return [host.strip() for host in (url or settings.ELASTICSEARCH_URL).split(",") if host.strip()]
+
+
+def make_client(
+    url: str | None = None, *, timeout: float | None = None, max_retries: int | None = None
+) -> Elasticsearch:
+    hosts = engine_hosts(url)
     return Elasticsearch(
-        url or settings.ELASTICSEARCH_URL,
+        hosts,
         node_class=node_class_for(settings.SEARCH_ENGINE_FLAVOR),
         request_timeout=timeout or settings.SEARCH_TIMEOUT_SECONDS,
-        max_retries=max_retries,
+        # With several nodes, a request that cannot reach one is sent to the next (the client marks the
+        # unreachable node dead for a while); with one node there is nowhere else to go.
+        max_retries=len(hosts) - 1 if max_retries is None else max_retries,
         retry_on_timeout=False,
         connections_per_node=32,
     )

@@ -22,6 +22,15 @@ class EngineUnavailable(Exception):
     """The engine answered but cannot serve now (overloaded, shards missing, index not built yet)."""
 
 
+class ShardsFailed(EngineUnavailable):
+    """Some shards did not answer: on a cluster, a node was lost mid-search; its replicas answer a retry."""
+
+
+# A search whose shards failed (a node lost while it ran) is sent once more after this pause, in seconds:
+# by then the engine routes to the surviving copies. Searches are reads, so resending is harmless.
+SHARD_FAILURE_RETRY_PAUSE = 0.2
+
+
 class SearchFailed(Exception):
     """The engine rejected a request we built: a defect on our side, never the caller's."""
 
@@ -38,7 +47,7 @@ def _check(item: dict[str, Any], index: str) -> dict[str, Any]:
     error = item.get("error")
     if error is None:
         if item.get("_shards", {}).get("failed"):
-            raise EngineUnavailable(f"{index}: some shards failed: {item['_shards'].get('failures')}")
+            raise ShardsFailed(f"{index}: some shards failed: {item['_shards'].get('failures')}")
         return item
     status = item.get("status", 500)
     kind = error.get("type") if isinstance(error, dict) else str(error)
@@ -64,11 +73,20 @@ def run_searches(
         lines.append(header)
         lines.append(search.to_dict() if isinstance(search, Search) else search)
     started = time.perf_counter()
-    body = get_client().msearch(searches=lines).body
+    try:
+        responses = _send(lines, searches)
+    except ShardsFailed as exc:
+        log.warning("retrying a search once: %s", exc)
+        time.sleep(SHARD_FAILURE_RETRY_PAUSE)
+        responses = _send(lines, searches)
     elapsed_ms = (time.perf_counter() - started) * 1000
-    responses = [_check(item, index) for item, (index, _) in zip(body["responses"], searches)]
     took = max((item.get("took", 0) for item in responses), default=0)
     return Outcome(responses=responses, elapsed_ms=elapsed_ms, took_ms=took)
+
+
+def _send(lines: list[dict[str, Any]], searches) -> list[dict[str, Any]]:
+    body = get_client().msearch(searches=lines).body
+    return [_check(item, index) for item, (index, _) in zip(body["responses"], searches, strict=True)]
 
 
 def run_search(index: str, search: Search | dict[str, Any]) -> dict[str, Any]:

@@ -44,9 +44,37 @@ def resolve_jars() -> None:
 
 @dataclass
 class Engine:
+    """One node in its own JVM. Alone by default; given a transport port and its peers' transport
+    ports it joins them in one cluster (the `bootstrap` node forms it, the others join), so a node
+    can be SIGKILLed without taking the others with it."""
+
     port: int = int(os.environ.get("NZILA_ENGINE_PORT", 9200))
     data_dir: Path = VAR_DIR / "engine"
     heap: str = os.environ.get("NZILA_ENGINE_HEAP", "1g")
+    transport_port: int | None = None
+    peers: tuple[int, ...] = ()
+    bootstrap: bool = False
+    cluster_name: str | None = None
+
+    @property
+    def in_cluster(self) -> bool:
+        return self.transport_port is not None
+
+    def _write_cluster_config(self) -> Path:
+        # The runner names every node of its own JVM "Node 1" and sets cluster.name, node.name and
+        # http.port itself; discovery comes from this file (opensearch.yml in -confPath).
+        conf = self.data_dir / "config"
+        conf.mkdir(parents=True, exist_ok=True)
+        seeds = ", ".join(f'"127.0.0.1:{p}"' for p in (self.transport_port, *self.peers))
+        lines = [
+            "network.host: 127.0.0.1",
+            f"transport.port: {self.transport_port}",
+            f"discovery.seed_hosts: [{seeds}]",
+        ]
+        if self.bootstrap:
+            lines.append('cluster.initial_cluster_manager_nodes: ["Node 1"]')
+        (conf / "opensearch.yml").write_text("\n".join(lines) + "\n")
+        return conf
 
     @property
     def url(self) -> str:
@@ -71,10 +99,11 @@ class Engine:
                 "-numOfNode",
                 "1",
                 "-clusterName",
-                f"nzila-{self.port}",
+                self.cluster_name or f"nzila-{self.port}",
                 # The runner gives node N the HTTP port baseHttpPort + N.
                 "-baseHttpPort",
                 str(self.port - 1),
+                *(["-confPath", str(self.data_dir / "config")] if self.in_cluster else []),
             ],
         )
 
@@ -108,6 +137,8 @@ class Engine:
             )
         resolve_jars()
         self.data_dir.mkdir(parents=True, exist_ok=True)
+        if self.in_cluster:
+            self._write_cluster_config()
         proc = self.process
         proc.start()
         wait_until(self.healthy, timeout=timeout, what="OpenSearch", log=proc.log_file, alive=proc.running)

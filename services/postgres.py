@@ -14,12 +14,12 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import secrets_file
 from .paths import LOG_DIR, VAR_DIR
 from .process import ServiceError, exclusive, pid_alive, port_is_open, wait_until
 from .system import apt_install
 
 DB_USER = os.environ.get("NZILA_DB_USER", "nzila")
-DB_PASSWORD = os.environ.get("NZILA_DB_PASSWORD", "nzila")
 DB_NAME = os.environ.get("NZILA_DB_NAME", "nzila")
 
 
@@ -65,6 +65,8 @@ class Postgres:
 
     def _start(self) -> None:
         if self.running():
+            # The installation's password may be newer than the role's (secrets generated since).
+            self._set_role_password()
             return
         if port_is_open(self.port):
             raise ServiceError(
@@ -98,6 +100,11 @@ class Postgres:
             ) from exc
         wait_until(lambda: port_is_open(self.port), timeout=30, what="PostgreSQL", log=self.log_file)
         self._ensure_role_and_database()
+
+    def _set_role_password(self) -> None:
+        # Generated token_urlsafe values hold no quote; doubling quotes keeps a hand-set one safe too.
+        password = secrets_file.value("NZILA_DB_PASSWORD", "nzila").replace("'", "''")
+        self.psql(f"ALTER ROLE {DB_USER} PASSWORD '{password}'")
 
     def stop(self, timeout: float = 60) -> bool:
         pid = self.postmaster_pid()
@@ -157,6 +164,7 @@ class Postgres:
 
     def _ensure_role_and_database(self) -> None:
         if not self.psql(f"SELECT 1 FROM pg_roles WHERE rolname = '{DB_USER}'"):
-            self.psql(f"CREATE ROLE {DB_USER} LOGIN CREATEDB PASSWORD '{DB_PASSWORD}'")
+            self.psql(f"CREATE ROLE {DB_USER} LOGIN CREATEDB")
+        self._set_role_password()
         if not self.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DB_NAME}'"):
             self.psql(f"CREATE DATABASE {DB_NAME} OWNER {DB_USER}")

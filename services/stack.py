@@ -6,6 +6,7 @@ python -m services.stack up | down | status
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -16,12 +17,16 @@ from .paths import LOG_DIR, PYTHONPATH, ROOT, VAR_DIR, VENV_PYTHON
 from .postgres import Postgres
 from .process import ManagedProcess, ServiceError, port_is_open, wait_until
 from .redis import Redis
+from .secrets_file import ensure as ensure_secrets
 
 WEB_PORT = int(os.environ.get("NZILA_WEB_PORT", 8000))
 PYTHON = str(VENV_PYTHON if VENV_PYTHON.exists() else sys.executable)
+METRICS_DIR = VAR_DIR / "run" / "prometheus"
 CHILD_ENV = {
     "PYTHONPATH": PYTHONPATH,
     "DJANGO_SETTINGS_MODULE": "nzila.settings",
+    # The local stack serves plain HTTP on 127.0.0.1; a deployment behind TLS leaves this unset.
+    "NZILA_HTTPS": os.environ.get("NZILA_HTTPS", "0"),
     # No mail server runs locally: mails (password resets, notifications) are written to the logs.
     "NZILA_EMAIL_BACKEND": os.environ.get("NZILA_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"),
 }
@@ -70,8 +75,12 @@ def app_processes() -> list[ManagedProcess]:
                 "60",
                 "--access-logfile",
                 str(LOG_DIR / "web-access.log"),
+                # Callback tokens and the WhatsApp verify token are cut out of the access log.
+                "--logger-class",
+                "nzila.gunicorn_logging.RedactingLogger",
             ],
-            CHILD_ENV,
+            # The workers' request histograms are merged for /metrics through files here.
+            {**CHILD_ENV, "PROMETHEUS_MULTIPROC_DIR": str(METRICS_DIR)},
             ROOT,
         ),
     ]
@@ -94,6 +103,11 @@ def web_ready() -> bool:
 
 
 def up(*, demo_data: bool = True) -> None:
+    # Before anything starts: the database role, Django and the workers all read these.
+    print(f"secrets: {ensure_secrets()}", flush=True)
+    # Logs hold request lines and payment events: readable by their owner only.
+    LOG_DIR.mkdir(parents=True, exist_ok=True)
+    LOG_DIR.chmod(0o700)
     for service in (Postgres(), Redis(), Engine()):
         print(f"starting {type(service).__name__.lower()} ...", flush=True)
         service.start()
@@ -106,6 +120,10 @@ def up(*, demo_data: bool = True) -> None:
     # Typeahead reads its own small index, derived from the vehicle index; fill it before first use.
     manage("search_suggestions_rebuild")
     for proc in app_processes():
+        if proc.name == "web" and not proc.running():
+            # A fresh web server starts its metrics afresh (files of dead workers would count forever).
+            shutil.rmtree(METRICS_DIR, ignore_errors=True)
+            METRICS_DIR.mkdir(parents=True)
         if proc.name == "web" and not proc.running() and port_is_open(WEB_PORT):
             raise ServiceError(
                 f"Port {WEB_PORT} is taken by another process; the web server needs it. "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from payments import states
@@ -54,6 +55,16 @@ class InvoiceCreateSerializer(serializers.Serializer):
     description = serializers.CharField(required=False, allow_blank=True, max_length=255)
 
 
+class AirtelTransactionSerializer(serializers.Serializer):
+    id = serializers.CharField(max_length=64, help_text="Our payment id, as we sent it to Airtel.")
+
+
+class AirtelCallbackSerializer(serializers.Serializer):
+    """The part of Airtel's callback we read; the rest of the body is kept as it came."""
+
+    transaction = AirtelTransactionSerializer()
+
+
 class MetricsQuerySerializer(serializers.Serializer):
     window_minutes = serializers.IntegerField(required=False, min_value=1, max_value=60 * 24 * 31, default=60)
 
@@ -91,6 +102,14 @@ class PaymentSerializer(serializers.ModelSerializer):
             "succeeded_at",
         ]
 
+    @extend_schema_field(
+        {
+            "type": "object",
+            "nullable": True,
+            "description": "Card payments only: the card's brand and last four digits.",
+            "properties": {"brand": {"type": "string"}, "last4": {"type": "string"}},
+        }
+    )
     def get_card(self, payment):
         if payment.method != Method.CARD:
             return None

@@ -10,14 +10,17 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt
-from drf_spectacular.utils import extend_schema
-from rest_framework import status
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers, status
 from rest_framework.exceptions import APIException, NotFound, ValidationError
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAdminUser, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.openapi import results_of
+from api.throttles import PublicRateThrottle
 from buyers.models import Buyer
 from catalog.models import Currency
 from payments import invoices, metrics, services, states, stripe_gateway, webhooks
@@ -40,6 +43,11 @@ class PaymentBlockedError(APIException):
     default_code = "payment_blocked"
 
 
+class IdempotencyKeyReusedError(APIException):
+    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+    default_code = "idempotency_key_reused"
+
+
 class ProviderUnavailableError(APIException):
     status_code = status.HTTP_503_SERVICE_UNAVAILABLE
     default_code = "provider_unavailable"
@@ -56,6 +64,8 @@ def payment_errors(view):
             raise ValidationError({exc.field: [exc.message]}) from None
         except states.IllegalTransition as exc:
             raise PaymentConflictError(str(exc)) from None
+        except services.IdempotencyKeyReused as exc:
+            raise IdempotencyKeyReusedError(str(exc)) from None
         except services.PaymentConflict as exc:
             raise PaymentConflictError(f"{exc} (payment {exc.payment_id})" if exc.payment_id else str(exc)) from None
         except services.PaymentBlocked as exc:
@@ -100,7 +110,11 @@ class PaymentListCreateApi(APIView):
     def get_throttles(self):
         return [PaymentAttemptThrottle()] if self.request.method == "POST" else []
 
-    @extend_schema(summary="The signed-in buyer's payments, newest first")
+    @extend_schema(
+        summary="The signed-in buyer's payments, newest first",
+        operation_id="v1_payments_list",
+        responses=results_of(s.PaymentSerializer),
+    )
     def get(self, request):
         payments = (
             Payment.objects.filter(buyer__user=request.user).select_related("currency").order_by("-created_at")[:100]
@@ -110,13 +124,20 @@ class PaymentListCreateApi(APIView):
     @extend_schema(
         summary="Start a payment (card or mobile money) for a deal, deposit, shipment or invoice",
         request=s.PaymentCreateSerializer,
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                str,
+                OpenApiParameter.HEADER,
+                description="Up to 64 characters. The same key again returns the first payment (200).",
+            )
+        ],
+        responses={201: s.PaymentSerializer, 200: s.PaymentSerializer},
     )
     @payment_errors
     def post(self, request):
         data = _validated(s.PaymentCreateSerializer, request.data)
-        client_key = request.headers.get("Idempotency-Key", "").strip()
-        if len(client_key) > 64:
-            raise ValidationError({"Idempotency-Key": ["at most 64 characters"]})
+        client_key = _idempotency_key(request)
         payment, created = services.create_payment(
             user=request.user,
             purpose=data["purpose"],
@@ -140,7 +161,7 @@ class PaymentListCreateApi(APIView):
 class PaymentDetailApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(summary="One payment")
+    @extend_schema(summary="One payment", responses=s.PaymentSerializer)
     def get(self, request, payment_id):
         return _payment_response(_own_payment(request, payment_id))
 
@@ -150,7 +171,9 @@ class PaymentSubmitApi(APIView):
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(summary="Resubmit a payment the provider did not answer", request=None)
+    @extend_schema(
+        summary="Resubmit a payment the provider did not answer", request=None, responses=s.PaymentSerializer
+    )
     @payment_errors
     def post(self, request, payment_id):
         payment = _own_payment(request, payment_id)
@@ -162,7 +185,11 @@ class PaymentConfirmApi(APIView):
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(summary="Refresh a payment from its provider after the buyer acted", request=None)
+    @extend_schema(
+        summary="Refresh a payment from its provider after the buyer acted",
+        request=None,
+        responses=s.PaymentSerializer,
+    )
     @payment_errors
     def post(self, request, payment_id):
         payment = _own_payment(request, payment_id)
@@ -176,7 +203,7 @@ class PaymentConfirmApi(APIView):
 class PaymentCancelApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(summary="Cancel a payment that has not completed", request=None)
+    @extend_schema(summary="Cancel a payment that has not completed", request=None, responses=s.PaymentSerializer)
     @payment_errors
     def post(self, request, payment_id):
         payment = _own_payment(request, payment_id)
@@ -186,21 +213,44 @@ class PaymentCancelApi(APIView):
 class PaymentRefundApi(APIView):
     permission_classes = [IsAdminUser]
 
-    @extend_schema(summary="Refund all or part of a payment (staff)", request=s.RefundCreateSerializer)
+    @extend_schema(
+        summary="Refund all or part of a payment (staff)",
+        request=s.RefundCreateSerializer,
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                str,
+                OpenApiParameter.HEADER,
+                description="Up to 64 characters. The same key again returns the first refund (200); "
+                "the same key with a different body is a 422.",
+            )
+        ],
+        responses={201: s.RefundSerializer, 200: s.RefundSerializer},
+    )
     @payment_errors
     def post(self, request, payment_id):
         data = _validated(s.RefundCreateSerializer, request.data)
         payment = get_object_or_404(Payment, pk=payment_id)
-        refund = services.refund_payment(
-            payment.id, amount=data.get("amount"), reason=data["reason"], note=data.get("note", ""), actor=request.user
+        refund, created = services.refund_payment(
+            payment.id,
+            amount=data.get("amount"),
+            reason=data["reason"],
+            note=data.get("note", ""),
+            actor=request.user,
+            client_key=_idempotency_key(request),
         )
-        return Response(s.RefundSerializer(refund).data, status=201)
+        return Response(s.RefundSerializer(refund).data, status=201 if created else 200)
 
 
 class PaymentLedgerApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(summary="Every state change of a payment, oldest first")
+    @extend_schema(
+        summary="Every state change of a payment, oldest first",
+        responses=inline_serializer(
+            "PaymentLedger", {"payment": serializers.UUIDField(), "entries": s.LedgerEntrySerializer(many=True)}
+        ),
+    )
     def get(self, request, payment_id):
         payment = _own_payment(request, payment_id)
         return Response(
@@ -213,14 +263,16 @@ class PaymentLedgerApi(APIView):
 
 class PaymentMethodsApi(APIView):
     permission_classes = [IsAuthenticated]
+    throttle_classes = [PublicRateThrottle]
 
-    @extend_schema(summary="The buyer's saved cards and which one is the default")
+    @extend_schema(summary="The buyer's saved cards and which one is the default", responses=OpenApiTypes.OBJECT)
     @payment_errors
     def get(self, request):
         return Response(_stripe(lambda: stripe_gateway.list_payment_methods(_buyer(request))))
 
     @extend_schema(
         summary="Save a card (a payment method made by Stripe.js) to the buyer's account",
+        responses={201: OpenApiTypes.OBJECT},
         request=s.PaymentMethodAttachSerializer,
     )
     @payment_errors
@@ -237,7 +289,11 @@ class PaymentMethodsApi(APIView):
 class PaymentMethodDefaultApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(summary="Make a saved card the default", request=None)
+    @extend_schema(
+        summary="Make a saved card the default",
+        request=None,
+        responses=inline_serializer("DefaultPaymentMethod", {"default": serializers.CharField()}),
+    )
     @payment_errors
     def post(self, request, payment_method_id):
         _stripe(lambda: stripe_gateway.set_default_payment_method(_buyer(request), payment_method_id))
@@ -261,7 +317,13 @@ class StripeWebhookApi(APIView):
     permission_classes: list = []
     parser_classes = [JSONParser]
 
-    @extend_schema(summary="Stripe webhook endpoint", request=None)
+    @extend_schema(
+        summary="Stripe webhook endpoint",
+        request=None,
+        responses=inline_serializer(
+            "StripeWebhookReceipt", {"received": serializers.CharField(), "outcome": serializers.CharField()}
+        ),
+    )
     def post(self, request):
         try:
             event = webhooks.verify(
@@ -281,7 +343,7 @@ class ProviderCallbackApi(APIView):
     permission_classes: list = []
     parser_classes = [JSONParser]
 
-    @extend_schema(summary="Mobile-money operator callback", request=None)
+    @extend_schema(summary="Mobile-money operator callback", request=None, responses=OpenApiTypes.OBJECT)
     def post(self, request, provider, payment_id, token):
         if provider not in (Provider.MPESA, Provider.MTN_MOMO, Provider.ORANGE_MONEY, Provider.AIRTEL_MONEY):
             raise NotFound("unknown provider")
@@ -307,10 +369,15 @@ class AirtelCallbackApi(APIView):
     permission_classes: list = []
     parser_classes = [JSONParser]
 
-    @extend_schema(summary="Airtel Money callback", request=None)
+    @extend_schema(
+        summary="Airtel Money callback",
+        request=s.AirtelCallbackSerializer,
+        responses=inline_serializer("AirtelCallbackReceipt", {"outcome": serializers.CharField()}),
+    )
     def post(self, request):
         if not isinstance(request.data, dict):
             raise ValidationError({"body": ["must be a JSON object"]})
+        _validated(s.AirtelCallbackSerializer, request.data)
         try:
             outcome = services.handle_airtel_callback(request.data, remote_addr=_client_ip(request))
         except Payment.DoesNotExist:
@@ -323,6 +390,7 @@ class PaymentMetricsApi(APIView):
 
     @extend_schema(
         summary="Success and failure rates and time to success, by method and provider (staff)",
+        responses=OpenApiTypes.OBJECT,
         parameters=[s.MetricsQuerySerializer],
     )
     def get(self, request):
@@ -333,14 +401,16 @@ class PaymentMetricsApi(APIView):
 class InvoiceListCreateApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(summary="The buyer's invoices (staff: all), newest first")
+    @extend_schema(summary="The buyer's invoices (staff: all), newest first", responses=results_of(s.InvoiceSerializer))
     def get(self, request):
         query = Invoice.objects.order_by("-issued_at")
         if not request.user.is_staff:
             query = query.filter(buyer__user=request.user)
         return Response({"results": s.InvoiceSerializer(query[:200], many=True).data})
 
-    @extend_schema(summary="Issue an invoice (staff)", request=s.InvoiceCreateSerializer)
+    @extend_schema(
+        summary="Issue an invoice (staff)", request=s.InvoiceCreateSerializer, responses={201: s.InvoiceSerializer}
+    )
     def post(self, request):
         if not request.user.is_staff:
             self.permission_denied(request, message="Only staff issue invoices.")
@@ -366,6 +436,14 @@ class InvoiceListCreateApi(APIView):
                 description=data.get("description", ""),
             )
         return Response(s.InvoiceSerializer(invoice).data, status=201)
+
+
+def _idempotency_key(request) -> str:
+    """The client's Idempotency-Key header ("" without one): a retry with it never acts twice."""
+    key = request.headers.get("Idempotency-Key", "").strip()
+    if len(key) > 64:
+        raise ValidationError({"Idempotency-Key": ["at most 64 characters"]})
+    return key
 
 
 def _validated(serializer_class, data) -> dict:

@@ -44,37 +44,62 @@ def valid_signature(body: bytes, header: str | None) -> bool:
 def _when(timestamp) -> datetime:
     try:
         return datetime.fromtimestamp(int(timestamp), tz=UTC)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError, OSError):
         return timezone.now()
 
 
+class InvalidWebhookBody(ValueError):
+    """A correctly signed body that is not a JSON object: answered 400 with this message."""
+
+
+def _objects(container, key: str) -> list[dict]:
+    """The JSON objects listed under container[key]; anything of another shape is skipped, not fatal."""
+    items = container.get(key) if isinstance(container, dict) else None
+    return [item for item in items if isinstance(item, dict)] if isinstance(items, list) else []
+
+
+def _object(container: dict, key: str) -> dict:
+    value = container.get(key)
+    return value if isinstance(value, dict) else {}
+
+
+def _text(container: dict, key: str) -> str:
+    value = container.get(key)
+    return value if isinstance(value, str) else ""
+
+
 def apply_webhook(body: bytes) -> dict[str, int]:
-    """Apply a verified webhook body. Returns counts (applied, unchanged, parked, opted_out)."""
-    payload = json.loads(body)
+    """Apply a verified webhook body. Returns counts (applied, unchanged, parked, opted_out).
+
+    A signed body is Meta's, but its shape is still checked: InvalidWebhookBody if it is not a JSON object;
+    parts of an unexpected shape inside it are skipped.
+    """
+    try:
+        payload = json.loads(body)
+    except ValueError:  # JSONDecodeError, or bytes that are not UTF-8
+        raise InvalidWebhookBody("the body is not JSON") from None
+    if not isinstance(payload, dict):
+        raise InvalidWebhookBody("the body must be a JSON object")
     counts = {"applied": 0, "unchanged": 0, "parked": 0, "opted_out": 0}
-    for entry in payload.get("entry", []):
-        for change in entry.get("changes", []):
-            value = change.get("value", {})
-            for status in value.get("statuses", []):
+    for entry in _objects(payload, "entry"):
+        for change in _objects(entry, "changes"):
+            value = _object(change, "value")
+            for status in _objects(value, "statuses"):
                 _apply_one(status, counts)
-            for inbound in value.get("messages", []):
+            for inbound in _objects(value, "messages"):
                 if (
                     inbound.get("type") == "text"
-                    and inbound.get("text", {}).get("body", "").strip().lower() in STOP_WORDS
+                    and _text(_object(inbound, "text"), "body").strip().lower() in STOP_WORDS
                 ):
-                    counts["opted_out"] += opt_out(inbound.get("from", ""))
+                    counts["opted_out"] += opt_out(_text(inbound, "from"))
     return counts
 
 
 def _apply_one(status: dict, counts: dict[str, int]) -> None:
-    provider_id, state, at = status.get("id", ""), status.get("status", ""), _when(status.get("timestamp"))
-    errors = status.get("errors") or [{}]
-    code = str(errors[0].get("code", "")) if state == "failed" else ""
-    text = (
-        (errors[0].get("error_data", {}) or {}).get("details") or errors[0].get("title", "")
-        if state == "failed"
-        else ""
-    )
+    provider_id, state, at = _text(status, "id"), _text(status, "status"), _when(status.get("timestamp"))
+    error = (_objects(status, "errors") or [{}])[0]
+    code = str(error.get("code", "")) if state == "failed" else ""
+    text = (_text(_object(error, "error_data"), "details") or _text(error, "title")) if state == "failed" else ""
     with transaction.atomic():
         if apply_status(
             channel=Channel.WHATSAPP,

@@ -1,8 +1,9 @@
 """Django settings for the Nzila platform.
 
 Every setting that differs between machines is read from the environment here, and only here,
-with one comment saying what it is for. Defaults describe the local stack that `bin/setup`
-(`python -m services.stack up`) starts on loopback, so a fresh checkout runs without any configuration.
+with one comment saying what it is for. Defaults describe the local stack that `bin/setup` starts on
+loopback; its secrets are generated per installation into var/secrets.env (services/secrets_file.py),
+and outside development (NZILA_DEV=1) the built-in ones are refused at start-up.
 """
 
 import os
@@ -10,7 +11,10 @@ from datetime import timedelta
 from pathlib import Path
 
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from kombu import Queue
+
+from services import secrets_file
 
 
 def env_str(name: str, default: str) -> str:
@@ -25,6 +29,20 @@ def env_bool(name: str, default: bool) -> bool:
     return os.environ.get(name, str(default)).strip().lower() in {"1", "true", "yes", "on"}
 
 
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+# Built-in values of the secrets below, by environment variable: good for a laptop only. With DEBUG
+# off, start-up refuses every one of them that is still in use (end of this file).
+DEVELOPMENT_SECRETS: dict[str, str] = {}
+
+
+def dev_secret(name: str, development_value: str) -> str:
+    DEVELOPMENT_SECRETS[name] = development_value
+    return env_str(name, development_value)
+
+
 # Ports of the local stack's services on 127.0.0.1 (bin/setup starts them there); the URLs below
 # default to them, so moving a service off a taken port is one variable.
 LOCAL_REDIS_PORT = env_int("NZILA_REDIS_PORT", 6379)
@@ -35,12 +53,55 @@ BASE_DIR = Path(__file__).resolve().parents[2]
 # Runtime state of the local stack (database cluster, engine data, logs, pid files).
 VAR_DIR = Path(env_str("NZILA_VAR_DIR", str(BASE_DIR / "var")))
 
-# Signing key; the default is only good for a laptop.
-SECRET_KEY = env_str("DJANGO_SECRET_KEY", "dev-only-insecure-key-change-me")
-# Debug pages; never on in production.
-DEBUG = env_bool("DJANGO_DEBUG", True)
+# This installation's generated secrets (bin/setup writes them once, mode 0600); the environment wins.
+secrets_file.load(Path(env_str("NZILA_SECRETS_FILE", str(VAR_DIR / "secrets.env"))))
+
+# Development mode: debug pages and the built-in secrets allowed. Off unless asked for (NZILA_DEV=1).
+DEBUG = env_bool("NZILA_DEV", False)
+# Signing key (sessions, CSRF, password resets).
+SECRET_KEY = dev_secret("DJANGO_SECRET_KEY", "dev-only-insecure-key-change-me")
 # Host names the web server answers to.
-ALLOWED_HOSTS = env_str("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver").split(",")
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
+
+# --- HTTPS, cookies, browser protections (Django's SECURE_* family) --------------------------------
+# The site is reached over HTTPS (TLS ends here or at a proxy). On by default outside development;
+# the local stack and the tests speak plain HTTP on loopback and turn it off (NZILA_HTTPS=0).
+HTTPS = env_bool("NZILA_HTTPS", not DEBUG)
+# Plain-HTTP requests are redirected to HTTPS.
+SECURE_SSL_REDIRECT = env_bool("NZILA_SECURE_SSL_REDIRECT", HTTPS)
+# Paths served over plain HTTP even so (regexes, comma-separated), e.g. an internal health probe.
+SECURE_REDIRECT_EXEMPT = env_list("NZILA_SECURE_REDIRECT_EXEMPT")
+# Behind a TLS-terminating proxy: the header it sets, "Header-Name:value" (e.g. X-Forwarded-Proto:https).
+_proxy_header = env_str("NZILA_SECURE_PROXY_SSL_HEADER", "")
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_" + _proxy_header.split(":", 1)[0].strip().upper().replace("-", "_"), _proxy_header.split(":", 1)[1].strip())
+    if ":" in _proxy_header
+    else None
+)
+# Strict-Transport-Security max-age in seconds (0: no header); a year once HTTPS is in use.
+SECURE_HSTS_SECONDS = env_int("NZILA_SECURE_HSTS_SECONDS", 31536000 if HTTPS else 0)
+# HSTS also covers subdomains, and the domain may be put on browsers' preload lists.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("NZILA_SECURE_HSTS_INCLUDE_SUBDOMAINS", HTTPS)
+SECURE_HSTS_PRELOAD = env_bool("NZILA_SECURE_HSTS_PRELOAD", HTTPS)
+# X-Content-Type-Options: nosniff.
+SECURE_CONTENT_TYPE_NOSNIFF = env_bool("NZILA_SECURE_CONTENT_TYPE_NOSNIFF", True)
+# Referrer-Policy header.
+SECURE_REFERRER_POLICY = env_str("NZILA_SECURE_REFERRER_POLICY", "same-origin")
+# Cross-Origin-Opener-Policy header.
+SECURE_CROSS_ORIGIN_OPENER_POLICY = env_str("NZILA_SECURE_CROSS_ORIGIN_OPENER_POLICY", "same-origin")
+# Pages may not be framed (clickjacking).
+X_FRAME_OPTIONS = env_str("NZILA_X_FRAME_OPTIONS", "DENY")
+# Session and CSRF cookies only over HTTPS.
+SESSION_COOKIE_SECURE = env_bool("NZILA_SESSION_COOKIE_SECURE", HTTPS)
+CSRF_COOKIE_SECURE = env_bool("NZILA_CSRF_COOKIE_SECURE", HTTPS)
+# Session cookie hidden from JavaScript; SameSite of both cookies.
+SESSION_COOKIE_HTTPONLY = env_bool("NZILA_SESSION_COOKIE_HTTPONLY", True)
+SESSION_COOKIE_SAMESITE = env_str("NZILA_SESSION_COOKIE_SAMESITE", "Lax")
+CSRF_COOKIE_SAMESITE = env_str("NZILA_CSRF_COOKIE_SAMESITE", "Lax")
+# Session lifetime in seconds (two weeks, Django's default).
+SESSION_COOKIE_AGE = env_int("NZILA_SESSION_COOKIE_AGE", 14 * 24 * 3600)
+# Origins allowed to POST with a session (scheme + host, comma-separated), e.g. https://nzila.example.
+CSRF_TRUSTED_ORIGINS = env_list("NZILA_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -82,6 +143,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so the latency it records for /metrics covers every other layer.
+    "api.request_metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Static files (the pages' CSS, JS and vendored libraries) served by the app itself, compressed.
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -124,7 +187,7 @@ DATABASES = {
         # Database name; the tests use NZILA_TEST_DB_NAME instead.
         "NAME": env_str("NZILA_DB_NAME", "nzila"),
         "USER": env_str("NZILA_DB_USER", "nzila"),
-        "PASSWORD": env_str("NZILA_DB_PASSWORD", "nzila"),
+        "PASSWORD": dev_secret("NZILA_DB_PASSWORD", "nzila"),
         "HOST": env_str("NZILA_DB_HOST", "127.0.0.1"),
         "PORT": env_int("NZILA_DB_PORT", 5432),
         # Reuse connections between requests; workers keep theirs for the task's life.
@@ -199,7 +262,13 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "EXCEPTION_HANDLER": "api.errors.api_exception_handler",
+    # Proxies in front of the app that append to X-Forwarded-For. 0: the client is REMOTE_ADDR, so a
+    # client cannot pick its own address (and dodge a per-address limit) by sending the header.
+    "NUM_PROXIES": env_int("NZILA_NUM_PROXIES", 0),
 }
+# Requests one client address may make to public search, typeahead and the card list (N/second,
+# minute, hour): far above what a person typing produces, low enough to stop a scraper. 429 past it.
+PUBLIC_API_RATE = env_str("NZILA_PUBLIC_API_RATE", "1200/minute")
 SPECTACULAR_SETTINGS = {
     "TITLE": "Nzila vehicle export marketplace API",
     "VERSION": "1.0.0",
@@ -207,14 +276,21 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # The error envelope and every operation's 400/401/403/404/429/503, documented in one place.
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.errors.document_errors"],
 }
 
 # --- Search engine -------------------------------------------------------------------------
-# Where the engine answers (Elasticsearch in production, the embedded OpenSearch node locally).
+# Where the engine answers (Elasticsearch in production, the embedded OpenSearch node locally); several
+# nodes of one cluster are comma-separated, and a request that cannot reach one goes to the next.
 ELASTICSEARCH_URL = env_str("ELASTICSEARCH_URL", f"http://127.0.0.1:{LOCAL_ENGINE_PORT}")
 # "opensearch" selects the one transport adapter the elasticsearch client needs against OpenSearch;
 # "elasticsearch" talks to Elasticsearch unchanged.
 SEARCH_ENGINE_FLAVOR = env_str("SEARCH_ENGINE_FLAVOR", "opensearch")
+# Primary shards and replicas of each vehicle index (a rebuild applies a change). Replicas need
+# more than one node: 1 on a cluster keeps every shard searchable when a node is lost.
+SEARCH_INDEX_SHARDS = env_int("NZILA_SEARCH_INDEX_SHARDS", 1)
+SEARCH_INDEX_REPLICAS = env_int("NZILA_SEARCH_INDEX_REPLICAS", 0)
 # Prefix of every index and alias name, so tests and several stacks can share one cluster.
 SEARCH_INDEX_PREFIX = env_str("NZILA_INDEX_PREFIX", "nzila")
 # Per-request timeout for search calls, in seconds; a slow engine must not hold web workers.
@@ -257,14 +333,18 @@ STRIPE_API_KEY = env_str("STRIPE_API_KEY", "sk_test_local")
 # Stripe API base URL; points at localstripe in development and tests.
 STRIPE_API_BASE = env_str("STRIPE_API_BASE", "https://api.stripe.com")
 # Signing secret of our webhook endpoint (whsec_...): unsigned or badly signed events are refused.
-STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET", "whsec_local_development_only")
+STRIPE_WEBHOOK_SECRET = dev_secret("STRIPE_WEBHOOK_SECRET", "whsec_local_development_only")
 # Oldest signature timestamp accepted, in seconds: older deliveries are refused as replays.
 STRIPE_WEBHOOK_TOLERANCE_SECONDS = env_int("STRIPE_WEBHOOK_TOLERANCE_SECONDS", 300)
+# Clock skew allowed the other way, in seconds: a signature dated further ahead is refused.
+STRIPE_WEBHOOK_FUTURE_SKEW_SECONDS = env_int("STRIPE_WEBHOOK_FUTURE_SKEW_SECONDS", 60)
 # Timeout of one Stripe HTTP call, in seconds.
 STRIPE_TIMEOUT_SECONDS = float(env_str("STRIPE_TIMEOUT_SECONDS", "20"))
 # Fernet keys (comma-separated, newest first) that encrypt provider customer ids at rest; older keys
-# still decrypt, so keys can be rotated. The default is for development only.
-PAYMENTS_FERNET_KEYS = env_str("PAYMENTS_FERNET_KEYS", "bnppbGEtZGV2LW9ubHkta2V5LW5vdC1mb3ItcHJvZCE=")
+# still decrypt, so keys can be rotated.
+PAYMENTS_FERNET_KEYS = dev_secret("PAYMENTS_FERNET_KEYS", "bnppbGEtZGV2LW9ubHkta2V5LW5vdC1mb3ItcHJvZCE=")
+# Key of the unguessable token in mobile-money callback URLs (operators sign nothing themselves).
+PAYMENTS_CALLBACK_SECRET = dev_secret("PAYMENTS_CALLBACK_SECRET", "dev-callback-secret")
 # Tries of one provider call on a transient error (network, 429, 5xx); card errors are never retried.
 PAYMENTS_RETRY_MAX_TRIES = env_int("PAYMENTS_RETRY_MAX_TRIES", 3)
 # First backoff delay in seconds; it doubles on each retry.
@@ -454,8 +534,19 @@ CELERY_BEAT_SCHEDULE = {
         "options": _SWEEP_OPTIONS,
     },
 }
+# Beat's scheduler writes a heartbeat on every tick, for the health check (jobs/beat.py).
+CELERY_BEAT_SCHEDULER = "jobs.beat:HeartbeatScheduler"
 # Beat keeps its schedule state with the rest of the stack's runtime files.
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+
+# --- Operations: health and metrics ----------------------------------------------------------
+# Seconds the health check waits for a worker to answer its ping.
+HEALTH_WORKER_PING_SECONDS = float(env_str("NZILA_HEALTH_WORKER_PING_SECONDS", "1"))
+# Beat is reported dead when its last tick is older than this, in seconds.
+HEALTH_BEAT_MAX_SILENCE_SECONDS = env_int("NZILA_HEALTH_BEAT_MAX_SILENCE_SECONDS", 60)
+# Bearer token of the Prometheus scraper on /metrics (staff sessions also see it); generated per
+# installation into var/secrets.env. Empty: staff only.
+METRICS_TOKEN = env_str("NZILA_METRICS_TOKEN", "")
 
 # --- Background jobs (platform/jobs/) ------------------------------------------------------
 # Redis for the jobs' own bookkeeping: shared rate-limit buckets and per-task outcome counters.
@@ -499,8 +590,8 @@ NOTIFICATIONS_SITE_URL = env_str("NZILA_SITE_URL", "http://127.0.0.1:8000")
 WHATSAPP_API_URL = env_str("WHATSAPP_API_URL", "https://graph.facebook.com/v21.0")
 WHATSAPP_PHONE_NUMBER_ID = env_str("WHATSAPP_PHONE_NUMBER_ID", "000000000000000")
 WHATSAPP_ACCESS_TOKEN = env_str("WHATSAPP_ACCESS_TOKEN", "dev-whatsapp-token")
-WHATSAPP_APP_SECRET = env_str("WHATSAPP_APP_SECRET", "dev-whatsapp-app-secret")
-WHATSAPP_VERIFY_TOKEN = env_str("WHATSAPP_VERIFY_TOKEN", "dev-whatsapp-verify-token")
+WHATSAPP_APP_SECRET = dev_secret("WHATSAPP_APP_SECRET", "dev-whatsapp-app-secret")
+WHATSAPP_VERIFY_TOKEN = dev_secret("WHATSAPP_VERIFY_TOKEN", "dev-whatsapp-verify-token")
 WHATSAPP_TEMPLATE_LANGUAGE = env_str("WHATSAPP_TEMPLATE_LANGUAGE", "en")
 WHATSAPP_MESSAGES_PER_SECOND = env_int("WHATSAPP_MESSAGES_PER_SECOND", 100)
 WHATSAPP_TIMEOUT_SECONDS = float(env_str("WHATSAPP_TIMEOUT_SECONDS", "10"))
@@ -580,10 +671,24 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Callback tokens and the WhatsApp verify token never reach a log (nzila/redaction.py).
+    "filters": {"redact_secrets": {"()": "nzila.redaction.RedactSecretsFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact_secrets"]}},
     "root": {"handlers": ["console"], "level": env_str("NZILA_LOG_LEVEL", "INFO")},
     "loggers": {
         "elastic_transport": {"level": "WARNING"},
         "elasticsearch": {"level": "WARNING"},
     },
 }
+
+# Secure by default: outside development, refuse to start on any secret anyone can read in this file.
+_development_secrets_in_use = sorted(
+    name for name, built_in in DEVELOPMENT_SECRETS.items() if env_str(name, built_in) in {built_in, ""}
+)
+if not DEBUG and _development_secrets_in_use:
+    raise ImproperlyConfigured(
+        "Refusing to start with built-in development secrets: "
+        + ", ".join(_development_secrets_in_use)
+        + ". Run bin/setup (it generates them into var/secrets.env), set them in the environment, "
+        "or set NZILA_DEV=1 on a development machine."
+    )

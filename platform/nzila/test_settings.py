@@ -17,6 +17,17 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nzila.test_settings")
 # Tests hand the search log to Celery themselves (search_log_buffer.flush()), never from a background thread.
 os.environ.setdefault("NZILA_SEARCH_LOG_FLUSH_SECONDS", "0")
 
+# Every test request comes from 127.0.0.1: the public per-address limit is out of the way unless a
+# test lowers it to see it bite.
+os.environ.setdefault("NZILA_PUBLIC_API_RATE", "1000000/minute")
+# Plain HTTP on loopback (test client, live servers): no HTTPS redirect, no secure-only cookies.
+os.environ.setdefault("NZILA_HTTPS", "0")
+# This checkout's generated secrets (as bin/setup makes them): never the built-in development values,
+# and the same ones in the child processes the tests start and in the database role.
+from services import secrets_file  # noqa: E402
+
+secrets_file.ensure()
+
 from .settings import *  # noqa: E402,F401,F403
 
 # Fast password hashing: the tests create many users.

@@ -30,11 +30,13 @@ def digest(value: str) -> str:
 
 def callback_token(payment_id: str) -> str:
     """The unguessable part of a payment's callback URL (operators sign nothing themselves)."""
-    return hmac.new(settings.SECRET_KEY.encode(), f"callback:{payment_id}".encode(), hashlib.sha256).hexdigest()[:32]
+    key = settings.PAYMENTS_CALLBACK_SECRET.encode()
+    return hmac.new(key, f"callback:{payment_id}".encode(), hashlib.sha256).hexdigest()[:32]
 
 
 def callback_token_valid(payment_id: str, token: str) -> bool:
-    return hmac.compare_digest(callback_token(payment_id), token)
+    # Bytes, not str: compare_digest refuses non-ASCII str, and a URL can carry any character.
+    return hmac.compare_digest(callback_token(payment_id).encode(), token.encode())
 
 
 def constant_time_equal(a: str, b: str) -> bool:

@@ -261,12 +261,19 @@ class Refund(models.Model):
     note = models.CharField(max_length=255, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     provider_refund_id = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    # The client's Idempotency-Key (unique per payment) and a digest of the request it came with: the
+    # same key again returns this refund, the same key with another request is refused.
+    client_key = models.CharField(max_length=64, blank=True)
+    request_digest = models.CharField(max_length=64, blank=True)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         constraints = [
+            models.UniqueConstraint(
+                fields=["payment", "client_key"], condition=~Q(client_key=""), name="refund_client_key_unique"
+            ),
             models.CheckConstraint(condition=Q(amount__gt=0), name="refund_amount_positive"),
             models.CheckConstraint(
                 condition=Q(status__in=["pending", "succeeded", "failed", "canceled"]), name="refund_status_valid"

@@ -3,6 +3,8 @@ cancel, refund. API views, webhooks, callbacks and Celery tasks all come through
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 from datetime import timedelta
 from decimal import Decimal
@@ -43,6 +45,10 @@ class PaymentConflict(Exception):
     def __init__(self, message: str, payment_id=None):
         super().__init__(message)
         self.payment_id = payment_id
+
+
+class IdempotencyKeyReused(Exception):
+    """An Idempotency-Key already used with a different request; the API answers 422."""
 
 
 class PaymentBlocked(Exception):
@@ -462,12 +468,34 @@ def cancel_payment(payment_id, *, actor, cause: str = Cause.API) -> Payment:
 # --- refunds -----------------------------------------------------------------------------------
 
 
-def refund_payment(payment_id, *, amount=None, reason: str, note: str = "", actor) -> Refund:
-    """Refund all or part of a captured payment, never more than is left of what was captured."""
+def _refund_digest(amount, reason: str, note: str) -> str:
+    """What makes two refund requests the same request (the payment is part of the key's scope)."""
+    canonical = json.dumps({"amount": None if amount is None else str(Decimal(amount)), "reason": reason, "note": note})
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def refund_payment(
+    payment_id, *, amount=None, reason: str, note: str = "", actor, client_key: str = ""
+) -> tuple[Refund, bool]:
+    """Refund all or part of a captured payment, never more than is left of what was captured.
+
+    Returns (refund, created). With a client_key, a repeat of the same request returns the first
+    refund (created False) and a different request raises IdempotencyKeyReused. Concurrent repeats
+    queue on the payment's row lock, so exactly one of them creates the refund.
+    """
     if reason not in Refund.Reason.values:
         raise PaymentInputError("reason", f"must be one of {', '.join(Refund.Reason.values)}")
+    digest = _refund_digest(amount, reason, note) if client_key else ""
     with transaction.atomic():
         payment = lock_payment(payment_id)
+        if client_key:
+            earlier = payment.refunds.filter(client_key=client_key).first()
+            if earlier is not None:
+                if earlier.request_digest != digest:
+                    raise IdempotencyKeyReused(
+                        f"Idempotency-Key {client_key!r} was used for a different refund of this payment"
+                    )
+                return earlier, False
         if payment.state not in (states.SUCCEEDED, states.PARTIALLY_REFUNDED):
             raise PaymentInputError("payment", f"a {payment.state} payment cannot be refunded")
         reserved = payment.refunds.filter(status__in=[Refund.Status.PENDING, Refund.Status.SUCCEEDED]).aggregate(
@@ -482,20 +510,26 @@ def refund_payment(payment_id, *, amount=None, reason: str, note: str = "", acto
                 f"{payment.amount_captured}, already refunded or in progress {reserved})",
             )
         refund = Refund.objects.create(
-            payment=payment, amount=value, reason=reason, note=note[:255], requested_by=actor
+            payment=payment,
+            amount=value,
+            reason=reason,
+            note=note[:255],
+            requested_by=actor,
+            client_key=client_key,
+            request_digest=digest,
         )
-        if payment.method != Method.CARD:
-            # Operators pay mobile-money refunds out through their own portals; staff record them here.
-            refund.status = Refund.Status.SUCCEEDED
-            refund.save(update_fields=["status", "updated_at"])
-            _settle_refunds(payment, cause=Cause.STAFF, actor=actor, reference=f"refund:{refund.id}")
-            return refund
+    if payment.method != Method.CARD:
+        # Operators pay mobile-money refunds out through their own portals; staff record them here.
+        refund.status = Refund.Status.SUCCEEDED
+        refund.save(update_fields=["status", "updated_at"])
+        _settle_refunds(payment, cause=Cause.STAFF, actor=actor, reference=f"refund:{refund.id}")
+        return refund, True
     try:
         result = stripe_gateway.create_refund(refund)
     except Exception as exc:
         if stripe_gateway.is_transient(exc):
             log.warning("refund %s: Stripe unreachable; the reconciler will resend it: %s", refund.id, exc)
-            return refund
+            return refund, True
         Refund.objects.filter(pk=refund.pk).update(status=Refund.Status.FAILED, updated_at=timezone.now())
         raise PaymentInputError(
             "amount", f"the card processor refused the refund: {getattr(exc, 'user_message', '') or exc}"
@@ -507,7 +541,7 @@ def refund_payment(payment_id, *, amount=None, reason: str, note: str = "", acto
         reference=f"refund:{refund.id}",
     )
     refund.refresh_from_db()
-    return refund
+    return refund, True
 
 
 REFUND_STATUS = {

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
 from datetime import UTC, datetime
 
 import stripe
@@ -36,6 +37,13 @@ def verify(payload: bytes, signature: str | None, *, remote_addr: str | None) ->
     if not signature:
         _reject("missing Stripe-Signature header", remote_addr)
     tolerance = settings.STRIPE_WEBHOOK_TOLERANCE_SECONDS
+    # Stripe's library refuses old timestamps only; one from the future would stay replayable for
+    # as long as it is ahead, so anything beyond a little clock skew is refused too.
+    signed_at = _signature_timestamp(signature)
+    if signed_at is None:
+        _reject("malformed Stripe-Signature header (no t=<timestamp>)", remote_addr)
+    if signed_at > time.time() + settings.STRIPE_WEBHOOK_FUTURE_SKEW_SECONDS:
+        _reject(f"signature timestamp {signed_at} is in the future", remote_addr)
     try:
         event = stripe.Webhook.construct_event(payload, signature, settings.STRIPE_WEBHOOK_SECRET, tolerance=tolerance)
     except stripe.SignatureVerificationError as exc:
@@ -48,6 +56,17 @@ def verify(payload: bytes, signature: str | None, *, remote_addr: str | None) ->
     if not cache.add(seen_key, 1, timeout=tolerance * 2):
         _reject("replayed delivery (signature already used)", remote_addr)
     return event.to_dict() if hasattr(event, "to_dict") else dict(event)
+
+
+def _signature_timestamp(header: str) -> int | None:
+    for item in header.split(","):
+        key, _, value = item.strip().partition("=")
+        if key == "t":
+            try:
+                return int(value)
+            except ValueError:
+                return None
+    return None
 
 
 def _reject(reason: str, remote_addr: str | None):

@@ -238,13 +238,20 @@ def test_webhook_statuses_need_a_valid_signature_and_never_go_backwards(fast_set
 
 
 @pytest.mark.django_db
-def test_webhook_handshake():
+def test_webhook_handshake(settings):
     client = Client()
     ok = client.get(
         "/api/v1/webhooks/whatsapp",
-        {"hub.mode": "subscribe", "hub.verify_token": "dev-whatsapp-verify-token", "hub.challenge": "1158201444"},
+        {"hub.mode": "subscribe", "hub.verify_token": settings.WHATSAPP_VERIFY_TOKEN, "hub.challenge": "1158201444"},
     )
     assert ok.status_code == 200 and ok.content == b"1158201444"
+    # The built-in development token opens nothing: this installation generated its own.
+    assert settings.WHATSAPP_VERIFY_TOKEN != "dev-whatsapp-verify-token"
+    known = client.get(
+        "/api/v1/webhooks/whatsapp",
+        {"hub.mode": "subscribe", "hub.verify_token": "dev-whatsapp-verify-token", "hub.challenge": "1"},
+    )
+    assert known.status_code == 403
     bad = client.get(
         "/api/v1/webhooks/whatsapp", {"hub.mode": "subscribe", "hub.verify_token": "guess", "hub.challenge": "1"}
     )

@@ -202,3 +202,13 @@ def test_events_are_stored_with_their_outcome(client, open_payment):
         cursor.execute("SELECT type FROM payments_stripeevent WHERE event_id = %s", [event["id"]])
         assert cursor.fetchone() == ("customer.created",)
     assert LedgerEntry.objects.filter(payment=open_payment).count() == 2
+
+
+def test_a_signature_dated_in_the_future_is_refused_beyond_a_small_skew(client, open_payment, settings):
+    event = stripe_event("payment_intent.succeeded", intent(open_payment, "succeeded"))
+    before = _snapshot(open_payment)
+    ahead = post_event(client, event, timestamp=int(time.time()) + 3600)
+    assert ahead.status_code == 400 and "in the future" in ahead.json()["error"]["message"]
+    assert _snapshot(open_payment) == before
+    within_skew = int(time.time()) + settings.STRIPE_WEBHOOK_FUTURE_SKEW_SECONDS // 2
+    assert post_event(client, event, timestamp=within_skew).status_code == 200

@@ -1,0 +1,61 @@
+"""Request limits counted atomically in the shared Redis cache, so every web process sees one count.
+
+DRF's SimpleRateThrottle reads a history, decides, then writes it back: parallel requests all read
+the same history and all pass (57 of 60 against a limit of 50). Here each request is one Redis INCR
+on a fixed window's counter, so of N parallel requests exactly the limit pass. A fixed window can let
+up to twice the limit through across a window boundary; for abuse limits that is fine.
+"""
+
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from rest_framework.throttling import BaseThrottle, SimpleRateThrottle
+
+
+class AtomicRateThrottle(BaseThrottle):
+    """A per-key limit of "N/period" (DRF's rate syntax); subclasses say whose key and which rate."""
+
+    scope = ""
+
+    def rate(self, request) -> str:
+        raise NotImplementedError
+
+    def key(self, request) -> str | None:
+        """Who is counted; None: not limited."""
+        raise NotImplementedError
+
+    def allow_request(self, request, view) -> bool:
+        who = self.key(request)
+        if who is None:
+            return True
+        limit, period = SimpleRateThrottle.parse_rate(None, self.rate(request))
+        now = time.time()
+        window = int(now // period)
+        counter = f"throttle_{self.scope}_{who}_{window}"
+        # SET NX then INCR: both atomic in Redis; the counter outlives its window by a second only.
+        cache.add(counter, 0, timeout=period + 1)
+        try:
+            count = cache.incr(counter)
+        except ValueError:  # expired between the two calls: this request opens the window again
+            cache.add(counter, 1, timeout=period + 1)
+            count = 1
+        self._wait = (window + 1) * period - now
+        return count <= limit
+
+    def wait(self) -> float | None:
+        return getattr(self, "_wait", None)
+
+
+class PublicRateThrottle(AtomicRateThrottle):
+    """Public search, typeahead and card lists, per client address: generous, a browser never meets it."""
+
+    scope = "public"
+
+    def rate(self, request) -> str:
+        return settings.PUBLIC_API_RATE
+
+    def key(self, request) -> str | None:
+        return self.get_ident(request)
