@@ -122,7 +122,9 @@ def test_a_new_lead_gets_its_score_from_a_real_worker(celery_worker_process, cle
     settings.SCORING_MODEL_DIR = tmp_path / "models"
     registry._load.cache_clear()
     simulator.simulate(leads=3000, seed=3)
-    registry.promote(train())
+    # Serving is under test here, not the promotion rule (tested above): 3,000 simulated leads do not
+    # always make a model that beats the rules, so this one is made current directly.
+    ScoringModel.objects.filter(pk=train().pk).update(is_current=True)
     dealer = make_dealer()
     member, outsider = make_user(), make_user()
     dealer.members.add(member)
