@@ -11,6 +11,8 @@ from rest_framework.views import APIView
 from accounts import roles, tokens
 from accounts.models import ApiToken
 
+from .openapi import results_of
+
 
 class TokenSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="uid", read_only=True)
@@ -60,7 +62,7 @@ class TokenListApi(APIView):
     # Creating works without credentials (the password exchange); everything else needs an account.
     permission_classes: list = []
 
-    @extend_schema(summary="Your API tokens (never their secrets)", responses=TokenSerializer(many=True))
+    @extend_schema(summary="Your API tokens (never their secrets)", responses=results_of(TokenSerializer))
     def get(self, request):
         if not (request.user and request.user.is_authenticated):
             raise exceptions.NotAuthenticated()

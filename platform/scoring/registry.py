@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
+from datetime import datetime
 
 from django.conf import settings
 from django.db import transaction
@@ -33,9 +34,13 @@ def current_model() -> ScoringModel | None:
     return ScoringModel.objects.filter(is_current=True).first()
 
 
-def promote(entry: ScoringModel) -> str:
+def promote(entry: ScoringModel, *, now: datetime | None = None) -> str:
     """Make `entry` the serving model if it beats, on its own held-out period, both the rules and the
-    current model (re-evaluated on that same period). Raises PromotionRefused otherwise."""
+    current model. Raises PromotionRefused otherwise.
+
+    Against the current model both are evaluated afresh on that period with outcomes as of one moment
+    (`now`), so a lead decided since `entry` was trained counts the same for both.
+    """
     from .training import evaluate_on
 
     held = entry.metrics["model"]
@@ -45,8 +50,8 @@ def promote(entry: ScoringModel) -> str:
     with transaction.atomic():
         incumbent = ScoringModel.objects.select_for_update().filter(is_current=True).first()
         if incumbent is not None and incumbent.pk != entry.pk:
-            theirs = evaluate_on(incumbent, start=entry.holdout_start, end=entry.holdout_end)
-            ok, why = metrics.beats(held, theirs)
+            period = {"start": entry.holdout_start, "end": entry.holdout_end, "now": now}
+            ok, why = metrics.beats(evaluate_on(entry, **period), evaluate_on(incumbent, **period))
             if not ok:
                 raise PromotionRefused(f"model {entry.pk} does not beat the current model {incumbent.pk}: {why}")
             ScoringModel.objects.filter(pk=incumbent.pk).update(is_current=False)

@@ -108,7 +108,7 @@ def test_a_refund_reverses_commission_at_the_accrued_rate(people):
     accrued = CommissionEntry.objects.get(deal=deal, kind="accrual")
     assert accrued.rate == D("0.0150") and accrued.amount_usd == D("900.00")
 
-    refund = refund_payment(payment.pk, amount=D("20000"), reason="requested_by_customer", actor=staff)
+    refund, _ = refund_payment(payment.pk, amount=D("20000"), reason="requested_by_customer", actor=staff)
     assert refund.status == Refund.Status.SUCCEEDED
     assert accrue_commissions(now=NOW + timedelta(hours=1)) == {"accrued": 0, "reversed": 1}
     assert accrue_commissions(now=NOW + timedelta(hours=2)) == {"accrued": 0, "reversed": 0}

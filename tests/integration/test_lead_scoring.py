@@ -80,30 +80,34 @@ def test_rows_written_after_a_lead_do_not_change_its_features():
     assert lead_features([lead.pk])[lead.pk]["views_of_vehicle"] == 2
 
 
+SIMULATION_END = datetime(2026, 9, 1, tzinfo=UTC)
+
+
 @pytest.fixture
 def simulated(settings, tmp_path):
     settings.SCORING_MODEL_DIR = tmp_path / "models"
     registry._load.cache_clear()
-    return simulator.simulate(leads=3000, seed=3)
+    # A fixed end date: the simulated world, and so the trained models, are the same on every run.
+    return simulator.simulate(leads=3000, seed=3, end=SIMULATION_END)
 
 
 @pytest.mark.django_db
 def test_promotion_refuses_a_model_that_does_not_beat_the_current_one(simulated):
-    first = train(seed=0)
+    first = train(seed=0, now=SIMULATION_END)
     assert first.metrics["model"]["roc_auc"] > first.metrics["rules"]["roc_auc"]
     assert (registry.settings.SCORING_MODEL_DIR / first.artefact_path).exists()
     assert first.rows["holdout"] > 300 and first.holdout_start > first.train_start and len(first.data_hash) == 64
-    registry.promote(first)
+    registry.promote(first, now=SIMULATION_END)
 
     # The same data and seed: the same model, so not better than the current one.
-    same = train(seed=0)
+    same = train(seed=0, now=SIMULATION_END)
     assert same.data_hash == first.data_hash
     with pytest.raises(registry.PromotionRefused, match="does not beat the current model"):
-        registry.promote(same)
+        registry.promote(same, now=SIMULATION_END)
     # The season alone ranks leads worse than the rules do.
-    weak = train(names=["month", "weekday"])
+    weak = train(names=["month", "weekday"], now=SIMULATION_END)
     with pytest.raises(registry.PromotionRefused, match="does not beat the rules"):
-        registry.promote(weak)
+        registry.promote(weak, now=SIMULATION_END)
     assert list(ScoringModel.objects.filter(is_current=True)) == [first]
 
     # Scores of both arms, the A/B report and the drift report run on what was just trained.
@@ -113,7 +117,7 @@ def test_promotion_refuses_a_model_that_does_not_beat_the_current_one(simulated)
     assert set(arms) == {"rules", "model"} and sum(a["leads"] for a in arms.values()) == 400
     model_scored = LeadScore.objects.filter(arm="model").first()
     assert model_scored.score == model_scored.model_score and len(model_scored.reasons) == 3
-    report = drift_report()
+    report = drift_report(now=SIMULATION_END)
     assert report.leads > 0 and "score" in report.psi and "month" not in report.psi
 
 

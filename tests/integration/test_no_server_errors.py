@@ -100,7 +100,6 @@ def test_integers_past_what_the_index_holds_are_a_400_naming_the_parameter(api, 
     assert api.get(url, {name: largest}).status_code == 200
 
 
-@pytest.mark.xfail(reason="Basic-auth usernames are checked by the accounts app's authentication", strict=False)
 def test_a_nul_in_a_basic_auth_username_is_a_401(api):
     response = api.get("/api/v1/notifications", HTTP_AUTHORIZATION="Basic YQBiOnB3")
     assert response.status_code == 401

@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
+from accounts.tokens import token_create
 from payments.models import Payment, Refund
 from tests.support.payment_simulators.fixtures import (  # noqa: F401
     clean_payment_cache,
@@ -44,7 +45,8 @@ def paid(client, currencies, stripe_env, localstripe_url):
 @pytest.fixture
 def staff(live_server):
     session = requests.Session()
-    session.auth = (make_user(staff=True).username, "pw")
+    _, key = token_create(user=make_user(staff=True), name="test client")
+    session.headers["Authorization"] = f"Token {key}"
     return session
 
 
@@ -88,7 +90,8 @@ def test_sixty_parallel_attempts_pass_exactly_the_limit(live_server, settings, c
     settings.PAYMENTS_USER_RATE = "50/hour"
     buyer = make_buyer()
     session = requests.Session()
-    session.auth = (buyer.user.username, "pw")
+    _, key = token_create(user=buyer.user, name="test client")
+    session.headers["Authorization"] = f"Token {key}"
 
     def attempt(_):
         # An invalid body is enough: every attempt counts against the limit, whatever becomes of it.
