@@ -138,6 +138,36 @@ def test_analyst_sees_the_charts_follow_a_filter_and_downloads_a_csv(live_stack,
     assert sum(int(row[1]) for row in rows[1:]) == listed
 
 
+def _similar_lists_shown_and_one_clicked():
+    import uuid
+
+    from django.utils import timezone
+
+    from recommendations.models import RecommendationClick, RecommendationImpression
+
+    def log():
+        now, list_id = timezone.now(), uuid.uuid4()
+        for position in (1, 2, 3, 4):
+            RecommendationImpression.objects.create(
+                list_id=list_id, source_vehicle_id=1, vehicle_id=position, position=position, arm="tuned", shown_at=now
+            )
+        RecommendationClick.objects.create(list_id=list_id, vehicle_id=3, position=3, clicked_at=now)
+
+    committed(log)
+
+
+def test_analyst_sees_the_similar_vehicles_ctr_per_arm(live_stack, browser):
+    _similar_lists_shown_and_one_clicked()
+    sign_in(browser, live_stack, "analyst", next_path="/analytics/?days=7")
+    wait_until(browser, lambda d: _drawn(d).get("recommendations-ctr"), message="the CTR chart was never drawn")
+    cells = browser.find_elements(By.CSS_SELECTOR, 'table[data-report="recommendations-ctr"] tbody tr td')
+    row = [cell.get_attribute("textContent") for cell in cells]
+    assert row[:4] == ["tuned", "1", "4", "1"] and row[4] == "25.0", row
+    link = css(browser, "#report-recommendations-ctr a.csv")
+    assert link.get_attribute("href").endswith("/analytics/recommendations-ctr.csv?days=7")
+    assert run_axe(browser) == []
+
+
 def _broker_with_a_paid_deal():
     from buyers.models import Buyer
     from sales.commissions import accrue_commissions
