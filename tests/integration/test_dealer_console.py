@@ -264,6 +264,33 @@ def test_leads_page_lists_the_dealers_leads_with_a_score_column(client, market):
     assert "<th>Score</th>" in page.content.decode()
 
 
+def test_a_scored_lead_shows_its_score_and_top_reasons(client, market):
+    from buyers.models import Buyer
+    from sales.models import Lead
+    from scoring.models import LeadScore
+    from scoring.serving import score_leads
+
+    dealer = market.dealers[0]
+    buyer = Buyer.objects.create(
+        user=User.objects.create_user("scored-buyer", password="pw"), full_name="Ama Scored", country="GH"
+    )
+    scored = Lead.objects.create(buyer=buyer, vehicle=own_vehicle(market), dealer=dealer, source="website")
+    Lead.objects.create(buyer=buyer, dealer=dealer, source="website")  # not scored yet
+    assert score_leads([scored.pk]) == 1
+    stored = LeadScore.objects.get(lead=scored)
+    client.force_login(market.member)
+    page = client.get(f"/dealer/{dealer.pk}/leads")
+    assert page.status_code == 200
+    shown = {lead.pk: lead.shown_score for lead in page.context["leads"]}
+    assert shown[scored.pk].score == stored.score and len(shown) == 2
+    html = page.content.decode()
+    assert f"<strong>{stored.score}</strong>" in html
+    top = [reason["label"] for reason in stored.reasons[:2]]
+    assert top and all(f'<small class="reason">{label}</small>' in html for label in top)
+    # The lead with no score shows an empty cell, not a zero.
+    assert html.count("<strong>") == 1
+
+
 def test_the_console_and_broker_page_speak_french(client, market, people):
     client.cookies["django_language"] = "fr"
     client.force_login(market.member)

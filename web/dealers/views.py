@@ -226,7 +226,8 @@ def leads(request, dealer):
     lead_rows = dealer_leads(dealer.pk)
     scores = scores_for_leads([lead.pk for lead in lead_rows])
     for lead in lead_rows:
-        lead.score = scores.get(lead.pk)
+        # Not `lead.score`: that is the reverse one-to-one to LeadScore, which refuses a view object.
+        lead.shown_score = scores.get(lead.pk)
     return render(
         request,
         "dealers/leads.html",
