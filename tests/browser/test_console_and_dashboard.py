@@ -138,6 +138,27 @@ def test_analyst_sees_the_charts_follow_a_filter_and_downloads_a_csv(live_stack,
     assert sum(int(row[1]) for row in rows[1:]) == listed
 
 
+def test_dealer_sets_a_phone_and_the_vehicle_page_links_to_it_on_whatsapp(live_stack, browser):
+    dealer = live_stack.market.dealers[0]
+    sign_in(browser, live_stack, "dealer-member", next_path=f"/dealer/{dealer.pk}/contact")
+    phone = css(browser, "#id_phone")
+    phone.clear()
+    phone.send_keys("0712 345 678")
+    css(browser, "#dealer-contact button[type=submit]").click()
+    wait_until(browser, lambda d: css(d, "#id_phone").get_attribute("value") == "+254712345678")
+    assert run_axe(browser) == []
+    try:
+        vehicle = Vehicle.objects.filter(dealer=dealer, status="available").first()
+        browser.get(live_stack.at(f"/vehicles/{vehicle.pk}/"))
+        assert css(browser, ".dealer-phone a").text == "+254 712 345678"
+        link = urlparse(css(browser, "a.whatsapp").get_attribute("href"))
+        assert (link.netloc, link.path) == ("wa.me", "/254712345678")
+        assert browser.current_url.split("?")[0] in parse_qs(link.query)["text"][0]
+        assert run_axe(browser) == []
+    finally:
+        committed(lambda: type(dealer).objects.filter(pk=dealer.pk).update(phone=""))
+
+
 def _similar_lists_shown_and_one_clicked():
     import uuid
 

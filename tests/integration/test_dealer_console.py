@@ -55,6 +55,7 @@ def console_pages(market):
         f"{base}/import",
         f"{base}/export.csv",
         f"{base}/leads",
+        f"{base}/contact",
     ]
 
 
@@ -289,6 +290,47 @@ def test_a_scored_lead_shows_its_score_and_top_reasons(client, market):
     assert top and all(f'<small class="reason">{label}</small>' in html for label in top)
     # The lead with no score shows an empty cell, not a zero.
     assert html.count("<strong>") == 1
+
+
+def test_the_dealer_sets_a_phone_that_buyers_reach_on_whatsapp(client, market):
+    from urllib.parse import parse_qs, urlparse
+
+    from catalog.models import Dealer
+
+    dealer = market.dealers[0]  # Mombasa Motors, KE
+    client.force_login(market.member)
+    url = f"/dealer/{dealer.pk}/contact"
+    bad = client.post(url, {"phone": "12345"})
+    assert bad.status_code == 400 and "phone" in bad.context["form"].errors
+    Dealer.objects.filter(pk=dealer.pk, phone="").get()  # nothing written
+    # A number without its country code is read as one of the dealer's country.
+    assert client.post(url, {"phone": "0712 345 678"}).status_code == 302
+    assert Dealer.objects.get(pk=dealer.pk).phone == "+254712345678"
+    assert 'value="+254712345678"' in client.get(url).content.decode()
+
+    vehicle = own_vehicle(market, status="available")
+    page = Client().get(f"/vehicles/{vehicle.pk}/", follow=True)
+    html = page.content.decode()
+    assert '<a href="tel:+254712345678">+254 712 345678</a>' in html
+    link = urlparse(_whatsapp_href(html))
+    assert (link.netloc, link.path) == ("wa.me", "/254712345678")
+    message = parse_qs(link.query)["text"][0]
+    assert page.context["vehicle"]["title"] in message
+    assert f"http://testserver/vehicles/{vehicle.pk}/{page.context['vehicle']['slug']}/" in message
+    api = Client().get(f"/api/v1/vehicles/{vehicle.pk}").json()
+    assert api["dealer"]["whatsapp"] == "+254712345678"
+
+    # Emptied: no number on the card, and the link shares the listing to any chat.
+    assert client.post(url, {"phone": ""}).status_code == 302
+    html = Client().get(f"/vehicles/{vehicle.pk}/", follow=True).content.decode()
+    assert "tel:" not in html and urlparse(_whatsapp_href(html)).path == "/"
+
+
+def _whatsapp_href(html: str) -> str:
+    import html as entities
+    import re
+
+    return entities.unescape(re.search(r'class="button whatsapp" href="([^"]+)"', html).group(1))
 
 
 def test_the_console_and_broker_page_speak_french(client, market, people):
