@@ -3,20 +3,26 @@ the template, with the chips, the links that change the state and, for no result
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.http import QueryDict
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from api.search_params import TERM_PARAMS
+from insights.selectors import popular_searches
 from search.request import Page, VehicleQuery
 from search.selectors import Viewer, public_scope, run_vehicle_search, vehicle_search, vehicle_suggestions
 
-from .labels import value_label
+from .labels import FACET_TITLES, value_label
 from .search_state import LIST_FACETS, RANGE_FACETS, chips, clear_all_url, relax_last_url, url_of
 
 # Values shown before "show more" in a facet list.
 SHOWN_VALUES = 6
 POPULAR_MAKES = 8
+POPULAR_SEARCHES = 8
+POPULAR_SEARCH_DAYS = 30
 
 
 def search_page_content(params: dict[str, Any], *, query: QueryDict, viewer: Viewer) -> dict[str, Any]:
@@ -100,7 +106,8 @@ def _range(name: str, buckets: list[dict], query: QueryDict) -> dict[str, Any]:
 
 
 def _zero_result_help(vehicle_query: VehicleQuery, query: QueryDict, result: dict, currency: str) -> dict[str, Any]:
-    """Did you mean (the engine's, else the typeahead's best guess), drop the last filter, popular makes."""
+    """Did you mean (the engine's, else the typeahead's best guess), the relaxed search the selector ran
+    (its cars are in result["results"]), drop the last filter, popular searches and popular makes."""
     did_you_mean = result.get("did_you_mean")
     if not did_you_mean and vehicle_query.text:
         guesses = vehicle_suggestions(text=vehicle_query.text, size=3, vehicles=0)["suggestions"]
@@ -113,13 +120,28 @@ def _zero_result_help(vehicle_query: VehicleQuery, query: QueryDict, result: dic
         currency=currency,
         facets=("make",),
     )
+    relaxed = result.get("relaxed")
+    searches = popular_searches(since=timezone.now() - timedelta(days=POPULAR_SEARCH_DAYS), limit=POPULAR_SEARCHES)
     return {
         "did_you_mean": did_you_mean,
         "did_you_mean_url": url_of(query, q=[did_you_mean]) if did_you_mean else None,
-        "relaxed": result.get("relaxed"),
+        "relaxed": relaxed,
+        "relaxed_without": _dropped_titles(relaxed["dropped"]) if relaxed else [],
+        "relaxed_url": url_of(query, **dict.fromkeys(relaxed["dropped"])) if relaxed else None,
         "relax_url": relax_last_url(query),
+        "searches": [
+            {"text": s["query"], "url": url_of(_only_view(query), q=[s["query"]])}
+            for s in searches
+            if s["query"] != vehicle_query.text.casefold()
+        ],
         "popular": [
             {"value": b["value"], "count": b["count"], "url": url_of(_only_view(query), make=[b["value"]])}
             for b in market["facets"].get("make", [])[:POPULAR_MAKES]
         ],
     }
+
+
+def _dropped_titles(params: list[str]) -> list[str]:
+    """The constraints a relaxed search gave up, as the page names them ("price_min" -> "Price")."""
+    names = dict.fromkeys(param.removesuffix("_min").removesuffix("_max") for param in params)
+    return [_("your words") if name == "q" else str(FACET_TITLES.get(name, name)) for name in names]

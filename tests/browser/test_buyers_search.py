@@ -131,6 +131,18 @@ def test_load_more_appends_the_next_page(live_stack, browser):
     assert all_links[:20] == first and len(set(all_links)) == 40
 
 
+def test_the_zero_result_page_offers_the_exact_search_and_popular_searches(live_stack, browser):
+    open_search(browser, live_stack, "/?q=toyota+hilux+2015")
+    exact = css(browser, ".interpretation a")
+    exact.click()
+    wait_until(browser, lambda d: url_params(d).get("interpret") == ["0"], message="no interpret=0 in the URL")
+    wait_until(browser, lambda d: not d.find_elements(By.CSS_SELECTOR, ".interpretation"))
+    open_search(browser, live_stack, "/?q=toyta+camri&make=BMW")
+    assert css(browser, ".did-you-mean a").get_attribute("href")
+    assert css(browser, "#relaxed-results .cards .card")
+    assert run_axe(browser) == []
+
+
 def test_a_vehicle_page_shows_similar_vehicles_with_reasons(live_stack, browser):
     open_search(browser, live_stack, "/?make=Toyota&model=Camry")
     css(browser, "#result-list .card-link").click()
@@ -217,8 +229,8 @@ def test_a_buyer_signs_in_saves_a_search_and_watches_a_price(live_stack, browser
 
 @pytest.mark.parametrize(
     "path",
-    ["/", "/?make=Toyota&body=suv&price_min=10000", "/?q=zzzqqq", "VEHICLE"],
-    ids=["home", "filtered", "zero", "vehicle"],
+    ["/", "/?make=Toyota&body=suv&price_min=10000", "/?q=zzzqqq", "/?q=toyta+camri&make=BMW", "VEHICLE"],
+    ids=["home", "filtered", "zero", "zero-relaxed", "vehicle"],
 )
 def test_no_serious_accessibility_violations(live_stack, phone, path):
     if path == "VEHICLE":
