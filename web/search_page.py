@@ -3,6 +3,7 @@ the template, with the chips, the links that change the state and, for no result
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -16,7 +17,7 @@ from search.request import Page, VehicleQuery
 from search.selectors import Viewer, public_scope, run_vehicle_search, vehicle_search, vehicle_suggestions
 
 from .labels import FACET_TITLES, value_label
-from .search_state import LIST_FACETS, RANGE_FACETS, chips, clear_all_url, relax_last_url, url_of
+from .search_state import LIST_FACETS, PAGES, RANGE_FACETS, chips, clear_all_url, relax_last_url, url_of
 
 # Values shown before "show more" in a facet list.
 SHOWN_VALUES = 6
@@ -25,22 +26,29 @@ POPULAR_SEARCHES = 8
 POPULAR_SEARCH_DAYS = 30
 
 
-def search_page_content(params: dict[str, Any], *, query: QueryDict, viewer: Viewer) -> dict[str, Any]:
+def search_page_content(params: dict[str, Any], *, query: QueryDict, viewer: Viewer, pages: int = 1) -> dict[str, Any]:
+    """`pages`: how many pages "load more" has shown. Without a cursor they are fetched as one page
+    (a reload shows the same results); with one, it is the page the cursor opens (its ranks)."""
+    page: Page = params["page"]
+    if page.search_after is None and page.number == 1 and pages > 1:
+        page = replace(page, size=page.size * pages)
     result = vehicle_search(
         query=params["query"],
         sort=params["sort"],
-        page=params["page"],
+        page=page,
         currency=params["currency"],
         facets=params["facets"],
         viewer=viewer,
         interpret=params["interpret"],
     )
     facets = result["facets"]
-    # Ranks for the click log; pages reached by cursor have no known offset.
+    # Ranks for the click log: a page reached by cursor is page `pages` of the base size.
     number = result["page"]["number"]
+    before = (number - 1) * page.size if number else (pages - 1) * params["page"].size
     for rank, card in enumerate(result["results"], start=1):
-        card["position"] = (number - 1) * result["page"]["size"] + rank if number else None
+        card["position"] = before + rank
     next_cursor = result["page"]["next_cursor"]
+    shown_pages = pages if number is None else -(-(before + len(result["results"])) // params["page"].size)
     content = {
         "result": result,
         "lists": [_facet_list(name, facets.get(name, []), query) for name in LIST_FACETS],
@@ -48,7 +56,9 @@ def search_page_content(params: dict[str, Any], *, query: QueryDict, viewer: Vie
         "chips": chips(query, value_label),
         "hidden": _unlisted_choices(query, facets),
         "clear_all_url": clear_all_url(query),
-        "more_url": None if not next_cursor else url_of(query) + "&cursor=" + next_cursor,
+        "more_url": None
+        if not next_cursor
+        else url_of(query, **{PAGES: [str(shown_pages + 1)]}) + "&cursor=" + next_cursor,
         "sort": params["sort"],
         "interpretation": result.get("interpretation"),
         "exact_url": url_of(query, interpret=["0"]),

@@ -209,3 +209,43 @@ def test_opening_a_result_records_the_click_with_its_rank(market):
     # A mangled one still shows the page, as a plain view.
     assert client.get(link.replace("&amp;", "&").replace(search_id, "nonsense")).status_code == 200
     assert SearchClick.objects.filter(search_id=search_id).count() == 1
+
+
+def _card_links(html: str) -> list[str]:
+    return re.findall(r'<a href="(/vehicles/[^"]+)" class="card-link"', html)
+
+
+def test_loaded_pages_stay_in_the_url_and_their_clicks_know_their_rank(market):
+    client = Client()
+    first = client.get("/", {"sort": "newest"})
+    more_url = first.context["more_url"]
+    assert "pages=2" in more_url and "cursor=" in more_url
+    # What "load more" fetches (the fragment the script appends): the next 20, ranks 21 to 40.
+    more = client.get("/" + more_url, headers={"X-Fragment": "more"})
+    assert more.status_code == 200
+    assert [card["position"] for card in more.context["result"]["results"]] == list(range(21, 41))
+    assert "pages=3" in more.context["more_url"]
+    # The script then puts pages=2 (no cursor) in the URL: a reload shows the same 40, in order.
+    reloaded = client.get("/", {"sort": "newest", "pages": "2"})
+    ids = [card["id"] for card in reloaded.context["result"]["results"]]
+    assert ids == [c["id"] for c in first.context["result"]["results"]] + [
+        c["id"] for c in more.context["result"]["results"]
+    ]
+    assert [card["position"] for card in reloaded.context["result"]["results"]] == list(range(1, 41))
+    assert "pages=3" in reloaded.context["more_url"]
+    assert total_of(reloaded.content.decode()) == total_of(first.content.decode())
+
+    # A click on the 25th result, as its link sends it, is logged with rank 25.
+    link = _card_links(more.content.decode())[4].replace("&amp;", "&")
+    assert "position=25" in link
+    opened = client.get(link, follow=True)
+    assert opened.status_code == 200
+    search_id = more.context["result"]["search_id"]
+    assert SearchClick.objects.filter(search_id=search_id, position=25).exists()
+
+
+def test_a_bad_pages_value_is_a_400_naming_it(market):
+    for bad in ("0", "two", "9999"):
+        response = Client().get("/", {"pages": bad})
+        assert response.status_code == 400, bad
+        assert "pages" in response.context["errors"]
