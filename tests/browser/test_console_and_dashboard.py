@@ -243,3 +243,50 @@ def test_screenshots_of_console_broker_page_and_dashboard(live_stack, browser, p
             shoot(driver, f"{name}-{size}")
         if size == "desktop":
             driver.set_window_size(1280, 900)
+
+
+def _scored_lead(dealer) -> int:
+    """A lead on one of the dealer's vehicles, scored by the real scorer; returns its score."""
+    from buyers.models import Buyer
+    from sales.models import Lead
+    from scoring.models import LeadScore
+    from scoring.serving import score_leads
+
+    def lead():
+        user = User.objects.create_user("scored-lead-buyer", password="pw")
+        buyer = Buyer.objects.create(user=user, full_name="Ama Scored", country="GH")
+        vehicle = Vehicle.objects.filter(dealer=dealer, status="available").first()
+        scored = Lead.objects.create(buyer=buyer, vehicle=vehicle, dealer=dealer, source="website")
+        score_leads([scored.pk])
+        return LeadScore.objects.get(lead=scored)
+
+    return committed(lead)
+
+
+def test_the_leads_page_shows_each_lead_s_score_and_top_reasons(live_stack, phone):
+    dealer = live_stack.market.dealers[0]
+    score = _scored_lead(dealer)
+    sign_in(phone, live_stack, "dealer-member", next_path=f"/dealer/{dealer.pk}/leads")
+    row = next(r for r in phone.find_elements(By.CSS_SELECTOR, "table.leads tbody tr") if "Ama Scored" in r.text)
+    cell = row.find_element(By.CSS_SELECTOR, "td.score")
+    assert cell.find_element(By.TAG_NAME, "strong").text == str(score.score)
+    reasons = [r.get_attribute("textContent") for r in cell.find_elements(By.CSS_SELECTOR, ".reason")]
+    assert reasons == [r["label"] for r in score.reasons[:2]] and reasons
+    assert run_axe(phone) == []
+    shoot(phone, "leads-phone")
+
+
+def test_screenshots_of_sign_in_and_the_buyers_saved_searches(live_stack, phone):
+    if not SCREENSHOTS:
+        pytest.skip("set NZILA_SCREENSHOTS=<folder> to save the screenshots")
+    from notifications.models import SavedSearch
+
+    phone.get(live_stack.at("/accounts/login/"))
+    css(phone, "form")
+    shoot(phone, "sign-in-phone")
+    buyer = make_user("shots-buyer", password="pw")
+    committed(lambda: SavedSearch.objects.create(user=buyer, name="Hilux in Kenya", params={"make": ["Toyota"]}))
+    committed(lambda: SavedSearch.objects.create(user=buyer, name="SUVs", params={"body": ["suv"]}))
+    sign_in(phone, live_stack, "shots-buyer", next_path="/accounts/saved-searches/")
+    wait_until(phone, lambda d: "Hilux in Kenya" in d.page_source)
+    shoot(phone, "account-saved-searches-phone")
