@@ -38,7 +38,7 @@ class SpecsSchema(serializers.Serializer):
 
 
 class DetailDealerSchema(DealerSchema):
-    whatsapp = serializers.CharField(help_text="E.164 number for WhatsApp, or empty.")
+    whatsapp = serializers.CharField(help_text="The dealer's phone and WhatsApp number (E.164), or empty.")
 
 
 class VehicleDetailResponse(serializers.Serializer):

@@ -73,8 +73,9 @@ def vehicle_detail(*, vehicle_id: int, currency: str = "USD", similar: int = 6) 
             "city": dealer.city,
             "verified": dealer.verified,
             "rating": None if dealer.rating is None else float(dealer.rating),
-            # Dealers may record a WhatsApp number; without one the link opens WhatsApp to share the listing.
-            "whatsapp": getattr(dealer, "whatsapp_e164", "") or getattr(dealer, "phone_e164", "") or "",
+            # The dealer's phone, also their WhatsApp (E.164); without one the link opens WhatsApp to
+            # share the listing.
+            "whatsapp": dealer.phone,
         },
         "similar": similar_vehicles(vehicle_id=vehicle.pk, size=similar, currency=currency)["results"]
         if similar

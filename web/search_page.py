@@ -3,38 +3,52 @@ the template, with the chips, the links that change the state and, for no result
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import timedelta
 from typing import Any
 
 from django.http import QueryDict
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from api.search_params import TERM_PARAMS
+from insights.selectors import popular_searches
 from search.request import Page, VehicleQuery
 from search.selectors import Viewer, public_scope, run_vehicle_search, vehicle_search, vehicle_suggestions
 
-from .labels import value_label
-from .search_state import LIST_FACETS, RANGE_FACETS, chips, clear_all_url, relax_last_url, url_of
+from .labels import FACET_TITLES, value_label
+from .search_state import LIST_FACETS, PAGES, RANGE_FACETS, chips, clear_all_url, relax_last_url, url_of
 
 # Values shown before "show more" in a facet list.
 SHOWN_VALUES = 6
 POPULAR_MAKES = 8
+POPULAR_SEARCHES = 8
+POPULAR_SEARCH_DAYS = 30
 
 
-def search_page_content(params: dict[str, Any], *, query: QueryDict, viewer: Viewer) -> dict[str, Any]:
+def search_page_content(params: dict[str, Any], *, query: QueryDict, viewer: Viewer, pages: int = 1) -> dict[str, Any]:
+    """`pages`: how many pages "load more" has shown. Without a cursor they are fetched as one page
+    (a reload shows the same results); with one, it is the page the cursor opens (its ranks)."""
+    page: Page = params["page"]
+    if page.search_after is None and page.number == 1 and pages > 1:
+        page = replace(page, size=page.size * pages)
     result = vehicle_search(
         query=params["query"],
         sort=params["sort"],
-        page=params["page"],
+        page=page,
         currency=params["currency"],
         facets=params["facets"],
         viewer=viewer,
         interpret=params["interpret"],
     )
     facets = result["facets"]
-    # Ranks for the click log; pages reached by cursor have no known offset.
+    # Ranks for the click log: a page reached by cursor is page `pages` of the base size.
     number = result["page"]["number"]
+    before = (number - 1) * page.size if number else (pages - 1) * params["page"].size
     for rank, card in enumerate(result["results"], start=1):
-        card["position"] = (number - 1) * result["page"]["size"] + rank if number else None
+        card["position"] = before + rank
     next_cursor = result["page"]["next_cursor"]
+    shown_pages = pages if number is None else -(-(before + len(result["results"])) // params["page"].size)
     content = {
         "result": result,
         "lists": [_facet_list(name, facets.get(name, []), query) for name in LIST_FACETS],
@@ -42,7 +56,9 @@ def search_page_content(params: dict[str, Any], *, query: QueryDict, viewer: Vie
         "chips": chips(query, value_label),
         "hidden": _unlisted_choices(query, facets),
         "clear_all_url": clear_all_url(query),
-        "more_url": None if not next_cursor else url_of(query) + "&cursor=" + next_cursor,
+        "more_url": None
+        if not next_cursor
+        else url_of(query, **{PAGES: [str(shown_pages + 1)]}) + "&cursor=" + next_cursor,
         "sort": params["sort"],
         "interpretation": result.get("interpretation"),
         "exact_url": url_of(query, interpret=["0"]),
@@ -100,7 +116,8 @@ def _range(name: str, buckets: list[dict], query: QueryDict) -> dict[str, Any]:
 
 
 def _zero_result_help(vehicle_query: VehicleQuery, query: QueryDict, result: dict, currency: str) -> dict[str, Any]:
-    """Did you mean (the engine's, else the typeahead's best guess), drop the last filter, popular makes."""
+    """Did you mean (the engine's, else the typeahead's best guess), the relaxed search the selector ran
+    (its cars are in result["results"]), drop the last filter, popular searches and popular makes."""
     did_you_mean = result.get("did_you_mean")
     if not did_you_mean and vehicle_query.text:
         guesses = vehicle_suggestions(text=vehicle_query.text, size=3, vehicles=0)["suggestions"]
@@ -113,13 +130,28 @@ def _zero_result_help(vehicle_query: VehicleQuery, query: QueryDict, result: dic
         currency=currency,
         facets=("make",),
     )
+    relaxed = result.get("relaxed")
+    searches = popular_searches(since=timezone.now() - timedelta(days=POPULAR_SEARCH_DAYS), limit=POPULAR_SEARCHES)
     return {
         "did_you_mean": did_you_mean,
         "did_you_mean_url": url_of(query, q=[did_you_mean]) if did_you_mean else None,
-        "relaxed": result.get("relaxed"),
+        "relaxed": relaxed,
+        "relaxed_without": _dropped_titles(relaxed["dropped"]) if relaxed else [],
+        "relaxed_url": url_of(query, **dict.fromkeys(relaxed["dropped"])) if relaxed else None,
         "relax_url": relax_last_url(query),
+        "searches": [
+            {"text": s["query"], "url": url_of(_only_view(query), q=[s["query"]])}
+            for s in searches
+            if s["query"] != vehicle_query.text.casefold()
+        ],
         "popular": [
             {"value": b["value"], "count": b["count"], "url": url_of(_only_view(query), make=[b["value"]])}
             for b in market["facets"].get("make", [])[:POPULAR_MAKES]
         ],
     }
+
+
+def _dropped_titles(params: list[str]) -> list[str]:
+    """The constraints a relaxed search gave up, as the page names them ("price_min" -> "Price")."""
+    names = dict.fromkeys(param.removesuffix("_min").removesuffix("_max") for param in params)
+    return [_("your words") if name == "q" else str(FACET_TITLES.get(name, name)) for name in names]

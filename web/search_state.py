@@ -24,11 +24,14 @@ RANGES = ("price", "year", "mileage")
 LIST_FACETS = ("make", "body", "fuel", "transmission", "drivetrain", "condition", "colour", "country")
 RANGE_FACETS = RANGES
 PAGE_FACETS = (*LIST_FACETS, *RANGE_FACETS)
+# How many pages "load more" has shown: the page's own parameter (the API has none), so a reload
+# shows the same results in one search and a click on a loaded result knows its rank.
+PAGES = "pages"
 
 
 def clean(query: QueryDict) -> QueryDict:
     """The query without empty values (a form sends price_min= when left blank) and page-only noise."""
-    known = set(VehicleSearchParams().fields)
+    known = {*VehicleSearchParams().fields, PAGES}
     out = QueryDict(mutable=True)
     for name, values in query.lists():
         kept = [value for value in values if value.strip()]
@@ -41,6 +44,7 @@ def clean(query: QueryDict) -> QueryDict:
 def api_input(query: QueryDict, *, currency: str) -> QueryDict:
     """What the page sends to the search selector: its URL state, the currency and the facets it lists."""
     params = query.copy()
+    params.pop(PAGES, None)
     params["currency"] = currency
     params["facets"] = ",".join(PAGE_FACETS)
     return params
@@ -127,3 +131,13 @@ def relax_last_url(query: QueryDict) -> str | None:
     last = filters[-1]
     values = query.getlist(last)
     return url_of(query, **{last: values[:-1]})
+
+
+def loaded_pages(query: QueryDict, *, size: int, window: int) -> tuple[int, dict[str, list[str]] | None]:
+    """(pages, None) from the URL's `pages`, 1 when absent; (1, errors naming it) when it is not a
+    whole number of pages within the results a search can reach (`window`)."""
+    raw = query.get(PAGES, "1")
+    most = max(window // size, 1)
+    if not raw.isdigit() or not 1 <= int(raw) <= most:
+        return 1, {PAGES: [_("A whole number of pages from 1 to %(most)s.") % {"most": most}]}
+    return int(raw), None

@@ -13,11 +13,12 @@ from api.vehicles import viewer_of
 from catalog.models import Vehicle
 from insights.services import record_vehicle_view
 from search.detail import vehicle_detail
+from search.selectors import PAGE_WINDOW
 from search.sorting import SORT_NAMES
 
 from .currency import chosen_currency, offered_currencies, offered_rates, remember_currency
 from .search_page import search_page_content
-from .search_state import api_input, clean
+from .search_state import api_input, clean, loaded_pages
 
 # Sorting by distance needs a point the page does not ask for.
 PAGE_SORTS = [name for name in SORT_NAMES if name != "distance"]
@@ -38,10 +39,13 @@ def search(request):
         "rates": offered_rates(),
         "sort_names": PAGE_SORTS,
     }
-    if not params.is_valid():
-        response = render(request, template, {**context, "errors": params.errors}, status=400)
+    valid = params.is_valid()
+    pages, pages_error = loaded_pages(query, size=params.validated_data["size"] if valid else 20, window=PAGE_WINDOW)
+    if not valid or pages_error:
+        errors = {**(params.errors if not valid else {}), **(pages_error or {})}
+        response = render(request, template, {**context, "errors": errors}, status=400)
     else:
-        page = search_page_content(params.validated_data, query=query, viewer=viewer_of(request))
+        page = search_page_content(params.validated_data, query=query, viewer=viewer_of(request), pages=pages)
         response = render(request, template, {**context, **page})
     patch_vary_headers(response, [FRAGMENT_HEADER])
     if "currency" in query:

@@ -36,6 +36,9 @@ class Dealer(models.Model):
     longitude = models.FloatField(null=True, blank=True)
     rating = models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True)
     verified = models.BooleanField(default=False)
+    # E.164 ("+254712345678"), also the dealer's WhatsApp number; set through catalog.services, which
+    # normalises what the dealer typed. Empty: buyers are offered to share the listing instead.
+    phone = models.CharField(max_length=16, blank=True, help_text="E.164, also used for WhatsApp")
     # Users who manage this dealer's inventory (dealer staff accounts).
     members = models.ManyToManyField("auth.User", blank=True, related_name="dealers")
     # Stable key of the seller in imported data, so that re-running an import finds the same dealer.
@@ -51,6 +54,9 @@ class Dealer(models.Model):
                 condition=Q(latitude__isnull=True, longitude__isnull=True)
                 | (Q(latitude__gte=-90) & Q(latitude__lte=90) & Q(longitude__gte=-180) & Q(longitude__lte=180)),
                 name="dealer_location_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(phone="") | Q(phone__regex=r"^\+[1-9][0-9]{6,14}$"), name="dealer_phone_e164"
             ),
         ]
 

@@ -21,6 +21,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Func
 from django.utils import timezone
 
+from notifications.phones import InvalidPhone, normalise_phone
+
 from .currencies import ensure_currencies
 from .ingest.loader import load_source
 from .ingest.readers.dealer_csv import EXPORT_COLUMNS, FEATURE_SEPARATOR, DealerCsv, dealer_record, reference_of
@@ -91,6 +93,26 @@ class VehicleEdit:
     status: str | None = None
     description: str | None = None
     photos: list[str] | None = None
+
+
+def set_dealer_phone(dealer: Dealer, raw: str) -> Dealer:
+    """Store the dealer's phone (and WhatsApp) number in E.164; an empty value removes it.
+
+    A number without a country code is read as one of the dealer's own country ("0712 345678" of a
+    Kenyan dealer is +254712345678).
+    """
+    phone = ""
+    if raw and raw.strip():
+        try:
+            phone = normalise_phone(raw, default_region=dealer.country)
+        except InvalidPhone:
+            raise InventoryInputError(
+                "phone", "Not a valid phone number; include the country code, e.g. +254712345678."
+            ) from None
+    if phone != dealer.phone:
+        dealer.phone = phone
+        dealer.save(update_fields=["phone", "updated_at"])
+    return dealer
 
 
 def update_vehicle(dealer_id: int, vehicle_id: int, edit: VehicleEdit) -> Vehicle:

@@ -90,5 +90,19 @@ def search_log_report(
     }
 
 
+def popular_searches(*, since: datetime, limit: int) -> list[dict]:
+    """The texts buyers searched most since a date among first pages that found vehicles: what the
+    zero-result page offers instead ("popular searches"), so every suggestion leads somewhere."""
+    rows = (
+        SearchLog.objects.filter(endpoint=SearchLog.Endpoint.VEHICLES, searched_at__gte=since, page=1)
+        .exclude(normalized_query="")
+        .filter(result_count__gt=0)
+        .values("normalized_query")
+        .annotate(searches=Count("id"))
+        .order_by("-searches", "normalized_query")[:limit]
+    )
+    return [{"query": row["normalized_query"], "searches": row["searches"]} for row in rows]
+
+
 def _rate(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None

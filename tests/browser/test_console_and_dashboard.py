@@ -138,6 +138,57 @@ def test_analyst_sees_the_charts_follow_a_filter_and_downloads_a_csv(live_stack,
     assert sum(int(row[1]) for row in rows[1:]) == listed
 
 
+def test_dealer_sets_a_phone_and_the_vehicle_page_links_to_it_on_whatsapp(live_stack, browser):
+    dealer = live_stack.market.dealers[0]
+    sign_in(browser, live_stack, "dealer-member", next_path=f"/dealer/{dealer.pk}/contact")
+    phone = css(browser, "#id_phone")
+    phone.clear()
+    phone.send_keys("0712 345 678")
+    css(browser, "#dealer-contact button[type=submit]").click()
+    wait_until(browser, lambda d: css(d, "#id_phone").get_attribute("value") == "+254712345678")
+    assert run_axe(browser) == []
+    try:
+        vehicle = Vehicle.objects.filter(dealer=dealer, status="available").first()
+        browser.get(live_stack.at(f"/vehicles/{vehicle.pk}/"))
+        assert css(browser, ".dealer-phone a").text == "+254 712 345678"
+        link = urlparse(css(browser, "a.whatsapp").get_attribute("href"))
+        assert (link.netloc, link.path) == ("wa.me", "/254712345678")
+        assert browser.current_url.split("?")[0] in parse_qs(link.query)["text"][0]
+        assert run_axe(browser) == []
+    finally:
+        committed(lambda: type(dealer).objects.filter(pk=dealer.pk).update(phone=""))
+
+
+def _similar_lists_shown_and_one_clicked():
+    import uuid
+
+    from django.utils import timezone
+
+    from recommendations.models import RecommendationClick, RecommendationImpression
+
+    def log():
+        now, list_id = timezone.now(), uuid.uuid4()
+        for position in (1, 2, 3, 4):
+            RecommendationImpression.objects.create(
+                list_id=list_id, source_vehicle_id=1, vehicle_id=position, position=position, arm="tuned", shown_at=now
+            )
+        RecommendationClick.objects.create(list_id=list_id, vehicle_id=3, position=3, clicked_at=now)
+
+    committed(log)
+
+
+def test_analyst_sees_the_similar_vehicles_ctr_per_arm(live_stack, browser):
+    _similar_lists_shown_and_one_clicked()
+    sign_in(browser, live_stack, "analyst", next_path="/analytics/?days=7")
+    wait_until(browser, lambda d: _drawn(d).get("recommendations-ctr"), message="the CTR chart was never drawn")
+    cells = browser.find_elements(By.CSS_SELECTOR, 'table[data-report="recommendations-ctr"] tbody tr td')
+    row = [cell.get_attribute("textContent") for cell in cells]
+    assert row[:4] == ["tuned", "1", "4", "1"] and row[4] == "25.0", row
+    link = css(browser, "#report-recommendations-ctr a.csv")
+    assert link.get_attribute("href").endswith("/analytics/recommendations-ctr.csv?days=7")
+    assert run_axe(browser) == []
+
+
 def _broker_with_a_paid_deal():
     from buyers.models import Buyer
     from sales.commissions import accrue_commissions
@@ -192,3 +243,50 @@ def test_screenshots_of_console_broker_page_and_dashboard(live_stack, browser, p
             shoot(driver, f"{name}-{size}")
         if size == "desktop":
             driver.set_window_size(1280, 900)
+
+
+def _scored_lead(dealer) -> int:
+    """A lead on one of the dealer's vehicles, scored by the real scorer; returns its score."""
+    from buyers.models import Buyer
+    from sales.models import Lead
+    from scoring.models import LeadScore
+    from scoring.serving import score_leads
+
+    def lead():
+        user = User.objects.create_user("scored-lead-buyer", password="pw")
+        buyer = Buyer.objects.create(user=user, full_name="Ama Scored", country="GH")
+        vehicle = Vehicle.objects.filter(dealer=dealer, status="available").first()
+        scored = Lead.objects.create(buyer=buyer, vehicle=vehicle, dealer=dealer, source="website")
+        score_leads([scored.pk])
+        return LeadScore.objects.get(lead=scored)
+
+    return committed(lead)
+
+
+def test_the_leads_page_shows_each_lead_s_score_and_top_reasons(live_stack, phone):
+    dealer = live_stack.market.dealers[0]
+    score = _scored_lead(dealer)
+    sign_in(phone, live_stack, "dealer-member", next_path=f"/dealer/{dealer.pk}/leads")
+    row = next(r for r in phone.find_elements(By.CSS_SELECTOR, "table.leads tbody tr") if "Ama Scored" in r.text)
+    cell = row.find_element(By.CSS_SELECTOR, "td.score")
+    assert cell.find_element(By.TAG_NAME, "strong").text == str(score.score)
+    reasons = [r.get_attribute("textContent") for r in cell.find_elements(By.CSS_SELECTOR, ".reason")]
+    assert reasons == [r["label"] for r in score.reasons[:2]] and reasons
+    assert run_axe(phone) == []
+    shoot(phone, "leads-phone")
+
+
+def test_screenshots_of_sign_in_and_the_buyers_saved_searches(live_stack, phone):
+    if not SCREENSHOTS:
+        pytest.skip("set NZILA_SCREENSHOTS=<folder> to save the screenshots")
+    from notifications.models import SavedSearch
+
+    phone.get(live_stack.at("/accounts/login/"))
+    css(phone, "form")
+    shoot(phone, "sign-in-phone")
+    buyer = make_user("shots-buyer", password="pw")
+    committed(lambda: SavedSearch.objects.create(user=buyer, name="Hilux in Kenya", params={"make": ["Toyota"]}))
+    committed(lambda: SavedSearch.objects.create(user=buyer, name="SUVs", params={"body": ["suv"]}))
+    sign_in(phone, live_stack, "shots-buyer", next_path="/accounts/saved-searches/")
+    wait_until(phone, lambda d: "Hilux in Kenya" in d.page_source)
+    shoot(phone, "account-saved-searches-phone")

@@ -15,6 +15,7 @@ from tests.support.search_fixtures import market  # noqa: F401 (fixture)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.engine]
 SLUGS = ("prices", "listings", "days-on-market", "dealers", "search-rate", "top-queries", "zero-result-queries")
+SLUGS += ("recommendations-ctr",)
 EXPECTED = {"anonymous": 302, "buyer": 403, "dealer_member": 403, "broker": 403, "analyst": 200, "staff": 200}
 
 
@@ -149,3 +150,41 @@ def test_the_dashboard_speaks_french_and_keeps_its_csv_headers(market):
     assert "Analyses du marché" in html and "Stock par concessionnaire" in html
     header = client.get("/analytics/dealers.csv").content.decode().splitlines()[0]
     assert header.startswith("dealer,listings")
+
+
+def test_the_similar_vehicles_ctr_per_arm_is_a_chart_with_its_csv(market):
+    import uuid
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from recommendations.models import RecommendationClick, RecommendationImpression
+
+    now = timezone.now()
+
+    def shown_list(arm, vehicles, when):
+        list_id = uuid.uuid4()
+        for position, vehicle in enumerate(vehicles, start=1):
+            RecommendationImpression.objects.create(
+                list_id=list_id, source_vehicle_id=99, vehicle_id=vehicle, position=position, arm=arm, shown_at=when
+            )
+        return list_id
+
+    tuned = shown_list("tuned", [1, 2, 3, 4], now - timedelta(hours=2))
+    shown_list("tuned", [5, 6, 7, 8], now - timedelta(hours=2))
+    shown_list("current", [1, 2], now - timedelta(hours=2))
+    shown_list("current", [3, 4], now - timedelta(days=20))  # outside "days=7"
+    RecommendationClick.objects.create(list_id=tuned, vehicle_id=2, position=2, clicked_at=now)
+    client = Client()
+    client.force_login(market.analyst)
+    page = client.get("/analytics/", {"days": 7})
+    rows = {row[0]: row[1:] for row in _rows(page, "recommendations-ctr")}
+    # tuned: 2 lists, 8 shown, 1 click = 12.5%, half the lists clicked; current: 1 list in the period.
+    assert rows == {"tuned": [2, 8, 1, 12.5, 50.0], "current": [1, 2, 0, 0.0, 0.0]}
+    api = client.get("/api/v1/analytics/recommendations-ctr", {"days": 7}).json()["arms"]
+    assert api["tuned"]["ctr"] * 100 == rows["tuned"][3]
+    csv_rows = list(csv.reader(io.StringIO(client.get("/analytics/recommendations-ctr.csv?days=7").content.decode())))
+    assert csv_rows[0] == ["arm", "lists shown", "impressions", "clicks", "click-through rate %", "lists clicked %"]
+    assert ["tuned", "2", "8", "1", "12.5", "50.0"] in csv_rows
+    assert len(_rows(client.get("/analytics/", {"days": 30}), "recommendations-ctr")) == 2
+    assert client.get("/analytics/recommendations-ctr.csv", {"days": 0}).status_code == 400

@@ -55,6 +55,7 @@ def console_pages(market):
         f"{base}/import",
         f"{base}/export.csv",
         f"{base}/leads",
+        f"{base}/contact",
     ]
 
 
@@ -262,6 +263,74 @@ def test_leads_page_lists_the_dealers_leads_with_a_score_column(client, market):
     page = client.get(f"/dealer/{dealer.pk}/leads")
     assert [lead.buyer.full_name for lead in page.context["leads"]] == ["Kofi Lead"]
     assert "<th>Score</th>" in page.content.decode()
+
+
+def test_a_scored_lead_shows_its_score_and_top_reasons(client, market):
+    from buyers.models import Buyer
+    from sales.models import Lead
+    from scoring.models import LeadScore
+    from scoring.serving import score_leads
+
+    dealer = market.dealers[0]
+    buyer = Buyer.objects.create(
+        user=User.objects.create_user("scored-buyer", password="pw"), full_name="Ama Scored", country="GH"
+    )
+    scored = Lead.objects.create(buyer=buyer, vehicle=own_vehicle(market), dealer=dealer, source="website")
+    Lead.objects.create(buyer=buyer, dealer=dealer, source="website")  # not scored yet
+    assert score_leads([scored.pk]) == 1
+    stored = LeadScore.objects.get(lead=scored)
+    client.force_login(market.member)
+    page = client.get(f"/dealer/{dealer.pk}/leads")
+    assert page.status_code == 200
+    shown = {lead.pk: lead.shown_score for lead in page.context["leads"]}
+    assert shown[scored.pk].score == stored.score and len(shown) == 2
+    html = page.content.decode()
+    assert f"<strong>{stored.score}</strong>" in html
+    top = [reason["label"] for reason in stored.reasons[:2]]
+    assert top and all(f'<small class="reason">{label}</small>' in html for label in top)
+    # The lead with no score shows an empty cell, not a zero.
+    assert html.count("<strong>") == 1
+
+
+def test_the_dealer_sets_a_phone_that_buyers_reach_on_whatsapp(client, market):
+    from urllib.parse import parse_qs, urlparse
+
+    from catalog.models import Dealer
+
+    dealer = market.dealers[0]  # Mombasa Motors, KE
+    client.force_login(market.member)
+    url = f"/dealer/{dealer.pk}/contact"
+    bad = client.post(url, {"phone": "12345"})
+    assert bad.status_code == 400 and "phone" in bad.context["form"].errors
+    Dealer.objects.filter(pk=dealer.pk, phone="").get()  # nothing written
+    # A number without its country code is read as one of the dealer's country.
+    assert client.post(url, {"phone": "0712 345 678"}).status_code == 302
+    assert Dealer.objects.get(pk=dealer.pk).phone == "+254712345678"
+    assert 'value="+254712345678"' in client.get(url).content.decode()
+
+    vehicle = own_vehicle(market, status="available")
+    page = Client().get(f"/vehicles/{vehicle.pk}/", follow=True)
+    html = page.content.decode()
+    assert '<a href="tel:+254712345678">+254 712 345678</a>' in html
+    link = urlparse(_whatsapp_href(html))
+    assert (link.netloc, link.path) == ("wa.me", "/254712345678")
+    message = parse_qs(link.query)["text"][0]
+    assert page.context["vehicle"]["title"] in message
+    assert f"http://testserver/vehicles/{vehicle.pk}/{page.context['vehicle']['slug']}/" in message
+    api = Client().get(f"/api/v1/vehicles/{vehicle.pk}").json()
+    assert api["dealer"]["whatsapp"] == "+254712345678"
+
+    # Emptied: no number on the card, and the link shares the listing to any chat.
+    assert client.post(url, {"phone": ""}).status_code == 302
+    html = Client().get(f"/vehicles/{vehicle.pk}/", follow=True).content.decode()
+    assert "tel:" not in html and urlparse(_whatsapp_href(html)).path == "/"
+
+
+def _whatsapp_href(html: str) -> str:
+    import html as entities
+    import re
+
+    return entities.unescape(re.search(r'class="button whatsapp" href="([^"]+)"', html).group(1))
 
 
 def test_the_console_and_broker_page_speak_french(client, market, people):

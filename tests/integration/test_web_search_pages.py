@@ -83,6 +83,80 @@ def test_zero_results_offer_a_way_out(market):
     assert "Popular makes" in html
 
 
+def _logged(text: str, results: int, times: int = 1, days_ago: int = 1) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from insights.models import SearchLog
+
+    for _ in range(times):
+        SearchLog.objects.create(
+            searched_at=timezone.now() - timedelta(days=days_ago),
+            endpoint="vehicles",
+            query_text=text,
+            normalized_query=text,
+            filters={"terms": {}, "ranges": {}, "near": None},
+            sort="relevance",
+            result_count=results,
+            latency_ms=1,
+            engine_ms=1,
+        )
+
+
+def test_zero_results_offer_popular_searches_that_found_vehicles(market):
+    _logged("hilux", 4, times=3)
+    _logged("corolla", 2, times=2)
+    _logged("lamborghini", 0, times=5)  # searched often, found nothing: not offered
+    _logged("camry", 3, times=9, days_ago=90)  # too old
+    page = Client().get("/?make=Lada&currency=EUR")
+    searches = page.context["help"]["searches"]
+    assert [s["text"] for s in searches] == ["hilux", "corolla"]
+    assert searches[0]["url"] == "?currency=EUR&q=hilux"
+    html = page.content.decode()
+    assert "Popular searches" in html and 'href="?currency=EUR&amp;q=hilux"' in html
+    # Each one leads to vehicles.
+    assert total_of(Client().get("/" + searches[0]["url"]).content.decode()) > 0
+
+
+def test_zero_results_show_the_did_you_mean_and_the_relaxed_search_as_such(market):
+    page = Client().get("/?q=toyta+camri&make=BMW")
+    help = page.context["help"]
+    api = Client().get("/api/v1/vehicles/search", {"q": "toyta camri", "make": "BMW"}).json()
+    assert help["did_you_mean"] == api["did_you_mean"] == "toyota camry"
+    assert help["relaxed"] == api["relaxed"] and api["relaxed"]["dropped"] == ["q"]
+    html = page.content.decode()
+    assert 'class="did-you-mean"' in html and 'href="?q=toyota+camry&amp;make=BMW"' in html
+    relaxed = html.split('id="relaxed-results"')[1].split("</section>")[0]
+    assert f"Without your words: {api['relaxed']['total']} vehicles" in relaxed
+    assert "These do not match everything you asked for." in relaxed
+    assert relaxed.count('class="card"') == len(api["results"]) > 0
+    assert 'href="?make=BMW"' in relaxed  # the relaxed search itself, as a link
+    assert {v["make"] for v in page.context["result"]["results"]} == {"BMW"}
+    # A price bound given up is named as the page names it.
+    priced = Client().get("/?make=Toyota&fuel=electric&price_max=100").context["help"]
+    assert priced["relaxed"]["dropped"] == ["price_max"] and priced["relaxed_without"] == ["Price"]
+
+
+def test_search_exactly_what_i_typed_turns_query_understanding_off(market):
+    client = Client()
+    understood = client.get("/", {"q": "toyota hilux 2015"})
+    assert understood.context["interpretation"]["applied"]
+    assert [c["param"] for c in understood.context["interpretation"]["chips"]] == ["year_min", "year_max"]
+    exact_url = understood.context["exact_url"]
+    assert exact_url == "?q=toyota+hilux+2015&interpret=0"
+    assert f'href="{exact_url.replace("&", "&amp;")}"' in understood.content.decode()
+    exact = client.get("/" + exact_url)
+    assert exact.status_code == 200 and not exact.context["interpretation"]["applied"]
+    api = client.get("/api/v1/vehicles/search", {"q": "toyota hilux 2015", "interpret": "0"}).json()
+    assert not api["interpretation"]["applied"]
+    assert exact.context["result"]["total"] == api["total"]
+    assert [v["id"] for v in exact.context["result"]["results"]] == [v["id"] for v in api["results"]]
+    # The year was a chip, not a filter: as typed, it is only words, so other years can match.
+    assert exact.context["result"]["total"] >= understood.context["result"]["total"]
+    assert "Search exactly what I typed" not in exact.content.decode()
+
+
 def test_the_vehicle_page_has_specs_dealer_similar_and_records_the_view(market):
     camry = Vehicle.objects.get(pk=market.coviewed["camry"])
     client = Client()
@@ -135,3 +209,43 @@ def test_opening_a_result_records_the_click_with_its_rank(market):
     # A mangled one still shows the page, as a plain view.
     assert client.get(link.replace("&amp;", "&").replace(search_id, "nonsense")).status_code == 200
     assert SearchClick.objects.filter(search_id=search_id).count() == 1
+
+
+def _card_links(html: str) -> list[str]:
+    return re.findall(r'<a href="(/vehicles/[^"]+)" class="card-link"', html)
+
+
+def test_loaded_pages_stay_in_the_url_and_their_clicks_know_their_rank(market):
+    client = Client()
+    first = client.get("/", {"sort": "newest"})
+    more_url = first.context["more_url"]
+    assert "pages=2" in more_url and "cursor=" in more_url
+    # What "load more" fetches (the fragment the script appends): the next 20, ranks 21 to 40.
+    more = client.get("/" + more_url, headers={"X-Fragment": "more"})
+    assert more.status_code == 200
+    assert [card["position"] for card in more.context["result"]["results"]] == list(range(21, 41))
+    assert "pages=3" in more.context["more_url"]
+    # The script then puts pages=2 (no cursor) in the URL: a reload shows the same 40, in order.
+    reloaded = client.get("/", {"sort": "newest", "pages": "2"})
+    ids = [card["id"] for card in reloaded.context["result"]["results"]]
+    assert ids == [c["id"] for c in first.context["result"]["results"]] + [
+        c["id"] for c in more.context["result"]["results"]
+    ]
+    assert [card["position"] for card in reloaded.context["result"]["results"]] == list(range(1, 41))
+    assert "pages=3" in reloaded.context["more_url"]
+    assert total_of(reloaded.content.decode()) == total_of(first.content.decode())
+
+    # A click on the 25th result, as its link sends it, is logged with rank 25.
+    link = _card_links(more.content.decode())[4].replace("&amp;", "&")
+    assert "position=25" in link
+    opened = client.get(link, follow=True)
+    assert opened.status_code == 200
+    search_id = more.context["result"]["search_id"]
+    assert SearchClick.objects.filter(search_id=search_id, position=25).exists()
+
+
+def test_a_bad_pages_value_is_a_400_naming_it(market):
+    for bad in ("0", "two", "9999"):
+        response = Client().get("/", {"pages": bad})
+        assert response.status_code == 400, bad
+        assert "pages" in response.context["errors"]

@@ -5,6 +5,8 @@ the same in every language.
 
 The data come from the analytics selectors the API uses (search.analytics_selectors and the search
 log report), called with one validated filter set, so every chart shows the same slice of the market.
+The similar-vehicles click-through rate is the exception: the recommendation log knows lists and
+clicks, not vehicle filters, so only the period ("days") applies to it.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from insights.selectors import search_log_report
+from recommendations.selectors import recommendation_ctr_by_arm
 from search.analytics_selectors import days_on_market, inventory_by_dealer, listings_over_time, price_statistics
 
 
@@ -73,8 +76,22 @@ class _Sources:
             terms=p["report_terms"],
         )
 
+    @cached_property
+    def recommendations(self) -> dict:
+        now = timezone.now()
+        return recommendation_ctr_by_arm(since=now - timedelta(days=self.p["days"]), until=now)
 
-SLUGS = ("prices", "listings", "days-on-market", "dealers", "search-rate", "top-queries", "zero-result-queries")
+
+SLUGS = (
+    "prices",
+    "listings",
+    "days-on-market",
+    "dealers",
+    "search-rate",
+    "top-queries",
+    "zero-result-queries",
+    "recommendations-ctr",
+)
 
 
 def build_reports(p: dict, only: str | None = None) -> dict[str, Report]:
@@ -88,6 +105,7 @@ def build_reports(p: dict, only: str | None = None) -> dict[str, Report]:
         "search-rate": lambda: _search_rate_report(p, src.searches),
         "top-queries": lambda: _top_queries_report(src.searches),
         "zero-result-queries": lambda: _zero_queries_report(src.searches),
+        "recommendations-ctr": lambda: _recommendations_report(p, src.recommendations),
     }
     wanted = SLUGS if only is None else tuple(slug for slug in SLUGS if slug == only)
     return {slug: builders[slug]() for slug in wanted}
@@ -211,4 +229,19 @@ def _zero_queries_report(searches: dict) -> Report:
         ["query", "searches"],
         [[q["query"], q["searches"]] for q in searches["zero_result_queries"]],
         {"type": "bar", "series": ["searches"], "horizontal": True},
+    )
+
+
+def _recommendations_report(p: dict, arms: dict) -> Report:
+    return Report(
+        "recommendations-ctr",
+        _("Similar vehicles: click-through rate per A/B arm"),
+        ["arm", "lists shown", "impressions", "clicks", "click-through rate %", "lists clicked %"],
+        [
+            [arm, a["lists"], a["impressions"], a["clicks"], _rate(a["ctr"]), _rate(a["list_ctr"])]
+            for arm, a in arms.items()
+        ],
+        {"type": "bar", "series": ["click-through rate %", "lists clicked %"]},
+        note=_("Last %(days)s days of the recommendation log; the vehicle filters do not apply to it.")
+        % {"days": p["days"]},
     )

@@ -31,6 +31,16 @@ class VehicleEditForm(forms.Form):
     photos = PhotoUrlsField(label=_("Photos"), required=False, help_text=_("One http(s) URL per line."))
 
 
+class DealerContactForm(forms.Form):
+    phone = forms.CharField(
+        label=_("Phone and WhatsApp number"),
+        max_length=32,
+        required=False,
+        help_text=_("With the country code, e.g. +254 712 345678. Buyers reach you on WhatsApp at this number."),
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
+    )
+
+
 class VehicleAddForm(forms.Form):
     vin = forms.CharField(max_length=25, label="VIN")
     make = forms.CharField(label=_("Make"), max_length=60)

@@ -15,6 +15,7 @@ urlpatterns = [
     path("dealer/<int:dealer_id>/import", views.import_csv, name="import"),
     path("dealer/<int:dealer_id>/import/rejects.csv", views.import_rejects_csv, name="import-rejects"),
     path("dealer/<int:dealer_id>/leads", views.leads, name="leads"),
+    path("dealer/<int:dealer_id>/contact", views.contact, name="contact"),
     path("broker/", broker.broker_home, name="broker"),
     path("broker/statements", broker.statements, name="statements"),
     path("broker/statements.csv", broker.statements_csv, name="statements-csv"),

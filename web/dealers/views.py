@@ -26,13 +26,14 @@ from catalog.services import (
     import_inventory,
     known_currencies,
     mark_sold,
+    set_dealer_phone,
     update_vehicle,
 )
 from sales.selectors import dealer_deals, dealer_leads
 from scoring.selectors import scores_for_leads
 
 from .access import CONSOLE_ROLES, console_dealers, dealer_console
-from .forms import BulkForm, ImportForm, VehicleAddForm, VehicleEditForm
+from .forms import BulkForm, DealerContactForm, ImportForm, VehicleAddForm, VehicleEditForm
 
 # Rejected rows kept in the session for the report's CSV download; a file with more is reported
 # in full on the page's counts, and the first ones listed.
@@ -57,6 +58,23 @@ def pick_dealer(request):
 
 def _form_error(form, exc: InventoryInputError) -> None:
     form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+
+
+@dealer_console
+@require_http_methods(["GET", "POST"])
+def contact(request, dealer):
+    """The dealer's phone (and WhatsApp) number, as buyers see it on every vehicle page."""
+    form = DealerContactForm(request.POST or None, initial={"phone": dealer.phone})
+    if request.method == "POST" and form.is_valid():
+        try:
+            set_dealer_phone(dealer, form.cleaned_data["phone"])
+        except InventoryInputError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Saved your contact number."))
+            return redirect("dealers_console:contact", dealer_id=dealer.pk)
+    status = 400 if form.errors else 200
+    return render(request, "dealers/contact.html", {"dealer": dealer, "form": form}, status=status)
 
 
 @dealer_console
@@ -226,7 +244,8 @@ def leads(request, dealer):
     lead_rows = dealer_leads(dealer.pk)
     scores = scores_for_leads([lead.pk for lead in lead_rows])
     for lead in lead_rows:
-        lead.score = scores.get(lead.pk)
+        # Not `lead.score`: that is the reverse one-to-one to LeadScore, which refuses a view object.
+        lead.shown_score = scores.get(lead.pk)
     return render(
         request,
         "dealers/leads.html",

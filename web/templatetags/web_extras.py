@@ -2,9 +2,12 @@
 
 from urllib.parse import quote
 
+import phonenumbers
 from django import template
 from django.template.defaultfilters import floatformat
+from django.utils.translation import gettext as _
 
+from notifications.phones import whatsapp_id
 from search.detail import slug_for
 from web.labels import FACET_TITLES, SORT_LABELS, reason_label, value_label
 
@@ -46,11 +49,21 @@ def bar_height(count: int, buckets) -> int:
     return round(100 * count / top) if top else 0
 
 
+@register.simple_tag(takes_context=True)
+def whatsapp_url(context, vehicle) -> str:
+    """wa.me to the dealer's number (or, without one, to any chat) with a message naming the vehicle and its page."""
+    page = context["request"].build_absolute_uri(f"/vehicles/{vehicle['id']}/{vehicle['slug']}/")
+    text = quote(_("Hello, I am interested in the %(vehicle)s: %(url)s") % {"vehicle": vehicle["title"], "url": page})
+    number = whatsapp_id(vehicle["dealer"]["whatsapp"]) if vehicle["dealer"]["whatsapp"] else ""
+    return f"https://wa.me/{number}?text={text}"
+
+
 @register.filter
-def whatsapp_url(vehicle) -> str:
-    text = quote(f"{vehicle['title']} (Nzila #{vehicle['id']})")
-    number = (vehicle["dealer"].get("whatsapp") or "").lstrip("+")
-    return f"https://wa.me/{number}?text={text}" if number else f"https://wa.me/?text={text}"
+def phone_display(e164: str) -> str:
+    """+254712345678 -> +254 712 345678, as people write it."""
+    if not e164:
+        return ""
+    return phonenumbers.format_number(phonenumbers.parse(e164), phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
 @register.filter

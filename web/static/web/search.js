@@ -107,6 +107,10 @@ body.addEventListener("click", async (event) => {
     const next = holder.querySelector("#load-more");
     if (next) more.replaceWith(next);
     else more.remove();
+    // The URL says how many pages are shown (not the cursor): a reload or a shared link shows them all.
+    const shown = new URL(more.href);
+    shown.searchParams.delete("cursor");
+    history.replaceState({ url: shown.pathname + shown.search }, "", shown.pathname + shown.search);
     if (first) first.querySelector("a").focus({ preventScroll: true });
   }
 });
