@@ -38,7 +38,8 @@ class Dealer(models.Model):
     verified = models.BooleanField(default=False)
     # E.164 ("+254712345678"), also the dealer's WhatsApp number; set through catalog.services, which
     # normalises what the dealer typed. Empty: buyers are offered to share the listing instead.
-    phone = models.CharField(max_length=16, blank=True, help_text="E.164, also used for WhatsApp")
+    # The database default covers rows written by COPY and raw SQL (loader, generator), not only the ORM.
+    phone = models.CharField(max_length=16, blank=True, db_default="", help_text="E.164, also used for WhatsApp")
     # Users who manage this dealer's inventory (dealer staff accounts).
     members = models.ManyToManyField("auth.User", blank=True, related_name="dealers")
     # Stable key of the seller in imported data, so that re-running an import finds the same dealer.

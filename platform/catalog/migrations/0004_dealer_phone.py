@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="dealer",
             name="phone",
-            field=models.CharField(blank=True, help_text="E.164, also used for WhatsApp", max_length=16),
+            field=models.CharField(blank=True, db_default="", help_text="E.164, also used for WhatsApp", max_length=16),
         ),
         migrations.AddConstraint(
             model_name="dealer",
