@@ -9,7 +9,14 @@ from payments import states
 from payments.mobile import InvalidPhone, UnsupportedRoute, normalize_phone, route
 from payments.money import from_minor, to_minor
 from payments.retry import backoff_delay, call_with_retries
-from payments.stripe_gateway import is_transient
+from payments.stripe_gateway import (
+    CardDeclined,
+    InvalidStripeRequest,
+    StripeRefused,
+    StripeUnavailable,
+    is_transient,
+    translate,
+)
 from reliability.errors import TransientError
 
 
@@ -127,3 +134,29 @@ def test_card_errors_never_retried():
     with pytest.raises(stripe.CardError):
         call_with_retries(declined, is_transient=is_transient, what="t", sleep=lambda s: None)
     assert len(calls) == 1
+
+
+def test_stripe_errors_leave_the_gateway_in_our_terms():
+    unavailable = translate(stripe.APIConnectionError("reset"))
+    assert isinstance(unavailable, StripeUnavailable) and isinstance(unavailable, TransientError)
+    assert unavailable.maybe_processed
+    # A rate limit refused the request before acting on it.
+    assert not translate(stripe.RateLimitError("slow down", http_status=429)).maybe_processed
+    assert isinstance(translate(stripe.APIError("boom", http_status=500)), StripeUnavailable)
+
+    declined = translate(
+        stripe.CardError(
+            "declined",
+            None,
+            "card_declined",
+            http_status=402,
+            json_body={"error": {"code": "card_declined", "decline_code": "insufficient_funds", "message": "No."}},
+        )
+    )
+    assert isinstance(declined, CardDeclined) and not isinstance(declined, TransientError)
+    assert declined.code == "card_declined" and declined.decline_code == "insufficient_funds"
+
+    invalid = translate(stripe.InvalidRequestError("No such payment_method", "id", code="resource_missing"))
+    assert isinstance(invalid, InvalidStripeRequest) and invalid.code == "resource_missing"
+    other = translate(stripe.AuthenticationError("bad key", http_status=401))
+    assert type(other) is StripeRefused

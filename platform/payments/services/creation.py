@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 
+from reliability.errors import TransientError
 from sales.models import Deal, Shipment
 
 from .. import abuse, states, stripe_gateway
@@ -141,10 +142,8 @@ def _card_fields(buyer, payment_method_id: str) -> dict:
         card = stripe_gateway.describe_payment_method(buyer, payment_method_id)
     except stripe_gateway.PaymentMethodRejected as exc:
         raise PaymentInputError("payment_method", str(exc)) from None
-    except Exception as exc:
-        if stripe_gateway.is_transient(exc):
-            raise ProviderUnavailable("card payments are briefly unavailable; please retry") from exc
-        raise
+    except TransientError as exc:
+        raise ProviderUnavailable("card payments are briefly unavailable; please retry") from exc
     return {
         "provider": Provider.STRIPE,
         "payment_method_id": card["id"],

@@ -79,10 +79,10 @@ def refund_payment(
         return refund, True
     try:
         result = stripe_gateway.create_refund(refund)
+    except stripe_gateway.StripeUnavailable as exc:
+        log.warning("refund %s: Stripe unreachable; the reconciler will resend it: %s", refund.id, exc)
+        return refund, True
     except Exception as exc:
-        if stripe_gateway.is_transient(exc):
-            log.warning("refund %s: Stripe unreachable; the reconciler will resend it: %s", refund.id, exc)
-            return refund, True
         Refund.objects.filter(pk=refund.pk).update(status=Refund.Status.FAILED, updated_at=timezone.now())
         raise PaymentInputError(
             "amount", f"the card processor refused the refund: {getattr(exc, 'user_message', '') or exc}"

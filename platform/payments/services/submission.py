@@ -50,11 +50,9 @@ def submit_payment(payment_id, *, cause: str = Cause.API, actor=None) -> Payment
     if payment.method == Method.CARD:
         try:
             outcome = stripe_gateway.confirm_intent(payment)
-        except Exception as exc:
-            if stripe_gateway.is_transient(exc):
-                log.warning("payment %s: Stripe unreachable after retries: %s", payment.id, exc)
-                raise ProviderUnavailable("the card processor did not answer; retry this payment") from exc
-            raise
+        except stripe_gateway.StripeUnavailable as exc:
+            log.warning("payment %s: Stripe unreachable after retries: %s", payment.id, exc)
+            raise ProviderUnavailable("the card processor did not answer; retry this payment") from exc
     else:
         outcome = _request_mobile(payment)
     return apply_outcome(payment.id, outcome, cause=cause, actor=actor, reference="submit")
@@ -136,10 +134,6 @@ def cancel_payment(payment_id, *, actor, cause: str = Cause.API) -> Payment:
         raise PaymentInputError("payment", "the payment is being submitted; try again in a moment")
     try:
         outcome = stripe_gateway.cancel_intent(payment)
-    except Exception as exc:
-        import stripe
-
-        if isinstance(exc, stripe.InvalidRequestError):
-            raise PaymentInputError("payment", "the card processor refused to cancel it (already completed?)") from None
-        raise
+    except stripe_gateway.InvalidStripeRequest:
+        raise PaymentInputError("payment", "the card processor refused to cancel it (already completed?)") from None
     return apply_outcome(payment.id, outcome, cause=cause, actor=actor, reference="cancel")
