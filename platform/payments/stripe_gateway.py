@@ -18,6 +18,7 @@ from decimal import Decimal
 import stripe
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import F
 
 from reliability.errors import TransientError
 
@@ -201,12 +202,23 @@ def attach_payment_method(buyer, payment_method_id: str, *, make_default: bool =
 
 def set_default_payment_method(buyer, payment_method_id: str) -> None:
     _payment_method_of(buyer, payment_method_id)
+    change = _next_default_change(buyer)
     _call(
         "customer update",
         client().v1.customers.update,
         customer_id(buyer),
         params={"invoice_settings": {"default_payment_method": payment_method_id}},
+        options={"idempotency_key": f"nzila-buyer-{buyer.pk}-default-{change}"},
     )
+
+
+def _next_default_change(buyer) -> int:
+    """The number of this change of the buyer's default card, counted on our customer row."""
+    from .models import StripeCustomer
+
+    with transaction.atomic():
+        StripeCustomer.objects.filter(buyer=buyer).update(default_changes=F("default_changes") + 1)
+        return StripeCustomer.objects.get(buyer=buyer).default_changes
 
 
 def list_payment_methods(buyer) -> dict:
