@@ -8,6 +8,7 @@ import stripe
 from payments import states
 from payments.mobile import InvalidPhone, UnsupportedRoute, normalize_phone, route
 from payments.money import from_minor, to_minor
+from payments.outcome import ProviderOutcome
 from payments.retry import backoff_delay, call_with_retries
 from payments.stripe_gateway import (
     CardDeclined,
@@ -160,3 +161,25 @@ def test_stripe_errors_leave_the_gateway_in_our_terms():
     assert isinstance(invalid, InvalidStripeRequest) and invalid.code == "resource_missing"
     other = translate(stripe.AuthenticationError("bad key", http_status=401))
     assert type(other) is StripeRefused
+
+
+def test_operator_specific_callback_rules_sit_behind_the_client():
+    from payments.mobile.mpesa import MpesaClient
+    from payments.mobile.mtn import MtnMomoClient
+    from payments.mobile.orange import OrangeMoneyClient
+    from payments.models import Payment
+
+    orange = OrangeMoneyClient(base_url="http://orange.invalid")
+    payment = Payment(provider_data={"notif_token": "abc123"})
+    assert orange.callback_authentic(payment, {"notif_token": "abc123"})
+    assert not orange.callback_authentic(payment, {"notif_token": "forged"})
+    assert not orange.callback_authentic(Payment(provider_data={}), {"notif_token": ""})
+    assert MtnMomoClient(base_url="http://mtn.invalid").callback_authentic(payment, {})
+
+    mpesa = MpesaClient(base_url="http://mpesa.invalid")
+    receipt = {"Name": "MpesaReceiptNumber", "Value": "QK12ABC"}
+    payload = {"Body": {"stkCallback": {"ResultCode": 0, "CallbackMetadata": {"Item": [receipt]}}}}
+    succeeded = ProviderOutcome(state=states.SUCCEEDED, provider_reference="ws_1")
+    assert mpesa.with_callback_details(succeeded, payload).transaction_id == "QK12ABC"
+    pending = ProviderOutcome(state=states.PENDING)
+    assert mpesa.with_callback_details(pending, payload) == pending

@@ -11,7 +11,6 @@ from reliability.errors import TransientError
 
 from .. import crypto, states
 from ..mobile import ProviderRefused, client_for
-from ..mobile.mpesa import MpesaClient
 from ..models import LedgerEntry, Payment, Provider, ProviderCallback
 from ..outcome import ProviderOutcome
 from ..retry import call_with_retries
@@ -31,17 +30,15 @@ def handle_callback(provider: str, payment_id, token: str, payload: dict, *, rem
     callback = ProviderCallback.objects.create(
         provider=provider, payment=payment, remote_addr=remote_addr, claimed_status=claimed[:40], payload=payload
     )
-    if provider == Provider.ORANGE_MONEY:
-        expected = payment.provider_data.get("notif_token", "")
-        if not expected or not crypto.constant_time_equal(expected, str(payload.get("notif_token", ""))):
-            return _close_callback(callback, "", "refused: notif_token does not match")
+    if not client.callback_authentic(payment, payload):
+        return _close_callback(callback, "", f"refused: {provider} callback not authentic")
     if not payment.provider_reference and reference:
         # The request's answer was lost; the callback tells us its reference. The status query below
         # is what shows the reference is real.
         payment.provider_reference = reference
     if not payment.provider_reference:
         return _close_callback(callback, "", "no reference to confirm with")
-    if reference and reference != payment.provider_reference and provider != Provider.ORANGE_MONEY:
+    if reference and reference != payment.provider_reference:
         return _close_callback(callback, "", f"refused: reference {reference} is not this payment's")
     try:
         outcome = call_with_retries(
@@ -55,8 +52,7 @@ def handle_callback(provider: str, payment_id, token: str, payload: dict, *, rem
 
         transaction.on_commit(lambda: confirm_payment.apply_async((str(payment.id),), countdown=30))
         return _close_callback(callback, "", f"unconfirmed: {exc}")
-    if outcome.state == states.SUCCEEDED and provider == Provider.MPESA:
-        outcome = ProviderOutcome(**{**outcome.__dict__, "transaction_id": MpesaClient.callback_receipt(payload)})
+    outcome = client.with_callback_details(outcome, payload)
     if outcome.provider_reference == "" and payment.provider_reference:
         outcome = ProviderOutcome(**{**outcome.__dict__, "provider_reference": payment.provider_reference})
     applied = apply_outcome(payment.id, outcome, cause=Cause.CALLBACK, reference=f"callback:{callback.id}")
