@@ -183,3 +183,12 @@ def test_operator_specific_callback_rules_sit_behind_the_client():
     assert mpesa.with_callback_details(succeeded, payload).transaction_id == "QK12ABC"
     pending = ProviderOutcome(state=states.PENDING)
     assert mpesa.with_callback_details(pending, payload) == pending
+
+
+def test_work_queued_by_name_reaches_the_registered_task_on_the_high_queue():
+    from celery import current_app
+
+    from payments import later, tasks
+
+    assert current_app.tasks[later.CONFIRM_PAYMENT].name == tasks.confirm_payment.name == later.CONFIRM_PAYMENT
+    assert current_app.amqp.router.route({}, later.CONFIRM_PAYMENT)["queue"].name == "high"

@@ -5,11 +5,9 @@ from __future__ import annotations
 import logging
 import uuid
 
-from django.db import transaction
-
 from reliability.errors import TransientError
 
-from .. import crypto, states
+from .. import crypto, later, states
 from ..mobile import ProviderRefused, client_for
 from ..models import LedgerEntry, Payment, Provider, ProviderCallback
 from ..outcome import ProviderOutcome
@@ -48,9 +46,7 @@ def handle_callback(provider: str, payment_id, token: str, payload: dict, *, rem
         )
     except (TransientError, ProviderRefused) as exc:
         log.warning("callback %s for payment %s unconfirmed: %s", callback.id, payment.id, exc)
-        from ..tasks import confirm_payment
-
-        transaction.on_commit(lambda: confirm_payment.apply_async((str(payment.id),), countdown=30))
+        later.confirm_after_commit(payment.id)
         return _close_callback(callback, "", f"unconfirmed: {exc}")
     outcome = client.with_callback_details(outcome, payload)
     if outcome.provider_reference == "" and payment.provider_reference:
