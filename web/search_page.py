@@ -8,6 +8,7 @@ from typing import Any
 from django.http import QueryDict
 
 from api.search_params import TERM_PARAMS
+from insights.buffer import record_search
 from search.request import Page, VehicleQuery
 from search.selectors import Viewer, public_scope, run_vehicle_search, vehicle_search, vehicle_suggestions
 
@@ -28,6 +29,7 @@ def search_page_content(params: dict[str, Any], *, query: QueryDict, viewer: Vie
         facets=params["facets"],
         viewer=viewer,
         interpret=params["interpret"],
+        log_to=record_search,
     )
     facets = result["facets"]
     # Ranks for the click log; pages reached by cursor have no known offset.
