@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 
 from catalog.models import Dealer, Vehicle
 from catalog.services import InventoryInputError, NewVehicle, VehicleEdit, add_vehicle, update_vehicle
+from insights.buffer import record_search
 from search.dealer_selectors import dealer_inventory
 
 from .dealer_serializers import DealerVehicleOutput, NewVehicleInput, VehicleEditInput
@@ -45,6 +46,7 @@ class DealerInventoryApi(APIView):
                 currency=params["currency"],
                 facets=params["facets"],
                 viewer=viewer_of(request),
+                log_to=record_search,
             )
         )
 

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from catalog.models import Vehicle
+from insights.buffer import record_search
 from insights.services import record_vehicle_view
 from search.selectors import Viewer, similar_vehicles, vehicle_search, vehicle_suggestions
 
@@ -61,6 +62,7 @@ class VehicleSearchApi(APIView):
                 facets=params["facets"],
                 viewer=viewer_of(request),
                 interpret=params["interpret"],
+                log_to=record_search,
             )
         )
 

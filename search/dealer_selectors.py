@@ -20,7 +20,7 @@ from .facets import FACET_NAMES
 from .inventory import inventory_summary_search, market_key, market_prices_search, price_position
 from .request import Page, Scope, VehicleQuery
 from .results import days_between, parse_time
-from .selectors import Viewer, log_search, run_vehicle_search
+from .selectors import SearchLogSink, Viewer, log_search, run_vehicle_search
 
 ALL_STATUSES = tuple(Vehicle.Status.values)
 STATUS_SOURCE_NOTE = (
@@ -126,8 +126,10 @@ def dealer_inventory(
     currency: str = "USD",
     facets: tuple[str, ...] = FACET_NAMES,
     viewer: Viewer | None = None,
+    log_to: SearchLogSink | None = None,
 ) -> dict[str, Any]:
-    """The dealer's vehicles with facets, status counts, days on market and market price positioning."""
+    """The dealer's vehicles with facets, status counts, days on market and market price positioning;
+    with `log_to`, the search is logged."""
     started = time.perf_counter()
     scope = Scope(statuses=ALL_STATUSES, dealer_id=dealer_id)
     result, (summary,) = run_vehicle_search(
@@ -174,17 +176,19 @@ def dealer_inventory(
     mean_listed = summary["aggregations"]["listed"].get("value_as_string") or None
     mean_days = days_between(parse_time(mean_listed), datetime.now(UTC)) if mean_listed else None
     search_id = str(uuid.uuid4())
-    log_search(
-        search_id=search_id,
-        endpoint="inventory",
-        query=query,
-        sort=sort,
-        page=page,
-        total=result["total"],
-        started=started,
-        engine_ms=result["took_ms"],
-        viewer=viewer,
-    )
+    if log_to is not None:
+        log_search(
+            search_id=search_id,
+            endpoint="inventory",
+            query=query,
+            sort=sort,
+            page=page,
+            total=result["total"],
+            started=started,
+            engine_ms=result["took_ms"],
+            viewer=viewer,
+            log_to=log_to,
+        )
     return {
         "search_id": search_id,
         "dealer_id": dealer_id,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -16,7 +17,6 @@ from django.conf import settings
 from catalog.models import Vehicle
 from es_mappings.suggestions import suggestions_alias
 from es_mappings.vehicles import vehicles_alias
-from insights.buffer import normalize_query, search_log_buffer
 from recommendations.arms import blend_arm, blend_weights
 from recommendations.services import log_impressions
 
@@ -39,6 +39,9 @@ from .zero_results import did_you_mean, did_you_mean_search, param_names, relaxe
 # Page numbers reach this deep (page x size); beyond it, clients follow `next_cursor`.
 PAGE_WINDOW = 1000
 # The blend of recommendations (similarity vs co-views) depends on the viewer's A/B arm: recommendations/arms.py.
+# Where a search's log line goes: the caller passes it (the API and the pages pass insights'
+# `record_search`), so this layer never imports the app that reads the log back through search.
+SearchLogSink = Callable[[dict[str, Any]], None]
 
 
 def public_scope() -> Scope:
@@ -83,16 +86,16 @@ def log_search(
     started: float,
     engine_ms: float,
     viewer: Viewer | None,
+    log_to: SearchLogSink,
 ) -> None:
-    """Hand the search's log line to the in-memory buffer (page 0 = reached by cursor)."""
+    """Hand the search's log line to the sink (page 0 = reached by cursor)."""
     viewer = viewer or Viewer()
-    search_log_buffer.add(
+    log_to(
         {
             "id": search_id,
             "searched_at": datetime.now(UTC).isoformat(),
             "endpoint": endpoint,
             "query_text": query.text,
-            "normalized_query": normalize_query(query.text),
             "filters": {
                 "terms": {k: list(v) for k, v in query.terms.items()},
                 "ranges": {k: asdict(v) for k, v in query.ranges.items()},
@@ -205,8 +208,10 @@ def vehicle_search(
     facets: tuple[str, ...] = FACET_NAMES,
     viewer: Viewer | None = None,
     interpret: bool = True,
+    log_to: SearchLogSink | None = None,
 ) -> dict[str, Any]:
-    """Public vehicle search: hits, disjunctive facets and page links; the search is logged off the request path.
+    """Public vehicle search: hits, disjunctive facets and page links; with `log_to`, the search is
+    logged (off the request path: the sink buffers).
 
     With `interpret`, makes, models, years, prices and attribute words in the text become selections
     (echoed as `interpretation`). A search that finds nothing also answers `did_you_mean` and, when
@@ -237,17 +242,19 @@ def vehicle_search(
         if result["relaxed"]:
             result["results"] = relaxed_cards
     search_id = str(uuid.uuid4())
-    log_search(
-        search_id=search_id,
-        endpoint="vehicles",
-        query=query,
-        sort=sort,
-        page=page,
-        total=result["total"],
-        started=started,
-        engine_ms=result["took_ms"],
-        viewer=viewer,
-    )
+    if log_to is not None:
+        log_search(
+            search_id=search_id,
+            endpoint="vehicles",
+            query=query,
+            sort=sort,
+            page=page,
+            total=result["total"],
+            started=started,
+            engine_ms=result["took_ms"],
+            viewer=viewer,
+            log_to=log_to,
+        )
     return {"search_id": search_id, **result}
 
 

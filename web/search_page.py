@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from api.search_params import TERM_PARAMS
+from insights.buffer import record_search
 from insights.selectors import popular_searches
 from search.request import Page, VehicleQuery
 from search.selectors import Viewer, public_scope, run_vehicle_search, vehicle_search, vehicle_suggestions
@@ -40,6 +41,7 @@ def search_page_content(params: dict[str, Any], *, query: QueryDict, viewer: Vie
         facets=params["facets"],
         viewer=viewer,
         interpret=params["interpret"],
+        log_to=record_search,
     )
     facets = result["facets"]
     # Ranks for the click log: a page reached by cursor is page `pages` of the base size.

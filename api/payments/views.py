@@ -303,10 +303,8 @@ class PaymentMethodDefaultApi(APIView):
 def _stripe(call):
     try:
         return call()
-    except Exception as exc:
-        if stripe_gateway.is_transient(exc):
-            raise ProviderUnavailableError("card services are briefly unavailable; please retry") from None
-        raise
+    except stripe_gateway.StripeUnavailable:
+        raise ProviderUnavailableError("card services are briefly unavailable; please retry") from None
 
 
 @method_decorator(csrf_exempt, name="dispatch")

@@ -98,6 +98,12 @@ class SearchLogBuffer:
 search_log_buffer = SearchLogBuffer()
 
 
+def record_search(entry: dict[str, Any]) -> None:
+    """The search log's sink: the search layer hands it each search's line (search/selectors.py takes
+    it as a parameter, so search never imports insights); the normalised text is insights' own."""
+    search_log_buffer.add({**entry, "normalized_query": normalize_query(entry["query_text"])})
+
+
 @atexit.register
 def _flush_on_exit() -> None:
     # Only where a flush thread would have sent them; with 0 the owner of the process flushes by hand.

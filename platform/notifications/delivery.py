@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from celery import current_app
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from . import task_names
 from .catalog import kind_of
 from .models import Channel, Message, Notification
 from .phones import InvalidPhone, normalise_phone
@@ -74,10 +76,8 @@ def deliver_to_users(user_ids: list[int], *, now: datetime) -> list[int]:
         queued = [m.id for m, _ in messages if m.status == Message.Status.QUEUED]
 
         def send():
-            from .tasks import send_message
-
             for message_id in queued:
-                send_message.delay(message_id)
+                current_app.send_task(task_names.SEND_MESSAGE, args=(message_id,))
 
         transaction.on_commit(send)
     return queued

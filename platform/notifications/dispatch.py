@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
+from celery import current_app
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Min
@@ -18,6 +19,7 @@ from django.utils import timezone
 
 from reliability.backoff import backoff_seconds
 
+from . import task_names
 from .catalog import kind_of
 from .models import Channel, Message, Notification, OutboxEvent
 from .profiles import load_profiles
@@ -145,12 +147,10 @@ def _schedule_deliveries(notifications: list[Notification], now: datetime) -> No
         return
 
     def send():
-        from .tasks import deliver_due
-
         by_time: dict[datetime, list[int]] = {}
         for user_id, at in soon.items():
             by_time.setdefault(at, []).append(user_id)
         for at, user_ids in by_time.items():
-            deliver_due.apply_async(kwargs={"user_ids": user_ids}, eta=at)
+            current_app.send_task(task_names.DELIVER_DUE, kwargs={"user_ids": user_ids}, eta=at)
 
     transaction.on_commit(send)

@@ -20,11 +20,12 @@ from django.db import transaction
 
 from reliability.kicks import KickOnce
 
+from . import task_names
 from .models import OutboxEvent
 
 # Wake the dispatcher once per burst: a kick already waiting will see every event committed meanwhile.
 # The broker being down must not fail a committed write; the dispatcher's sweep catches up.
-OUTBOX_KICK = KickOnce(flag="notifications:outbox-kick", task_name="notifications.tasks.dispatch_outbox", ttl_ms=30_000)
+OUTBOX_KICK = KickOnce(flag="notifications:outbox-kick", task_name=task_names.DISPATCH_OUTBOX, ttl_ms=30_000)
 
 
 def _kick() -> None:

@@ -10,10 +10,11 @@ from django.utils import timezone
 from jobs.tracking import start_tracked_task
 from search.request import VehicleQuery
 
+from . import task_names
 from .models import Notification, NotificationPreference, PriceWatch, SavedSearch
 from .saved_searches import current_vehicle_version
 
-SYNC_TASK = "notifications.tasks.sync_saved_search"
+SYNC_TASK = task_names.SYNC_SAVED_SEARCH
 
 
 @transaction.atomic

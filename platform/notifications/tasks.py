@@ -6,12 +6,12 @@ from django.conf import settings
 
 from jobs.base import reliable_task
 
-from . import delivery, dispatch, events, saved_searches
+from . import delivery, dispatch, events, saved_searches, task_names
 from .providers import RateLimited
 from .sending import send_logged_message
 
 
-@reliable_task(name="notifications.tasks.dispatch_outbox", soft_time_limit=120, time_limit=150)
+@reliable_task(name=task_names.DISPATCH_OUTBOX, soft_time_limit=120, time_limit=150)
 def dispatch_outbox() -> dict[str, int]:
     """Outbox events → notifications, batch after batch until the outbox is drained."""
     events.kick_taken()
@@ -25,7 +25,7 @@ def dispatch_outbox() -> dict[str, int]:
     return totals
 
 
-@reliable_task(name="notifications.tasks.deliver_due", soft_time_limit=120, time_limit=150)
+@reliable_task(name=task_names.DELIVER_DUE, soft_time_limit=120, time_limit=150)
 def deliver_due(user_ids: list[int] | None = None) -> int:
     """Batches whose window (and the user's quiet hours) is over → one message per channel."""
     return len(delivery.deliver_due(user_ids=user_ids))
@@ -33,7 +33,7 @@ def deliver_due(user_ids: list[int] | None = None) -> int:
 
 # Its outcome lives in the message log; a result in Redis would be one more write per message.
 @reliable_task(
-    name="notifications.tasks.send_message",
+    name=task_names.SEND_MESSAGE,
     bind=True,
     soft_time_limit=60,
     time_limit=90,
@@ -52,7 +52,7 @@ def send_message(self, message_id: int) -> str:
         return "deferred"
 
 
-@reliable_task(name="notifications.tasks.sync_saved_search", soft_time_limit=60, time_limit=90)
+@reliable_task(name=task_names.SYNC_SAVED_SEARCH, soft_time_limit=60, time_limit=90)
 def sync_saved_search(saved_search_id: int) -> str:
     """Register (or remove) a saved search's percolator query."""
     return saved_searches.sync_saved_search(saved_search_id)

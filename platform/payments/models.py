@@ -237,6 +237,10 @@ class StripeCustomer(models.Model):
     buyer = models.OneToOneField("buyers.Buyer", on_delete=models.PROTECT, related_name="stripe_customer")
     customer_id_encrypted = models.TextField()
     customer_id_digest = models.CharField(max_length=64, unique=True)
+    # Counts changes of the default card: each change gets an idempotency key of its own (a retry of
+    # one change reuses it), so switching back to an earlier card is never answered from Stripe's
+    # memory of the first switch.
+    default_changes = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
 

@@ -3,6 +3,10 @@
 Every write carries an idempotency key derived from our own row's id and the operation, never from
 time or randomness, so a retry of the same attempt (ours, Celery's or the buyer's) is answered by
 Stripe with the first result instead of a second charge.
+
+Stripe's own exceptions stop here (as `mobile/base.py` does for operators): what leaves this module
+is `StripeUnavailable` (a `reliability.errors.TransientError`, with `maybe_processed`) or a
+`StripeRefused` (`CardDeclined`, `InvalidStripeRequest`), so callers never import `stripe`.
 """
 
 from __future__ import annotations
@@ -14,6 +18,9 @@ from decimal import Decimal
 import stripe
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from reliability.errors import TransientError
 
 from . import crypto, states
 from .money import from_minor, to_minor
@@ -25,6 +32,41 @@ log = logging.getLogger(__name__)
 
 class PaymentMethodRejected(ValueError):
     """The payment method cannot be used by this buyer (unknown, someone else's, declined)."""
+
+
+class StripeUnavailable(TransientError):
+    """Stripe did not answer, or answered 5xx, 429 or 409 (a concurrent request with our key), after
+    our own retries. Nothing is lost: a later try with the same idempotency key is safe."""
+
+
+class StripeRefused(Exception):
+    """Stripe answered and said no; another try with the same request gets the same answer."""
+
+    def __init__(self, message: str, *, code: str = "", user_message: str = ""):
+        super().__init__(message)
+        self.code = code
+        self.user_message = user_message
+
+
+class CardDeclined(StripeRefused):
+    """The card was declined; `payment_intent_id` names the intent the attempt left behind, if any."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str = "",
+        user_message: str = "",
+        decline_code: str = "",
+        payment_intent_id: str = "",
+    ):
+        super().__init__(message, code=code, user_message=user_message)
+        self.decline_code = decline_code
+        self.payment_intent_id = payment_intent_id
+
+
+class InvalidStripeRequest(StripeRefused):
+    """The request names something Stripe does not have or does not allow (unknown id, wrong state)."""
 
 
 @functools.lru_cache(maxsize=8)
@@ -55,9 +97,36 @@ def is_transient(exc: Exception) -> bool:
     return isinstance(exc, stripe.StripeError) and status is not None and (status >= 500 or status in (409, 429))
 
 
+def translate(exc: stripe.StripeError) -> Exception:
+    """One of Stripe's exceptions in our terms."""
+    if is_transient(exc):
+        # A rate limit refused the request before acting; any other failure may have come after it.
+        return StripeUnavailable(
+            f"Stripe unavailable: {exc}", maybe_processed=not isinstance(exc, stripe.RateLimitError)
+        )
+    user_message = getattr(exc, "user_message", None) or ""
+    code = getattr(exc, "code", None) or ""
+    if isinstance(exc, stripe.CardError):
+        error = exc.error
+        intent = getattr(error, "payment_intent", None) if error else None
+        return CardDeclined(
+            str(exc),
+            code=code,
+            user_message=user_message,
+            decline_code=(getattr(error, "decline_code", None) or "") if error else "",
+            payment_intent_id=(intent or {}).get("id", "") if intent else "",
+        )
+    if isinstance(exc, stripe.InvalidRequestError):
+        return InvalidStripeRequest(str(exc), code=code, user_message=user_message)
+    return StripeRefused(str(exc), code=code, user_message=user_message)
+
+
 def _call(what: str, fn, *args, **kwargs) -> dict:
     """One Stripe call with retries; the answer as plain data (the same shape a webhook carries)."""
-    result = call_with_retries(lambda: fn(*args, **kwargs), is_transient=is_transient, what=f"stripe {what}")
+    try:
+        result = call_with_retries(lambda: fn(*args, **kwargs), is_transient=is_transient, what=f"stripe {what}")
+    except stripe.StripeError as exc:
+        raise translate(exc) from exc
     return result.to_dict() if hasattr(result, "to_dict") else result
 
 
@@ -93,7 +162,7 @@ def customer_id(buyer) -> str:
 def _payment_method_of(buyer, payment_method_id: str):
     try:
         method = _call("payment method retrieve", client().v1.payment_methods.retrieve, payment_method_id)
-    except stripe.InvalidRequestError as exc:
+    except InvalidStripeRequest as exc:
         raise PaymentMethodRejected("unknown payment method") from exc
     if method.get("customer") != customer_id(buyer):
         raise PaymentMethodRejected("this payment method is not attached to your account")
@@ -122,9 +191,9 @@ def attach_payment_method(buyer, payment_method_id: str, *, make_default: bool =
             params={"customer": cid},
             options={"idempotency_key": f"nzila-buyer-{buyer.pk}-attach-{payment_method_id}"},
         )
-    except stripe.CardError as exc:
+    except CardDeclined as exc:
         raise PaymentMethodRejected(exc.user_message or "the card was declined") from exc
-    except stripe.InvalidRequestError as exc:
+    except InvalidStripeRequest as exc:
         raise PaymentMethodRejected("unknown payment method") from exc
     if make_default:
         set_default_payment_method(buyer, method["id"])
@@ -133,12 +202,23 @@ def attach_payment_method(buyer, payment_method_id: str, *, make_default: bool =
 
 def set_default_payment_method(buyer, payment_method_id: str) -> None:
     _payment_method_of(buyer, payment_method_id)
+    change = _next_default_change(buyer)
     _call(
         "customer update",
         client().v1.customers.update,
         customer_id(buyer),
         params={"invoice_settings": {"default_payment_method": payment_method_id}},
+        options={"idempotency_key": f"nzila-buyer-{buyer.pk}-default-{change}"},
     )
+
+
+def _next_default_change(buyer) -> int:
+    """The number of this change of the buyer's default card, counted on our customer row."""
+    from .models import StripeCustomer
+
+    with transaction.atomic():
+        StripeCustomer.objects.filter(buyer=buyer).update(default_changes=F("default_changes") + 1)
+        return StripeCustomer.objects.get(buyer=buyer).default_changes
 
 
 def list_payment_methods(buyer) -> dict:
@@ -179,14 +259,12 @@ def confirm_intent(payment) -> ProviderOutcome:
             },
             options={"idempotency_key": f"{payment.idempotency_root}-intent"},
         )
-    except stripe.CardError as exc:
-        error = exc.error
-        intent = getattr(error, "payment_intent", None) if error else None
+    except CardDeclined as exc:
         return ProviderOutcome(
             state=states.FAILED,
             provider_status="card_error",
-            provider_reference=(intent or {}).get("id", "") if intent else "",
-            failure_code=(getattr(error, "decline_code", None) or exc.code or "card_declined"),
+            provider_reference=exc.payment_intent_id,
+            failure_code=exc.decline_code or exc.code or "card_declined",
             failure_message=exc.user_message or "The card was declined.",
         )
     return outcome_from_intent(intent, payment)

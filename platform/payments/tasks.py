@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from reliability.errors import TransientError
 
-from . import fx, invoices, metrics, states, stripe_gateway
+from . import fx, invoices, later, metrics, states, stripe_gateway
 from .models import LedgerEntry, Method, Payment, Refund
 from .services import apply_stripe_refund, refresh_payment
 
@@ -78,7 +78,7 @@ def _resend_refunds(quiet_since) -> int:
     return resent
 
 
-@shared_task(acks_late=True, max_retries=3)
+@shared_task(name=later.CONFIRM_PAYMENT, acks_late=True, max_retries=3)
 def confirm_payment(payment_id: str) -> str:
     """Confirm one payment with its provider (after a callback we could not confirm at once)."""
     return refresh_payment(payment_id, cause=LedgerEntry.Cause.RECONCILER, reference="confirm").state

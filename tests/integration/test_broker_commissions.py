@@ -151,7 +151,7 @@ def test_weekly_statements_settle_each_entry_once(people):
 
 
 def test_the_weekly_job_accrues_and_settles_by_the_same_rules(people):
-    from jobs import commissions
+    from sales import commission_statements as commissions
 
     broker, buyer, _ = people
     brokered_deal(broker, buyer, price="10000")

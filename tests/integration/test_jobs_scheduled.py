@@ -11,12 +11,17 @@ from django.contrib.admin.models import ADDITION, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
+from catalog import price_changes as prices
 from catalog.models import PriceHistory, Vehicle
-from jobs import cleanup, commissions, deals, prices, shipments, tasks
+from jobs import cleanup
 from jobs.models import JobCursor
 from jobs.walking import id_pages
 from notifications import dispatch
 from notifications.models import Notification, OutboxEvent, PriceWatch
+from sales import commission_statements as commissions
+from sales import shipment_notices as shipments
+from sales import stalled_deals as deals
+from sales import tasks
 from sales.models import Deal
 from tests.support.notification_support import (  # noqa: F401
     clean_broker,

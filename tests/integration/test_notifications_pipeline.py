@@ -152,8 +152,8 @@ def test_events_are_written_with_the_change_or_not_at_all(fast_settings):
 
 @pytest.mark.django_db
 def test_a_shipment_status_is_told_once_whichever_path_comes_first(fast_settings):
-    from jobs.shipments import notify_untold_statuses
     from sales.models import Shipment
+    from sales.shipment_notices import notify_untold_statuses
 
     shipment = make_shipment()
     NotificationPreference.objects.create(user=shipment.deal.buyer.user, quiet_hours_enabled=False)

@@ -211,3 +211,29 @@ def test_bad_input_is_a_400_naming_the_field(buyer_client, localstripe_url, body
     response = _pay(buyer_client, **body)
     assert response.status_code == 400, response.content
     assert field in response.json()["error"]["fields"], response.json()
+
+
+def _make_default(client, pm):
+    return client.post(f"/api/v1/payments/methods/{pm}/default")
+
+
+def test_default_card_change_lost_answer_is_not_applied_twice(buyer_client, localstripe_url, stripe_env):
+    """The customer update carries an idempotency key like every other write: a retry after a lost
+    answer is answered with the first result instead of reaching Stripe again."""
+    _save_card(buyer_client, localstripe_url)
+    other = _save_card(buyer_client, localstripe_url, default=False)
+    customer = crypto.decrypt(StripeCustomer.objects.get(buyer=buyer_client.buyer).customer_id_encrypted)
+    path = f"/v1/customers/{customer}"
+    before = stripe_env.forwarded_count("POST", path)
+    stripe_env.lose_answers(path, times=1)
+    assert _make_default(buyer_client, other).status_code == 200
+    assert stripe_env.forwarded_count("POST", path) == before + 1
+    assert buyer_client.get("/api/v1/payments/methods").json()["default"] == other
+
+
+def test_switching_the_default_back_and_forth_is_a_new_request_each_time(buyer_client, localstripe_url, stripe_env):
+    first = _save_card(buyer_client, localstripe_url)
+    second = _save_card(buyer_client, localstripe_url, default=False)
+    for pm in (second, first, second, first):
+        assert _make_default(buyer_client, pm).status_code == 200
+        assert buyer_client.get("/api/v1/payments/methods").json()["default"] == pm

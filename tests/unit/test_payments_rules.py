@@ -8,8 +8,16 @@ import stripe
 from payments import states
 from payments.mobile import InvalidPhone, UnsupportedRoute, normalize_phone, route
 from payments.money import from_minor, to_minor
+from payments.outcome import ProviderOutcome
 from payments.retry import backoff_delay, call_with_retries
-from payments.stripe_gateway import is_transient
+from payments.stripe_gateway import (
+    CardDeclined,
+    InvalidStripeRequest,
+    StripeRefused,
+    StripeUnavailable,
+    is_transient,
+    translate,
+)
 from reliability.errors import TransientError
 
 
@@ -127,3 +135,60 @@ def test_card_errors_never_retried():
     with pytest.raises(stripe.CardError):
         call_with_retries(declined, is_transient=is_transient, what="t", sleep=lambda s: None)
     assert len(calls) == 1
+
+
+def test_stripe_errors_leave_the_gateway_in_our_terms():
+    unavailable = translate(stripe.APIConnectionError("reset"))
+    assert isinstance(unavailable, StripeUnavailable) and isinstance(unavailable, TransientError)
+    assert unavailable.maybe_processed
+    # A rate limit refused the request before acting on it.
+    assert not translate(stripe.RateLimitError("slow down", http_status=429)).maybe_processed
+    assert isinstance(translate(stripe.APIError("boom", http_status=500)), StripeUnavailable)
+
+    declined = translate(
+        stripe.CardError(
+            "declined",
+            None,
+            "card_declined",
+            http_status=402,
+            json_body={"error": {"code": "card_declined", "decline_code": "insufficient_funds", "message": "No."}},
+        )
+    )
+    assert isinstance(declined, CardDeclined) and not isinstance(declined, TransientError)
+    assert declined.code == "card_declined" and declined.decline_code == "insufficient_funds"
+
+    invalid = translate(stripe.InvalidRequestError("No such payment_method", "id", code="resource_missing"))
+    assert isinstance(invalid, InvalidStripeRequest) and invalid.code == "resource_missing"
+    other = translate(stripe.AuthenticationError("bad key", http_status=401))
+    assert type(other) is StripeRefused
+
+
+def test_operator_specific_callback_rules_sit_behind_the_client():
+    from payments.mobile.mpesa import MpesaClient
+    from payments.mobile.mtn import MtnMomoClient
+    from payments.mobile.orange import OrangeMoneyClient
+    from payments.models import Payment
+
+    orange = OrangeMoneyClient(base_url="http://orange.invalid")
+    payment = Payment(provider_data={"notif_token": "abc123"})
+    assert orange.callback_authentic(payment, {"notif_token": "abc123"})
+    assert not orange.callback_authentic(payment, {"notif_token": "forged"})
+    assert not orange.callback_authentic(Payment(provider_data={}), {"notif_token": ""})
+    assert MtnMomoClient(base_url="http://mtn.invalid").callback_authentic(payment, {})
+
+    mpesa = MpesaClient(base_url="http://mpesa.invalid")
+    receipt = {"Name": "MpesaReceiptNumber", "Value": "QK12ABC"}
+    payload = {"Body": {"stkCallback": {"ResultCode": 0, "CallbackMetadata": {"Item": [receipt]}}}}
+    succeeded = ProviderOutcome(state=states.SUCCEEDED, provider_reference="ws_1")
+    assert mpesa.with_callback_details(succeeded, payload).transaction_id == "QK12ABC"
+    pending = ProviderOutcome(state=states.PENDING)
+    assert mpesa.with_callback_details(pending, payload) == pending
+
+
+def test_work_queued_by_name_reaches_the_registered_task_on_the_high_queue():
+    from celery import current_app
+
+    from payments import later, tasks
+
+    assert current_app.tasks[later.CONFIRM_PAYMENT].name == tasks.confirm_payment.name == later.CONFIRM_PAYMENT
+    assert current_app.amqp.router.route({}, later.CONFIRM_PAYMENT)["queue"].name == "high"

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.shortcuts import render
 
 from api.search_params import InventorySearchParams
+from insights.buffer import record_search
 from search.dealer_selectors import OFF_MARKET_STATUSES, dealer_inventory, off_market_inventory
 
 from .access import dealer_console
@@ -41,6 +42,7 @@ def _search(dealer, data, request):
         page=p["page"],
         currency=p["currency"],
         facets=SHOWN_FACETS,
+        log_to=record_search,
     )
     result["off_market"] = False
     return result, None

@@ -51,6 +51,15 @@ class MobileMoneyClient(ABC):
     def callback_claim(self, payload: dict) -> tuple[str, str]:
         """(claimed status, provider reference) of a callback body. A claim, never proof."""
 
+    def callback_authentic(self, payment, payload: dict) -> bool:
+        """Whether the body carries the operator's own proof of origin, where it gives one, beyond the
+        signed token in our callback URL (which every operator's callback must present)."""
+        return True
+
+    def with_callback_details(self, outcome: ProviderOutcome, payload: dict) -> ProviderOutcome:
+        """The status API's outcome completed with what only the callback carries."""
+        return outcome
+
     # --- shared plumbing -----------------------------------------------------------------------
 
     def http(self, method: str, path: str, *, ok=(200, 201, 202), **kwargs) -> requests.Response:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -131,6 +132,12 @@ class MpesaClient(MobileMoneyClient):
         callback = (payload.get("Body") or {}).get("stkCallback") or {}
         code = str(callback.get("ResultCode", ""))
         return ("success" if code == "0" else f"failed:{code}"), str(callback.get("CheckoutRequestID", ""))
+
+    def with_callback_details(self, outcome: ProviderOutcome, payload: dict) -> ProviderOutcome:
+        # The STK query does not return the receipt number; only the callback does.
+        if outcome.state != states.SUCCEEDED:
+            return outcome
+        return replace(outcome, transaction_id=self.callback_receipt(payload))
 
     @staticmethod
     def callback_receipt(payload: dict) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from .. import states
+from .. import crypto, states
 from ..outcome import ProviderOutcome
 from .base import MobileMoneyClient, ProviderRefused, json_or_empty
 
@@ -97,3 +97,8 @@ class OrangeMoneyClient(MobileMoneyClient):
     def callback_claim(self, payload: dict) -> tuple[str, str]:
         status = str(payload.get("status", "")).upper()
         return ("success" if status == "SUCCESS" else status.lower()), ""
+
+    def callback_authentic(self, payment, payload: dict) -> bool:
+        # Orange echoes the notif_token its payment answer gave us; nobody else knows it.
+        expected = payment.provider_data.get("notif_token", "")
+        return bool(expected) and crypto.constant_time_equal(expected, str(payload.get("notif_token", "")))

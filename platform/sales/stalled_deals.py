@@ -9,11 +9,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from jobs import marks
+from jobs.models import FollowUpMark
+from jobs.ratelimit import TokenBucket
 from notifications.events import emit_many
-
-from . import marks
-from .models import FollowUpMark
-from .ratelimit import TokenBucket
 
 OPEN_STAGES = ("negotiation", "agreed", "deposit_paid")
 KIND = "deal_stalled"

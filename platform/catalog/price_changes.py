@@ -6,11 +6,10 @@ from __future__ import annotations
 from django.db import connection, transaction
 from django.db.models import Max
 
+from jobs.cursors import advancing_cursor
+from jobs.walking import batches
 from notifications.events import emit_many
 from reliability.pages import keyset_pages
-
-from .cursors import advancing_cursor
-from .walking import batches
 
 CURSOR = "vehicle-price-changes"
 

@@ -7,10 +7,9 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from jobs import marks
+from jobs.models import FollowUpMark
 from notifications.events import emit_many
-
-from . import marks
-from .models import FollowUpMark
 
 ARRIVED = ("at_destination_port", "cleared", "delivered")
 

@@ -12,10 +12,10 @@ from datetime import datetime
 from django.db import connection, transaction
 from django.utils import timezone
 
+from jobs import marks
 from notifications.events import emit_many
-from sales.commissions import EARNED_STAGES, accrue_commissions, settle_statements
 
-from . import marks
+from .commissions import EARNED_STAGES, accrue_commissions, settle_statements
 
 _DEALER_TOTALS = """
 SELECT v.dealer_id, COUNT(*), SUM(d.agreed_price * d.commission_rate / c.units_per_usd)

@@ -1,0 +1,7 @@
+"""The notification pipeline's task names, in one place. A stage queues the next by name
+(`celery.current_app.send_task`), so no module of the pipeline imports tasks.py, which imports them."""
+
+DISPATCH_OUTBOX = "notifications.tasks.dispatch_outbox"
+DELIVER_DUE = "notifications.tasks.deliver_due"
+SEND_MESSAGE = "notifications.tasks.send_message"
+SYNC_SAVED_SEARCH = "notifications.tasks.sync_saved_search"

@@ -1,0 +1,80 @@
+"""Sales' scheduled jobs (see CELERY_BEAT_SCHEDULE) and the batch tasks they fan out to: stalled deals,
+delayed and updated shipments, commission statements and broker accruals.
+
+Walkers read ids in pages and hand them to batch tasks; batch tasks are idempotent (they re-read the
+rows and remember what they told), so a redelivered or replayed batch does no harm.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+from jobs.base import reliable_task
+from jobs.walking import batches, id_pages
+
+from . import commission_statements, shipment_notices, stalled_deals
+
+# The tasks keep the names they had when they lived in jobs/tasks.py: the beat schedule, the routes
+# in settings and messages already queued use them.
+
+
+@reliable_task(name="jobs.tasks.find_stalled_deals")
+def find_stalled_deals() -> int:
+    handed = 0
+    for page in id_pages(stalled_deals.stalled_deals()):
+        for batch in batches(page):
+            follow_up_stalled_deals.delay(batch)
+            handed += len(batch)
+    return handed
+
+
+@reliable_task(name="jobs.tasks.follow_up_stalled_deals", soft_time_limit=120, time_limit=150)
+def follow_up_stalled_deals(deal_ids: list[int]) -> int:
+    sent, later = stalled_deals.follow_up(deal_ids)
+    if later:
+        # The platform-wide rate is used up: the rest waits for the bucket to refill.
+        follow_up_stalled_deals.apply_async((later,), countdown=60.0 / max(settings.JOBS_FOLLOW_UPS_PER_MINUTE, 1))
+    return sent
+
+
+@reliable_task(name="jobs.tasks.find_delayed_shipments")
+def find_delayed_shipments() -> int:
+    handed = 0
+    for page in id_pages(shipment_notices.delayed_shipments()):
+        for batch in batches(page):
+            notify_delayed_shipments.delay(batch)
+            handed += len(batch)
+    return handed
+
+
+@reliable_task(name="jobs.tasks.notify_delayed_shipments", soft_time_limit=120, time_limit=150)
+def notify_delayed_shipments(shipment_ids: list[int]) -> int:
+    return shipment_notices.notify_delayed(shipment_ids)
+
+
+@reliable_task(name="jobs.tasks.sweep_shipment_updates")
+def sweep_shipment_updates() -> int:
+    handed = 0
+    for page in id_pages(shipment_notices.active_shipments()):
+        for batch in batches(page):
+            notify_shipment_updates.delay(batch)
+            handed += len(batch)
+    return handed
+
+
+@reliable_task(name="jobs.tasks.notify_shipment_updates", soft_time_limit=120, time_limit=150)
+def notify_shipment_updates(shipment_ids: list[int]) -> int:
+    return shipment_notices.notify_untold_statuses(shipment_ids)
+
+
+@reliable_task(name="jobs.tasks.send_commission_statements")
+def send_commission_statements() -> int:
+    return commission_statements.send_statements()
+
+
+@reliable_task(name="jobs.tasks.accrue_broker_commissions")
+def accrue_broker_commissions() -> dict[str, int]:
+    """Brokers' commissions accrue soon after a deal is paid and are reversed soon after a refund."""
+    from .commissions import accrue_commissions
+
+    return accrue_commissions()
