@@ -6,6 +6,7 @@ Pure: nothing here talks to the cluster. Code always addresses the index by its 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
@@ -43,16 +44,32 @@ from .analysis import (
 
 # Documents are spread over this many buckets for reconciliation checksums (id % buckets).
 SYNC_BUCKETS = 1024
+# Widths of the range facets' buckets, fixed at index time: each document carries the key of its
+# bucket as a keyword (`*_bucket`), so a histogram is counted from ordinals like any terms facet
+# instead of reading and dividing every matching value per request. search.facets reads them.
+PRICE_BUCKET_USD = 5000
+MILEAGE_BUCKET_KM = 25000
 
 
-def _text_with_keyword(*, compact: bool = False, **extra) -> Text:
+def _facet_keyword(**extra) -> Keyword:
+    """A keyword counted by a facet on (nearly) every search page. Its global ordinals are built at
+    refresh, not by the first search after it: the index refreshes every second under writes."""
+    return Keyword(eager_global_ordinals=True, **extra)
+
+
+def bucket_key(value: float | int | None, width: int) -> str | None:
+    """The key a `histogram` aggregation of this width (offset 0) gives the value, as a keyword."""
+    return None if value is None else str(math.floor(value / width) * width)
+
+
+def _text_with_keyword(*, compact: bool = False, facet: bool = False, **extra) -> Text:
     """Full text for matching, `.raw` for exact filters and facets, `.folded` for typed filters.
 
     With `compact`, also the name as one token (`.compact`, matched by joined query words) and its
     prefixes (`.compact_prefix`, for typeahead): "c hr", "chr" and "C-HR" all find the C-HR.
     """
     fields = {
-        "raw": Keyword(),
+        "raw": Keyword(eager_global_ordinals=facet),
         "folded": Keyword(normalizer=folded_keyword),
         "prefix": Text(analyzer=vehicle_prefix, search_analyzer=vehicle_prefix_search),
     }
@@ -77,8 +94,8 @@ class VehicleDocument(Document):
     vehicle_id = Long()
     vin = Keyword()
     title = Text(analyzer=vehicle_text, search_analyzer=vehicle_text_search)
-    make = _text_with_keyword()
-    model = _text_with_keyword(compact=True)
+    make = _text_with_keyword(facet=True)
+    model = _text_with_keyword(compact=True, facet=True)
     trim = _text_with_keyword()
     make_model = Keyword(
         fields={
@@ -86,27 +103,29 @@ class VehicleDocument(Document):
             "compact_prefix": Text(analyzer=vehicle_compact_prefix, search_analyzer=vehicle_compact),
         }
     )
-    year = Integer()
+    year = Integer(fields={"key": _facet_keyword()})
     price = Double()
     currency = Keyword()
     price_usd = Double()
+    price_bucket = _facet_keyword()
     mileage_km = Integer()
-    condition = Keyword()
-    body_type = Keyword(fields={"text": Text(analyzer=vehicle_text, search_analyzer=vehicle_text_search)})
-    fuel = Keyword()
-    transmission = Keyword()
-    drivetrain = Keyword()
+    mileage_bucket = _facet_keyword()
+    condition = _facet_keyword()
+    body_type = _facet_keyword(fields={"text": Text(analyzer=vehicle_text, search_analyzer=vehicle_text_search)})
+    fuel = _facet_keyword()
+    transmission = _facet_keyword()
+    drivetrain = _facet_keyword()
     engine = Text(analyzer=vehicle_text, fields={"raw": Keyword()})
-    exterior_color = Keyword(fields={"folded": Keyword(normalizer=folded_keyword)})
+    exterior_color = _facet_keyword(fields={"folded": Keyword(normalizer=folded_keyword)})
     interior_color = Keyword(fields={"folded": Keyword(normalizer=folded_keyword)})
     features = Keyword(fields={"text": Text(analyzer=vehicle_text, search_analyzer=vehicle_text_search)})
     description = Text(analyzer=vehicle_text, search_analyzer=vehicle_text_search)
     photo = Keyword(index=False)
     dealer = Object(DealerInner)
-    country = Keyword()
+    country = _facet_keyword()
     city = Keyword(fields={"folded": Keyword(normalizer=folded_keyword)})
     location = GeoPoint()
-    status = Keyword()
+    status = _facet_keyword()
     listed_at = Date()
     updated_at = Date()
     # Typeahead: completion over make, model and "make model", weighted by listing count at index time.
@@ -186,7 +205,9 @@ def vehicle_to_document(row: Mapping[str, Any]) -> dict[str, Any]:
         "price": _num(row["price"]),
         "currency": row["currency_id"],
         "price_usd": price_usd,
+        "price_bucket": bucket_key(price_usd, PRICE_BUCKET_USD),
         "mileage_km": row["mileage_km"],
+        "mileage_bucket": bucket_key(row["mileage_km"], MILEAGE_BUCKET_KM),
         "condition": row["condition"],
         "body_type": row["body_type"] or None,
         "fuel": row["fuel"] or None,
