@@ -6,7 +6,6 @@ Pure: nothing here talks to the cluster. Code always addresses the index by its 
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
@@ -44,22 +43,12 @@ from .analysis import (
 
 # Documents are spread over this many buckets for reconciliation checksums (id % buckets).
 SYNC_BUCKETS = 1024
-# Widths of the range facets' buckets, fixed at index time: each document carries the key of its
-# bucket as a keyword (`*_bucket`), so a histogram is counted from ordinals like any terms facet
-# instead of reading and dividing every matching value per request. search.facets reads them.
-PRICE_BUCKET_USD = 5000
-MILEAGE_BUCKET_KM = 25000
 
 
 def _facet_keyword(**extra) -> Keyword:
     """A keyword counted by a facet on (nearly) every search page. Its global ordinals are built at
     refresh, not by the first search after it: the index refreshes every second under writes."""
     return Keyword(eager_global_ordinals=True, **extra)
-
-
-def bucket_key(value: float | int | None, width: int) -> str | None:
-    """The key a `histogram` aggregation of this width (offset 0) gives the value, as a keyword."""
-    return None if value is None else str(math.floor(value / width) * width)
 
 
 def _text_with_keyword(*, compact: bool = False, facet: bool = False, **extra) -> Text:
@@ -103,13 +92,11 @@ class VehicleDocument(Document):
             "compact_prefix": Text(analyzer=vehicle_compact_prefix, search_analyzer=vehicle_compact),
         }
     )
-    year = Integer(fields={"key": _facet_keyword()})
+    year = Integer()
     price = Double()
     currency = Keyword()
     price_usd = Double()
-    price_bucket = _facet_keyword()
     mileage_km = Integer()
-    mileage_bucket = _facet_keyword()
     condition = _facet_keyword()
     body_type = _facet_keyword(fields={"text": Text(analyzer=vehicle_text, search_analyzer=vehicle_text_search)})
     fuel = _facet_keyword()
@@ -205,9 +192,7 @@ def vehicle_to_document(row: Mapping[str, Any]) -> dict[str, Any]:
         "price": _num(row["price"]),
         "currency": row["currency_id"],
         "price_usd": price_usd,
-        "price_bucket": bucket_key(price_usd, PRICE_BUCKET_USD),
         "mileage_km": row["mileage_km"],
-        "mileage_bucket": bucket_key(row["mileage_km"], MILEAGE_BUCKET_KM),
         "condition": row["condition"],
         "body_type": row["body_type"] or None,
         "fuel": row["fuel"] or None,

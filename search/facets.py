@@ -13,8 +13,6 @@ from elasticsearch.dsl import A, Q
 from elasticsearch.dsl.aggs import Agg
 from elasticsearch.dsl.query import Query
 
-from es_mappings.vehicles import MILEAGE_BUCKET_KM, PRICE_BUCKET_USD
-
 
 @dataclass(frozen=True)
 class TermsFacet:
@@ -33,9 +31,6 @@ class HistogramFacet:
     field: str
     interval: float
     ignores: tuple[str, ...] = ()
-    # The keyword holding each document's bucket key at this interval (see es_mappings.vehicles):
-    # counted as a terms facet, from ordinals, several times cheaper than the histogram.
-    bucket_field: str | None = None
 
 
 TERM_FACETS: dict[str, TermsFacet] = {
@@ -54,16 +49,13 @@ TERM_FACETS: dict[str, TermsFacet] = {
     "status": TermsFacet("status", 5, ignores=("status",)),
 }
 
-# Price buckets are laid out in the caller's currency (see price_interval_usd); the precomputed
-# keys are in US dollars, so other currencies are counted by a histogram of their own width.
-PRICE_BUCKET = PRICE_BUCKET_USD
+# Price buckets are laid out in the caller's currency (see price_interval_usd).
+PRICE_BUCKET = 5000
 HISTOGRAM_FACETS: dict[str, HistogramFacet] = {
-    "price": HistogramFacet("price_usd", PRICE_BUCKET, ignores=("price",), bucket_field="price_bucket"),
-    "year": HistogramFacet("year", 1, ignores=("year",), bucket_field="year.key"),
-    "mileage": HistogramFacet("mileage_km", MILEAGE_BUCKET_KM, ignores=("mileage",), bucket_field="mileage_bucket"),
+    "price": HistogramFacet("price_usd", PRICE_BUCKET, ignores=("price",)),
+    "year": HistogramFacet("year", 1, ignores=("year",)),
+    "mileage": HistogramFacet("mileage_km", 25000, ignores=("mileage",)),
 }
-# More than any range facet has buckets (prices reach a few hundred thousand dollars): all are counted.
-MAX_RANGE_BUCKETS = 1000
 
 FACET_NAMES: tuple[str, ...] = (*TERM_FACETS, *HISTOGRAM_FACETS)
 
@@ -90,8 +82,6 @@ def _facet_agg(name: str, *, units_per_usd: float) -> Agg:
         return A("terms", field=facet.field, size=facet.size, collect_mode=mode, aggs=subs)
     facet = HISTOGRAM_FACETS[name]
     interval = price_interval_usd(units_per_usd) if name == "price" else facet.interval
-    if facet.bucket_field and interval == facet.interval:
-        return A("terms", field=facet.bucket_field, size=MAX_RANGE_BUCKETS)
     return A("histogram", field=facet.field, interval=interval, min_doc_count=1)
 
 

@@ -113,10 +113,9 @@ def _histogram_buckets(name: str, agg: Mapping[str, Any], *, units_per_usd: floa
     facet = HISTOGRAM_FACETS[name]
     width = price_interval_usd(units_per_usd) if name == "price" else facet.interval
     scale = units_per_usd if name == "price" else 1
-    # Precomputed bucket keys come back as a terms facet (keyword keys, by count): in key order here.
-    counted = sorted((float(b["key"]), b["doc_count"]) for b in agg["buckets"])
     return [
-        {"from": round(key * scale, 2), "to": round((key + width) * scale, 2), "count": count} for key, count in counted
+        {"from": round(b["key"] * scale, 2), "to": round((b["key"] + width) * scale, 2), "count": b["doc_count"]}
+        for b in agg["buckets"]
     ]
 
 

@@ -7,7 +7,6 @@ from datetime import UTC, datetime, timezone
 
 import pytest
 
-from es_mappings.vehicles import bucket_key
 from search.analytics import days_on_market_search, listings_over_time_search, price_statistics_search
 from search.cursors import InvalidCursor, decode_cursor, encode_cursor
 from search.facets import FACET_NAMES, facet_aggregations
@@ -133,41 +132,6 @@ def test_price_histogram_buckets_follow_the_callers_currency():
         units_per_usd=129.5,
     )
     assert shaped["price"] == [{"from": 5000.0, "to": 10000.0, "count": 3}]
-
-
-def test_range_facets_in_dollars_count_the_precomputed_bucket_keys():
-    aggs = facet_aggregations({}, names=("price", "year", "mileage"), units_per_usd=1.0)["all_selections"].to_dict()
-    assert {name: agg["terms"]["field"] for name, agg in aggs["aggs"].items()} == {
-        "price": "price_bucket",
-        "year": "year.key",
-        "mileage": "mileage_bucket",
-    }
-    # Terms come back by count with keyword keys: the facet lists them by value, as a histogram would.
-    shaped = facet_lists(
-        {
-            "all_selections": {
-                "doc_count": 9,
-                "price": {"buckets": [{"key": "10000", "doc_count": 5}, {"key": "5000", "doc_count": 4}]},
-                "year": {"buckets": [{"key": "2019", "doc_count": 6}, {"key": "2007", "doc_count": 3}]},
-            }
-        },
-        terms={},
-        units_per_usd=1.0,
-    )
-    assert shaped["price"] == [
-        {"from": 5000.0, "to": 10000.0, "count": 4},
-        {"from": 10000.0, "to": 15000.0, "count": 5},
-    ]
-    assert [b["from"] for b in shaped["year"]] == [2007.0, 2019.0]
-
-
-@pytest.mark.parametrize(
-    "value, width, key",
-    [(0, 5000, "0"), (4999.99, 5000, "0"), (5000.0, 5000, "5000"), (24999, 25000, "0"), (300000, 25000, "300000")],
-)
-def test_bucket_keys_are_the_histogram_keys(value, width, key):
-    assert bucket_key(value, width) == key
-    assert bucket_key(None, width) is None
 
 
 def test_term_facets_flag_selected_values_and_nest_models():
