@@ -13,6 +13,9 @@ Prints p50/p99 per endpoint and concurrency. Bounded: a fixed number of requests
 
 "search page" is what web/search_page.py asks for (hits + PAGE_FACETS: the 8 listed facets, make with
 its models, and the 3 ranges); with --all-facets, "search + all facets" also asks for every facet.
+The engine side always sends hits and exact facets in one `_msearch`; the API counts the facets of a
+browse matching more than SEARCH_EXACT_FACETS_UP_TO documents on a sample (two round trips), so for
+those rows the ratio is the sampled answer over the exact one.
 
 Each distinct request is sent once to the engine (`request_cache: false`, so it leaves no cached
 response) and once through the API, in alternating order (whichever goes second may find the engine's
