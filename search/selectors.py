@@ -32,7 +32,7 @@ from .similar import Target, similar_vehicles_search, similarity_reasons, vehicl
 from .suggest import suggestions_search, typeahead_vehicles_search
 from .understanding import Interpretation, interpreted_query
 from .understanding import interpret as interpret_text
-from .vehicles import vehicle_facets_search, vehicle_hits_search
+from .vehicles import vehicle_count_search, vehicle_facets_search, vehicle_hits_search
 from .vocabulary import vehicle_vocabulary
 from .zero_results import did_you_mean, did_you_mean_search, param_names, relaxed_searches
 
@@ -126,19 +126,19 @@ def run_vehicle_search(
     `cursor_query` is the query as the caller sent it, when the one searched was derived from it
     (query understanding): cursors are bound to what the caller will send again. With
     `sample_broad`, a browse matching more than SEARCH_EXACT_FACETS_UP_TO documents takes two round
-    trips (hits with the exact total, then facets counted on a sample, flagged in `exhaustive`).
+    trips (hits and the exact count, then facets counted on a sample, flagged in `exhaustive`).
     """
     units_per_usd = float(currency_rates()[currency])
     alias = vehicles_alias()
-    # Browsing (no text left to match) is what can match most of the market: its hits go first,
-    # with the exact total, so the facets know whether to count a sample (search.facets.sample_slots).
+    # Browsing (no text left to match) is what can match most of the market: its hits and its exact
+    # count go first, so the facets know whether to count a sample (search.facets.sample_slots).
     browse = bool(facets) and sample_broad and not query.text
-    hits_search = vehicle_hits_search(query, scope=scope, sort=sort, page=page, count_total=not facets or browse)
+    hits_search = vehicle_hits_search(query, scope=scope, sort=sort, page=page, count_total=not facets)
     sample = None
     if browse:
-        first = run_searches([(alias, hits_search)])
+        first = run_searches([(alias, hits_search), (alias, vehicle_count_search(query, scope=scope))])
         hits_response, took_ms = first.responses[0], first.took_ms
-        total = hits_response["hits"]["total"]["value"]
+        total = first.responses[1]["hits"]["total"]["value"]
         sample = sample_slots(total, exact_up_to=settings.SEARCH_EXACT_FACETS_UP_TO, slots=SYNC_BUCKETS)
         facets_search = vehicle_facets_search(
             query, scope=scope, facets=facets, units_per_usd=units_per_usd, sample=sample

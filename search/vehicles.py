@@ -77,6 +77,13 @@ def vehicle_hits_search(
     return s
 
 
+def vehicle_count_search(query: VehicleQuery, *, scope: Scope) -> Search:
+    """The exact number of vehicles matching the query and every selection; nothing sorted or counted
+    by facet, so the engine only walks the matches (the page of hits skips that: no total)."""
+    filters = [base_query(query, scope, ranked=False), *selection_filters(query).values()]
+    return Search().query(Q("bool", filter=filters)).extra(size=0, track_total_hits=True)
+
+
 def vehicle_facets_search(
     query: VehicleQuery,
     *,
