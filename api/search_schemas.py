@@ -102,8 +102,9 @@ class RelaxedSchema(serializers.Serializer):
 
 class ExhaustiveSchema(serializers.Serializer):
     facets_count = serializers.BooleanField(
-        help_text="False when the facet counts are estimates: a browse matching more than 100,000 "
-        "vehicles counts them on a uniform sample and scales them up. `total` is always exact."
+        help_text="False when the facet counts are estimates: with NZILA_SEARCH_EXACT_FACETS_UP_TO set "
+        "(off by default), a browse matching more vehicles than that counts them on a uniform sample "
+        "and scales them up. `total` is always exact."
     )
 
 

@@ -132,7 +132,7 @@ def run_vehicle_search(
     alias = vehicles_alias()
     # Browsing (no text left to match) is what can match most of the market: its hits and its exact
     # count go first, so the facets know whether to count a sample (search.facets.sample_slots).
-    browse = bool(facets) and sample_broad and not query.text
+    browse = bool(facets) and sample_broad and not query.text and settings.SEARCH_EXACT_FACETS_UP_TO > 0
     hits_search = vehicle_hits_search(query, scope=scope, sort=sort, page=page, count_total=not facets)
     sample = None
     if browse:

@@ -64,6 +64,8 @@ def test_a_browse_above_the_limit_estimates_its_facets_and_says_so(broad_market,
 
 
 def test_a_browse_within_the_limit_and_any_text_search_count_exactly(broad_market, settings):
+    settings.SEARCH_EXACT_FACETS_UP_TO = 0  # sampling off
+    assert search()["exhaustive"] == {"facets_count": True}
     settings.SEARCH_EXACT_FACETS_UP_TO = 10
     assert search(q="camera", interpret="0")["exhaustive"] == {"facets_count": True}
     settings.SEARCH_EXACT_FACETS_UP_TO = broad_market
