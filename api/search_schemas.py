@@ -100,6 +100,14 @@ class RelaxedSchema(serializers.Serializer):
     total = serializers.IntegerField(help_text="Vehicles the relaxed search finds; `results` shows its first page.")
 
 
+class ExhaustiveSchema(serializers.Serializer):
+    facets_count = serializers.BooleanField(
+        help_text="False when the facet counts are estimates: with NZILA_SEARCH_EXACT_FACETS_UP_TO set "
+        "(off by default), a browse matching more vehicles than that counts them on a uniform sample "
+        "and scales them up. `total` is always exact."
+    )
+
+
 class VehicleSearchResponse(serializers.Serializer):
     search_id = serializers.UUIDField(help_text="Send it back with a view (POST .../views) to record the click.")
     total = serializers.IntegerField()
@@ -112,6 +120,7 @@ class VehicleSearchResponse(serializers.Serializer):
         help_text="Facet -> values with counts (term facets) or buckets (price, year, "
         "mileage histograms). Disjunctive: a facet ignores its own selection.",
     )
+    exhaustive = ExhaustiveSchema()
     took_ms = serializers.IntegerField()
     interpretation = InterpretationSchema(help_text="How q was understood.")
     did_you_mean = serializers.CharField(

@@ -1,6 +1,7 @@
-"""Search latency: typeahead and full search with every facet, through the API and straight to the engine.
+"""Search latency: typeahead and the search page's request, through the API and straight to the engine.
 
     .venv/bin/python bench/search_latency.py [--vehicles 1000000] [--requests 400] [--clients 1,8,32]
+        [--workers 2] [--threads 8]
 
 Runs against the engine of the dev stack under its own index prefix (NZILA_INDEX_PREFIX, default
 `benchsearch`), so nobody's data is touched. If that index holds fewer than --vehicles documents, it
@@ -9,6 +10,12 @@ port, started and stopped here by process id. Every client thread sends its requ
 other over keep-alive connections: straight to the engine's `_msearch` with the bodies the API builds,
 then the same request through the API, so the ratio is API time over engine time for the same work.
 Prints p50/p99 per endpoint and concurrency. Bounded: a fixed number of requests per run.
+
+"search page" is what web/search_page.py asks for (hits + PAGE_FACETS: the 8 listed facets, make with
+its models, and the 3 ranges); with --all-facets, "search + all facets" also asks for every facet.
+The engine side always sends hits and exact facets in one `_msearch`; the API counts the facets of a
+browse matching more than SEARCH_EXACT_FACETS_UP_TO documents on a sample (two round trips), so for
+those rows the ratio is the sampled answer over the exact one.
 
 Each distinct request is sent once to the engine (`request_cache: false`, so it leaves no cached
 response) and once through the API, in alternating order (whichever goes second may find the engine's
@@ -53,6 +60,7 @@ from search.facets import FACET_NAMES  # noqa: E402
 from search.request import Page, Range, Scope, VehicleQuery  # noqa: E402
 from search.suggest import suggestions_search, typeahead_vehicles_search  # noqa: E402
 from search.vehicles import vehicle_facets_search, vehicle_hits_search  # noqa: E402
+from web.search_state import PAGE_FACETS  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from search_data import MARKET, build_synthetic_index, indexed_count  # noqa: E402
@@ -106,7 +114,7 @@ def search_inputs(rng: random.Random, n: int) -> list[dict]:
     return out
 
 
-def engine_body_for_search(params: dict) -> str:
+def engine_body_for_search(params: dict, facet_names: tuple[str, ...]) -> str:
     """The _msearch body the API sends for these parameters (prices already in USD here)."""
     query = VehicleQuery(
         text=params.get("q", ""),
@@ -121,14 +129,14 @@ def engine_body_for_search(params: dict) -> str:
         },
     )
     hits = vehicle_hits_search(query, scope=PUBLIC, sort=params["sort"], page=Page(size=20))
-    facets = vehicle_facets_search(query, scope=PUBLIC, facets=FACET_NAMES)
+    facets = vehicle_facets_search(query, scope=PUBLIC, facets=facet_names).to_dict()
     alias = vehicles_alias()
     # request_cache off: the engine-direct run must leave nothing cached for the API run after it.
     lines = [
         {"index": alias, "request_cache": False},
         hits.to_dict(),
         {"index": alias, "request_cache": False},
-        facets.to_dict(),
+        facets,
     ]
     return "".join(json.dumps(line) + "\n" for line in lines)
 
@@ -143,13 +151,17 @@ def engine_body_for_typeahead(text: str) -> str:
     return "".join(json.dumps(line) + "\n" for line in lines)
 
 
+def page_query(params: dict) -> str:
+    return urllib.parse.urlencode({**params, "facets": ",".join(PAGE_FACETS)}, doseq=True)
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
 
 
-def start_api(port: int, workers: int) -> subprocess.Popen:
+def start_api(port: int, workers: int, threads: int) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'platform'}", "DJANGO_DEBUG": "false"}
     proc = subprocess.Popen(
         [
@@ -164,7 +176,7 @@ def start_api(port: int, workers: int) -> subprocess.Popen:
             "-k",
             "gthread",
             "--threads",
-            "8",
+            str(threads),
             "--keep-alive",
             "30",
             "--log-level",
@@ -257,6 +269,8 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=400, help="per endpoint, target and concurrency")
     parser.add_argument("--clients", default="1,8,32")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn processes")
+    parser.add_argument("--threads", type=int, default=8, help="threads per gunicorn process")
+    parser.add_argument("--all-facets", action="store_true", help="also time the request with every facet")
     args = parser.parse_args()
 
     count = indexed_count()
@@ -280,7 +294,7 @@ def main() -> None:
     rng = random.Random(42)
     engine = urllib.parse.urlsplit(settings.ELASTICSEARCH_URL)
     port = free_port()
-    api = start_api(port, args.workers)
+    api = start_api(port, args.workers, args.threads)
     try:
         print(
             f"\n{'endpoint':<22}{'clients':>8}{'api p50':>10}{'api p99':>10}{'engine p50':>12}{'engine p99':>12}"
@@ -293,11 +307,15 @@ def main() -> None:
             typed = [t for t in dict.fromkeys(typeahead_inputs(rng, args.requests * 5)) if t not in seen]
             searched = [
                 p
-                for key, p in {json.dumps(p, sort_keys=True): p for p in search_inputs(rng, args.requests * 3)}.items()
+                for key, p in {json.dumps(p, sort_keys=True): p for p in search_inputs(rng, args.requests * 6)}.items()
                 if key not in seen
             ]
-            typed, searched = typed[: args.requests], searched[: args.requests]
-            seen.update(typed, (json.dumps(p, sort_keys=True) for p in searched))
+            typed, extra, searched = (
+                typed[: args.requests],
+                searched[args.requests : 2 * args.requests],
+                searched[: args.requests],
+            )
+            seen.update(typed, (json.dumps(p, sort_keys=True) for p in searched + extra))
             cases = {
                 "typeahead": [
                     (
@@ -306,14 +324,23 @@ def main() -> None:
                     )
                     for t in typed
                 ],
-                "search + all facets": [
+                "search page": [
                     (
-                        ("POST", "/_msearch", engine_body_for_search(p)),
-                        ("GET", "/api/v1/vehicles/search?" + urllib.parse.urlencode(p, doseq=True), None),
+                        ("POST", "/_msearch", engine_body_for_search(p, PAGE_FACETS)),
+                        ("GET", "/api/v1/vehicles/search?" + page_query(p), None),
                     )
                     for p in searched
                 ],
             }
+            if args.all_facets:
+                # Other requests of the same kind (distinct from the rows above: none meets a warm cache).
+                cases["search + all facets"] = [
+                    (
+                        ("POST", "/_msearch", engine_body_for_search(p, FACET_NAMES)),
+                        ("GET", "/api/v1/vehicles/search?" + urllib.parse.urlencode(p, doseq=True), None),
+                    )
+                    for p in extra
+                ]
             for name, pairs in cases.items():
                 run_pairs(engine, port, pairs[:10], clients)  # warm connections
                 started = time.perf_counter()

@@ -45,14 +45,20 @@ from .analysis import (
 SYNC_BUCKETS = 1024
 
 
-def _text_with_keyword(*, compact: bool = False, **extra) -> Text:
+def _facet_keyword(**extra) -> Keyword:
+    """A keyword counted by a facet on (nearly) every search page. Its global ordinals are built at
+    refresh, not by the first search after it: the index refreshes every second under writes."""
+    return Keyword(eager_global_ordinals=True, **extra)
+
+
+def _text_with_keyword(*, compact: bool = False, facet: bool = False, **extra) -> Text:
     """Full text for matching, `.raw` for exact filters and facets, `.folded` for typed filters.
 
     With `compact`, also the name as one token (`.compact`, matched by joined query words) and its
     prefixes (`.compact_prefix`, for typeahead): "c hr", "chr" and "C-HR" all find the C-HR.
     """
     fields = {
-        "raw": Keyword(),
+        "raw": Keyword(eager_global_ordinals=facet),
         "folded": Keyword(normalizer=folded_keyword),
         "prefix": Text(analyzer=vehicle_prefix, search_analyzer=vehicle_prefix_search),
     }
@@ -77,8 +83,8 @@ class VehicleDocument(Document):
     vehicle_id = Long()
     vin = Keyword()
     title = Text(analyzer=vehicle_text, search_analyzer=vehicle_text_search)
-    make = _text_with_keyword()
-    model = _text_with_keyword(compact=True)
+    make = _text_with_keyword(facet=True)
+    model = _text_with_keyword(compact=True, facet=True)
     trim = _text_with_keyword()
     make_model = Keyword(
         fields={
@@ -91,22 +97,22 @@ class VehicleDocument(Document):
     currency = Keyword()
     price_usd = Double()
     mileage_km = Integer()
-    condition = Keyword()
-    body_type = Keyword(fields={"text": Text(analyzer=vehicle_text, search_analyzer=vehicle_text_search)})
-    fuel = Keyword()
-    transmission = Keyword()
-    drivetrain = Keyword()
+    condition = _facet_keyword()
+    body_type = _facet_keyword(fields={"text": Text(analyzer=vehicle_text, search_analyzer=vehicle_text_search)})
+    fuel = _facet_keyword()
+    transmission = _facet_keyword()
+    drivetrain = _facet_keyword()
     engine = Text(analyzer=vehicle_text, fields={"raw": Keyword()})
-    exterior_color = Keyword(fields={"folded": Keyword(normalizer=folded_keyword)})
+    exterior_color = _facet_keyword(fields={"folded": Keyword(normalizer=folded_keyword)})
     interior_color = Keyword(fields={"folded": Keyword(normalizer=folded_keyword)})
     features = Keyword(fields={"text": Text(analyzer=vehicle_text, search_analyzer=vehicle_text_search)})
     description = Text(analyzer=vehicle_text, search_analyzer=vehicle_text_search)
     photo = Keyword(index=False)
     dealer = Object(DealerInner)
-    country = Keyword()
+    country = _facet_keyword()
     city = Keyword(fields={"folded": Keyword(normalizer=folded_keyword)})
     location = GeoPoint()
-    status = Keyword()
+    status = _facet_keyword()
     listed_at = Date()
     updated_at = Date()
     # Typeahead: completion over make, model and "make model", weighted by listing count at index time.

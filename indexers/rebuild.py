@@ -8,6 +8,10 @@
 3. Reconcile the new index against Postgres (repairing any difference; changes still waiting in
    the log are in flight, not differences), swap the alias in one atomic call, unregister the
    build (in that order: see drain.py), and drop the old index.
+4. Drop the changes the snapshot already covered: every change visible in the snapshot was
+   committed before it, so the row state loaded (or its absence, for a delete) is at least as new.
+   After a bulk load the drain would otherwise send every loaded row a second time. They are
+   dropped only after the swap: until then the old index behind the alias still needs them.
 Searches keep hitting the old index until the swap. One rebuild at a time (advisory lock).
 """
 
@@ -16,6 +20,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from array import array
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -51,6 +56,9 @@ class RebuildReport:
     final_count: int = 0
     expected_count: int = 0
     dropped: list[str] = field(default_factory=list)
+    # Ids of the pending changes visible in the snapshot (see step 4), and how many were dropped.
+    covered_changes: array = field(default_factory=lambda: array("q"))
+    changes_dropped: int = 0
     seconds: float = 0.0
 
     @property
@@ -90,6 +98,9 @@ def load_snapshot(
     with ThreadPoolExecutor(max_workers=threads) as pool, transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            # The first statement takes the snapshot: the changes it sees are those the load covers.
+            cursor.execute("SELECT id FROM indexers_searchchange WHERE entity = 'vehicle' AND NOT dead")
+            report.covered_changes.extend(change_id for (change_id,) in cursor.fetchall())
         chunk: list[VehicleOp] = []
         for rows in iter_vehicle_rows(batch_size=page_size):
             report.rows_read += len(rows)
@@ -147,6 +158,7 @@ def rebuild_vehicle_index(
         finally:
             IndexBuild.objects.filter(index_name=name).delete()
         index_admin.drop_indexes(es, report.dropped)
+        report.changes_dropped = drop_covered_changes(report.covered_changes)
     except BaseException:
         if name not in index_admin.alias_targets(es):
             index_admin.drop_indexes(es, [name])
@@ -156,14 +168,34 @@ def rebuild_vehicle_index(
             cursor.execute("SELECT pg_advisory_unlock(%s)", [REBUILD_LOCK_KEY])
     report.seconds = time.monotonic() - started
     log.info(
-        "rebuilt %s: %d docs in %.1fs, %d repaired, dropped %s",
+        "rebuilt %s: %d docs in %.1fs, %d repaired, dropped %s and %d covered changes",
         name,
         report.documents_loaded,
         report.seconds,
         report.repaired,
         report.dropped,
+        report.changes_dropped,
     )
     return report
+
+
+# Ids per DELETE: bounded statements, so a million covered changes never hold one long lock.
+DROP_BATCH = 10_000
+
+
+def drop_covered_changes(change_ids: array) -> int:
+    """Delete the given changes (those the swapped-in index's snapshot covered). A drain may have
+    acknowledged some meanwhile, or be applying others now (harmless: their documents are already
+    at least as new). Returns how many were deleted here."""
+    dropped = 0
+    for start in range(0, len(change_ids), DROP_BATCH):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                "DELETE FROM indexers_searchchange WHERE id = ANY(%s) AND NOT dead",
+                [change_ids[start : start + DROP_BATCH].tolist()],
+            )
+            dropped += cursor.rowcount
+    return dropped
 
 
 _ensure_lock = threading.Lock()

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import functools
 
+import orjson
 from django.conf import settings
 from elastic_transport import HttpHeaders, Urllib3HttpNode
 from elasticsearch import Elasticsearch
+from elasticsearch.serializer import JsonSerializer, NdjsonSerializer
 
 _COMPATIBLE_MEDIA_TYPES = {
     "application/vnd.elasticsearch+json; compatible-with=9": "application/json",
@@ -31,6 +33,32 @@ class OpenSearchCompatibleNode(Urllib3HttpNode):
         response = super().perform_request(method, target, body=body, headers=headers, **kwargs)
         response.meta.headers["x-elastic-product"] = "Elasticsearch"
         return response
+
+
+class _Orjson:
+    """orjson for the bodies both ways: `_bulk` documents out, `_msearch` responses (hits and facets)
+    in, several times faster than the standard library. Types orjson does not know natively
+    (Decimal) go through the client's own `default`; non-string keys are written as strings."""
+
+    def json_dumps(self, data):
+        return orjson.dumps(data, default=self.default, option=orjson.OPT_NON_STR_KEYS)
+
+    def json_loads(self, data):
+        return orjson.loads(data)
+
+
+class OrjsonJsonSerializer(_Orjson, JsonSerializer):
+    pass
+
+
+class OrjsonNdjsonSerializer(_Orjson, NdjsonSerializer):
+    pass
+
+
+SERIALIZERS = {
+    OrjsonJsonSerializer.mimetype: OrjsonJsonSerializer(),
+    OrjsonNdjsonSerializer.mimetype: OrjsonNdjsonSerializer(),
+}
 
 
 def node_class_for(flavor: str) -> type[Urllib3HttpNode]:
@@ -59,6 +87,7 @@ def make_client(
         max_retries=len(hosts) - 1 if max_retries is None else max_retries,
         retry_on_timeout=False,
         connections_per_node=32,
+        serializers=SERIALIZERS,
     )
 
 

@@ -93,6 +93,19 @@ def _ignored(name: str) -> tuple[str, ...]:
 MATCHING = "all_selections"
 
 
+def sample_slots(total: int, *, exact_up_to: int, slots: int) -> int | None:
+    """How many of the documents' `slots` sample buckets to count facets over, or None for all.
+
+    Up to `exact_up_to` matching documents every facet count is exact. Above, the facets are counted
+    over the documents whose bucket (id % slots, uniform and unrelated to anything a buyer filters
+    on) is below the returned number: a sample of about `exact_up_to` documents, whose counts are
+    scaled up and flagged as estimates (the response's `exhaustive.facets_count` is false).
+    """
+    if total <= exact_up_to:
+        return None
+    return max(1, slots * exact_up_to // total)
+
+
 def facet_aggregations(
     selected: dict[str, Query], *, names: tuple[str, ...] = FACET_NAMES, units_per_usd: float = 1.0
 ) -> dict[str, Agg]:

@@ -88,7 +88,9 @@ def vehicle_cards(
     ]
 
 
-def _term_buckets(name: str, agg: Mapping[str, Any], selected: tuple[str, ...]) -> list[dict[str, Any]]:
+def _term_buckets(
+    name: str, agg: Mapping[str, Any], selected: tuple[str, ...], scale: float = 1.0
+) -> list[dict[str, Any]]:
     facet = TERM_FACETS[name]
     chosen = {str(value).casefold() for value in selected}
     out = []
@@ -96,7 +98,7 @@ def _term_buckets(name: str, agg: Mapping[str, Any], selected: tuple[str, ...]) 
         value = int(bucket["key"]) if name == "dealer" else bucket["key"]
         item: dict[str, Any] = {
             "value": value,
-            "count": bucket["doc_count"],
+            "count": _scaled(bucket["doc_count"], scale),
             "selected": str(value).casefold() in chosen,
         }
         if facet.label_field:
@@ -104,17 +106,30 @@ def _term_buckets(name: str, agg: Mapping[str, Any], selected: tuple[str, ...]) 
             item["label"] = labels[0]["key"] if labels else str(value)
         if facet.child:
             child_name = facet.child[0]
-            item[child_name] = [{"value": b["key"], "count": b["doc_count"]} for b in bucket[child_name]["buckets"]]
+            item[child_name] = [
+                {"value": b["key"], "count": _scaled(b["doc_count"], scale)} for b in bucket[child_name]["buckets"]
+            ]
         out.append(item)
     return out
 
 
-def _histogram_buckets(name: str, agg: Mapping[str, Any], *, units_per_usd: float) -> list[dict[str, Any]]:
+def _scaled(count: int, scale: float) -> int:
+    """A count from a sample, scaled to the whole (never below one: the value does occur)."""
+    return count if scale == 1.0 else max(1, round(count * scale))
+
+
+def _histogram_buckets(
+    name: str, agg: Mapping[str, Any], *, units_per_usd: float, scale: float = 1.0
+) -> list[dict[str, Any]]:
     facet = HISTOGRAM_FACETS[name]
     width = price_interval_usd(units_per_usd) if name == "price" else facet.interval
-    scale = units_per_usd if name == "price" else 1
+    rate = units_per_usd if name == "price" else 1
     return [
-        {"from": round(b["key"] * scale, 2), "to": round((b["key"] + width) * scale, 2), "count": b["doc_count"]}
+        {
+            "from": round(b["key"] * rate, 2),
+            "to": round((b["key"] + width) * rate, 2),
+            "count": _scaled(b["doc_count"], scale),
+        }
         for b in agg["buckets"]
     ]
 
@@ -125,16 +140,21 @@ def matching_count(aggregations: Mapping[str, Any]) -> int:
 
 
 def facet_lists(
-    aggregations: Mapping[str, Any], *, terms: Mapping[str, tuple[str, ...]], units_per_usd: float
+    aggregations: Mapping[str, Any],
+    *,
+    terms: Mapping[str, tuple[str, ...]],
+    units_per_usd: float,
+    scale: float = 1.0,
 ) -> dict[str, list[dict[str, Any]]]:
-    """Facet name -> buckets. Term facets flag the values the caller selected; make nests its models."""
+    """Facet name -> buckets. Term facets flag the values the caller selected; make nests its models.
+    Counts from a sample are multiplied by `scale` (see search.facets.sample_slots)."""
     facets: dict[str, list[dict[str, Any]]] = {}
     for group in aggregations.values():
         for name, agg in group.items():
             if name in TERM_FACETS:
-                facets[name] = _term_buckets(name, agg, terms.get(name, ()))
+                facets[name] = _term_buckets(name, agg, terms.get(name, ()), scale)
             elif name in HISTOGRAM_FACETS:
-                facets[name] = _histogram_buckets(name, agg, units_per_usd=units_per_usd)
+                facets[name] = _histogram_buckets(name, agg, units_per_usd=units_per_usd, scale=scale)
     return facets
 
 

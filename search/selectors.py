@@ -16,7 +16,7 @@ from django.conf import settings
 
 from catalog.models import Vehicle
 from es_mappings.suggestions import suggestions_alias
-from es_mappings.vehicles import vehicles_alias
+from es_mappings.vehicles import SYNC_BUCKETS, vehicles_alias
 from recommendations.arms import blend_arm, blend_weights
 from recommendations.services import log_impressions
 
@@ -25,14 +25,14 @@ from .coviews import coviewed_vehicles
 from .currency import currency_rates, to_usd
 from .cursors import encode_cursor
 from .executor import run_searches
-from .facets import FACET_NAMES
+from .facets import FACET_NAMES, sample_slots
 from .request import Page, Scope, VehicleQuery
 from .results import facet_lists, matching_count, spread_lookalikes, vehicle_card, vehicle_cards
 from .similar import Target, similar_vehicles_search, similarity_reasons, vehicles_by_id_search
 from .suggest import suggestions_search, typeahead_vehicles_search
 from .understanding import Interpretation, interpreted_query
 from .understanding import interpret as interpret_text
-from .vehicles import vehicle_facets_search, vehicle_hits_search
+from .vehicles import vehicle_count_search, vehicle_facets_search, vehicle_hits_search
 from .vocabulary import vehicle_vocabulary
 from .zero_results import did_you_mean, did_you_mean_search, param_names, relaxed_searches
 
@@ -122,27 +122,48 @@ def run_vehicle_search(
     facets: tuple[str, ...],
     extra: list | None = None,
     cursor_query: VehicleQuery | None = None,
+    sample_broad: bool = False,
 ) -> tuple[dict[str, Any], list[dict]]:
     """Hits and facets (and any extra searches) in one round trip; shared by buyers' and dealers' search.
 
     `cursor_query` is the query as the caller sent it, when the one searched was derived from it
-    (query understanding): cursors are bound to what the caller will send again.
+    (query understanding): cursors are bound to what the caller will send again. With
+    `sample_broad`, a browse matching more than SEARCH_EXACT_FACETS_UP_TO documents takes two round
+    trips (hits and the exact count, then facets counted on a sample, flagged in `exhaustive`).
     """
     units_per_usd = float(currency_rates()[currency])
-    searches: list = [
-        (vehicles_alias(), vehicle_hits_search(query, scope=scope, sort=sort, page=page, count_total=not facets))
-    ]
-    if facets:
-        searches.append(
-            (vehicles_alias(), vehicle_facets_search(query, scope=scope, facets=facets, units_per_usd=units_per_usd))
+    alias = vehicles_alias()
+    # Browsing (no text left to match) is what can match most of the market: its hits and its exact
+    # count go first, so the facets know whether to count a sample (search.facets.sample_slots).
+    browse = bool(facets) and sample_broad and not query.text and settings.SEARCH_EXACT_FACETS_UP_TO > 0
+    hits_search = vehicle_hits_search(query, scope=scope, sort=sort, page=page, count_total=not facets)
+    sample = None
+    if browse:
+        first = run_searches([(alias, hits_search), (alias, vehicle_count_search(query, scope=scope))])
+        hits_response, took_ms = first.responses[0], first.took_ms
+        total = first.responses[1]["hits"]["total"]["value"]
+        sample = sample_slots(total, exact_up_to=settings.SEARCH_EXACT_FACETS_UP_TO, slots=SYNC_BUCKETS)
+        facets_search = vehicle_facets_search(
+            query, scope=scope, facets=facets, units_per_usd=units_per_usd, sample=sample
         )
-    searches.extend(extra or [])
-    outcome = run_searches(searches)
-    hits_response = outcome.responses[0]
+        outcome = run_searches([(alias, facets_search), *(extra or [])])
+        responses = [hits_response, *outcome.responses]
+        took_ms += outcome.took_ms
+    else:
+        searches: list = [(alias, hits_search)]
+        if facets:
+            searches.append(
+                (alias, vehicle_facets_search(query, scope=scope, facets=facets, units_per_usd=units_per_usd))
+            )
+        searches.extend(extra or [])
+        outcome = run_searches(searches)
+        responses, took_ms = outcome.responses, outcome.took_ms
+        hits_response = responses[0]
     hits = hits_response["hits"]["hits"]
     if facets:
-        aggregations = outcome.responses[1]["aggregations"]
-        total = matching_count(aggregations)
+        aggregations = responses[1]["aggregations"]
+        if sample is None:
+            total = matching_count(aggregations)
     else:
         aggregations, total = {}, hits_response["hits"]["total"]["value"]
     now = datetime.now(UTC)
@@ -156,10 +177,17 @@ def run_vehicle_search(
         "sort": sort,
         "currency": currency,
         "results": cards,
-        "facets": facet_lists(aggregations, terms=query.terms, units_per_usd=units_per_usd),
-        "took_ms": outcome.took_ms,
+        "facets": facet_lists(
+            aggregations,
+            terms=query.terms,
+            units_per_usd=units_per_usd,
+            scale=1.0 if sample is None else SYNC_BUCKETS / sample,
+        ),
+        # Algolia's name for it: false when the facet counts are estimated from a sample.
+        "exhaustive": {"facets_count": sample is None},
+        "took_ms": took_ms,
     }
-    return result, outcome.responses[2 if facets else 1 :]
+    return result, responses[2 if facets else 1 :]
 
 
 def understood(query: VehicleQuery, *, currency: str) -> tuple[Interpretation, VehicleQuery]:
@@ -230,6 +258,7 @@ def vehicle_search(
         currency=currency,
         facets=facets,
         cursor_query=query,
+        sample_broad=True,
     )
     if sort == "relevance":
         result["results"] = spread_lookalikes(result["results"])

@@ -77,11 +77,30 @@ def vehicle_hits_search(
     return s
 
 
+def vehicle_count_search(query: VehicleQuery, *, scope: Scope) -> Search:
+    """The exact number of vehicles matching the query and every selection; nothing sorted or counted
+    by facet, so the engine only walks the matches (the page of hits skips that: no total)."""
+    filters = [base_query(query, scope, ranked=False), *selection_filters(query).values()]
+    return Search().query(Q("bool", filter=filters)).extra(size=0, track_total_hits=True)
+
+
 def vehicle_facets_search(
-    query: VehicleQuery, *, scope: Scope, facets: tuple[str, ...] = FACET_NAMES, units_per_usd: float = 1.0
+    query: VehicleQuery,
+    *,
+    scope: Scope,
+    facets: tuple[str, ...] = FACET_NAMES,
+    units_per_usd: float = 1.0,
+    sample: int | None = None,
 ) -> Search:
-    """Counts for every facet (disjunctive) and the exact result total, in one size-0 request."""
-    s = Search().query(base_query(query, scope, ranked=False)).extra(size=0, track_total_hits=True)
+    """Counts for every facet (disjunctive) and the result total, in one size-0 request.
+
+    With `sample` (see search.facets.sample_slots), only documents whose `sync_bucket` is below it
+    are counted: the counts (and the total) are then the sample's, to be scaled by the caller.
+    """
+    matched = base_query(query, scope, ranked=False)
+    if sample is not None:
+        matched = Q("bool", filter=[matched, Q("range", sync_bucket={"lt": sample})])
+    s = Search().query(matched).extra(size=0, track_total_hits=True)
     # s.aggs changes the Search in place: every aggregation is attached here, in one place.
     for name, agg in facet_aggregations(selection_filters(query), names=facets, units_per_usd=units_per_usd).items():
         s.aggs.bucket(name, agg)

@@ -33,7 +33,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{report.index_name}: {report.documents_loaded} documents from {report.rows_read} rows in "
             f"{report.seconds:.1f}s ({report.docs_per_second:.0f} docs/s); repaired {report.repaired}; "
-            f"index {report.final_count} = Postgres {report.expected_count}; dropped {report.dropped or 'nothing'}"
+            f"index {report.final_count} = Postgres {report.expected_count}; dropped {report.dropped or 'nothing'}; "
+            f"{report.changes_dropped} pending changes the snapshot covered dropped"
         )
         for error in report.load_errors:
             self.stderr.write(f"load error: {error}")
