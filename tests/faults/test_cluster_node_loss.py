@@ -22,8 +22,7 @@ from indexers.rebuild import rebuild_vehicle_index
 from search.client import get_client
 from services.engine import Engine
 from tests.support.processes import start_test_process
-from tests.support.sync_support import expected_documents, wait_for_sync
-from tests.test_sync_faults import Writer, seed_dealers
+from tests.support.sync_support import Writer, expected_documents, seed_dealers, wait_for_sync
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.engine, pytest.mark.slow]
 

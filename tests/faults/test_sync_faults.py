@@ -10,12 +10,9 @@ from __future__ import annotations
 import random
 import shutil
 import sys
-import threading
 import time
-from decimal import Decimal
 
 import pytest
-from django.db import close_old_connections, connection
 from django.test import override_settings
 
 from catalog.models import Dealer, Vehicle
@@ -27,7 +24,14 @@ from services.process import ManagedProcess
 from services.redis import Redis
 from tests.support.factories import make_dealer, make_vehicle, vehicle_fields
 from tests.support.processes import start_test_process
-from tests.support.sync_support import expected_documents, indexed_documents, pending_changes, wait_for_sync
+from tests.support.sync_support import (
+    Writer,
+    expected_documents,
+    indexed_documents,
+    pending_changes,
+    seed_dealers,
+    wait_for_sync,
+)
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.engine, pytest.mark.slow]
 
@@ -104,76 +108,6 @@ def stack(own_services, celery_worker_process):
                 proc.stop(timeout=10)
             get_client.cache_clear()
     get_client.cache_clear()
-
-
-class Writer(threading.Thread):
-    """Random writes through every path, from its own database connection, until stopped."""
-
-    def __init__(self, dealer_ids: list[int], seed: int, pause: float = 0.0):
-        super().__init__(daemon=True)
-        self.random = random.Random(seed)
-        self.dealer_ids = dealer_ids
-        self.pause = pause
-        self.stop_event = threading.Event()
-        self.operations = 0
-        self.error: BaseException | None = None
-
-    def run(self) -> None:
-        try:
-            self.dealers = list(Dealer.objects.filter(pk__in=self.dealer_ids))
-            while not self.stop_event.is_set():
-                self.step()
-                self.operations += 1
-                if self.pause:
-                    time.sleep(self.pause)
-        except BaseException as exc:  # noqa: BLE001 - surfaced by the test
-            self.error = exc
-        finally:
-            close_old_connections()
-            connection.close()
-
-    def stop(self) -> int:
-        self.stop_event.set()
-        self.join(timeout=60)
-        if self.error:
-            raise self.error
-        return self.operations
-
-    def random_ids(self, k: int) -> list[int]:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT id FROM catalog_vehicle ORDER BY random() LIMIT %s", [k])
-            return [row[0] for row in cursor.fetchall()]
-
-    def step(self) -> None:
-        rnd = self.random
-        dealer = rnd.choice(self.dealers)
-        roll = rnd.random()
-        if roll < 0.30:
-            make_vehicle(dealer, price=Decimal(rnd.randint(2000, 90000)))
-        elif roll < 0.40:
-            Vehicle.objects.bulk_create([Vehicle(**vehicle_fields(dealer)) for _ in range(rnd.randint(2, 25))])
-        elif roll < 0.60:
-            Vehicle.objects.filter(pk__in=self.random_ids(3)).update(price=Decimal(rnd.randint(2000, 90000)))
-        elif roll < 0.70:
-            Vehicle.objects.filter(pk__in=self.random_ids(2)).update(
-                status=rnd.choice(["available", "reserved", "sold", "withdrawn"])
-            )
-        elif roll < 0.78:
-            Vehicle.objects.filter(pk__in=self.random_ids(2)).delete()
-        elif roll < 0.90:
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "UPDATE catalog_vehicle SET mileage_km = mileage_km + 1 WHERE id = ANY(%s)", [self.random_ids(4)]
-                )
-        elif roll < 0.99:
-            with connection.cursor() as cursor:
-                cursor.execute("DELETE FROM catalog_vehicle WHERE id = ANY(%s)", [self.random_ids(1)])
-        else:
-            Dealer.objects.filter(pk=dealer.pk).update(name=f"Dealer {rnd.randint(1, 10**6)}")
-
-
-def seed_dealers(n: int = 5) -> list[int]:
-    return [make_dealer().pk for _ in range(n)]
 
 
 def assert_exactly_in_sync(timeout: float = 300) -> None:
