@@ -196,7 +196,7 @@ def clear_market() -> None:
         cursor.execute(
             "TRUNCATE buyers_vehicleview, catalog_vehicle, catalog_dealer_members, catalog_dealer, "
             "insights_searchlog, insights_searchclick, indexers_searchchange, auth_user_groups, "
-            "auth_user CASCADE"
+            "recommendations_recommendationimpression, recommendations_recommendationclick, auth_user CASCADE"
         )
 
 
