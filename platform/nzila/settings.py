@@ -6,31 +6,40 @@ loopback; its secrets are generated per installation into var/secrets.env (servi
 and outside development (NZILA_DEV=1) the built-in ones are refused at start-up.
 """
 
-import os
 from datetime import timedelta
 from pathlib import Path
 
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
+from environs import Env
 from kombu import Queue
 
 from services import secrets_file
 
+# The one reader of the environment: typed, and a value that does not parse (NZILA_DB_PORT=abc,
+# NZILA_DEV=maybe) stops start-up with an error naming the variable instead of a default in disguise.
+env = Env(expand_vars=False)
+
 
 def env_str(name: str, default: str) -> str:
-    return os.environ.get(name, default)
+    return env.str(name, default)
 
 
 def env_int(name: str, default: int) -> int:
-    return int(os.environ.get(name, default))
+    return env.int(name, default)
+
+
+def env_float(name: str, default: float) -> float:
+    return float(env.float(name, default))
 
 
 def env_bool(name: str, default: bool) -> bool:
-    return os.environ.get(name, str(default)).strip().lower() in {"1", "true", "yes", "on"}
+    return env.bool(name, default)
 
 
 def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+    """Comma-separated; blanks around and between items are dropped."""
+    return [item.strip() for item in env.list(name, default.split(",")) if item.strip()]
 
 
 # Built-in values of the secrets below, by environment variable: good for a laptop only. With DEBUG
@@ -225,7 +234,7 @@ AXES_FAILURE_LIMIT = env_int("NZILA_SIGNIN_FAILURE_LIMIT", 5)
 # Counted per account and, separately, per IP address: either one reaching the limit locks.
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 # Hours a lock lasts (failures older than that are forgotten).
-AXES_COOLOFF_TIME = float(env_str("NZILA_SIGNIN_LOCKOUT_HOURS", "0.25"))
+AXES_COOLOFF_TIME = env_float("NZILA_SIGNIN_LOCKOUT_HOURS", 0.25)
 # Failures only expire (after the lock's duration): a successful sign-in clears nothing, since axes would
 # clear its address's count too, and an attacker signing in to an account of their own would reset it.
 AXES_RESET_ON_SUCCESS = False
@@ -294,16 +303,16 @@ SEARCH_INDEX_REPLICAS = env_int("NZILA_SEARCH_INDEX_REPLICAS", 0)
 # Prefix of every index and alias name, so tests and several stacks can share one cluster.
 SEARCH_INDEX_PREFIX = env_str("NZILA_INDEX_PREFIX", "nzila")
 # Per-request timeout for search calls, in seconds; a slow engine must not hold web workers.
-SEARCH_TIMEOUT_SECONDS = float(env_str("NZILA_SEARCH_TIMEOUT", "5"))
+SEARCH_TIMEOUT_SECONDS = env_float("NZILA_SEARCH_TIMEOUT", 5)
 # Buyers' browse requests matching more documents than this get facet counts estimated from a
 # sample of about this many (flagged in the response's `exhaustive`); up to it, counts are exact.
 # 0 (the default): always exact, in one round trip. Sampling costs a second round trip, which under
 # a saturated engine cost more than it saved (docs/search.md, benchmark at 1M vehicles).
 SEARCH_EXACT_FACETS_UP_TO = env_int("NZILA_SEARCH_EXACT_FACETS_UP_TO", 0)
 # Seconds between hand-offs of buffered search-log lines to Celery; 0 keeps them until flushed by hand.
-SEARCH_LOG_FLUSH_SECONDS = float(env_str("NZILA_SEARCH_LOG_FLUSH_SECONDS", "1"))
+SEARCH_LOG_FLUSH_SECONDS = env_float("NZILA_SEARCH_LOG_FLUSH_SECONDS", 1)
 # Seconds between rebuilds of the typeahead index (make/model counts, popular queries).
-SEARCH_SUGGESTIONS_REFRESH_SECONDS = float(env_str("NZILA_SEARCH_SUGGESTIONS_REFRESH_SECONDS", "300"))
+SEARCH_SUGGESTIONS_REFRESH_SECONDS = env_float("NZILA_SEARCH_SUGGESTIONS_REFRESH_SECONDS", 300)
 
 # --- Sync pipeline (indexers/) -------------------------------------------------------------
 # Changes claimed per indexer batch (one _bulk request each).
@@ -311,11 +320,11 @@ INDEXER_BATCH_SIZE = env_int("NZILA_INDEXER_BATCH_SIZE", 1000)
 # Batches one drain task applies before handing over to a fresh task (keeps tasks short).
 INDEXER_MAX_BATCHES_PER_TASK = env_int("NZILA_INDEXER_MAX_BATCHES_PER_TASK", 50)
 # Timeout of the indexers' engine requests (bulk, refresh, scans), in seconds; longer than a search's.
-INDEXER_REQUEST_TIMEOUT_SECONDS = float(env_str("NZILA_INDEXER_REQUEST_TIMEOUT", "60"))
+INDEXER_REQUEST_TIMEOUT_SECONDS = env_float("NZILA_INDEXER_REQUEST_TIMEOUT", 60)
 # Tries per change before it is parked as a dead letter.
 INDEXER_MAX_ATTEMPTS = env_int("NZILA_INDEXER_MAX_ATTEMPTS", 8)
 # Seconds between sweeps that drain anything a missed kick left behind.
-INDEXER_SWEEP_SECONDS = float(env_str("NZILA_INDEXER_SWEEP_SECONDS", "5"))
+INDEXER_SWEEP_SECONDS = env_float("NZILA_INDEXER_SWEEP_SECONDS", 5)
 # Statuses that stay searchable. Reserved cars are shown (buyers can queue behind a reservation);
 # sold and withdrawn ones leave the index, so buyers never find a car they cannot buy.
 SEARCHABLE_STATUSES = tuple(env_str("NZILA_SEARCHABLE_STATUSES", "available,reserved").split(","))
@@ -344,7 +353,7 @@ STRIPE_WEBHOOK_TOLERANCE_SECONDS = env_int("STRIPE_WEBHOOK_TOLERANCE_SECONDS", 3
 # Clock skew allowed the other way, in seconds: a signature dated further ahead is refused.
 STRIPE_WEBHOOK_FUTURE_SKEW_SECONDS = env_int("STRIPE_WEBHOOK_FUTURE_SKEW_SECONDS", 60)
 # Timeout of one Stripe HTTP call, in seconds.
-STRIPE_TIMEOUT_SECONDS = float(env_str("STRIPE_TIMEOUT_SECONDS", "20"))
+STRIPE_TIMEOUT_SECONDS = env_float("STRIPE_TIMEOUT_SECONDS", 20)
 # Fernet keys (comma-separated, newest first) that encrypt provider customer ids at rest; older keys
 # still decrypt, so keys can be rotated.
 PAYMENTS_FERNET_KEYS = dev_secret("PAYMENTS_FERNET_KEYS", "bnppbGEtZGV2LW9ubHkta2V5LW5vdC1mb3ItcHJvZCE=")
@@ -353,9 +362,9 @@ PAYMENTS_CALLBACK_SECRET = dev_secret("PAYMENTS_CALLBACK_SECRET", "dev-callback-
 # Tries of one provider call on a transient error (network, 429, 5xx); card errors are never retried.
 PAYMENTS_RETRY_MAX_TRIES = env_int("PAYMENTS_RETRY_MAX_TRIES", 3)
 # First backoff delay in seconds; it doubles on each retry.
-PAYMENTS_RETRY_BASE_SECONDS = float(env_str("PAYMENTS_RETRY_BASE_SECONDS", "0.5"))
+PAYMENTS_RETRY_BASE_SECONDS = env_float("PAYMENTS_RETRY_BASE_SECONDS", 0.5)
 # Upper bound of one backoff delay, in seconds.
-PAYMENTS_RETRY_CAP_SECONDS = float(env_str("PAYMENTS_RETRY_CAP_SECONDS", "30"))
+PAYMENTS_RETRY_CAP_SECONDS = env_float("PAYMENTS_RETRY_CAP_SECONDS", 30)
 # Payment attempts one signed-in buyer may start (DRF throttle rate).
 PAYMENTS_USER_RATE = env_str("PAYMENTS_USER_RATE", "50/hour")
 # Payment attempts one staff member may start (DRF throttle rate).
@@ -375,11 +384,11 @@ PAYMENTS_CALLBACK_BASE_URL = env_str("PAYMENTS_CALLBACK_BASE_URL", "http://127.0
 # Exchange-rate source: JSON with a USD base and a "rates" object (open.er-api.com's shape).
 PAYMENTS_FX_URL = env_str("PAYMENTS_FX_URL", "https://open.er-api.com/v6/latest/USD")
 # Timeout of one exchange-rate request, in seconds.
-PAYMENTS_FX_TIMEOUT_SECONDS = float(env_str("PAYMENTS_FX_TIMEOUT_SECONDS", "10"))
+PAYMENTS_FX_TIMEOUT_SECONDS = env_float("PAYMENTS_FX_TIMEOUT_SECONDS", 10)
 # Rates older than this (hours) raise a staff alert and are refused for mobile-money conversion.
 PAYMENTS_FX_MAX_AGE_HOURS = env_int("PAYMENTS_FX_MAX_AGE_HOURS", 48)
 # Failure rate above which staff are alerted, over the window below.
-PAYMENTS_FAILURE_ALERT_RATE = float(env_str("PAYMENTS_FAILURE_ALERT_RATE", "0.05"))
+PAYMENTS_FAILURE_ALERT_RATE = env_float("PAYMENTS_FAILURE_ALERT_RATE", 0.05)
 # Window of that failure rate, in minutes.
 PAYMENTS_FAILURE_ALERT_WINDOW_MINUTES = env_int("PAYMENTS_FAILURE_ALERT_WINDOW_MINUTES", 60)
 # Finished payments needed in the window before the rate means anything.
@@ -389,7 +398,7 @@ PAYMENTS_REMINDER_INTERVAL_HOURS = env_int("PAYMENTS_REMINDER_INTERVAL_HOURS", 2
 # Where staff alerts are mailed (empty: recorded and logged only).
 PAYMENTS_STAFF_EMAIL = env_str("PAYMENTS_STAFF_EMAIL", "")
 # Timeout of one mobile-money operator call, in seconds.
-MOBILE_MONEY_TIMEOUT_SECONDS = float(env_str("MOBILE_MONEY_TIMEOUT_SECONDS", "15"))
+MOBILE_MONEY_TIMEOUT_SECONDS = env_float("MOBILE_MONEY_TIMEOUT_SECONDS", 15)
 # M-Pesa Daraja: base URL, app key and secret, paybill short code and its STK passkey.
 MPESA_BASE_URL = env_str("MPESA_BASE_URL", "https://sandbox.safaricom.co.ke")
 MPESA_CONSUMER_KEY = env_str("MPESA_CONSUMER_KEY", "")
@@ -529,13 +538,13 @@ CELERY_BEAT_SCHEDULE = {
     # Domain events left in the outbox (written by triggers, or a missed kick) become notifications.
     "notifications-outbox": {
         "task": "notifications.tasks.dispatch_outbox",
-        "schedule": float(env_str("NZILA_OUTBOX_SWEEP_SECONDS", "5")),
+        "schedule": env_float("NZILA_OUTBOX_SWEEP_SECONDS", 5),
         "options": _SWEEP_OPTIONS,
     },
     # WhatsApp and e-mail notifications whose batching window or quiet hours are over.
     "notifications-delivery": {
         "task": "notifications.tasks.deliver_due",
-        "schedule": float(env_str("NZILA_DELIVERY_SWEEP_SECONDS", "15")),
+        "schedule": env_float("NZILA_DELIVERY_SWEEP_SECONDS", 15),
         "options": _SWEEP_OPTIONS,
     },
 }
@@ -546,7 +555,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # --- Operations: health and metrics ----------------------------------------------------------
 # Seconds the health check waits for a worker to answer its ping.
-HEALTH_WORKER_PING_SECONDS = float(env_str("NZILA_HEALTH_WORKER_PING_SECONDS", "1"))
+HEALTH_WORKER_PING_SECONDS = env_float("NZILA_HEALTH_WORKER_PING_SECONDS", 1)
 # Beat is reported dead when its last tick is older than this, in seconds.
 HEALTH_BEAT_MAX_SILENCE_SECONDS = env_int("NZILA_HEALTH_BEAT_MAX_SILENCE_SECONDS", 60)
 # Bearer token of the Prometheus scraper on /metrics (staff sessions also see it); generated per
@@ -559,10 +568,10 @@ JOBS_REDIS_URL = env_str("NZILA_JOBS_REDIS_URL", CELERY_BROKER_URL)
 # Retries of a transient failure before the task is dead-lettered.
 JOBS_MAX_RETRIES = env_int("NZILA_JOBS_MAX_RETRIES", 5)
 # First retry delay in seconds; it doubles on each retry (with jitter) up to the maximum.
-JOBS_RETRY_BACKOFF_SECONDS = float(env_str("NZILA_JOBS_RETRY_BACKOFF_SECONDS", "10"))
-JOBS_RETRY_BACKOFF_MAX_SECONDS = float(env_str("NZILA_JOBS_RETRY_BACKOFF_MAX_SECONDS", "600"))
+JOBS_RETRY_BACKOFF_SECONDS = env_float("NZILA_JOBS_RETRY_BACKOFF_SECONDS", 10)
+JOBS_RETRY_BACKOFF_MAX_SECONDS = env_float("NZILA_JOBS_RETRY_BACKOFF_MAX_SECONDS", 600)
 # A task whose failure rate (last 24 h) is above this is flagged on the staff endpoint.
-JOBS_FAILURE_ALERT_RATE = float(env_str("NZILA_JOBS_FAILURE_ALERT_RATE", "0.05"))
+JOBS_FAILURE_ALERT_RATE = env_float("NZILA_JOBS_FAILURE_ALERT_RATE", 0.05)
 # Rows read per page by the scheduled walkers, and ids per fanned-out batch task.
 JOBS_PAGE_SIZE = env_int("NZILA_JOBS_PAGE_SIZE", 1000)
 JOBS_BATCH_SIZE = env_int("NZILA_JOBS_BATCH_SIZE", 100)
@@ -576,11 +585,11 @@ JOBS_OUTBOX_RETENTION_DAYS = env_int("NZILA_OUTBOX_RETENTION_DAYS", 30)
 
 # --- Notifications (platform/notifications/) ------------------------------------------------
 # Events for one user within this many seconds go out as one WhatsApp / e-mail message.
-NOTIFICATIONS_BATCH_WINDOW_SECONDS = float(env_str("NZILA_NOTIFY_BATCH_WINDOW_SECONDS", "120"))
+NOTIFICATIONS_BATCH_WINDOW_SECONDS = env_float("NZILA_NOTIFY_BATCH_WINDOW_SECONDS", 120)
 # Tries of one send (the first included) before the message is failed and dead-lettered.
 NOTIFICATIONS_SEND_MAX_ATTEMPTS = env_int("NZILA_NOTIFY_SEND_MAX_ATTEMPTS", 3)
 # First retry delay of a send in seconds (doubling, with jitter).
-NOTIFICATIONS_SEND_BACKOFF_SECONDS = float(env_str("NZILA_NOTIFY_SEND_BACKOFF_SECONDS", "5"))
+NOTIFICATIONS_SEND_BACKOFF_SECONDS = env_float("NZILA_NOTIFY_SEND_BACKOFF_SECONDS", 5)
 # Tries of one outbox event before it is parked as dead.
 NOTIFICATIONS_OUTBOX_MAX_ATTEMPTS = env_int("NZILA_OUTBOX_MAX_ATTEMPTS", 8)
 # Outbox events turned into notifications per transaction.
@@ -599,7 +608,7 @@ WHATSAPP_APP_SECRET = dev_secret("WHATSAPP_APP_SECRET", "dev-whatsapp-app-secret
 WHATSAPP_VERIFY_TOKEN = dev_secret("WHATSAPP_VERIFY_TOKEN", "dev-whatsapp-verify-token")
 WHATSAPP_TEMPLATE_LANGUAGE = env_str("WHATSAPP_TEMPLATE_LANGUAGE", "en")
 WHATSAPP_MESSAGES_PER_SECOND = env_int("WHATSAPP_MESSAGES_PER_SECOND", 100)
-WHATSAPP_TIMEOUT_SECONDS = float(env_str("WHATSAPP_TIMEOUT_SECONDS", "10"))
+WHATSAPP_TIMEOUT_SECONDS = env_float("WHATSAPP_TIMEOUT_SECONDS", 10)
 # E-mail over SMTP (Django's mail framework); the default is a server on loopback. The local stack
 # (services/stack.py) uses the console backend instead: mails, password resets too, go to its web log.
 EMAIL_BACKEND = env_str("NZILA_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
@@ -617,23 +626,23 @@ SCORING_LOST_AFTER_DAYS = env_int("NZILA_SCORING_LOST_AFTER_DAYS", 60)
 # Trained models (joblib files) live here; the registry table records each one's path under it.
 SCORING_MODEL_DIR = Path(env_str("NZILA_SCORING_MODEL_DIR", str(VAR_DIR / "models")))
 # Share of leads whose shown score comes from the model (the rest: the six rules), by a stable hash.
-SCORING_AB_MODEL_SHARE = float(env_str("NZILA_SCORING_AB_MODEL_SHARE", "0.5"))
+SCORING_AB_MODEL_SHARE = env_float("NZILA_SCORING_AB_MODEL_SHARE", 0.5)
 # Salt of the A/B hash: change it to draw a fresh assignment for a new experiment.
 SCORING_AB_SALT = env_str("NZILA_SCORING_AB_SALT", "lead-score-2026")
 # Retrain schedule as five cron fields (minute hour day-of-month month day-of-week); monthly by default.
 SCORING_RETRAIN_CRON = env_str("NZILA_SCORING_RETRAIN_CRON", "0 2 1 * *")
 # Population stability index above which a feature (or the score) has drifted: an alert is raised.
-SCORING_DRIFT_PSI_ALERT = float(env_str("NZILA_SCORING_DRIFT_PSI_ALERT", "0.2"))
+SCORING_DRIFT_PSI_ALERT = env_float("NZILA_SCORING_DRIFT_PSI_ALERT", 0.2)
 # Days of recent leads compared with the training data in the drift report.
 SCORING_DRIFT_WINDOW_DAYS = env_int("NZILA_SCORING_DRIFT_WINDOW_DAYS", 30)
 # Seconds between sweeps that score leads no on-commit task reached (bulk loads, raw SQL).
-SCORING_SWEEP_SECONDS = float(env_str("NZILA_SCORING_SWEEP_SECONDS", "300"))
+SCORING_SWEEP_SECONDS = env_float("NZILA_SCORING_SWEEP_SECONDS", 300)
 # Similar-vehicle blend shown to buyers: "current" (0.7 text / 0.3 co-views), "tuned" (weights from
 # bench/recommendations.py) or "ab" (each viewer to one of the two by a stable hash).
 RECOMMENDATIONS_BLEND_ARM = env_str("NZILA_RECOMMENDATIONS_BLEND_ARM", "ab")
 # Weight of text/structured similarity in the "tuned" arm (co-views get the rest): the best nDCG@10 on
 # validation sessions in bench/recommendations.py (simulated data, seed 7); re-run it on real sessions.
-RECOMMENDATIONS_TUNED_SIMILARITY_WEIGHT = float(env_str("NZILA_RECOMMENDATIONS_TUNED_SIMILARITY_WEIGHT", "0.2"))
+RECOMMENDATIONS_TUNED_SIMILARITY_WEIGHT = env_float("NZILA_RECOMMENDATIONS_TUNED_SIMILARITY_WEIGHT", 0.2)
 
 
 def _cron(fields: str):
@@ -669,7 +678,7 @@ if SENTRY_DSN:
         integrations=[DjangoIntegration(), CeleryIntegration()],
         environment=env_str("SENTRY_ENVIRONMENT", "production"),
         send_default_pii=False,
-        traces_sample_rate=float(env_str("SENTRY_TRACES_SAMPLE_RATE", "0")),
+        traces_sample_rate=env_float("SENTRY_TRACES_SAMPLE_RATE", 0),
     )
 
 LOGGING = {
