@@ -195,12 +195,15 @@ DATABASES = {
         "ENGINE": "django.db.backends.postgresql",
         # Database name; the tests use NZILA_TEST_DB_NAME instead.
         "NAME": env_str("NZILA_DB_NAME", "nzila"),
+        # Role and password the web and the workers connect as.
         "USER": env_str("NZILA_DB_USER", "nzila"),
         "PASSWORD": dev_secret("NZILA_DB_PASSWORD", "nzila"),
+        # Server address; the local stack's PostgreSQL listens on loopback.
         "HOST": env_str("NZILA_DB_HOST", "127.0.0.1"),
         "PORT": env_int("NZILA_DB_PORT", 5432),
         # Reuse connections between requests; workers keep theirs for the task's life.
         "CONN_MAX_AGE": env_int("NZILA_DB_CONN_MAX_AGE", 60),
+        # The database the test runner creates and drops.
         "TEST": {"NAME": env_str("NZILA_TEST_DB_NAME", "nzila_test")},
     }
 }
@@ -335,6 +338,7 @@ SEARCHABLE_STATUSES = tuple(env_str("NZILA_SEARCHABLE_STATUSES", "available,rese
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # Redis URL of the cache (its own database number on the stack's Redis).
         "LOCATION": env_str("NZILA_CACHE_URL", f"redis://127.0.0.1:{LOCAL_REDIS_PORT}/12"),
         # Key prefix, so several stacks (or test runs) can share one Redis database.
         "KEY_PREFIX": env_str("NZILA_CACHE_PREFIX", "nzila"),
@@ -446,6 +450,7 @@ CELERY_TIMEZONE = TIME_ZONE
 # longer than any task runs, or a slow task would run twice. Tests shorten it to see a redelivery.
 # Consumers look for such abandoned messages every interval × throttle seconds (kombu's defaults: 10 × 10).
 CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # Seconds before an unacknowledged message is delivered again (see above).
     "visibility_timeout": env_int("NZILA_BROKER_VISIBILITY_TIMEOUT", 35 * 60),
     "unacked_restore_interval": env_int("NZILA_BROKER_RESTORE_INTERVAL", 10),
     "unacked_restore_throttle": env_int("NZILA_BROKER_RESTORE_THROTTLE", 10),
@@ -517,6 +522,7 @@ CELERY_BEAT_SCHEDULE = {
     # New or changed vehicles percolated against the saved searches.
     "saved-search-alerts": {
         "task": "notifications.tasks.match_saved_searches",
+        # Seconds between two percolation runs of the saved searches.
         "schedule": env_int("NZILA_SAVED_SEARCH_ALERT_SECONDS", 300),
         "options": _SWEEP_OPTIONS,
     },
@@ -538,12 +544,14 @@ CELERY_BEAT_SCHEDULE = {
     # Domain events left in the outbox (written by triggers, or a missed kick) become notifications.
     "notifications-outbox": {
         "task": "notifications.tasks.dispatch_outbox",
+        # Seconds between two sweeps of the notifications outbox.
         "schedule": env_float("NZILA_OUTBOX_SWEEP_SECONDS", 5),
         "options": _SWEEP_OPTIONS,
     },
     # WhatsApp and e-mail notifications whose batching window or quiet hours are over.
     "notifications-delivery": {
         "task": "notifications.tasks.deliver_due",
+        # Seconds between two sweeps for due WhatsApp and e-mail notifications.
         "schedule": env_float("NZILA_DELIVERY_SWEEP_SECONDS", 15),
         "options": _SWEEP_OPTIONS,
     },
@@ -676,8 +684,10 @@ if SENTRY_DSN:
     sentry_sdk.init(
         dsn=SENTRY_DSN,
         integrations=[DjangoIntegration(), CeleryIntegration()],
+        # The environment name Sentry files events under.
         environment=env_str("SENTRY_ENVIRONMENT", "production"),
         send_default_pii=False,
+        # Share of requests and tasks traced for performance (0: none).
         traces_sample_rate=env_float("SENTRY_TRACES_SAMPLE_RATE", 0),
     )
 
@@ -688,6 +698,7 @@ LOGGING = {
     # Callback tokens and the WhatsApp verify token never reach a log (nzila/redaction.py).
     "filters": {"redact_secrets": {"()": "nzila.redaction.RedactSecretsFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact_secrets"]}},
+    # Level of the root logger (DEBUG, INFO, WARNING, ...).
     "root": {"handlers": ["console"], "level": env_str("NZILA_LOG_LEVEL", "INFO")},
     "loggers": {
         "elastic_transport": {"level": "WARNING"},
