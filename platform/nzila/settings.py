@@ -6,6 +6,7 @@ loopback; its secrets are generated per installation into var/secrets.env (servi
 and outside development (NZILA_DEV=1) the built-in ones are refused at start-up.
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from environs import Env
 from kombu import Queue
 
 from services import secrets_file
+from services.env_names import RENAMED
 
 # The one reader of the environment: typed, and a value that does not parse (NZILA_DB_PORT=abc,
 # NZILA_DEV=maybe) stops start-up with an error naming the variable instead of a default in disguise.
@@ -64,6 +66,14 @@ VAR_DIR = Path(env_str("NZILA_VAR_DIR", str(BASE_DIR / "var")))
 
 # This installation's generated secrets (bin/setup writes them once, mode 0600); the environment wins.
 secrets_file.load(Path(env_str("NZILA_SECRETS_FILE", str(VAR_DIR / "secrets.env"))))
+
+# A variable renamed to the NZILA_ prefix and still set under its old name would be ignored: refuse it.
+_old_names = sorted(name for name in RENAMED if name in os.environ)
+if _old_names:
+    raise ImproperlyConfigured(
+        "Environment variables renamed (see docs/settings.md): "
+        + ", ".join(f"{name} is now {RENAMED[name]}" for name in _old_names)
+    )
 
 # Development mode: debug pages and the built-in secrets allowed. Off unless asked for (NZILA_DEV=1).
 DEBUG = env_bool("NZILA_DEV", False)
@@ -360,70 +370,70 @@ STRIPE_WEBHOOK_FUTURE_SKEW_SECONDS = env_int("STRIPE_WEBHOOK_FUTURE_SKEW_SECONDS
 STRIPE_TIMEOUT_SECONDS = env_float("STRIPE_TIMEOUT_SECONDS", 20)
 # Fernet keys (comma-separated, newest first) that encrypt provider customer ids at rest; older keys
 # still decrypt, so keys can be rotated.
-PAYMENTS_FERNET_KEYS = dev_secret("PAYMENTS_FERNET_KEYS", "bnppbGEtZGV2LW9ubHkta2V5LW5vdC1mb3ItcHJvZCE=")
+PAYMENTS_FERNET_KEYS = dev_secret("NZILA_PAYMENTS_FERNET_KEYS", "bnppbGEtZGV2LW9ubHkta2V5LW5vdC1mb3ItcHJvZCE=")
 # Key of the unguessable token in mobile-money callback URLs (operators sign nothing themselves).
-PAYMENTS_CALLBACK_SECRET = dev_secret("PAYMENTS_CALLBACK_SECRET", "dev-callback-secret")
+PAYMENTS_CALLBACK_SECRET = dev_secret("NZILA_PAYMENTS_CALLBACK_SECRET", "dev-callback-secret")
 # Tries of one provider call on a transient error (network, 429, 5xx); card errors are never retried.
-PAYMENTS_RETRY_MAX_TRIES = env_int("PAYMENTS_RETRY_MAX_TRIES", 3)
+PAYMENTS_RETRY_MAX_TRIES = env_int("NZILA_PAYMENTS_RETRY_MAX_TRIES", 3)
 # First backoff delay in seconds; it doubles on each retry.
-PAYMENTS_RETRY_BASE_SECONDS = env_float("PAYMENTS_RETRY_BASE_SECONDS", 0.5)
+PAYMENTS_RETRY_BASE_SECONDS = env_float("NZILA_PAYMENTS_RETRY_BASE_SECONDS", 0.5)
 # Upper bound of one backoff delay, in seconds.
-PAYMENTS_RETRY_CAP_SECONDS = env_float("PAYMENTS_RETRY_CAP_SECONDS", 30)
+PAYMENTS_RETRY_CAP_SECONDS = env_float("NZILA_PAYMENTS_RETRY_CAP_SECONDS", 30)
 # Payment attempts one signed-in buyer may start (DRF throttle rate).
-PAYMENTS_USER_RATE = env_str("PAYMENTS_USER_RATE", "50/hour")
+PAYMENTS_USER_RATE = env_str("NZILA_PAYMENTS_USER_RATE", "50/hour")
 # Payment attempts one staff member may start (DRF throttle rate).
-PAYMENTS_STAFF_RATE = env_str("PAYMENTS_STAFF_RATE", "1000/hour")
+PAYMENTS_STAFF_RATE = env_str("NZILA_PAYMENTS_STAFF_RATE", "1000/hour")
 # Failed payments from one IP address or one card fingerprint before it is blocked.
-PAYMENTS_FAILURE_BLOCK_THRESHOLD = env_int("PAYMENTS_FAILURE_BLOCK_THRESHOLD", 5)
+PAYMENTS_FAILURE_BLOCK_THRESHOLD = env_int("NZILA_PAYMENTS_FAILURE_BLOCK_THRESHOLD", 5)
 # Window in which those failures are counted, in seconds.
-PAYMENTS_FAILURE_WINDOW_SECONDS = env_int("PAYMENTS_FAILURE_WINDOW_SECONDS", 3600)
+PAYMENTS_FAILURE_WINDOW_SECONDS = env_int("NZILA_PAYMENTS_FAILURE_WINDOW_SECONDS", 3600)
 # How long a blocked IP address or card stays blocked, in seconds.
-PAYMENTS_BLOCK_SECONDS = env_int("PAYMENTS_BLOCK_SECONDS", 3600)
+PAYMENTS_BLOCK_SECONDS = env_int("NZILA_PAYMENTS_BLOCK_SECONDS", 3600)
 # A payment open this long (seconds) without news is asked about by the reconciler.
-PAYMENTS_PENDING_AFTER_SECONDS = env_int("PAYMENTS_PENDING_AFTER_SECONDS", 120)
+PAYMENTS_PENDING_AFTER_SECONDS = env_int("NZILA_PAYMENTS_PENDING_AFTER_SECONDS", 120)
 # Payments asked about per reconciliation batch.
-PAYMENTS_RECONCILE_BATCH_SIZE = env_int("PAYMENTS_RECONCILE_BATCH_SIZE", 100)
+PAYMENTS_RECONCILE_BATCH_SIZE = env_int("NZILA_PAYMENTS_RECONCILE_BATCH_SIZE", 100)
 # Public base URL that mobile-money operators call back (our /api/v1/payments/callbacks/...).
-PAYMENTS_CALLBACK_BASE_URL = env_str("PAYMENTS_CALLBACK_BASE_URL", "http://127.0.0.1:8000")
+PAYMENTS_CALLBACK_BASE_URL = env_str("NZILA_PAYMENTS_CALLBACK_BASE_URL", "http://127.0.0.1:8000")
 # Exchange-rate source: JSON with a USD base and a "rates" object (open.er-api.com's shape).
-PAYMENTS_FX_URL = env_str("PAYMENTS_FX_URL", "https://open.er-api.com/v6/latest/USD")
+PAYMENTS_FX_URL = env_str("NZILA_PAYMENTS_FX_URL", "https://open.er-api.com/v6/latest/USD")
 # Timeout of one exchange-rate request, in seconds.
-PAYMENTS_FX_TIMEOUT_SECONDS = env_float("PAYMENTS_FX_TIMEOUT_SECONDS", 10)
+PAYMENTS_FX_TIMEOUT_SECONDS = env_float("NZILA_PAYMENTS_FX_TIMEOUT_SECONDS", 10)
 # Rates older than this (hours) raise a staff alert and are refused for mobile-money conversion.
-PAYMENTS_FX_MAX_AGE_HOURS = env_int("PAYMENTS_FX_MAX_AGE_HOURS", 48)
+PAYMENTS_FX_MAX_AGE_HOURS = env_int("NZILA_PAYMENTS_FX_MAX_AGE_HOURS", 48)
 # Failure rate above which staff are alerted, over the window below.
-PAYMENTS_FAILURE_ALERT_RATE = env_float("PAYMENTS_FAILURE_ALERT_RATE", 0.05)
+PAYMENTS_FAILURE_ALERT_RATE = env_float("NZILA_PAYMENTS_FAILURE_ALERT_RATE", 0.05)
 # Window of that failure rate, in minutes.
-PAYMENTS_FAILURE_ALERT_WINDOW_MINUTES = env_int("PAYMENTS_FAILURE_ALERT_WINDOW_MINUTES", 60)
+PAYMENTS_FAILURE_ALERT_WINDOW_MINUTES = env_int("NZILA_PAYMENTS_FAILURE_ALERT_WINDOW_MINUTES", 60)
 # Finished payments needed in the window before the rate means anything.
-PAYMENTS_FAILURE_ALERT_MIN_PAYMENTS = env_int("PAYMENTS_FAILURE_ALERT_MIN_PAYMENTS", 20)
+PAYMENTS_FAILURE_ALERT_MIN_PAYMENTS = env_int("NZILA_PAYMENTS_FAILURE_ALERT_MIN_PAYMENTS", 20)
 # Hours between two reminders of one overdue invoice.
-PAYMENTS_REMINDER_INTERVAL_HOURS = env_int("PAYMENTS_REMINDER_INTERVAL_HOURS", 24)
+PAYMENTS_REMINDER_INTERVAL_HOURS = env_int("NZILA_PAYMENTS_REMINDER_INTERVAL_HOURS", 24)
 # Where staff alerts are mailed (empty: recorded and logged only).
-PAYMENTS_STAFF_EMAIL = env_str("PAYMENTS_STAFF_EMAIL", "")
+PAYMENTS_STAFF_EMAIL = env_str("NZILA_PAYMENTS_STAFF_EMAIL", "")
 # Timeout of one mobile-money operator call, in seconds.
-MOBILE_MONEY_TIMEOUT_SECONDS = env_float("MOBILE_MONEY_TIMEOUT_SECONDS", 15)
+MOBILE_MONEY_TIMEOUT_SECONDS = env_float("NZILA_MOBILE_MONEY_TIMEOUT_SECONDS", 15)
 # M-Pesa Daraja: base URL, app key and secret, paybill short code and its STK passkey.
-MPESA_BASE_URL = env_str("MPESA_BASE_URL", "https://sandbox.safaricom.co.ke")
-MPESA_CONSUMER_KEY = env_str("MPESA_CONSUMER_KEY", "")
-MPESA_CONSUMER_SECRET = env_str("MPESA_CONSUMER_SECRET", "")
-MPESA_SHORTCODE = env_str("MPESA_SHORTCODE", "174379")
-MPESA_PASSKEY = env_str("MPESA_PASSKEY", "")
+MPESA_BASE_URL = env_str("NZILA_MPESA_BASE_URL", "https://sandbox.safaricom.co.ke")
+MPESA_CONSUMER_KEY = env_str("NZILA_MPESA_CONSUMER_KEY", "")
+MPESA_CONSUMER_SECRET = env_str("NZILA_MPESA_CONSUMER_SECRET", "")
+MPESA_SHORTCODE = env_str("NZILA_MPESA_SHORTCODE", "174379")
+MPESA_PASSKEY = env_str("NZILA_MPESA_PASSKEY", "")
 # MTN MoMo collections: base URL, subscription key, API user and key, target environment.
-MTN_MOMO_BASE_URL = env_str("MTN_MOMO_BASE_URL", "https://sandbox.momodeveloper.mtn.com")
-MTN_MOMO_SUBSCRIPTION_KEY = env_str("MTN_MOMO_SUBSCRIPTION_KEY", "")
-MTN_MOMO_API_USER = env_str("MTN_MOMO_API_USER", "")
-MTN_MOMO_API_KEY = env_str("MTN_MOMO_API_KEY", "")
-MTN_MOMO_TARGET_ENVIRONMENT = env_str("MTN_MOMO_TARGET_ENVIRONMENT", "sandbox")
+MTN_MOMO_BASE_URL = env_str("NZILA_MTN_MOMO_BASE_URL", "https://sandbox.momodeveloper.mtn.com")
+MTN_MOMO_SUBSCRIPTION_KEY = env_str("NZILA_MTN_MOMO_SUBSCRIPTION_KEY", "")
+MTN_MOMO_API_USER = env_str("NZILA_MTN_MOMO_API_USER", "")
+MTN_MOMO_API_KEY = env_str("NZILA_MTN_MOMO_API_KEY", "")
+MTN_MOMO_TARGET_ENVIRONMENT = env_str("NZILA_MTN_MOMO_TARGET_ENVIRONMENT", "sandbox")
 # Orange Money web payment: base URL, OAuth client id and secret, merchant key.
-ORANGE_MONEY_BASE_URL = env_str("ORANGE_MONEY_BASE_URL", "https://api.orange.com")
-ORANGE_MONEY_CLIENT_ID = env_str("ORANGE_MONEY_CLIENT_ID", "")
-ORANGE_MONEY_CLIENT_SECRET = env_str("ORANGE_MONEY_CLIENT_SECRET", "")
-ORANGE_MONEY_MERCHANT_KEY = env_str("ORANGE_MONEY_MERCHANT_KEY", "")
+ORANGE_MONEY_BASE_URL = env_str("NZILA_ORANGE_MONEY_BASE_URL", "https://api.orange.com")
+ORANGE_MONEY_CLIENT_ID = env_str("NZILA_ORANGE_MONEY_CLIENT_ID", "")
+ORANGE_MONEY_CLIENT_SECRET = env_str("NZILA_ORANGE_MONEY_CLIENT_SECRET", "")
+ORANGE_MONEY_MERCHANT_KEY = env_str("NZILA_ORANGE_MONEY_MERCHANT_KEY", "")
 # Airtel Money collections: base URL, OAuth client id and secret.
-AIRTEL_MONEY_BASE_URL = env_str("AIRTEL_MONEY_BASE_URL", "https://openapiuat.airtel.africa")
-AIRTEL_MONEY_CLIENT_ID = env_str("AIRTEL_MONEY_CLIENT_ID", "")
-AIRTEL_MONEY_CLIENT_SECRET = env_str("AIRTEL_MONEY_CLIENT_SECRET", "")
+AIRTEL_MONEY_BASE_URL = env_str("NZILA_AIRTEL_MONEY_BASE_URL", "https://openapiuat.airtel.africa")
+AIRTEL_MONEY_CLIENT_ID = env_str("NZILA_AIRTEL_MONEY_CLIENT_ID", "")
+AIRTEL_MONEY_CLIENT_SECRET = env_str("NZILA_AIRTEL_MONEY_CLIENT_SECRET", "")
 
 # --- Celery (Redis broker) -----------------------------------------------------------------
 # Broker for task messages.
@@ -609,14 +619,14 @@ NOTIFICATIONS_SITE_URL = env_str("NZILA_SITE_URL", "http://127.0.0.1:8000")
 # WhatsApp Cloud API: base URL with version, sending phone number id, access token, app secret (signs
 # status webhooks), the verify token of the subscription handshake, template language, and the
 # provider's rate limit (messages per second, shared by every worker through a Redis token bucket).
-WHATSAPP_API_URL = env_str("WHATSAPP_API_URL", "https://graph.facebook.com/v21.0")
-WHATSAPP_PHONE_NUMBER_ID = env_str("WHATSAPP_PHONE_NUMBER_ID", "000000000000000")
-WHATSAPP_ACCESS_TOKEN = env_str("WHATSAPP_ACCESS_TOKEN", "dev-whatsapp-token")
-WHATSAPP_APP_SECRET = dev_secret("WHATSAPP_APP_SECRET", "dev-whatsapp-app-secret")
-WHATSAPP_VERIFY_TOKEN = dev_secret("WHATSAPP_VERIFY_TOKEN", "dev-whatsapp-verify-token")
-WHATSAPP_TEMPLATE_LANGUAGE = env_str("WHATSAPP_TEMPLATE_LANGUAGE", "en")
-WHATSAPP_MESSAGES_PER_SECOND = env_int("WHATSAPP_MESSAGES_PER_SECOND", 100)
-WHATSAPP_TIMEOUT_SECONDS = env_float("WHATSAPP_TIMEOUT_SECONDS", 10)
+WHATSAPP_API_URL = env_str("NZILA_WHATSAPP_API_URL", "https://graph.facebook.com/v21.0")
+WHATSAPP_PHONE_NUMBER_ID = env_str("NZILA_WHATSAPP_PHONE_NUMBER_ID", "000000000000000")
+WHATSAPP_ACCESS_TOKEN = env_str("NZILA_WHATSAPP_ACCESS_TOKEN", "dev-whatsapp-token")
+WHATSAPP_APP_SECRET = dev_secret("NZILA_WHATSAPP_APP_SECRET", "dev-whatsapp-app-secret")
+WHATSAPP_VERIFY_TOKEN = dev_secret("NZILA_WHATSAPP_VERIFY_TOKEN", "dev-whatsapp-verify-token")
+WHATSAPP_TEMPLATE_LANGUAGE = env_str("NZILA_WHATSAPP_TEMPLATE_LANGUAGE", "en")
+WHATSAPP_MESSAGES_PER_SECOND = env_int("NZILA_WHATSAPP_MESSAGES_PER_SECOND", 100)
+WHATSAPP_TIMEOUT_SECONDS = env_float("NZILA_WHATSAPP_TIMEOUT_SECONDS", 10)
 # E-mail over SMTP (Django's mail framework); the default is a server on loopback. The local stack
 # (services/stack.py) uses the console backend instead: mails, password resets too, go to its web log.
 EMAIL_BACKEND = env_str("NZILA_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")

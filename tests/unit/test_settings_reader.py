@@ -39,3 +39,24 @@ def test_typed_values_and_lists_are_read():
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip() == "5499 False 2.5 ['a', 'b']"
+
+
+def test_an_old_variable_name_is_refused_naming_the_new_one():
+    result = _settings({"PAYMENTS_USER_RATE": "5/hour"})
+    assert result.returncode != 0
+    assert "PAYMENTS_USER_RATE is now NZILA_PAYMENTS_USER_RATE" in result.stderr, result.stderr[-2000:]
+
+
+def test_a_secrets_file_from_before_the_rename_keeps_its_values(tmp_path):
+    from services import secrets_file
+
+    path = tmp_path / "secrets.env"
+    path.write_text("PAYMENTS_FERNET_KEYS=kept-key\nWHATSAPP_VERIFY_TOKEN=kept-token\n")
+    secrets_file.ensure(path)
+    values = secrets_file.read(path)
+    assert values["NZILA_PAYMENTS_FERNET_KEYS"] == "kept-key"
+    assert values["NZILA_WHATSAPP_VERIFY_TOKEN"] == "kept-token"
+    assert "PAYMENTS_FERNET_KEYS" not in values
+    code = "from nzila import settings as s; print(s.PAYMENTS_FERNET_KEYS)"
+    result = _settings({"NZILA_SECRETS_FILE": str(path)}, code)
+    assert "kept-key" in result.stdout, result.stderr[-2000:]
