@@ -238,10 +238,10 @@ def main() -> None:
         redis.Redis.from_url(url).flushdb()
     sim = WhatsAppSimulator(token="bench-token", app_secret="bench-secret").start()
     env = {
-        "WHATSAPP_API_URL": sim.base_url,
-        "WHATSAPP_PHONE_NUMBER_ID": sim.phone_number_id,
-        "WHATSAPP_ACCESS_TOKEN": sim.token,
-        "WHATSAPP_APP_SECRET": sim.app_secret,
+        "NZILA_WHATSAPP_API_URL": sim.base_url,
+        "NZILA_WHATSAPP_PHONE_NUMBER_ID": sim.phone_number_id,
+        "NZILA_WHATSAPP_ACCESS_TOKEN": sim.token,
+        "NZILA_WHATSAPP_APP_SECRET": sim.app_secret,
     }
     os.environ.update(env)
     worker = process(

@@ -27,7 +27,7 @@ os.environ.setdefault("NZILA_CACHE_PREFIX", "benchpay")
 os.environ.setdefault("STRIPE_WEBHOOK_SECRET", "whsec_bench")
 os.environ.setdefault("STRIPE_API_KEY", "sk_test_bench")
 # Generous limits: the benchmark measures throughput, not the throttle.
-os.environ.setdefault("PAYMENTS_USER_RATE", "100000/hour")
+os.environ.setdefault("NZILA_PAYMENTS_USER_RATE", "100000/hour")
 
 
 def free_port() -> int:

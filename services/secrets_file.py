@@ -15,6 +15,8 @@ import secrets
 from collections.abc import Callable
 from pathlib import Path
 
+from services.env_names import RENAMED
+
 
 def _token() -> str:
     return secrets.token_urlsafe(48)
@@ -30,11 +32,11 @@ def _fernet_key() -> str:
 GENERATORS: dict[str, Callable[[], str]] = {
     "DJANGO_SECRET_KEY": _token,
     "NZILA_DB_PASSWORD": _token,
-    "PAYMENTS_FERNET_KEYS": _fernet_key,
-    "PAYMENTS_CALLBACK_SECRET": _token,
+    "NZILA_PAYMENTS_FERNET_KEYS": _fernet_key,
+    "NZILA_PAYMENTS_CALLBACK_SECRET": _token,
     "STRIPE_WEBHOOK_SECRET": lambda: "whsec_" + secrets.token_urlsafe(32),
-    "WHATSAPP_APP_SECRET": _token,
-    "WHATSAPP_VERIFY_TOKEN": _token,
+    "NZILA_WHATSAPP_APP_SECRET": _token,
+    "NZILA_WHATSAPP_VERIFY_TOKEN": _token,
     "NZILA_METRICS_TOKEN": _token,
 }
 
@@ -46,7 +48,9 @@ def default_path() -> Path:
 
 
 def read(path: Path | None = None) -> dict[str, str]:
-    """KEY=VALUE lines of the file ({} when there is none); blank lines and # comments skipped."""
+    """KEY=VALUE lines of the file ({} when there is none); blank lines and # comments skipped. An entry
+    under a name since renamed (services/env_names.py) is read under its new name, so an installation's
+    secrets survive the rename."""
     path = path or default_path()
     try:
         text = path.read_text()
@@ -57,7 +61,11 @@ def read(path: Path | None = None) -> dict[str, str]:
         line = line.strip()
         if line and not line.startswith("#") and "=" in line:
             key, value = line.split("=", 1)
-            values[key.strip()] = value.strip()
+            key = key.strip()
+            if key in RENAMED:
+                values.setdefault(RENAMED[key], value.strip())
+            else:
+                values[key] = value.strip()
     return values
 
 

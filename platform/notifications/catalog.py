@@ -328,6 +328,44 @@ def render_commission_statement(c: Context) -> Rendered:
     )
 
 
+# --- payments: staff alerts and buyer reminders ---------------------------------------------------
+
+# Alerts for the payments staff. Until a staff member reads one, it counts as open (payments metrics).
+PAYMENT_STAFF_ALERTS = ("dispute_opened", "dispute_closed", "fx_stale", "failure_rate", "refund_exceeds_capture")
+PAYMENT_BUYER_NOTICES = ("invoice_overdue",)
+
+
+def _staff_ids() -> list[int]:
+    """Active staff, and the user behind PAYMENTS_STAFF_EMAIL (the payments desk) if there is one."""
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+
+    wanted = Q(is_staff=True)
+    if settings.PAYMENTS_STAFF_EMAIL:
+        wanted |= Q(email__iexact=settings.PAYMENTS_STAFF_EMAIL)
+    return list(get_user_model().objects.filter(wanted, is_active=True).values_list("id", flat=True))
+
+
+def _payment_context(event) -> Context:
+    p = event.payload
+    return {key: p.get(key) for key in ("subject", "body", "payment_id", "invoice_id")}
+
+
+def resolve_payment_staff_alert(event) -> Recipients:
+    context = {**_payment_context(event), "role": "staff"}
+    return [(uid, context) for uid in (event.recipients or _staff_ids())]
+
+
+def resolve_payment_buyer_notice(event) -> Recipients:
+    return _explicit(event, _payment_context(event))  # the emitter names the buyer
+
+
+def render_payment_notice(c: Context) -> Rendered:
+    summary = f"{c['subject']}: {c['body']}" if c.get("body") else c["subject"]
+    return Rendered(summary, c["subject"][:200])
+
+
 # --- anything else: the emitter gives the recipients and the words ---------------------------------
 
 
@@ -351,6 +389,8 @@ KINDS: dict[str, EventKind] = {
         EventKind("price_drop", resolve_price_drop, render_price_drop),
         EventKind("saved_search_match", resolve_saved_search_match, render_saved_search_match),
         EventKind("commission_statement", resolve_commission_statement, render_commission_statement),
+        *(EventKind(name, resolve_payment_staff_alert, render_payment_notice) for name in PAYMENT_STAFF_ALERTS),
+        *(EventKind(name, resolve_payment_buyer_notice, render_payment_notice) for name in PAYMENT_BUYER_NOTICES),
     )
 }
 GENERIC = EventKind("generic", resolve_generic, render_generic)

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from reliability.kicks import KickOnce
 
@@ -37,11 +37,23 @@ def kick_taken() -> None:
     OUTBOX_KICK.taken(settings.JOBS_REDIS_URL)
 
 
-def emit(event_type: str, payload: Mapping[str, Any], *, recipients: Iterable[int] = ()) -> OutboxEvent:
-    """Record one event. `recipients` (user ids) overrides the event type's own recipient rule."""
-    event = OutboxEvent.objects.create(event_type=event_type, payload=dict(payload), recipients=list(recipients))
+def emit(
+    event_type: str, payload: Mapping[str, Any], *, recipients: Iterable[int] = (), dedupe_key: str | None = None
+) -> OutboxEvent | None:
+    """Record one event. `recipients` (user ids) overrides the event type's own recipient rule.
+
+    With a `dedupe_key`, an event already recorded under that key wins and None is returned."""
+    row = OutboxEvent(event_type=event_type, payload=dict(payload), recipients=list(recipients), dedupe_key=dedupe_key)
+    if dedupe_key is None:
+        row.save()
+    else:
+        try:
+            with transaction.atomic():  # a savepoint: the duplicate must not sink the caller's transaction
+                row.save()
+        except IntegrityError:
+            return None
     transaction.on_commit(_kick)
-    return event
+    return row
 
 
 def emit_many(events: Iterable[tuple[str, Mapping[str, Any]]]) -> int:

@@ -53,6 +53,8 @@ class OutboxEvent(models.Model):
     next_attempt_at = models.DateTimeField(db_default=Now())
     # Tried NOTIFICATIONS_OUTBOX_MAX_ATTEMPTS times; parked for staff.
     dead = models.BooleanField(db_default=False)
+    # Same key, same event: a re-run of a job (a daily reminder, a repeated webhook) does not tell twice.
+    dedupe_key = models.CharField(max_length=200, unique=True, null=True, blank=True)
 
     class Meta:
         indexes = [

@@ -12,25 +12,36 @@ from pathlib import Path
 
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
+from environs import Env
 from kombu import Queue
 
 from services import secrets_file
+from services.env_names import RENAMED
+
+# The one reader of the environment: typed, and a value that does not parse (NZILA_DB_PORT=abc,
+# NZILA_DEV=maybe) stops start-up with an error naming the variable instead of a default in disguise.
+env = Env(expand_vars=False)
 
 
 def env_str(name: str, default: str) -> str:
-    return os.environ.get(name, default)
+    return env.str(name, default)
 
 
 def env_int(name: str, default: int) -> int:
-    return int(os.environ.get(name, default))
+    return env.int(name, default)
+
+
+def env_float(name: str, default: float) -> float:
+    return float(env.float(name, default))
 
 
 def env_bool(name: str, default: bool) -> bool:
-    return os.environ.get(name, str(default)).strip().lower() in {"1", "true", "yes", "on"}
+    return env.bool(name, default)
 
 
 def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+    """Comma-separated; blanks around and between items are dropped."""
+    return [item.strip() for item in env.list(name, default.split(",")) if item.strip()]
 
 
 # Built-in values of the secrets below, by environment variable: good for a laptop only. With DEBUG
@@ -55,6 +66,14 @@ VAR_DIR = Path(env_str("NZILA_VAR_DIR", str(BASE_DIR / "var")))
 
 # This installation's generated secrets (bin/setup writes them once, mode 0600); the environment wins.
 secrets_file.load(Path(env_str("NZILA_SECRETS_FILE", str(VAR_DIR / "secrets.env"))))
+
+# A variable renamed to the NZILA_ prefix and still set under its old name would be ignored: refuse it.
+_old_names = sorted(name for name in RENAMED if name in os.environ)
+if _old_names:
+    raise ImproperlyConfigured(
+        "Environment variables renamed (see docs/settings.md): "
+        + ", ".join(f"{name} is now {RENAMED[name]}" for name in _old_names)
+    )
 
 # Development mode: debug pages and the built-in secrets allowed. Off unless asked for (NZILA_DEV=1).
 DEBUG = env_bool("NZILA_DEV", False)
@@ -186,12 +205,15 @@ DATABASES = {
         "ENGINE": "django.db.backends.postgresql",
         # Database name; the tests use NZILA_TEST_DB_NAME instead.
         "NAME": env_str("NZILA_DB_NAME", "nzila"),
+        # Role and password the web and the workers connect as.
         "USER": env_str("NZILA_DB_USER", "nzila"),
         "PASSWORD": dev_secret("NZILA_DB_PASSWORD", "nzila"),
+        # Server address; the local stack's PostgreSQL listens on loopback.
         "HOST": env_str("NZILA_DB_HOST", "127.0.0.1"),
         "PORT": env_int("NZILA_DB_PORT", 5432),
         # Reuse connections between requests; workers keep theirs for the task's life.
         "CONN_MAX_AGE": env_int("NZILA_DB_CONN_MAX_AGE", 60),
+        # The database the test runner creates and drops.
         "TEST": {"NAME": env_str("NZILA_TEST_DB_NAME", "nzila_test")},
     }
 }
@@ -225,7 +247,7 @@ AXES_FAILURE_LIMIT = env_int("NZILA_SIGNIN_FAILURE_LIMIT", 5)
 # Counted per account and, separately, per IP address: either one reaching the limit locks.
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 # Hours a lock lasts (failures older than that are forgotten).
-AXES_COOLOFF_TIME = float(env_str("NZILA_SIGNIN_LOCKOUT_HOURS", "0.25"))
+AXES_COOLOFF_TIME = env_float("NZILA_SIGNIN_LOCKOUT_HOURS", 0.25)
 # Failures only expire (after the lock's duration): a successful sign-in clears nothing, since axes would
 # clear its address's count too, and an attacker signing in to an account of their own would reset it.
 AXES_RESET_ON_SUCCESS = False
@@ -294,16 +316,16 @@ SEARCH_INDEX_REPLICAS = env_int("NZILA_SEARCH_INDEX_REPLICAS", 0)
 # Prefix of every index and alias name, so tests and several stacks can share one cluster.
 SEARCH_INDEX_PREFIX = env_str("NZILA_INDEX_PREFIX", "nzila")
 # Per-request timeout for search calls, in seconds; a slow engine must not hold web workers.
-SEARCH_TIMEOUT_SECONDS = float(env_str("NZILA_SEARCH_TIMEOUT", "5"))
+SEARCH_TIMEOUT_SECONDS = env_float("NZILA_SEARCH_TIMEOUT", 5)
 # Buyers' browse requests matching more documents than this get facet counts estimated from a
 # sample of about this many (flagged in the response's `exhaustive`); up to it, counts are exact.
 # 0 (the default): always exact, in one round trip. Sampling costs a second round trip, which under
 # a saturated engine cost more than it saved (docs/search.md, benchmark at 1M vehicles).
 SEARCH_EXACT_FACETS_UP_TO = env_int("NZILA_SEARCH_EXACT_FACETS_UP_TO", 0)
 # Seconds between hand-offs of buffered search-log lines to Celery; 0 keeps them until flushed by hand.
-SEARCH_LOG_FLUSH_SECONDS = float(env_str("NZILA_SEARCH_LOG_FLUSH_SECONDS", "1"))
+SEARCH_LOG_FLUSH_SECONDS = env_float("NZILA_SEARCH_LOG_FLUSH_SECONDS", 1)
 # Seconds between rebuilds of the typeahead index (make/model counts, popular queries).
-SEARCH_SUGGESTIONS_REFRESH_SECONDS = float(env_str("NZILA_SEARCH_SUGGESTIONS_REFRESH_SECONDS", "300"))
+SEARCH_SUGGESTIONS_REFRESH_SECONDS = env_float("NZILA_SEARCH_SUGGESTIONS_REFRESH_SECONDS", 300)
 
 # --- Sync pipeline (indexers/) -------------------------------------------------------------
 # Changes claimed per indexer batch (one _bulk request each).
@@ -311,11 +333,11 @@ INDEXER_BATCH_SIZE = env_int("NZILA_INDEXER_BATCH_SIZE", 1000)
 # Batches one drain task applies before handing over to a fresh task (keeps tasks short).
 INDEXER_MAX_BATCHES_PER_TASK = env_int("NZILA_INDEXER_MAX_BATCHES_PER_TASK", 50)
 # Timeout of the indexers' engine requests (bulk, refresh, scans), in seconds; longer than a search's.
-INDEXER_REQUEST_TIMEOUT_SECONDS = float(env_str("NZILA_INDEXER_REQUEST_TIMEOUT", "60"))
+INDEXER_REQUEST_TIMEOUT_SECONDS = env_float("NZILA_INDEXER_REQUEST_TIMEOUT", 60)
 # Tries per change before it is parked as a dead letter.
 INDEXER_MAX_ATTEMPTS = env_int("NZILA_INDEXER_MAX_ATTEMPTS", 8)
 # Seconds between sweeps that drain anything a missed kick left behind.
-INDEXER_SWEEP_SECONDS = float(env_str("NZILA_INDEXER_SWEEP_SECONDS", "5"))
+INDEXER_SWEEP_SECONDS = env_float("NZILA_INDEXER_SWEEP_SECONDS", 5)
 # Statuses that stay searchable. Reserved cars are shown (buyers can queue behind a reservation);
 # sold and withdrawn ones leave the index, so buyers never find a car they cannot buy.
 SEARCHABLE_STATUSES = tuple(env_str("NZILA_SEARCHABLE_STATUSES", "available,reserved").split(","))
@@ -326,6 +348,7 @@ SEARCHABLE_STATUSES = tuple(env_str("NZILA_SEARCHABLE_STATUSES", "available,rese
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # Redis URL of the cache (its own database number on the stack's Redis).
         "LOCATION": env_str("NZILA_CACHE_URL", f"redis://127.0.0.1:{LOCAL_REDIS_PORT}/12"),
         # Key prefix, so several stacks (or test runs) can share one Redis database.
         "KEY_PREFIX": env_str("NZILA_CACHE_PREFIX", "nzila"),
@@ -344,73 +367,73 @@ STRIPE_WEBHOOK_TOLERANCE_SECONDS = env_int("STRIPE_WEBHOOK_TOLERANCE_SECONDS", 3
 # Clock skew allowed the other way, in seconds: a signature dated further ahead is refused.
 STRIPE_WEBHOOK_FUTURE_SKEW_SECONDS = env_int("STRIPE_WEBHOOK_FUTURE_SKEW_SECONDS", 60)
 # Timeout of one Stripe HTTP call, in seconds.
-STRIPE_TIMEOUT_SECONDS = float(env_str("STRIPE_TIMEOUT_SECONDS", "20"))
+STRIPE_TIMEOUT_SECONDS = env_float("STRIPE_TIMEOUT_SECONDS", 20)
 # Fernet keys (comma-separated, newest first) that encrypt provider customer ids at rest; older keys
 # still decrypt, so keys can be rotated.
-PAYMENTS_FERNET_KEYS = dev_secret("PAYMENTS_FERNET_KEYS", "bnppbGEtZGV2LW9ubHkta2V5LW5vdC1mb3ItcHJvZCE=")
+PAYMENTS_FERNET_KEYS = dev_secret("NZILA_PAYMENTS_FERNET_KEYS", "bnppbGEtZGV2LW9ubHkta2V5LW5vdC1mb3ItcHJvZCE=")
 # Key of the unguessable token in mobile-money callback URLs (operators sign nothing themselves).
-PAYMENTS_CALLBACK_SECRET = dev_secret("PAYMENTS_CALLBACK_SECRET", "dev-callback-secret")
+PAYMENTS_CALLBACK_SECRET = dev_secret("NZILA_PAYMENTS_CALLBACK_SECRET", "dev-callback-secret")
 # Tries of one provider call on a transient error (network, 429, 5xx); card errors are never retried.
-PAYMENTS_RETRY_MAX_TRIES = env_int("PAYMENTS_RETRY_MAX_TRIES", 3)
+PAYMENTS_RETRY_MAX_TRIES = env_int("NZILA_PAYMENTS_RETRY_MAX_TRIES", 3)
 # First backoff delay in seconds; it doubles on each retry.
-PAYMENTS_RETRY_BASE_SECONDS = float(env_str("PAYMENTS_RETRY_BASE_SECONDS", "0.5"))
+PAYMENTS_RETRY_BASE_SECONDS = env_float("NZILA_PAYMENTS_RETRY_BASE_SECONDS", 0.5)
 # Upper bound of one backoff delay, in seconds.
-PAYMENTS_RETRY_CAP_SECONDS = float(env_str("PAYMENTS_RETRY_CAP_SECONDS", "30"))
+PAYMENTS_RETRY_CAP_SECONDS = env_float("NZILA_PAYMENTS_RETRY_CAP_SECONDS", 30)
 # Payment attempts one signed-in buyer may start (DRF throttle rate).
-PAYMENTS_USER_RATE = env_str("PAYMENTS_USER_RATE", "50/hour")
+PAYMENTS_USER_RATE = env_str("NZILA_PAYMENTS_USER_RATE", "50/hour")
 # Payment attempts one staff member may start (DRF throttle rate).
-PAYMENTS_STAFF_RATE = env_str("PAYMENTS_STAFF_RATE", "1000/hour")
+PAYMENTS_STAFF_RATE = env_str("NZILA_PAYMENTS_STAFF_RATE", "1000/hour")
 # Failed payments from one IP address or one card fingerprint before it is blocked.
-PAYMENTS_FAILURE_BLOCK_THRESHOLD = env_int("PAYMENTS_FAILURE_BLOCK_THRESHOLD", 5)
+PAYMENTS_FAILURE_BLOCK_THRESHOLD = env_int("NZILA_PAYMENTS_FAILURE_BLOCK_THRESHOLD", 5)
 # Window in which those failures are counted, in seconds.
-PAYMENTS_FAILURE_WINDOW_SECONDS = env_int("PAYMENTS_FAILURE_WINDOW_SECONDS", 3600)
+PAYMENTS_FAILURE_WINDOW_SECONDS = env_int("NZILA_PAYMENTS_FAILURE_WINDOW_SECONDS", 3600)
 # How long a blocked IP address or card stays blocked, in seconds.
-PAYMENTS_BLOCK_SECONDS = env_int("PAYMENTS_BLOCK_SECONDS", 3600)
+PAYMENTS_BLOCK_SECONDS = env_int("NZILA_PAYMENTS_BLOCK_SECONDS", 3600)
 # A payment open this long (seconds) without news is asked about by the reconciler.
-PAYMENTS_PENDING_AFTER_SECONDS = env_int("PAYMENTS_PENDING_AFTER_SECONDS", 120)
+PAYMENTS_PENDING_AFTER_SECONDS = env_int("NZILA_PAYMENTS_PENDING_AFTER_SECONDS", 120)
 # Payments asked about per reconciliation batch.
-PAYMENTS_RECONCILE_BATCH_SIZE = env_int("PAYMENTS_RECONCILE_BATCH_SIZE", 100)
+PAYMENTS_RECONCILE_BATCH_SIZE = env_int("NZILA_PAYMENTS_RECONCILE_BATCH_SIZE", 100)
 # Public base URL that mobile-money operators call back (our /api/v1/payments/callbacks/...).
-PAYMENTS_CALLBACK_BASE_URL = env_str("PAYMENTS_CALLBACK_BASE_URL", "http://127.0.0.1:8000")
+PAYMENTS_CALLBACK_BASE_URL = env_str("NZILA_PAYMENTS_CALLBACK_BASE_URL", "http://127.0.0.1:8000")
 # Exchange-rate source: JSON with a USD base and a "rates" object (open.er-api.com's shape).
-PAYMENTS_FX_URL = env_str("PAYMENTS_FX_URL", "https://open.er-api.com/v6/latest/USD")
+PAYMENTS_FX_URL = env_str("NZILA_PAYMENTS_FX_URL", "https://open.er-api.com/v6/latest/USD")
 # Timeout of one exchange-rate request, in seconds.
-PAYMENTS_FX_TIMEOUT_SECONDS = float(env_str("PAYMENTS_FX_TIMEOUT_SECONDS", "10"))
+PAYMENTS_FX_TIMEOUT_SECONDS = env_float("NZILA_PAYMENTS_FX_TIMEOUT_SECONDS", 10)
 # Rates older than this (hours) raise a staff alert and are refused for mobile-money conversion.
-PAYMENTS_FX_MAX_AGE_HOURS = env_int("PAYMENTS_FX_MAX_AGE_HOURS", 48)
+PAYMENTS_FX_MAX_AGE_HOURS = env_int("NZILA_PAYMENTS_FX_MAX_AGE_HOURS", 48)
 # Failure rate above which staff are alerted, over the window below.
-PAYMENTS_FAILURE_ALERT_RATE = float(env_str("PAYMENTS_FAILURE_ALERT_RATE", "0.05"))
+PAYMENTS_FAILURE_ALERT_RATE = env_float("NZILA_PAYMENTS_FAILURE_ALERT_RATE", 0.05)
 # Window of that failure rate, in minutes.
-PAYMENTS_FAILURE_ALERT_WINDOW_MINUTES = env_int("PAYMENTS_FAILURE_ALERT_WINDOW_MINUTES", 60)
+PAYMENTS_FAILURE_ALERT_WINDOW_MINUTES = env_int("NZILA_PAYMENTS_FAILURE_ALERT_WINDOW_MINUTES", 60)
 # Finished payments needed in the window before the rate means anything.
-PAYMENTS_FAILURE_ALERT_MIN_PAYMENTS = env_int("PAYMENTS_FAILURE_ALERT_MIN_PAYMENTS", 20)
+PAYMENTS_FAILURE_ALERT_MIN_PAYMENTS = env_int("NZILA_PAYMENTS_FAILURE_ALERT_MIN_PAYMENTS", 20)
 # Hours between two reminders of one overdue invoice.
-PAYMENTS_REMINDER_INTERVAL_HOURS = env_int("PAYMENTS_REMINDER_INTERVAL_HOURS", 24)
+PAYMENTS_REMINDER_INTERVAL_HOURS = env_int("NZILA_PAYMENTS_REMINDER_INTERVAL_HOURS", 24)
 # Where staff alerts are mailed (empty: recorded and logged only).
-PAYMENTS_STAFF_EMAIL = env_str("PAYMENTS_STAFF_EMAIL", "")
+PAYMENTS_STAFF_EMAIL = env_str("NZILA_PAYMENTS_STAFF_EMAIL", "")
 # Timeout of one mobile-money operator call, in seconds.
-MOBILE_MONEY_TIMEOUT_SECONDS = float(env_str("MOBILE_MONEY_TIMEOUT_SECONDS", "15"))
+MOBILE_MONEY_TIMEOUT_SECONDS = env_float("NZILA_MOBILE_MONEY_TIMEOUT_SECONDS", 15)
 # M-Pesa Daraja: base URL, app key and secret, paybill short code and its STK passkey.
-MPESA_BASE_URL = env_str("MPESA_BASE_URL", "https://sandbox.safaricom.co.ke")
-MPESA_CONSUMER_KEY = env_str("MPESA_CONSUMER_KEY", "")
-MPESA_CONSUMER_SECRET = env_str("MPESA_CONSUMER_SECRET", "")
-MPESA_SHORTCODE = env_str("MPESA_SHORTCODE", "174379")
-MPESA_PASSKEY = env_str("MPESA_PASSKEY", "")
+MPESA_BASE_URL = env_str("NZILA_MPESA_BASE_URL", "https://sandbox.safaricom.co.ke")
+MPESA_CONSUMER_KEY = env_str("NZILA_MPESA_CONSUMER_KEY", "")
+MPESA_CONSUMER_SECRET = env_str("NZILA_MPESA_CONSUMER_SECRET", "")
+MPESA_SHORTCODE = env_str("NZILA_MPESA_SHORTCODE", "174379")
+MPESA_PASSKEY = env_str("NZILA_MPESA_PASSKEY", "")
 # MTN MoMo collections: base URL, subscription key, API user and key, target environment.
-MTN_MOMO_BASE_URL = env_str("MTN_MOMO_BASE_URL", "https://sandbox.momodeveloper.mtn.com")
-MTN_MOMO_SUBSCRIPTION_KEY = env_str("MTN_MOMO_SUBSCRIPTION_KEY", "")
-MTN_MOMO_API_USER = env_str("MTN_MOMO_API_USER", "")
-MTN_MOMO_API_KEY = env_str("MTN_MOMO_API_KEY", "")
-MTN_MOMO_TARGET_ENVIRONMENT = env_str("MTN_MOMO_TARGET_ENVIRONMENT", "sandbox")
+MTN_MOMO_BASE_URL = env_str("NZILA_MTN_MOMO_BASE_URL", "https://sandbox.momodeveloper.mtn.com")
+MTN_MOMO_SUBSCRIPTION_KEY = env_str("NZILA_MTN_MOMO_SUBSCRIPTION_KEY", "")
+MTN_MOMO_API_USER = env_str("NZILA_MTN_MOMO_API_USER", "")
+MTN_MOMO_API_KEY = env_str("NZILA_MTN_MOMO_API_KEY", "")
+MTN_MOMO_TARGET_ENVIRONMENT = env_str("NZILA_MTN_MOMO_TARGET_ENVIRONMENT", "sandbox")
 # Orange Money web payment: base URL, OAuth client id and secret, merchant key.
-ORANGE_MONEY_BASE_URL = env_str("ORANGE_MONEY_BASE_URL", "https://api.orange.com")
-ORANGE_MONEY_CLIENT_ID = env_str("ORANGE_MONEY_CLIENT_ID", "")
-ORANGE_MONEY_CLIENT_SECRET = env_str("ORANGE_MONEY_CLIENT_SECRET", "")
-ORANGE_MONEY_MERCHANT_KEY = env_str("ORANGE_MONEY_MERCHANT_KEY", "")
+ORANGE_MONEY_BASE_URL = env_str("NZILA_ORANGE_MONEY_BASE_URL", "https://api.orange.com")
+ORANGE_MONEY_CLIENT_ID = env_str("NZILA_ORANGE_MONEY_CLIENT_ID", "")
+ORANGE_MONEY_CLIENT_SECRET = env_str("NZILA_ORANGE_MONEY_CLIENT_SECRET", "")
+ORANGE_MONEY_MERCHANT_KEY = env_str("NZILA_ORANGE_MONEY_MERCHANT_KEY", "")
 # Airtel Money collections: base URL, OAuth client id and secret.
-AIRTEL_MONEY_BASE_URL = env_str("AIRTEL_MONEY_BASE_URL", "https://openapiuat.airtel.africa")
-AIRTEL_MONEY_CLIENT_ID = env_str("AIRTEL_MONEY_CLIENT_ID", "")
-AIRTEL_MONEY_CLIENT_SECRET = env_str("AIRTEL_MONEY_CLIENT_SECRET", "")
+AIRTEL_MONEY_BASE_URL = env_str("NZILA_AIRTEL_MONEY_BASE_URL", "https://openapiuat.airtel.africa")
+AIRTEL_MONEY_CLIENT_ID = env_str("NZILA_AIRTEL_MONEY_CLIENT_ID", "")
+AIRTEL_MONEY_CLIENT_SECRET = env_str("NZILA_AIRTEL_MONEY_CLIENT_SECRET", "")
 
 # --- Celery (Redis broker) -----------------------------------------------------------------
 # Broker for task messages.
@@ -437,6 +460,7 @@ CELERY_TIMEZONE = TIME_ZONE
 # longer than any task runs, or a slow task would run twice. Tests shorten it to see a redelivery.
 # Consumers look for such abandoned messages every interval × throttle seconds (kombu's defaults: 10 × 10).
 CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # Seconds before an unacknowledged message is delivered again (see above).
     "visibility_timeout": env_int("NZILA_BROKER_VISIBILITY_TIMEOUT", 35 * 60),
     "unacked_restore_interval": env_int("NZILA_BROKER_RESTORE_INTERVAL", 10),
     "unacked_restore_throttle": env_int("NZILA_BROKER_RESTORE_THROTTLE", 10),
@@ -508,6 +532,7 @@ CELERY_BEAT_SCHEDULE = {
     # New or changed vehicles percolated against the saved searches.
     "saved-search-alerts": {
         "task": "notifications.tasks.match_saved_searches",
+        # Seconds between two percolation runs of the saved searches.
         "schedule": env_int("NZILA_SAVED_SEARCH_ALERT_SECONDS", 300),
         "options": _SWEEP_OPTIONS,
     },
@@ -529,13 +554,15 @@ CELERY_BEAT_SCHEDULE = {
     # Domain events left in the outbox (written by triggers, or a missed kick) become notifications.
     "notifications-outbox": {
         "task": "notifications.tasks.dispatch_outbox",
-        "schedule": float(env_str("NZILA_OUTBOX_SWEEP_SECONDS", "5")),
+        # Seconds between two sweeps of the notifications outbox.
+        "schedule": env_float("NZILA_OUTBOX_SWEEP_SECONDS", 5),
         "options": _SWEEP_OPTIONS,
     },
     # WhatsApp and e-mail notifications whose batching window or quiet hours are over.
     "notifications-delivery": {
         "task": "notifications.tasks.deliver_due",
-        "schedule": float(env_str("NZILA_DELIVERY_SWEEP_SECONDS", "15")),
+        # Seconds between two sweeps for due WhatsApp and e-mail notifications.
+        "schedule": env_float("NZILA_DELIVERY_SWEEP_SECONDS", 15),
         "options": _SWEEP_OPTIONS,
     },
 }
@@ -546,7 +573,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # --- Operations: health and metrics ----------------------------------------------------------
 # Seconds the health check waits for a worker to answer its ping.
-HEALTH_WORKER_PING_SECONDS = float(env_str("NZILA_HEALTH_WORKER_PING_SECONDS", "1"))
+HEALTH_WORKER_PING_SECONDS = env_float("NZILA_HEALTH_WORKER_PING_SECONDS", 1)
 # Beat is reported dead when its last tick is older than this, in seconds.
 HEALTH_BEAT_MAX_SILENCE_SECONDS = env_int("NZILA_HEALTH_BEAT_MAX_SILENCE_SECONDS", 60)
 # Bearer token of the Prometheus scraper on /metrics (staff sessions also see it); generated per
@@ -559,10 +586,10 @@ JOBS_REDIS_URL = env_str("NZILA_JOBS_REDIS_URL", CELERY_BROKER_URL)
 # Retries of a transient failure before the task is dead-lettered.
 JOBS_MAX_RETRIES = env_int("NZILA_JOBS_MAX_RETRIES", 5)
 # First retry delay in seconds; it doubles on each retry (with jitter) up to the maximum.
-JOBS_RETRY_BACKOFF_SECONDS = float(env_str("NZILA_JOBS_RETRY_BACKOFF_SECONDS", "10"))
-JOBS_RETRY_BACKOFF_MAX_SECONDS = float(env_str("NZILA_JOBS_RETRY_BACKOFF_MAX_SECONDS", "600"))
+JOBS_RETRY_BACKOFF_SECONDS = env_float("NZILA_JOBS_RETRY_BACKOFF_SECONDS", 10)
+JOBS_RETRY_BACKOFF_MAX_SECONDS = env_float("NZILA_JOBS_RETRY_BACKOFF_MAX_SECONDS", 600)
 # A task whose failure rate (last 24 h) is above this is flagged on the staff endpoint.
-JOBS_FAILURE_ALERT_RATE = float(env_str("NZILA_JOBS_FAILURE_ALERT_RATE", "0.05"))
+JOBS_FAILURE_ALERT_RATE = env_float("NZILA_JOBS_FAILURE_ALERT_RATE", 0.05)
 # Rows read per page by the scheduled walkers, and ids per fanned-out batch task.
 JOBS_PAGE_SIZE = env_int("NZILA_JOBS_PAGE_SIZE", 1000)
 JOBS_BATCH_SIZE = env_int("NZILA_JOBS_BATCH_SIZE", 100)
@@ -576,11 +603,11 @@ JOBS_OUTBOX_RETENTION_DAYS = env_int("NZILA_OUTBOX_RETENTION_DAYS", 30)
 
 # --- Notifications (platform/notifications/) ------------------------------------------------
 # Events for one user within this many seconds go out as one WhatsApp / e-mail message.
-NOTIFICATIONS_BATCH_WINDOW_SECONDS = float(env_str("NZILA_NOTIFY_BATCH_WINDOW_SECONDS", "120"))
+NOTIFICATIONS_BATCH_WINDOW_SECONDS = env_float("NZILA_NOTIFY_BATCH_WINDOW_SECONDS", 120)
 # Tries of one send (the first included) before the message is failed and dead-lettered.
 NOTIFICATIONS_SEND_MAX_ATTEMPTS = env_int("NZILA_NOTIFY_SEND_MAX_ATTEMPTS", 3)
 # First retry delay of a send in seconds (doubling, with jitter).
-NOTIFICATIONS_SEND_BACKOFF_SECONDS = float(env_str("NZILA_NOTIFY_SEND_BACKOFF_SECONDS", "5"))
+NOTIFICATIONS_SEND_BACKOFF_SECONDS = env_float("NZILA_NOTIFY_SEND_BACKOFF_SECONDS", 5)
 # Tries of one outbox event before it is parked as dead.
 NOTIFICATIONS_OUTBOX_MAX_ATTEMPTS = env_int("NZILA_OUTBOX_MAX_ATTEMPTS", 8)
 # Outbox events turned into notifications per transaction.
@@ -592,14 +619,14 @@ NOTIFICATIONS_SITE_URL = env_str("NZILA_SITE_URL", "http://127.0.0.1:8000")
 # WhatsApp Cloud API: base URL with version, sending phone number id, access token, app secret (signs
 # status webhooks), the verify token of the subscription handshake, template language, and the
 # provider's rate limit (messages per second, shared by every worker through a Redis token bucket).
-WHATSAPP_API_URL = env_str("WHATSAPP_API_URL", "https://graph.facebook.com/v21.0")
-WHATSAPP_PHONE_NUMBER_ID = env_str("WHATSAPP_PHONE_NUMBER_ID", "000000000000000")
-WHATSAPP_ACCESS_TOKEN = env_str("WHATSAPP_ACCESS_TOKEN", "dev-whatsapp-token")
-WHATSAPP_APP_SECRET = dev_secret("WHATSAPP_APP_SECRET", "dev-whatsapp-app-secret")
-WHATSAPP_VERIFY_TOKEN = dev_secret("WHATSAPP_VERIFY_TOKEN", "dev-whatsapp-verify-token")
-WHATSAPP_TEMPLATE_LANGUAGE = env_str("WHATSAPP_TEMPLATE_LANGUAGE", "en")
-WHATSAPP_MESSAGES_PER_SECOND = env_int("WHATSAPP_MESSAGES_PER_SECOND", 100)
-WHATSAPP_TIMEOUT_SECONDS = float(env_str("WHATSAPP_TIMEOUT_SECONDS", "10"))
+WHATSAPP_API_URL = env_str("NZILA_WHATSAPP_API_URL", "https://graph.facebook.com/v21.0")
+WHATSAPP_PHONE_NUMBER_ID = env_str("NZILA_WHATSAPP_PHONE_NUMBER_ID", "000000000000000")
+WHATSAPP_ACCESS_TOKEN = env_str("NZILA_WHATSAPP_ACCESS_TOKEN", "dev-whatsapp-token")
+WHATSAPP_APP_SECRET = dev_secret("NZILA_WHATSAPP_APP_SECRET", "dev-whatsapp-app-secret")
+WHATSAPP_VERIFY_TOKEN = dev_secret("NZILA_WHATSAPP_VERIFY_TOKEN", "dev-whatsapp-verify-token")
+WHATSAPP_TEMPLATE_LANGUAGE = env_str("NZILA_WHATSAPP_TEMPLATE_LANGUAGE", "en")
+WHATSAPP_MESSAGES_PER_SECOND = env_int("NZILA_WHATSAPP_MESSAGES_PER_SECOND", 100)
+WHATSAPP_TIMEOUT_SECONDS = env_float("NZILA_WHATSAPP_TIMEOUT_SECONDS", 10)
 # E-mail over SMTP (Django's mail framework); the default is a server on loopback. The local stack
 # (services/stack.py) uses the console backend instead: mails, password resets too, go to its web log.
 EMAIL_BACKEND = env_str("NZILA_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
@@ -617,23 +644,23 @@ SCORING_LOST_AFTER_DAYS = env_int("NZILA_SCORING_LOST_AFTER_DAYS", 60)
 # Trained models (joblib files) live here; the registry table records each one's path under it.
 SCORING_MODEL_DIR = Path(env_str("NZILA_SCORING_MODEL_DIR", str(VAR_DIR / "models")))
 # Share of leads whose shown score comes from the model (the rest: the six rules), by a stable hash.
-SCORING_AB_MODEL_SHARE = float(env_str("NZILA_SCORING_AB_MODEL_SHARE", "0.5"))
+SCORING_AB_MODEL_SHARE = env_float("NZILA_SCORING_AB_MODEL_SHARE", 0.5)
 # Salt of the A/B hash: change it to draw a fresh assignment for a new experiment.
 SCORING_AB_SALT = env_str("NZILA_SCORING_AB_SALT", "lead-score-2026")
 # Retrain schedule as five cron fields (minute hour day-of-month month day-of-week); monthly by default.
 SCORING_RETRAIN_CRON = env_str("NZILA_SCORING_RETRAIN_CRON", "0 2 1 * *")
 # Population stability index above which a feature (or the score) has drifted: an alert is raised.
-SCORING_DRIFT_PSI_ALERT = float(env_str("NZILA_SCORING_DRIFT_PSI_ALERT", "0.2"))
+SCORING_DRIFT_PSI_ALERT = env_float("NZILA_SCORING_DRIFT_PSI_ALERT", 0.2)
 # Days of recent leads compared with the training data in the drift report.
 SCORING_DRIFT_WINDOW_DAYS = env_int("NZILA_SCORING_DRIFT_WINDOW_DAYS", 30)
 # Seconds between sweeps that score leads no on-commit task reached (bulk loads, raw SQL).
-SCORING_SWEEP_SECONDS = float(env_str("NZILA_SCORING_SWEEP_SECONDS", "300"))
+SCORING_SWEEP_SECONDS = env_float("NZILA_SCORING_SWEEP_SECONDS", 300)
 # Similar-vehicle blend shown to buyers: "current" (0.7 text / 0.3 co-views), "tuned" (weights from
 # bench/recommendations.py) or "ab" (each viewer to one of the two by a stable hash).
 RECOMMENDATIONS_BLEND_ARM = env_str("NZILA_RECOMMENDATIONS_BLEND_ARM", "ab")
 # Weight of text/structured similarity in the "tuned" arm (co-views get the rest): the best nDCG@10 on
 # validation sessions in bench/recommendations.py (simulated data, seed 7); re-run it on real sessions.
-RECOMMENDATIONS_TUNED_SIMILARITY_WEIGHT = float(env_str("NZILA_RECOMMENDATIONS_TUNED_SIMILARITY_WEIGHT", "0.2"))
+RECOMMENDATIONS_TUNED_SIMILARITY_WEIGHT = env_float("NZILA_RECOMMENDATIONS_TUNED_SIMILARITY_WEIGHT", 0.2)
 
 
 def _cron(fields: str):
@@ -667,9 +694,11 @@ if SENTRY_DSN:
     sentry_sdk.init(
         dsn=SENTRY_DSN,
         integrations=[DjangoIntegration(), CeleryIntegration()],
+        # The environment name Sentry files events under.
         environment=env_str("SENTRY_ENVIRONMENT", "production"),
         send_default_pii=False,
-        traces_sample_rate=float(env_str("SENTRY_TRACES_SAMPLE_RATE", "0")),
+        # Share of requests and tasks traced for performance (0: none).
+        traces_sample_rate=env_float("SENTRY_TRACES_SAMPLE_RATE", 0),
     )
 
 LOGGING = {
@@ -679,6 +708,7 @@ LOGGING = {
     # Callback tokens and the WhatsApp verify token never reach a log (nzila/redaction.py).
     "filters": {"redact_secrets": {"()": "nzila.redaction.RedactSecretsFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact_secrets"]}},
+    # Level of the root logger (DEBUG, INFO, WARNING, ...).
     "root": {"handlers": ["console"], "level": env_str("NZILA_LOG_LEVEL", "INFO")},
     "loggers": {
         "elastic_transport": {"level": "WARNING"},

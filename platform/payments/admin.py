@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Dispute, Invoice, LedgerEntry, NotificationIntent, Payment, ProviderCallback, Refund, StripeEvent
+from .models import Dispute, Invoice, LedgerEntry, Payment, ProviderCallback, Refund, StripeEvent
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -47,12 +47,6 @@ class StripeEventAdmin(ReadOnlyAdmin):
 @admin.register(ProviderCallback)
 class ProviderCallbackAdmin(ReadOnlyAdmin):
     list_display = ("id", "provider", "payment", "claimed_status", "confirmed_status", "outcome", "received_at")
-
-
-@admin.register(NotificationIntent)
-class NotificationIntentAdmin(admin.ModelAdmin):
-    list_display = ("kind", "audience", "subject", "created_at", "sent_at", "resolved_at")
-    list_filter = ("audience", "kind", "resolved_at")
 
 
 @admin.register(Invoice)

@@ -52,7 +52,7 @@ def send_reminders(now=None) -> int:
             if invoice.last_reminder_at and now - invoice.last_reminder_at < interval:
                 continue
             days = (now.date() - invoice.due_date).days
-            intent = notify_buyer(
+            event = notify_buyer(
                 invoice.buyer,
                 "invoice_overdue",
                 f"Invoice {invoice.number} is {days} day(s) overdue",
@@ -60,7 +60,7 @@ def send_reminders(now=None) -> int:
                 invoice=invoice,
                 dedupe_key=f"invoice-reminder-{invoice.pk}-{now:%Y-%m-%d}",
             )
-            if intent is None:
+            if event is None:
                 continue
             invoice.reminder_count += 1
             invoice.last_reminder_at = now

@@ -6,10 +6,14 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db.models import Avg, Count, F, Q
+from django.db.models.fields.json import KT
 from django.utils import timezone
 
+from notifications.catalog import PAYMENT_STAFF_ALERTS
+from notifications.models import OutboxEvent
+
 from . import states
-from .models import NotificationIntent, Payment
+from .models import Payment
 from .notify import notify_staff
 
 FINISHED_OK = sorted(states.CAPTURED)
@@ -60,12 +64,19 @@ def payment_metrics(*, window_minutes: int, now=None) -> dict:
         "failure_alert_min_payments": minimum,
         "total": total,
         "by_method_provider": groups,
-        "open_staff_alerts": list(
-            NotificationIntent.objects.filter(audience="staff", resolved_at__isnull=True)
-            .order_by("-created_at")
-            .values("id", "kind", "subject", "created_at")[:50]
-        ),
+        "open_staff_alerts": open_staff_alerts(),
     }
+
+
+def open_staff_alerts(limit: int = 50) -> list[dict]:
+    """Staff alerts in the outbox that no staff member has read yet, newest first."""
+    return list(
+        OutboxEvent.objects.filter(event_type__in=PAYMENT_STAFF_ALERTS)
+        .exclude(notification__read_at__isnull=False)
+        .order_by("-occurred_at", "-id")
+        .annotate(kind=F("event_type"), subject=KT("payload__subject"), created_at=F("occurred_at"))
+        .values("id", "kind", "subject", "created_at")[:limit]
+    )
 
 
 def _shape(row: dict) -> dict:

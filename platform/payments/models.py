@@ -331,31 +331,3 @@ class ProviderCallback(models.Model):
     confirmed_status = models.CharField(max_length=40, blank=True)
     outcome = models.CharField(max_length=255, blank=True)
     payload = models.JSONField()
-
-
-class NotificationIntent(models.Model):
-    """A message the payments side wants someone to get (staff alert, buyer reminder). Recorded here
-    so nothing is lost while delivery is handed over to the notification service."""
-
-    class Audience(models.TextChoices):
-        STAFF = "staff"
-        BUYER = "buyer"
-
-    audience = models.CharField(max_length=5, choices=Audience.choices)
-    kind = models.CharField(max_length=40)
-    subject = models.CharField(max_length=200)
-    body = models.TextField(blank=True)
-    buyer = models.ForeignKey("buyers.Buyer", null=True, blank=True, on_delete=models.CASCADE)
-    payment = models.ForeignKey(Payment, null=True, blank=True, on_delete=models.PROTECT)
-    invoice = models.ForeignKey(Invoice, null=True, blank=True, on_delete=models.PROTECT)
-    # Same key, same notification: a re-run of a task does not alert twice.
-    dedupe_key = models.CharField(max_length=200, unique=True, null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    resolved_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        indexes = [models.Index(fields=["audience", "resolved_at", "created_at"])]
-        constraints = [
-            models.CheckConstraint(condition=Q(audience__in=["staff", "buyer"]), name="notification_audience_valid"),
-        ]

@@ -1,79 +1,43 @@
-"""The one place payments tell people things. For now: log, record the intent, and mail staff if an
-address is set. The notification service will take the recorded intents over from here."""
+"""The one place payments tell people things: every message goes through the notifications outbox
+(`notifications.events.emit`), in the caller's transaction, so a rolled-back payment change tells no
+one and a committed one is told once per dedupe key. Who hears of each kind, and the words, live in
+`notifications.catalog` (PAYMENT_STAFF_ALERTS, PAYMENT_BUYER_NOTICES)."""
 
 from __future__ import annotations
 
 import logging
 
-from django.conf import settings
-from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
-from django.utils import timezone
-
-from .models import NotificationIntent
+from notifications.events import emit
+from notifications.models import OutboxEvent
 
 log = logging.getLogger(__name__)
 
 
 def notify_staff(
     kind: str, subject: str, body: str = "", *, payment=None, invoice=None, dedupe_key: str | None = None
-) -> NotificationIntent | None:
+) -> OutboxEvent | None:
     """Alert staff (dispute opened, stale rates, failure rate). Returns None if already alerted."""
-    intent = _record(
-        NotificationIntent.Audience.STAFF, kind, subject, body, payment=payment, invoice=invoice, dedupe_key=dedupe_key
-    )
-    if intent is None:
-        return None
-    log.warning("staff alert [%s] %s %s", kind, subject, body)
-    if settings.PAYMENTS_STAFF_EMAIL:
-        transaction.on_commit(lambda: _mail(intent.id, settings.PAYMENTS_STAFF_EMAIL, subject, body))
-    return intent
+    event = emit(kind, _payload(subject, body, payment, invoice), dedupe_key=dedupe_key)
+    if event is not None:
+        log.warning("staff alert [%s] %s %s", kind, subject, body)
+    return event
 
 
 def notify_buyer(
     buyer, kind: str, subject: str, body: str = "", *, payment=None, invoice=None, dedupe_key: str | None = None
-) -> NotificationIntent | None:
-    """Tell a buyer something (invoice overdue, payment received). Returns None if already told."""
-    intent = _record(
-        NotificationIntent.Audience.BUYER,
-        kind,
-        subject,
-        body,
-        buyer=buyer,
-        payment=payment,
-        invoice=invoice,
-        dedupe_key=dedupe_key,
-    )
-    if intent is None:
-        return None
-    log.info("buyer %s notified [%s] %s", buyer.pk, kind, subject)
-    email = getattr(buyer.user, "email", "")
-    if email:
-        transaction.on_commit(lambda: _mail(intent.id, email, subject, body))
-    return intent
+) -> OutboxEvent | None:
+    """Tell a buyer something (invoice overdue). Returns None if already told."""
+    event = emit(kind, _payload(subject, body, payment, invoice), recipients=[buyer.user_id], dedupe_key=dedupe_key)
+    if event is not None:
+        log.info("buyer %s notified [%s] %s", buyer.pk, kind, subject)
+    return event
 
 
-def _record(audience, kind, subject, body, *, buyer=None, payment=None, invoice=None, dedupe_key=None):
-    try:
-        with transaction.atomic():
-            return NotificationIntent.objects.create(
-                audience=audience,
-                kind=kind,
-                subject=subject[:200],
-                body=body,
-                buyer=buyer,
-                payment=payment,
-                invoice=invoice,
-                dedupe_key=dedupe_key,
-            )
-    except IntegrityError:
-        return None
-
-
-def _mail(intent_id: int, to: str, subject: str, body: str) -> None:
-    try:
-        send_mail(subject, body, None, [to])
-    except Exception:  # a mail outage must not fail the payment work that raised the alert
-        log.exception("could not mail notification %s", intent_id)
-        return
-    NotificationIntent.objects.filter(id=intent_id).update(sent_at=timezone.now())
+def _payload(subject: str, body: str, payment, invoice) -> dict:
+    return {
+        "subject": subject[:200],
+        "body": body,
+        # As text: a payment's key is a UUID, and the payload is JSON.
+        "payment_id": str(payment.pk) if payment is not None else None,
+        "invoice_id": invoice.pk if invoice is not None else None,
+    }

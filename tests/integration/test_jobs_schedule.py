@@ -74,7 +74,7 @@ def test_every_scheduled_task_runs_in_a_real_worker(
     deal = make_deal(commission_rate="0.05", stage="paid")
     Deal.objects.filter(pk=deal.pk).update(stage="negotiation", stage_changed_at=timezone.now() - timedelta(days=30))
     make_shipment(deal=deal, eta=timezone.now() - timedelta(days=2), status="in_transit")
-    celery_worker_process(env={"PAYMENTS_FX_URL": exchange_rate_source}, concurrency=2)
+    celery_worker_process(env={"NZILA_PAYMENTS_FX_URL": exchange_rate_source}, concurrency=2)
     for _, spec in ENTRIES:
         current_app.send_task(spec["task"])
 

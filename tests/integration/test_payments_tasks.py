@@ -9,9 +9,10 @@ from django.conf import settings as django_settings
 from django.utils import timezone
 
 from catalog.models import Currency
+from notifications.models import OutboxEvent
 from payments import tasks
 from payments.invoices import create_invoice
-from payments.models import NotificationIntent, Payment
+from payments.models import Payment
 from tests.support.payment_simulators.fixtures import (  # noqa: F401
     clean_payment_cache,
     currencies,
@@ -124,8 +125,9 @@ def test_stale_rates_alert_staff_once(currencies, rate_source):
     result = tasks.refresh_exchange_rates()
     assert "GHS" in result["stale"] and "error" in result
     tasks.check_payment_health()
-    alerts = NotificationIntent.objects.filter(kind="fx_stale", audience="staff")
-    assert alerts.count() == 1 and "GHS" in alerts.get().subject
+    tasks.check_payment_health()  # a second run the same day does not alert again
+    alerts = OutboxEvent.objects.filter(event_type="fx_stale")
+    assert alerts.count() == 1 and "GHS" in alerts.get().payload["subject"]
 
 
 def test_overdue_invoices_reminded_once_a_day(currencies):
@@ -144,8 +146,9 @@ def test_overdue_invoices_reminded_once_a_day(currencies):
     )
     assert tasks.send_payment_reminders() == 1
     assert tasks.send_payment_reminders() == 0
-    reminder = NotificationIntent.objects.get(kind="invoice_overdue")
-    assert reminder.invoice == overdue and "3 day(s) overdue" in reminder.subject
+    reminder = OutboxEvent.objects.get(event_type="invoice_overdue")
+    assert reminder.payload["invoice_id"] == overdue.pk and "3 day(s) overdue" in reminder.payload["subject"]
+    assert reminder.recipients == [buyer.user_id]
     overdue.refresh_from_db()
     assert overdue.reminder_count == 1
 
@@ -191,7 +194,9 @@ def test_metrics_for_staff_and_failure_rate_alert(client, settings, currencies):
     assert report["total"]["attempts"] == 24
     assert client.get("/api/v1/payments/metrics", {"window_minutes": "x"}).status_code == 400
     tasks.check_payment_health()
-    assert NotificationIntent.objects.filter(kind="failure_rate", subject__contains="card/stripe").count() == 1
+    assert OutboxEvent.objects.filter(event_type="failure_rate", payload__subject__icontains="card/stripe").count() == 1
+    open_alerts = client.get("/api/v1/payments/metrics", {"window_minutes": 60}).json()["open_staff_alerts"]
+    assert any(a["kind"] == "failure_rate" and "card/stripe" in a["subject"] for a in open_alerts)
 
 
 def test_payment_tasks_are_routed_and_scheduled():
@@ -201,3 +206,20 @@ def test_payment_tasks_are_routed_and_scheduled():
     reminders = schedule["payments.tasks.send_payment_reminders"]
     assert reminders.hour == {10} and reminders.minute == {0}
     assert "payments.tasks.refresh_exchange_rates" in schedule
+
+
+def test_staff_alert_reaches_staff_through_the_outbox_and_stays_open_until_read(settings, currencies):
+    from notifications.dispatch import dispatch_outbox
+    from notifications.models import Notification
+    from payments.metrics import open_staff_alerts
+
+    staff, buyer = make_user(staff=True), make_buyer()
+    Currency.objects.filter(code="GHS").update(rate_updated_at=timezone.now() - timedelta(hours=49))
+    tasks.check_payment_health()
+    assert [a["kind"] for a in open_staff_alerts()] == ["fx_stale"]
+    dispatch_outbox()
+    told = Notification.objects.filter(event_type="fx_stale")
+    assert list(told.values_list("user_id", flat=True)) == [staff.id]  # staff only, not the buyer
+    assert buyer.user_id not in told.values_list("user_id", flat=True) and "GHS" in told.get().summary
+    told.update(read_at=timezone.now())
+    assert open_staff_alerts() == []

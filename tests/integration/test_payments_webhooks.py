@@ -5,7 +5,8 @@ import time
 import pytest
 from django.db import connection
 
-from payments.models import Dispute, LedgerEntry, NotificationIntent, Payment, StripeEvent
+from notifications.models import OutboxEvent
+from payments.models import Dispute, LedgerEntry, Payment, StripeEvent
 from tests.support.payment_simulators.fixtures import (  # noqa: F401
     WEBHOOK_SECRET,
     clean_payment_cache,
@@ -180,8 +181,8 @@ def test_dispute_marks_payment_records_deadline_and_alerts_staff(client, open_pa
     open_payment.refresh_from_db()
     dispute = Dispute.objects.get(provider_dispute_id="dp_test_1")
     assert open_payment.state == "disputed" and int(dispute.evidence_due_by.timestamp()) == due
-    alert = NotificationIntent.objects.get(kind="dispute_opened", payment=open_payment)
-    assert alert.audience == "staff" and "evidence due by" in alert.body
+    alert = OutboxEvent.objects.get(event_type="dispute_opened", payload__payment_id=str(open_payment.pk))
+    assert alert.recipients == [] and "evidence due by" in alert.payload["body"]
     # Won: the payment is back to what it was.
     post_event(client, stripe_event("charge.dispute.closed", _dispute(open_payment, status="won")))
     open_payment.refresh_from_db()

@@ -88,14 +88,14 @@ def fast_settings(settings, monkeypatch):
 def whatsapp(fast_settings, monkeypatch):
     sim = WhatsAppSimulator(token="test-token", app_secret="test-app-secret").start()
     env = {
-        "WHATSAPP_API_URL": sim.base_url,
-        "WHATSAPP_PHONE_NUMBER_ID": sim.phone_number_id,
-        "WHATSAPP_ACCESS_TOKEN": sim.token,
-        "WHATSAPP_APP_SECRET": sim.app_secret,
+        "NZILA_WHATSAPP_API_URL": sim.base_url,
+        "NZILA_WHATSAPP_PHONE_NUMBER_ID": sim.phone_number_id,
+        "NZILA_WHATSAPP_ACCESS_TOKEN": sim.token,
+        "NZILA_WHATSAPP_APP_SECRET": sim.app_secret,
     }
     for key, value in env.items():
         monkeypatch.setenv(key, value)
-        setattr(fast_settings, key, value)
+        setattr(fast_settings, key.removeprefix("NZILA_"), value)  # the Django setting drops the prefix
     yield sim
     sim.stop()
 

@@ -27,7 +27,7 @@ def test_secrets_are_generated_once_private_and_usable(tmp_path):
     first = secrets_file.read(path)
     assert set(first) == set(secrets_file.GENERATORS)
     assert len(set(first.values())) == len(first), "every secret is its own random value"
-    Fernet(first["PAYMENTS_FERNET_KEYS"])  # a valid key
+    Fernet(first["NZILA_PAYMENTS_FERNET_KEYS"])  # a valid key
     assert first["STRIPE_WEBHOOK_SECRET"].startswith("whsec_")
     assert len(first["DJANGO_SECRET_KEY"]) >= 50
 
