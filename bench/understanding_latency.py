@@ -107,7 +107,7 @@ def main() -> None:
             noop_us.append((time.perf_counter() - started) * 1e6)
 
     port = free_port()
-    api = start_api(port, 1)
+    api = start_api(port, 1, 1)  # one client: one worker, one thread
     try:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         with_ms, without_ms = [], []
