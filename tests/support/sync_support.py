@@ -9,7 +9,7 @@ import time
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import close_old_connections, connection
+from django.db import OperationalError, close_old_connections, connection
 
 from catalog.models import Dealer, Vehicle
 from es_mappings.vehicles import vehicles_alias
@@ -105,7 +105,14 @@ class Writer(threading.Thread):
         try:
             self.dealers = list(Dealer.objects.filter(pk__in=self.dealer_ids))
             while not self.stop_event.is_set():
-                self.step()
+                try:
+                    self.step()
+                except OperationalError as exc:
+                    # Two writers touching the same random rows in another order: Postgres aborts one
+                    # of them, as it would a real client's; that write simply did not happen.
+                    if "deadlock detected" not in str(exc):
+                        raise
+                    continue
                 self.operations += 1
                 if self.pause:
                     time.sleep(self.pause)
