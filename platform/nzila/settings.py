@@ -338,6 +338,9 @@ INDEXER_REQUEST_TIMEOUT_SECONDS = env_float("NZILA_INDEXER_REQUEST_TIMEOUT", 60)
 INDEXER_MAX_ATTEMPTS = env_int("NZILA_INDEXER_MAX_ATTEMPTS", 8)
 # Seconds between sweeps that drain anything a missed kick left behind.
 INDEXER_SWEEP_SECONDS = env_float("NZILA_INDEXER_SWEEP_SECONDS", 5)
+# Seconds a ready change may wait for a Celery worker before the change listener applies it itself
+# (Redis down, or a worker that stopped consuming): well above a healthy lag, so it stays a last resort.
+INDEXER_STALL_SECONDS = env_float("NZILA_INDEXER_STALL_SECONDS", 30)
 # Statuses that stay searchable. Reserved cars are shown (buyers can queue behind a reservation);
 # sold and withdrawn ones leave the index, so buyers never find a car they cannot buy.
 SEARCHABLE_STATUSES = tuple(env_str("NZILA_SEARCHABLE_STATUSES", "available,reserved").split(","))

@@ -18,9 +18,11 @@ from django.test import override_settings
 from catalog.models import Dealer, Vehicle
 from indexers import index_admin
 from indexers.rebuild import rebuild_vehicle_index
+from reliability.polling import PollTimeout
 from search.client import get_client
 from services.engine import Engine
-from services.process import ManagedProcess
+from services.paths import LOG_DIR
+from services.process import ManagedProcess, log_tail
 from services.redis import Redis
 from tests.support.factories import make_dealer, make_vehicle, vehicle_fields
 from tests.support.processes import start_test_process
@@ -66,8 +68,8 @@ def stack(own_services, celery_worker_process):
     }
     children: list[ManagedProcess] = []
 
-    def spawn(name: str, argv: list[str]) -> ManagedProcess:
-        proc = start_test_process(f"fault-{name}", argv, env)
+    def spawn(name: str, argv: list[str], extra_env: dict[str, str] | None = None) -> ManagedProcess:
+        proc = start_test_process(f"fault-{name}", argv, {**env, **(extra_env or {})})
         children.append(proc)
         return proc
 
@@ -83,7 +85,9 @@ def stack(own_services, celery_worker_process):
             "worker": lambda concurrency=2: celery_worker_process(
                 "fault-worker", queues="default", concurrency=concurrency, env=env
             ),
-            "listener": lambda: spawn("listener", [sys.executable, "manage.py", "search_listen"]),
+            "listener": lambda **extra_env: spawn(
+                "listener", [sys.executable, "manage.py", "search_listen"], extra_env
+            ),
             "beat": lambda: spawn(
                 "beat",
                 [
@@ -111,7 +115,14 @@ def stack(own_services, celery_worker_process):
 
 
 def assert_exactly_in_sync(timeout: float = 300) -> None:
-    docs = wait_for_sync(timeout=timeout)
+    started = time.time() - timeout
+    try:
+        docs = wait_for_sync(timeout=timeout)
+    except PollTimeout as exc:
+        # The children's own words are the only account of why they did not catch up.
+        logs = sorted(p for p in LOG_DIR.glob("*fault-*.log") if p.stat().st_mtime >= started)
+        tails = "\n".join(f"--- {p.name}\n{log_tail(p, 40)}" for p in logs)
+        raise PollTimeout(f"{exc}\n{tails}") from None
     assert docs == expected_documents()
 
 
@@ -182,6 +193,24 @@ def test_redis_restarted_while_writing(stack):
     time.sleep(3)
     assert writer.stop() > 50
     assert_exactly_in_sync()
+
+
+def test_redis_gone_for_good_the_listener_applies_changes_itself(stack):
+    """No broker, no kicks, no sweep: changes wait their stall time in Postgres, then the listener
+    applies them, so search stays current through a Redis outage of any length."""
+    stack["worker"]()
+    listener = stack["listener"](NZILA_INDEXER_STALL_SECONDS="2")
+    writer = Writer(seed_dealers(), seed=4, pause=0.01)
+    writer.start()
+    time.sleep(2)
+    stack["redis"].stop()
+    try:
+        time.sleep(4)
+        assert writer.stop() > 50
+        assert_exactly_in_sync(timeout=120)
+        assert "the listener applied" in listener.log_file.read_text()
+    finally:
+        stack["redis"].start()
 
 
 def test_rebuild_while_writes_continue(stack):
