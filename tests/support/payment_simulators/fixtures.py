@@ -164,7 +164,7 @@ def stripe_event(event_type: str, obj: dict, *, created: int | None = None) -> d
     return {
         "id": f"evt_{time.monotonic_ns()}",
         "object": "event",
-        "api_version": "2026-10-28.endive",
+        "api_version": stripe.api_version,
         "created": created or int(time.time()),
         "type": event_type,
         "livemode": False,

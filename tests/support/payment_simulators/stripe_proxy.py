@@ -1,9 +1,13 @@
-"""A proxy in front of localstripe adding two things real Stripe has and localstripe lacks, plus faults.
+"""A proxy in front of localstripe (or stripe-mock) adding what real Stripe has and they lack, plus faults.
 
 - Idempotent requests: a POST with an Idempotency-Key is answered, on every repeat, with the first
   answer (as Stripe documents: same key and same parameters; a reused key with other parameters is
-  refused with 400 idempotency_error). localstripe ignores the header.
-- POST /v1/refunds accepts Stripe's documented `reason` parameter (localstripe refuses it): dropped here.
+  refused with 400 idempotency_error). localstripe ignores the header; it is forwarded all the same,
+  so stripe-mock checks it against the spec.
+- POST /v1/refunds accepts Stripe's documented `reason` parameter (localstripe refuses it): dropped
+  here when `localstripe=True`; stripe-mock gets every parameter as sent.
+- Every exchange is recorded (`exchanges`): method, path, status, the Idempotency-Key and the
+  Stripe-Version sent.
 - Faults for tests: `lose_answers(path, n)` forwards a request and then closes the connection without
   answering (the network failed after Stripe acted); `fail(path, status, n)` answers an error without
   forwarding (Stripe overloaded or down).
@@ -19,8 +23,10 @@ import requests
 
 
 class StripeProxy:
-    def __init__(self, upstream: str):
+    def __init__(self, upstream: str, *, localstripe: bool = True):
         self.upstream = upstream.rstrip("/")
+        self.localstripe = localstripe
+        self.exchanges: list[dict] = []
         self.lock = threading.Lock()
         self.key_locks: dict[str, threading.Lock] = {}
         self.answers: dict[str, tuple] = {}
@@ -62,6 +68,7 @@ class StripeProxy:
         with self.lock:
             self.faults.clear()
             self.forwarded.clear()
+            self.exchanges.clear()
 
     def lose_answers(self, path: str, times: int = 1) -> None:
         with self.lock:
@@ -91,7 +98,7 @@ class StripeProxy:
                 handler, fault["status"], b'{"error": {"type": "api_error", "message": "injected"}}', "application/json"
             )
             return
-        if method == "POST" and path == "/v1/refunds":
+        if self.localstripe and method == "POST" and path == "/v1/refunds":
             body = urlencode([(k, v) for k, v in parse_qsl(body.decode()) if k != "reason"]).encode()
         key = handler.headers.get("Idempotency-Key") if method == "POST" else None
         if key:
@@ -119,14 +126,24 @@ class StripeProxy:
         self._answer(handler, status, content, ctype, replayed=bool(key))
 
     def _forward(self, handler, method: str, body: bytes):
-        headers = {
-            k: v for k, v in handler.headers.items() if k.lower() in ("authorization", "content-type", "stripe-version")
-        }
+        forwarded_headers = ("authorization", "content-type", "stripe-version", "idempotency-key")
+        headers = {k: v for k, v in handler.headers.items() if k.lower() in forwarded_headers}
         response = self.session.request(
             method, self.upstream + handler.path, data=body or None, headers=headers, timeout=30
         )
+        path = handler.path.split("?", 1)[0]
         with self.lock:
-            self.forwarded.append((method, handler.path.split("?", 1)[0]))
+            self.forwarded.append((method, path))
+            self.exchanges.append(
+                {
+                    "method": method,
+                    "path": path,
+                    "status": response.status_code,
+                    "idempotency_key": handler.headers.get("Idempotency-Key"),
+                    "stripe_version": handler.headers.get("Stripe-Version"),
+                    "answer": response.text[:500] if response.status_code >= 400 else "",
+                }
+            )
         return response.status_code, response.content, response.headers.get("Content-Type", "application/json")
 
     @staticmethod
