@@ -4,7 +4,6 @@ days on market and each price against the market for the same make, model and ye
 from __future__ import annotations
 
 import time
-import uuid
 from datetime import UTC, datetime
 from typing import Any
 
@@ -175,20 +174,16 @@ def dealer_inventory(
         counts[status] = indexed.get(status, 0)
     mean_listed = summary["aggregations"]["listed"].get("value_as_string") or None
     mean_days = days_between(parse_time(mean_listed), datetime.now(UTC)) if mean_listed else None
-    search_id = str(uuid.uuid4())
-    if log_to is not None:
-        log_search(
-            search_id=search_id,
-            endpoint="inventory",
-            query=query,
-            sort=sort,
-            page=page,
-            total=result["total"],
-            started=started,
-            engine_ms=result["took_ms"],
-            viewer=viewer,
-            log_to=log_to,
-        )
+    search_id = log_search(
+        endpoint="inventory",
+        query=query,
+        sort=sort,
+        page=page,
+        result=result,
+        started=started,
+        viewer=viewer,
+        log_to=log_to,
+    )
     return {
         "search_id": search_id,
         "dealer_id": dealer_id,

@@ -77,18 +77,20 @@ def _page_links(*, hits: list[dict], page: Page, total: int, sort: str, query: V
 
 def log_search(
     *,
-    search_id: str,
     endpoint: str,
     query: VehicleQuery,
     sort: str,
     page: Page,
-    total: int,
+    result: dict[str, Any],
     started: float,
-    engine_ms: float,
     viewer: Viewer | None,
-    log_to: SearchLogSink,
-) -> None:
-    """Hand the search's log line to the sink (page 0 = reached by cursor)."""
+    log_to: SearchLogSink | None,
+) -> str:
+    """A new search id, under which the search's log line goes to the sink if there is one (page 0 =
+    reached by cursor). The id is answered either way: clicks and impressions refer to it."""
+    search_id = str(uuid.uuid4())
+    if log_to is None:
+        return search_id
     viewer = viewer or Viewer()
     log_to(
         {
@@ -103,13 +105,14 @@ def log_search(
             },
             "sort": sort,
             "page": page.number if page.search_after is None else 0,
-            "result_count": total,
+            "result_count": result["total"],
             "latency_ms": round((time.perf_counter() - started) * 1000, 2),
-            "engine_ms": engine_ms,
+            "engine_ms": result["took_ms"],
             "user_id": viewer.user_id,
             "session_key": viewer.session_key,
         }
     )
+    return search_id
 
 
 def run_vehicle_search(
@@ -270,20 +273,16 @@ def vehicle_search(
         )
         if result["relaxed"]:
             result["results"] = relaxed_cards
-    search_id = str(uuid.uuid4())
-    if log_to is not None:
-        log_search(
-            search_id=search_id,
-            endpoint="vehicles",
-            query=query,
-            sort=sort,
-            page=page,
-            total=result["total"],
-            started=started,
-            engine_ms=result["took_ms"],
-            viewer=viewer,
-            log_to=log_to,
-        )
+    search_id = log_search(
+        endpoint="vehicles",
+        query=query,
+        sort=sort,
+        page=page,
+        result=result,
+        started=started,
+        viewer=viewer,
+        log_to=log_to,
+    )
     return {"search_id": search_id, **result}
 
 

@@ -716,6 +716,8 @@ LOGGING = {
     "loggers": {
         "elastic_transport": {"level": "WARNING"},
         "elasticsearch": {"level": "WARNING"},
+        # Its start-up banner, in every process at every start; lock-outs are logged at WARNING.
+        "axes.apps": {"level": "WARNING"},
     },
 }
 

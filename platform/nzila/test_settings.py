@@ -32,3 +32,7 @@ from .settings import *  # noqa: E402,F401,F403
 
 # Fast password hashing: the tests create many users.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# The tests serve static files from the apps' folders (WHITENOISE_USE_FINDERS), never collected ones;
+# whitenoise still warns at every request handler's start-up unless its root exists.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405

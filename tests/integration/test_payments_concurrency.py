@@ -17,29 +17,12 @@ from tests.support.payment_simulators.fixtures import (  # noqa: F401
     make_deal,
     make_user,
     new_card,
+    paid,
     stripe_env,
     stripe_proxy,
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def paid(client, currencies, stripe_env, localstripe_url):
-    """A 1000 USD deal paid in full by card."""
-    buyer = make_buyer()
-    client.force_login(buyer.user)
-    deal = make_deal(buyer, price="1000.00", deposit="0")
-    client.post(
-        "/api/v1/payments/methods",
-        {"payment_method": new_card(localstripe_url), "default": True},
-        content_type="application/json",
-    )
-    body = client.post(
-        "/api/v1/payments/", {"purpose": "deal", "method": "card", "deal_id": deal.id}, content_type="application/json"
-    ).json()
-    assert body["state"] == "succeeded", body
-    return Payment.objects.get(pk=body["id"])
 
 
 @pytest.fixture

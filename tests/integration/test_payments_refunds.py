@@ -13,6 +13,7 @@ from tests.support.payment_simulators.fixtures import (  # noqa: F401
     make_deal,
     make_user,
     new_card,
+    paid,
     post_event,
     stripe_env,
     stripe_event,
@@ -22,23 +23,10 @@ from tests.support.payment_simulators.fixtures import (  # noqa: F401
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def paid(client, currencies, stripe_env, localstripe_url):
-    """A 1000 USD deal paid in full by card, and a staff client."""
-    buyer = make_buyer()
-    client.force_login(buyer.user)
-    deal = make_deal(buyer, price="1000.00", deposit="0")
-    client.post(
-        "/api/v1/payments/methods",
-        {"payment_method": new_card(localstripe_url), "default": True},
-        content_type="application/json",
-    )
-    body = client.post(
-        "/api/v1/payments/", {"purpose": "deal", "method": "card", "deal_id": deal.id}, content_type="application/json"
-    ).json()
-    assert body["state"] == "succeeded", body
+@pytest.fixture(autouse=True)
+def staff_signed_in(client, paid):
+    """Every test starts from the card-paid deal with `client` signed in as staff (who alone may refund)."""
     client.force_login(make_user(staff=True))
-    return Payment.objects.get(pk=body["id"])
 
 
 def refund(client, payment, **body):

@@ -134,6 +134,25 @@ def make_deal(buyer, *, price: str = "1000.00", deposit: str = "200.00", currenc
     )
 
 
+@pytest.fixture
+def paid(client, currencies, stripe_env, localstripe_url):
+    """A 1000 USD deal paid in full by card through the API; `client` is left signed in as its buyer."""
+    from payments.models import Payment
+
+    buyer = make_buyer()
+    client.force_login(buyer.user)
+    deal = make_deal(buyer, price="1000.00", deposit="0")
+    client.post(
+        "/api/v1/payments/methods",
+        {"payment_method": new_card(localstripe_url), "default": True},
+        content_type="application/json",
+    )
+    body = client.post(
+        "/api/v1/payments/", {"purpose": "deal", "method": "card", "deal_id": deal.id}, content_type="application/json"
+    ).json()
+    assert body["state"] == "succeeded", body
+    return Payment.objects.get(pk=body["id"])
+
 def new_card(stripe_url: str, number: str = "4242424242424242") -> str:
     """A payment method as Stripe.js would create it in the buyer's browser."""
     response = requests.post(
