@@ -174,16 +174,7 @@ def dealer_inventory(
         counts[status] = indexed.get(status, 0)
     mean_listed = summary["aggregations"]["listed"].get("value_as_string") or None
     mean_days = days_between(parse_time(mean_listed), datetime.now(UTC)) if mean_listed else None
-    search_id = log_search(
-        endpoint="inventory",
-        query=query,
-        sort=sort,
-        page=page,
-        result=result,
-        started=started,
-        viewer=viewer,
-        log_to=log_to,
-    )
+    search_id = log_search("inventory", query, sort, page, result, started=started, viewer=viewer, log_to=log_to)
     return {
         "search_id": search_id,
         "dealer_id": dealer_id,

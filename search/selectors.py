@@ -76,12 +76,12 @@ def _page_links(*, hits: list[dict], page: Page, total: int, sort: str, query: V
 
 
 def log_search(
-    *,
     endpoint: str,
     query: VehicleQuery,
     sort: str,
     page: Page,
     result: dict[str, Any],
+    *,
     started: float,
     viewer: Viewer | None,
     log_to: SearchLogSink | None,
@@ -273,16 +273,7 @@ def vehicle_search(
         )
         if result["relaxed"]:
             result["results"] = relaxed_cards
-    search_id = log_search(
-        endpoint="vehicles",
-        query=query,
-        sort=sort,
-        page=page,
-        result=result,
-        started=started,
-        viewer=viewer,
-        log_to=log_to,
-    )
+    search_id = log_search("vehicles", query, sort, page, result, started=started, viewer=viewer, log_to=log_to)
     return {"search_id": search_id, **result}
 
 
