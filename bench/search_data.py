@@ -16,7 +16,8 @@ from typing import Any
 
 from elasticsearch.helpers import parallel_bulk
 
-from es_mappings.vehicles import vehicle_index_body, vehicle_to_document, vehicles_alias
+from es_mappings.vehicles import vehicle_to_document, vehicles_alias
+from indexers import index_admin
 from search.client import get_client
 
 # make -> (share of listings, [(model, body, base USD)])
@@ -174,9 +175,7 @@ def build_synthetic_index(count: int, *, threads: int = 2, chunk: int = 2000) ->
     es = get_client().options(request_timeout=300)
     alias = vehicles_alias()
     name = f"{alias}-synthetic-{int(time.time())}"
-    body = vehicle_index_body()
-    body["settings"] = {**body["settings"], "refresh_interval": "-1"}
-    es.indices.create(index=name, **body)
+    index_admin.create_physical_index(es, name, bulk_loading=True)
     started = time.monotonic()
     actions = (
         {"_index": name, "_id": str(row["id"]), "_source": vehicle_to_document(row)} for row in synthetic_rows(count)
@@ -186,8 +185,7 @@ def build_synthetic_index(count: int, *, threads: int = 2, chunk: int = 2000) ->
             raise RuntimeError(f"indexing failed: {item}")
         if n % 100_000 == 0:
             print(f"  indexed {n:,} ({n / (time.monotonic() - started):,.0f} docs/s)", flush=True)
-    es.indices.put_settings(index=name, settings={"index": {"refresh_interval": "1s"}})
-    es.indices.refresh(index=name)
+    index_admin.finish_bulk_loading(es, name)
     rate = count / (time.monotonic() - started)
     old = list(es.indices.get_alias(name=alias).body) if es.indices.exists_alias(name=alias) else []
     es.indices.update_aliases(

@@ -124,7 +124,6 @@ class VehicleDocument(Document):
 
 
 INDEX_SETTINGS: dict[str, Any] = {
-    "refresh_interval": "1s",
     # Delete tombstones outlive any rebuild or late retry, so an old version can never resurrect a
     # document deleted at a newer one (the default is 60 s).
     "gc_deletes": "2h",
@@ -138,10 +137,11 @@ def vehicles_alias() -> str:
 
 def vehicle_index(name: str) -> Index:
     index = Index(name)
-    # Shards and replicas are the deployment's choice (one node locally, replicas on a cluster).
+    # Shards, replicas and freshness are the deployment's choice (one node locally, replicas on a cluster).
     index.settings(
         number_of_shards=settings.SEARCH_INDEX_SHARDS,
         number_of_replicas=settings.SEARCH_INDEX_REPLICAS,
+        refresh_interval=settings.SEARCH_INDEX_REFRESH_INTERVAL,
         **INDEX_SETTINGS,
     )
     index.document(VehicleDocument)

@@ -313,6 +313,10 @@ SEARCH_ENGINE_FLAVOR = env_str("SEARCH_ENGINE_FLAVOR", "opensearch")
 # more than one node: 1 on a cluster keeps every shard searchable when a node is lost.
 SEARCH_INDEX_SHARDS = env_int("NZILA_SEARCH_INDEX_SHARDS", 1)
 SEARCH_INDEX_REPLICAS = env_int("NZILA_SEARCH_INDEX_REPLICAS", 0)
+# How often the engine makes new writes searchable: most of the commit-to-searchable lag (half of
+# it on average). Shorter means fresher results and more refreshes, each of which empties the
+# engine's request cache (docs/search.md: 1s vs 500ms measured). Applied by the next rebuild.
+SEARCH_INDEX_REFRESH_INTERVAL = env_str("NZILA_SEARCH_REFRESH_INTERVAL", "1s")
 # Prefix of every index and alias name, so tests and several stacks can share one cluster.
 SEARCH_INDEX_PREFIX = env_str("NZILA_INDEX_PREFIX", "nzila")
 # Per-request timeout for search calls, in seconds; a slow engine must not hold web workers.

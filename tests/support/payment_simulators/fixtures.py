@@ -153,6 +153,7 @@ def paid(client, currencies, stripe_env, localstripe_url):
     assert body["state"] == "succeeded", body
     return Payment.objects.get(pk=body["id"])
 
+
 def new_card(stripe_url: str, number: str = "4242424242424242") -> str:
     """A payment method as Stripe.js would create it in the buyer's browser."""
     response = requests.post(
