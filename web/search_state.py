@@ -7,8 +7,10 @@ query string into the API's input and builds the links that change it (chips, cl
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import Any
 from urllib.parse import urlencode
 
 from django.http import QueryDict
@@ -39,6 +41,14 @@ def clean(query: QueryDict) -> QueryDict:
         if kept and name in known:
             out.setlist(name, kept)
     return out
+
+
+def query_of(params: Mapping[str, Any]) -> QueryDict:
+    """Stored search parameters (a value or a list each, as the API takes them) as the page's state."""
+    query = QueryDict(mutable=True)
+    for name, value in params.items():
+        query.setlist(name, [str(v) for v in (value if isinstance(value, list) else [value])])
+    return clean(query)
 
 
 def api_input(query: QueryDict, *, currency: str) -> QueryDict:

@@ -10,13 +10,15 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import Group
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from catalog.models import Dealer
 from notifications import services as notification_services
 from notifications.models import PriceWatch, SavedSearch
+from web.labels import value_label
+from web.search_state import chips, query_of, url_of
 
 from . import dealer_members, roles, tokens
 from .forms import MemberForm, PreferencesForm, RegisterForm, TokenForm
@@ -89,7 +91,17 @@ def overview(request):
 
 @login_required
 def saved_searches(request):
-    searches = SavedSearch.objects.filter(user=request.user).order_by("-created_at")
+    """Each saved search as the search page would show its filters (chips), with a link to its results."""
+    searches = []
+    for search in SavedSearch.objects.filter(user=request.user).order_by("-created_at"):
+        query = query_of(search.params)
+        searches.append(
+            {
+                "search": search,
+                "chips": [chip.label for chip in chips(query, value_label)],
+                "results_url": reverse("web:search") + url_of(query),
+            }
+        )
     return render(request, "accounts/saved_searches.html", {"searches": searches})
 
 

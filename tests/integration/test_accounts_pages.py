@@ -2,6 +2,7 @@
 price watches and notification settings, a dealer admin's members."""
 
 import re
+from urllib.parse import parse_qs
 
 import pytest
 from django.contrib.auth.models import User
@@ -102,6 +103,28 @@ def test_a_buyer_pauses_resumes_and_deletes_a_saved_search():
     assert client.get(f"/accounts/saved-searches/{search.pk}/delete/").status_code == 405
     client.post(f"/accounts/saved-searches/{search.pk}/delete/")
     assert not SavedSearch.objects.filter(pk=search.pk).exists()
+
+
+def test_a_saved_search_reads_as_its_filters_and_links_to_its_results():
+    buyer = make_people().users["buyer"]
+    SavedSearch.objects.create(
+        user=buyer,
+        name="Diesel Hilux",
+        params={"q": "hilux", "make": "Toyota", "fuel": ["diesel"], "price_max": 40000, "currency": "USD"},
+    )
+    page = signed_in(buyer).get("/accounts/saved-searches/")
+    row = page.context["searches"][0]
+    assert row["chips"] == ["“hilux”", "Toyota", "Diesel", "Price: ≤ 40,000\xa0USD"]
+    path, _, query = row["results_url"].partition("?")
+    assert path == "/"
+    assert parse_qs(query) == {
+        "q": ["hilux"],
+        "make": ["Toyota"],
+        "fuel": ["diesel"],
+        "price_max": ["40000"],
+        "currency": ["USD"],
+    }
+    assert "fuel:" not in page.content.decode()
 
 
 def test_nobody_touches_another_buyers_saved_search_or_watch():
