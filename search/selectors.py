@@ -25,6 +25,7 @@ from .coviews import coviewed_vehicles
 from .currency import currency_rates, to_usd
 from .cursors import encode_cursor
 from .executor import run_searches
+from .facet_cache import run_searches_sharing_facets
 from .facets import FACET_NAMES, sample_slots
 from .request import Page, Scope, VehicleQuery
 from .results import facet_lists, matching_count, spread_lookalikes, vehicle_card, vehicle_cards
@@ -133,6 +134,8 @@ def run_vehicle_search(
     (query understanding): cursors are bound to what the caller will send again. With
     `sample_broad`, a browse matching more than SEARCH_EXACT_FACETS_UP_TO documents takes two round
     trips (hits and the exact count, then facets counted on a sample, flagged in `exhaustive`).
+    Exact facets are shared for SEARCH_FACET_CACHE_SECONDS between identical requests
+    (search.facet_cache); hits are always the engine's latest.
     """
     units_per_usd = float(currency_rates()[currency])
     alias = vehicles_alias()
@@ -143,25 +146,27 @@ def run_vehicle_search(
     sample = None
     if browse:
         first = run_searches([(alias, hits_search), (alias, vehicle_count_search(query, scope=scope))])
-        hits_response, took_ms = first.responses[0], first.took_ms
+        took_ms = first.took_ms
         total = first.responses[1]["hits"]["total"]["value"]
         sample = sample_slots(total, exact_up_to=settings.SEARCH_EXACT_FACETS_UP_TO, slots=SYNC_BUCKETS)
         facets_search = vehicle_facets_search(
             query, scope=scope, facets=facets, units_per_usd=units_per_usd, sample=sample
         )
         outcome = run_searches([(alias, facets_search), *(extra or [])])
-        responses = [hits_response, *outcome.responses]
+        responses = [first.responses[0], *outcome.responses]
         took_ms += outcome.took_ms
-    else:
-        searches: list = [(alias, hits_search)]
-        if facets:
-            searches.append(
-                (alias, vehicle_facets_search(query, scope=scope, facets=facets, units_per_usd=units_per_usd))
-            )
-        searches.extend(extra or [])
-        outcome = run_searches(searches)
+    elif facets:
+        facets_search = vehicle_facets_search(query, scope=scope, facets=facets, units_per_usd=units_per_usd)
+        outcome = run_searches_sharing_facets(
+            [(alias, hits_search), (alias, facets_search), *(extra or [])],
+            facets_at=1,
+            seconds=settings.SEARCH_FACET_CACHE_SECONDS,
+        )
         responses, took_ms = outcome.responses, outcome.took_ms
-        hits_response = responses[0]
+    else:
+        outcome = run_searches([(alias, hits_search), *(extra or [])])
+        responses, took_ms = outcome.responses, outcome.took_ms
+    hits_response = responses[0]
     hits = hits_response["hits"]["hits"]
     if facets:
         aggregations = responses[1]["aggregations"]
