@@ -162,7 +162,8 @@ def free_port() -> int:
 
 
 def start_api(port: int, workers: int, threads: int) -> subprocess.Popen:
-    env = {**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'platform'}", "DJANGO_DEBUG": "false"}
+    # Plain HTTP on loopback, as the local stack serves it (NZILA_HTTPS=1, the default, redirects).
+    env = {**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'platform'}", "NZILA_HTTPS": "0"}
     proc = subprocess.Popen(
         [
             sys.executable,
