@@ -25,10 +25,10 @@ from .coviews import coviewed_vehicles
 from .currency import currency_rates, to_usd
 from .cursors import encode_cursor
 from .executor import run_searches
-from .facet_cache import run_searches_sharing_facets
 from .facets import FACET_NAMES, sample_slots
 from .request import Page, Scope, VehicleQuery
 from .results import facet_lists, matching_count, spread_lookalikes, vehicle_card, vehicle_cards
+from .sharing import run_searches_shared
 from .similar import Target, similar_vehicles_search, similarity_reasons, vehicles_by_id_search
 from .suggest import suggestions_search, typeahead_vehicles_search
 from .understanding import Interpretation, interpreted_query
@@ -134,8 +134,7 @@ def run_vehicle_search(
     (query understanding): cursors are bound to what the caller will send again. With
     `sample_broad`, a browse matching more than SEARCH_EXACT_FACETS_UP_TO documents takes two round
     trips (hits and the exact count, then facets counted on a sample, flagged in `exhaustive`).
-    Exact facets are shared for SEARCH_FACET_CACHE_SECONDS between identical requests
-    (search.facet_cache); hits are always the engine's latest.
+    Identical requests within SEARCH_ANSWER_SHARING_SECONDS share one round trip (search.sharing).
     """
     units_per_usd = float(currency_rates()[currency])
     alias = vehicles_alias()
@@ -155,16 +154,14 @@ def run_vehicle_search(
         outcome = run_searches([(alias, facets_search), *(extra or [])])
         responses = [first.responses[0], *outcome.responses]
         took_ms += outcome.took_ms
-    elif facets:
-        facets_search = vehicle_facets_search(query, scope=scope, facets=facets, units_per_usd=units_per_usd)
-        outcome = run_searches_sharing_facets(
-            [(alias, hits_search), (alias, facets_search), *(extra or [])],
-            facets_at=1,
-            seconds=settings.SEARCH_FACET_CACHE_SECONDS,
-        )
-        responses, took_ms = outcome.responses, outcome.took_ms
     else:
-        outcome = run_searches([(alias, hits_search), *(extra or [])])
+        searches: list = [(alias, hits_search)]
+        if facets:
+            searches.append(
+                (alias, vehicle_facets_search(query, scope=scope, facets=facets, units_per_usd=units_per_usd))
+            )
+        searches.extend(extra or [])
+        outcome = run_searches_shared(searches, seconds=settings.SEARCH_ANSWER_SHARING_SECONDS)
         responses, took_ms = outcome.responses, outcome.took_ms
     hits_response = responses[0]
     hits = hits_response["hits"]["hits"]
@@ -283,12 +280,14 @@ def vehicle_search(
 
 
 def vehicle_suggestions(*, text: str, size: int = 8, vehicles: int = 3) -> dict[str, Any]:
-    """Typeahead: suggestions of every kind and the top vehicles, in one `_msearch`."""
-    outcome = run_searches(
+    """Typeahead: suggestions of every kind and the top vehicles, in one `_msearch` (shared by
+    identical keystrokes within SEARCH_ANSWER_SHARING_SECONDS)."""
+    outcome = run_searches_shared(
         [
             (suggestions_alias(), suggestions_search(text, size=size * 2)),
             (vehicles_alias(), typeahead_vehicles_search(text, scope=public_scope(), size=vehicles)),
         ],
+        seconds=settings.SEARCH_ANSWER_SHARING_SECONDS,
         optional=frozenset({suggestions_alias()}),
     )
     suggestions, seen = [], set()

@@ -317,10 +317,10 @@ SEARCH_INDEX_REPLICAS = env_int("NZILA_SEARCH_INDEX_REPLICAS", 0)
 # it on average). Shorter means fresher results and more refreshes, each of which empties the
 # engine's request cache (docs/search.md: 1s vs 500ms measured). Applied by the next rebuild.
 SEARCH_INDEX_REFRESH_INTERVAL = env_str("NZILA_SEARCH_REFRESH_INTERVAL", "1s")
-# Seconds the facets of a search request are shared with identical requests (0: never), in each
-# web process; buyers asking for the same page meanwhile wait for the one engine request on its way.
-# Hits stay fresh; facet counts may be this much older (search/facet_cache.py).
-SEARCH_FACET_CACHE_SECONDS = env_float("NZILA_SEARCH_FACET_CACHE_SECONDS", 1.0)
+# Seconds an answer of the engine is shared by identical search and typeahead requests (0: never),
+# in each web process; buyers asking for the same page meanwhile wait for the one request on its
+# way. Results may be this much older than the engine's last refresh (search/sharing.py).
+SEARCH_ANSWER_SHARING_SECONDS = env_float("NZILA_SEARCH_ANSWER_SHARING_SECONDS", 1.0)
 # Prefix of every index and alias name, so tests and several stacks can share one cluster.
 SEARCH_INDEX_PREFIX = env_str("NZILA_INDEX_PREFIX", "nzila")
 # Per-request timeout for search calls, in seconds; a slow engine must not hold web workers.

@@ -17,9 +17,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nzila.test_settings")
 # Tests hand the search log to Celery themselves (search_log_buffer.flush()), never from a background thread.
 os.environ.setdefault("NZILA_SEARCH_LOG_FLUSH_SECONDS", "0")
 
-# Tests compare facet counts with Postgres right after each write: no sharing of facet answers, but
-# in the tests of the cache itself (tests/integration/test_facet_cache.py).
-os.environ.setdefault("NZILA_SEARCH_FACET_CACHE_SECONDS", "0")
+# Tests compare search with Postgres right after each write: no shared answers, but in the tests of
+# the sharing itself (tests/integration/test_search_sharing.py).
+os.environ.setdefault("NZILA_SEARCH_ANSWER_SHARING_SECONDS", "0")
 # Every test request comes from 127.0.0.1: the public per-address limit is out of the way unless a
 # test lowers it to see it bite.
 os.environ.setdefault("NZILA_PUBLIC_API_RATE", "1000000/minute")

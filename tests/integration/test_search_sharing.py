@@ -1,0 +1,71 @@
+"""Identical search and typeahead requests share one engine round trip (search/sharing.py), against
+the real engine: a repeat within the time gets the first answer, another request never does, a
+write shows once the time is over, and a burst of identical requests reaches the engine once."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from search.sharing import ANSWERS
+from tests.support.factories import make_dealer, make_vehicle
+from tests.support.search_fixtures import delete_raw, index_raw, market  # noqa: F401 (fixture)
+
+pytestmark = [pytest.mark.django_db, pytest.mark.engine]
+SEARCH = "/api/v1/vehicles/search"
+
+
+@pytest.fixture
+def sharing(settings):
+    # Long enough that no machine, however slow, lets an answer expire within a test.
+    settings.SEARCH_ANSWER_SHARING_SECONDS = 60
+    ANSWERS.clear()
+    yield settings
+    ANSWERS.clear()
+
+
+def get(path: str, **params) -> dict:
+    response = APIClient().get(path, params)
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def makes(body) -> dict[str, int]:
+    return {item["value"]: item["count"] for item in body["facets"]["make"]}
+
+
+def test_a_repeat_shares_the_answer_and_a_write_shows_once_sharing_is_over(market, sharing):
+    first = get(SEARCH, body="pickup", sort="newest", facets="make")
+    newcomer = make_vehicle(make_dealer(), make="Toyota", model="Hilux", body_type="pickup", listed_at=timezone.now())
+    index_raw(newcomer)
+    try:
+        repeat = get(SEARCH, body="pickup", sort="newest", facets="make")
+        assert repeat["results"] == first["results"] and makes(repeat) == makes(first)
+        assert repeat["search_id"] != first["search_id"], "each search is still logged as itself"
+        assert (ANSWERS.misses, ANSWERS.hits) == (1, 1)
+        sharing.SEARCH_ANSWER_SHARING_SECONDS = 0
+        later = get(SEARCH, body="pickup", sort="newest", facets="make")
+        assert later["results"][0]["id"] == newcomer.pk
+        assert makes(later)["Toyota"] == makes(first)["Toyota"] + 1 and later["total"] == first["total"] + 1
+    finally:
+        delete_raw(newcomer.pk)
+
+
+def test_other_requests_never_share_an_answer(market, sharing):
+    toyota, honda = get(SEARCH, make="Toyota", facets="body"), get(SEARCH, make="Honda", facets="body")
+    assert toyota["facets"]["body"] != honda["facets"]["body"]
+    assert get(SEARCH, make="Toyota", facets="body,fuel")["facets"].keys() == {"body", "fuel"}
+    assert get(SEARCH, make="Toyota", facets="body", sort="price_asc")["sort"] == "price_asc"
+    assert ANSWERS.misses == 4 and ANSWERS.hits == 0
+
+
+def test_a_burst_of_identical_requests_reaches_the_engine_once(market, sharing):
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        bodies = list(pool.map(lambda _: get(SEARCH, fuel="diesel", facets="make,body"), range(16)))
+        typed = list(pool.map(lambda _: get("/api/v1/vehicles/suggest", q="toy"), range(16)))
+    assert all(body["results"] == bodies[0]["results"] and makes(body) == makes(bodies[0]) for body in bodies)
+    assert all(body == typed[0] for body in typed)
+    assert ANSWERS.misses == 2 and ANSWERS.hits + ANSWERS.shared == 30
