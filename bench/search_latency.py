@@ -162,8 +162,14 @@ def free_port() -> int:
 
 
 def start_api(port: int, workers: int, threads: int) -> subprocess.Popen:
-    # Plain HTTP on loopback, as the local stack serves it (NZILA_HTTPS=1, the default, redirects).
-    env = {**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'platform'}", "NZILA_HTTPS": "0"}
+    env = {
+        **os.environ,
+        "PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'platform'}",
+        # Plain HTTP on loopback, as the local stack serves it (NZILA_HTTPS=1, the default, redirects).
+        "NZILA_HTTPS": "0",
+        # Every simulated buyer comes from 127.0.0.1: the per-address limit is not what is measured.
+        "NZILA_PUBLIC_API_RATE": "1000000/minute",
+    }
     proc = subprocess.Popen(
         [
             sys.executable,
