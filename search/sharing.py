@@ -25,6 +25,7 @@ from typing import Any
 
 import orjson
 from elasticsearch.dsl import Search
+from prometheus_client import Counter
 
 from .executor import Outcome, run_searches
 
@@ -100,6 +101,13 @@ class SharedAnswers:
 
 
 ANSWERS = SharedAnswers()
+# For /metrics: how often a round trip was saved (hit, shared) or sent (miss), across web processes.
+ROUND_TRIPS = Counter(
+    "nzila_search_round_trips",
+    "Search and typeahead round trips: sent to the engine (miss), answered from a fresh identical one "
+    "(hit), or from an identical one on its way (shared).",
+    ["outcome"],
+)
 
 
 def run_searches_shared(
@@ -114,6 +122,7 @@ def run_searches_shared(
         return run_searches(searches, optional=optional)
     key = searches_key(searches)
     answer, slot, leading = ANSWERS.claim(key)
+    ROUND_TRIPS.labels("hit" if answer is not None else "miss" if leading else "shared").inc()
     if answer is not None:
         return answer
     if not leading:

@@ -4,10 +4,12 @@ write shows once the time is over, and a burst of identical requests reaches the
 
 from __future__ import annotations
 
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.utils import timezone
+from prometheus_client import REGISTRY
 from rest_framework.test import APIClient
 
 from search.sharing import ANSWERS
@@ -62,10 +64,33 @@ def test_other_requests_never_share_an_answer(market, sharing):
     assert ANSWERS.misses == 4 and ANSWERS.hits == 0
 
 
+def round_trips(outcome: str) -> float:
+    return REGISTRY.get_sample_value("nzila_search_round_trips_total", {"outcome": outcome}) or 0.0
+
+
+def test_a_write_reaches_search_once_the_shared_answer_is_older_than_its_seconds(market, sharing):
+    sharing.SEARCH_ANSWER_SHARING_SECONDS = 2
+    first = get(SEARCH, make="Toyota", sort="newest", facets="make")
+    shared_until = time.monotonic() + 2
+    newcomer = make_vehicle(make_dealer(), make="Toyota", model="Hilux", listed_at=timezone.now())
+    index_raw(newcomer)
+    try:
+        repeat = get(SEARCH, make="Toyota", sort="newest", facets="make")
+        if time.monotonic() < shared_until:  # a slow machine may already be past the window
+            assert repeat["results"] == first["results"]
+        time.sleep(max(0.0, shared_until - time.monotonic()) + 0.1)
+        fresh = get(SEARCH, make="Toyota", sort="newest", facets="make")
+        assert fresh["results"][0]["id"] == newcomer.pk and fresh["total"] == first["total"] + 1
+    finally:
+        delete_raw(newcomer.pk)
+
+
 def test_a_burst_of_identical_requests_reaches_the_engine_once(market, sharing):
+    sent, saved = round_trips("miss"), round_trips("hit") + round_trips("shared")
     with ThreadPoolExecutor(max_workers=8) as pool:
         bodies = list(pool.map(lambda _: get(SEARCH, fuel="diesel", facets="make,body"), range(16)))
         typed = list(pool.map(lambda _: get("/api/v1/vehicles/suggest", q="toy"), range(16)))
     assert all(body["results"] == bodies[0]["results"] and makes(body) == makes(bodies[0]) for body in bodies)
     assert all(body == typed[0] for body in typed)
     assert ANSWERS.misses == 2 and ANSWERS.hits + ANSWERS.shared == 30
+    assert round_trips("miss") - sent == 2 and round_trips("hit") + round_trips("shared") - saved == 30
