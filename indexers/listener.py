@@ -33,10 +33,14 @@ def _dsn() -> str:
 
 
 def ready_wait_seconds(conn: psycopg.Connection) -> float:
-    """How long the longest-waiting ready change has been ready (0 when none waits)."""
+    """How long the longest-waiting ready change has been ready (0 when none waits).
+
+    A change is ready from `next_attempt_at` (its capture, or the end of its backoff), so the answer
+    is the oldest `next_attempt_at`: one step down the `search_change_ready` index, whatever the backlog.
+    """
     row = conn.execute(
         """
-        SELECT extract(epoch FROM now() - min(greatest(captured_at, next_attempt_at)))
+        SELECT extract(epoch FROM now() - min(next_attempt_at))
           FROM indexers_searchchange
          WHERE entity = 'vehicle' AND NOT dead AND next_attempt_at <= now()
         """
