@@ -17,6 +17,7 @@ import json
 from collections.abc import Iterable, Sequence
 
 from django.db import connection
+from django.utils.translation import gettext_noop as _
 
 from .outcomes import WON_STAGES
 
@@ -48,35 +49,36 @@ NUMERIC = [
 ]
 FEATURES = CATEGORICAL + NUMERIC
 
+# English, as stored with each score (the API's `label`); pages show them translated (selectors.py).
 LABELS = {
-    "make": "Make",
-    "model": "Model",
-    "source": "Lead source",
-    "destination_country": "Destination country",
-    "currency": "Price currency",
-    "vehicle_age_years": "Vehicle age (years)",
-    "price_usd": "Price (USD)",
-    "price_vs_market": "Price against market",
-    "days_on_market": "Days on market",
-    "views_30d": "Buyer's views (30 days)",
-    "vehicles_viewed_30d": "Vehicles the buyer viewed (30 days)",
-    "views_of_vehicle": "Views of this vehicle",
-    "dwell_on_vehicle": "Time spent on this vehicle (s)",
-    "hours_since_last_view": "Hours since the buyer's last view",
-    "saved_searches": "Saved searches",
-    "price_watches": "Price watches",
-    "watches_vehicle": "Watches this vehicle's price",
-    "buyer_account_days": "Buyer's account age (days)",
-    "prior_leads": "Buyer's earlier leads",
-    "prior_wins": "Buyer's earlier purchases",
-    "has_broker": "Brought by a broker",
-    "broker_leads": "Broker's earlier leads",
-    "broker_wins": "Broker's earlier sales",
-    "dealer_leads_180d": "Dealer's leads (180 days)",
-    "dealer_wins_180d": "Dealer's sales (180 days)",
-    "dealer_win_rate": "Dealer's conversion (180 days)",
-    "month": "Month",
-    "weekday": "Day of week",
+    "make": _("Make"),
+    "model": _("Model"),
+    "source": _("Lead source"),
+    "destination_country": _("Destination country"),
+    "currency": _("Price currency"),
+    "vehicle_age_years": _("Vehicle age (years)"),
+    "price_usd": _("Price (USD)"),
+    "price_vs_market": _("Price against market"),
+    "days_on_market": _("Days on market"),
+    "views_30d": _("Buyer's views (30 days)"),
+    "vehicles_viewed_30d": _("Vehicles the buyer viewed (30 days)"),
+    "views_of_vehicle": _("Views of this vehicle"),
+    "dwell_on_vehicle": _("Time spent on this vehicle (s)"),
+    "hours_since_last_view": _("Hours since the buyer's last view"),
+    "saved_searches": _("Saved searches"),
+    "price_watches": _("Price watches"),
+    "watches_vehicle": _("Watches this vehicle's price"),
+    "buyer_account_days": _("Buyer's account age (days)"),
+    "prior_leads": _("Buyer's earlier leads"),
+    "prior_wins": _("Buyer's earlier purchases"),
+    "has_broker": _("Brought by a broker"),
+    "broker_leads": _("Broker's earlier leads"),
+    "broker_wins": _("Broker's earlier sales"),
+    "dealer_leads_180d": _("Dealer's leads (180 days)"),
+    "dealer_wins_180d": _("Dealer's sales (180 days)"),
+    "dealer_win_rate": _("Dealer's conversion (180 days)"),
+    "month": _("Month"),
+    "weekday": _("Day of week"),
 }
 
 FEATURE_SQL = """

@@ -7,6 +7,8 @@ old platform showed it.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_noop as _
+
 SOURCE_POINTS = {"referral": 15, "broker": 12, "direct": 9, "website": 5}
 
 
@@ -48,12 +50,12 @@ def rule_score(features: dict, *, lead_age_days: float = 0.0) -> int:
 
 
 RULE_LABELS = {
-    "engagement": "Engagement",
-    "price_band": "Price band",
-    "source": "Lead source",
-    "buyer_history": "Buyer history",
-    "lead_age": "Lead age",
-    "broker": "Broker",
+    "engagement": _("Engagement"),
+    "price_band": _("Price band"),
+    "source": _("Lead source"),
+    "buyer_history": _("Buyer history"),
+    "lead_age": _("Lead age"),
+    "broker": _("Broker"),
 }
 
 
