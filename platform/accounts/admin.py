@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group, User
 
+from nzila.read_only_admin import ReadOnlyAdmin
+
 from . import roles
 from .models import ApiToken, SignInEvent
 
@@ -20,20 +22,11 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
 
 @admin.register(SignInEvent)
-class SignInEventAdmin(admin.ModelAdmin):
+class SignInEventAdmin(ReadOnlyAdmin):
     list_display = ("at", "kind", "username", "user", "ip_address", "detail")
     list_filter = ("kind", "detail")
     search_fields = ("username", "ip_address")
     date_hierarchy = "at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 # Knox registers its own token model, which ApiToken replaces (KNOX_TOKEN_MODEL): no page for a table

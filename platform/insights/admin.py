@@ -1,16 +1,14 @@
 from django.contrib import admin
 
+from nzila.read_only_admin import ReadOnlyAdmin
+
 from .models import SearchClick, SearchLog
 
 
-class ReadOnly(admin.ModelAdmin):
+class ReadOnly(ReadOnlyAdmin):
     """What buyers searched for is a record: staff read it, nobody edits it."""
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+    deletable = True
 
 
 @admin.register(SearchLog)

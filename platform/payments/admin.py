@@ -1,19 +1,10 @@
 from django.contrib import admin
 
+from nzila.read_only_admin import ReadOnlyAdmin
+
 from .models import Dispute, Invoice, LedgerEntry, Payment, ProviderCallback, Refund, StripeEvent
 
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Payment records change only through the payment services, never by hand."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+# Payment records change only through the payment services, never by hand.
 
 
 @admin.register(Payment)

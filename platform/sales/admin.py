@@ -1,6 +1,8 @@
 from django.contrib import admin
 
-from .models import Deal, Lead, Shipment
+from nzila.read_only_admin import ReadOnlyAdmin
+
+from .models import CommissionEntry, CommissionSchedule, CommissionStatement, CommissionTier, Deal, Lead, Shipment
 
 
 @admin.register(Lead)
@@ -31,8 +33,6 @@ class ShipmentAdmin(admin.ModelAdmin):
 
 # --- brokers' commissions ----------------------------------------------------------------------
 
-from .models import CommissionEntry, CommissionSchedule, CommissionStatement, CommissionTier  # noqa: E402
-
 
 class CommissionTierInline(admin.TabularInline):
     model = CommissionTier
@@ -47,17 +47,8 @@ class CommissionScheduleAdmin(admin.ModelAdmin):
     inlines = [CommissionTierInline]
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Made by the commission jobs only; corrections are new entries, never edits."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+# Commission entries and statements are made by the commission jobs only; corrections are new
+# entries, never edits.
 
 
 @admin.register(CommissionEntry)

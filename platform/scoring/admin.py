@@ -2,15 +2,13 @@
 
 from django.contrib import admin
 
+from nzila.read_only_admin import ReadOnlyAdmin
+
 from .models import DriftReport, LeadScore, ScoringModel
 
 
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+class ReadOnly(ReadOnlyAdmin):
+    deletable = True
 
 
 @admin.register(ScoringModel)
