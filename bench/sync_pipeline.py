@@ -95,6 +95,7 @@ def bench_lag(args) -> None:
     """Updates at a fixed rate, each setting a unique mileage; a poller notes when each is searchable."""
     from services.paths import PYTHONPATH, ROOT
     from services.process import ManagedProcess
+    from services.stack import celery_worker_argv
 
     if not index_admin.alias_exists(get_client()):
         rebuild_vehicle_index()
@@ -113,24 +114,7 @@ def bench_lag(args) -> None:
     procs = [
         ManagedProcess(
             "bench-worker",
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "nzila",
-                "worker",
-                "-Q",
-                "default",
-                "-c",
-                "2",
-                "--without-gossip",
-                "--without-mingle",
-                "-n",
-                "bench@%h",
-                "--loglevel",
-                "INFO",
-            ],
+            celery_worker_argv("bench", queues="default", concurrency=2, python=sys.executable),
             env,
             ROOT,
         ),

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
 
 from .engine import Engine
 from .paths import LOG_DIR, PYTHONPATH, ROOT, VAR_DIR, VENV_PYTHON
@@ -32,31 +33,26 @@ CHILD_ENV = {
 }
 
 
-def app_processes() -> list[ManagedProcess]:
-    celery = [PYTHON, "-m", "celery", "-A", "nzila"]
+def celery_worker_argv(
+    name: str, *, queues: str = "high,default,low", concurrency: int = 2, python: str = PYTHON
+) -> list[str]:
+    """A Celery worker of this app, named `name@host`: prefork, without gossip or mingle (workers
+    coordinate through Postgres and the broker, never with each other). Shared by the stack, the
+    tests and the benches."""
     return [
-        ManagedProcess(
-            "worker",
-            [
-                *celery,
-                "worker",
-                "-Q",
-                "high,default,low",
-                "-c",
-                "2",
-                "--without-gossip",
-                "--without-mingle",
-                "-n",
-                "worker@%h",
-                "--loglevel",
-                "INFO",
-            ],
-            CHILD_ENV,
-            ROOT,
-        ),
-        ManagedProcess(
-            "beat", [*celery, "beat", "-s", str(VAR_DIR / "celerybeat-schedule"), "--loglevel", "INFO"], CHILD_ENV, ROOT
-        ),
+        *(python, "-m", "celery", "-A", "nzila", "worker", "-Q", queues, "-c", str(concurrency)),
+        *("--pool", "prefork", "--without-gossip", "--without-mingle", "-n", f"{name}@%h", "--loglevel", "INFO"),
+    ]
+
+
+def celery_beat_argv(schedule_file: Path, *, python: str = PYTHON) -> list[str]:
+    return [python, "-m", "celery", "-A", "nzila", "beat", "-s", str(schedule_file), "--loglevel", "INFO"]
+
+
+def app_processes() -> list[ManagedProcess]:
+    return [
+        ManagedProcess("worker", celery_worker_argv("worker"), CHILD_ENV, ROOT),
+        ManagedProcess("beat", celery_beat_argv(VAR_DIR / "celerybeat-schedule"), CHILD_ENV, ROOT),
         ManagedProcess("search-listener", [PYTHON, "manage.py", "search_listen"], CHILD_ENV, ROOT),
         ManagedProcess(
             "web",

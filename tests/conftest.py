@@ -10,6 +10,7 @@ import pytest
 
 from reliability.polling import poll_until
 from services.process import ManagedProcess
+from services.stack import celery_worker_argv
 from tests.support.processes import start_test_process
 
 
@@ -24,28 +25,10 @@ def celery_worker_process(request):
     def start(
         name: str = "worker", queues: str = "high,default,low", concurrency: int = 2, env: dict[str, str] | None = None
     ) -> ManagedProcess:
+        unique = f"{name}-{os.getpid()}-{len(workers)}"
         proc = start_test_process(
-            f"test-{name}-{os.getpid()}-{len(workers)}",
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "nzila",
-                "worker",
-                "-Q",
-                queues,
-                "-c",
-                str(concurrency),
-                "--pool",
-                "prefork",
-                "--without-gossip",
-                "--without-mingle",
-                "-n",
-                f"{name}-{os.getpid()}-{len(workers)}@%h",
-                "--loglevel",
-                "INFO",
-            ],
+            f"test-{unique}",
+            celery_worker_argv(unique, queues=queues, concurrency=concurrency, python=sys.executable),
             env,
         )
         workers.append(proc)

@@ -44,6 +44,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from insights.suggestions_index import rebuild_suggestions
 from services.paths import ROOT
+from services.stack import celery_worker_argv
 from tests.conftest import _wait_for_worker_ready
 from tests.support.processes import start_test_process
 from tests.support.search_fixtures import SearchMarket, market  # noqa: F401 (fixture)
@@ -77,26 +78,7 @@ def live_stack(market, django_db_blocker):  # noqa: F811 (the fixture imported a
         rebuild_suggestions()  # the typeahead's index of makes, models and queries, from the market
         worker = start_test_process(
             f"browser-worker-{os.getpid()}",
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "nzila",
-                "worker",
-                "-Q",
-                "high,default,low",
-                "-c",
-                "1",
-                "--pool",
-                "prefork",
-                "--without-gossip",
-                "--without-mingle",
-                "-n",
-                f"browser-{os.getpid()}@%h",
-                "--loglevel",
-                "INFO",
-            ],
+            celery_worker_argv(f"browser-{os.getpid()}", concurrency=1, python=sys.executable),
         )
         listener = start_test_process(f"browser-listener-{os.getpid()}", [sys.executable, "manage.py", "search_listen"])
         server = LiveServer("localhost:0")

@@ -25,6 +25,7 @@ from services.engine import Engine
 from services.paths import LOG_DIR
 from services.process import ManagedProcess, log_tail
 from services.redis import Redis
+from services.stack import celery_beat_argv
 from tests.support.factories import make_dealer, make_vehicle, vehicle_fields
 from tests.support.processes import start_test_process
 from tests.support.sync_support import (
@@ -90,19 +91,7 @@ def stack(own_services, celery_worker_process):
                 "listener", [sys.executable, "manage.py", "search_listen"], extra_env
             ),
             "beat": lambda: spawn(
-                "beat",
-                [
-                    sys.executable,
-                    "-m",
-                    "celery",
-                    "-A",
-                    "nzila",
-                    "beat",
-                    "-s",
-                    str(own_services["base"] / "beat-schedule"),
-                    "--loglevel",
-                    "INFO",
-                ],
+                "beat", celery_beat_argv(own_services["base"] / "beat-schedule", python=sys.executable)
             ),
             **own_services,
         }
