@@ -17,17 +17,13 @@ from django.views.decorators.http import require_POST
 from catalog.models import Dealer
 from notifications import services as notification_services
 from notifications.models import PriceWatch, SavedSearch
+from web.forms import form_status
 from web.labels import value_label
 from web.search_state import chips, query_of, url_of
 
 from . import dealer_members, roles, tokens
 from .forms import MemberForm, PreferencesForm, RegisterForm, TokenForm
 from .models import ApiToken
-
-
-def _status(form) -> int:
-    """Bad input is a 400, also on a page that shows the form again with its errors."""
-    return 400 if form.is_bound and form.errors else 200
 
 
 class SignInView(auth_views.LoginView):
@@ -55,7 +51,7 @@ def register(request):
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, _("Welcome to Nzila. Your account is ready."))
         return redirect(roles.home_url(user))
-    return render(request, "accounts/register.html", {"form": form}, status=_status(form))
+    return render(request, "accounts/register.html", {"form": form}, status=form_status(form))
 
 
 PASSWORD_RESET = {
@@ -143,7 +139,7 @@ def notification_preferences(request):
         notification_services.preferences_update(user=request.user, **form.cleaned_data)
         messages.success(request, _("Your notification settings are saved."))
         return redirect("accounts:notifications")
-    return render(request, "accounts/notifications.html", {"form": form}, status=_status(form))
+    return render(request, "accounts/notifications.html", {"form": form}, status=form_status(form))
 
 
 # --- API tokens ---------------------------------------------------------------------------------
@@ -162,7 +158,7 @@ def api_tokens(request):
         request,
         "accounts/tokens.html",
         {"form": form, "tokens": tokens.tokens_of(request.user), "new_secret": new_secret},
-        status=_status(form),
+        status=form_status(form),
     )
 
 
@@ -198,7 +194,7 @@ def dealer_members_page(request, dealer_id: int):
         request,
         "accounts/dealer_members.html",
         {"dealer": dealer, "members": dealer_members.members_of(dealer), "form": form},
-        status=_status(form),
+        status=form_status(form),
     )
 
 

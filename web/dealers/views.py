@@ -31,6 +31,7 @@ from catalog.services import (
 )
 from sales.selectors import dealer_deals, dealer_leads
 from scoring.selectors import scores_for_leads
+from web.forms import form_status
 
 from .access import CONSOLE_ROLES, console_dealers, dealer_console
 from .forms import BulkForm, DealerContactForm, ImportForm, VehicleAddForm, VehicleEditForm
@@ -73,7 +74,7 @@ def contact(request, dealer):
         else:
             messages.success(request, _("Saved your contact number."))
             return redirect("dealers_console:contact", dealer_id=dealer.pk)
-    status = 400 if form.errors else 200
+    status = form_status(form)
     return render(request, "dealers/contact.html", {"dealer": dealer, "form": form}, status=status)
 
 
@@ -113,7 +114,7 @@ def edit_vehicle(request, dealer, vehicle_id: int):
                 "photos": vehicle.photos,
             }
         )
-    status = 400 if form.is_bound and form.errors else 200
+    status = form_status(form)
     return render(
         request, "dealers/vehicle_edit.html", {"dealer": dealer, "vehicle": vehicle, "form": form}, status=status
     )
@@ -150,7 +151,7 @@ def add_vehicle_page(request, dealer):
                 return redirect("dealers_console:edit-vehicle", dealer_id=dealer.pk, vehicle_id=vehicle.pk)
     else:
         form = VehicleAddForm(currencies=currencies, initial={"currency": "USD"})
-    status = 400 if form.is_bound and form.errors else 200
+    status = form_status(form)
     return render(request, "dealers/vehicle_add.html", {"dealer": dealer, "form": form}, status=status)
 
 
@@ -214,7 +215,7 @@ def import_csv(request, dealer):
             }
     else:
         form = ImportForm()
-    status = 400 if form.is_bound and form.errors else 200
+    status = form_status(form)
     return render(
         request,
         "dealers/import.html",
