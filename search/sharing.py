@@ -55,12 +55,20 @@ class Slot:
         return self.answer
 
 
+# How often a round trip was saved (hit, shared) or sent (miss), across web processes (/metrics).
+ROUND_TRIPS = Counter(
+    "nzila_search_round_trips",
+    "Search and typeahead round trips: sent to the engine (miss), answered from a fresh identical one "
+    "(hit), or from an identical one on its way (shared).",
+    ["outcome"],
+)
+
+
 class SharedAnswers:
     def __init__(self, *, max_entries: int = 1024):
         self.max_entries = max_entries
         self._slots: OrderedDict[str, Slot] = OrderedDict()
         self._lock = threading.Lock()
-        self.hits = self.misses = self.shared = 0
 
     def claim(self, key: str) -> tuple[Any, Slot | None, bool]:
         """(answer, slot, leading): a fresh answer (a hit); or the slot of an answer another caller
@@ -71,17 +79,17 @@ class SharedAnswers:
             slot = self._slots.get(key)
             if slot is not None and slot.done.is_set() and slot.answer is not None and slot.expires > now:
                 self._slots.move_to_end(key)
-                self.hits += 1
+                ROUND_TRIPS.labels("hit").inc()
                 return slot.answer, None, False
             if slot is not None and not slot.done.is_set():
-                self.shared += 1
+                ROUND_TRIPS.labels("shared").inc()
                 return None, slot, False
             slot = Slot()
             self._slots[key] = slot
             self._slots.move_to_end(key)
             while len(self._slots) > self.max_entries:
                 self._slots.popitem(last=False)
-            self.misses += 1
+            ROUND_TRIPS.labels("miss").inc()
             return None, slot, True
 
     def fill(self, key: str, slot: Slot, answer: Any, *, seconds: float) -> None:
@@ -97,17 +105,9 @@ class SharedAnswers:
     def clear(self) -> None:
         with self._lock:
             self._slots.clear()
-            self.hits = self.misses = self.shared = 0
 
 
 ANSWERS = SharedAnswers()
-# For /metrics: how often a round trip was saved (hit, shared) or sent (miss), across web processes.
-ROUND_TRIPS = Counter(
-    "nzila_search_round_trips",
-    "Search and typeahead round trips: sent to the engine (miss), answered from a fresh identical one "
-    "(hit), or from an identical one on its way (shared).",
-    ["outcome"],
-)
 
 
 def run_searches_shared(
@@ -122,7 +122,6 @@ def run_searches_shared(
         return run_searches(searches, optional=optional)
     key = searches_key(searches)
     answer, slot, leading = ANSWERS.claim(key)
-    ROUND_TRIPS.labels("hit" if answer is not None else "miss" if leading else "shared").inc()
     if answer is not None:
         return answer
     if not leading:

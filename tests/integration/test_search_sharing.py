@@ -9,11 +9,11 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.utils import timezone
-from prometheus_client import REGISTRY
 from rest_framework.test import APIClient
 
 from search.sharing import ANSWERS
 from tests.support.factories import make_dealer, make_vehicle
+from tests.support.round_trips import round_trips, since
 from tests.support.search_fixtures import delete_raw, index_raw, market  # noqa: F401 (fixture)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.engine]
@@ -29,6 +29,13 @@ def sharing(settings):
     ANSWERS.clear()
 
 
+@pytest.fixture
+def counted():
+    """The round trips counted since the test began, by outcome."""
+    before = round_trips()
+    return lambda: since(before)
+
+
 def get(path: str, **params) -> dict:
     response = APIClient().get(path, params)
     assert response.status_code == 200, response.content
@@ -39,7 +46,7 @@ def makes(body) -> dict[str, int]:
     return {item["value"]: item["count"] for item in body["facets"]["make"]}
 
 
-def test_a_repeat_shares_the_answer_and_a_write_shows_once_sharing_is_over(market, sharing):
+def test_a_repeat_shares_the_answer_and_a_write_shows_once_sharing_is_over(market, sharing, counted):
     first = get(SEARCH, body="pickup", sort="newest", facets="make")
     newcomer = make_vehicle(make_dealer(), make="Toyota", model="Hilux", body_type="pickup", listed_at=timezone.now())
     index_raw(newcomer)
@@ -47,7 +54,8 @@ def test_a_repeat_shares_the_answer_and_a_write_shows_once_sharing_is_over(marke
         repeat = get(SEARCH, body="pickup", sort="newest", facets="make")
         assert repeat["results"] == first["results"] and makes(repeat) == makes(first)
         assert repeat["search_id"] != first["search_id"], "each search is still logged as itself"
-        assert (ANSWERS.misses, ANSWERS.hits) == (1, 1)
+        n = counted()
+        assert (n["miss"], n["hit"]) == (1, 1)
         sharing.SEARCH_ANSWER_SHARING_SECONDS = 0
         later = get(SEARCH, body="pickup", sort="newest", facets="make")
         assert later["results"][0]["id"] == newcomer.pk
@@ -56,16 +64,13 @@ def test_a_repeat_shares_the_answer_and_a_write_shows_once_sharing_is_over(marke
         delete_raw(newcomer.pk)
 
 
-def test_other_requests_never_share_an_answer(market, sharing):
+def test_other_requests_never_share_an_answer(market, sharing, counted):
     toyota, honda = get(SEARCH, make="Toyota", facets="body"), get(SEARCH, make="Honda", facets="body")
     assert toyota["facets"]["body"] != honda["facets"]["body"]
     assert get(SEARCH, make="Toyota", facets="body,fuel")["facets"].keys() == {"body", "fuel"}
     assert get(SEARCH, make="Toyota", facets="body", sort="price_asc")["sort"] == "price_asc"
-    assert ANSWERS.misses == 4 and ANSWERS.hits == 0
-
-
-def round_trips(outcome: str) -> float:
-    return REGISTRY.get_sample_value("nzila_search_round_trips_total", {"outcome": outcome}) or 0.0
+    n = counted()
+    assert n["miss"] == 4 and n["hit"] == 0
 
 
 def test_a_write_reaches_search_once_the_shared_answer_is_older_than_its_seconds(market, sharing):
@@ -85,12 +90,11 @@ def test_a_write_reaches_search_once_the_shared_answer_is_older_than_its_seconds
         delete_raw(newcomer.pk)
 
 
-def test_a_burst_of_identical_requests_reaches_the_engine_once(market, sharing):
-    sent, saved = round_trips("miss"), round_trips("hit") + round_trips("shared")
+def test_a_burst_of_identical_requests_reaches_the_engine_once(market, sharing, counted):
     with ThreadPoolExecutor(max_workers=8) as pool:
         bodies = list(pool.map(lambda _: get(SEARCH, fuel="diesel", facets="make,body"), range(16)))
         typed = list(pool.map(lambda _: get("/api/v1/vehicles/suggest", q="toy"), range(16)))
     assert all(body["results"] == bodies[0]["results"] and makes(body) == makes(bodies[0]) for body in bodies)
     assert all(body == typed[0] for body in typed)
-    assert ANSWERS.misses == 2 and ANSWERS.hits + ANSWERS.shared == 30
-    assert round_trips("miss") - sent == 2 and round_trips("hit") + round_trips("shared") - saved == 30
+    n = counted()
+    assert n["miss"] == 2 and n["hit"] + n["shared"] == 30
