@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from django.conf import settings
 from elasticsearch import Elasticsearch, NotFoundError
 
 from es_mappings.vehicles import vehicle_index_body, vehicles_alias
@@ -27,7 +28,7 @@ def create_physical_index(es: Elasticsearch, name: str, *, bulk_loading: bool = 
 
 def finish_bulk_loading(es: Elasticsearch, name: str) -> None:
     es.indices.put_settings(
-        index=name, settings={"index": {"refresh_interval": vehicle_index_body()["settings"]["refresh_interval"]}}
+        index=name, settings={"index": {"refresh_interval": settings.SEARCH_INDEX_REFRESH_INTERVAL}}
     )
     es.indices.refresh(index=name)
 
