@@ -109,3 +109,15 @@ def test_a_token_made_on_the_page_works_and_once_revoked_gets_401(live_stack, br
     browser.find_element(By.CSS_SELECTOR, "table.tokens button[name=revoke]").click()
     wait_until(browser, lambda d: "Token revoked" in d.page_source)
     assert _api_status(live_stack, secret) == 401
+
+
+def test_a_signed_in_page_in_french_fits_a_phone(live_stack, phone):
+    """French labels are longer (Se déconnecter, Recherches enregistrées): the header wraps, never
+    widens the page, and the language button says Changer."""
+    make_user("b-francais")
+    sign_in(phone, live_stack, "b-francais", next_path="/accounts/saved-searches/")
+    phone.add_cookie({"name": "django_language", "value": "fr", "path": "/"})
+    phone.get(live_stack.at("/accounts/saved-searches/"))
+    assert phone.find_element(By.TAG_NAME, "h1").text == "Recherches enregistrées"
+    assert phone.find_element(By.CSS_SELECTOR, "form.language button").text == "Changer"
+    assert phone.execute_script("return document.documentElement.scrollWidth") <= 360
