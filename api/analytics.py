@@ -15,9 +15,7 @@ from rest_framework.views import APIView
 from insights.selectors import search_log_report
 from recommendations.selectors import recommendation_ctr_by_arm
 from search.analytics_selectors import days_on_market, inventory_by_dealer, listings_over_time, price_statistics
-
-from .permissions import IsAnalystOrStaff
-from .search_params import (
+from search.params import (
     DaysOnMarketParams,
     DealerAnalyticsParams,
     ListingsOverTimeParams,
@@ -25,6 +23,8 @@ from .search_params import (
     SearchLogParams,
     StrictParams,
 )
+
+from .permissions import IsAnalystOrStaff
 from .search_schemas import AnalyticsResponse, SearchLogReportResponse
 from .vehicles import validated
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from catalog.models import Vehicle
-
-from .search_params import CurrencyField
+from search.params import CurrencyField
 
 
 class StrictInput(serializers.Serializer):

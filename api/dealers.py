@@ -14,10 +14,10 @@ from catalog.models import Dealer, Vehicle
 from catalog.services import InventoryInputError, NewVehicle, VehicleEdit, add_vehicle, update_vehicle
 from insights.buffer import record_search
 from search.dealer_selectors import dealer_inventory
+from search.params import InventorySearchParams
 
 from .dealer_serializers import DealerVehicleOutput, NewVehicleInput, VehicleEditInput
 from .permissions import IsDealerMemberOrStaff
-from .search_params import InventorySearchParams
 from .search_schemas import InventoryResponse
 from .vehicles import validated, viewer_of
 

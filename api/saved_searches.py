@@ -13,9 +13,8 @@ from api.openapi import results_of
 from catalog.models import Vehicle
 from notifications import services
 from notifications.models import PriceWatch, SavedSearch
+from search.params import VehicleFilterParams
 from search.selectors import understood
-
-from .search_params import VehicleFilterParams
 
 
 class SavedSearchParams(VehicleFilterParams):

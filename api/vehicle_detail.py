@@ -11,8 +11,8 @@ from rest_framework.views import APIView
 
 from catalog.models import Vehicle
 from search.detail import vehicle_detail
+from search.params import CurrencyField, StrictParams
 
-from .search_params import CurrencyField, StrictParams
 from .search_schemas import DealerSchema, MoneySchema, SimilarVehicleSchema
 from .vehicles import validated
 

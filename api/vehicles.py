@@ -13,9 +13,9 @@ from rest_framework.views import APIView
 from catalog.models import Vehicle
 from insights.buffer import record_search
 from insights.services import record_vehicle_view
+from search.params import SimilarParams, SuggestParams, VehicleSearchParams, VehicleViewInput
 from search.selectors import Viewer, similar_vehicles, vehicle_search, vehicle_suggestions
 
-from .search_params import SimilarParams, SuggestParams, VehicleSearchParams, VehicleViewInput
 from .search_schemas import SimilarResponse, SuggestResponse, VehicleSearchResponse, VehicleViewResponse
 from .throttles import PublicRateThrottle
 

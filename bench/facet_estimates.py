@@ -21,9 +21,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _django  # noqa: E402, F401  (sets up Django)
 from django.conf import settings  # noqa: E402
 
-from es_mappings.vehicles import SYNC_BUCKETS, vehicles_alias  # noqa: E402
 from search.client import get_client  # noqa: E402
 from search.facets import sample_slots  # noqa: E402
+from search.fields import SYNC_BUCKETS  # noqa: E402
+from search.indexes import vehicles_alias  # noqa: E402
 from search.request import Range, Scope, VehicleQuery  # noqa: E402
 from search.results import facet_lists  # noqa: E402
 from search.vehicles import vehicle_facets_search  # noqa: E402

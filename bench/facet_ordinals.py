@@ -24,8 +24,9 @@ import _django  # noqa: E402, F401  (sets up Django)
 from _django import percentile  # noqa: E402
 from django.conf import settings  # noqa: E402
 
-from es_mappings.vehicles import vehicle_index_body, vehicles_alias  # noqa: E402
+from es_mappings.vehicles import vehicle_index_body  # noqa: E402
 from search.client import get_client  # noqa: E402
+from search.indexes import vehicles_alias  # noqa: E402
 from search.request import Scope, VehicleQuery  # noqa: E402
 from search.vehicles import vehicle_facets_search  # noqa: E402
 from web.search_state import PAGE_FACETS  # noqa: E402

@@ -36,10 +36,10 @@ from django.db import connection
 from scipy.sparse import csr_matrix
 from threadpoolctl import threadpool_limits
 
-from es_mappings.vehicles import vehicles_alias
 from search.blend import blend_ranking
 from search.coviews import DECAY_SECONDS, MIN_DWELL_SECONDS
 from search.executor import run_searches
+from search.indexes import vehicles_alias
 from search.selectors import _target
 from search.similar import similar_vehicles_search
 

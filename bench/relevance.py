@@ -39,10 +39,10 @@ import _django  # noqa: E402, F401
 from django.http import QueryDict  # noqa: E402
 from elasticsearch.dsl import Q, Search  # noqa: E402
 
-from api.search_params import VehicleFilterParams, VehicleSearchParams  # noqa: E402
-from es_mappings.vehicles import vehicles_alias  # noqa: E402
 from search.executor import run_searches  # noqa: E402
 from search.filters import all_filters  # noqa: E402
+from search.indexes import vehicles_alias  # noqa: E402
+from search.params import VehicleFilterParams, VehicleSearchParams  # noqa: E402
 from search.selectors import public_scope, vehicle_search  # noqa: E402
 
 DEFAULT_QUERIES = Path(__file__).resolve().parent / "relevance" / "queries.jsonl"

@@ -16,9 +16,10 @@ from typing import Any
 
 from elasticsearch.helpers import parallel_bulk
 
-from es_mappings.vehicles import vehicle_to_document, vehicles_alias
+from es_mappings.vehicles import vehicle_to_document
 from indexers import index_admin
 from search.client import get_client
+from search.indexes import vehicles_alias
 
 # make -> (share of listings, [(model, body, base USD)])
 MARKET = {

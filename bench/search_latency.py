@@ -54,9 +54,8 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 
-from es_mappings.suggestions import suggestions_alias  # noqa: E402
-from es_mappings.vehicles import vehicles_alias  # noqa: E402
 from search.facets import FACET_NAMES  # noqa: E402
+from search.indexes import suggestions_alias, vehicles_alias  # noqa: E402
 from search.request import Page, Range, Scope, VehicleQuery  # noqa: E402
 from search.suggest import suggestions_search, typeahead_vehicles_search  # noqa: E402
 from search.vehicles import vehicle_facets_search, vehicle_hits_search  # noqa: E402

@@ -33,8 +33,8 @@ import search_latency as bench  # noqa: E402  (sets up Django, the bench index p
 from django.conf import settings  # noqa: E402
 from search_data import build_synthetic_index, indexed_count  # noqa: E402
 
-from es_mappings.vehicles import vehicles_alias  # noqa: E402
 from search.client import get_client  # noqa: E402
+from search.indexes import vehicles_alias  # noqa: E402
 from web.search_state import PAGE_FACETS  # noqa: E402
 
 SHARING = "NZILA_SEARCH_ANSWER_SHARING_SECONDS"

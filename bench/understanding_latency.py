@@ -31,10 +31,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from django.conf import settings  # noqa: E402
 from search_latency import free_port, pct, start_api, stop_api  # noqa: E402 (sets Django up)
 
-from es_mappings.suggestions import suggestions_alias  # noqa: E402
-from es_mappings.vehicles import vehicles_alias  # noqa: E402
 from search.client import get_client  # noqa: E402
 from search.currency import currency_rates  # noqa: E402
+from search.indexes import (
+    suggestions_alias,  # noqa: E402
+    vehicles_alias,  # noqa: E402
+)
 from search.suggest import suggestions_search, typeahead_vehicles_search  # noqa: E402
 from search.understanding import interpret  # noqa: E402
 from search.vocabulary import vehicle_vocabulary  # noqa: E402

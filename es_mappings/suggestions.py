@@ -53,10 +53,6 @@ class SuggestionDocument(Document):
 SUGGESTION_INDEX_SETTINGS: dict[str, Any] = {"number_of_shards": 1, "refresh_interval": "1s"}
 
 
-def suggestions_alias() -> str:
-    return f"{settings.SEARCH_INDEX_PREFIX}-suggestions"
-
-
 def suggestion_index_body() -> dict[str, Any]:
     """Settings (with analyzers) and mappings for a new physical suggestions index."""
     index = Index("unused")

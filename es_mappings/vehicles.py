@@ -30,6 +30,8 @@ from elasticsearch.dsl import (
     Text,
 )
 
+from search.fields import SYNC_BUCKETS, usd_price
+
 from .analysis import (
     folded_keyword,
     vehicle_compact,
@@ -40,9 +42,6 @@ from .analysis import (
     vehicle_text,
     vehicle_text_search,
 )
-
-# Documents are spread over this many buckets for reconciliation checksums (id % buckets).
-SYNC_BUCKETS = 1024
 
 
 def _facet_keyword(**extra) -> Keyword:
@@ -131,10 +130,6 @@ INDEX_SETTINGS: dict[str, Any] = {
 }
 
 
-def vehicles_alias() -> str:
-    return f"{settings.SEARCH_INDEX_PREFIX}-vehicles"
-
-
 def vehicle_index(name: str) -> Index:
     index = Index(name)
     # Shards, replicas and freshness are the deployment's choice (one node locally, replicas on a cluster).
@@ -161,15 +156,6 @@ def _num(value: Decimal | float | int | None) -> float | None:
 
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
-
-
-def usd_price(price: Decimal | float, units_per_usd: Decimal | float) -> float:
-    """A price in US dollars as the document holds it (`price_usd`): rounded to the cent.
-
-    Price filters convert their bounds with this same function, so a car listed at exactly the
-    bound, in any currency, lands on exactly the bound's value and stays inside the range.
-    """
-    return round(float(price) / float(units_per_usd), 2)
 
 
 def vehicle_to_document(row: Mapping[str, Any]) -> dict[str, Any]:

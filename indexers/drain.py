@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import connection, transaction
 
-from es_mappings.vehicles import vehicles_alias
 from search.client import indexing_client
+from search.indexes import vehicles_alias
 
 from .apply import Outcome, plan_ops, send
 from .rows import fetch_vehicle_rows

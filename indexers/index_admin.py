@@ -11,7 +11,8 @@ from datetime import UTC, datetime
 from django.conf import settings
 from elasticsearch import Elasticsearch, NotFoundError
 
-from es_mappings.vehicles import vehicle_index_body, vehicles_alias
+from es_mappings.vehicles import vehicle_index_body
+from search.indexes import vehicles_alias
 
 
 def new_physical_name() -> str:

@@ -15,8 +15,10 @@ from django.db import connection
 from django.utils import timezone
 from elasticsearch import helpers
 
-from es_mappings.vehicles import SYNC_BUCKETS, vehicle_to_document, vehicles_alias
+from es_mappings.vehicles import vehicle_to_document
 from search.client import indexing_client
+from search.fields import SYNC_BUCKETS
+from search.indexes import vehicles_alias
 
 from .apply import Outcome, VehicleOp, bulk_operations, is_listable, item_outcome
 from .models import ReconciliationRun

@@ -7,8 +7,8 @@ from typing import Any
 from django.conf import settings
 from django.db import connection
 
-from es_mappings.vehicles import vehicles_alias
 from search.client import get_client
+from search.indexes import vehicles_alias
 
 from . import index_admin
 from .models import IndexBuild, ReconciliationRun

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.conf import settings
 
-from es_mappings.vehicles import vehicles_alias
+from search.indexes import vehicles_alias
 
 from .analytics import (
     PERCENTS,

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db.models import Count
 
 from catalog.models import Vehicle
-from es_mappings.vehicles import vehicles_alias
+from search.indexes import vehicles_alias
 
 from .currency import currency_rates
 from .executor import run_searches

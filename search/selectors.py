@@ -15,10 +15,10 @@ from typing import Any
 from django.conf import settings
 
 from catalog.models import Vehicle
-from es_mappings.suggestions import suggestions_alias
-from es_mappings.vehicles import SYNC_BUCKETS, vehicles_alias
 from recommendations.arms import blend_arm, blend_weights
 from recommendations.services import log_impressions
+from search.fields import SYNC_BUCKETS
+from search.indexes import suggestions_alias, vehicles_alias
 
 from .blend import blend_ranking
 from .coviews import coviewed_vehicles

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from es_mappings.vehicles import usd_price
+from search.fields import usd_price
 
 from .request import Range, VehicleQuery
 

@@ -15,7 +15,7 @@ import time
 from django.conf import settings
 from elasticsearch.dsl import Q, Search
 
-from es_mappings.suggestions import suggestions_alias
+from search.indexes import suggestions_alias
 
 from .executor import EngineUnavailable, SearchFailed, run_searches
 from .understanding import Vocabulary

@@ -11,9 +11,9 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from api.search_params import TERM_PARAMS
 from insights.buffer import record_search
 from insights.selectors import popular_searches
+from search.params import TERM_PARAMS
 from search.request import Page, VehicleQuery
 from search.selectors import Viewer, public_scope, run_vehicle_search, vehicle_search, vehicle_suggestions
 

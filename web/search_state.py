@@ -17,7 +17,7 @@ from django.http import QueryDict
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from api.search_params import TERM_PARAMS, VehicleSearchParams
+from search.params import TERM_PARAMS, VehicleSearchParams
 
 # Parameters a buyer sets as a preference or a view, not as a filter: kept by "clear all".
 KEPT_BY_CLEAR = ("currency", "sort")

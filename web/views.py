@@ -8,11 +8,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 
-from api.search_params import VehicleSearchParams, VehicleViewInput
 from api.vehicles import viewer_of
 from catalog.models import Vehicle
 from insights.services import record_vehicle_view
 from search.detail import vehicle_detail
+from search.params import VehicleSearchParams, VehicleViewInput
 from search.selectors import PAGE_WINDOW
 from search.sorting import SORT_NAMES
 

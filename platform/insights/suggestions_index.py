@@ -14,9 +14,9 @@ from django.db import connection
 from django.utils import timezone
 from elasticsearch.helpers import bulk
 
-from es_mappings.suggestions import suggestion_document, suggestion_index_body, suggestions_alias
-from es_mappings.vehicles import vehicles_alias
+from es_mappings.suggestions import suggestion_document, suggestion_index_body
 from search.client import get_client
+from search.indexes import suggestions_alias, vehicles_alias
 
 log = logging.getLogger(__name__)
 

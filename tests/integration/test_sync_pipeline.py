@@ -11,7 +11,6 @@ import pytest
 from django.db import connection
 
 from catalog.models import Dealer, Vehicle
-from es_mappings.vehicles import vehicles_alias
 from indexers import index_admin
 from indexers.apply import Outcome, VehicleOp, bulk_operations, item_outcome
 from indexers.drain import drain_all, drain_batch, replay_dead_letters
@@ -20,6 +19,7 @@ from indexers.rebuild import rebuild_vehicle_index
 from indexers.reconcile import reconcile
 from indexers.tasks import ENGINE_UNAVAILABLE
 from search.client import get_client
+from search.indexes import vehicles_alias
 from tests.support.factories import make_dealer, make_vehicle, vehicle_fields
 from tests.support.sync_support import drop_vehicle_indexes, expected_documents, indexed_documents
 

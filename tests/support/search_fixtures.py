@@ -20,12 +20,12 @@ from django.utils import timezone
 
 from buyers.models import VehicleView
 from catalog.models import Dealer, Vehicle
-from es_mappings.suggestions import suggestions_alias
-from es_mappings.vehicles import vehicle_to_document, vehicles_alias
+from es_mappings.vehicles import vehicle_to_document
 from indexers.rebuild import rebuild_vehicle_index
 from indexers.rows import fetch_vehicle_rows
 from search.client import get_client
 from search.currency import forget_rates
+from search.indexes import suggestions_alias, vehicles_alias
 from search.vocabulary import forget_vocabulary
 from tests.support.factories import ensure_currencies, make_dealer, make_vehicle
 

@@ -12,10 +12,10 @@ from django.conf import settings
 from django.db import OperationalError, close_old_connections, connection
 
 from catalog.models import Dealer, Vehicle
-from es_mappings.vehicles import vehicles_alias
 from indexers import index_admin
 from reliability.polling import PollTimeout, poll_until
 from search.client import get_client
+from search.indexes import vehicles_alias
 from tests.support.factories import make_dealer, make_vehicle, vehicle_fields
 
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from es_mappings.vehicles import usd_price
+from search.fields import usd_price
 from search.request import Range, VehicleQuery
 from search.understanding import Vocabulary, compact, edit_distance, interpret, interpreted_query
 

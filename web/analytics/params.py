@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from api.search_params import SEARCH_LOG_TERMS, VehicleFilterParams
 from search.analytics import GROUP_FIELDS, INTERVALS
+from search.params import SEARCH_LOG_TERMS, VehicleFilterParams
 
 GROUPS = tuple(name for name in GROUP_FIELDS if name != "dealer")
 REPORT_INTERVALS = ("day", "week", "month")

@@ -1,6 +1,6 @@
 """The console's inventory page: the buyers' search and facets scoped to the dealer, every status.
 
-The query string is the inventory API's (api.search_params.InventorySearchParams): one search
+The query string is the inventory API's (search.params.InventorySearchParams): one search
 language for the API, the buyers' pages and this page. Sold and withdrawn vehicles are not in the
 index; asking for only those lists them from Postgres.
 """
@@ -10,9 +10,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.shortcuts import render
 
-from api.search_params import InventorySearchParams
 from insights.buffer import record_search
 from search.dealer_selectors import OFF_MARKET_STATUSES, dealer_inventory, off_market_inventory
+from search.params import InventorySearchParams
 
 from .access import dealer_console
 from .params import facet_links, first_error, query_without

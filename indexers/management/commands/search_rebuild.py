@@ -1,11 +1,11 @@
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from es_mappings.vehicles import vehicles_alias
 from indexers import index_admin
 from indexers.rebuild import RebuildInProgress, rebuild_vehicle_index
 from indexers.status import change_log_status
 from search.client import get_client
+from search.indexes import vehicles_alias
 
 
 class Command(BaseCommand):

@@ -10,11 +10,11 @@ from django.conf import settings
 from rest_framework import serializers
 
 from catalog.models import Vehicle
-from es_mappings.vehicles import usd_price
 from search.analytics import GROUP_FIELDS, INTERVALS
 from search.currency import currency_rates
 from search.cursors import InvalidCursor, decode_cursor
 from search.facets import FACET_NAMES
+from search.fields import usd_price
 from search.request import GeoCircle, Page, Range, VehicleQuery
 from search.selectors import PAGE_WINDOW, cursor_fingerprint
 from search.sorting import SORT_NAMES, default_sort
