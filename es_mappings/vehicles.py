@@ -6,8 +6,7 @@ Pure: nothing here talks to the cluster. Code always addresses the index by its 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import datetime
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -30,7 +29,7 @@ from elasticsearch.dsl import (
     Text,
 )
 
-from search.fields import SYNC_BUCKETS, usd_price
+from search.fields import COPIED_FIELDS, FIELDS, SYNC_BUCKETS, usd_price
 
 from .analysis import (
     folded_keyword,
@@ -78,48 +77,54 @@ class DealerInner(InnerDoc):
     verified = Boolean()
 
 
-class VehicleDocument(Document):
-    vehicle_id = Long()
-    vin = Keyword()
-    title = Text(analyzer=vehicle_text, search_analyzer=vehicle_text_search)
-    make = _text_with_keyword(facet=True)
-    model = _text_with_keyword(compact=True, facet=True)
-    trim = _text_with_keyword()
-    make_model = Keyword(
+def _completion() -> Completion:
+    # Typeahead: completion over make, model and "make model", weighted by listing count at index time.
+    return Completion(analyzer=vehicle_prefix_search, preserve_separators=False, max_input_length=60)
+
+
+def _make_model() -> Keyword:
+    return Keyword(
         fields={
             "sayt": SearchAsYouType(analyzer=vehicle_text),
             "compact_prefix": Text(analyzer=vehicle_compact_prefix, search_analyzer=vehicle_compact),
         }
     )
-    year = Integer()
-    price = Double()
-    currency = Keyword()
-    price_usd = Double()
-    mileage_km = Integer()
-    condition = _facet_keyword()
-    body_type = _facet_keyword(fields={"text": Text(analyzer=vehicle_text, search_analyzer=vehicle_text_search)})
-    fuel = _facet_keyword()
-    transmission = _facet_keyword()
-    drivetrain = _facet_keyword()
-    engine = Text(analyzer=vehicle_text, fields={"raw": Keyword()})
-    exterior_color = _facet_keyword(fields={"folded": Keyword(normalizer=folded_keyword)})
-    interior_color = Keyword(fields={"folded": Keyword(normalizer=folded_keyword)})
-    features = Keyword(fields={"text": Text(analyzer=vehicle_text, search_analyzer=vehicle_text_search)})
-    description = Text(analyzer=vehicle_text, search_analyzer=vehicle_text_search)
-    photo = Keyword(index=False)
-    dealer = Object(DealerInner)
-    country = _facet_keyword()
-    city = Keyword(fields={"folded": Keyword(normalizer=folded_keyword)})
-    location = GeoPoint()
-    status = _facet_keyword()
-    listed_at = Date()
-    updated_at = Date()
-    # Typeahead: completion over make, model and "make model", weighted by listing count at index time.
-    suggest = Completion(analyzer=vehicle_prefix_search, preserve_separators=False, max_input_length=60)
-    # The row's search_version, also the document's external version; with sync_bucket, it lets
-    # reconciliation checksum the index per bucket with one aggregation.
-    sync_version = Long()
-    sync_bucket = Integer()
+
+
+def _full_text(**extra) -> Text:
+    return Text(analyzer=vehicle_text, search_analyzer=vehicle_text_search, **extra)
+
+
+def _folded() -> dict[str, Keyword]:
+    return {"folded": Keyword(normalizer=folded_keyword)}
+
+
+# Each mapping kind of the field registry (search.fields.Mapping) as an engine field.
+MAPPING_KINDS: dict[str, Callable[[], Any]] = {
+    "keyword": Keyword,
+    "facet_keyword": _facet_keyword,
+    "typed_keyword": lambda: Keyword(fields=_folded()),
+    "facet_typed_keyword": lambda: _facet_keyword(fields=_folded()),
+    "name": _text_with_keyword,
+    "model_name": lambda: _text_with_keyword(compact=True, facet=True),
+    "facet_name": lambda: _text_with_keyword(facet=True),
+    "text": _full_text,
+    "text_keyword": lambda: Text(analyzer=vehicle_text, fields={"raw": Keyword()}),
+    "keyword_text": lambda: Keyword(fields={"text": _full_text()}),
+    "facet_keyword_text": lambda: _facet_keyword(fields={"text": _full_text()}),
+    "make_model": _make_model,
+    "integer": Integer,
+    "long": Long,
+    "double": Double,
+    "date": Date,
+    "geo_point": GeoPoint,
+    "unindexed": lambda: Keyword(index=False),
+    "dealer": lambda: Object(DealerInner),
+    "completion": _completion,
+}
+
+# The document class, one engine field per registry entry.
+VehicleDocument = type("VehicleDocument", (Document,), {field.doc: MAPPING_KINDS[field.mapping]() for field in FIELDS})
 
 
 INDEX_SETTINGS: dict[str, Any] = {
@@ -154,60 +159,50 @@ def _num(value: Decimal | float | int | None) -> float | None:
     return None if value is None else float(value)
 
 
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None
+# How a registry field's column becomes its document value (search.fields.VehicleField.convert).
+CONVERSIONS: dict[str, Callable[[Any], Any]] = {
+    "as_is": lambda value: value,
+    "text": lambda value: value or None,
+    "blank": lambda value: value or "",
+    "number": _num,
+    "list": lambda value: list(value or []),
+    "iso": lambda value: value.isoformat() if value else None,
+}
 
 
 def vehicle_to_document(row: Mapping[str, Any]) -> dict[str, Any]:
-    """Turn one joined vehicle row (see indexers.rows) into its search document. Pure."""
-    make, model, trim = row["make"], row["model"], row["trim"] or ""
-    title = " ".join(str(part) for part in (row["year"], make, model, trim) if part)
+    """Turn one joined vehicle row (see indexers.rows) into its search document. Pure.
+
+    Columns declared in the field registry are copied (and converted) as declared; the fields below
+    are derived from several columns.
+    """
+    doc = {field.doc: CONVERSIONS[field.convert](row[field.column]) for field in COPIED_FIELDS}
+    make, model = row["make"], row["model"]
     units_per_usd = row["units_per_usd"]
-    price_usd = usd_price(row["price"], units_per_usd) if units_per_usd else None
     location = None
     if row["latitude"] is not None and row["longitude"] is not None:
         location = {"lat": row["latitude"], "lon": row["longitude"]}
     elif row["dealer_latitude"] is not None and row["dealer_longitude"] is not None:
         location = {"lat": row["dealer_latitude"], "lon": row["dealer_longitude"]}
-    return {
-        "vehicle_id": row["id"],
-        "vin": row["vin"],
-        "title": title,
-        "make": make,
-        "model": model,
-        "trim": trim,
-        "make_model": f"{make} {model}",
-        "year": row["year"],
-        "price": _num(row["price"]),
-        "currency": row["currency_id"],
-        "price_usd": price_usd,
-        "mileage_km": row["mileage_km"],
-        "condition": row["condition"],
-        "body_type": row["body_type"] or None,
-        "fuel": row["fuel"] or None,
-        "transmission": row["transmission"] or None,
-        "drivetrain": row["drivetrain"] or None,
-        "engine": row["engine"] or None,
-        "exterior_color": row["exterior_color"] or None,
-        "interior_color": row["interior_color"] or None,
-        "features": list(row["features"] or []),
-        "description": row["description"] or "",
-        "photo": (row["photos"] or [None])[0],
-        "dealer": {
-            "id": row["dealer_id"],
-            "name": row["dealer_name"],
-            "country": row["dealer_country"],
-            "city": row["dealer_city"] or None,
-            "rating": _num(row["dealer_rating"]),
-            "verified": row["dealer_verified"],
-        },
-        "country": row["country"],
-        "city": row["city"] or None,
-        "location": location,
-        "status": row["status"],
-        "listed_at": _iso(row["listed_at"]),
-        "updated_at": _iso(row["updated_at"]),
-        "suggest": {"input": [make, model, f"{make} {model}"]},
-        "sync_version": row["search_version"],
-        "sync_bucket": row["id"] % SYNC_BUCKETS,
-    }
+    doc.update(
+        {
+            "vehicle_id": row["id"],
+            "title": " ".join(str(part) for part in (row["year"], make, model, row["trim"]) if part),
+            "make_model": f"{make} {model}",
+            "price_usd": usd_price(row["price"], units_per_usd) if units_per_usd else None,
+            "photo": (row["photos"] or [None])[0],
+            "dealer": {
+                "id": row["dealer_id"],
+                "name": row["dealer_name"],
+                "country": row["dealer_country"],
+                "city": row["dealer_city"] or None,
+                "rating": _num(row["dealer_rating"]),
+                "verified": row["dealer_verified"],
+            },
+            "location": location,
+            "suggest": {"input": [make, model, f"{make} {model}"]},
+            "sync_version": row["search_version"],
+            "sync_bucket": row["id"] % SYNC_BUCKETS,
+        }
+    )
+    return doc

@@ -8,12 +8,15 @@ from typing import Any
 from django.db import connection
 
 from reliability.pages import keyset_pages
+from search.fields import COPIED_FIELDS
 
-VEHICLE_ROW_SQL = """
-SELECT v.id, v.vin, v.make, v.model, v.trim, v.year, v.price, v.currency_id, c.units_per_usd,
-       v.mileage_km, v.condition, v.body_type, v.fuel, v.transmission, v.drivetrain, v.engine,
-       v.exterior_color, v.interior_color, v.features, v.description, v.photos, v.country, v.city,
-       v.latitude, v.longitude, v.status, v.listed_at, v.updated_at, v.search_version,
+# The registry's columns, and those the transform derives the other fields from.
+_COLUMNS = sorted(
+    {field.column for field in COPIED_FIELDS}
+    | {"id", "make", "model", "trim", "year", "price", "photos", "latitude", "longitude", "search_version"}
+)
+VEHICLE_ROW_SQL = f"""
+SELECT {", ".join(f"v.{column}" for column in _COLUMNS)}, c.units_per_usd,
        d.id AS dealer_id, d.name AS dealer_name, d.country AS dealer_country, d.city AS dealer_city,
        d.rating AS dealer_rating, d.verified AS dealer_verified,
        d.latitude AS dealer_latitude, d.longitude AS dealer_longitude

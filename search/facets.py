@@ -7,62 +7,16 @@ keeps the counts of Honda and Nissan in the make facet, while every other facet 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from elasticsearch.dsl import A, Q
 from elasticsearch.dsl.aggs import Agg
 from elasticsearch.dsl.query import Query
 
+from .fields import FIELDS, HistogramFacet, TermsFacet
 
-@dataclass(frozen=True)
-class TermsFacet:
-    field: str
-    size: int
-    # Selections this facet's counts ignore (its own, and for a parent its children's).
-    ignores: tuple[str, ...] = ()
-    # A nested facet (make -> model): (name, field, size).
-    child: tuple[str, str, int] | None = None
-    # A label shown beside each value (dealer id -> dealer name).
-    label_field: str | None = None
-
-
-@dataclass(frozen=True)
-class HistogramFacet:
-    field: str
-    interval: float
-    ignores: tuple[str, ...] = ()
-
-
-TERM_FACETS: dict[str, TermsFacet] = {
-    # Hierarchical: a make's models are counted under it; choosing a model keeps all makes visible.
-    "make": TermsFacet("make.raw", 60, ignores=("make", "model"), child=("models", "model.raw", 40)),
-    "model": TermsFacet("model.raw", 60, ignores=("model",)),
-    "body": TermsFacet("body_type", 25, ignores=("body",)),
-    "fuel": TermsFacet("fuel", 15, ignores=("fuel",)),
-    "transmission": TermsFacet("transmission", 10, ignores=("transmission",)),
-    "drivetrain": TermsFacet("drivetrain", 10, ignores=("drivetrain",)),
-    "condition": TermsFacet("condition", 10, ignores=("condition",)),
-    "colour": TermsFacet("exterior_color", 30, ignores=("colour",)),
-    "country": TermsFacet("country", 60, ignores=("country",)),
-    "city": TermsFacet("city", 30, ignores=("city",)),
-    "dealer": TermsFacet("dealer.id.key", 30, ignores=("dealer",), label_field="dealer.name.raw"),
-    "status": TermsFacet("status", 5, ignores=("status",)),
-}
-
-# Price buckets are laid out in the caller's currency (see price_interval_usd).
-PRICE_BUCKET = 5000
-HISTOGRAM_FACETS: dict[str, HistogramFacet] = {
-    "price": HistogramFacet("price_usd", PRICE_BUCKET, ignores=("price",)),
-    "year": HistogramFacet("year", 1, ignores=("year",)),
-    "mileage": HistogramFacet("mileage_km", 25000, ignores=("mileage",)),
-}
-
+# Facet name -> its declaration (search.fields): terms facets count values, histograms bucket numbers.
+TERM_FACETS: dict[str, TermsFacet] = {f.name: f.facet for f in FIELDS if isinstance(f.facet, TermsFacet)}
+HISTOGRAM_FACETS: dict[str, HistogramFacet] = {f.name: f.facet for f in FIELDS if isinstance(f.facet, HistogramFacet)}
 FACET_NAMES: tuple[str, ...] = (*TERM_FACETS, *HISTOGRAM_FACETS)
-
-
-def price_interval_usd(units_per_usd: float) -> float:
-    """The USD width of a bucket that is PRICE_BUCKET wide in the caller's currency."""
-    return PRICE_BUCKET / units_per_usd
 
 
 def _facet_agg(name: str, *, units_per_usd: float) -> Agg:
@@ -81,13 +35,18 @@ def _facet_agg(name: str, *, units_per_usd: float) -> Agg:
         mode = "breadth_first" if facet.label_field else "depth_first"
         return A("terms", field=facet.field, size=facet.size, collect_mode=mode, aggs=subs)
     facet = HISTOGRAM_FACETS[name]
-    interval = price_interval_usd(units_per_usd) if name == "price" else facet.interval
-    return A("histogram", field=facet.field, interval=interval, min_doc_count=1)
+    return A("histogram", field=facet.field, interval=bucket_width_usd(facet, units_per_usd), min_doc_count=1)
+
+
+def bucket_width_usd(facet: HistogramFacet, units_per_usd: float) -> float:
+    """A bucket's width in the index's units: prices are bucketed `interval` wide in the caller's currency."""
+    return facet.interval / units_per_usd if facet.in_currency else facet.interval
 
 
 def _ignored(name: str) -> tuple[str, ...]:
-    facet = TERM_FACETS.get(name) or HISTOGRAM_FACETS[name]
-    return facet.ignores
+    """The selections a facet's counts leave out: its own (disjunctive), and those it declares."""
+    facet = TERM_FACETS.get(name)
+    return (name, *(facet.ignores if facet else ()))
 
 
 MATCHING = "all_selections"

@@ -5,31 +5,14 @@ from __future__ import annotations
 from elasticsearch.dsl import Q
 from elasticsearch.dsl.query import Query
 
+from .fields import ALL_STATUSES, RANGE_FIELDS, TERM_FIELDS
 from .request import GeoCircle, Range, Scope, VehicleQuery
 
-# Filter name -> field it filters on. Names users type (make, model, colour, city) filter on the
-# folded subfield, so "toyota" selects "Toyota"; the others hold controlled values.
-TERM_FILTER_FIELDS: dict[str, str] = {
-    "make": "make.folded",
-    "model": "model.folded",
-    "body": "body_type",
-    "fuel": "fuel",
-    "transmission": "transmission",
-    "drivetrain": "drivetrain",
-    "condition": "condition",
-    "colour": "exterior_color.folded",
-    "country": "country",
-    "city": "city.folded",
-    "dealer": "dealer.id",
-    "status": "status",
-}
-
+# Filter name -> the document field it filters on (search.fields declares both). Names users type
+# (make, model, colour, city) filter on a folded subfield, so "toyota" selects "Toyota".
+TERM_FILTER_FIELDS: dict[str, str] = {field.name: field.terms_on for field in TERM_FIELDS}
 # Range name -> numeric field. Price ranges arrive converted to US dollars.
-RANGE_FILTER_FIELDS: dict[str, str] = {
-    "price": "price_usd",
-    "year": "year",
-    "mileage": "mileage_km",
-}
+RANGE_FILTER_FIELDS: dict[str, str] = {field.name: field.range_on for field in RANGE_FIELDS}
 
 
 def term_filter(name: str, values: tuple[str, ...]) -> Query:
@@ -47,10 +30,6 @@ def range_filter(name: str, bounds: Range) -> Query:
 
 def geo_filter(near: GeoCircle) -> Query:
     return Q("geo_distance", distance=f"{near.radius_km}km", location={"lat": near.lat, "lon": near.lon})
-
-
-# Every status a vehicle can have (catalog.Vehicle.Status; a database check holds rows to these).
-ALL_STATUSES = ("available", "reserved", "sold", "withdrawn")
 
 
 def scope_filters(scope: Scope) -> list[Query]:

@@ -9,12 +9,21 @@ from __future__ import annotations
 from django.conf import settings
 from rest_framework import serializers
 
-from catalog.models import Vehicle
 from search.analytics import GROUP_FIELDS, INTERVALS
 from search.currency import currency_rates
 from search.cursors import InvalidCursor, decode_cursor
 from search.facets import FACET_NAMES
-from search.fields import usd_price
+from search.fields import (
+    ALL_STATUSES,
+    BY_NAME,
+    RANGE_FIELDS,
+    RANGES,
+    TERM_FIELDS,
+    TERM_PARAMS,
+    VehicleField,
+    range_params,
+    usd_price,
+)
 from search.request import GeoCircle, Page, Range, VehicleQuery
 from search.selectors import PAGE_WINDOW, cursor_fingerprint
 from search.sorting import SORT_NAMES, default_sort
@@ -26,20 +35,6 @@ MAX_PAGE_SIZE = 100
 ENGINE_INT_MAX = 2**31 - 1
 ID_MAX = 2**63 - 1
 MULTI_VALUE_LIMIT = 50
-TERM_PARAMS = (
-    "make",
-    "model",
-    "body",
-    "fuel",
-    "transmission",
-    "drivetrain",
-    "condition",
-    "colour",
-    "country",
-    "city",
-    "dealer",
-    "status",
-)
 
 
 class MultiValueField(serializers.ListField):
@@ -93,33 +88,49 @@ class CountryField(serializers.RegexField):
         return super().to_internal_value(data).upper()
 
 
-class VehicleFilterParams(StrictParams):
+def _term_value(field: VehicleField) -> serializers.Field:
+    """One value of a field's terms parameter, checked as the field declares."""
+    param = field.terms_param
+    if param.kind == "choice":
+        return serializers.ChoiceField(choices=field.value_codes)
+    if param.kind == "country":
+        return CountryField()
+    if param.kind == "id":
+        return serializers.IntegerField(min_value=1, max_value=ID_MAX)
+    return serializers.CharField(max_length=param.max_length)
+
+
+def _bound(field: VehicleField) -> serializers.Field:
+    param = field.range_param
+    if param.in_currency:
+        return serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, required=False)
+    return serializers.IntegerField(min_value=param.low, max_value=param.high, required=False)
+
+
+def _selection_params() -> dict[str, serializers.Field]:
+    """A repeated parameter per terms field, a `_min`/`_max` pair per range field (search.fields)."""
+    params: dict[str, serializers.Field] = {
+        field.name: _values(_term_value(field), field.terms_param.help) for field in TERM_FIELDS
+    }
+    for field in RANGE_FIELDS:
+        for name in range_params(field.name):
+            params[name] = _bound(field)
+    return params
+
+
+# The selection parameters as a serializer base: DRF collects declared fields by its metaclass.
+_SelectionParams = serializers.SerializerMetaclass("_SelectionParams", (StrictParams,), _selection_params())
+
+
+class VehicleFilterParams(_SelectionParams):
     """Text, filters, ranges and a point: everything that selects vehicles."""
 
     statuses: tuple[str, ...] = ()
 
     q = serializers.CharField(required=False, allow_blank=True, max_length=200, help_text="Free text.")
-    make = _values(serializers.CharField(max_length=60), "Any of these makes (repeat the parameter).")
-    model = _values(serializers.CharField(max_length=80), "Any of these models.")
-    body = _values(serializers.CharField(max_length=30), "Any of these body types.")
-    fuel = _values(serializers.CharField(max_length=20), "Any of these fuels.")
-    transmission = _values(serializers.CharField(max_length=20), "Any of these transmissions.")
-    drivetrain = _values(serializers.CharField(max_length=10), "Any of these drivetrains.")
-    condition = _values(serializers.ChoiceField(choices=Vehicle.Condition.values), "Any of these conditions.")
-    colour = _values(serializers.CharField(max_length=40), "Any of these exterior colours.")
-    country = _values(CountryField(), "Any of these countries (ISO 3166-1 alpha-2) where the car stands.")
-    city = _values(serializers.CharField(max_length=120), "Any of these cities.")
-    dealer = _values(serializers.IntegerField(min_value=1, max_value=ID_MAX), "Any of these dealer ids.")
-    status = _values(serializers.CharField(max_length=10), "Any of these statuses.")
-    price_min = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, required=False)
-    price_max = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, required=False)
     currency = CurrencyField(
         required=False, default="USD", help_text="Currency of price_min/price_max and of prices shown (ISO 4217)."
     )
-    year_min = serializers.IntegerField(min_value=1900, max_value=2100, required=False)
-    year_max = serializers.IntegerField(min_value=1900, max_value=2100, required=False)
-    mileage_min = serializers.IntegerField(min_value=0, max_value=ENGINE_INT_MAX, required=False)
-    mileage_max = serializers.IntegerField(min_value=0, max_value=ENGINE_INT_MAX, required=False)
     lat = serializers.FloatField(min_value=-90, max_value=90, required=False)
     lon = serializers.FloatField(min_value=-180, max_value=180, required=False)
     radius_km = serializers.FloatField(
@@ -134,10 +145,11 @@ class VehicleFilterParams(StrictParams):
         return values
 
     def validate(self, attrs):
-        for name in ("price", "year", "mileage"):
-            low, high = attrs.get(f"{name}_min"), attrs.get(f"{name}_max")
+        for name in RANGES:
+            low_name, high_name = range_params(name)
+            low, high = attrs.get(low_name), attrs.get(high_name)
             if low is not None and high is not None and low > high:
-                raise serializers.ValidationError({f"{name}_min": [f"{name}_min must not be greater than {name}_max."]})
+                raise serializers.ValidationError({low_name: [f"{low_name} must not be greater than {high_name}."]})
         has_lat, has_lon = "lat" in attrs, "lon" in attrs
         if has_lat != has_lon:
             missing = "lon" if has_lat else "lat"
@@ -150,26 +162,23 @@ class VehicleFilterParams(StrictParams):
     @staticmethod
     def _query(attrs) -> VehicleQuery:
         units = currency_rates()[attrs["currency"]]
-        price = Range(
-            # Rounded like the documents' price_usd: bounds are inclusive in every currency.
-            low=None if attrs.get("price_min") is None else usd_price(attrs["price_min"], units),
-            high=None if attrs.get("price_max") is None else usd_price(attrs["price_max"], units),
-        )
+
+        def bound(field: VehicleField, value):
+            # Amounts are rounded like the documents' price_usd: bounds are inclusive in every currency.
+            return usd_price(value, units) if value is not None and field.range_param.in_currency else value
+
+        ranges = {}
+        for field in RANGE_FIELDS:
+            low, high = (bound(field, attrs.get(name)) for name in range_params(field.name))
+            if low is not None or high is not None:
+                ranges[field.name] = Range(low, high)
         near = None
         if "lat" in attrs and "radius_km" in attrs:
             near = GeoCircle(lat=attrs["lat"], lon=attrs["lon"], radius_km=attrs["radius_km"])
         return VehicleQuery(
             text=attrs.get("q", "").strip(),
             terms={name: tuple(str(v) for v in attrs[name]) for name in TERM_PARAMS if attrs.get(name)},
-            ranges={
-                name: bounds
-                for name, bounds in {
-                    "price": price,
-                    "year": Range(attrs.get("year_min"), attrs.get("year_max")),
-                    "mileage": Range(attrs.get("mileage_min"), attrs.get("mileage_max")),
-                }.items()
-                if bounds.low is not None or bounds.high is not None
-            },
+            ranges=ranges,
             near=near,
         )
 
@@ -235,7 +244,7 @@ class VehicleSearchParams(VehicleFilterParams):
 
 
 class InventorySearchParams(VehicleSearchParams):
-    statuses = tuple(Vehicle.Status.values)
+    statuses = ALL_STATUSES
     # A dealer searches their own stock by its exact words.
     interpret = None
 
@@ -284,7 +293,21 @@ class DealerAnalyticsParams(VehicleFilterParams):
     size = serializers.IntegerField(min_value=1, max_value=500, required=False, default=50)
 
 
-class SearchLogParams(StrictParams):
+# The selections the search log records and its report can filter on.
+SEARCH_LOG_TERMS = ("make", "model", "body", "fuel", "transmission", "condition", "country", "dealer")
+
+
+_SearchLogSelections = serializers.SerializerMetaclass(
+    "_SearchLogSelections",
+    (StrictParams,),
+    {
+        name: _values(_term_value(BY_NAME[name]), "Searches that selected any of these values.")
+        for name in SEARCH_LOG_TERMS
+    },
+)
+
+
+class SearchLogParams(_SearchLogSelections):
     """The search report's window, plus the text and term filters of the other analytics: the report
     then counts only the searches that asked for them. Ranges and distance do not apply (a search
     is not priced), so they are not accepted here."""
@@ -292,14 +315,6 @@ class SearchLogParams(StrictParams):
     q = serializers.CharField(
         required=False, allow_blank=True, max_length=200, help_text="Searches containing this text."
     )
-    make = _values(serializers.CharField(max_length=60), "Searches that selected any of these makes.")
-    model = _values(serializers.CharField(max_length=80), "Searches that selected any of these models.")
-    body = _values(serializers.CharField(max_length=30), "Searches that selected any of these body types.")
-    fuel = _values(serializers.CharField(max_length=20), "Searches that selected any of these fuels.")
-    transmission = _values(serializers.CharField(max_length=20), "... any of these transmissions.")
-    condition = _values(serializers.ChoiceField(choices=Vehicle.Condition.values), "... any of these conditions.")
-    country = _values(CountryField(), "Searches that selected any of these countries.")
-    dealer = _values(serializers.IntegerField(min_value=1), "Searches that selected any of these dealer ids.")
     days = serializers.IntegerField(min_value=1, max_value=365, required=False, default=30)
     interval = serializers.ChoiceField(choices=("day", "week", "month"), required=False, default="day")
     limit = serializers.IntegerField(min_value=1, max_value=200, required=False, default=20)
@@ -308,6 +323,3 @@ class SearchLogParams(StrictParams):
         attrs["text"] = attrs.get("q", "").strip()
         attrs["terms"] = {name: tuple(str(v) for v in attrs[name]) for name in SEARCH_LOG_TERMS if attrs.get(name)}
         return attrs
-
-
-SEARCH_LOG_TERMS = ("make", "model", "body", "fuel", "transmission", "condition", "country", "dealer")

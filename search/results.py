@@ -6,7 +6,8 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from .facets import HISTOGRAM_FACETS, MATCHING, TERM_FACETS, price_interval_usd
+from .facets import HISTOGRAM_FACETS, MATCHING, TERM_FACETS, bucket_width_usd
+from .fields import CARD_FIELDS
 
 
 def parse_time(value: str | None) -> datetime | None:
@@ -42,37 +43,15 @@ def vehicle_card(
     return {
         "id": source["vehicle_id"],
         "title": source.get("title"),
-        "make": source.get("make"),
-        "model": source.get("model"),
+        **{field.output_key: source.get(field.doc) for field in CARD_FIELDS},
         "trim": source.get("trim") or "",
-        "year": source.get("year"),
         "price": {"amount": source.get("price"), "currency": source.get("currency")},
         "display_price": {
             "amount": convert_price(source, currency=currency, units_per_usd=units_per_usd),
             "currency": currency,
         },
-        "price_usd": source.get("price_usd"),
-        "mileage_km": source.get("mileage_km"),
-        "condition": source.get("condition"),
-        "body": source.get("body_type"),
-        "fuel": source.get("fuel"),
-        "transmission": source.get("transmission"),
-        "drivetrain": source.get("drivetrain"),
-        "colour": source.get("exterior_color"),
-        "photo": source.get("photo"),
-        "country": source.get("country"),
-        "city": source.get("city"),
-        "status": source.get("status"),
-        "listed_at": source.get("listed_at"),
         "days_on_market": days_between(listed_at, now),
-        "dealer": {
-            "id": dealer.get("id"),
-            "name": dealer.get("name"),
-            "country": dealer.get("country"),
-            "city": dealer.get("city"),
-            "verified": dealer.get("verified"),
-            "rating": dealer.get("rating"),
-        },
+        "dealer": {key: dealer.get(key) for key in ("id", "name", "country", "city", "verified", "rating")},
         "highlight": dict(highlight or {}),
     }
 
@@ -122,8 +101,8 @@ def _histogram_buckets(
     name: str, agg: Mapping[str, Any], *, units_per_usd: float, scale: float = 1.0
 ) -> list[dict[str, Any]]:
     facet = HISTOGRAM_FACETS[name]
-    width = price_interval_usd(units_per_usd) if name == "price" else facet.interval
-    rate = units_per_usd if name == "price" else 1
+    width = bucket_width_usd(facet, units_per_usd)
+    rate = units_per_usd if facet.in_currency else 1
     return [
         {
             "from": round(b["key"] * rate, 2),

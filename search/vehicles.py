@@ -10,37 +10,15 @@ from elasticsearch.dsl import Q, Search
 from elasticsearch.dsl.query import Query
 
 from .facets import FACET_NAMES, facet_aggregations
+from .fields import CARD_FIELDS
 from .filters import geo_filter, scope_filters, selection_filters
 from .request import Page, Scope, VehicleQuery
 from .sorting import sort_clause
 from .text import text_query, with_business_signals
 
-# What a result card needs; the description and sync bookkeeping stay in the index.
-HIT_SOURCE = [
-    "vehicle_id",
-    "title",
-    "make",
-    "model",
-    "trim",
-    "year",
-    "price",
-    "currency",
-    "price_usd",
-    "mileage_km",
-    "condition",
-    "body_type",
-    "fuel",
-    "transmission",
-    "drivetrain",
-    "exterior_color",
-    "photo",
-    "dealer",
-    "country",
-    "city",
-    "location",
-    "status",
-    "listed_at",
-]
+# What a result card needs (search.results.vehicle_card); the description and sync bookkeeping stay
+# in the index.
+HIT_SOURCE = ["vehicle_id", "title", "price", "currency", "dealer", "location", *(f.doc for f in CARD_FIELDS)]
 HIGHLIGHT_FIELDS = ("title", "make", "model", "trim", "description", "features.text")
 
 

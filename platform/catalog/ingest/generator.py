@@ -53,6 +53,9 @@ DEALER_COUNTRIES = {
     "RW": 2,
     "ZM": 3,
 }
+# Generated cars are steered for the side of the road where their dealer is (left-driving markets
+# take right-hand-drive cars); real dealers say it themselves.
+RIGHT_HAND_DRIVE_COUNTRIES = frozenset({"GB", "AU", "KE", "TZ", "UG", "ZA", "ZM"})
 NAME_WORDS = (
     "Prime",
     "Coast",
@@ -119,6 +122,7 @@ COLUMNS = (
     "city",
     "latitude",
     "longitude",
+    "steering",
     "photos",
     "updated_at",
     "search_version",
@@ -371,12 +375,13 @@ class VehicleGenerator:
         parts = []
         for d in ds:
             currency = COUNTRIES[d.country][4]
+            steering = "rhd" if d.country in RIGHT_HAND_DRIVE_COUNTRIES else "lhd"
             parts.append(
                 (
                     currency,
                     rates[currency],
                     f"{currency}\t{ids[d.key]}\t{d.country}\t{escape(d.city)}\t"
-                    f"{d.latitude}\t{d.longitude}\t{{}}\t{stamp}\t0\n",
+                    f"{d.latitude}\t{d.longitude}\t{steering}\t{{}}\t{stamp}\t0\n",
                 )
             )
         return parts

@@ -44,6 +44,8 @@ class Listing:
     fuel: str = ""
     transmission: str = ""
     drivetrain: str = ""
+    # "lhd", "rhd", "" (unknown); None: not given, so the source market decides (normalise.finish).
+    steering: str | None = None
     engine: str = ""
     exterior_color: str = ""
     interior_color: str = ""

@@ -8,6 +8,9 @@ records for the indexers, no churn. The capture triggers see exactly what change
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from operator import attrgetter
+
 from django.db import connection, transaction
 
 from catalog.currencies import ensure_currencies
@@ -16,41 +19,39 @@ from .readers.base import RawRow
 from .records import DealerRecord, Listing
 from .report import FileReport
 
-# Columns an import owns. Status, photos and the listing date belong to the marketplace once a
-# vehicle exists, so a re-import never resets them.
-IMPORTED = (
-    "vin",
-    "make",
-    "model",
-    "trim",
-    "year",
-    "price",
-    "currency_id",
-    "mileage_km",
-    "condition",
-    "body_type",
-    "fuel",
-    "transmission",
-    "drivetrain",
-    "engine",
-    "exterior_color",
-    "interior_color",
-    "features",
-    "description",
-    "dealer_id",
-    "country",
-    "city",
-    "latitude",
-    "longitude",
+# Columns an import owns, their staging type and where a listing holds them, in one place. Status,
+# photos and the listing date belong to the marketplace once a vehicle exists, so a re-import never
+# resets them.
+_VEHICLE_COLUMNS: tuple[tuple[str, str, Callable[[Listing], object]], ...] = (
+    ("vin", "text", attrgetter("vin")),
+    ("make", "text", attrgetter("make")),
+    ("model", "text", attrgetter("model")),
+    ("trim", "text", attrgetter("trim")),
+    ("year", "integer", attrgetter("year")),
+    ("price", "numeric", attrgetter("price")),
+    ("currency_id", "text", attrgetter("currency")),
+    ("mileage_km", "integer", attrgetter("mileage_km")),
+    ("condition", "text", attrgetter("condition")),
+    ("body_type", "text", attrgetter("body_type")),
+    ("fuel", "text", attrgetter("fuel")),
+    ("transmission", "text", attrgetter("transmission")),
+    ("drivetrain", "text", attrgetter("drivetrain")),
+    ("steering", "text", lambda listing: listing.steering or ""),
+    ("engine", "text", attrgetter("engine")),
+    ("exterior_color", "text", attrgetter("exterior_color")),
+    ("interior_color", "text", attrgetter("interior_color")),
+    ("features", "text[]", attrgetter("features")),
+    ("description", "text", attrgetter("description")),
+    ("country", "text", attrgetter("dealer.country")),
+    ("city", "text", attrgetter("dealer.city")),
+    ("latitude", "float8", attrgetter("dealer.latitude")),
+    ("longitude", "float8", attrgetter("dealer.longitude")),
 )
-
-STAGING_SQL = """
+IMPORTED = (*(name for name, _type, _get in _VEHICLE_COLUMNS), "dealer_id")
+STAGING_SQL = f"""
 CREATE TEMP TABLE IF NOT EXISTS ingest_vehicle (
-    source_key text, vin text, make text, model text, trim text, year integer, price numeric,
-    currency_id text, mileage_km integer, condition text, body_type text, fuel text, transmission text,
-    drivetrain text, engine text, exterior_color text, interior_color text, features text[],
-    description text, dealer_id bigint, country text, city text, latitude float8, longitude float8,
-    listed_at timestamptz
+    source_key text, {", ".join(f"{name} {type_}" for name, type_, _get in _VEHICLE_COLUMNS)},
+    dealer_id bigint, listed_at timestamptz
 )
 """
 STAGED = ("source_key", *IMPORTED, "listed_at")
@@ -116,32 +117,10 @@ class ListingWriter:
         report.unchanged += len(batch) - changed
 
     def _staged_row(self, listing: Listing) -> tuple:
-        dealer = listing.dealer
         return (
             listing.source_key,
-            listing.vin,
-            listing.make,
-            listing.model,
-            listing.trim,
-            listing.year,
-            listing.price,
-            listing.currency,
-            listing.mileage_km,
-            listing.condition,
-            listing.body_type,
-            listing.fuel,
-            listing.transmission,
-            listing.drivetrain,
-            listing.engine,
-            listing.exterior_color,
-            listing.interior_color,
-            listing.features,
-            listing.description,
-            self.dealer_ids[dealer.source_key],
-            dealer.country,
-            dealer.city,
-            dealer.latitude,
-            dealer.longitude,
+            *(get(listing) for _name, _type, get in _VEHICLE_COLUMNS),
+            self.dealer_ids[listing.dealer.source_key],
             listing.listed_at,
         )
 

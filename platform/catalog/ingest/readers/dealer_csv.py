@@ -136,6 +136,7 @@ class DealerCsv(Source):
             fuel=norm.fuel(v.get("fuel")) or norm.text(v.get("fuel")),
             transmission=norm.transmission(v.get("transmission")),
             drivetrain=norm.drivetrain(v.get("drivetrain")),
+            steering=norm.steering(v.get("steering")),
             engine=norm.text(v.get("engine")),
             # The dealer's own spelling: a file exported and imported again changes nothing.
             exterior_color=norm.text(v.get("exterior_color")),
