@@ -21,6 +21,9 @@ class StrictInput(serializers.Serializer):
 class VehicleEditInput(StrictInput):
     price = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, required=False)
     status = serializers.ChoiceField(choices=Vehicle.Status.values, required=False)
+    steering = serializers.ChoiceField(
+        choices=["", *Vehicle.Steering.values], required=False, help_text="lhd, rhd, or empty if not known."
+    )
     description = serializers.CharField(max_length=20000, required=False, allow_blank=True)
     photos = serializers.ListField(
         child=serializers.CharField(max_length=500), max_length=30, required=False, help_text="http(s) URLs."
@@ -41,6 +44,9 @@ class NewVehicleInput(StrictInput):
     fuel = serializers.CharField(max_length=20, required=False, default="", allow_blank=True)
     transmission = serializers.CharField(max_length=20, required=False, default="", allow_blank=True)
     exterior_color = serializers.CharField(max_length=40, required=False, default="", allow_blank=True)
+    steering = serializers.ChoiceField(
+        choices=["", *Vehicle.Steering.values], required=False, default="", help_text="lhd, rhd, or empty if not known."
+    )
     description = serializers.CharField(max_length=20000, required=False, default="", allow_blank=True)
     photos = serializers.ListField(child=serializers.CharField(max_length=500), max_length=30, required=False)
 
@@ -60,6 +66,7 @@ class DealerVehicleOutput(serializers.ModelSerializer):
             "price",
             "currency",
             "status",
+            "steering",
             "description",
             "photos",
             "listed_at",

@@ -11,6 +11,7 @@ from django.utils.text import slugify
 from catalog.models import Vehicle
 
 from .currency import currency_rates, to_usd
+from .fields import DETAIL_FIELDS
 from .results import convert_price
 from .selectors import similar_vehicles
 
@@ -49,15 +50,7 @@ def vehicle_detail(*, vehicle_id: int, currency: str = "USD", similar: int = 6) 
         },
         "price_usd": price_usd,
         "specs": {
-            "mileage_km": vehicle.mileage_km,
-            "condition": vehicle.condition,
-            "body": vehicle.body_type,
-            "fuel": vehicle.fuel,
-            "transmission": vehicle.transmission,
-            "drivetrain": vehicle.drivetrain,
-            "engine": vehicle.engine,
-            "colour": vehicle.exterior_color,
-            "interior_colour": vehicle.interior_color,
+            **{field.output_key: getattr(vehicle, field.column) for field in DETAIL_FIELDS},
             "vin": vehicle.vin or "",
         },
         "features": list(vehicle.features or []),

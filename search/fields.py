@@ -93,6 +93,8 @@ class Value:
     code: str
     label: Promise
     words: str = ""
+    # How a chip read from free text names it, where that is not the code itself ("4WD").
+    short: str = ""
 
 
 @dataclass(frozen=True)
@@ -146,10 +148,14 @@ class VehicleField:
     terms_param: TermsParam | None = None
     range_param: RangeParam | None = None
     facet: TermsFacet | HistogramFacet | None = None
+    # The buyers' search page lists this facet (in this table's order; the API counts every facet).
+    page_facet: bool = False
     # The key in result cards and the vehicle page's specs (defaults to `name`); shown there if set.
     card: bool = False
     detail: bool = False
     key: str | None = None
+    # Shown after a number ("km").
+    unit: str = ""
     # Controlled values, and phrases that select several of them.
     values: tuple[Value, ...] = ()
     words: tuple[Words, ...] = ()
@@ -173,7 +179,7 @@ class VehicleField:
 
 BODY_VALUES = (
     Value("sedan", _("Sedan"), "sedan saloon berline limousine"),
-    Value("suv", _("SUV"), "suv crossover|tout terrain|tout-terrain"),
+    Value("suv", _("SUV"), "suv crossover|tout terrain|tout-terrain", short="SUV"),
     Value("pickup", _("Pickup"), "pickup pick-up ute|pick up|pickup truck"),
     Value("hatchback", _("Hatchback"), "hatchback hatch citadine compacte"),
     Value("van", _("Van"), "van fourgon fourgonnette utilitaire minibus"),
@@ -187,7 +193,6 @@ BODY_VALUES = (
 
 FIELDS: tuple[VehicleField, ...] = (
     VehicleField("vehicle_id", "vehicle_id", "long"),
-    VehicleField("vin", "vin", "keyword", _("VIN"), column="vin", detail=True, csv="vin"),
     VehicleField("title", "title", "text"),
     VehicleField(
         "make",
@@ -199,6 +204,7 @@ FIELDS: tuple[VehicleField, ...] = (
         terms_param=TermsParam("text", "Any of these makes (repeat the parameter).", 60),
         # Hierarchical: a make's models are counted under it; choosing a model keeps all makes visible.
         facet=TermsFacet("make.raw", 60, ignores=("model",), child=("models", "model.raw", 40)),
+        page_facet=True,
         card=True,
         chip_rank=0,
         relax_rank=140,
@@ -262,29 +268,9 @@ FIELDS: tuple[VehicleField, ...] = (
         card=True,
         detail=True,
         key="mileage_km",
+        unit="km",
         relax_rank=10,
         csv="mileage_km",
-    ),
-    VehicleField(
-        "condition",
-        "condition",
-        "facet_keyword",
-        _("Condition"),
-        column="condition",
-        terms_on="condition",
-        terms_param=TermsParam("choice", "Any of these conditions."),
-        facet=TermsFacet("condition", 10),
-        card=True,
-        detail=True,
-        values=(
-            Value("new", _("New"), "new neuf neuve|brand new|0 km"),
-            Value("used", _("Used"), "used occasion occas|d'occasion|second hand|seconde main|pre-owned|pre owned"),
-            Value("certified", _("Certified")),
-            Value("demo", _("Demo")),
-        ),
-        chip_rank=10,
-        relax_rank=30,
-        csv="condition",
     ),
     VehicleField(
         "body",
@@ -296,6 +282,7 @@ FIELDS: tuple[VehicleField, ...] = (
         terms_on="body_type",
         terms_param=TermsParam("text", "Any of these body types.", 30),
         facet=TermsFacet("body_type", 25),
+        page_facet=True,
         card=True,
         detail=True,
         values=BODY_VALUES,
@@ -314,6 +301,7 @@ FIELDS: tuple[VehicleField, ...] = (
         terms_on="fuel",
         terms_param=TermsParam("text", "Any of these fuels.", 20),
         facet=TermsFacet("fuel", 15),
+        page_facet=True,
         card=True,
         detail=True,
         values=(
@@ -321,7 +309,7 @@ FIELDS: tuple[VehicleField, ...] = (
             Value("diesel", _("Diesel"), "diesel gazole gasoil gas-oil"),
             Value("hybrid", _("Hybrid"), "hybrid hybride"),
             Value("electric", _("Electric"), "electric electrique elektro ev|100% electrique"),
-            Value("lpg", _("LPG"), "lpg gpl"),
+            Value("lpg", _("LPG"), "lpg gpl", short="LPG"),
             Value("plug-in hybrid", _("Plug-in hybrid")),
         ),
         chip_rank=7,
@@ -338,6 +326,7 @@ FIELDS: tuple[VehicleField, ...] = (
         terms_on="transmission",
         terms_param=TermsParam("text", "Any of these transmissions.", 20),
         facet=TermsFacet("transmission", 10),
+        page_facet=True,
         card=True,
         detail=True,
         values=(
@@ -363,13 +352,14 @@ FIELDS: tuple[VehicleField, ...] = (
         terms_on="drivetrain",
         terms_param=TermsParam("text", "Any of these drivetrains.", 10),
         facet=TermsFacet("drivetrain", 10),
+        page_facet=True,
         card=True,
         detail=True,
         values=(
-            Value("fwd", _("Front-wheel drive"), "fwd|front wheel drive|traction avant"),
-            Value("rwd", _("Rear-wheel drive"), "rwd|rear wheel drive|propulsion"),
-            Value("awd", _("All-wheel drive")),
-            Value("4wd", _("4x4")),
+            Value("fwd", _("Front-wheel drive"), "fwd|front wheel drive|traction avant", short="FWD"),
+            Value("rwd", _("Rear-wheel drive"), "rwd|rear wheel drive|propulsion", short="RWD"),
+            Value("awd", _("All-wheel drive"), short="AWD"),
+            Value("4wd", _("4x4"), short="4WD"),
         ),
         words=(
             Words(
@@ -391,17 +381,38 @@ FIELDS: tuple[VehicleField, ...] = (
         terms_on="steering",
         terms_param=TermsParam("choice", "Left- or right-hand drive (lhd, rhd)."),
         facet=TermsFacet("steering", 5),
+        page_facet=True,
         card=True,
         detail=True,
         values=(
-            Value("lhd", _("Left-hand drive"), "lhd|left hand drive|left-hand drive|conduite a gauche|volant a gauche"),
-            Value(
-                "rhd", _("Right-hand drive"), "rhd|right hand drive|right-hand drive|conduite a droite|volant a droite"
-            ),
+            Value("lhd", _("Left-hand drive"), "lhd|left hand drive|conduite a gauche|volant a gauche", short="LHD"),
+            Value("rhd", _("Right-hand drive"), "rhd|right hand drive|conduite a droite|volant a droite", short="RHD"),
         ),
         chip_rank=11,
         relax_rank=75,
         csv="steering",
+    ),
+    VehicleField(
+        "condition",
+        "condition",
+        "facet_keyword",
+        _("Condition"),
+        column="condition",
+        terms_on="condition",
+        terms_param=TermsParam("choice", "Any of these conditions."),
+        facet=TermsFacet("condition", 10),
+        page_facet=True,
+        card=True,
+        detail=True,
+        values=(
+            Value("new", _("New"), "new neuf neuve|brand new|0 km"),
+            Value("used", _("Used"), "used occasion occas|d'occasion|second hand|seconde main|pre-owned|pre owned"),
+            Value("certified", _("Certified")),
+            Value("demo", _("Demo")),
+        ),
+        chip_rank=10,
+        relax_rank=30,
+        csv="condition",
     ),
     VehicleField(
         "engine", "engine", "text_keyword", _("Engine"), column="engine", convert="text", detail=True, csv="engine"
@@ -416,6 +427,7 @@ FIELDS: tuple[VehicleField, ...] = (
         terms_on="exterior_color.folded",
         terms_param=TermsParam("text", "Any of these exterior colours.", 40),
         facet=TermsFacet("exterior_color", 30),
+        page_facet=True,
         card=True,
         detail=True,
         values=(
@@ -440,6 +452,7 @@ FIELDS: tuple[VehicleField, ...] = (
         detail=True,
         csv="interior_color",
     ),
+    VehicleField("vin", "vin", "keyword", _("VIN"), column="vin", detail=True, csv="vin"),
     VehicleField(
         "features", "features", "keyword_text", _("Features"), column="features", convert="list", csv="features"
     ),
@@ -466,6 +479,7 @@ FIELDS: tuple[VehicleField, ...] = (
         terms_on="country",
         terms_param=TermsParam("country", "Any of these countries (ISO 3166-1 alpha-2) where the car stands."),
         facet=TermsFacet("country", 60),
+        page_facet=True,
         card=True,
         relax_rank=100,
     ),
@@ -499,6 +513,8 @@ FIELDS: tuple[VehicleField, ...] = (
             Value("sold", _("Sold")),
             Value("withdrawn", _("Withdrawn")),
         ),
+        # A status asked for (a dealer's "reserved only") is the first thing given up.
+        relax_rank=-10,
         csv="status",
     ),
     VehicleField("listed_at", "listed_at", "date", column="listed_at", convert="iso", card=True),
@@ -511,6 +527,13 @@ FIELDS: tuple[VehicleField, ...] = (
 )
 
 BY_NAME: dict[str, VehicleField] = {field.name: field for field in FIELDS}
+
+
+def _phrases(words: str) -> list[str]:
+    """ "a b|c d|e" -> ["a", "b", "c d", "e"]: single words before the first `|`, phrases after."""
+    single, _, multi = words.partition("|")
+    return single.split() + [phrase for phrase in multi.split("|") if phrase]
+
 
 # Every status a vehicle can have (catalog.Vehicle.Status; a database check holds rows to these).
 ALL_STATUSES: tuple[str, ...] = BY_NAME["status"].value_codes
@@ -526,6 +549,25 @@ COPIED_FIELDS: tuple[VehicleField, ...] = tuple(f for f in FIELDS if f.column)
 CARD_FIELDS: tuple[VehicleField, ...] = tuple(f for f in FIELDS if f.card)
 DETAIL_FIELDS: tuple[VehicleField, ...] = tuple(f for f in FIELDS if f.detail)
 CSV_FIELDS: tuple[VehicleField, ...] = tuple(f for f in FIELDS if f.csv)
+LISTED_FACETS: tuple[str, ...] = tuple(f.name for f in FIELDS if f.page_facet)
+
+
+def _attribute_words() -> dict[str, tuple[str, tuple[str, ...]]]:
+    found: dict[str, tuple[str, tuple[str, ...]]] = {}
+    for field in FIELDS:
+        groups = [((value.code,), value.words) for value in field.values] + [(w.codes, w.words) for w in field.words]
+        for codes, words in groups:
+            for phrase in _phrases(words):
+                if phrase in found:
+                    raise ValueError(f"{phrase!r} means both {found[phrase]} and {(field.name, codes)}")
+                found[phrase] = (field.name, codes)
+    return found
+
+
+# Folded phrase -> (parameter, values): the words that select values in free text.
+ATTRIBUTE_WORDS = _attribute_words()
+# A value's name on a chip read from free text, where it is not the code itself.
+SHORT_LABELS: dict[str, str] = {value.code: value.short for field in FIELDS for value in field.values if value.short}
 # Parameters (and their ranges' bound parameters) in the order their chips are shown.
 CHIP_ORDER: tuple[str, ...] = tuple(
     param

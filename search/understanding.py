@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from search.fields import usd_price
+from search.fields import ATTRIBUTE_WORDS, CHIP_ORDER, SHORT_LABELS, TERM_PARAMS, range_params, usd_price
 
 from .request import Range, VehicleQuery
 
@@ -42,45 +42,6 @@ def compact(text: str) -> str:
 
 
 # --- attribute words ------------------------------------------------------------------------------------
-# Folded phrase -> (parameter, values). Longer phrases are tried first, so "boite automatique" wins
-# over "automatique". The values are the index's controlled values (catalog.normalize).
-_FOUR_BY_FOUR = ("4wd", "awd")
-ATTRIBUTE_WORDS: dict[str, tuple[str, tuple[str, ...]]] = {}
-for _param, _values, _words in [
-    ("body", ("sedan",), "sedan saloon berline limousine"),
-    ("body", ("wagon",), "wagon estate break kombi tourer|station wagon"),
-    ("body", ("hatchback",), "hatchback hatch citadine compacte"),
-    ("body", ("suv",), "suv crossover|tout terrain|tout-terrain"),
-    ("body", ("pickup",), "pickup pick-up ute|pick up|pickup truck"),
-    ("body", ("van",), "van fourgon fourgonnette utilitaire minibus"),
-    ("body", ("minivan", "van"), "minivan mpv monospace|people mover"),
-    ("body", ("coupe",), "coupe"),
-    ("body", ("convertible",), "convertible cabriolet cabrio roadster decapotable"),
-    ("fuel", ("petrol",), "petrol gasoline essence benzin benzine|sans plomb"),
-    ("fuel", ("diesel",), "diesel gazole gasoil gas-oil"),
-    ("fuel", ("hybrid",), "hybrid hybride"),
-    ("fuel", ("electric",), "electric electrique elektro ev|100% electrique"),
-    ("fuel", ("lpg",), "lpg gpl"),
-    (
-        "transmission",
-        ("automatic",),
-        "automatic automatique automatik bva|boite automatique|boite auto|automatic transmission",
-    ),
-    ("transmission", ("manual",), "manual manuelle manuel manuell bvm stick|boite manuelle|manual transmission"),
-    (
-        "drivetrain",
-        _FOUR_BY_FOUR,
-        "4x4 4wd awd 4x4s|4 wd|all wheel drive|four wheel drive|quatre roues motrices|transmission integrale",
-    ),
-    ("drivetrain", ("fwd",), "fwd|front wheel drive|traction avant"),
-    ("drivetrain", ("rwd",), "rwd|rear wheel drive|propulsion"),
-    ("condition", ("new",), "new neuf neuve|brand new|0 km"),
-    ("condition", ("used",), "used occasion occas|d'occasion|second hand|seconde main|pre-owned|pre owned"),
-]:
-    _single, _, _multi = _words.partition("|")
-    for _word in _single.split() + [w for w in _multi.split("|") if w]:
-        ATTRIBUTE_WORDS[_word] = (_param, _values)
-
 # Words that say nothing about the car wanted: dropped from what is left for full-text search.
 FILLER_WORDS = frozenset(
     """a an the for with and or in of to my me i im i'm looking look want wanted need find search searching
@@ -696,15 +657,12 @@ class _Parser:
                     continue
                 param, values = found
                 for value in values:
-                    self.add(param, value, LABELS.get(value, value))
+                    self.add(param, value, SHORT_LABELS.get(value, value))
                 self.take(i, length)
 
     def leftover(self) -> str:
         words = [t.raw for t in self.tokens if not t.used and t.folded not in FILLER_WORDS]
         return " ".join(words)
-
-
-LABELS = {"4wd": "4WD", "awd": "AWD", "fwd": "FWD", "rwd": "RWD", "suv": "SUV", "lpg": "LPG"}
 
 
 def _is_attribute(phrase: str) -> bool:
@@ -778,28 +736,12 @@ def interpret(
     return Interpretation(applied=True, chips=tuple(chips), text=" ".join(w for w in words if w))
 
 
-# The order chips are shown in: what the car is, then when and how much, then how it is built.
-CHIP_ORDER = (
-    "make",
-    "model",
-    "year_min",
-    "year_max",
-    "price_min",
-    "price_max",
-    "body",
-    "fuel",
-    "transmission",
-    "drivetrain",
-    "condition",
-)
-
-
 def _root(param: str) -> str:
     return param.removesuffix("_min").removesuffix("_max")
 
 
 # Chip parameters that select a term facet; the others are range bounds.
-TERM_CHIPS = ("make", "model", "body", "fuel", "transmission", "drivetrain", "condition")
+TERM_CHIPS = tuple(name for name in CHIP_ORDER if name in TERM_PARAMS)
 
 
 def interpreted_query(query: VehicleQuery, interpretation: Interpretation, *, units_per_usd: Decimal) -> VehicleQuery:
@@ -817,7 +759,7 @@ def interpreted_query(query: VehicleQuery, interpretation: Interpretation, *, un
             terms[name] = values
     ranges = dict(query.ranges)
     for name in ("year", "price"):
-        low, high = interpretation.values(f"{name}_min"), interpretation.values(f"{name}_max")
+        low, high = (interpretation.values(param) for param in range_params(name))
         if (low or high) and name not in ranges:
             convert = (lambda v: usd_price(Decimal(v), units_per_usd)) if name == "price" else int
             ranges[name] = Range(low=convert(low[0]) if low else None, high=convert(high[0]) if high else None)

@@ -12,34 +12,21 @@ from dataclasses import replace
 
 from elasticsearch.dsl import Search
 
+from .fields import FIELDS, RANGES, range_params
 from .request import Page, Range, Scope, VehicleQuery
 from .vehicles import vehicle_hits_search
 
-# Constraints in the order they are given up. "q" is the free text; ranges drop both bounds.
-DROP_ORDER = (
-    "price",
-    "mileage",
-    "year",
-    "condition",
-    "colour",
-    "transmission",
-    "fuel",
-    "drivetrain",
-    "body",
-    "city",
-    "country",
-    "q",
-    "model",
-    "dealer",
-    "make",
+# The free text is given up after where the car stands, before the model (search.fields ranks the rest).
+TEXT_RELAX_RANK = 110
+# Constraints in the order they are given up: "q" is the free text; ranges drop both bounds.
+DROP_ORDER: tuple[str, ...] = tuple(
+    name
+    for _rank, name in sorted(
+        [(field.relax_rank, field.name) for field in FIELDS if field.relax_rank is not None] + [(TEXT_RELAX_RANK, "q")]
+    )
 )
 # What the buyer asked for above all: kept until nothing else can be given up.
 CORE = ("model", "make")
-RANGE_PARAMS = {
-    "price": ("price_min", "price_max"),
-    "year": ("year_min", "year_max"),
-    "mileage": ("mileage_min", "mileage_max"),
-}
 
 
 def present(query: VehicleQuery) -> list[str]:
@@ -47,7 +34,7 @@ def present(query: VehicleQuery) -> list[str]:
     names += [name for name, bounds in query.ranges.items() if bounds.low is not None or bounds.high is not None]
     if query.text:
         names.append("q")
-    return sorted(names, key=lambda name: DROP_ORDER.index(name) if name in DROP_ORDER else -1)
+    return sorted(names, key=DROP_ORDER.index)
 
 
 def without(query: VehicleQuery, names: set[str]) -> VehicleQuery:
@@ -64,9 +51,9 @@ def param_names(query: VehicleQuery, names: list[str]) -> list[str]:
     """Constraint names as the request's parameters ("price" -> the price_min/price_max sent)."""
     out = []
     for name in names:
-        if name in RANGE_PARAMS:
+        if name in RANGES:
             bounds: Range = query.ranges[name]
-            low, high = RANGE_PARAMS[name]
+            low, high = range_params(name)
             out += [p for p, v in ((low, bounds.low), (high, bounds.high)) if v is not None]
         else:
             out.append(name)

@@ -1,67 +1,17 @@
 """Words the pages show for facet names and stored values (the index keeps English codes like 'suv')."""
 
+from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext_lazy as _
 
+from search.fields import DETAIL_FIELDS, FIELDS
+
+# Titles of everything a buyer can select on, and the labels of controlled values, from the field
+# registry (search.fields); the French is in web/locale.
 FACET_TITLES = {
     "q": _("Text"),
-    "make": _("Make"),
-    "model": _("Model"),
-    "body": _("Body"),
-    "fuel": _("Fuel"),
-    "transmission": _("Transmission"),
-    "drivetrain": _("Drivetrain"),
-    "condition": _("Condition"),
-    "colour": _("Colour"),
-    "country": _("Country"),
-    "city": _("City"),
-    "dealer": _("Dealer"),
-    "status": _("Status"),
-    "price": _("Price"),
-    "year": _("Year"),
-    "mileage": _("Mileage"),
+    **{field.name: field.label for field in FIELDS if field.terms_on or field.range_on},
 }
-
-VALUES = {
-    "body": {
-        "sedan": _("Sedan"),
-        "suv": _("SUV"),
-        "pickup": _("Pickup"),
-        "hatchback": _("Hatchback"),
-        "van": _("Van"),
-        "wagon": _("Estate"),
-        "coupe": _("Coupé"),
-        "convertible": _("Convertible"),
-        "minivan": _("Minivan"),
-        "truck": _("Truck"),
-        "bus": _("Bus"),
-    },
-    "fuel": {
-        "petrol": _("Petrol"),
-        "diesel": _("Diesel"),
-        "hybrid": _("Hybrid"),
-        "electric": _("Electric"),
-        "lpg": _("LPG"),
-        "plug-in hybrid": _("Plug-in hybrid"),
-    },
-    "transmission": {"automatic": _("Automatic"), "manual": _("Manual"), "cvt": _("CVT")},
-    "drivetrain": {
-        "fwd": _("Front-wheel drive"),
-        "rwd": _("Rear-wheel drive"),
-        "awd": _("All-wheel drive"),
-        "4wd": _("4x4"),
-    },
-    "condition": {"new": _("New"), "used": _("Used"), "certified": _("Certified"), "demo": _("Demo")},
-    "colour": {
-        "white": _("White"),
-        "black": _("Black"),
-        "silver": _("Silver"),
-        "blue": _("Blue"),
-        "red": _("Red"),
-        "grey": _("Grey"),
-        "green": _("Green"),
-    },
-    "status": {"available": _("Available"), "reserved": _("Reserved"), "sold": _("Sold"), "withdrawn": _("Withdrawn")},
-}
+VALUES = {field.name: {value.code: value.label for value in field.values} for field in FIELDS if field.values}
 
 SORT_LABELS = {
     "relevance": _("Best match"),
@@ -79,6 +29,22 @@ def value_label(facet: str, value) -> str:
     known = VALUES.get(facet, {})
     text = str(value)
     return str(known.get(text.casefold(), text if facet in ("make", "model", "city", "country") else text.capitalize()))
+
+
+def spec_rows(specs: dict) -> list[tuple[str, str]]:
+    """(title, value as shown) of each spec the vehicle page lists (search.fields.DETAIL_FIELDS) that
+    the vehicle has."""
+    rows = []
+    for field in DETAIL_FIELDS:
+        value = specs.get(field.output_key)
+        if value in (None, ""):
+            continue
+        if field.values:
+            value = value_label(field.name, value)
+        elif field.unit:
+            value = f"{floatformat(value, '0g')}\u00a0{field.unit}"
+        rows.append((str(field.label), str(value)))
+    return rows
 
 
 # The reasons search.similar gives, in the page's language (others are shown as given).

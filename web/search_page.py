@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from insights.buffer import record_search
 from insights.selectors import popular_searches
-from search.params import TERM_PARAMS
+from search.fields import TERM_PARAMS
 from search.request import Page, VehicleQuery
 from search.selectors import Viewer, public_scope, run_vehicle_search, vehicle_search, vehicle_suggestions
 

@@ -17,13 +17,14 @@ from django.http import QueryDict
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from search.params import TERM_PARAMS, VehicleSearchParams
+from search.fields import BY_NAME, LISTED_FACETS, RANGES, TERM_PARAMS, range_params
+from search.params import VehicleSearchParams
 
 # Parameters a buyer sets as a preference or a view, not as a filter: kept by "clear all".
 KEPT_BY_CLEAR = ("currency", "sort")
-RANGES = ("price", "year", "mileage")
-# The facets the page lists (make nests its models); status and dealer stay API-only.
-LIST_FACETS = ("make", "body", "fuel", "transmission", "drivetrain", "condition", "colour", "country")
+# The facets the page lists (make nests its models; search.fields says which); status and dealer
+# stay API-only. Every range is a facet.
+LIST_FACETS = LISTED_FACETS
 RANGE_FACETS = RANGES
 PAGE_FACETS = (*LIST_FACETS, *RANGE_FACETS)
 # How many pages "load more" has shown: the page's own parameter (the API has none), so a reload
@@ -95,12 +96,13 @@ def chips(query: QueryDict, labels) -> list[Chip]:
             rest = [v for v in values if v != value]
             out.append(Chip(labels(name, value), url_of(query, **{name: rest}), name))
     for name in RANGES:
-        low, high = query.get(f"{name}_min"), query.get(f"{name}_max")
+        low_param, high_param = range_params(name)
+        low, high = query.get(low_param), query.get(high_param)
         if low or high:
             out.append(
                 Chip(
                     range_label(name, low, high, query.get("currency", "")),
-                    url_of(query, **{f"{name}_min": None, f"{name}_max": None}),
+                    url_of(query, **{low_param: None, high_param: None}),
                     name,
                 )
             )
@@ -108,9 +110,9 @@ def chips(query: QueryDict, labels) -> list[Chip]:
 
 
 def range_label(name: str, low: str | None, high: str | None, currency: str) -> str:
-    titles = {"price": _("Price"), "year": _("Year"), "mileage": _("Mileage")}
-    unit = {"price": f"\u00a0{currency}", "mileage": "\u00a0km"}.get(name, "")
-    if name != "year":  # amounts are grouped the locale's way (12,000 / 12 000); years never are
+    field = BY_NAME[name]
+    unit = currency if field.range_param.in_currency else field.unit
+    if unit:  # amounts are grouped the locale's way (12,000 / 12 000); years never are
         low, high = (_grouped(value) for value in (low, high))
     if low and high:
         span = f"{low}–{high}"
@@ -118,7 +120,8 @@ def range_label(name: str, low: str | None, high: str | None, currency: str) -> 
         span = f"≥ {low}"
     else:
         span = f"≤ {high}"
-    return f"{titles[name]}: {span}{unit}"
+    suffix = f"\u00a0{unit}" if unit else ""
+    return f"{field.label}: {span}{suffix}"
 
 
 def _grouped(value: str | None) -> str | None:

@@ -22,6 +22,7 @@ from django.db.models import F, Func
 from django.utils import timezone
 
 from notifications.phones import InvalidPhone, normalise_phone
+from search.fields import CSV_FIELDS, VehicleField
 
 from .currencies import ensure_currencies
 from .ingest.loader import load_source
@@ -79,6 +80,12 @@ def _price(value) -> Decimal:
     return price
 
 
+def _steering(value: str) -> str:
+    if value not in ("", *Vehicle.Steering.values):
+        raise InventoryInputError("steering", f"One of: {', '.join(Vehicle.Steering.values)}, or empty if unknown.")
+    return value
+
+
 def dealer_vehicle(dealer_id: int, vehicle_id: int, *, lock: bool = False) -> Vehicle:
     """The dealer's own vehicle; another dealer's vehicle is as absent as a missing one."""
     rows = Vehicle.objects.select_for_update() if lock else Vehicle.objects
@@ -91,6 +98,7 @@ class VehicleEdit:
 
     price: Decimal | str | None = None
     status: str | None = None
+    steering: str | None = None
     description: str | None = None
     photos: list[str] | None = None
 
@@ -130,6 +138,9 @@ def update_vehicle(dealer_id: int, vehicle_id: int, edit: VehicleEdit) -> Vehicl
             if edit.status != vehicle.status:
                 vehicle.status = edit.status
                 changed.append("status")
+        if edit.steering is not None and edit.steering != vehicle.steering:
+            vehicle.steering = _steering(edit.steering)
+            changed.append("steering")
         if edit.description is not None and edit.description != vehicle.description:
             vehicle.description = edit.description[:20000]
             changed.append("description")
@@ -158,6 +169,7 @@ class NewVehicle:
     fuel: str = ""
     transmission: str = ""
     exterior_color: str = ""
+    steering: str = ""
     description: str = ""
     photos: tuple[str, ...] = ()
 
@@ -191,6 +203,7 @@ def add_vehicle(dealer: Dealer, new: NewVehicle) -> Vehicle:
                 fuel=new.fuel,
                 transmission=new.transmission,
                 exterior_color=new.exterior_color,
+                steering=_steering(new.steering),
                 description=new.description,
                 photos=_photos(list(new.photos)),
                 country=dealer.country,
@@ -272,6 +285,13 @@ def _adopt_unkeyed(dealer_id: int, vehicle_ids: set[int]) -> None:
         )
 
 
+def _csv_cell(vehicle: Vehicle, field: VehicleField):
+    value = getattr(vehicle, field.column)
+    if isinstance(value, list):
+        return FEATURE_SEPARATOR.join(value)
+    return "" if value is None else value
+
+
 def export_inventory(dealer_id: int, out: IO[str]) -> int:
     """The dealer's whole inventory (every status) as CSV in the import's columns; returns rows written."""
     writer = csv.writer(out)
@@ -279,31 +299,7 @@ def export_inventory(dealer_id: int, out: IO[str]) -> int:
     rows = 0
     vehicles = Vehicle.objects.filter(dealer_id=dealer_id).order_by("pk")
     for vehicle in vehicles.iterator(chunk_size=2000):
-        writer.writerow(
-            [
-                reference_of(vehicle),
-                vehicle.vin or "",
-                vehicle.make,
-                vehicle.model,
-                vehicle.trim,
-                vehicle.year,
-                vehicle.price,
-                vehicle.currency_id,
-                "" if vehicle.mileage_km is None else vehicle.mileage_km,
-                vehicle.condition,
-                vehicle.body_type,
-                vehicle.fuel,
-                vehicle.transmission,
-                vehicle.drivetrain,
-                vehicle.engine,
-                vehicle.exterior_color,
-                vehicle.interior_color,
-                FEATURE_SEPARATOR.join(vehicle.features),
-                vehicle.description,
-                vehicle.status,
-                vehicle.pk,
-            ]
-        )
+        writer.writerow([reference_of(vehicle), *(_csv_cell(vehicle, field) for field in CSV_FIELDS), vehicle.pk])
         rows += 1
     return rows
 

@@ -222,7 +222,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 LANGUAGE_CODE = "en"
 # The pages' languages; translations under locale/ (compiled by bin/setup).
 LANGUAGES = [("en", "English"), ("fr", "Français")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# search/ is no Django app: the French of its field registry (labels, values) is named here.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "search" / "locale"]
 # Stored times are UTC; users' own time zones are applied when talking to them.
 TIME_ZONE = env_str("NZILA_TIME_ZONE", "UTC")
 USE_I18N = True

@@ -10,6 +10,12 @@ from catalog.models import Vehicle
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 
+def steering_field() -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=_("Steering"), choices=[("", _("Not known")), *Vehicle.Steering.choices], required=False
+    )
+
+
 class PhotoUrlsField(forms.CharField):
     """One photo URL per line."""
 
@@ -25,6 +31,7 @@ class PhotoUrlsField(forms.CharField):
 class VehicleEditForm(forms.Form):
     price = forms.DecimalField(label=_("Price"), max_digits=14, decimal_places=2, min_value=0.01)
     status = forms.ChoiceField(label=_("Status"), choices=Vehicle.Status.choices)
+    steering = steering_field()
     description = forms.CharField(
         label=_("Description"), widget=forms.Textarea(attrs={"rows": 6}), required=False, max_length=20000
     )
@@ -57,6 +64,7 @@ class VehicleAddForm(forms.Form):
     fuel = forms.CharField(label=_("Fuel"), max_length=20, required=False)
     transmission = forms.CharField(label=_("Transmission"), max_length=20, required=False)
     exterior_color = forms.CharField(label=_("Colour"), max_length=40, required=False)
+    steering = steering_field()
     description = forms.CharField(
         label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=20000
     )

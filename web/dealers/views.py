@@ -96,6 +96,7 @@ def edit_vehicle(request, dealer, vehicle_id: int):
                     VehicleEdit(
                         price=data["price"],
                         status=data["status"],
+                        steering=data["steering"],
                         description=data["description"],
                         photos=data["photos"],
                     ),
@@ -110,6 +111,7 @@ def edit_vehicle(request, dealer, vehicle_id: int):
             initial={
                 "price": vehicle.price,
                 "status": vehicle.status,
+                "steering": vehicle.steering,
                 "description": vehicle.description,
                 "photos": vehicle.photos,
             }
@@ -135,6 +137,7 @@ def add_vehicle_page(request, dealer):
                         **{k: data[k] or "" for k in ("vin", "make", "model", "trim", "body_type", "fuel")},
                         transmission=data["transmission"] or "",
                         exterior_color=data["exterior_color"] or "",
+                        steering=data["steering"],
                         description=data["description"] or "",
                         year=data["year"],
                         price=data["price"],

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from notifications.phones import whatsapp_id
 from search.detail import slug_for
-from web.labels import FACET_TITLES, SORT_LABELS, reason_label, value_label
+from web.labels import FACET_TITLES, SORT_LABELS, reason_label, spec_rows, value_label
 
 register = template.Library()
 
@@ -30,6 +30,11 @@ def number(value) -> str:
 @register.filter
 def label(value, facet: str) -> str:
     return value_label(facet, value)
+
+
+@register.filter
+def specs(vehicle_specs: dict) -> list[tuple[str, str]]:
+    return spec_rows(vehicle_specs)
 
 
 @register.filter

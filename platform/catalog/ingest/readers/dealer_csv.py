@@ -14,34 +14,16 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from search.fields import CSV_FIELDS
+
 from .. import normalise as norm
 from ..makes import canonical_make, canonical_model
 from ..records import DealerRecord, Listing, Reject
 from .base import RawRow, Source, SourceFile, check_shape
 
-EXPORT_COLUMNS = (
-    "reference",
-    "vin",
-    "make",
-    "model",
-    "trim",
-    "year",
-    "price",
-    "currency",
-    "mileage_km",
-    "condition",
-    "body_type",
-    "fuel",
-    "transmission",
-    "drivetrain",
-    "engine",
-    "exterior_color",
-    "interior_color",
-    "features",
-    "description",
-    "status",
-    "id",
-)
+# The export's columns, as the field registry declares them, with the dealer's reference first and
+# the vehicle's id last (a file exported and imported again updates the same vehicles).
+EXPORT_COLUMNS = ("reference", *(field.csv for field in CSV_FIELDS), "id")
 # A dealer prices in their own currency (KES, NGN run to millions): only absurd values are refused.
 MAX_PRICE = Decimal("1e11")
 FEATURE_SEPARATOR = ";"
