@@ -59,6 +59,7 @@ def test_without_selections_facets_equal_sql_group_by(api, market):
         "fuel",
         "transmission",
         "drivetrain",
+        "steering",
         "condition",
         "colour",
         "country",
@@ -81,7 +82,17 @@ def test_facets_are_disjunctive_and_equal_sql(api, market):
     assert facet(body, "model") == sql_counts("model", everything, year=year)
     assert facet(body, "body") == sql_counts("body", {"make": makes, "fuel": fuels}, year=year)
     assert facet(body, "fuel") == sql_counts("fuel", {"make": makes, "body": bodies}, year=year)
-    for name in ("transmission", "drivetrain", "condition", "colour", "country", "city", "dealer", "status"):
+    for name in (
+        "transmission",
+        "drivetrain",
+        "steering",
+        "condition",
+        "colour",
+        "country",
+        "city",
+        "dealer",
+        "status",
+    ):
         assert facet(body, name) == sql_counts(name, everything, year=year), name
     years = {int(b["from"]): b["count"] for b in body["facets"]["year"]}
     expected_years = dict(

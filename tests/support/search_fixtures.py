@@ -25,6 +25,7 @@ from indexers.rebuild import rebuild_vehicle_index
 from indexers.rows import fetch_vehicle_rows
 from search.client import get_client
 from search.currency import forget_rates
+from search.fields import TERM_FIELDS
 from search.indexes import suggestions_alias, vehicles_alias
 from search.vocabulary import forget_vocabulary
 from tests.support.factories import ensure_currencies, make_dealer, make_vehicle
@@ -58,6 +59,8 @@ DEALERS = [
 FUELS = ["petrol", "petrol", "diesel", "hybrid", "electric"]
 TRANSMISSIONS = ["automatic", "automatic", "manual"]
 DRIVETRAINS = ["fwd", "rwd", "awd", "4wd"]
+# Drawn without the random generator, so every other value stays what it was before steering existed.
+STEERING = ["rhd", "lhd", ""]
 CONDITIONS = ["used", "used", "used", "certified", "new", "demo"]
 COLOURS = ["white", "black", "silver", "blue", "red"]
 CURRENCIES = ["USD", "USD", "EUR", "GBP", "KES"]
@@ -117,6 +120,7 @@ def build_market(seed: int = 7) -> SearchMarket:
                     fuel=rng.choice(FUELS),
                     transmission=rng.choice(TRANSMISSIONS),
                     drivetrain=rng.choice(DRIVETRAINS),
+                    steering=STEERING[i % len(STEERING)],
                     exterior_color=rng.choice(COLOURS),
                     status=rng.choice(STATUSES),
                     country=dealer.country,
@@ -227,20 +231,8 @@ def celery_eager():
 
 
 PUBLIC_STATUSES = ("available", "reserved")
-SQL_COLUMNS = {
-    "make": "make",
-    "model": "model",
-    "body": "body_type",
-    "fuel": "fuel",
-    "transmission": "transmission",
-    "drivetrain": "drivetrain",
-    "condition": "condition",
-    "colour": "exterior_color",
-    "country": "country",
-    "city": "city",
-    "dealer": "dealer_id",
-    "status": "status",
-}
+# Facet name -> catalog_vehicle column, as the field registry declares it.
+SQL_COLUMNS = {**{field.name: field.column for field in TERM_FIELDS if field.column}, "dealer": "dealer_id"}
 
 
 def sql_vehicles(terms: dict | None = None, *, year=(None, None), statuses=PUBLIC_STATUSES, dealer_id=None):

@@ -247,3 +247,31 @@ def test_finish_repairs_values_with_notes_and_rejects_what_is_missing():
     assert norm.finish(_listing(vin="5TDXZ3DC2KS015402")).vin == "5TDXZ3DC2KS015402"
     with pytest.raises(Reject, match="missing_model"):
         norm.finish(_listing(model=""))
+
+
+@pytest.mark.parametrize(
+    ("country", "given", "expected"),
+    [
+        ("GB", None, "rhd"),
+        ("AU", None, "rhd"),
+        ("US", None, "lhd"),
+        ("DE", None, "lhd"),
+        # Markets that mix imports of both sides stay unknown; what a source says always wins.
+        ("KE", None, ""),
+        ("NG", None, ""),
+        ("GB", "lhd", "lhd"),
+        ("US", "", ""),
+    ],
+)
+def test_steering_follows_the_source_market_only_where_it_is_certain(country, given, expected):
+    listing = _listing(dealer=DealerRecord(source_key="t:d", name="D", country=country), steering=given)
+    assert norm.finish(listing).steering == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("RHD", "rhd"), ("Right-hand drive", "rhd"), ("conduite à droite", "rhd"), ("LHD", "lhd"), ("left", "lhd")]
+    + [("", ""), (None, ""), ("4x4", "")],
+)
+def test_steering_words(raw, expected):
+    assert norm.steering(raw) == expected
