@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
 
 from jobs import marks
@@ -230,7 +231,7 @@ def resolve_price_drop(event) -> Recipients:
 
     p = event.payload
     vehicle = Vehicle.objects.filter(pk=p["vehicle_id"]).first()
-    if vehicle is None or vehicle.status not in ("available", "reserved"):
+    if vehicle is None or vehicle.status not in settings.SEARCHABLE_STATUSES:
         return []
     new_price = Decimal(str(p["new_price"]))
     context: Context = {

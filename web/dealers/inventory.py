@@ -12,6 +12,7 @@ from django.shortcuts import render
 
 from insights.buffer import record_search
 from search.dealer_selectors import OFF_MARKET_STATUSES, dealer_inventory, off_market_inventory
+from search.fields import ALL_STATUSES
 from search.params import InventorySearchParams
 
 from .access import dealer_console
@@ -73,7 +74,7 @@ def inventory(request, dealer):
         "status": request.GET.get("status", ""),
         "status_tabs": STATUS_TABS,
         "searchable_statuses": settings.SEARCHABLE_STATUSES,
-        "statuses": ("available", "reserved", "sold", "withdrawn"),
+        "statuses": ALL_STATUSES,
         "currency": request.GET.get("currency", "USD"),
         "display_currencies": settings.DISPLAY_CURRENCIES,
         "here": request.get_full_path(),
