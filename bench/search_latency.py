@@ -1,7 +1,7 @@
 """Search latency: typeahead and the search page's request, through the API and straight to the engine.
 
     .venv/bin/python bench/search_latency.py [--vehicles 1000000] [--requests 400] [--clients 1,8,32]
-        [--workers 2] [--threads 8]
+        [--workers 2] [--threads 8] [--baseline REV]
 
 Runs against the engine of the dev stack under its own index prefix (NZILA_INDEX_PREFIX, default
 `benchsearch`), so nobody's data is touched. If that index holds fewer than --vehicles documents, it
@@ -17,6 +17,10 @@ The engine side always sends hits and exact facets in one `_msearch`; the API co
 browse matching more than SEARCH_EXACT_FACETS_UP_TO documents on a sample (two round trips), so for
 those rows the ratio is the sampled answer over the exact one.
 
+With --baseline REV, the API as it was at that git revision runs beside this one (its files from
+`git archive`, the same engine, index and database) and receives every API request too: its p50/p99
+and this API's p50 over its p50 ("api/baseline") are before/after figures from one run.
+
 Each distinct request is sent once to the engine (`request_cache: false`, so it leaves no cached
 response) and once through the API, in alternating order (whichever goes second may find the engine's
 filter cache warm): the ratio compares equal work. No request repeats, at any concurrency.
@@ -29,11 +33,13 @@ import http.client
 import json
 import os
 import random
+import shutil
 import signal
 import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.parse
@@ -160,10 +166,11 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_api(port: int, workers: int, threads: int) -> subprocess.Popen:
+def start_api(port: int, workers: int, threads: int, root: Path = ROOT) -> subprocess.Popen:
+    """gunicorn serving the API of the checkout at `root` (this one, or a baseline's files)."""
     env = {
         **os.environ,
-        "PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'platform'}",
+        "PYTHONPATH": f"{root}{os.pathsep}{root / 'platform'}",
         # Plain HTTP on loopback, as the local stack serves it (NZILA_HTTPS=1, the default, redirects).
         "NZILA_HTTPS": "0",
         # Every simulated buyer comes from 127.0.0.1: the per-address limit is not what is measured.
@@ -188,7 +195,7 @@ def start_api(port: int, workers: int, threads: int) -> subprocess.Popen:
             "--log-level",
             "warning",
         ],
-        cwd=ROOT,
+        cwd=root,
         env=env,
         start_new_session=True,
     )
@@ -205,6 +212,14 @@ def start_api(port: int, workers: int, threads: int) -> subprocess.Popen:
     raise RuntimeError("the API server did not start")
 
 
+def baseline_checkout(revision: str) -> Path:
+    """The files of `revision` (e.g. the commit before a change), to serve the API as it was."""
+    folder = Path(tempfile.mkdtemp(prefix="nzila-baseline-"))
+    archive = subprocess.run(["git", "archive", revision], cwd=ROOT, check=True, capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
+    return folder
+
+
 def stop_api(proc: subprocess.Popen) -> None:
     os.killpg(proc.pid, signal.SIGTERM)
     try:
@@ -216,8 +231,17 @@ def stop_api(proc: subprocess.Popen) -> None:
 def run_pairs(engine: urllib.parse.SplitResult, api_port: int, pairs: list, clients: int) -> tuple[list, list]:
     """From `clients` threads, send each (engine request, API request) pair one after the other, each
     over its own keep-alive connection. Returns (engine ms, API ms) of the answers that were 200."""
+    engine_ms, (api_ms,) = run_requests(engine, [api_port], pairs, clients)
+    return engine_ms, api_ms
+
+
+def run_requests(
+    engine: urllib.parse.SplitResult, api_ports: list[int], pairs: list, clients: int
+) -> tuple[list, list[list]]:
+    """Like run_pairs, with the API request sent to every server of `api_ports` (the API as it is, and
+    a baseline of it): returns (engine ms, [ms per server])."""
     engine_ms: list[float] = []
-    api_ms: list[float] = []
+    api_ms: list[list[float]] = [[] for _ in api_ports]
     lock = threading.Lock()
     cursor = iter(range(len(pairs)))
 
@@ -238,24 +262,22 @@ def run_pairs(engine: urllib.parse.SplitResult, api_port: int, pairs: list, clie
 
     def client() -> None:
         to_engine = http.client.HTTPConnection(engine.hostname, engine.port, timeout=60)
-        to_api = http.client.HTTPConnection("127.0.0.1", api_port, timeout=60)
+        to_apis = [http.client.HTTPConnection("127.0.0.1", port, timeout=60) for port in api_ports]
         while True:
             with lock:
                 i = next(cursor, None)
             if i is None:
                 return
             direct, through_api = pairs[i]
-            # Alternate who goes first: the second of a pair finds the engine's filter cache warm.
+            # Take turns at going first: whoever comes later finds the engine's filter cache warm.
             # Either side may be None (bench/search_popular.py times one side at a time).
-            if i % 2:
-                a, e = send(to_api, through_api), send(to_engine, direct)
-            else:
-                e, a = send(to_engine, direct), send(to_api, through_api)
+            targets = [(None, to_engine, direct)] + [(n, conn, through_api) for n, conn in enumerate(to_apis)]
+            shift = i % len(targets)
+            timings = [(n, send(conn, request)) for n, conn, request in targets[shift:] + targets[:shift]]
             with lock:
-                if e is not None:
-                    engine_ms.append(e)
-                if a is not None:
-                    api_ms.append(a)
+                for n, ms in timings:
+                    if ms is not None:
+                        (engine_ms if n is None else api_ms[n]).append(ms)
 
     threads = [threading.Thread(target=client) for _ in range(clients)]
     for t in threads:
@@ -281,6 +303,11 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn processes")
     parser.add_argument("--threads", type=int, default=8, help="threads per gunicorn process")
     parser.add_argument("--all-facets", action="store_true", help="also time the request with every facet")
+    parser.add_argument(
+        "--baseline",
+        metavar="REV",
+        help="also serve the API as it was at this git revision and send it every API request, side by side",
+    )
     args = parser.parse_args()
 
     count = indexed_count()
@@ -305,10 +332,16 @@ def main() -> None:
     engine = urllib.parse.urlsplit(settings.ELASTICSEARCH_URL)
     port = free_port()
     api = start_api(port, args.workers, args.threads)
+    ports, servers, baseline_root = [port], [api], None
+    if args.baseline:
+        baseline_root = baseline_checkout(args.baseline)
+        ports.append(free_port())
+        servers.append(start_api(ports[1], args.workers, args.threads, root=baseline_root))
     try:
         print(
             f"\n{'endpoint':<22}{'clients':>8}{'api p50':>10}{'api p99':>10}{'engine p50':>12}{'engine p99':>12}"
             f"{'ratio p50':>11}{'req/s':>8}"
+            + (f"{'baseline p50':>14}{'baseline p99':>14}{'api/baseline':>14}" if args.baseline else "")
         )
         seen: set[str] = set()  # no request is repeated, at any concurrency: every one meets cold caches
         for clients in [int(c) for c in args.clients.split(",")]:
@@ -352,21 +385,28 @@ def main() -> None:
                     for p in extra
                 ]
             for name, pairs in cases.items():
-                run_pairs(engine, port, pairs[:10], clients)  # warm connections
+                run_requests(engine, ports, pairs[:10], clients)  # warm connections
                 started = time.perf_counter()
-                engine_ms, api_ms = run_pairs(engine, port, pairs[10:], clients)
-                throughput = 2 * len(api_ms) / (time.perf_counter() - started)
-                if not api_ms or not engine_ms:
+                engine_ms, (api_ms, *baseline) = run_requests(engine, ports, pairs[10:], clients)
+                throughput = (1 + len(ports)) * len(api_ms) / (time.perf_counter() - started)
+                if not api_ms or not engine_ms or (baseline and not baseline[0]):
                     print(f"{name:<22}{clients:>8}  no successful answers ({failures})", flush=True)
                     continue
                 ratio = statistics.median(api_ms) / statistics.median(engine_ms)
-                print(
+                row = (
                     f"{name:<22}{clients:>8}{pct(api_ms, 50):>10.1f}{pct(api_ms, 99):>10.1f}"
-                    f"{pct(engine_ms, 50):>12.1f}{pct(engine_ms, 99):>12.1f}{ratio:>10.2f}x{throughput:>8.0f}",
-                    flush=True,
+                    f"{pct(engine_ms, 50):>12.1f}{pct(engine_ms, 99):>12.1f}{ratio:>10.2f}x{throughput:>8.0f}"
                 )
+                if baseline:
+                    before = baseline[0]
+                    row += f"{pct(before, 50):>14.1f}{pct(before, 99):>14.1f}"
+                    row += f"{statistics.median(api_ms) / statistics.median(before):>13.2f}x"
+                print(row, flush=True)
     finally:
-        stop_api(api)
+        for server in servers:
+            stop_api(server)
+        if baseline_root:
+            shutil.rmtree(baseline_root, ignore_errors=True)
     print(
         f"\n{args.requests} requests per row; latencies in ms; machine: {os.cpu_count()} cores shared by the "
         f"engine, the API server and this load generator."
