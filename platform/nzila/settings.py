@@ -2,7 +2,7 @@
 
 Every setting that differs between machines is read from the environment here, and only here,
 with one comment saying what it is for. Defaults describe the local stack that `bin/setup` starts on
-loopback; its secrets are generated per installation into var/secrets.env (services/secrets_file.py),
+loopback; its secrets are generated per installation into var/secrets.env (localstack/secrets_file.py),
 and outside development (NZILA_DEV=1) the built-in ones are refused at start-up.
 """
 
@@ -15,8 +15,8 @@ from django.core.exceptions import ImproperlyConfigured
 from environs import Env
 from kombu import Queue
 
-from services import secrets_file
-from services.env_names import RENAMED
+from localstack import secrets_file
+from localstack.env_names import RENAMED
 
 # The one reader of the environment: typed, and a value that does not parse (NZILA_DB_PORT=abc,
 # NZILA_DEV=maybe) stops start-up with an error naming the variable instead of a default in disguise.
@@ -639,7 +639,7 @@ WHATSAPP_TEMPLATE_LANGUAGE = env_str("NZILA_WHATSAPP_TEMPLATE_LANGUAGE", "en")
 WHATSAPP_MESSAGES_PER_SECOND = env_int("NZILA_WHATSAPP_MESSAGES_PER_SECOND", 100)
 WHATSAPP_TIMEOUT_SECONDS = env_float("NZILA_WHATSAPP_TIMEOUT_SECONDS", 10)
 # E-mail over SMTP (Django's mail framework); the default is a server on loopback. The local stack
-# (services/stack.py) uses the console backend instead: mails, password resets too, go to its web log.
+# (localstack/stack.py) uses the console backend instead: mails, password resets too, go to its web log.
 EMAIL_BACKEND = env_str("NZILA_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env_str("NZILA_EMAIL_HOST", "127.0.0.1")
 EMAIL_PORT = env_int("NZILA_EMAIL_PORT", 1025)

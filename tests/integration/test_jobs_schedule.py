@@ -152,7 +152,7 @@ def test_sentry_is_initialised_only_with_a_dsn(dsn, expected):
     import subprocess
     import sys
 
-    from services.paths import PYTHONPATH, ROOT
+    from localstack.paths import PYTHONPATH, ROOT
 
     probe = (
         "import sys, django; django.setup(); import sentry_sdk; "
