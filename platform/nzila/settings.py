@@ -498,10 +498,10 @@ CELERY_TASK_ROUTES = {
     "payments.tasks.*": {"queue": "high"},
     "notifications.tasks.match_saved_searches": {"queue": "low"},
     "notifications.tasks.*": {"queue": "high"},
-    "jobs.tasks.check_price_changes": {"queue": "low"},
-    "jobs.tasks.record_price_changes": {"queue": "low"},
-    "jobs.tasks.send_commission_statements": {"queue": "low"},
-    "jobs.tasks.accrue_broker_commissions": {"queue": "low"},
+    "catalog.tasks.*": {"queue": "low"},
+    "sales.tasks.send_commission_statements": {"queue": "low"},
+    "sales.tasks.accrue_broker_commissions": {"queue": "low"},
+    "sales.tasks.*": {"queue": "default"},
     "jobs.tasks.clean_up_audit_log": {"queue": "low"},
     "jobs.tasks.*": {"queue": "default"},
 }
@@ -533,13 +533,16 @@ CELERY_BEAT_SCHEDULE = {
     # Stale rates and a high failure rate raise staff alerts.
     "payments-health": {"task": "payments.tasks.check_payment_health", "schedule": crontab(minute="*/15")},
     # Deals with no progress for JOBS_STALLED_DEAL_DAYS: one follow-up per stall to buyer and dealer.
-    "stalled-deals": {"task": "jobs.tasks.find_stalled_deals", "schedule": crontab(hour=9, minute=0)},
+    "stalled-deals": {"task": "sales.tasks.find_stalled_deals", "schedule": crontab(hour=9, minute=0)},
     # Shipments past their ETA and not delivered: the buyer hears once per missed ETA.
-    "delayed-shipments": {"task": "jobs.tasks.find_delayed_shipments", "schedule": crontab(hour=11, minute=0)},
+    "delayed-shipments": {"task": "sales.tasks.find_delayed_shipments", "schedule": crontab(hour=11, minute=0)},
     # Status changes are pushed from the outbox as they happen; this sweep tells whatever was missed.
-    "shipment-updates-sweep": {"task": "jobs.tasks.sweep_shipment_updates", "schedule": crontab(hour="*/6", minute=15)},
+    "shipment-updates-sweep": {
+        "task": "sales.tasks.sweep_shipment_updates",
+        "schedule": crontab(hour="*/6", minute=15),
+    },
     # Vehicles changed since the last run: price history, price drops, watched target prices.
-    "vehicle-price-changes": {"task": "jobs.tasks.check_price_changes", "schedule": crontab(minute=20)},
+    "vehicle-price-changes": {"task": "catalog.tasks.check_price_changes", "schedule": crontab(minute=20)},
     # New or changed vehicles percolated against the saved searches.
     "saved-search-alerts": {
         "task": "notifications.tasks.match_saved_searches",
@@ -549,12 +552,12 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Brokers' commissions: paid deals accrue and refunds reverse within minutes (sales.commissions).
     "broker-commission-accrual": {
-        "task": "jobs.tasks.accrue_broker_commissions",
+        "task": "sales.tasks.accrue_broker_commissions",
         "schedule": crontab(minute="*/10"),
     },
     # Dealers get their pending commissions, and brokers their statements, every Monday morning.
     "pending-commissions": {
-        "task": "jobs.tasks.send_commission_statements",
+        "task": "sales.tasks.send_commission_statements",
         "schedule": crontab(day_of_week="mon", hour=10, minute=0),
     },
     # Old audit and bookkeeping rows go, in batches, once a month.
