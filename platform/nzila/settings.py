@@ -153,12 +153,14 @@ INSTALLED_APPS = [
     # Learned lead scores (model registry, serving, drift, A/B) and measured recommendations.
     "scoring",
     "recommendations",
-    # People: roles, sign-in, API tokens (platform/accounts).
+    # People: roles, API tokens, the sign-in audit (platform/accounts; its pages are in web/accounts).
     "accounts",
-    # Web pages (web/): the shared shell and buyers' pages, the dealers' console, the analysts' dashboard.
+    # Web pages (web/): the shared shell and buyers' pages, the dealers' console, the analysts' dashboard,
+    # the account pages.
     "web",
     "web.dealers",
     "web.analytics",
+    "web.accounts",
 ]
 
 MIDDLEWARE = [
