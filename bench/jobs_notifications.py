@@ -60,9 +60,9 @@ from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import transaction  # noqa: E402
 
+from localstack.paths import PYTHONPATH  # noqa: E402
+from localstack.process import ManagedProcess  # noqa: E402
 from reliability.polling import poll_until  # noqa: E402
-from services.paths import PYTHONPATH  # noqa: E402
-from services.process import ManagedProcess  # noqa: E402
 from tests.support.whatsapp_simulator import WhatsAppSimulator  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "jobs_notifications.txt"  # appended to, one block per run

@@ -52,7 +52,7 @@ def main() -> None:
     args = parser.parse_args()
 
     sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
-    from services.process import ManagedProcess, port_is_open, wait_until
+    from localstack.process import ManagedProcess, port_is_open, wait_until
 
     stripe_port = free_port()
     os.environ["STRIPE_API_BASE"] = f"http://127.0.0.1:{stripe_port}"

@@ -93,9 +93,9 @@ def bench_load(args) -> None:
 
 def bench_lag(args) -> None:
     """Updates at a fixed rate, each setting a unique mileage; a poller notes when each is searchable."""
-    from services.paths import PYTHONPATH, ROOT
-    from services.process import ManagedProcess
-    from services.stack import celery_worker_argv
+    from localstack.paths import PYTHONPATH, ROOT
+    from localstack.process import ManagedProcess
+    from localstack.stack import celery_worker_argv
 
     if not index_admin.alias_exists(get_client()):
         rebuild_vehicle_index()

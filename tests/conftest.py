@@ -8,9 +8,9 @@ import time
 
 import pytest
 
+from localstack.process import ManagedProcess
+from localstack.stack import celery_worker_argv
 from reliability.polling import poll_until
-from services.process import ManagedProcess
-from services.stack import celery_worker_argv
 from tests.support.processes import start_test_process
 
 

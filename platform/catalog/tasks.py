@@ -8,11 +8,11 @@ from jobs.base import reliable_task
 
 from . import price_changes
 
-# The tasks keep the names they had when they lived in jobs/tasks.py: the beat schedule, the routes
-# in settings and messages already queued use them.
+# Until 2026-12 these were registered as jobs.tasks.<name> (they lived in jobs/tasks.py); those names
+# stay registered as aliases, so messages queued under them are not lost.
 
 
-@reliable_task(name="jobs.tasks.check_price_changes")
+@reliable_task(name="catalog.tasks.check_price_changes", previous_names=("jobs.tasks.check_price_changes",))
 def check_price_changes() -> int:
     return price_changes.walk_changed_vehicles(
         page_size=settings.JOBS_PAGE_SIZE,
@@ -21,6 +21,11 @@ def check_price_changes() -> int:
     )
 
 
-@reliable_task(name="jobs.tasks.record_price_changes", soft_time_limit=300, time_limit=360)
+@reliable_task(
+    name="catalog.tasks.record_price_changes",
+    previous_names=("jobs.tasks.record_price_changes",),
+    soft_time_limit=300,
+    time_limit=360,
+)
 def record_price_changes(vehicle_ids: list[int]) -> dict[str, int]:
     return price_changes.record_price_changes(vehicle_ids)

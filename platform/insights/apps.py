@@ -5,3 +5,8 @@ class InsightsConfig(AppConfig):
     name = "insights"
     verbose_name = "Search insights"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # Registers the log's task in every process, web included: the buffer queues it by name
+        # (buffer.py sits below search and never imports tasks.py).
+        from . import tasks  # noqa: F401

@@ -15,6 +15,7 @@ import threading
 import unicodedata
 from typing import Any
 
+from celery import current_app
 from django.conf import settings
 
 log = logging.getLogger(__name__)
@@ -49,11 +50,14 @@ class SearchLogBuffer:
     def pending(self) -> int:
         return len(self._pending)
 
-    def send(self, batch: list[dict[str, Any]]) -> None:
-        """Hand one batch to Celery (a buffer of other lines overrides this with its own task)."""
-        from .tasks import record_searches
+    # Named, not imported: tasks.py also rebuilds the suggestions index (above search), and this module
+    # sits below search (its sink is handed to search's selectors; recommendations reuse the buffer).
+    # apps.py registers the task in every process, so eager mode (tests) runs it in place too.
+    task_name = "insights.tasks.record_searches"
 
-        record_searches.apply_async(args=[batch], queue="low", retry=False)
+    def send(self, batch: list[dict[str, Any]]) -> None:
+        """Hand one batch to Celery, as the task named `task_name`."""
+        current_app.tasks[self.task_name].apply_async(args=[batch], queue="low", retry=False)
 
     def flush(self) -> int:
         """Send everything buffered now; returns how many lines were handed over."""

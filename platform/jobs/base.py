@@ -85,7 +85,19 @@ class ReliableTask(Task):
         super().on_failure(exc, task_id, args, kwargs, einfo)
 
 
-def reliable_task(*args, **options):
-    """`@reliable_task(name=..., queue=...)`: a shared task on the ReliableTask base."""
+def reliable_task(*args, previous_names: tuple[str, ...] = (), **options):
+    """`@reliable_task(name=..., queue=...)`: a shared task on the ReliableTask base.
+
+    `previous_names`: names the task was registered under before a move. Each stays registered (the
+    same function, the same options), so a message queued, scheduled or dead-lettered under an old
+    name still runs; only the current name is sent from now on."""
     options.setdefault("base", ReliableTask)
-    return shared_task(*args, **options)
+    if not previous_names:
+        return shared_task(*args, **options)
+
+    def register(fun):
+        for name in previous_names:
+            shared_task(fun, **{**options, "name": name})
+        return shared_task(fun, **options)
+
+    return register

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import task_names
-from .catalog import kind_of
+from .event_catalog import kind_of
 from .models import Channel, Message, Notification
 from .phones import InvalidPhone, normalise_phone
 from .profiles import Profile, load_profiles

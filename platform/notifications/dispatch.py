@@ -20,7 +20,7 @@ from django.utils import timezone
 from reliability.backoff import backoff_seconds
 
 from . import task_names
-from .catalog import kind_of
+from .event_catalog import kind_of
 from .models import Channel, Message, Notification, OutboxEvent
 from .profiles import load_profiles
 

@@ -2,7 +2,7 @@
 
 Every setting that differs between machines is read from the environment here, and only here,
 with one comment saying what it is for. Defaults describe the local stack that `bin/setup` starts on
-loopback; its secrets are generated per installation into var/secrets.env (services/secrets_file.py),
+loopback; its secrets are generated per installation into var/secrets.env (localstack/secrets_file.py),
 and outside development (NZILA_DEV=1) the built-in ones are refused at start-up.
 """
 
@@ -15,8 +15,8 @@ from django.core.exceptions import ImproperlyConfigured
 from environs import Env
 from kombu import Queue
 
-from services import secrets_file
-from services.env_names import RENAMED
+from localstack import secrets_file
+from localstack.env_names import RENAMED
 
 # The one reader of the environment: typed, and a value that does not parse (NZILA_DB_PORT=abc,
 # NZILA_DEV=maybe) stops start-up with an error naming the variable instead of a default in disguise.
@@ -153,12 +153,14 @@ INSTALLED_APPS = [
     # Learned lead scores (model registry, serving, drift, A/B) and measured recommendations.
     "scoring",
     "recommendations",
-    # People: roles, sign-in, API tokens (platform/accounts).
+    # People: roles, API tokens, the sign-in audit (platform/accounts; its pages are in web/accounts).
     "accounts",
-    # Web pages (web/): the shared shell and buyers' pages, the dealers' console, the analysts' dashboard.
+    # Web pages (web/): the shared shell and buyers' pages, the dealers' console, the analysts' dashboard,
+    # the account pages.
     "web",
     "web.dealers",
     "web.analytics",
+    "web.accounts",
 ]
 
 MIDDLEWARE = [
@@ -499,10 +501,10 @@ CELERY_TASK_ROUTES = {
     "payments.tasks.*": {"queue": "high"},
     "notifications.tasks.match_saved_searches": {"queue": "low"},
     "notifications.tasks.*": {"queue": "high"},
-    "jobs.tasks.check_price_changes": {"queue": "low"},
-    "jobs.tasks.record_price_changes": {"queue": "low"},
-    "jobs.tasks.send_commission_statements": {"queue": "low"},
-    "jobs.tasks.accrue_broker_commissions": {"queue": "low"},
+    "catalog.tasks.*": {"queue": "low"},
+    "sales.tasks.send_commission_statements": {"queue": "low"},
+    "sales.tasks.accrue_broker_commissions": {"queue": "low"},
+    "sales.tasks.*": {"queue": "default"},
     "jobs.tasks.clean_up_audit_log": {"queue": "low"},
     "jobs.tasks.*": {"queue": "default"},
 }
@@ -534,13 +536,16 @@ CELERY_BEAT_SCHEDULE = {
     # Stale rates and a high failure rate raise staff alerts.
     "payments-health": {"task": "payments.tasks.check_payment_health", "schedule": crontab(minute="*/15")},
     # Deals with no progress for JOBS_STALLED_DEAL_DAYS: one follow-up per stall to buyer and dealer.
-    "stalled-deals": {"task": "jobs.tasks.find_stalled_deals", "schedule": crontab(hour=9, minute=0)},
+    "stalled-deals": {"task": "sales.tasks.find_stalled_deals", "schedule": crontab(hour=9, minute=0)},
     # Shipments past their ETA and not delivered: the buyer hears once per missed ETA.
-    "delayed-shipments": {"task": "jobs.tasks.find_delayed_shipments", "schedule": crontab(hour=11, minute=0)},
+    "delayed-shipments": {"task": "sales.tasks.find_delayed_shipments", "schedule": crontab(hour=11, minute=0)},
     # Status changes are pushed from the outbox as they happen; this sweep tells whatever was missed.
-    "shipment-updates-sweep": {"task": "jobs.tasks.sweep_shipment_updates", "schedule": crontab(hour="*/6", minute=15)},
+    "shipment-updates-sweep": {
+        "task": "sales.tasks.sweep_shipment_updates",
+        "schedule": crontab(hour="*/6", minute=15),
+    },
     # Vehicles changed since the last run: price history, price drops, watched target prices.
-    "vehicle-price-changes": {"task": "jobs.tasks.check_price_changes", "schedule": crontab(minute=20)},
+    "vehicle-price-changes": {"task": "catalog.tasks.check_price_changes", "schedule": crontab(minute=20)},
     # New or changed vehicles percolated against the saved searches.
     "saved-search-alerts": {
         "task": "notifications.tasks.match_saved_searches",
@@ -550,12 +555,12 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Brokers' commissions: paid deals accrue and refunds reverse within minutes (sales.commissions).
     "broker-commission-accrual": {
-        "task": "jobs.tasks.accrue_broker_commissions",
+        "task": "sales.tasks.accrue_broker_commissions",
         "schedule": crontab(minute="*/10"),
     },
     # Dealers get their pending commissions, and brokers their statements, every Monday morning.
     "pending-commissions": {
-        "task": "jobs.tasks.send_commission_statements",
+        "task": "sales.tasks.send_commission_statements",
         "schedule": crontab(day_of_week="mon", hour=10, minute=0),
     },
     # Old audit and bookkeeping rows go, in batches, once a month.
@@ -640,7 +645,7 @@ WHATSAPP_TEMPLATE_LANGUAGE = env_str("NZILA_WHATSAPP_TEMPLATE_LANGUAGE", "en")
 WHATSAPP_MESSAGES_PER_SECOND = env_int("NZILA_WHATSAPP_MESSAGES_PER_SECOND", 100)
 WHATSAPP_TIMEOUT_SECONDS = env_float("NZILA_WHATSAPP_TIMEOUT_SECONDS", 10)
 # E-mail over SMTP (Django's mail framework); the default is a server on loopback. The local stack
-# (services/stack.py) uses the console backend instead: mails, password resets too, go to its web log.
+# (localstack/stack.py) uses the console backend instead: mails, password resets too, go to its web log.
 EMAIL_BACKEND = env_str("NZILA_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env_str("NZILA_EMAIL_HOST", "127.0.0.1")
 EMAIL_PORT = env_int("NZILA_EMAIL_PORT", 1025)

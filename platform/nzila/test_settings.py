@@ -27,7 +27,7 @@ os.environ.setdefault("NZILA_PUBLIC_API_RATE", "1000000/minute")
 os.environ.setdefault("NZILA_HTTPS", "0")
 # This checkout's generated secrets (as bin/setup makes them): never the built-in development values,
 # and the same ones in the child processes the tests start and in the database role.
-from services import secrets_file  # noqa: E402
+from localstack import secrets_file  # noqa: E402
 
 secrets_file.ensure()
 

@@ -12,7 +12,7 @@ urlpatterns = [
     path("api/schema", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("accounts/", include("accounts.urls")),
+    path("accounts/", include("web.accounts.urls")),
     path("analytics/", include("web.analytics.urls")),
     path("", include("web.dealers.urls")),
     path("", include("web.urls")),

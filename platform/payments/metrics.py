@@ -9,7 +9,7 @@ from django.db.models import Avg, Count, F, Q
 from django.db.models.fields.json import KT
 from django.utils import timezone
 
-from notifications.catalog import PAYMENT_STAFF_ALERTS
+from notifications.event_catalog import PAYMENT_STAFF_ALERTS
 from notifications.models import OutboxEvent
 
 from . import states

@@ -1,7 +1,7 @@
 """The one place payments tell people things: every message goes through the notifications outbox
 (`notifications.events.emit`), in the caller's transaction, so a rolled-back payment change tells no
 one and a committed one is told once per dedupe key. Who hears of each kind, and the words, live in
-`notifications.catalog` (PAYMENT_STAFF_ALERTS, PAYMENT_BUYER_NOTICES)."""
+`notifications.event_catalog` (PAYMENT_STAFF_ALERTS, PAYMENT_BUYER_NOTICES)."""
 
 from __future__ import annotations
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import atexit
-from typing import Any
 
 from django.conf import settings
 
@@ -11,10 +10,7 @@ from insights.buffer import SearchLogBuffer
 
 
 class RecommendationLogBuffer(SearchLogBuffer):
-    def send(self, batch: list[dict[str, Any]]) -> None:
-        from .tasks import record_recommendation_events
-
-        record_recommendation_events.apply_async(args=[batch], queue="low", retry=False)
+    task_name = "recommendations.tasks.record_recommendation_events"
 
 
 recommendation_log_buffer = RecommendationLogBuffer()

@@ -14,11 +14,11 @@ from jobs.walking import batches, id_pages
 
 from . import commission_statements, shipment_notices, stalled_deals
 
-# The tasks keep the names they had when they lived in jobs/tasks.py: the beat schedule, the routes
-# in settings and messages already queued use them.
+# Until 2026-12 these were registered as jobs.tasks.<name> (they lived in jobs/tasks.py); those names
+# stay registered as aliases, so messages queued under them are not lost.
 
 
-@reliable_task(name="jobs.tasks.find_stalled_deals")
+@reliable_task(name="sales.tasks.find_stalled_deals", previous_names=("jobs.tasks.find_stalled_deals",))
 def find_stalled_deals() -> int:
     handed = 0
     for page in id_pages(stalled_deals.stalled_deals()):
@@ -28,7 +28,12 @@ def find_stalled_deals() -> int:
     return handed
 
 
-@reliable_task(name="jobs.tasks.follow_up_stalled_deals", soft_time_limit=120, time_limit=150)
+@reliable_task(
+    name="sales.tasks.follow_up_stalled_deals",
+    previous_names=("jobs.tasks.follow_up_stalled_deals",),
+    soft_time_limit=120,
+    time_limit=150,
+)
 def follow_up_stalled_deals(deal_ids: list[int]) -> int:
     sent, later = stalled_deals.follow_up(deal_ids)
     if later:
@@ -37,7 +42,7 @@ def follow_up_stalled_deals(deal_ids: list[int]) -> int:
     return sent
 
 
-@reliable_task(name="jobs.tasks.find_delayed_shipments")
+@reliable_task(name="sales.tasks.find_delayed_shipments", previous_names=("jobs.tasks.find_delayed_shipments",))
 def find_delayed_shipments() -> int:
     handed = 0
     for page in id_pages(shipment_notices.delayed_shipments()):
@@ -47,12 +52,17 @@ def find_delayed_shipments() -> int:
     return handed
 
 
-@reliable_task(name="jobs.tasks.notify_delayed_shipments", soft_time_limit=120, time_limit=150)
+@reliable_task(
+    name="sales.tasks.notify_delayed_shipments",
+    previous_names=("jobs.tasks.notify_delayed_shipments",),
+    soft_time_limit=120,
+    time_limit=150,
+)
 def notify_delayed_shipments(shipment_ids: list[int]) -> int:
     return shipment_notices.notify_delayed(shipment_ids)
 
 
-@reliable_task(name="jobs.tasks.sweep_shipment_updates")
+@reliable_task(name="sales.tasks.sweep_shipment_updates", previous_names=("jobs.tasks.sweep_shipment_updates",))
 def sweep_shipment_updates() -> int:
     handed = 0
     for page in id_pages(shipment_notices.active_shipments()):
@@ -62,17 +72,22 @@ def sweep_shipment_updates() -> int:
     return handed
 
 
-@reliable_task(name="jobs.tasks.notify_shipment_updates", soft_time_limit=120, time_limit=150)
+@reliable_task(
+    name="sales.tasks.notify_shipment_updates",
+    previous_names=("jobs.tasks.notify_shipment_updates",),
+    soft_time_limit=120,
+    time_limit=150,
+)
 def notify_shipment_updates(shipment_ids: list[int]) -> int:
     return shipment_notices.notify_untold_statuses(shipment_ids)
 
 
-@reliable_task(name="jobs.tasks.send_commission_statements")
+@reliable_task(name="sales.tasks.send_commission_statements", previous_names=("jobs.tasks.send_commission_statements",))
 def send_commission_statements() -> int:
     return commission_statements.send_statements()
 
 
-@reliable_task(name="jobs.tasks.accrue_broker_commissions")
+@reliable_task(name="sales.tasks.accrue_broker_commissions", previous_names=("jobs.tasks.accrue_broker_commissions",))
 def accrue_broker_commissions() -> dict[str, int]:
     """Brokers' commissions accrue soon after a deal is paid and are reversed soon after a refund."""
     from .commissions import accrue_commissions

@@ -1,18 +1,22 @@
-"""The model registry's operations: which model serves, and promoting a better one."""
+"""The model registry's operations: which model serves, and promoting a better one.
+
+It sits above training (it evaluates registered models on training's decided leads); training saves a
+new entry and never imports the registry."""
 
 from __future__ import annotations
 
 import functools
 import logging
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from . import metrics
-from .model import LeadModel, load
+from .model import LeadModel, load, matrix
 from .models import ScoringModel
+from .training import NotEnoughData, decided_leads
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +34,15 @@ def artefact(entry: ScoringModel) -> LeadModel:
     return _load(entry.artefact_path)
 
 
+def evaluate_on(entry: ScoringModel, *, start: datetime, end: datetime, now: datetime | None = None) -> dict:
+    """A registered model's metrics on the leads created in [start, end] (e.g. another model's hold-out)."""
+    now = now or datetime.now(UTC)
+    data = decided_leads(start=start, end=end + timedelta(microseconds=1), now=now)
+    if not data.rows:
+        raise NotEnoughData("no decided leads in that period")
+    return metrics.evaluate(data.labels, artefact(entry).probability(matrix(data.rows, entry.features)))
+
+
 def current_model() -> ScoringModel | None:
     return ScoringModel.objects.filter(is_current=True).first()
 
@@ -41,8 +54,6 @@ def promote(entry: ScoringModel, *, now: datetime | None = None) -> str:
     Against the current model both are evaluated afresh on that period with outcomes as of one moment
     (`now`), so a lead decided since `entry` was trained counts the same for both.
     """
-    from .training import evaluate_on
-
     held = entry.metrics["model"]
     ok, why = metrics.beats(held, entry.metrics["rules"])
     if not ok:

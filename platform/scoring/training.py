@@ -104,14 +104,3 @@ def train(
         entry.artefact_path = relative
         entry.save(update_fields=["artefact_path"])
     return entry
-
-
-def evaluate_on(entry: ScoringModel, *, start: datetime, end: datetime, now: datetime | None = None) -> dict:
-    """A registered model's metrics on the leads created in [start, end] (e.g. another model's hold-out)."""
-    from .registry import artefact
-
-    now = now or datetime.now(UTC)
-    data = decided_leads(start=start, end=end + timedelta(microseconds=1), now=now)
-    if not data.rows:
-        raise NotEnoughData("no decided leads in that period")
-    return metrics.evaluate(data.labels, artefact(entry).probability(matrix(data.rows, entry.features)))

@@ -43,8 +43,8 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 from insights.suggestions_index import rebuild_suggestions
-from services.paths import ROOT
-from services.stack import celery_worker_argv
+from localstack.paths import ROOT
+from localstack.stack import celery_worker_argv
 from tests.conftest import _wait_for_worker_ready
 from tests.support.processes import start_test_process
 from tests.support.search_fixtures import SearchMarket, market  # noqa: F401 (fixture)

@@ -15,10 +15,10 @@ from decimal import Decimal
 import pytest
 import stripe
 
+from localstack import stripe_mock
+from localstack.stripe_mock import StripeMock
 from payments import crypto, stripe_gateway
 from payments.models import Payment, Refund, StripeCustomer
-from services import stripe_mock
-from services.stripe_mock import StripeMock
 from tests.support.payment_simulators.fixtures import currencies, free_port, make_buyer, make_deal  # noqa: F401 (fixture)
 from tests.support.payment_simulators.stripe_proxy import StripeProxy
 

@@ -19,8 +19,8 @@ from rest_framework.test import APIClient
 
 from indexers import index_admin
 from indexers.rebuild import rebuild_vehicle_index
+from localstack.engine import Engine
 from search.client import get_client
-from services.engine import Engine
 from tests.support.processes import start_test_process
 from tests.support.sync_support import Writer, expected_documents, seed_dealers, wait_for_sync
 

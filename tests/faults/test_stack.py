@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from services.paths import ROOT, VAR_DIR
-from services.process import port_is_open
+from localstack.paths import ROOT, VAR_DIR
+from localstack.process import port_is_open
 
 pytestmark = pytest.mark.slow
 
@@ -31,7 +31,7 @@ def stack(command: str, var_dir, *extra: str) -> subprocess.CompletedProcess:
     for key in ("DJANGO_SETTINGS_MODULE", "ELASTICSEARCH_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND"):
         env.pop(key, None)
     return subprocess.run(
-        [sys.executable, "-m", "services.stack", command, *extra],
+        [sys.executable, "-m", "localstack.stack", command, *extra],
         cwd=ROOT,
         env=env,
         capture_output=True,

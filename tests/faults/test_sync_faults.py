@@ -19,13 +19,13 @@ from django.test import override_settings
 from catalog.models import Dealer, Vehicle
 from indexers import index_admin
 from indexers.rebuild import rebuild_vehicle_index
+from localstack.engine import Engine
+from localstack.paths import LOG_DIR
+from localstack.process import ManagedProcess, log_tail
+from localstack.redis import Redis
+from localstack.stack import celery_beat_argv
 from reliability.polling import PollTimeout
 from search.client import get_client
-from services.engine import Engine
-from services.paths import LOG_DIR
-from services.process import ManagedProcess, log_tail
-from services.redis import Redis
-from services.stack import celery_beat_argv
 from tests.support.factories import make_dealer, make_vehicle, vehicle_fields
 from tests.support.processes import start_test_process
 from tests.support.sync_support import (

@@ -12,7 +12,7 @@ import pytest
 import requests
 from prometheus_client.parser import text_string_to_metric_families
 
-from services.process import port_is_open
+from localstack.process import port_is_open
 from tests.support.processes import start_test_process
 
 pytestmark = pytest.mark.django_db(transaction=True)

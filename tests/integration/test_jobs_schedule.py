@@ -96,6 +96,29 @@ def test_every_scheduled_task_runs_in_a_real_worker(
 
 
 @pytest.mark.django_db(transaction=True)
+def test_a_message_queued_under_a_moved_task_s_old_name_still_runs(celery_worker_process, clean_broker, fast_settings):
+    """sales' and catalog's jobs were registered as jobs.tasks.<name>: a message already queued under
+    such a name when the new code starts (or a dead letter replayed by name) runs the same task."""
+    from jobs.models import FollowUpMark
+    from sales import stalled_deals
+    from sales.models import Deal
+
+    deal = make_deal(commission_rate="0.05", stage="paid")
+    Deal.objects.filter(pk=deal.pk).update(stage="negotiation", stage_changed_at=timezone.now() - timedelta(days=30))
+    celery_worker_process()
+    sent = {
+        "jobs.tasks.follow_up_stalled_deals": current_app.send_task(
+            "jobs.tasks.follow_up_stalled_deals", args=[[deal.pk]], queue="default"
+        ),
+        "jobs.tasks.check_price_changes": current_app.send_task("jobs.tasks.check_price_changes", queue="low"),
+    }
+    results = {name: result.get(timeout=60) for name, result in sent.items()}
+    assert results["jobs.tasks.follow_up_stalled_deals"] >= 1
+    assert FollowUpMark.objects.filter(kind=stalled_deals.KIND, object_id=deal.pk).exists()
+    assert isinstance(results["jobs.tasks.check_price_changes"], int)
+
+
+@pytest.mark.django_db(transaction=True)
 def test_beat_sends_due_tasks_and_each_run_is_recorded(
     celery_worker_process, beat_process, clean_broker, fast_settings
 ):
@@ -152,7 +175,7 @@ def test_sentry_is_initialised_only_with_a_dsn(dsn, expected):
     import subprocess
     import sys
 
-    from services.paths import PYTHONPATH, ROOT
+    from localstack.paths import PYTHONPATH, ROOT
 
     probe = (
         "import sys, django; django.setup(); import sentry_sdk; "

@@ -4,7 +4,7 @@ import os
 import subprocess
 import sys
 
-from services.paths import PYTHONPATH, ROOT
+from localstack.paths import PYTHONPATH, ROOT
 
 CHECK = "import uuid, platform; print(platform.system())"
 
@@ -27,7 +27,7 @@ def test_stdlib_platform_inside_django():
 
 
 def test_stdlib_platform_inside_the_celery_app():
-    # The worker and beat processes import exactly this, with exactly this path (services/stack.py).
+    # The worker and beat processes import exactly this, with exactly this path (localstack/stack.py).
     code = "from nzila.celery import app; app.loader.import_default_modules(); " + CHECK
     assert run(code, PYTHONPATH=PYTHONPATH, DJANGO_SETTINGS_MODULE="nzila.settings") == "Linux"
 

@@ -19,7 +19,7 @@ from catalog.ingest.readers import SOURCES
 from catalog.ingest.writer import ListingWriter
 from catalog.models import Currency, Dealer, Vehicle
 from indexers.models import SearchChange
-from services.paths import ROOT
+from localstack.paths import ROOT
 
 # The published listings sit beside the checkout (../shared/data); NZILA_SHARED_DATA points elsewhere.
 DATA_DIR = Path(os.environ.get("NZILA_SHARED_DATA", ROOT.parent / "shared" / "data"))

@@ -181,7 +181,7 @@ def beat_process(tmp_path):
     import os
     import sys
 
-    from services.process import ManagedProcess
+    from localstack.process import ManagedProcess
     from tests.support.processes import start_test_process
 
     started: list[ManagedProcess] = []

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.db import connection
 
-from services.paths import PYTHONPATH, ROOT
-from services.process import ManagedProcess
+from localstack.paths import PYTHONPATH, ROOT
+from localstack.process import ManagedProcess
 
 
 def start_test_process(name: str, argv: list[str], env: dict[str, str] | None = None) -> ManagedProcess:

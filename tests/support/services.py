@@ -9,9 +9,9 @@ import os
 
 import pytest
 
-from services.engine import Engine
-from services.postgres import Postgres
-from services.redis import Redis
+from localstack.engine import Engine
+from localstack.postgres import Postgres
+from localstack.redis import Redis
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -9,8 +9,8 @@ import sys
 
 from cryptography.fernet import Fernet
 
-from services import secrets_file
-from services.paths import PYTHONPATH, ROOT
+from localstack import secrets_file
+from localstack.paths import PYTHONPATH, ROOT
 
 
 def _django(env: dict[str, str], code: str) -> subprocess.CompletedProcess:

@@ -6,7 +6,7 @@ import os
 import subprocess
 import sys
 
-from services.paths import PYTHONPATH, ROOT
+from localstack.paths import PYTHONPATH, ROOT
 
 
 def _settings(env: dict[str, str], code: str = "import nzila.settings") -> subprocess.CompletedProcess:
@@ -48,7 +48,7 @@ def test_an_old_variable_name_is_refused_naming_the_new_one():
 
 
 def test_a_secrets_file_from_before_the_rename_keeps_its_values(tmp_path):
-    from services import secrets_file
+    from localstack import secrets_file
 
     path = tmp_path / "secrets.env"
     path.write_text("PAYMENTS_FERNET_KEYS=kept-key\nWHATSAPP_VERIFY_TOKEN=kept-token\n")

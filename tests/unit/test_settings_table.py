@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from services import secrets_file
-from services.paths import ROOT
-from services.settings_table import table
+from localstack import secrets_file
+from localstack.paths import ROOT
+from localstack.settings_table import table
 
 DOC = ROOT / "docs" / "settings.md"
 
@@ -17,7 +17,7 @@ def _documented_table() -> str:
 
 
 def test_the_page_shows_the_table_the_code_gives():
-    assert _documented_table() == table(), "docs/settings.md is stale: python -m services.settings_table"
+    assert _documented_table() == table(), "docs/settings.md is stale: python -m localstack.settings_table"
 
 
 def test_every_variable_read_anywhere_is_in_the_table():

@@ -16,8 +16,8 @@ from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.utils import timezone
 
-from services.paths import ROOT
-from services.process import ManagedProcess, port_is_open, wait_until
+from localstack.paths import ROOT
+from localstack.process import ManagedProcess, port_is_open, wait_until
 
 from .mobile import AirtelMoneySimulator, MpesaSimulator, MtnMomoSimulator, OrangeMoneySimulator
 from .stripe_proxy import StripeProxy

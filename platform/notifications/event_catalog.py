@@ -1,4 +1,4 @@
-"""The events users are told about: who hears of each, and what the message says.
+"""The notification event catalogue: for each event type, who hears of it and what the message says.
 
 A resolver re-reads the rows (the event only names them) and returns (user id, context) pairs; a
 renderer turns one context into a summary line, an e-mail subject and, where WhatsApp has an approved

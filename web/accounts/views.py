@@ -14,6 +14,8 @@ from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts import dealer_members, roles, tokens
+from accounts.models import ApiToken
 from catalog.models import Dealer
 from notifications import services as notification_services
 from notifications.models import PriceWatch, SavedSearch
@@ -21,9 +23,7 @@ from web.forms import form_status
 from web.labels import value_label
 from web.search_state import chips, query_of, url_of
 
-from . import dealer_members, roles, tokens
 from .forms import MemberForm, PreferencesForm, RegisterForm, TokenForm
-from .models import ApiToken
 
 
 class SignInView(auth_views.LoginView):

@@ -1,6 +1,6 @@
 """The table of environment variables in docs/settings.md, read off the code that reads them.
 
-`python -m services.settings_table` prints it: every variable platform/nzila/settings.py reads (its
+`python -m localstack.settings_table` prints it: every variable platform/nzila/settings.py reads (its
 type, its default, and the comment above it), then the ones the local stack's launcher reads. A unit
 test keeps docs/settings.md in step with it.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 import re
 
-from services.paths import ROOT
+from localstack.paths import ROOT
 
 SETTINGS = ROOT / "platform" / "nzila" / "settings.py"
 READERS = {
@@ -21,7 +21,7 @@ READERS = {
     "env_list": "list (commas)",
     "dev_secret": "secret",
 }
-# Read outside settings.py: by services/ (the local stack: bin/setup, services.stack, the test
+# Read outside settings.py: by localstack/ (the local stack: bin/setup, localstack.stack, the test
 # conftest) and by the tests' browser and data helpers.
 STACK = {
     "NZILA_DB_USER": "PostgreSQL role of the local stack (also read by settings).",
@@ -30,7 +30,7 @@ STACK = {
     "NZILA_REDIS_PORT": "Redis port of the local stack on 127.0.0.1 (also read by settings).",
     "NZILA_ENGINE_PORT": "Search engine port of the local stack on 127.0.0.1 (also read by settings).",
     "NZILA_ENGINE_HEAP": "Heap of the local search engine (JVM -Xms/-Xmx), default 1g.",
-    "NZILA_WEB_PORT": "Port of the local web server that `services.stack up` starts, default 8000.",
+    "NZILA_WEB_PORT": "Port of the local web server that `localstack.stack up` starts, default 8000.",
     "NZILA_VAR_DIR": "Runtime state of the local stack (database cluster, engine data, logs), default var/.",
     "NZILA_SECRETS_FILE": "This installation's generated secrets, default var/secrets.env.",
     "NZILA_CHROMIUM": "Chromium binary for the browser tests, default /usr/bin/chromium.",

@@ -1,6 +1,6 @@
 """Per-installation secrets: generated once into var/secrets.env (mode 0600), read by every process.
 
-No stack runs on a value anyone can read in the code. `bin/setup` (through `services.stack up`) and the
+No stack runs on a value anyone can read in the code. `bin/setup` (through `localstack.stack up`) and the
 test settings call `ensure()`; settings.py calls `load()`, so Django, gunicorn, Celery and every
 management command see the same values. A variable already set in the environment wins over the file
 (production sets its own from a secret store). New entries are added to an existing file; values in it
@@ -15,7 +15,7 @@ import secrets
 from collections.abc import Callable
 from pathlib import Path
 
-from services.env_names import RENAMED
+from localstack.env_names import RENAMED
 
 
 def _token() -> str:
@@ -49,7 +49,7 @@ def default_path() -> Path:
 
 def read(path: Path | None = None) -> dict[str, str]:
     """KEY=VALUE lines of the file ({} when there is none); blank lines and # comments skipped. An entry
-    under a name since renamed (services/env_names.py) is read under its new name, so an installation's
+    under a name since renamed (localstack/env_names.py) is read under its new name, so an installation's
     secrets survive the rename."""
     path = path or default_path()
     try:
@@ -98,7 +98,7 @@ def value(name: str, default: str) -> str:
 
 
 def main(argv: list[str]) -> int:
-    """`python -m services.secrets_file [PATH] [--password-file FILE]`: ensure PATH (default
+    """`python -m localstack.secrets_file [PATH] [--password-file FILE]`: ensure PATH (default
     var/secrets.env); with --password-file, also write the database password alone to FILE, for
     images that read a password from a file (postgres' POSTGRES_PASSWORD_FILE)."""
     args = list(argv)

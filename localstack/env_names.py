@@ -1,7 +1,7 @@
 """Environment variables that took the platform's NZILA_ prefix: old name -> new name.
 
 Settings read only the new names. A secrets file written before the rename is read under the new names
-(services/secrets_file.py), and an old name still set in the environment stops start-up with a message
+(localstack/secrets_file.py), and an old name still set in the environment stops start-up with a message
 naming its replacement (platform/nzila/settings.py), so a renamed value is never silently ignored.
 """
 

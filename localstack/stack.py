@@ -1,6 +1,6 @@
 """The whole local stack in dependency order: `up` starts what is not running, `down` stops what it started.
 
-python -m services.stack up | down | status
+python -m localstack.stack up | down | status
 """
 
 from __future__ import annotations
@@ -169,7 +169,7 @@ def main(argv: list[str]) -> int:
         elif command == "status":
             return status()
         else:
-            print("usage: python -m services.stack up [--no-demo-data] | down | status", file=sys.stderr)
+            print("usage: python -m localstack.stack up [--no-demo-data] | down | status", file=sys.stderr)
             return 2
     except ServiceError as exc:
         print(f"error: {exc}", file=sys.stderr)
