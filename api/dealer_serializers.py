@@ -5,6 +5,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from catalog.models import Vehicle
+from search.fields import EDITABLE_FIELDS
 from search.params import CurrencyField
 
 
@@ -18,19 +19,32 @@ class StrictInput(serializers.Serializer):
         return super().to_internal_value(data)
 
 
-class VehicleEditInput(StrictInput):
+def _dealer_set_fields() -> dict[str, serializers.Field]:
+    """One choice per field the dealer sets (search.fields.EDITABLE_FIELDS); "" when not known."""
+    return {
+        declared.name: serializers.ChoiceField(
+            choices=["", *declared.value_codes],
+            required=False,
+            help_text=f"{', '.join(declared.value_codes)}, or empty if not known.",
+        )
+        for declared in EDITABLE_FIELDS
+    }
+
+
+# The dealer-set fields as a serializer base: DRF collects declared fields by its metaclass.
+_DealerSetInput = serializers.SerializerMetaclass("_DealerSetInput", (StrictInput,), _dealer_set_fields())
+
+
+class VehicleEditInput(_DealerSetInput):
     price = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, required=False)
     status = serializers.ChoiceField(choices=Vehicle.Status.values, required=False)
-    steering = serializers.ChoiceField(
-        choices=["", *Vehicle.Steering.values], required=False, help_text="lhd, rhd, or empty if not known."
-    )
     description = serializers.CharField(max_length=20000, required=False, allow_blank=True)
     photos = serializers.ListField(
         child=serializers.CharField(max_length=500), max_length=30, required=False, help_text="http(s) URLs."
     )
 
 
-class NewVehicleInput(StrictInput):
+class NewVehicleInput(_DealerSetInput):
     vin = serializers.CharField(max_length=25, help_text="17 characters, never I, O or Q.")
     make = serializers.CharField(max_length=60)
     model = serializers.CharField(max_length=80)
@@ -44,9 +58,6 @@ class NewVehicleInput(StrictInput):
     fuel = serializers.CharField(max_length=20, required=False, default="", allow_blank=True)
     transmission = serializers.CharField(max_length=20, required=False, default="", allow_blank=True)
     exterior_color = serializers.CharField(max_length=40, required=False, default="", allow_blank=True)
-    steering = serializers.ChoiceField(
-        choices=["", *Vehicle.Steering.values], required=False, default="", help_text="lhd, rhd, or empty if not known."
-    )
     description = serializers.CharField(max_length=20000, required=False, default="", allow_blank=True)
     photos = serializers.ListField(child=serializers.CharField(max_length=500), max_length=30, required=False)
 
@@ -66,7 +77,7 @@ class DealerVehicleOutput(serializers.ModelSerializer):
             "price",
             "currency",
             "status",
-            "steering",
+            *(declared.column for declared in EDITABLE_FIELDS),
             "description",
             "photos",
             "listed_at",

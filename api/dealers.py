@@ -11,7 +11,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from catalog.models import Dealer, Vehicle
-from catalog.services import InventoryInputError, NewVehicle, VehicleEdit, add_vehicle, update_vehicle
+from catalog.services import (
+    InventoryInputError,
+    NewVehicle,
+    VehicleEdit,
+    add_vehicle,
+    split_dealer_set,
+    update_vehicle,
+)
 from insights.buffer import record_search
 from search.dealer_selectors import dealer_inventory
 from search.params import InventorySearchParams
@@ -70,7 +77,10 @@ class DealerVehicleListApi(APIView):
         dealer = get_object_or_404(Dealer, pk=dealer_id)
         body = validated(NewVehicleInput, request.data)
         try:
-            vehicle = add_vehicle(dealer, NewVehicle(**{**body, "photos": tuple(body.get("photos", ()))}))
+            specs, rest = split_dealer_set(body)
+            vehicle = add_vehicle(
+                dealer, NewVehicle(**{**rest, "photos": tuple(rest.get("photos", ())), "specs": specs})
+            )
         except InventoryInputError as exc:
             raise _refused(exc) from None
         return Response(DealerVehicleOutput(vehicle).data, status=201)
@@ -90,7 +100,8 @@ class DealerVehicleApi(APIView):
     def patch(self, request, dealer_id: int, vehicle_id: int):
         body = validated(VehicleEditInput, request.data)
         try:
-            vehicle = update_vehicle(dealer_id, vehicle_id, VehicleEdit(**body))
+            specs, rest = split_dealer_set(body)
+            vehicle = update_vehicle(dealer_id, vehicle_id, VehicleEdit(**rest, specs=specs))
         except Vehicle.DoesNotExist:
             raise NotFound("No such vehicle in this dealer's inventory.") from None
         except InventoryInputError as exc:

@@ -18,6 +18,7 @@ Tests in tests/unit/test_field_registry.py fail when any of them drifts from thi
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
@@ -165,6 +166,8 @@ class VehicleField:
     relax_rank: int | None = None
     # The column in a dealer's inventory CSV.
     csv: str | None = None
+    # The dealer sets it (console, API, CSV): one of `values`, or "" when not known.
+    editable: bool = False
 
     @property
     def output_key(self) -> str:
@@ -391,6 +394,7 @@ FIELDS: tuple[VehicleField, ...] = (
         chip_rank=11,
         relax_rank=75,
         csv="steering",
+        editable=True,
     ),
     VehicleField(
         "condition",
@@ -550,6 +554,8 @@ CARD_FIELDS: tuple[VehicleField, ...] = tuple(f for f in FIELDS if f.card)
 DETAIL_FIELDS: tuple[VehicleField, ...] = tuple(f for f in FIELDS if f.detail)
 CSV_FIELDS: tuple[VehicleField, ...] = tuple(f for f in FIELDS if f.csv)
 LISTED_FACETS: tuple[str, ...] = tuple(f.name for f in FIELDS if f.page_facet)
+# Controlled values a dealer sets, stored in their column ("" when not known).
+EDITABLE_FIELDS: tuple[VehicleField, ...] = tuple(f for f in FIELDS if f.editable)
 
 
 def _attribute_words() -> dict[str, tuple[str, tuple[str, ...]]]:
@@ -574,6 +580,28 @@ CHIP_ORDER: tuple[str, ...] = tuple(
     for f in sorted((f for f in FIELDS if f.chip_rank is not None), key=lambda f: f.chip_rank)
     for param in ((f"{f.name}_min", f"{f.name}_max") if f.range_on else (f.name,))
 )
+
+
+def choices(name: str) -> list[tuple[str, Promise]]:
+    """A controlled field's (code, label) pairs, for a model's or a form's choices."""
+    return [(value.code, value.label) for value in BY_NAME[name].values]
+
+
+def controlled_value(field: VehicleField, raw: str | None) -> str | None:
+    """One of the field's codes from what a person wrote ("RHD", "Right-hand drive", "conduite à
+    droite"); "" for nothing written, None for words that name no value of this field."""
+    text = " ".join(_fold(raw or "").replace("-", " ").split())
+    if not text:
+        return ""
+    if text in field.value_codes:
+        return text
+    param, codes = ATTRIBUTE_WORDS.get(text, (None, ()))
+    return codes[0] if param == field.name and len(codes) == 1 else None
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def range_params(name: str) -> tuple[str, str]:

@@ -8,6 +8,8 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 
+from search.fields import BY_NAME, choices
+
 
 class Currency(models.Model):
     """An ISO 4217 currency and its rate against the US dollar (units of this currency per USD)."""
@@ -72,10 +74,6 @@ class Vehicle(models.Model):
         SOLD = "sold"
         WITHDRAWN = "withdrawn"
 
-    class Steering(models.TextChoices):
-        LEFT = "lhd"
-        RIGHT = "rhd"
-
     class Condition(models.TextChoices):
         NEW = "new"
         USED = "used"
@@ -96,7 +94,7 @@ class Vehicle(models.Model):
     transmission = models.CharField(max_length=20, blank=True)
     drivetrain = models.CharField(max_length=10, blank=True)
     # Left- or right-hand drive; blank when unknown. Import rules depend on it (e.g. Kenya: RHD only).
-    steering = models.CharField(max_length=3, choices=Steering.choices, blank=True, default="", db_default="")
+    steering = models.CharField(max_length=3, choices=choices("steering"), blank=True, default="", db_default="")
     engine = models.CharField(max_length=80, blank=True)
     exterior_color = models.CharField(max_length=40, blank=True)
     interior_color = models.CharField(max_length=40, blank=True)
@@ -133,7 +131,9 @@ class Vehicle(models.Model):
             models.CheckConstraint(
                 condition=Q(condition__in=["new", "used", "demo", "certified"]), name="vehicle_condition_valid"
             ),
-            models.CheckConstraint(condition=Q(steering__in=["", "lhd", "rhd"]), name="vehicle_steering_valid"),
+            models.CheckConstraint(
+                condition=Q(steering__in=["", *BY_NAME["steering"].value_codes]), name="vehicle_steering_valid"
+            ),
             models.CheckConstraint(condition=Q(country__regex=r"^[A-Z]{2}$"), name="vehicle_country_iso"),
             models.CheckConstraint(
                 condition=Q(vin__isnull=True) | Q(vin__regex=r"^[A-HJ-NPR-Z0-9]{11,17}$"), name="vehicle_vin_format"

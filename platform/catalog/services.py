@@ -10,7 +10,8 @@ from __future__ import annotations
 import csv
 import re
 import tempfile
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from typing import IO
@@ -22,7 +23,7 @@ from django.db.models import F, Func
 from django.utils import timezone
 
 from notifications.phones import InvalidPhone, normalise_phone
-from search.fields import CSV_FIELDS, VehicleField
+from search.fields import BY_NAME, CSV_FIELDS, EDITABLE_FIELDS, VehicleField
 
 from .currencies import ensure_currencies
 from .ingest.loader import load_source
@@ -80,10 +81,24 @@ def _price(value) -> Decimal:
     return price
 
 
-def _steering(value: str) -> str:
-    if value not in ("", *Vehicle.Steering.values):
-        raise InventoryInputError("steering", f"One of: {', '.join(Vehicle.Steering.values)}, or empty if unknown.")
-    return value
+def _dealer_set_columns(specs: Mapping[str, str]) -> dict[str, str]:
+    """Column -> value of the dealer-set fields given (search.fields.EDITABLE_FIELDS, by name), each
+    one of its field's codes or "" for not known."""
+    columns = {}
+    for name, value in specs.items():
+        declared = BY_NAME.get(name)
+        if declared is None or not declared.editable:
+            raise InventoryInputError(name, "Not a field a dealer sets.")
+        if value not in ("", *declared.value_codes):
+            raise InventoryInputError(name, f"One of: {', '.join(declared.value_codes)}, or empty if not known.")
+        columns[declared.column] = value
+    return columns
+
+
+def split_dealer_set(values: Mapping[str, object]) -> tuple[dict, dict]:
+    """(the dealer-set fields' values by name, everything else): how an input becomes `specs`."""
+    names = {declared.name for declared in EDITABLE_FIELDS}
+    return {k: v for k, v in values.items() if k in names}, {k: v for k, v in values.items() if k not in names}
 
 
 def dealer_vehicle(dealer_id: int, vehicle_id: int, *, lock: bool = False) -> Vehicle:
@@ -98,9 +113,10 @@ class VehicleEdit:
 
     price: Decimal | str | None = None
     status: str | None = None
-    steering: str | None = None
     description: str | None = None
     photos: list[str] | None = None
+    # The dealer-set fields (search.fields.EDITABLE_FIELDS) to change, by name.
+    specs: Mapping[str, str] = field(default_factory=dict)
 
 
 def set_dealer_phone(dealer: Dealer, raw: str) -> Dealer:
@@ -138,9 +154,10 @@ def update_vehicle(dealer_id: int, vehicle_id: int, edit: VehicleEdit) -> Vehicl
             if edit.status != vehicle.status:
                 vehicle.status = edit.status
                 changed.append("status")
-        if edit.steering is not None and edit.steering != vehicle.steering:
-            vehicle.steering = _steering(edit.steering)
-            changed.append("steering")
+        for column, value in _dealer_set_columns(edit.specs).items():
+            if value != getattr(vehicle, column):
+                setattr(vehicle, column, value)
+                changed.append(column)
         if edit.description is not None and edit.description != vehicle.description:
             vehicle.description = edit.description[:20000]
             changed.append("description")
@@ -169,9 +186,9 @@ class NewVehicle:
     fuel: str = ""
     transmission: str = ""
     exterior_color: str = ""
-    steering: str = ""
     description: str = ""
     photos: tuple[str, ...] = ()
+    specs: Mapping[str, str] = field(default_factory=dict)
 
 
 def add_vehicle(dealer: Dealer, new: NewVehicle) -> Vehicle:
@@ -203,7 +220,7 @@ def add_vehicle(dealer: Dealer, new: NewVehicle) -> Vehicle:
                 fuel=new.fuel,
                 transmission=new.transmission,
                 exterior_color=new.exterior_color,
-                steering=_steering(new.steering),
+                **_dealer_set_columns(new.specs),
                 description=new.description,
                 photos=_photos(list(new.photos)),
                 country=dealer.country,
@@ -285,8 +302,8 @@ def _adopt_unkeyed(dealer_id: int, vehicle_ids: set[int]) -> None:
         )
 
 
-def _csv_cell(vehicle: Vehicle, field: VehicleField):
-    value = getattr(vehicle, field.column)
+def _csv_cell(vehicle: Vehicle, declared: VehicleField):
+    value = getattr(vehicle, declared.column)
     if isinstance(value, list):
         return FEATURE_SEPARATOR.join(value)
     return "" if value is None else value
@@ -299,7 +316,7 @@ def export_inventory(dealer_id: int, out: IO[str]) -> int:
     rows = 0
     vehicles = Vehicle.objects.filter(dealer_id=dealer_id).order_by("pk")
     for vehicle in vehicles.iterator(chunk_size=2000):
-        writer.writerow([reference_of(vehicle), *(_csv_cell(vehicle, field) for field in CSV_FIELDS), vehicle.pk])
+        writer.writerow([reference_of(vehicle), *(_csv_cell(vehicle, declared) for declared in CSV_FIELDS), vehicle.pk])
         rows += 1
     return rows
 

@@ -9,6 +9,7 @@ import pytest
 from catalog.ingest import normalise as norm
 from catalog.ingest.makes import canonical_make, canonical_model, join_split_make, model_from_title, split_model_trim
 from catalog.ingest.records import DealerRecord, Listing, Reject
+from search.fields import BY_NAME, controlled_value
 
 # --- normalisation rules -------------------------------------------------------------------
 
@@ -252,26 +253,26 @@ def test_finish_repairs_values_with_notes_and_rejects_what_is_missing():
 @pytest.mark.parametrize(
     ("country", "given", "expected"),
     [
-        ("GB", None, "rhd"),
-        ("AU", None, "rhd"),
-        ("US", None, "lhd"),
-        ("DE", None, "lhd"),
+        ("GB", {}, "rhd"),
+        ("AU", {}, "rhd"),
+        ("US", {}, "lhd"),
+        ("DE", {}, "lhd"),
         # Markets that mix imports of both sides stay unknown; what a source says always wins.
-        ("KE", None, ""),
-        ("NG", None, ""),
-        ("GB", "lhd", "lhd"),
-        ("US", "", ""),
+        ("KE", {}, ""),
+        ("NG", {}, ""),
+        ("GB", {"steering": "lhd"}, "lhd"),
+        ("US", {"steering": ""}, ""),
     ],
 )
 def test_steering_follows_the_source_market_only_where_it_is_certain(country, given, expected):
-    listing = _listing(dealer=DealerRecord(source_key="t:d", name="D", country=country), steering=given)
-    assert norm.finish(listing).steering == expected
+    listing = _listing(dealer=DealerRecord(source_key="t:d", name="D", country=country), specs=dict(given))
+    assert norm.finish(listing).specs["steering"] == expected
 
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("RHD", "rhd"), ("Right-hand drive", "rhd"), ("conduite à droite", "rhd"), ("LHD", "lhd"), ("left", "lhd")]
-    + [("", ""), (None, ""), ("4x4", "")],
+    [("RHD", "rhd"), ("Right-hand drive", "rhd"), ("conduite à droite", "rhd"), ("lhd", "lhd")]
+    + [("", ""), (None, ""), ("4x4", None), ("sideways", None)],
 )
-def test_steering_words(raw, expected):
-    assert norm.steering(raw) == expected
+def test_a_written_value_is_read_with_the_registrys_words(raw, expected):
+    assert controlled_value(BY_NAME["steering"], raw) == expected

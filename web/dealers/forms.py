@@ -6,14 +6,20 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Vehicle
+from search.fields import EDITABLE_FIELDS, choices
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 
-def steering_field() -> forms.ChoiceField:
-    return forms.ChoiceField(
-        label=_("Steering"), choices=[("", _("Not known")), *Vehicle.Steering.choices], required=False
-    )
+def add_dealer_set_fields(form: forms.Form, *, after: str) -> None:
+    """A choice for each field the dealer sets (search.fields.EDITABLE_FIELDS), placed after `after`."""
+    names = list(form.fields)
+    for declared in EDITABLE_FIELDS:
+        form.fields[declared.name] = forms.ChoiceField(
+            label=declared.label, choices=[("", _("Not known")), *choices(declared.name)], required=False
+        )
+    at = names.index(after) + 1
+    form.order_fields([*names[:at], *(declared.name for declared in EDITABLE_FIELDS), *names[at:]])
 
 
 class PhotoUrlsField(forms.CharField):
@@ -31,11 +37,14 @@ class PhotoUrlsField(forms.CharField):
 class VehicleEditForm(forms.Form):
     price = forms.DecimalField(label=_("Price"), max_digits=14, decimal_places=2, min_value=0.01)
     status = forms.ChoiceField(label=_("Status"), choices=Vehicle.Status.choices)
-    steering = steering_field()
     description = forms.CharField(
         label=_("Description"), widget=forms.Textarea(attrs={"rows": 6}), required=False, max_length=20000
     )
     photos = PhotoUrlsField(label=_("Photos"), required=False, help_text=_("One http(s) URL per line."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        add_dealer_set_fields(self, after="status")
 
 
 class DealerContactForm(forms.Form):
@@ -64,7 +73,6 @@ class VehicleAddForm(forms.Form):
     fuel = forms.CharField(label=_("Fuel"), max_length=20, required=False)
     transmission = forms.CharField(label=_("Transmission"), max_length=20, required=False)
     exterior_color = forms.CharField(label=_("Colour"), max_length=40, required=False)
-    steering = steering_field()
     description = forms.CharField(
         label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=20000
     )
@@ -73,6 +81,7 @@ class VehicleAddForm(forms.Form):
     def __init__(self, *args, currencies: list[str], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["currency"].choices = [(code, code) for code in currencies]
+        add_dealer_set_fields(self, after="exterior_color")
 
 
 class BulkForm(forms.Form):

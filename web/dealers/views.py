@@ -31,6 +31,7 @@ from catalog.services import (
 )
 from sales.selectors import dealer_deals, dealer_leads
 from scoring.selectors import scores_for_leads
+from search.fields import EDITABLE_FIELDS
 from web.forms import form_status
 
 from .access import CONSOLE_ROLES, console_dealers, dealer_console
@@ -96,9 +97,9 @@ def edit_vehicle(request, dealer, vehicle_id: int):
                     VehicleEdit(
                         price=data["price"],
                         status=data["status"],
-                        steering=data["steering"],
                         description=data["description"],
                         photos=data["photos"],
+                        specs={declared.name: data[declared.name] for declared in EDITABLE_FIELDS},
                     ),
                 )
             except InventoryInputError as exc:
@@ -111,7 +112,7 @@ def edit_vehicle(request, dealer, vehicle_id: int):
             initial={
                 "price": vehicle.price,
                 "status": vehicle.status,
-                "steering": vehicle.steering,
+                **{declared.name: getattr(vehicle, declared.column) for declared in EDITABLE_FIELDS},
                 "description": vehicle.description,
                 "photos": vehicle.photos,
             }
@@ -137,7 +138,7 @@ def add_vehicle_page(request, dealer):
                         **{k: data[k] or "" for k in ("vin", "make", "model", "trim", "body_type", "fuel")},
                         transmission=data["transmission"] or "",
                         exterior_color=data["exterior_color"] or "",
-                        steering=data["steering"],
+                        specs={declared.name: data[declared.name] for declared in EDITABLE_FIELDS},
                         description=data["description"] or "",
                         year=data["year"],
                         price=data["price"],

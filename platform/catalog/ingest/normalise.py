@@ -169,16 +169,6 @@ def drivetrain(value: str | None) -> str:
 MARKET_STEERING = {"GB": "rhd", "AU": "rhd", "US": "lhd", "DE": "lhd"}
 
 
-def steering(value: str | None) -> str:
-    """lhd or rhd from "RHD", "Right hand drive", "droite", "LHD", ...; "" when it says neither."""
-    value = text(value).lower().replace("-", " ")
-    if re.search(r"\brhd\b|right|droite", value):
-        return "rhd"
-    if re.search(r"\blhd\b|left|gauche", value):
-        return "lhd"
-    return ""
-
-
 def colour(value: str | None) -> str:
     value = text(value)
     return value.capitalize() if value.islower() else value
@@ -256,8 +246,7 @@ def finish(listing: Listing) -> Listing:
         listing.note("invalid_vin", listing.vin)
         listing.vin = None
     listing.vin = listing.vin or None
-    if listing.steering is None:
-        listing.steering = MARKET_STEERING.get(listing.dealer.country, "")
+    listing.specs.setdefault("steering", MARKET_STEERING.get(listing.dealer.country, ""))
     if listing.mileage_km is not None and not 0 <= listing.mileage_km <= MAX_KM:
         listing.note("implausible_mileage", str(listing.mileage_km))
         listing.mileage_km = None

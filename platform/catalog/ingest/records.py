@@ -44,13 +44,14 @@ class Listing:
     fuel: str = ""
     transmission: str = ""
     drivetrain: str = ""
-    # "lhd", "rhd", "" (unknown); None: not given, so the source market decides (normalise.finish).
-    steering: str | None = None
     engine: str = ""
     exterior_color: str = ""
     interior_color: str = ""
     features: list[str] = field(default_factory=list)
     description: str = ""
+    # The dealer-set fields (search.fields.EDITABLE_FIELDS) by name: a code, or "" for not known. A name
+    # left out was not given: normalise.finish may derive it (steering from the source market).
+    specs: dict[str, str] = field(default_factory=dict)
     # When the source says the listing went up; None means "when we first saw it" (set on insert).
     listed_at: datetime | None = None
     # Repairs made on the way in (a VIN dropped, a mileage ignored): reported, not fatal.

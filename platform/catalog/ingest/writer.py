@@ -14,6 +14,7 @@ from operator import attrgetter
 from django.db import connection, transaction
 
 from catalog.currencies import ensure_currencies
+from search.fields import EDITABLE_FIELDS
 
 from .readers.base import RawRow
 from .records import DealerRecord, Listing
@@ -36,7 +37,6 @@ _VEHICLE_COLUMNS: tuple[tuple[str, str, Callable[[Listing], object]], ...] = (
     ("fuel", "text", attrgetter("fuel")),
     ("transmission", "text", attrgetter("transmission")),
     ("drivetrain", "text", attrgetter("drivetrain")),
-    ("steering", "text", lambda listing: listing.steering or ""),
     ("engine", "text", attrgetter("engine")),
     ("exterior_color", "text", attrgetter("exterior_color")),
     ("interior_color", "text", attrgetter("interior_color")),
@@ -46,6 +46,10 @@ _VEHICLE_COLUMNS: tuple[tuple[str, str, Callable[[Listing], object]], ...] = (
     ("city", "text", attrgetter("dealer.city")),
     ("latitude", "float8", attrgetter("dealer.latitude")),
     ("longitude", "float8", attrgetter("dealer.longitude")),
+    *(
+        (declared.column, "text", lambda listing, name=declared.name: listing.specs.get(name, ""))
+        for declared in EDITABLE_FIELDS
+    ),
 )
 IMPORTED = (*(name for name, _type, _get in _VEHICLE_COLUMNS), "dealer_id")
 STAGING_SQL = f"""

@@ -23,7 +23,11 @@ class Migration(migrations.Migration):
             model_name="vehicle",
             name="steering",
             field=models.CharField(
-                blank=True, choices=[("lhd", "Left"), ("rhd", "Right")], db_default="", default="", max_length=3
+                blank=True,
+                choices=[("lhd", "Left-hand drive"), ("rhd", "Right-hand drive")],
+                db_default="",
+                default="",
+                max_length=3,
             ),
         ),
         migrations.AddConstraint(

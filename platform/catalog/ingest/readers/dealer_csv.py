@@ -14,7 +14,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from search.fields import CSV_FIELDS
+from search.fields import CSV_FIELDS, EDITABLE_FIELDS, controlled_value
 
 from .. import normalise as norm
 from ..makes import canonical_make, canonical_model
@@ -118,13 +118,16 @@ class DealerCsv(Source):
             fuel=norm.fuel(v.get("fuel")) or norm.text(v.get("fuel")),
             transmission=norm.transmission(v.get("transmission")),
             drivetrain=norm.drivetrain(v.get("drivetrain")),
-            steering=norm.steering(v.get("steering")),
             engine=norm.text(v.get("engine")),
             # The dealer's own spelling: a file exported and imported again changes nothing.
             exterior_color=norm.text(v.get("exterior_color")),
             interior_color=norm.text(v.get("interior_color")),
             features=[f.strip() for f in (v.get("features") or "").split(FEATURE_SEPARATOR) if f.strip()],
             description=(v.get("description") or "").strip(),
+            # What the dealer's file says, never guessed from the market: words it cannot read are unknown.
+            specs={
+                declared.name: controlled_value(declared, v.get(declared.csv)) or "" for declared in EDITABLE_FIELDS
+            },
         )
         return norm.finish(listing)
 
