@@ -176,7 +176,7 @@ def build_synthetic_index(count: int, *, threads: int = 2, chunk: int = 2000) ->
     es = get_client().options(request_timeout=300)
     alias = vehicles_alias()
     name = f"{alias}-synthetic-{int(time.time())}"
-    index_admin.create_physical_index(es, name, bulk_loading=True)
+    index_admin.create_physical_index(es, index_admin.VEHICLES, name, bulk_loading=True)
     started = time.monotonic()
     actions = (
         {"_index": name, "_id": str(row["id"]), "_source": vehicle_to_document(row)} for row in synthetic_rows(count)
@@ -188,10 +188,5 @@ def build_synthetic_index(count: int, *, threads: int = 2, chunk: int = 2000) ->
             print(f"  indexed {n:,} ({n / (time.monotonic() - started):,.0f} docs/s)", flush=True)
     index_admin.finish_bulk_loading(es, name)
     rate = count / (time.monotonic() - started)
-    old = list(es.indices.get_alias(name=alias).body) if es.indices.exists_alias(name=alias) else []
-    es.indices.update_aliases(
-        actions=[{"remove": {"index": i, "alias": alias}} for i in old] + [{"add": {"index": name, "alias": alias}}]
-    )
-    for index in old:
-        es.indices.delete(index=index)
+    index_admin.drop_indexes(es, index_admin.swap_alias(es, index_admin.VEHICLES, name))
     return rate

@@ -19,7 +19,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        if options["if_missing"] and index_admin.alias_exists(get_client()):
+        if options["if_missing"] and index_admin.alias_exists(get_client(), index_admin.VEHICLES):
             self.stdout.write(f"{vehicles_alias()} exists; nothing to build")
             return
         total = change_log_status()["listable_rows"]
