@@ -79,6 +79,8 @@ PLACES = [
     ("DE", "Bremerhaven", 53.55, 8.58),
     ("US", "Baltimore", 39.29, -76.61),
 ]
+# Where the synthetic dealers' cars are right-hand drive (left-driving markets).
+RIGHT_HAND_DRIVE = frozenset({"KE", "TZ", "UG", "ZA", "JP", "GB"})
 CURRENCIES = {"USD": 1.0, "EUR": 0.96, "GBP": 0.8, "JPY": 150.0, "KES": 129.3, "AED": 3.67, "ZAR": 18.8}
 FEATURES = [
     "sunroof",
@@ -139,6 +141,8 @@ def synthetic_rows(count: int, seed: int = 11) -> Iterator[dict[str, Any]]:
             "fuel": rng.choice(["petrol"] * 4 + ["diesel"] * 3 + ["hybrid", "electric"]),
             "transmission": rng.choice(["automatic"] * 3 + ["manual"]),
             "drivetrain": rng.choice(["fwd", "rwd", "awd", "4wd"]),
+            # By the dealer's side of the road, without a draw: every other value stays as it was.
+            "steering": "rhd" if country in RIGHT_HAND_DRIVE else "lhd",
             "engine": "",
             "exterior_color": rng.choice(["white", "black", "silver", "grey", "blue", "red", "pearl"]),
             "interior_color": "",
@@ -176,7 +180,7 @@ def build_synthetic_index(count: int, *, threads: int = 2, chunk: int = 2000) ->
     es = get_client().options(request_timeout=300)
     alias = vehicles_alias()
     name = f"{alias}-synthetic-{int(time.time())}"
-    index_admin.create_physical_index(es, name, bulk_loading=True)
+    index_admin.create_physical_index(es, index_admin.VEHICLES, name, bulk_loading=True)
     started = time.monotonic()
     actions = (
         {"_index": name, "_id": str(row["id"]), "_source": vehicle_to_document(row)} for row in synthetic_rows(count)
@@ -188,10 +192,5 @@ def build_synthetic_index(count: int, *, threads: int = 2, chunk: int = 2000) ->
             print(f"  indexed {n:,} ({n / (time.monotonic() - started):,.0f} docs/s)", flush=True)
     index_admin.finish_bulk_loading(es, name)
     rate = count / (time.monotonic() - started)
-    old = list(es.indices.get_alias(name=alias).body) if es.indices.exists_alias(name=alias) else []
-    es.indices.update_aliases(
-        actions=[{"remove": {"index": i, "alias": alias}} for i in old] + [{"add": {"index": name, "alias": alias}}]
-    )
-    for index in old:
-        es.indices.delete(index=index)
+    index_admin.drop_indexes(es, index_admin.swap_alias(es, index_admin.VEHICLES, name))
     return rate

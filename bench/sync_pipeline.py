@@ -37,7 +37,7 @@ from search.client import get_client
 
 def drop_bench_indexes() -> None:
     es = get_client()
-    index_admin.drop_indexes(es, index_admin.physical_indexes(es))
+    index_admin.drop_indexes(es, index_admin.physical_indexes(es, index_admin.VEHICLES))
 
 
 def raw_bulk_rate(threads: int, chunk_size: int) -> tuple[int, float]:
@@ -45,7 +45,7 @@ def raw_bulk_rate(threads: int, chunk_size: int) -> tuple[int, float]:
     payloads: list[bytes] = []
     chunk: list[VehicleOp] = []
     es = get_client().options(request_timeout=120)
-    name = index_admin.new_physical_name() + "-raw"
+    name = index_admin.new_physical_name(index_admin.VEHICLES) + "-raw"
     for rows in iter_vehicle_rows(batch_size=5000):
         for row in rows:
             if is_listable(row):
@@ -56,7 +56,7 @@ def raw_bulk_rate(threads: int, chunk_size: int) -> tuple[int, float]:
     if chunk:
         payloads.append(_ndjson(chunk, name))
     count = sum(p.count(b'"_id"') for p in payloads)
-    index_admin.create_physical_index(es, name, bulk_loading=True)
+    index_admin.create_physical_index(es, index_admin.VEHICLES, name, bulk_loading=True)
     start = time.perf_counter()
     with ThreadPoolExecutor(max_workers=threads) as pool:
         for response in pool.map(lambda body: es.bulk(operations=body.decode()), payloads):
@@ -97,7 +97,7 @@ def bench_lag(args) -> None:
     from localstack.process import ManagedProcess
     from localstack.stack import celery_worker_argv
 
-    if not index_admin.alias_exists(get_client()):
+    if not index_admin.alias_exists(get_client(), index_admin.VEHICLES):
         rebuild_vehicle_index()
     # The generator's own backlog (one change per generated row) is already in the index the rebuild
     # built; measuring lag behind a million redundant changes would measure that backlog instead.

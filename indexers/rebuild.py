@@ -136,10 +136,10 @@ def rebuild_vehicle_index(
             if not cursor.fetchone()[0]:
                 raise RebuildInProgress("another rebuild is running")
     es = indexing_client()
-    name = index_admin.new_physical_name()
+    name = index_admin.new_physical_name(index_admin.VEHICLES)
     report = RebuildReport(index_name=name)
     try:
-        index_admin.create_physical_index(es, name, bulk_loading=True)
+        index_admin.create_physical_index(es, index_admin.VEHICLES, name, bulk_loading=True)
         IndexBuild.objects.create(index_name=name)
         try:
             load_snapshot(name, report, threads=threads, chunk_size=chunk_size, on_progress=on_progress)
@@ -154,13 +154,13 @@ def rebuild_vehicle_index(
                     f"new index {name} still differs from Postgres after repair: "
                     f"{check.remaining_differences} difference(s); alias left unchanged"
                 )
-            report.dropped = index_admin.swap_alias(es, name)
+            report.dropped = index_admin.swap_alias(es, index_admin.VEHICLES, name)
         finally:
             IndexBuild.objects.filter(index_name=name).delete()
         index_admin.drop_indexes(es, report.dropped)
         report.changes_dropped = drop_covered_changes(report.covered_changes)
     except BaseException:
-        if name not in index_admin.alias_targets(es):
+        if name not in index_admin.alias_targets(es, index_admin.VEHICLES):
             index_admin.drop_indexes(es, [name])
         raise
     finally:
@@ -204,7 +204,7 @@ _ensure_lock = threading.Lock()
 def ensure_index() -> RebuildReport | None:
     """Rebuild if the alias has nothing behind it (first start, or the engine lost its data)."""
     with _ensure_lock:
-        if index_admin.alias_exists(indexing_client()):
+        if index_admin.alias_exists(indexing_client(), index_admin.VEHICLES):
             return None
         try:
             return rebuild_vehicle_index()

@@ -45,7 +45,7 @@ def change_log_status() -> dict[str, Any]:
 def engine_status() -> dict[str, Any]:
     try:
         es = get_client()
-        targets = index_admin.alias_targets(es)
+        targets = index_admin.alias_targets(es, index_admin.VEHICLES)
         count = es.count(index=vehicles_alias())["count"] if targets else None
         return {"reachable": True, "alias": vehicles_alias(), "indexes": targets, "documents": count}
     except Exception as exc:  # noqa: BLE001 - status reports any failure instead of raising

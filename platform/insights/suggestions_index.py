@@ -1,10 +1,9 @@
 """Rebuilding the typeahead index: makes and models counted in the vehicle index, popular past queries
-from the search log, written to a new physical index and swapped in behind the alias."""
+from the search log, written to a new physical index and swapped in behind the alias (indexers.index_admin)."""
 
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
@@ -14,9 +13,10 @@ from django.db import connection
 from django.utils import timezone
 from elasticsearch.helpers import bulk
 
-from es_mappings.suggestions import suggestion_document, suggestion_index_body
+from es_mappings.suggestions import suggestion_document
+from indexers import index_admin
 from search.client import get_client
-from search.indexes import suggestions_alias, vehicles_alias
+from search.indexes import vehicles_alias
 
 log = logging.getLogger(__name__)
 
@@ -90,22 +90,11 @@ def suggestion_documents(*, include_queries: bool = True) -> list[dict[str, Any]
 def rebuild_suggestions(*, include_queries: bool = True) -> int:
     """Build a new suggestions index, swap the alias to it, drop the old ones. Returns documents written."""
     client = get_client()
-    alias = suggestions_alias()
     docs = suggestion_documents(include_queries=include_queries)
-    name = f"{alias}-{time.strftime('%Y%m%d%H%M%S')}-{time.time_ns() % 1_000_000:06d}"
-    client.indices.create(index=name, body=suggestion_index_body())
-    try:
+
+    def load(name: str) -> None:
         bulk(client.options(request_timeout=120), ({"_index": name, "_source": doc} for doc in docs), chunk_size=2000)
-        client.indices.refresh(index=name)
-        old = list(client.indices.get_alias(name=alias).body) if client.indices.exists_alias(name=alias) else []
-        actions = [{"remove": {"index": index, "alias": alias}} for index in old] + [
-            {"add": {"index": name, "alias": alias}}
-        ]
-        client.indices.update_aliases(actions=actions)
-    except Exception:
-        client.indices.delete(index=name, ignore_unavailable=True)
-        raise
-    for index in old:
-        client.indices.delete(index=index, ignore_unavailable=True)
+
+    name, _ = index_admin.build_and_swap(client, index_admin.SUGGESTIONS, load)
     log.info("suggestions index %s: %d documents", name, len(docs))
     return len(docs)

@@ -1,88 +1,31 @@
-"""Saved searches: percolator queries in the engine, matched against new and changed vehicles.
+"""Saved searches matched against new and changed vehicles.
 
-The queries live in their own index, `<prefix>-saved-searches`, whose mapping is the vehicle
-document's plus a `percolator` field; a batch of vehicle documents is percolated in one request and
-each hit says which documents its query matched. The engine is reached through search.client only.
+The searches are registered as percolator queries behind their own alias (notifications.percolator);
+a batch of vehicle documents is percolated in one request and each hit says which documents its
+query matched. The engine is reached through search.client only.
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from elasticsearch import NotFoundError
 
-from es_mappings.vehicles import vehicle_index_body, vehicle_to_document
+from es_mappings.vehicles import vehicle_to_document
 from indexers.rows import iter_vehicle_rows_written_after
 from jobs.cursors import advancing_cursor
-from search.alerts import alert_query
 from search.client import get_client
-from search.request import VehicleQuery
-from search.selectors import public_scope
+from search.indexes import saved_searches_alias
 
 from .events import emit_many
 from .models import SavedSearch
+from .percolator import ensure_percolator_index
 
 log = logging.getLogger(__name__)
 
 PERCOLATE_BATCH = 200
-
-
-def saved_search_query(query: VehicleQuery) -> dict[str, Any]:
-    """The engine query a saved search stands for: the search's own builders, over the public scope."""
-    return alert_query(query, public_scope()).to_dict()
-
-
-def percolator_index() -> str:
-    return f"{settings.SEARCH_INDEX_PREFIX}-saved-searches"
-
-
-def percolator_index_body() -> dict[str, Any]:
-    body = vehicle_index_body()
-    body["mappings"]["properties"].update(
-        {
-            "query": {"type": "percolator"},
-            "saved_search_id": {"type": "long"},
-            "user_id": {"type": "long"},
-        }
-    )
-    return body
-
-
-def ensure_percolator_index() -> None:
-    client = get_client()
-    if not client.indices.exists(index=percolator_index()):
-        body = percolator_index_body()
-        try:
-            client.indices.create(index=percolator_index(), settings=body["settings"], mappings=body["mappings"])
-        except Exception as exc:  # created meanwhile by another worker
-            if "resource_already_exists" not in str(exc):
-                raise
-
-
-def sync_saved_search(saved_search_id: int) -> str:
-    """Make the engine agree with the row: registered while active, gone when paused or deleted."""
-    ensure_percolator_index()
-    client = get_client()
-    search = SavedSearch.objects.filter(pk=saved_search_id).first()
-    if search is None or not search.active:
-        with contextlib.suppress(NotFoundError):
-            client.delete(index=percolator_index(), id=str(saved_search_id), refresh=True)
-        return "removed"
-    client.index(
-        index=percolator_index(),
-        id=str(search.id),
-        refresh=True,
-        document={
-            "query": saved_search_query(VehicleQuery.from_dict(search.query)),
-            "saved_search_id": search.id,
-            "user_id": search.user_id,
-        },
-    )
-    return "registered"
 
 
 def current_vehicle_version() -> int:
@@ -100,7 +43,7 @@ def percolate(rows: list[dict[str, Any]]) -> list[tuple[int, int]]:
     while True:
         extra = {"search_after": search_after} if search_after else {}
         response = client.search(
-            index=percolator_index(),
+            index=saved_searches_alias(),
             size=500,
             sort=[{"saved_search_id": "asc"}],
             source=["saved_search_id"],

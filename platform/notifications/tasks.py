@@ -6,7 +6,7 @@ from django.conf import settings
 
 from jobs.base import reliable_task
 
-from . import delivery, dispatch, events, saved_searches, task_names
+from . import delivery, dispatch, events, percolator, saved_searches, task_names
 from .providers import RateLimited
 from .sending import send_logged_message
 
@@ -55,7 +55,7 @@ def send_message(self, message_id: int) -> str:
 @reliable_task(name=task_names.SYNC_SAVED_SEARCH, soft_time_limit=60, time_limit=90)
 def sync_saved_search(saved_search_id: int) -> str:
     """Register (or remove) a saved search's percolator query."""
-    return saved_searches.sync_saved_search(saved_search_id)
+    return percolator.sync_saved_search(saved_search_id)
 
 
 @reliable_task(name="notifications.tasks.match_saved_searches")

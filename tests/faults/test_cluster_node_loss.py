@@ -79,7 +79,7 @@ def on_cluster(cluster, celery_worker_process):
     ):
         get_client.cache_clear()
         es = get_client()
-        index_admin.drop_indexes(es, index_admin.physical_indexes(es))
+        index_admin.drop_indexes(es, index_admin.physical_indexes(es, index_admin.VEHICLES))
         rebuild_vehicle_index()
         celery_worker_process("cluster-worker", queues="default", concurrency=2, env=env)
         listener = start_test_process("cluster-listener", [sys.executable, "manage.py", "search_listen"], env)

@@ -80,7 +80,7 @@ def stack(own_services, celery_worker_process):
     ):
         get_client.cache_clear()
         es = get_client()
-        index_admin.drop_indexes(es, index_admin.physical_indexes(es))
+        index_admin.drop_indexes(es, index_admin.physical_indexes(es, index_admin.VEHICLES))
         rebuild_vehicle_index()
         helpers = {
             "env": env,
@@ -211,12 +211,12 @@ def test_rebuild_while_writes_continue(stack):
     Vehicle.objects.bulk_create([Vehicle(**vehicle_fields(random.choice(dealers))) for _ in range(3000)])
     assert_exactly_in_sync()
     es = get_client()
-    (before,) = index_admin.alias_targets(es)
+    (before,) = index_admin.alias_targets(es, index_admin.VEHICLES)
     writer = Writer(dealer_ids, seed=3, pause=0.02)
     writer.start()
     report = rebuild_vehicle_index()
     operations = writer.stop()
-    (after,) = index_admin.alias_targets(es)
+    (after,) = index_admin.alias_targets(es, index_admin.VEHICLES)
     assert after != before and not es.indices.exists(index=before)
     assert operations > 20, "no writes overlapped the rebuild"
     assert report.documents_loaded >= 2900

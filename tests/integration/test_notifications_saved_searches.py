@@ -11,16 +11,12 @@ from rest_framework.test import APIClient
 
 from notifications import dispatch
 from notifications.models import Notification, OutboxEvent, SavedSearch, SavedSearchMatch
-from notifications.saved_searches import (
-    match_saved_searches,
-    percolator_index,
-    saved_search_query,
-    sync_saved_search,
-)
-from search.client import get_client
+from notifications.percolator import saved_search_query, sync_saved_search
+from notifications.saved_searches import match_saved_searches
 from search.request import GeoCircle, Range, VehicleQuery
 from tests.support.notification_support import (  # noqa: F401
     clean_broker,
+    clean_percolator,
     fast_settings,
     make_buyer,
     make_dealer,
@@ -46,14 +42,6 @@ def test_saved_parameters_become_one_engine_query():
     filters = engine_query["filter"]
     assert {"terms": {"make.folded": ["Toyota"]}} in filters and {"terms": {"body_type": ["pickup"]}} in filters
     assert {"range": {"price_usd": {"lte": 30000}}} in filters and {"range": {"year": {"gte": 2015}}} in filters
-
-
-@pytest.fixture
-def clean_percolator(settings):
-    client = get_client()
-    client.indices.delete(index=percolator_index(), ignore_unavailable=True)
-    yield
-    client.indices.delete(index=percolator_index(), ignore_unavailable=True)
 
 
 @pytest.mark.engine

@@ -13,8 +13,9 @@ from django.db import connection
 from rest_framework.test import APIClient
 
 from indexers.rows import VEHICLE_ROW_SQL
-from notifications.saved_searches import percolate, percolator_index, sync_saved_search
-from search.client import get_client
+from notifications.percolator import sync_saved_search
+from notifications.saved_searches import percolate
+from tests.support.notification_support import drop_percolator_indexes
 from tests.support.search_fixtures import market  # noqa: F401 (fixture)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.engine]
@@ -36,7 +37,7 @@ def buyer_api(market):  # noqa: F811
     api = APIClient()
     api.force_authenticate(market.outsider)
     yield api
-    get_client().indices.delete(index=percolator_index(), ignore_unavailable=True)
+    drop_percolator_indexes()
 
 
 def searched_ids(api, params) -> set[int]:

@@ -6,9 +6,12 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from indexers import index_admin
+from insights import suggestions_index
 from insights.buffer import search_log_buffer
 from insights.models import SearchLog
 from insights.suggestions_index import rebuild_suggestions
+from search.client import get_client
 from tests.support.search_fixtures import celery_eager, market, sql_counts, sql_vehicles  # noqa: F401 (fixtures)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.engine]
@@ -106,6 +109,24 @@ def test_typeahead_forgives_typos_and_knows_synonyms(api, market, typed, text):
     body = api.get("/api/v1/vehicles/suggest", {"q": typed}).json()
     texts = [s["text"] for s in body["suggestions"]]
     assert any(text in t for t in texts[:3]), texts
+
+
+def test_a_suggestions_rebuild_swaps_its_alias_through_the_index_admin(market, monkeypatch):
+    es = get_client()
+    rebuild_suggestions(include_queries=False)
+    (first,) = index_admin.alias_targets(es, index_admin.SUGGESTIONS)
+    rebuild_suggestions(include_queries=False)
+    (second,) = index_admin.alias_targets(es, index_admin.SUGGESTIONS)
+    assert second != first and index_admin.physical_indexes(es, index_admin.SUGGESTIONS) == [second]
+
+    def failing_load(*args, **kwargs):
+        raise RuntimeError("engine refused the load")
+
+    monkeypatch.setattr(suggestions_index, "bulk", failing_load)
+    with pytest.raises(RuntimeError):
+        rebuild_suggestions(include_queries=False)
+    assert index_admin.physical_indexes(es, index_admin.SUGGESTIONS) == [second], "alias kept, new index dropped"
+    assert index_admin.alias_targets(es, index_admin.SUGGESTIONS) == [second]
 
 
 def test_typeahead_model_counts_equal_sql(api, market):

@@ -125,7 +125,7 @@ def test_failing_items_back_off_then_park_as_dead_letters_and_replay(settings):
     settings.INDEXER_MAX_ATTEMPTS = 3
     vehicle = make_vehicle()
     es = get_client()
-    (target,) = index_admin.alias_targets(es)
+    (target,) = index_admin.alias_targets(es, index_admin.VEHICLES)
     es.indices.close(index=target)
     try:
         for _ in range(3):
@@ -160,9 +160,9 @@ def test_rebuild_swaps_alias_and_drops_the_old_index():
         make_vehicle()
     drain_all()
     es = get_client()
-    (before,) = index_admin.alias_targets(es)
+    (before,) = index_admin.alias_targets(es, index_admin.VEHICLES)
     report = rebuild_vehicle_index()
-    (after,) = index_admin.alias_targets(es)
+    (after,) = index_admin.alias_targets(es, index_admin.VEHICLES)
     assert after != before and report.dropped == [before]
     assert not es.indices.exists(index=before)
     assert report.final_count == report.expected_count == 30

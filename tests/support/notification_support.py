@@ -16,6 +16,9 @@ from aiosmtpd.controller import Controller
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
+from indexers import index_admin
+from search.client import get_client
+from search.indexes import saved_searches_alias
 from tests.support.factories import ensure_currencies, make_dealer, make_vehicle
 from tests.support.whatsapp_simulator import WhatsAppSimulator
 
@@ -40,6 +43,21 @@ class SmtpInbox:
 
     def to(self, address: str) -> list:
         return [m["message"] for m in self.messages if address in m["to"]]
+
+
+def drop_percolator_indexes() -> None:
+    """Every physical saved-search index, and a plain one of the alias's name (the layout before the
+    alias), so the next registration builds the percolator afresh."""
+    es = get_client()
+    index_admin.drop_indexes(es, index_admin.physical_indexes(es, index_admin.SAVED_SEARCHES))
+    es.indices.delete(index=saved_searches_alias(), ignore_unavailable=True)
+
+
+@pytest.fixture
+def clean_percolator():
+    drop_percolator_indexes()
+    yield
+    drop_percolator_indexes()
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from tests.support.factories import make_dealer, make_vehicle, vehicle_fields
 
 def drop_vehicle_indexes() -> None:
     es = get_client()
-    index_admin.drop_indexes(es, index_admin.physical_indexes(es))
+    index_admin.drop_indexes(es, index_admin.physical_indexes(es, index_admin.VEHICLES))
 
 
 def expected_documents() -> dict[int, int]:

@@ -4,24 +4,41 @@ from tqdm import tqdm
 from indexers import index_admin
 from indexers.rebuild import RebuildInProgress, rebuild_vehicle_index
 from indexers.status import change_log_status
+from notifications.percolator import ensure_percolator_index, rebuild_percolator
 from search.client import get_client
 from search.indexes import vehicles_alias
 
 
 class Command(BaseCommand):
-    help = "Build a new vehicle index from Postgres behind the alias and swap it in (searches keep working)."
+    help = (
+        "Build a new vehicle index and a new saved-search percolator from Postgres behind their aliases "
+        "and swap them in (searches and alerts keep working)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--threads", type=int, default=2, help="parallel _bulk senders")
         parser.add_argument("--chunk-size", type=int, default=1000, help="documents per _bulk request")
         parser.add_argument(
-            "--if-missing", action="store_true", help="only build when the alias has no index behind it (first start)"
+            "--if-missing", action="store_true", help="only build an index whose alias has nothing behind it"
         )
 
     def handle(self, *args, **options):
-        if options["if_missing"] and index_admin.alias_exists(get_client()):
-            self.stdout.write(f"{vehicles_alias()} exists; nothing to build")
-            return
+        if options["if_missing"]:
+            # Also turns a pre-alias plain percolator index into one behind the alias.
+            ensure_percolator_index()
+            if index_admin.alias_exists(get_client(), index_admin.VEHICLES):
+                self.stdout.write(f"{vehicles_alias()} exists; nothing to build")
+                return
+        self.rebuild_vehicles(options)
+        if not options["if_missing"]:
+            # After the vehicles: its mapping is the vehicle mapping, as deployed with this code.
+            percolator = rebuild_percolator()
+            self.stdout.write(
+                f"{percolator.index_name}: {percolator.registered} saved searches registered, "
+                f"{percolator.resynced} re-synced after the swap; dropped {percolator.dropped or 'nothing'}"
+            )
+
+    def rebuild_vehicles(self, options) -> None:
         total = change_log_status()["listable_rows"]
         with tqdm(total=total, unit="doc", desc="indexing", disable=options["verbosity"] == 0) as bar:
             try:
