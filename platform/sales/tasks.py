@@ -44,12 +44,7 @@ def follow_up_stalled_deals(deal_ids: list[int]) -> int:
 
 @reliable_task(name="sales.tasks.find_delayed_shipments", previous_names=("jobs.tasks.find_delayed_shipments",))
 def find_delayed_shipments() -> int:
-    handed = 0
-    for page in id_pages(shipment_notices.delayed_shipments()):
-        for batch in batches(page):
-            notify_delayed_shipments.delay(batch)
-            handed += len(batch)
-    return handed
+    return _hand_out(shipment_notices.delayed_shipments(), notify_delayed_shipments)
 
 
 @reliable_task(
@@ -64,10 +59,15 @@ def notify_delayed_shipments(shipment_ids: list[int]) -> int:
 
 @reliable_task(name="sales.tasks.sweep_shipment_updates", previous_names=("jobs.tasks.sweep_shipment_updates",))
 def sweep_shipment_updates() -> int:
+    return _hand_out(shipment_notices.active_shipments(), notify_shipment_updates)
+
+
+def _hand_out(shipment_ids, task) -> int:
+    """Queue `task` for the shipments in batches, walking the ids page by page; returns how many."""
     handed = 0
-    for page in id_pages(shipment_notices.active_shipments()):
+    for page in id_pages(shipment_ids):
         for batch in batches(page):
-            notify_shipment_updates.delay(batch)
+            task.delay(batch)
             handed += len(batch)
     return handed
 
