@@ -99,7 +99,7 @@ def _folded() -> dict[str, Keyword]:
     return {"folded": Keyword(normalizer=folded_keyword)}
 
 
-# Each mapping kind of the field registry (search.fields.Mapping) as an engine field.
+# Each mapping kind of the field registry (search.fields.MappingKind) as an engine field.
 MAPPING_KINDS: dict[str, Callable[[], Any]] = {
     "keyword": Keyword,
     "facet_keyword": _facet_keyword,

@@ -3,11 +3,11 @@ derive from. Pure: no database, no engine, no Django model.
 
 One `VehicleField` says, for one field, where its value comes from (the `catalog_vehicle` column),
 what the search document holds (document field and mapping kind: es_mappings.vehicles turns the kind
-into an engine mapping), how buyers select on it (a terms, range or geo filter and its API
-parameter), how it is counted (facet), what it is called (label, value labels, the words that mean
-a value in free text), the order of its chip and of its relaxation when nothing is found, its CSV
-column and whether result cards and the vehicle page show it. Adding a searchable field is one entry
-here, its column (model and migration) and its French words.
+into an engine mapping), how buyers select on it (a terms or range filter and its API parameter),
+how it is counted (facet), what it is called (label, value labels, the words that mean a value in
+free text), the order of its chip and of its relaxation when nothing is found, its CSV column,
+whether result cards and the vehicle page show it and whether the dealer sets it. Adding a
+searchable field is one entry here, its column (model and migration) and its French words.
 
 Derived in: es_mappings.vehicles (mapping, row → document), indexers.rows (row SQL), search.filters,
 search.facets, search.results, search.vehicles (hit source), search.params (parameters),
@@ -106,7 +106,7 @@ class Words:
     words: str
 
 
-Mapping = Literal[
+MappingKind = Literal[
     "keyword",  # an exact value, not counted on every page
     "facet_keyword",  # an exact value counted on (nearly) every search page
     "typed_keyword",  # an exact value that users type: a folded subfield for filters
@@ -136,7 +136,7 @@ class VehicleField:
     name: str
     # The search document's field.
     doc: str
-    mapping: Mapping
+    mapping: MappingKind
     label: Promise | None = None
     # The catalog_vehicle column copied into the document; None when the transform derives it.
     column: str | None = None
@@ -179,20 +179,6 @@ class VehicleField:
 
 
 # --- the table --------------------------------------------------------------------------------------
-
-BODY_VALUES = (
-    Value("sedan", _("Sedan"), "sedan saloon berline limousine"),
-    Value("suv", _("SUV"), "suv crossover|tout terrain|tout-terrain", short="SUV"),
-    Value("pickup", _("Pickup"), "pickup pick-up ute|pick up|pickup truck"),
-    Value("hatchback", _("Hatchback"), "hatchback hatch citadine compacte"),
-    Value("van", _("Van"), "van fourgon fourgonnette utilitaire minibus"),
-    Value("wagon", _("Estate"), "wagon estate break kombi tourer|station wagon"),
-    Value("coupe", _("Coupé"), "coupe"),
-    Value("convertible", _("Convertible"), "convertible cabriolet cabrio roadster decapotable"),
-    Value("minivan", _("Minivan")),
-    Value("truck", _("Truck")),
-    Value("bus", _("Bus")),
-)
 
 FIELDS: tuple[VehicleField, ...] = (
     VehicleField("vehicle_id", "vehicle_id", "long"),
@@ -288,7 +274,19 @@ FIELDS: tuple[VehicleField, ...] = (
         page_facet=True,
         card=True,
         detail=True,
-        values=BODY_VALUES,
+        values=(
+            Value("sedan", _("Sedan"), "sedan saloon berline limousine"),
+            Value("suv", _("SUV"), "suv crossover|tout terrain|tout-terrain", short="SUV"),
+            Value("pickup", _("Pickup"), "pickup pick-up ute|pick up|pickup truck"),
+            Value("hatchback", _("Hatchback"), "hatchback hatch citadine compacte"),
+            Value("van", _("Van"), "van fourgon fourgonnette utilitaire minibus"),
+            Value("wagon", _("Estate"), "wagon estate break kombi tourer|station wagon"),
+            Value("coupe", _("Coupé"), "coupe"),
+            Value("convertible", _("Convertible"), "convertible cabriolet cabrio roadster decapotable"),
+            Value("minivan", _("Minivan")),
+            Value("truck", _("Truck")),
+            Value("bus", _("Bus")),
+        ),
         words=(Words(("minivan", "van"), "minivan mpv monospace|people mover"),),
         chip_rank=6,
         relax_rank=80,
