@@ -19,7 +19,8 @@ those rows the ratio is the sampled answer over the exact one.
 
 With --baseline REV, the API as it was at that git revision runs beside this one (its files from
 `git archive`, the same engine, index and database) and receives every API request too: its p50/p99
-and this API's p50 over its p50 ("api/baseline") are before/after figures from one run.
+and this API's p50 over its p50 ("api/baseline") are before/after figures from one run. Each
+version's search page asks for its own page facets.
 
 Each distinct request is sent once to the engine (`request_cache: false`, so it leaves no cached
 response) and once through the API, in alternating order (whichever goes second may find the engine's
@@ -156,8 +157,8 @@ def engine_body_for_typeahead(text: str) -> str:
     return "".join(json.dumps(line) + "\n" for line in lines)
 
 
-def page_query(params: dict) -> str:
-    return urllib.parse.urlencode({**params, "facets": ",".join(PAGE_FACETS)}, doseq=True)
+def page_query(params: dict, facets: tuple[str, ...] = PAGE_FACETS) -> str:
+    return urllib.parse.urlencode({**params, "facets": ",".join(facets)}, doseq=True)
 
 
 def free_port() -> int:
@@ -220,6 +221,14 @@ def baseline_checkout(revision: str) -> Path:
     return folder
 
 
+def page_facets_of(root: Path) -> tuple[str, ...]:
+    """The facets the search page of the checkout at `root` asks for (a baseline's may be fewer)."""
+    code = "import django; django.setup(); from web.search_state import PAGE_FACETS; print(','.join(PAGE_FACETS))"
+    env = {**os.environ, "PYTHONPATH": f"{root}{os.pathsep}{root / 'platform'}"}
+    found = subprocess.run([sys.executable, "-c", code], cwd=root, env=env, check=True, capture_output=True, text=True)
+    return tuple(found.stdout.strip().splitlines()[-1].split(","))
+
+
 def stop_api(proc: subprocess.Popen) -> None:
     os.killpg(proc.pid, signal.SIGTERM)
     try:
@@ -269,9 +278,14 @@ def run_requests(
             if i is None:
                 return
             direct, through_api = pairs[i]
+            # One API request for every server, or a list with each server's own (a baseline's page
+            # asks for its own facets).
+            per_server = through_api if isinstance(through_api, list) else [through_api] * len(to_apis)
             # Take turns at going first: whoever comes later finds the engine's filter cache warm.
             # Either side may be None (bench/search_popular.py times one side at a time).
-            targets = [(None, to_engine, direct)] + [(n, conn, through_api) for n, conn in enumerate(to_apis)]
+            targets = [(None, to_engine, direct)] + [
+                (n, conn, request) for n, (conn, request) in enumerate(zip(to_apis, per_server, strict=True))
+            ]
             shift = i % len(targets)
             timings = [(n, send(conn, request)) for n, conn, request in targets[shift:] + targets[:shift]]
             with lock:
@@ -333,8 +347,10 @@ def main() -> None:
     port = free_port()
     api = start_api(port, args.workers, args.threads)
     ports, servers, baseline_root = [port], [api], None
+    page_facets = [PAGE_FACETS]
     if args.baseline:
         baseline_root = baseline_checkout(args.baseline)
+        page_facets.append(page_facets_of(baseline_root))
         ports.append(free_port())
         servers.append(start_api(ports[1], args.workers, args.threads, root=baseline_root))
     try:
@@ -370,7 +386,7 @@ def main() -> None:
                 "search page": [
                     (
                         ("POST", "/_msearch", engine_body_for_search(p, PAGE_FACETS)),
-                        ("GET", "/api/v1/vehicles/search?" + page_query(p), None),
+                        [("GET", "/api/v1/vehicles/search?" + page_query(p, facets), None) for facets in page_facets],
                     )
                     for p in searched
                 ],
