@@ -125,6 +125,7 @@ Mapping = Literal[
     "date",
     "geo_point",
     "unindexed",  # kept in the source only
+    "image",  # an object kept in the source only (a photo's variants, size, placeholder)
     "dealer",  # the dealer object
     "completion",  # typeahead completion inputs
 ]
@@ -463,7 +464,22 @@ FIELDS: tuple[VehicleField, ...] = (
     VehicleField(
         "description", "description", "text", _("Description"), column="description", convert="blank", csv="description"
     ),
-    VehicleField("photo", "photo", "unindexed", card=True),
+    # The cover (the first ready photo): its variants, size and placeholder, kept in the source for
+    # cards (media.names.image_urls makes the addresses). Derived from media_photo by the indexer.
+    VehicleField("cover", "cover", "image", card=True),
+    # Ready photos; "with photos" is photos_min=1.
+    VehicleField(
+        "photos",
+        "photo_count",
+        "integer",
+        _("Photos"),
+        range_on="photo_count",
+        range_param=RangeParam(0, 1000),
+        card=True,
+        key="photo_count",
+        # Given up early when nothing is found: a car without photos beats no car.
+        relax_rank=5,
+    ),
     VehicleField(
         "dealer",
         "dealer",

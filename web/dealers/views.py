@@ -98,7 +98,6 @@ def edit_vehicle(request, dealer, vehicle_id: int):
                         price=data["price"],
                         status=data["status"],
                         description=data["description"],
-                        photos=data["photos"],
                         specs={declared.name: data[declared.name] for declared in EDITABLE_FIELDS},
                     ),
                 )
@@ -114,7 +113,6 @@ def edit_vehicle(request, dealer, vehicle_id: int):
                 "status": vehicle.status,
                 **{declared.name: getattr(vehicle, declared.column) for declared in EDITABLE_FIELDS},
                 "description": vehicle.description,
-                "photos": vehicle.photos,
             }
         )
     status = form_status(form)
@@ -145,7 +143,6 @@ def add_vehicle_page(request, dealer):
                         currency=data["currency"],
                         mileage_km=data["mileage_km"],
                         condition=data["condition"],
-                        photos=tuple(data["photos"]),
                     ),
                 )
             except InventoryInputError as exc:
