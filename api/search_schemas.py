@@ -154,10 +154,20 @@ class SuggestionSchema(serializers.Serializer):
     count = serializers.IntegerField(help_text="Matching vehicles (for a query: results it last found).")
 
 
+class ThumbSchema(serializers.Serializer):
+    thumb = serializers.CharField(help_text="The cover's smallest WebP (160 px wide).")
+    placeholder = serializers.CharField(help_text="A tiny blurred image (data: URI) to show while it loads.")
+    illustration = serializers.BooleanField(help_text="A drawing for demo data, not a photograph of this car.")
+
+
+class SuggestedVehicleSchema(VehicleCardSchema):
+    cover = ThumbSchema(allow_null=True, help_text="The cover's thumbnail; null without photos.")
+
+
 class SuggestResponse(serializers.Serializer):
     query = serializers.CharField()
     suggestions = SuggestionSchema(many=True)
-    vehicles = VehicleCardSchema(many=True)
+    vehicles = SuggestedVehicleSchema(many=True)
     took_ms = serializers.IntegerField()
 
 

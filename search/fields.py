@@ -169,6 +169,8 @@ class VehicleField:
     csv: str | None = None
     # The dealer sets it (console, API, CSV): one of `values`, or "" when not known.
     editable: bool = False
+    # A range the buyers' page shows as one checkbox meaning `<name>_min=1` ("With photos"): its words.
+    toggle: Promise | None = None
 
     @property
     def output_key(self) -> str:
@@ -477,6 +479,7 @@ FIELDS: tuple[VehicleField, ...] = (
         range_param=RangeParam(0, 1000),
         card=True,
         key="photo_count",
+        toggle=_("With photos"),
         # Given up early when nothing is found: a car without photos beats no car.
         relax_rank=5,
     ),
@@ -570,6 +573,9 @@ CARD_FIELDS: tuple[VehicleField, ...] = tuple(f for f in FIELDS if f.card)
 DETAIL_FIELDS: tuple[VehicleField, ...] = tuple(f for f in FIELDS if f.detail)
 CSV_FIELDS: tuple[VehicleField, ...] = tuple(f for f in FIELDS if f.csv)
 LISTED_FACETS: tuple[str, ...] = tuple(f.name for f in FIELDS if f.page_facet)
+# Ranges the buyers' page shows as one checkbox (<name>_min=1), and those it shows as from/to inputs.
+TOGGLE_FIELDS: tuple[VehicleField, ...] = tuple(f for f in RANGE_FIELDS if f.toggle)
+PAGE_RANGES: tuple[str, ...] = tuple(f.name for f in RANGE_FIELDS if not f.toggle)
 # Controlled values a dealer sets, stored in their column ("" when not known).
 EDITABLE_FIELDS: tuple[VehicleField, ...] = tuple(f for f in FIELDS if f.editable)
 

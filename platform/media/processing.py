@@ -31,6 +31,13 @@ def process_photo(photo_id: int) -> str:
         base = variant_base(photo.sha256)
         if photo.status == Photo.Status.READY and photo.variants.get("base") == base:
             return "already done"
+        # The same file is ready on another vehicle: its variants are these very files.
+        twin = Photo.objects.filter(sha256=photo.sha256, status=Photo.Status.READY, variants__base=base).first()
+        if twin is not None:
+            photo.variants, photo.placeholder = twin.variants, twin.placeholder
+            photo.status, photo.error = Photo.Status.READY, ""
+            photo.save(update_fields=["variants", "placeholder", "status", "error", "updated_at"])
+            return "shared"
         with storage.originals().open(photo.original, "rb") as original:
             image = upright_pixels(original.read())
         formats = variant_formats()

@@ -52,8 +52,13 @@ def _queue(photo_ids: list[int]) -> None:
         current_app.send_task(task_names.MAKE_VARIANTS, args=(photo_id,))
 
 
-def add_photos(vehicle: Vehicle, uploads: list[Upload], *, illustration: bool = False) -> list[Photo]:
+def add_photos(
+    vehicle: Vehicle, uploads: list[Upload], *, illustration: bool = False, queue: bool = True
+) -> list[Photo]:
     """Check every upload, then store them all and queue their variants; any refusal stores nothing.
+
+    `queue=False`: the caller makes the variants itself (media.processing.process_photo), as the
+    demo loader does before any worker runs.
 
     The same file sent again for the same vehicle is the photo it already has, not a second one.
     """
@@ -113,7 +118,8 @@ def add_photos(vehicle: Vehicle, uploads: list[Upload], *, illustration: bool = 
                 )
             )
         ids = [photo.pk for photo in created]
-        transaction.on_commit(lambda: _queue(ids))
+        if queue:
+            transaction.on_commit(lambda: _queue(ids))
     sent = {sha for _, _, sha in checked}
     return [*created, *(p for sha, p in existing.items() if sha in sent)]
 
