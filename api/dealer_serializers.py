@@ -39,9 +39,6 @@ class VehicleEditInput(_DealerSetInput):
     price = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, required=False)
     status = serializers.ChoiceField(choices=Vehicle.Status.values, required=False)
     description = serializers.CharField(max_length=20000, required=False, allow_blank=True)
-    photos = serializers.ListField(
-        child=serializers.CharField(max_length=500), max_length=30, required=False, help_text="http(s) URLs."
-    )
 
 
 class NewVehicleInput(_DealerSetInput):
@@ -59,7 +56,6 @@ class NewVehicleInput(_DealerSetInput):
     transmission = serializers.CharField(max_length=20, required=False, default="", allow_blank=True)
     exterior_color = serializers.CharField(max_length=40, required=False, default="", allow_blank=True)
     description = serializers.CharField(max_length=20000, required=False, default="", allow_blank=True)
-    photos = serializers.ListField(child=serializers.CharField(max_length=500), max_length=30, required=False)
 
 
 class DealerVehicleOutput(serializers.ModelSerializer):
@@ -79,7 +75,6 @@ class DealerVehicleOutput(serializers.ModelSerializer):
             "status",
             *(declared.column for declared in EDITABLE_FIELDS),
             "description",
-            "photos",
             "listed_at",
             "updated_at",
         ]

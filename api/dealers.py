@@ -78,9 +78,7 @@ class DealerVehicleListApi(APIView):
         body = validated(NewVehicleInput, request.data)
         try:
             specs, rest = split_dealer_set(body)
-            vehicle = add_vehicle(
-                dealer, NewVehicle(**{**rest, "photos": tuple(rest.get("photos", ())), "specs": specs})
-            )
+            vehicle = add_vehicle(dealer, NewVehicle(**rest, specs=specs))
         except InventoryInputError as exc:
             raise _refused(exc) from None
         return Response(DealerVehicleOutput(vehicle).data, status=201)
@@ -94,7 +92,7 @@ class DealerVehicleApi(APIView):
         summary="Change a listed vehicle",
         request=VehicleEditInput,
         responses=DealerVehicleOutput,
-        description="Price (in the vehicle's currency), status, description, photos; fields left out stay "
+        description="Price (in the vehicle's currency), status, description; fields left out stay "
         "as they are. Another dealer's vehicle is a 404.",
     )
     def patch(self, request, dealer_id: int, vehicle_id: int):

@@ -22,6 +22,18 @@ class DealerSchema(serializers.Serializer):
     rating = serializers.FloatField(allow_null=True)
 
 
+class ImageSchema(serializers.Serializer):
+    src = serializers.CharField(help_text="A WebP about 640 px wide, for clients without srcset.")
+    srcset = serializers.DictField(
+        child=serializers.CharField(), help_text='Per format ("avif", "webp"): "url 320w, url 640w, ..." for srcset.'
+    )
+    thumb = serializers.CharField(help_text="The smallest WebP (160 px wide), for thumbnails.")
+    width = serializers.IntegerField(help_text="The photo's own width: with height, its aspect ratio.")
+    height = serializers.IntegerField()
+    placeholder = serializers.CharField(help_text="A tiny blurred image (data: URI) to show while it loads.")
+    illustration = serializers.BooleanField(help_text="A drawing for demo data, not a photograph of this car.")
+
+
 class VehicleCardSchema(serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
@@ -39,7 +51,8 @@ class VehicleCardSchema(serializers.Serializer):
     transmission = serializers.CharField(allow_null=True)
     drivetrain = serializers.CharField(allow_null=True)
     colour = serializers.CharField(allow_null=True)
-    photo = serializers.CharField(allow_null=True)
+    cover = ImageSchema(allow_null=True, help_text="The cover photo; null when the vehicle has none yet.")
+    photo_count = serializers.IntegerField(help_text="Photos ready to show.")
     country = serializers.CharField()
     city = serializers.CharField(allow_null=True)
     status = serializers.CharField()
@@ -141,10 +154,20 @@ class SuggestionSchema(serializers.Serializer):
     count = serializers.IntegerField(help_text="Matching vehicles (for a query: results it last found).")
 
 
+class ThumbSchema(serializers.Serializer):
+    thumb = serializers.CharField(help_text="The cover's smallest WebP (160 px wide).")
+    placeholder = serializers.CharField(help_text="A tiny blurred image (data: URI) to show while it loads.")
+    illustration = serializers.BooleanField(help_text="A drawing for demo data, not a photograph of this car.")
+
+
+class SuggestedVehicleSchema(VehicleCardSchema):
+    cover = ThumbSchema(allow_null=True, help_text="The cover's thumbnail; null without photos.")
+
+
 class SuggestResponse(serializers.Serializer):
     query = serializers.CharField()
     suggestions = SuggestionSchema(many=True)
-    vehicles = VehicleCardSchema(many=True)
+    vehicles = SuggestedVehicleSchema(many=True)
     took_ms = serializers.IntegerField()
 
 

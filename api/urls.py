@@ -9,6 +9,7 @@ from . import (
     jobs_status,
     leads,
     notifications,
+    photos,
     recommendations,
     saved_searches,
     tasks,
@@ -33,6 +34,21 @@ urlpatterns = [
     path("dealers/<int:dealer_id>/vehicles", dealers.DealerVehicleListApi.as_view(), name="dealer-vehicles"),
     path(
         "dealers/<int:dealer_id>/vehicles/<int:vehicle_id>", dealers.DealerVehicleApi.as_view(), name="dealer-vehicle"
+    ),
+    path(
+        "dealers/<int:dealer_id>/vehicles/<int:vehicle_id>/photos",
+        photos.DealerVehiclePhotosApi.as_view(),
+        name="dealer-vehicle-photos",
+    ),
+    path(
+        "dealers/<int:dealer_id>/vehicles/<int:vehicle_id>/photos/order",
+        photos.DealerVehiclePhotoOrderApi.as_view(),
+        name="dealer-vehicle-photo-order",
+    ),
+    path(
+        "dealers/<int:dealer_id>/vehicles/<int:vehicle_id>/photos/<int:photo_id>",
+        photos.DealerVehiclePhotoApi.as_view(),
+        name="dealer-vehicle-photo",
     ),
     path("leads/<int:lead_id>/score", leads.LeadScoreApi.as_view(), name="lead-score"),
     path("recommendations/clicks", recommendations.RecommendationClickApi.as_view(), name="recommendation-clicks"),

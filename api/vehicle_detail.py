@@ -13,7 +13,7 @@ from catalog.models import Vehicle
 from search.detail import vehicle_detail
 from search.params import CurrencyField, StrictParams
 
-from .search_schemas import DealerSchema, MoneySchema, SimilarVehicleSchema
+from .search_schemas import DealerSchema, ImageSchema, MoneySchema, SimilarVehicleSchema
 from .vehicles import validated
 
 
@@ -57,7 +57,7 @@ class VehicleDetailResponse(serializers.Serializer):
     specs = SpecsSchema()
     features = serializers.ListField(child=serializers.CharField())
     description = serializers.CharField()
-    photos = serializers.ListField(child=serializers.URLField())
+    photos = ImageSchema(many=True, help_text="Ready photos in the dealer's order, the cover first.")
     country = serializers.CharField()
     city = serializers.CharField()
     listed_at = serializers.DateTimeField()

@@ -6,6 +6,7 @@ Pure: nothing here talks to the cluster. Code always addresses the index by its 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
@@ -119,6 +120,7 @@ MAPPING_KINDS: dict[str, Callable[[], Any]] = {
     "date": Date,
     "geo_point": GeoPoint,
     "unindexed": lambda: Keyword(index=False),
+    "image": lambda: Object(enabled=False),
     "dealer": lambda: Object(DealerInner),
     "completion": _completion,
 }
@@ -153,6 +155,11 @@ def vehicle_index_body() -> dict[str, Any]:
     body = vehicle_index("unused").to_dict()
     body["mappings"]["dynamic"] = "strict"
     return body
+
+
+def _json(value: str | dict | None) -> dict | None:
+    # Django reads jsonb as text (its JSONField decodes it): the row's cover arrives as a string.
+    return json.loads(value) if isinstance(value, str) else value
 
 
 def _num(value: Decimal | float | int | None) -> float | None:
@@ -190,7 +197,8 @@ def vehicle_to_document(row: Mapping[str, Any]) -> dict[str, Any]:
             "title": " ".join(str(part) for part in (row["year"], make, model, row["trim"]) if part),
             "make_model": f"{make} {model}",
             "price_usd": usd_price(row["price"], units_per_usd) if units_per_usd else None,
-            "photo": (row["photos"] or [None])[0],
+            "cover": _json(row["cover"]),
+            "photo_count": row["photo_count"] or 0,
             "dealer": {
                 "id": row["dealer_id"],
                 "name": row["dealer_name"],

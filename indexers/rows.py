@@ -1,4 +1,5 @@
-"""Reading vehicle rows as the search documents need them: one query, dealer and currency joined."""
+"""Reading vehicle rows as the search documents need them: one query, dealer, currency and the
+cover photo joined."""
 
 from __future__ import annotations
 
@@ -13,16 +14,26 @@ from search.fields import COPIED_FIELDS
 # The registry's columns, and those the transform derives the other fields from.
 _COLUMNS = sorted(
     {field.column for field in COPIED_FIELDS}
-    | {"id", "make", "model", "trim", "year", "price", "photos", "latitude", "longitude", "search_version"}
+    | {"id", "make", "model", "trim", "year", "price", "latitude", "longitude", "search_version"}
 )
 VEHICLE_ROW_SQL = f"""
 SELECT {", ".join(f"v.{column}" for column in _COLUMNS)}, c.units_per_usd,
        d.id AS dealer_id, d.name AS dealer_name, d.country AS dealer_country, d.city AS dealer_city,
        d.rating AS dealer_rating, d.verified AS dealer_verified,
-       d.latitude AS dealer_latitude, d.longitude AS dealer_longitude
+       d.latitude AS dealer_latitude, d.longitude AS dealer_longitude,
+       ph.photo_count, ph.cover
   FROM catalog_vehicle v
   JOIN catalog_dealer d ON d.id = v.dealer_id
   JOIN catalog_currency c ON c.code = v.currency_id
+  -- The ready photos: how many, and the first by position (the cover) as the document holds it.
+  LEFT JOIN LATERAL (
+    SELECT count(*) AS photo_count,
+           (array_agg(jsonb_build_object('variants', p.variants, 'placeholder', p.placeholder,
+                                         'width', p.width, 'height', p.height, 'illustration', p.illustration)
+                      ORDER BY p.position, p.id))[1] AS cover
+      FROM media_photo p
+     WHERE p.vehicle_id = v.id AND p.status = 'ready'
+  ) ph ON true
 """
 
 

@@ -111,6 +111,8 @@ def up(*, demo_data: bool = True) -> None:
     manage("collectstatic", "--noinput", "-v", "0")
     if demo_data:
         manage("load_demo_data")
+        # Demo vehicles get drawings, labelled as illustrations, through the photo pipeline.
+        manage("illustrate_vehicles")
     # Build the index on first start (or after the engine lost it); a no-op when it exists.
     manage("search_rebuild", "--if-missing")
     # Typeahead reads its own small index, derived from the vehicle index; fill it before first use.

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.utils.text import slugify
 
 from catalog.models import Vehicle
+from media.selectors import gallery
 
 from .currency import currency_rates, to_usd
 from .fields import DETAIL_FIELDS
@@ -55,7 +56,7 @@ def vehicle_detail(*, vehicle_id: int, currency: str = "USD", similar: int = 6) 
         },
         "features": list(vehicle.features or []),
         "description": vehicle.description,
-        "photos": list(vehicle.photos or []),
+        "photos": gallery(vehicle.pk),
         "country": vehicle.country,
         "city": vehicle.city,
         "listed_at": vehicle.listed_at,

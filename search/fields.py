@@ -125,6 +125,7 @@ MappingKind = Literal[
     "date",
     "geo_point",
     "unindexed",  # kept in the source only
+    "image",  # an object kept in the source only (a photo's variants, size, placeholder)
     "dealer",  # the dealer object
     "completion",  # typeahead completion inputs
 ]
@@ -168,6 +169,8 @@ class VehicleField:
     csv: str | None = None
     # The dealer sets it (console, API, CSV): one of `values`, or "" when not known.
     editable: bool = False
+    # A range the buyers' page shows as one checkbox meaning `<name>_min=1` ("With photos"): its words.
+    toggle: Promise | None = None
 
     @property
     def output_key(self) -> str:
@@ -461,7 +464,23 @@ FIELDS: tuple[VehicleField, ...] = (
     VehicleField(
         "description", "description", "text", _("Description"), column="description", convert="blank", csv="description"
     ),
-    VehicleField("photo", "photo", "unindexed", card=True),
+    # The cover (the first ready photo): its variants, size and placeholder, kept in the source for
+    # cards (media.names.image_urls makes the addresses). Derived from media_photo by the indexer.
+    VehicleField("cover", "cover", "image", card=True),
+    # Ready photos; "with photos" is photos_min=1.
+    VehicleField(
+        "photos",
+        "photo_count",
+        "integer",
+        _("Photos"),
+        range_on="photo_count",
+        range_param=RangeParam(0, 1000),
+        card=True,
+        key="photo_count",
+        toggle=_("With photos"),
+        # Given up early when nothing is found: a car without photos beats no car.
+        relax_rank=5,
+    ),
     VehicleField(
         "dealer",
         "dealer",
@@ -552,6 +571,9 @@ CARD_FIELDS: tuple[VehicleField, ...] = tuple(f for f in FIELDS if f.card)
 DETAIL_FIELDS: tuple[VehicleField, ...] = tuple(f for f in FIELDS if f.detail)
 CSV_FIELDS: tuple[VehicleField, ...] = tuple(f for f in FIELDS if f.csv)
 LISTED_FACETS: tuple[str, ...] = tuple(f.name for f in FIELDS if f.page_facet)
+# Ranges the buyers' page shows as one checkbox (<name>_min=1), and those it shows as from/to inputs.
+TOGGLE_FIELDS: tuple[VehicleField, ...] = tuple(f for f in RANGE_FIELDS if f.toggle)
+PAGE_RANGES: tuple[str, ...] = tuple(f.name for f in RANGE_FIELDS if not f.toggle)
 # Controlled values a dealer sets, stored in their column ("" when not known).
 EDITABLE_FIELDS: tuple[VehicleField, ...] = tuple(f for f in FIELDS if f.editable)
 

@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from media.names import image_urls
+
 from .facets import HISTOGRAM_FACETS, MATCHING, TERM_FACETS, bucket_width_usd
 from .fields import CARD_FIELDS
 
@@ -53,7 +55,13 @@ def vehicle_card(
         "days_on_market": days_between(listed_at, now),
         "dealer": {key: dealer.get(key) for key in ("id", "name", "country", "city", "verified", "rating")},
         "highlight": dict(highlight or {}),
+        "cover": cover_image(source.get("cover")),
     }
+
+
+def cover_image(cover: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """The document's cover as addresses a page or a client can load (None: no photo yet)."""
+    return image_urls(**cover) if cover else None
 
 
 def vehicle_cards(

@@ -322,6 +322,10 @@ def vehicle_suggestions(*, text: str, size: int = 8, vehicles: int = 3) -> dict[
         vehicle_card(hit["_source"], currency="USD", units_per_usd=units, now=now)
         for hit in outcome.responses[1]["hits"]["hits"]
     ]
+    for card in top:
+        # A keystroke's answer stays small on paid data: the thumbnail and its placeholder only.
+        if card["cover"]:
+            card["cover"] = {key: card["cover"][key] for key in ("thumb", "placeholder", "illustration")}
     return {"query": text, "suggestions": suggestions, "vehicles": top, "took_ms": outcome.took_ms}
 
 

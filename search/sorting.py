@@ -10,6 +10,9 @@ TIEBREAKER = {"vehicle_id": "asc"}
 
 SORTS: dict[str, list[dict[str, Any]]] = {
     "relevance": [{"_score": "desc"}],
+    # Without text: listings with photos first (the score, see search.text.photos_first), newest first
+    # within each. With text, the default is relevance, where photos are one of the business signals.
+    "recommended": [{"_score": "desc"}, {"listed_at": {"order": "desc", "missing": "_last"}}],
     "newest": [{"listed_at": {"order": "desc", "missing": "_last"}}],
     "price_asc": [{"price_usd": {"order": "asc", "missing": "_last"}}],
     "price_desc": [{"price_usd": {"order": "desc", "missing": "_last"}}],
@@ -21,10 +24,12 @@ SORTS: dict[str, list[dict[str, Any]]] = {
     "distance": [],
 }
 SORT_NAMES = tuple(SORTS)
+# Orders that rank by a score the query computes (search.vehicles.base_query).
+SCORED_SORTS = ("relevance", "recommended")
 
 
 def default_sort(*, has_text: bool) -> str:
-    return "relevance" if has_text else "newest"
+    return "relevance" if has_text else "recommended"
 
 
 def sort_clause(name: str, *, near: GeoCircle | None = None) -> list[dict[str, Any]]:

@@ -21,7 +21,7 @@ VEHICLE_SOURCE = [
     "price",
     "currency",
     "price_usd",
-    "photo",
+    "cover",
     "country",
     "city",
     "status",

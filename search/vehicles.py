@@ -13,8 +13,8 @@ from .facets import FACET_NAMES, facet_aggregations
 from .fields import CARD_FIELDS
 from .filters import geo_filter, scope_filters, selection_filters
 from .request import Page, Scope, VehicleQuery
-from .sorting import sort_clause
-from .text import text_query, with_business_signals
+from .sorting import SCORED_SORTS, sort_clause
+from .text import photos_first, text_query, with_business_signals
 
 # What a result card needs (search.results.vehicle_card); the description and sync bookkeeping stay
 # in the index.
@@ -32,7 +32,9 @@ def base_query(query: VehicleQuery, scope: Scope, *, ranked: bool = True) -> Que
         matched = Q("bool", should=text, filter=filters)
     else:
         matched = Q("bool", must=text, filter=filters)
-    return with_business_signals(matched) if ranked else matched
+    if not ranked:
+        return matched
+    return with_business_signals(matched) if query.text else photos_first(matched)
 
 
 def vehicle_hits_search(
@@ -40,7 +42,7 @@ def vehicle_hits_search(
 ) -> Search:
     """The page of hits: main query, selections as post_filter, sort, page or cursor, highlights."""
     selected = selection_filters(query)
-    s = Search().query(base_query(query, scope, ranked=sort == "relevance"))
+    s = Search().query(base_query(query, scope, ranked=sort in SCORED_SORTS))
     if selected:
         s = s.post_filter(Q("bool", filter=list(selected.values())))
     s = s.sort(*sort_clause(sort, near=query.near)).source(HIT_SOURCE)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from insights.buffer import record_search
 from insights.selectors import popular_searches
-from search.fields import TERM_PARAMS
+from search.fields import TERM_PARAMS, TOGGLE_FIELDS, range_params
 from search.request import Page, VehicleQuery
 from search.selectors import Viewer, public_scope, run_vehicle_search, vehicle_search, vehicle_suggestions
 
@@ -55,6 +55,10 @@ def search_page_content(params: dict[str, Any], *, query: QueryDict, viewer: Vie
         "result": result,
         "lists": [_facet_list(name, facets.get(name, []), query) for name in LIST_FACETS],
         "ranges": [_range(name, facets.get(name, []), query) for name in RANGE_FACETS],
+        "toggles": [
+            {"param": range_params(f.name)[0], "label": f.toggle, "on": query.get(range_params(f.name)[0]) == "1"}
+            for f in TOGGLE_FIELDS
+        ],
         "chips": chips(query, value_label),
         "hidden": _unlisted_choices(query, facets),
         "clear_all_url": clear_all_url(query),

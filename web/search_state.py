@@ -17,15 +17,15 @@ from django.http import QueryDict
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from search.fields import BY_NAME, LISTED_FACETS, RANGES, TERM_PARAMS, range_params
+from search.fields import BY_NAME, LISTED_FACETS, PAGE_RANGES, RANGES, TERM_PARAMS, range_params
 from search.params import VehicleSearchParams
 
 # Parameters a buyer sets as a preference or a view, not as a filter: kept by "clear all".
 KEPT_BY_CLEAR = ("currency", "sort")
 # The facets the page lists (make nests its models; search.fields says which); status and dealer
-# stay API-only. Every range is a facet.
+# stay API-only. Every range is a facet, but toggles (search.fields.TOGGLE_FIELDS: one checkbox).
 LIST_FACETS = LISTED_FACETS
-RANGE_FACETS = RANGES
+RANGE_FACETS = PAGE_RANGES
 PAGE_FACETS = (*LIST_FACETS, *RANGE_FACETS)
 # How many pages "load more" has shown: the page's own parameter (the API has none), so a reload
 # shows the same results in one search and a click on a loaded result knows its rank.
@@ -111,6 +111,8 @@ def chips(query: QueryDict, labels) -> list[Chip]:
 
 def range_label(name: str, low: str | None, high: str | None, currency: str) -> str:
     field = BY_NAME[name]
+    if field.toggle and low == "1" and not high:
+        return str(field.toggle)
     unit = currency if field.range_param.in_currency else field.unit
     if unit:  # amounts are grouped the locale's way (12,000 / 12 000); years never are
         low, high = (_grouped(value) for value in (low, high))

@@ -9,4 +9,6 @@ urlpatterns = [
     path("", views.search, name="search"),
     path("vehicles/<int:vehicle_id>/", views.vehicle, name="vehicle-short"),
     path("vehicles/<int:vehicle_id>/<slug:slug>/", views.vehicle, name="vehicle"),
+    # Local photo storage (PHOTOS_PUBLIC_URL defaults to /media/); a bucket serves them in production.
+    path("media/<path:name>", views.photo_file, name="photo-file"),
 ]

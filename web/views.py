@@ -3,7 +3,10 @@ enhances them by asking for the same URLs with an `X-Fragment` header and swappi
 
 from __future__ import annotations
 
-from django.http import Http404
+import mimetypes
+
+from django.conf import settings
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -11,6 +14,7 @@ from django.utils.cache import patch_vary_headers
 from api.vehicles import viewer_of
 from catalog.models import Vehicle
 from insights.services import record_vehicle_view
+from media import storage
 from search.detail import vehicle_detail
 from search.params import VehicleSearchParams, VehicleViewInput
 from search.selectors import PAGE_WINDOW
@@ -20,8 +24,8 @@ from .currency import chosen_currency, offered_currencies, offered_rates, rememb
 from .search_page import search_page_content
 from .search_state import api_input, clean, loaded_pages
 
-# Sorting by distance needs a point the page does not ask for.
-PAGE_SORTS = [name for name in SORT_NAMES if name != "distance"]
+# "Recommended" is the page's first choice (no sort parameter); distance needs a point.
+PAGE_SORTS = [name for name in SORT_NAMES if name not in ("distance", "recommended")]
 FRAGMENT_HEADER = "X-Fragment"
 FRAGMENTS = {"results": "web/_search_body.html", "more": "web/_more.html"}
 
@@ -88,4 +92,28 @@ def vehicle(request, vehicle_id: int, slug: str = ""):
     response = render(request, "web/vehicle.html", context, status=200 if detail["available"] else 410)
     if "currency" in request.GET:
         remember_currency(request, response, currency)
+    return response
+
+
+# Variant files are named by their content: a name never changes meaning, so browsers keep them a year.
+IMMUTABLE = "public, max-age=31536000, immutable"
+
+
+def photo_file(request, name: str):
+    """A public photo variant from the local storage (production serves them from the bucket).
+
+    Only variant names (photos/...webp|avif) are served; originals live in another storage, never here.
+    """
+    if settings.PHOTOS_STORAGE != "filesystem" or not name.startswith("photos/") or ".." in name:
+        raise Http404
+    if not name.endswith((".webp", ".avif")):
+        raise Http404
+    public = storage.variants()
+    try:
+        handle = public.open(name, "rb")
+    except (FileNotFoundError, OSError):
+        raise Http404 from None
+    response = FileResponse(handle, content_type=mimetypes.guess_type(name)[0] or "application/octet-stream")
+    response["Cache-Control"] = IMMUTABLE
+    response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -100,7 +100,6 @@ class Vehicle(models.Model):
     interior_color = models.CharField(max_length=40, blank=True)
     features = ArrayField(models.CharField(max_length=80), default=list, blank=True)
     description = models.TextField(blank=True)
-    photos = ArrayField(models.URLField(max_length=500), default=list, blank=True)
     dealer = models.ForeignKey(Dealer, on_delete=models.PROTECT, related_name="vehicles")
     country = models.CharField(max_length=2)
     city = models.CharField(max_length=120, blank=True)

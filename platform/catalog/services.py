@@ -16,8 +16,6 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from typing import IO
 
-from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.db.models import F, Func
 from django.utils import timezone
@@ -34,7 +32,6 @@ from .models import Currency, Dealer, Vehicle
 
 # A modern (1981+) VIN: 17 characters, never I, O or Q (they read as 1 and 0).
 VIN_PATTERN = re.compile(r"^[A-HJ-NPR-Z0-9]{17}$")
-MAX_PHOTOS = 30
 # A bulk price change beyond this is more likely a typo (50 for 5) than a decision.
 MAX_PRICE_CHANGE_PCT = Decimal(90)
 MAX_BULK = 500
@@ -54,21 +51,6 @@ def normalise_vin(value: str) -> str:
     if not VIN_PATTERN.match(vin):
         raise InventoryInputError("vin", "A VIN has 17 letters and digits, never I, O or Q.")
     return vin
-
-
-def _photos(urls: list[str]) -> list[str]:
-    check = URLValidator(schemes=["http", "https"])
-    cleaned = [url.strip() for url in urls if url.strip()]
-    if len(cleaned) > MAX_PHOTOS:
-        raise InventoryInputError("photos", f"At most {MAX_PHOTOS} photos.")
-    for url in cleaned:
-        if len(url) > 500:
-            raise InventoryInputError("photos", f"{url[:60]}...: a photo URL has at most 500 characters.")
-        try:
-            check(url)
-        except ValidationError:
-            raise InventoryInputError("photos", f"{url!r} is not an http(s) URL.") from None
-    return cleaned
 
 
 def _price(value) -> Decimal:
@@ -114,7 +96,6 @@ class VehicleEdit:
     price: Decimal | str | None = None
     status: str | None = None
     description: str | None = None
-    photos: list[str] | None = None
     # The dealer-set fields (search.fields.EDITABLE_FIELDS) to change, by name.
     specs: Mapping[str, str] = field(default_factory=dict)
 
@@ -161,11 +142,6 @@ def update_vehicle(dealer_id: int, vehicle_id: int, edit: VehicleEdit) -> Vehicl
         if edit.description is not None and edit.description != vehicle.description:
             vehicle.description = edit.description[:20000]
             changed.append("description")
-        if edit.photos is not None:
-            photos = _photos(edit.photos)
-            if photos != vehicle.photos:
-                vehicle.photos = photos
-                changed.append("photos")
         if changed:
             vehicle.save(update_fields=[*changed, "updated_at"])
         return vehicle
@@ -187,7 +163,6 @@ class NewVehicle:
     transmission: str = ""
     exterior_color: str = ""
     description: str = ""
-    photos: tuple[str, ...] = ()
     specs: Mapping[str, str] = field(default_factory=dict)
 
 
@@ -222,7 +197,6 @@ def add_vehicle(dealer: Dealer, new: NewVehicle) -> Vehicle:
                 exterior_color=new.exterior_color,
                 **_dealer_set_columns(new.specs),
                 description=new.description,
-                photos=_photos(list(new.photos)),
                 country=dealer.country,
                 city=dealer.city,
                 latitude=dealer.latitude,

@@ -155,6 +155,8 @@ INSTALLED_APPS = [
     "recommendations",
     # People: roles, API tokens, the sign-in audit (platform/accounts; its pages are in web/accounts).
     "accounts",
+    # Vehicle photos: upload checks, variants, storage (platform/media).
+    "media",
     # Web pages (web/): the shared shell and buyers' pages, the dealers' console, the analysts' dashboard,
     # the account pages.
     "web",
@@ -502,6 +504,8 @@ CELERY_TASK_ROUTES = {
     "notifications.tasks.match_saved_searches": {"queue": "low"},
     "notifications.tasks.*": {"queue": "high"},
     "catalog.tasks.*": {"queue": "low"},
+    # A dealer waits for their photos' variants: ahead of the bulk work, behind payments.
+    "media.tasks.*": {"queue": "default"},
     "sales.tasks.send_commission_statements": {"queue": "low"},
     "sales.tasks.accrue_broker_commissions": {"queue": "low"},
     "sales.tasks.*": {"queue": "default"},
@@ -699,6 +703,79 @@ CELERY_BEAT_SCHEDULE.update(
         },
     }
 )
+
+# --- Vehicle photos (platform/media/) -------------------------------------------------------
+# Where photos are stored: "filesystem" (under PHOTOS_ROOT, the default) or "s3" (an S3-compatible bucket).
+PHOTOS_STORAGE = env_str("NZILA_PHOTOS_STORAGE", "filesystem")
+# Local storage: originals under private/ (never served), variants under public/ (served at PHOTOS_PUBLIC_URL).
+PHOTOS_ROOT = Path(env_str("NZILA_PHOTOS_ROOT", str(VAR_DIR / "media")))
+# The address variants are served from: the app's /media/ locally, the bucket's public address with s3.
+PHOTOS_PUBLIC_URL = env_str("NZILA_PHOTOS_PUBLIC_URL", "/media/")
+# S3-compatible bucket for variants (public-read) and the one for originals (private); the endpoint is
+# the provider's (empty: AWS). Credentials come from boto3's usual environment variables or role.
+PHOTOS_S3_PUBLIC_BUCKET = env_str("NZILA_PHOTOS_S3_PUBLIC_BUCKET", "")
+PHOTOS_S3_PRIVATE_BUCKET = env_str("NZILA_PHOTOS_S3_PRIVATE_BUCKET", "")
+PHOTOS_S3_ENDPOINT_URL = env_str("NZILA_PHOTOS_S3_ENDPOINT_URL", "") or None
+PHOTOS_S3_REGION = env_str("NZILA_PHOTOS_S3_REGION", "") or None
+# Largest upload accepted per photo, in bytes (a phone's full-size JPEG is 3-8 MB).
+PHOTOS_MAX_BYTES = env_int("NZILA_PHOTOS_MAX_BYTES", 15 * 1024 * 1024)
+# Largest image accepted, in pixels (width x height): anything above is treated as a decompression bomb.
+PHOTOS_MAX_PIXELS = env_int("NZILA_PHOTOS_MAX_PIXELS", 50_000_000)
+# Smallest side accepted, in pixels: a thumbnail-sized photo helps no buyer.
+PHOTOS_MIN_SIDE = env_int("NZILA_PHOTOS_MIN_SIDE", 200)
+# Photos per vehicle.
+PHOTOS_MAX_PER_VEHICLE = env_int("NZILA_PHOTOS_MAX_PER_VEHICLE", 30)
+# Widths of the variants made of each photo (for srcset); none wider than the photo itself.
+PHOTOS_VARIANT_WIDTHS = [int(w) for w in env_list("NZILA_PHOTOS_VARIANT_WIDTHS", "160,320,640,1024,1600")]
+# Also make AVIF variants (smaller than WebP, slower to encode) when the installed Pillow writes AVIF.
+PHOTOS_AVIF = env_bool("NZILA_PHOTOS_AVIF", True)
+# A photo still waiting for its variants this many seconds after upload is queued again by the sweep.
+PHOTOS_STALE_SECONDS = env_int("NZILA_PHOTOS_STALE_SECONDS", 300)
+CELERY_BEAT_SCHEDULE["media-sweep"] = {"task": "media.tasks.sweep_pending", "schedule": crontab(minute="*/5")}
+# Multipart uploads above this size spill to a temporary file instead of memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 4 * 1024 * 1024
+# Requests may carry several full-size photos.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+
+def _photo_storages() -> dict:
+    if PHOTOS_STORAGE == "s3":
+        common = {"endpoint_url": PHOTOS_S3_ENDPOINT_URL, "region_name": PHOTOS_S3_REGION, "file_overwrite": True}
+        return {
+            # Variants: public, named by content, cached for a year.
+            "photos_public": {
+                "BACKEND": "storages.backends.s3.S3Storage",
+                "OPTIONS": dict(
+                    common,
+                    bucket_name=PHOTOS_S3_PUBLIC_BUCKET,
+                    querystring_auth=False,
+                    object_parameters={"CacheControl": "public, max-age=31536000, immutable"},
+                ),
+            },
+            # Originals: private, read only by the workers.
+            "photos_private": {
+                "BACKEND": "storages.backends.s3.S3Storage",
+                "OPTIONS": dict(common, bucket_name=PHOTOS_S3_PRIVATE_BUCKET, default_acl="private"),
+            },
+        }
+    return {
+        "photos_public": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            # Names are content hashes: writing one again writes the same bytes, never a renamed copy.
+            "OPTIONS": {"location": PHOTOS_ROOT / "public", "base_url": PHOTOS_PUBLIC_URL, "allow_overwrite": True},
+        },
+        "photos_private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": PHOTOS_ROOT / "private", "base_url": None, "allow_overwrite": True},
+        },
+    }
+
+
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+STORAGES.update(_photo_storages())
 
 # --- Error reporting ------------------------------------------------------------------------
 # Sentry DSN; error reporting is on only when it is set (web and workers alike).

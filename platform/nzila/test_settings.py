@@ -25,6 +25,11 @@ os.environ.setdefault("NZILA_SEARCH_ANSWER_SHARING_SECONDS", "0")
 os.environ.setdefault("NZILA_PUBLIC_API_RATE", "1000000/minute")
 # Plain HTTP on loopback (test client, live servers): no HTTPS redirect, no secure-only cookies.
 os.environ.setdefault("NZILA_HTTPS", "0")
+# Photos the tests upload stay apart from the local stack's (one folder per index prefix, as worktrees share var/).
+os.environ.setdefault(
+    "NZILA_PHOTOS_ROOT",
+    os.path.join(os.path.dirname(__file__), "..", "..", "var", f"test-media-{os.environ['NZILA_INDEX_PREFIX']}"),
+)
 # This checkout's generated secrets (as bin/setup makes them): never the built-in development values,
 # and the same ones in the child processes the tests start and in the database role.
 from localstack import secrets_file  # noqa: E402

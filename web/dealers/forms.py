@@ -22,25 +22,12 @@ def add_dealer_set_fields(form: forms.Form, *, after: str) -> None:
     form.order_fields([*names[:at], *(declared.name for declared in EDITABLE_FIELDS), *names[at:]])
 
 
-class PhotoUrlsField(forms.CharField):
-    """One photo URL per line."""
-
-    widget = forms.Textarea(attrs={"rows": 4})
-
-    def to_python(self, value):
-        return [line.strip() for line in (value or "").splitlines() if line.strip()]
-
-    def prepare_value(self, value):
-        return "\n".join(value) if isinstance(value, list | tuple) else value
-
-
 class VehicleEditForm(forms.Form):
     price = forms.DecimalField(label=_("Price"), max_digits=14, decimal_places=2, min_value=0.01)
     status = forms.ChoiceField(label=_("Status"), choices=Vehicle.Status.choices)
     description = forms.CharField(
         label=_("Description"), widget=forms.Textarea(attrs={"rows": 6}), required=False, max_length=20000
     )
-    photos = PhotoUrlsField(label=_("Photos"), required=False, help_text=_("One http(s) URL per line."))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -76,7 +63,6 @@ class VehicleAddForm(forms.Form):
     description = forms.CharField(
         label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=20000
     )
-    photos = PhotoUrlsField(label=_("Photos"), required=False, help_text=_("One http(s) URL per line."))
 
     def __init__(self, *args, currencies: list[str], **kwargs):
         super().__init__(*args, **kwargs)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import broker, inventory, views
+from . import broker, inventory, photos, views
 
 app_name = "dealers_console"
 urlpatterns = [
@@ -10,6 +10,12 @@ urlpatterns = [
     path("dealer/<int:dealer_id>/", inventory.inventory, name="inventory"),
     path("dealer/<int:dealer_id>/vehicles/new", views.add_vehicle_page, name="add-vehicle"),
     path("dealer/<int:dealer_id>/vehicles/<int:vehicle_id>/", views.edit_vehicle, name="edit-vehicle"),
+    path("dealer/<int:dealer_id>/vehicles/<int:vehicle_id>/photos", photos.upload, name="photos-upload"),
+    path(
+        "dealer/<int:dealer_id>/vehicles/<int:vehicle_id>/photos/<int:photo_id>",
+        photos.photo_action,
+        name="photo-action",
+    ),
     path("dealer/<int:dealer_id>/bulk", views.bulk, name="bulk"),
     path("dealer/<int:dealer_id>/export.csv", views.export_csv, name="export"),
     path("dealer/<int:dealer_id>/import", views.import_csv, name="import"),

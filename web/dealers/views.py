@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -29,6 +30,8 @@ from catalog.services import (
     set_dealer_phone,
     update_vehicle,
 )
+from media.selectors import photo_image
+from media.services import vehicle_photos
 from sales.selectors import dealer_deals, dealer_leads
 from scoring.selectors import scores_for_leads
 from search.fields import EDITABLE_FIELDS
@@ -98,7 +101,6 @@ def edit_vehicle(request, dealer, vehicle_id: int):
                         price=data["price"],
                         status=data["status"],
                         description=data["description"],
-                        photos=data["photos"],
                         specs={declared.name: data[declared.name] for declared in EDITABLE_FIELDS},
                     ),
                 )
@@ -114,13 +116,18 @@ def edit_vehicle(request, dealer, vehicle_id: int):
                 "status": vehicle.status,
                 **{declared.name: getattr(vehicle, declared.column) for declared in EDITABLE_FIELDS},
                 "description": vehicle.description,
-                "photos": vehicle.photos,
             }
         )
     status = form_status(form)
-    return render(
-        request, "dealers/vehicle_edit.html", {"dealer": dealer, "vehicle": vehicle, "form": form}, status=status
-    )
+    context = {
+        "dealer": dealer,
+        "vehicle": vehicle,
+        "form": form,
+        "photos": [(photo, photo_image(photo)) for photo in vehicle_photos(vehicle.pk)],
+        "max_photos": settings.PHOTOS_MAX_PER_VEHICLE,
+        "max_megabytes": settings.PHOTOS_MAX_BYTES // (1024 * 1024),
+    }
+    return render(request, "dealers/vehicle_edit.html", context, status=status)
 
 
 @dealer_console
@@ -145,7 +152,6 @@ def add_vehicle_page(request, dealer):
                         currency=data["currency"],
                         mileage_km=data["mileage_km"],
                         condition=data["condition"],
-                        photos=tuple(data["photos"]),
                     ),
                 )
             except InventoryInputError as exc:

@@ -80,3 +80,11 @@ def vehicle_url(card) -> str:
 @register.filter
 def reason(text: str) -> str:
     return reason_label(text)
+
+
+@register.inclusion_tag("web/_photo.html")
+def photo(image, sizes: str, *, eager: bool = False, alt: str = "", css: str = "photo"):
+    """A photo as <picture>: AVIF then WebP by srcset and sizes, a WebP src for the rest, its own
+    width and height (the space is kept before it loads), the blurred placeholder behind it, lazy
+    unless `eager` (the first screen's), and "Illustration" on demo drawings."""
+    return {"image": image, "sizes": sizes, "eager": eager, "alt": alt, "css": css}

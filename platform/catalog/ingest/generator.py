@@ -123,7 +123,6 @@ COLUMNS = (
     "latitude",
     "longitude",
     "steering",
-    "photos",
     "updated_at",
     "search_version",
 )

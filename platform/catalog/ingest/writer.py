@@ -20,9 +20,9 @@ from .readers.base import RawRow
 from .records import DealerRecord, Listing
 from .report import FileReport
 
-# Columns an import owns, their staging type and where a listing holds them, in one place. Status,
-# photos and the listing date belong to the marketplace once a vehicle exists, so a re-import never
-# resets them.
+# Columns an import owns, their staging type and where a listing holds them, in one place. Status
+# and the listing date belong to the marketplace once a vehicle exists (photos live in media_photo),
+# so a re-import never resets them.
 _VEHICLE_COLUMNS: tuple[tuple[str, str, Callable[[Listing], object]], ...] = (
     ("vin", "text", attrgetter("vin")),
     ("make", "text", attrgetter("make")),
@@ -71,9 +71,9 @@ def _update_if_changed(alias: str, columns: tuple[str, ...]) -> str:
 
 
 UPSERT_VEHICLES_SQL = f"""
-INSERT INTO catalog_vehicle AS v (source_key, {", ".join(IMPORTED)}, photos, status, listed_at, updated_at,
+INSERT INTO catalog_vehicle AS v (source_key, {", ".join(IMPORTED)}, status, listed_at, updated_at,
                                   search_version)
-SELECT source_key, {", ".join(IMPORTED)}, '{{}}', 'available', coalesce(listed_at, now()), now(), 0
+SELECT source_key, {", ".join(IMPORTED)}, 'available', coalesce(listed_at, now()), now(), 0
   FROM ingest_vehicle
 {_update_if_changed("v", IMPORTED)}
 RETURNING (xmax = 0) AS created

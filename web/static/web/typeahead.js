@@ -25,7 +25,13 @@ export function attachTypeahead(input, listbox, { pick }) {
   function render(answer) {
     options = [
       ...answer.suggestions,
-      ...answer.vehicles.map((v) => ({ kind: "vehicle", id: v.id, text: v.title, price: v.display_price })),
+      ...answer.vehicles.map((v) => ({
+        kind: "vehicle",
+        id: v.id,
+        text: v.title,
+        price: v.display_price,
+        thumb: v.cover,
+      })),
     ];
     listbox.replaceChildren(
       ...options.map((option, i) => {
@@ -35,6 +41,18 @@ export function attachTypeahead(input, listbox, { pick }) {
         li.setAttribute("aria-selected", "false");
         li.dataset.kind = option.kind;
         li.textContent = option.text;
+        if (option.thumb) {
+          // The cover's smallest WebP (a few KB), its placeholder shown until it arrives.
+          const img = document.createElement("img");
+          img.className = "suggestion-thumb";
+          img.src = option.thumb.thumb;
+          img.alt = "";
+          img.width = 48;
+          img.height = 36;
+          img.decoding = "async";
+          img.style.backgroundImage = `url(${option.thumb.placeholder})`;
+          li.prepend(img, " ");
+        }
         if (option.count != null) {
           const count = document.createElement("span");
           count.className = "count";
