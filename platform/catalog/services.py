@@ -7,7 +7,6 @@ price changes reach the price history through the price-change job.
 
 from __future__ import annotations
 
-import csv
 import re
 import tempfile
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from django.db.models import F, Func
 from django.utils import timezone
 
 from notifications.phones import InvalidPhone, normalise_phone
+from nzila.spreadsheet_csv import SpreadsheetWriter
 
 from .currencies import ensure_currencies
 from .ingest.loader import load_source
@@ -272,9 +272,8 @@ def _adopt_unkeyed(dealer_id: int, vehicle_ids: set[int]) -> None:
         )
 
 
-def export_inventory(dealer_id: int, out: IO[str]) -> int:
+def export_inventory(dealer_id: int, writer: SpreadsheetWriter) -> int:
     """The dealer's whole inventory (every status) as CSV in the import's columns; returns rows written."""
-    writer = csv.writer(out)
     writer.writerow(EXPORT_COLUMNS)
     rows = 0
     vehicles = Vehicle.objects.filter(dealer_id=dealer_id).order_by("pk")

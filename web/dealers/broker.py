@@ -3,11 +3,8 @@ every statement."""
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
@@ -15,6 +12,7 @@ from accounts.roles import BROKER, STAFF, has_role, role_required
 from sales.commissions import broker_summary
 from sales.models import CommissionStatement
 from sales.selectors import broker_deals, broker_leads
+from web.downloads import csv_download
 
 STATEMENT_COLUMNS = ("statement", "broker_id", "broker", "period_start", "period_end", "entries", "total_usd")
 STATEMENTS_SHOWN = 200
@@ -59,9 +57,7 @@ def statements(request):
 @require_GET
 @role_required(STAFF)
 def statements_csv(request):
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="commission-statements.csv"'
-    writer = csv.writer(response)
+    response, writer = csv_download("commission-statements.csv")
     writer.writerow(STATEMENT_COLUMNS)
     for s in _statements().iterator(chunk_size=2000):
         writer.writerow(

@@ -14,6 +14,8 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from nzila.spreadsheet_csv import restore
+
 from .. import normalise as norm
 from ..makes import canonical_make, canonical_model
 from ..records import DealerRecord, Listing, Reject
@@ -107,7 +109,8 @@ class DealerCsv(Source):
 
     def parse(self, row: RawRow, file: SourceFile) -> Listing:
         check_shape(row)
-        v = {key.strip().lower(): value for key, value in row.values.items() if key}
+        # The export quoted cells a spreadsheet would run as formulas (nzila.spreadsheet_csv): unquoted here.
+        v = {key.strip().lower(): restore(value) for key, value in row.values.items() if key}
         missing = [name for name in REQUIRED_COLUMNS if name not in v]
         if missing:
             raise Reject("missing_column", ", ".join(missing))
