@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from notifications.phones import InvalidPhone, normalise_phone
 from nzila.spreadsheet_csv import SpreadsheetWriter
+from nzila.text_input import whole_number
 
 from .currencies import ensure_currencies
 from .ingest.loader import load_source
@@ -205,7 +206,10 @@ def add_vehicle(dealer: Dealer, new: NewVehicle) -> Vehicle:
 
 
 def _bulk_ids(vehicle_ids) -> list[int]:
-    ids = sorted({int(i) for i in vehicle_ids})
+    read = [i if isinstance(i, int) else whole_number(str(i)) for i in vehicle_ids]
+    if None in read:
+        raise InventoryInputError("vehicles", "Vehicle ids are whole numbers (0-9).")
+    ids = sorted(set(read))
     if not ids:
         raise InventoryInputError("vehicles", "Select at least one vehicle.")
     if len(ids) > MAX_BULK:

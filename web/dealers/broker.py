@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from accounts.roles import BROKER, STAFF, has_role, role_required
+from nzila.text_input import whole_number
 from sales.commissions import broker_summary
 from sales.models import CommissionStatement
 from sales.selectors import broker_deals, broker_leads
@@ -26,10 +27,10 @@ def broker_home(request):
     if "broker" in request.GET:
         if not is_staff:
             raise PermissionDenied("Only staff see another broker's page.")
-        raw = request.GET["broker"]
-        if not raw.isdigit():
+        broker_id = whole_number(request.GET["broker"])
+        if broker_id is None:
             return render(request, "dealers/bad_request.html", {"message": "broker: give a user id."}, status=400)
-        broker = get_object_or_404(get_user_model(), pk=int(raw))
+        broker = get_object_or_404(get_user_model(), pk=broker_id)
     elif has_role(request.user, BROKER):
         broker = request.user
     else:

@@ -15,6 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from nzila.spreadsheet_csv import restore
+from nzila.text_input import whole_number
 
 from .. import normalise as norm
 from ..makes import canonical_make, canonical_model
@@ -97,7 +98,8 @@ class DealerCsv(Source):
     def ids_in(path: Path) -> set[int]:
         """The vehicle ids a file names in its `id` column (as the export writes them)."""
         with path.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
-            return {int(value) for row in csv.DictReader(handle) if (value := (row.get("id") or "").strip()).isdigit()}
+            ids = (whole_number((row.get("id") or "").strip()) for row in csv.DictReader(handle))
+            return {vehicle_id for vehicle_id in ids if vehicle_id is not None}
 
     @staticmethod
     def id_key(dealer_id: int, vehicle_id: int) -> str:
@@ -160,9 +162,10 @@ class DealerCsv(Source):
     def _key(self, v: dict, vin: str) -> str:
         raw_id = norm.text(v.get("id"))
         if raw_id:
-            if not raw_id.isdigit() or int(raw_id) not in self.own_keys:
+            vehicle_id = whole_number(raw_id)
+            if vehicle_id not in self.own_keys:
                 raise Reject("unknown_vehicle_id", f"{raw_id} is not one of this dealer's vehicles")
-            return self.own_keys[int(raw_id)] or self.id_key(self.dealer.pk, int(raw_id))
+            return self.own_keys[vehicle_id] or self.id_key(self.dealer.pk, vehicle_id)
         reference = norm.text(v.get("reference")) or vin
         if not reference:
             raise Reject("missing_reference", "give a reference (stock number) or a VIN")
