@@ -17,6 +17,7 @@ from pathlib import Path
 from nzila.spreadsheet_csv import restore
 from nzila.text_input import whole_number
 
+from ...prices import RULE, allowed_price
 from .. import normalise as norm
 from ..makes import canonical_make, canonical_model
 from ..records import DealerRecord, Listing, Reject
@@ -45,8 +46,6 @@ EXPORT_COLUMNS = (
     "status",
     "id",
 )
-# A dealer prices in their own currency (KES, NGN run to millions): only absurd values are refused.
-MAX_PRICE = Decimal("1e11")
 FEATURE_SEPARATOR = ";"
 REQUIRED_COLUMNS = ("make", "model", "year", "price", "currency")
 MAX_REFERENCE = 80
@@ -155,9 +154,12 @@ class DealerCsv(Source):
         amount = norm.number(value)
         if amount is None or amount <= 0:
             raise Reject("missing_price", norm.text(value) or "empty")
-        if amount >= MAX_PRICE:
-            raise Reject("implausible_price", norm.text(value))
-        return amount.quantize(Decimal("0.01"))
+        # A dealer prices in their own currency (KES, NGN run to millions): the platform's one price
+        # rule (catalog/prices.py), as in the console and the API.
+        price = allowed_price(amount)
+        if price is None:
+            raise Reject("implausible_price", f"{norm.text(value)}: {RULE}")
+        return price
 
     def _key(self, v: dict, vin: str) -> str:
         raw_id = norm.text(v.get("id"))
