@@ -221,6 +221,9 @@ class VehicleSearchParams(VehicleFilterParams):
         sort = attrs.get("sort") or default_sort(has_text=bool(query.text))
         if sort == "distance" and "lat" not in attrs:
             raise serializers.ValidationError({"sort": ["Sorting by distance needs lat and lon."]})
+        if sort == "distance" and query.near is None:
+            # The point is only kept with a radius (VehicleQuery.near): without one, nothing to sort from.
+            raise serializers.ValidationError({"radius_km": ["Sorting by distance needs radius_km with lat and lon."]})
         if sort == "relevance" and not query.text:
             sort = "newest"
         attrs["sort"] = sort

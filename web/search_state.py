@@ -17,6 +17,7 @@ from django.http import QueryDict
 from django.utils import formats
 from django.utils.translation import gettext as _
 
+from nzila.text_input import whole_number
 from search.fields import BY_NAME, LISTED_FACETS, PAGE_RANGES, RANGES, TERM_PARAMS, range_params
 from search.params import VehicleSearchParams
 
@@ -153,6 +154,7 @@ def loaded_pages(query: QueryDict, *, size: int, window: int) -> tuple[int, dict
     whole number of pages within the results a search can reach (`window`)."""
     raw = query.get(PAGES, "1")
     most = max(window // size, 1)
-    if not raw.isdigit() or not 1 <= int(raw) <= most:
+    pages = whole_number(raw)
+    if pages is None or not 1 <= pages <= most:
         return 1, {PAGES: [_("A whole number of pages from 1 to %(most)s.") % {"most": most}]}
-    return int(raw), None
+    return pages, None

@@ -7,7 +7,6 @@ price changes reach the price history through the price-change job.
 
 from __future__ import annotations
 
-import csv
 import re
 import tempfile
 from collections.abc import Mapping
@@ -21,14 +20,18 @@ from django.db.models import F, Func
 from django.utils import timezone
 
 from notifications.phones import InvalidPhone, normalise_phone
+from nzila.spreadsheet_csv import SpreadsheetWriter
+from nzila.text_input import whole_number
 from search.fields import BY_NAME, CSV_FIELDS, EDITABLE_FIELDS, VehicleField
 
+from . import prices
 from .currencies import ensure_currencies
 from .ingest.loader import load_source
 from .ingest.readers.dealer_csv import EXPORT_COLUMNS, FEATURE_SEPARATOR, DealerCsv, dealer_record, reference_of
 from .ingest.report import FileReport
 from .ingest.writer import ListingWriter
 from .models import Currency, Dealer, Vehicle
+from .prices import allowed_price, to_cents
 
 # A modern (1981+) VIN: 17 characters, never I, O or Q (they read as 1 and 0).
 VIN_PATTERN = re.compile(r"^[A-HJ-NPR-Z0-9]{17}$")
@@ -54,12 +57,11 @@ def normalise_vin(value: str) -> str:
 
 
 def _price(value) -> Decimal:
-    try:
-        price = Decimal(str(value)).quantize(Decimal("0.01"))
-    except (InvalidOperation, ValueError):
-        raise InventoryInputError("price", "Enter a number.") from None
-    if price <= 0 or price >= Decimal("1e12"):
-        raise InventoryInputError("price", "A price is above 0 and below 1,000,000,000,000.")
+    if to_cents(value) is None:
+        raise InventoryInputError("price", "Enter a number.")
+    price = allowed_price(value)
+    if price is None:
+        raise InventoryInputError("price", prices.RULE)
     return price
 
 
@@ -209,7 +211,10 @@ def add_vehicle(dealer: Dealer, new: NewVehicle) -> Vehicle:
 
 
 def _bulk_ids(vehicle_ids) -> list[int]:
-    ids = sorted({int(i) for i in vehicle_ids})
+    read = [i if isinstance(i, int) else whole_number(str(i)) for i in vehicle_ids]
+    if None in read:
+        raise InventoryInputError("vehicles", "Vehicle ids are whole numbers (0-9).")
+    ids = sorted(set(read))
     if not ids:
         raise InventoryInputError("vehicles", "Select at least one vehicle.")
     if len(ids) > MAX_BULK:
@@ -242,9 +247,18 @@ def change_prices(dealer_id: int, vehicle_ids, percent) -> int:
     if pct == 0 or abs(pct) > MAX_PRICE_CHANGE_PCT:
         raise InventoryInputError("percent", f"A change between -{MAX_PRICE_CHANGE_PCT}% and +{MAX_PRICE_CHANGE_PCT}%.")
     factor = (1 + pct / 100).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
-    return Vehicle.objects.filter(dealer_id=dealer_id, pk__in=ids).update(
-        price=_Round2(F("price") * factor), updated_at=timezone.now()
-    )
+    with transaction.atomic():
+        selected = Vehicle.objects.select_for_update().filter(dealer_id=dealer_id, pk__in=ids)
+        # The price rule holds for every selected vehicle, or nothing changes: each new price is the
+        # one the UPDATE below writes (to the cent, half up, like Postgres ROUND).
+        refused = [price for price in selected.values_list("price", flat=True) if allowed_price(price * factor) is None]
+        if refused:
+            raise InventoryInputError(
+                "percent",
+                f"{pct}% would take {len(refused)} of the selected prices (e.g. {refused[0]}) out of range. "
+                + prices.RULE,
+            )
+        return selected.update(price=_Round2(F("price") * factor), updated_at=timezone.now())
 
 
 def import_inventory(dealer: Dealer, upload: IO[bytes], *, name: str = "inventory") -> FileReport:
@@ -283,9 +297,8 @@ def _csv_cell(vehicle: Vehicle, declared: VehicleField):
     return "" if value is None else value
 
 
-def export_inventory(dealer_id: int, out: IO[str]) -> int:
+def export_inventory(dealer_id: int, writer: SpreadsheetWriter) -> int:
     """The dealer's whole inventory (every status) as CSV in the import's columns; returns rows written."""
-    writer = csv.writer(out)
     writer.writerow(EXPORT_COLUMNS)
     rows = 0
     vehicles = Vehicle.objects.filter(dealer_id=dealer_id).order_by("pk")

@@ -288,6 +288,13 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    # JSON bodies must be objects, with no NUL or lone surrogate anywhere (api/parsers.py): a 400
+    # naming the field, not a 500 from a view or from rendering an error message that echoes one.
+    "DEFAULT_PARSER_CLASSES": [
+        "api.parsers.JsonObjectParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "EXCEPTION_HANDLER": "api.errors.api_exception_handler",
     # Proxies in front of the app that append to X-Forwarded-For. 0: the client is REMOTE_ADDR, so a
     # client cannot pick its own address (and dodge a per-address limit) by sending the header.

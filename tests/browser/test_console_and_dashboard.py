@@ -132,7 +132,7 @@ def test_analyst_sees_the_charts_follow_a_filter_and_downloads_a_csv(live_stack,
     link.click()
     target = tmp_path / "dealers.csv"
     wait_until(browser, lambda d: target.exists() and target.stat().st_size > 0, message="no CSV was downloaded")
-    rows = list(csv.reader(target.open()))
+    rows = list(csv.reader(target.open(encoding="utf-8-sig")))
     assert rows[0][:2] == ["dealer", "listings"]
     listed = Vehicle.objects.filter(make="Toyota", status__in=["available", "reserved"]).count()
     assert sum(int(row[1]) for row in rows[1:]) == listed

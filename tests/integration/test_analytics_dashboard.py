@@ -85,7 +85,7 @@ def test_each_chart_downloads_as_csv_with_the_same_rows(market):
     for slug in SLUGS:
         response = client.get(f"/analytics/{slug}.csv", {"make": "Toyota", "currency": "EUR"})
         assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
-        rows = list(csv.reader(io.StringIO(response.content.decode())))
+        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
         assert rows[0] == page.context["charts"][slug]["columns"]
         assert len(rows) - 1 == len(page.context["charts"][slug]["rows"])
     assert "(EUR)" in ",".join(page.context["charts"]["prices"]["columns"])
@@ -148,7 +148,7 @@ def test_the_dashboard_speaks_french_and_keeps_its_csv_headers(market):
     page = client.get("/analytics/")
     html = page.content.decode()
     assert "Analyses du marché" in html and "Stock par concessionnaire" in html
-    header = client.get("/analytics/dealers.csv").content.decode().splitlines()[0]
+    header = client.get("/analytics/dealers.csv").content.decode("utf-8-sig").splitlines()[0]
     assert header.startswith("dealer,listings")
 
 
@@ -183,7 +183,9 @@ def test_the_similar_vehicles_ctr_per_arm_is_a_chart_with_its_csv(market):
     assert rows == {"tuned": [2, 8, 1, 12.5, 50.0], "current": [1, 2, 0, 0.0, 0.0]}
     api = client.get("/api/v1/analytics/recommendations-ctr", {"days": 7}).json()["arms"]
     assert api["tuned"]["ctr"] * 100 == rows["tuned"][3]
-    csv_rows = list(csv.reader(io.StringIO(client.get("/analytics/recommendations-ctr.csv?days=7").content.decode())))
+    csv_rows = list(
+        csv.reader(io.StringIO(client.get("/analytics/recommendations-ctr.csv?days=7").content.decode("utf-8-sig")))
+    )
     assert csv_rows[0] == ["arm", "lists shown", "impressions", "clicks", "click-through rate %", "lists clicked %"]
     assert ["tuned", "2", "8", "1", "12.5", "50.0"] in csv_rows
     assert len(_rows(client.get("/analytics/", {"days": 30}), "recommendations-ctr")) == 2

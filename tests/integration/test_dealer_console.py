@@ -218,13 +218,13 @@ def test_csv_import_reports_bad_rows_and_export_round_trips(client, market):
     assert {reason for _, _, reason, _ in report.rejects} == {"invalid_vin", "missing_price"}
     created = Vehicle.objects.get(source_key=f"dealer:{dealer.pk}:STK-1")
     assert created.dealer_id == dealer.pk and created.model == "Hilux"
-    rejects = client.get(f"/dealer/{dealer.pk}/import/rejects.csv").content.decode()
+    rejects = client.get(f"/dealer/{dealer.pk}/import/rejects.csv").content.decode("utf-8-sig")
     assert list(csv.reader(io.StringIO(rejects)))[0] == ["row", "line", "reason", "detail"]
     assert "invalid_vin" in rejects and "missing_price" in rejects
 
     exported = client.get(f"/dealer/{dealer.pk}/export.csv").content
     count = Vehicle.objects.filter(dealer=dealer).count()
-    assert len(list(csv.reader(io.StringIO(exported.decode())))) == count + 1
+    assert len(list(csv.reader(io.StringIO(exported.decode("utf-8-sig"))))) == count + 1
     for _ in range(2):
         # The first pass may fill in what the loader derives (the dealer's location); the second finds
         # nothing to change: an exported file re-imported is the same inventory.

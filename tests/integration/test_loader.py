@@ -57,7 +57,7 @@ def test_sample_of_each_real_file_loads_and_a_rerun_changes_nothing(tmp_path):
         assert report.read == 150
         assert report.read == report.loaded + report.rejected, report.summary()
         assert report.loaded > 0
-        rejects = list(csv.DictReader((tmp_path / "reports" / f"{report.name}-rejects.csv").open()))
+        rejects = list(csv.DictReader((tmp_path / "reports" / f"{report.name}-rejects.csv").open(encoding="utf-8-sig")))
         assert len(rejects) == report.rejected
         assert all(r["reason"] and int(r["row"]) >= 1 for r in rejects)
     loaded = sum(r.loaded for r in reports)
@@ -214,9 +214,9 @@ def test_each_bad_row_is_reported_with_its_reason(tmp_path):
     )
 
     def report(name):
-        with (tmp_path / "r" / f"{name}-rejects.csv").open() as handle:
+        with (tmp_path / "r" / f"{name}-rejects.csv").open(encoding="utf-8-sig") as handle:
             rejects = {int(r["row"]): r["reason"] for r in csv.DictReader(handle)}
-        with (tmp_path / "r" / f"{name}-notes.csv").open() as handle:
+        with (tmp_path / "r" / f"{name}-notes.csv").open(encoding="utf-8-sig") as handle:
             notes = {int(r["row"]): r["note"] for r in csv.DictReader(handle)}
         return rejects, notes
 

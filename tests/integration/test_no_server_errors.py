@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import uuid
 
@@ -103,3 +104,109 @@ def test_integers_past_what_the_index_holds_are_a_400_naming_the_parameter(api, 
 def test_a_nul_in_a_basic_auth_username_is_a_401(api):
     response = api.get("/api/v1/notifications", HTTP_AUTHORIZATION="Basic YQBiOnB3")
     assert response.status_code == 401
+
+
+# --- Issue 25, item 4: the last server errors --------------------------------------------------------
+NON_ASCII_DIGITS = ["²", "٣", "３", "①"]  # superscript two, Arabic-Indic three, fullwidth three, circled one
+
+
+def page_error(response, name: str) -> None:
+    """A page's 400 that names the parameter."""
+    assert response.status_code == 400, response.status_code
+    assert name in response.content.decode()
+
+
+@pytest.mark.engine
+def test_sorting_by_distance_without_a_radius_is_a_400_naming_the_parameter(api, market):
+    near = {"sort": "distance", "lat": "0", "lon": "0"}
+    body = error(api.get("/api/v1/vehicles/search", near), 400)
+    assert body["code"] == "invalid_parameter" and list(body["fields"]) == ["radius_km"]
+    api.force_login(market.member)
+    body = error(api.get(f"/api/v1/dealers/{market.dealers[0].pk}/inventory", near), 400)
+    assert list(body["fields"]) == ["radius_km"]
+    page_error(api.get(f"/dealer/{market.dealers[0].pk}/", near), "radius_km")
+    page_error(api.get("/", near), "radius_km")
+    assert api.get("/api/v1/vehicles/search", {**near, "radius_km": "20000"}).status_code == 200
+
+
+@pytest.mark.engine
+@pytest.mark.parametrize("digits", NON_ASCII_DIGITS)
+def test_non_ascii_digits_in_pages_are_refused_not_read(api, market, digits):
+    page_error(api.get("/", {"pages": digits}), "pages")
+
+
+@pytest.mark.parametrize("digits", NON_ASCII_DIGITS)
+def test_non_ascii_digits_in_broker_are_refused(api, digits):
+    from django.contrib.auth.models import User
+
+    api.force_login(User.objects.create_user("digits-staff", password="pw", is_staff=True, is_superuser=True))
+    page_error(api.get("/broker/", {"broker": digits}), "broker")
+
+
+@pytest.mark.engine
+@pytest.mark.parametrize("digits", NON_ASCII_DIGITS)
+def test_non_ascii_digits_in_a_csv_id_or_a_bulk_selection_are_refused(market, digits):
+    from catalog.models import Vehicle
+    from catalog.services import InventoryInputError, import_inventory, mark_sold
+
+    dealer = market.dealers[0]
+    mine = Vehicle.objects.filter(dealer=dealer).order_by("pk").first()
+    text = f"id,make,model,year,price,currency\n{digits},BMW,X5,2020,1000,USD\n"
+    report = import_inventory(dealer, io.BytesIO(text.encode()))
+    assert [reason for _, _, reason, _ in report.rejects] == ["unknown_vehicle_id"]
+    with pytest.raises(InventoryInputError) as refused:
+        mark_sold(dealer.pk, [digits])
+    assert refused.value.field == "vehicles"
+    mine.refresh_from_db()
+    assert mine.make != "BMW"
+
+
+@pytest.mark.engine
+def test_a_nul_in_an_imported_description_rejects_the_row(market):
+    from catalog.services import import_inventory
+
+    text = "reference,make,model,year,price,currency,description\nNUL-1,Toyota,Hilux,2020,1000,USD,a\x00b\n"
+    report = import_inventory(market.dealers[0], io.BytesIO(text.encode()))
+    assert [(reason, detail) for _, _, reason, detail in report.rejects] == [("invalid_text", "description: NUL")]
+
+
+def vehicle_write_urls(market) -> list[tuple[str, str]]:
+    from catalog.models import Vehicle
+
+    vehicle = Vehicle.objects.filter(dealer=market.dealers[0]).order_by("pk").first()
+    base = f"/api/v1/dealers/{vehicle.dealer_id}/vehicles"
+    return [("POST", f"/api/v1/vehicles/{vehicle.pk}/views"), ("POST", base), ("PATCH", f"{base}/{vehicle.pk}")]
+
+
+@pytest.mark.engine
+@pytest.mark.parametrize("payload", ["1", "true", "false", "-2.5", '"x"', "[]", '[{"price": "1"}]', "null"])
+def test_a_json_body_that_is_not_an_object_is_a_400_naming_the_body(api, market, payload):
+    api.force_login(market.member)
+    for method, url in vehicle_write_urls(market):
+        body = error(api.generic(method, url, payload, content_type="application/json"), 400)
+        assert body["code"] == "invalid_parameter" and list(body["fields"]) == ["body"], (method, url)
+
+
+@pytest.mark.engine
+@pytest.mark.parametrize(
+    "payload, field",
+    [
+        ('{"status": "\\ud800"}', "status"),
+        ('{"description": "ok", "photos": ["\\udfff"]}', "photos.0"),
+        ('{"\\ud800": 1}', "body"),
+        ('{"position": "\\ud83d"}', "position"),
+        ('{"description": "a\\u0000b"}', "description"),
+        ('{"vin": "\\u0000"}', "vin"),
+    ],
+)
+def test_a_lone_surrogate_or_a_nul_anywhere_in_a_json_body_is_a_400_naming_the_field(api, market, payload, field):
+    api.force_login(market.member)
+    for method, url in vehicle_write_urls(market):
+        body = error(api.generic(method, url, payload, content_type="application/json"), 400)
+        assert list(body["fields"]) == [field], (method, url, body)
+    # A whole pair of surrogates is a character like any other (an emoji): not refused.
+    method, url = vehicle_write_urls(market)[2]
+    assert (
+        api.generic(method, url, '{"description": "\\ud83d\\ude97"}', content_type="application/json").status_code
+        == 200
+    )

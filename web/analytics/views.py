@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -13,6 +11,7 @@ from accounts.roles import ANALYST, STAFF, role_required
 from search.analytics import INTERVALS
 from web.dealers.params import first_error
 from web.dealers.unavailable import search_unavailable_page
+from web.downloads import csv_download
 
 from .params import GROUPS, REPORT_INTERVALS, DashboardParams
 from .reports import SLUGS, build_reports
@@ -68,9 +67,7 @@ def report_csv(request, slug: str):
     if slug not in SLUGS:
         raise Http404("No such chart.")
     report = build_reports(p, only=slug)[slug]
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{slug}.csv"'
-    writer = csv.writer(response)
+    response, writer = csv_download(f"{slug}.csv")
     writer.writerow(report.columns)
     writer.writerows(report.rows)
     return response

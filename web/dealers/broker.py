@@ -3,18 +3,17 @@ every statement."""
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from accounts.roles import BROKER, STAFF, has_role, role_required
+from nzila.text_input import whole_number
 from sales.commissions import broker_summary
 from sales.models import CommissionStatement
 from sales.selectors import broker_deals, broker_leads
+from web.downloads import csv_download
 
 STATEMENT_COLUMNS = ("statement", "broker_id", "broker", "period_start", "period_end", "entries", "total_usd")
 STATEMENTS_SHOWN = 200
@@ -28,10 +27,10 @@ def broker_home(request):
     if "broker" in request.GET:
         if not is_staff:
             raise PermissionDenied("Only staff see another broker's page.")
-        raw = request.GET["broker"]
-        if not raw.isdigit():
+        broker_id = whole_number(request.GET["broker"])
+        if broker_id is None:
             return render(request, "dealers/bad_request.html", {"message": "broker: give a user id."}, status=400)
-        broker = get_object_or_404(get_user_model(), pk=int(raw))
+        broker = get_object_or_404(get_user_model(), pk=broker_id)
     elif has_role(request.user, BROKER):
         broker = request.user
     else:
@@ -59,9 +58,7 @@ def statements(request):
 @require_GET
 @role_required(STAFF)
 def statements_csv(request):
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="commission-statements.csv"'
-    writer = csv.writer(response)
+    response, writer = csv_download("commission-statements.csv")
     writer.writerow(STATEMENT_COLUMNS)
     for s in _statements().iterator(chunk_size=2000):
         writer.writerow(

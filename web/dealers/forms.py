@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Vehicle
+from nzila.text_input import whole_number
 from search.fields import EDITABLE_FIELDS, choices
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -80,7 +81,7 @@ class BulkForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # The ids are checked against the dealer by the service; here they only need to be integers.
-        self.fields["vehicles"].valid_value = lambda value: str(value).isdigit()
+        self.fields["vehicles"].valid_value = lambda value: whole_number(str(value)) is not None
 
 
 class ImportForm(forms.Form):

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -15,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.roles import refuse
+from catalog.ingest.report import write_report_rows
 from catalog.models import Vehicle
 from catalog.services import (
     InventoryInputError,
@@ -35,6 +33,7 @@ from media.services import vehicle_photos
 from sales.selectors import dealer_deals, dealer_leads
 from scoring.selectors import scores_for_leads
 from search.fields import EDITABLE_FIELDS
+from web.downloads import csv_download
 from web.forms import form_status
 
 from .access import CONSOLE_ROLES, console_dealers, dealer_console
@@ -200,9 +199,8 @@ def bulk(request, dealer):
 @dealer_console
 @require_GET
 def export_csv(request, dealer):
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="inventory-dealer-{dealer.pk}.csv"'
-    export_inventory(dealer.pk, response)
+    response, writer = csv_download(f"inventory-dealer-{dealer.pk}.csv")
+    export_inventory(dealer.pk, writer)
     return response
 
 
@@ -240,12 +238,8 @@ def import_rejects_csv(request, dealer):
     kept = request.session.get(_session_key(dealer))
     if kept is None:
         raise Http404(_("No import report in this session."))
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["row", "line", "reason", "detail"])
-    writer.writerows(kept["rejects"])
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="inventory-dealer-{dealer.pk}-rejects.csv"'
+    response, writer = csv_download(f"inventory-dealer-{dealer.pk}-rejects.csv")
+    write_report_rows(writer, "reason", kept["rejects"])
     return response
 
 

@@ -6,10 +6,11 @@ and every value repaired on the way in (a VIN dropped, a mileage ignored) is not
 
 from __future__ import annotations
 
-import csv
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from nzila.spreadsheet_csv import SpreadsheetWriter
 
 from .readers.base import RawRow
 
@@ -51,9 +52,7 @@ class FileReport:
         paths = folder / f"{self.name}-rejects.csv", folder / f"{self.name}-notes.csv"
         for path, rows, label in ((paths[0], self.rejects, "reason"), (paths[1], self.notes, "note")):
             with path.open("w", newline="", encoding="utf-8") as handle:
-                writer = csv.writer(handle)
-                writer.writerow(["row", "line", label, "detail"])
-                writer.writerows(rows)
+                write_report_rows(SpreadsheetWriter(handle), label, rows)
         return paths
 
     def summary(self) -> str:
@@ -64,3 +63,9 @@ class FileReport:
         lines += [f"    rejected {count:>6}  {reason}" for reason, count in self.reject_counts().most_common()]
         lines += [f"    noted    {count:>6}  {code}" for code, count in self.note_counts().most_common()]
         return "\n".join(lines)
+
+
+def write_report_rows(writer: SpreadsheetWriter, label: str, rows) -> None:
+    """A report's rows under its header (label: "reason" or "note"): the file and the console's download."""
+    writer.writerow(["row", "line", label, "detail"])
+    writer.writerows(rows)

@@ -10,6 +10,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from nzila.text_input import unstorable_character
+
 from ..records import DealerRecord, Listing, Reject
 
 # Some sources' free-text fields are long (Craigslist descriptions); the csv default of 128 KiB is not.
@@ -71,6 +73,10 @@ def check_shape(row: RawRow) -> None:
         raise Reject("malformed_row", "too few fields")
     if all(value.strip().lower() in ("", "nan") for value in row.values.values()):
         raise Reject("empty_row")
+    for name, value in row.values.items():
+        # Postgres text cannot hold a NUL: the row is refused, naming the column, not the whole file.
+        if found := unstorable_character(value):
+            raise Reject("invalid_text", f"{(name or '').strip()}: {found}")
 
 
 def row_key(source: str, *parts: str) -> str:

@@ -14,8 +14,11 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from nzila.spreadsheet_csv import restore
+from nzila.text_input import whole_number
 from search.fields import CSV_FIELDS, EDITABLE_FIELDS, controlled_value
 
+from ...prices import RULE, allowed_price
 from .. import normalise as norm
 from ..makes import canonical_make, canonical_model
 from ..records import DealerRecord, Listing, Reject
@@ -24,8 +27,6 @@ from .base import RawRow, Source, SourceFile, check_shape
 # The export's columns, as the field registry declares them, with the dealer's reference first and
 # the vehicle's id last (a file exported and imported again updates the same vehicles).
 EXPORT_COLUMNS = ("reference", *(field.csv for field in CSV_FIELDS), "id")
-# A dealer prices in their own currency (KES, NGN run to millions): only absurd values are refused.
-MAX_PRICE = Decimal("1e11")
 FEATURE_SEPARATOR = ";"
 REQUIRED_COLUMNS = ("make", "model", "year", "price", "currency")
 MAX_REFERENCE = 80
@@ -77,7 +78,8 @@ class DealerCsv(Source):
     def ids_in(path: Path) -> set[int]:
         """The vehicle ids a file names in its `id` column (as the export writes them)."""
         with path.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
-            return {int(value) for row in csv.DictReader(handle) if (value := (row.get("id") or "").strip()).isdigit()}
+            ids = (whole_number((row.get("id") or "").strip()) for row in csv.DictReader(handle))
+            return {vehicle_id for vehicle_id in ids if vehicle_id is not None}
 
     @staticmethod
     def id_key(dealer_id: int, vehicle_id: int) -> str:
@@ -89,7 +91,8 @@ class DealerCsv(Source):
 
     def parse(self, row: RawRow, file: SourceFile) -> Listing:
         check_shape(row)
-        v = {key.strip().lower(): value for key, value in row.values.items() if key}
+        # The export quoted cells a spreadsheet would run as formulas (nzila.spreadsheet_csv): unquoted here.
+        v = {key.strip().lower(): restore(value) for key, value in row.values.items() if key}
         missing = [name for name in REQUIRED_COLUMNS if name not in v]
         if missing:
             raise Reject("missing_column", ", ".join(missing))
@@ -136,16 +139,20 @@ class DealerCsv(Source):
         amount = norm.number(value)
         if amount is None or amount <= 0:
             raise Reject("missing_price", norm.text(value) or "empty")
-        if amount >= MAX_PRICE:
-            raise Reject("implausible_price", norm.text(value))
-        return amount.quantize(Decimal("0.01"))
+        # A dealer prices in their own currency (KES, NGN run to millions): the platform's one price
+        # rule (catalog/prices.py), as in the console and the API.
+        price = allowed_price(amount)
+        if price is None:
+            raise Reject("implausible_price", f"{norm.text(value)}: {RULE}")
+        return price
 
     def _key(self, v: dict, vin: str) -> str:
         raw_id = norm.text(v.get("id"))
         if raw_id:
-            if not raw_id.isdigit() or int(raw_id) not in self.own_keys:
+            vehicle_id = whole_number(raw_id)
+            if vehicle_id not in self.own_keys:
                 raise Reject("unknown_vehicle_id", f"{raw_id} is not one of this dealer's vehicles")
-            return self.own_keys[int(raw_id)] or self.id_key(self.dealer.pk, int(raw_id))
+            return self.own_keys[vehicle_id] or self.id_key(self.dealer.pk, vehicle_id)
         reference = norm.text(v.get("reference")) or vin
         if not reference:
             raise Reject("missing_reference", "give a reference (stock number) or a VIN")
