@@ -118,7 +118,9 @@ def test_the_dealer_csv_carries_steering_both_ways(market):
     key = f"dealer:{dealer.pk}:STEER-"
     # A dealer's own file is never guessed from the market: blank stays unknown.
     assert sides == {f"{key}1": "rhd", f"{key}2": "lhd", f"{key}3": ""}
-    exported = list(csv.DictReader(io.StringIO(client.get(f"/dealer/{dealer.pk}/export.csv").content.decode())))
+    exported = list(
+        csv.DictReader(io.StringIO(client.get(f"/dealer/{dealer.pk}/export.csv").content.decode("utf-8-sig")))
+    )
     assert {row["reference"]: row["steering"] for row in exported if row["reference"].startswith("STEER-")} == {
         "STEER-1": "rhd",
         "STEER-2": "lhd",

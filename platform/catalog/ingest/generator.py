@@ -380,7 +380,7 @@ class VehicleGenerator:
                     currency,
                     rates[currency],
                     f"{currency}\t{ids[d.key]}\t{d.country}\t{escape(d.city)}\t"
-                    f"{d.latitude}\t{d.longitude}\t{steering}\t{{}}\t{stamp}\t0\n",
+                    f"{d.latitude}\t{d.longitude}\t{steering}\t{stamp}\t0\n",
                 )
             )
         return parts
