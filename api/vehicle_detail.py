@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 
 from catalog.models import Vehicle
 from search.detail import vehicle_detail
-from search.params import CurrencyField, StrictParams
+from search.params import CurrencyField, PortField, StrictParams
 
 from .search_schemas import DealerSchema, ImageSchema, MoneySchema, SimilarVehicleSchema
 from .vehicles import validated
@@ -19,6 +19,7 @@ from .vehicles import validated
 
 class VehicleDetailParams(StrictParams):
     currency = CurrencyField(required=False, default="USD", help_text="Currency of display_price (ISO 4217).")
+    port = PortField(required=False, help_text="Destination port of the delivered-price breakdown (UN/LOCODE or name).")
     similar = serializers.IntegerField(
         min_value=0, max_value=20, required=False, default=6, help_text="How many similar vehicles (0: none)."
     )
@@ -62,6 +63,11 @@ class VehicleDetailResponse(serializers.Serializer):
     city = serializers.CharField()
     listed_at = serializers.DateTimeField()
     dealer = DetailDealerSchema()
+    delivery = serializers.JSONField(
+        help_text="Landed estimate per port (`ports`); with `port`, that port's breakdown (`chosen`: FOB, inland, "
+        "freight, insurance, CIF, duty, excise, surcharge, VAT, levies, landed, sources and the date of the rates) "
+        "and its country's import verdict with the rule and its source (`verdict`). Estimates, not quotes."
+    )
     similar = SimilarVehicleSchema(many=True)
 
 
@@ -80,7 +86,12 @@ class VehicleDetailApi(APIView):
         params = validated(VehicleDetailParams, request.query_params)
         try:
             return Response(
-                vehicle_detail(vehicle_id=vehicle_id, currency=params["currency"], similar=params["similar"])
+                vehicle_detail(
+                    vehicle_id=vehicle_id,
+                    currency=params["currency"],
+                    similar=params["similar"],
+                    port=params.get("port", ""),
+                )
             )
         except Vehicle.DoesNotExist as exc:
             raise NotFound("No vehicle with this id.") from exc

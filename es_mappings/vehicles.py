@@ -30,7 +30,7 @@ from elasticsearch.dsl import (
     Text,
 )
 
-from search.fields import COPIED_FIELDS, FIELDS, SYNC_BUCKETS, usd_price
+from search.fields import COPIED_FIELDS, FIELDS, PER_PORT_FIELDS, SYNC_BUCKETS, usd_price
 
 from .analysis import (
     folded_keyword,
@@ -122,6 +122,9 @@ MAPPING_KINDS: dict[str, Callable[[], Any]] = {
     "unindexed": lambda: Keyword(index=False),
     "image": lambda: Object(enabled=False),
     "dealer": lambda: Object(DealerInner),
+    # One double per port, added as documents bring them (PER_PORT_TEMPLATES): ports are reference
+    # data staff add in the admin, so the index takes a new port's prices without a rebuild.
+    "per_port_price": lambda: Object(dynamic=True),
     "completion": _completion,
 }
 
@@ -150,16 +153,41 @@ def vehicle_index(name: str) -> Index:
     return index
 
 
+def port_price_mapping(field_doc: str) -> dict[str, Any]:
+    # Doubles with doc values: sorted and range-filtered like price_usd.
+    return {"type": "double"}
+
+
+# Every per-port object's members are doubles, whatever port they are named after.
+PER_PORT_TEMPLATES = [
+    {f"{field.doc}_by_port": {"path_match": f"{field.doc}.*", "mapping": port_price_mapping(field.doc)}}
+    for field in PER_PORT_FIELDS
+]
+
+
+def port_fields_mapping(ports: list[str]) -> dict[str, Any]:
+    """The per-port members for these ports, for a `put_mapping` (the percolator must know a field
+    before it registers a query on it, where the vehicle index learns it from the first document)."""
+    return {
+        field.doc: {"properties": {port: port_price_mapping(field.doc) for port in ports}} for field in PER_PORT_FIELDS
+    }
+
+
 def vehicle_index_body() -> dict[str, Any]:
     """Settings (with analyzers) and mappings for a new physical vehicle index."""
     body = vehicle_index("unused").to_dict()
     body["mappings"]["dynamic"] = "strict"
+    body["mappings"]["dynamic_templates"] = PER_PORT_TEMPLATES
     return body
 
 
 def _json(value: str | dict | None) -> dict | None:
     # Django reads jsonb as text (its JSONField decodes it): the row's cover arrives as a string.
     return json.loads(value) if isinstance(value, str) else value
+
+
+# A row read without reference data (no ports): no delivered prices, importable nowhere.
+NO_DELIVERY = {"cif_usd": {}, "delivered_usd": {}, "importable_to": [], "import_refusals": []}
 
 
 def _num(value: Decimal | float | int | None) -> float | None:
@@ -213,4 +241,6 @@ def vehicle_to_document(row: Mapping[str, Any]) -> dict[str, Any]:
             "sync_bucket": row["id"] % SYNC_BUCKETS,
         }
     )
+    # Delivered prices and eligibility, computed by indexers.rows from the reference data in force.
+    doc.update(row.get("delivery") or NO_DELIVERY)
     return doc

@@ -8,13 +8,16 @@ from typing import Any
 
 from django.db import connection
 
+from delivery.estimate import Car, Reference, document_fields
+from delivery.reference import load_reference
 from reliability.pages import keyset_pages
-from search.fields import COPIED_FIELDS
+from search.fields import COPIED_FIELDS, usd_price
 
 # The registry's columns, and those the transform derives the other fields from.
 _COLUMNS = sorted(
     {field.column for field in COPIED_FIELDS}
     | {"id", "make", "model", "trim", "year", "price", "latitude", "longitude", "search_version"}
+    | {"steering", "condition", "body_type", "country"}
 )
 VEHICLE_ROW_SQL = f"""
 SELECT {", ".join(f"v.{column}" for column in _COLUMNS)}, c.units_per_usd,
@@ -39,7 +42,28 @@ SELECT {", ".join(f"v.{column}" for column in _COLUMNS)}, c.units_per_usd,
 
 def _dicts(cursor) -> list[dict[str, Any]]:
     names = [col.name for col in cursor.description]
-    return [dict(zip(names, row)) for row in cursor.fetchall()]
+    return with_delivery([dict(zip(names, row)) for row in cursor.fetchall()])
+
+
+def with_delivery(rows: list[dict[str, Any]], reference: Reference | None = None) -> list[dict[str, Any]]:
+    """Each row with its delivered prices and eligibility (`row["delivery"]`), from the reference
+    data in force today, read afresh for this batch: a row re-stamped because a rate changed is
+    built from the new rate (delivery/migrations/0003 re-stamps them)."""
+    if not rows:
+        return rows
+    reference = reference or load_reference()
+    for row in rows:
+        units = row["units_per_usd"]
+        car = Car(
+            price_usd=usd_price(row["price"], units) if units else None,
+            year=row["year"],
+            steering=row["steering"] or "",
+            condition=row["condition"],
+            body=row["body_type"] or "",
+            country=row["country"],
+        )
+        row["delivery"] = document_fields(reference, car)
+    return rows
 
 
 def fetch_vehicle_rows(ids: Iterable[int]) -> dict[int, dict[str, Any]]:

@@ -9,6 +9,8 @@ from django.conf import settings
 from django.utils.text import slugify
 
 from catalog.models import Vehicle
+from delivery.estimate import Breakdown, Car, age_years, breakdown, refusals
+from delivery.reference import load_reference
 from media.selectors import gallery
 
 from .currency import currency_rates, to_usd
@@ -26,7 +28,91 @@ def vehicle_slug(vehicle: Vehicle) -> str:
     return slug_for(vehicle.year, vehicle.make, vehicle.model, vehicle.trim)
 
 
-def vehicle_detail(*, vehicle_id: int, currency: str = "USD", similar: int = 6) -> dict[str, Any]:
+def _money(amount: float | None, units: float, currency: str) -> dict[str, Any]:
+    return {"amount": None if amount is None else round(amount * units, 2), "currency": currency}
+
+
+def _breakdown_dict(result: Breakdown, *, port, units: float, currency: str) -> dict[str, Any]:
+    lines = (
+        "fob",
+        "inland",
+        "freight",
+        "insurance",
+        "cif",
+        "duty",
+        "excise",
+        "surcharge",
+        "vat",
+        "levies",
+    )
+    return {
+        "port": port.code,
+        "port_name": port.name,
+        "country": port.country,
+        "local": result.local,
+        "missing": result.missing,
+        "export_port": result.export_port,
+        "freight_method": result.freight_method,
+        "lines": {line: _money(getattr(result, line), units, currency) for line in lines},
+        "landed": _money(result.landed, units, currency),
+        "rates_as_of": result.rates_as_of,
+        "has_estimates": result.has_estimates,
+        "sources": [
+            {"kind": s.kind, "status": s.status, "title": s.title, "url": s.url, "checked_on": s.checked_on}
+            for s in result.sources
+        ],
+    }
+
+
+def delivery_detail(vehicle: Vehicle, price_usd: float, *, port: str, currency: str) -> dict[str, Any]:
+    """Per port the landed estimate, and for the chosen port its breakdown (FOB, freight, insurance,
+    CIF, each tax) and its country's verdict with the rule and its source; computed from Postgres with
+    the rates in force today, as the indexer does (so the page and the cards agree)."""
+    reference = load_reference()
+    units = float(currency_rates()[currency])
+    car = Car(price_usd, vehicle.year, vehicle.steering, vehicle.condition, vehicle.body_type, vehicle.country)
+    chosen = reference.port(port) if port else None
+    ports = [
+        {
+            "port": p.code,
+            "name": p.name,
+            "country": p.country,
+            "landed": _money(breakdown(reference, car, p).landed, units, currency),
+        }
+        for p in reference.ports
+    ]
+    out: dict[str, Any] = {"ports": ports, "chosen": None, "verdict": None, "age_years": age_years(car, reference.day)}
+    if chosen is None:
+        return out
+    out["chosen"] = _breakdown_dict(breakdown(reference, car, chosen), port=chosen, units=units, currency=currency)
+    rule = reference.rules.get(chosen.country)
+    reasons = [] if car.country == chosen.country else refusals(car, rule, reference.day)
+    out["verdict"] = {
+        "country": chosen.country,
+        "country_name": chosen.country_name,
+        "country_name_fr": chosen.country_name_fr,
+        "importable": not reasons,
+        "reasons": reasons,
+        "local": car.country == chosen.country,
+        "rule": None
+        if rule is None
+        else {
+            "max_age_years": rule.max_age_years,
+            "steering": rule.steering,
+            "used_allowed": rule.used_allowed,
+            "source": {
+                "status": rule.source.status,
+                "title": rule.source.title,
+                "url": rule.source.url,
+                "checked_on": rule.source.checked_on,
+                "effective_from": rule.source.effective_from,
+            },
+        },
+    }
+    return out
+
+
+def vehicle_detail(*, vehicle_id: int, currency: str = "USD", similar: int = 6, port: str = "") -> dict[str, Any]:
     """The vehicle page's content; raises Vehicle.DoesNotExist. Sold or withdrawn ones say so
     (`available` false) and still come with similar vehicles that are on sale."""
     vehicle = Vehicle.objects.select_related("dealer", "currency").get(pk=vehicle_id)
@@ -71,6 +157,7 @@ def vehicle_detail(*, vehicle_id: int, currency: str = "USD", similar: int = 6) 
             # share the listing.
             "whatsapp": dealer.phone,
         },
+        "delivery": delivery_detail(vehicle, price_usd, port=port, currency=currency),
         "similar": similar_vehicles(vehicle_id=vehicle.pk, size=similar, currency=currency)["results"]
         if similar
         else [],

@@ -68,10 +68,11 @@ class TermsParam:
     """A repeated API parameter selecting any of its values.
 
     kind: `text` (free, up to max_length), `choice` (one of the field's values), `country` (ISO
-    alpha-2), `id` (a positive integer), `status` (one of the statuses the caller may see).
+    alpha-2), `id` (a positive integer), `status` (one of the statuses the caller may see),
+    `destination` (a destination country of the reference data: delivery.Port).
     """
 
-    kind: Literal["text", "choice", "country", "id", "status"]
+    kind: Literal["text", "choice", "country", "id", "status", "destination"]
     help: str
     max_length: int = 0
 
@@ -84,6 +85,8 @@ class RangeParam:
     low: int
     high: int
     in_currency: bool = False
+    # One value per destination port (`<range_on>.<port code>`): the request's `port` says which.
+    per_port: bool = False
 
 
 @dataclass(frozen=True)
@@ -127,6 +130,7 @@ MappingKind = Literal[
     "unindexed",  # kept in the source only
     "image",  # an object kept in the source only (a photo's variants, size, placeholder)
     "dealer",  # the dealer object
+    "per_port_price",  # an object of US dollar amounts keyed by destination port code (UN/LOCODE)
     "completion",  # typeahead completion inputs
 ]
 
@@ -479,8 +483,46 @@ FIELDS: tuple[VehicleField, ...] = (
         key="photo_count",
         toggle=_("With photos"),
         # Given up early when nothing is found: a car without photos beats no car.
+        relax_rank=7,
+    ),
+    # Delivered prices and import eligibility: derived by the indexer from the reference data in
+    # force (platform/delivery), per destination port and country; see docs/delivery.md.
+    VehicleField(
+        "delivered",
+        "delivered_usd",
+        "per_port_price",
+        _("Delivered price"),
+        range_on="delivered_usd",
+        range_param=RangeParam(0, 10**12, in_currency=True, per_port=True),
+        card=True,
+        chip_rank=5,
         relax_rank=5,
     ),
+    VehicleField(
+        "cif",
+        "cif_usd",
+        "per_port_price",
+        _("Price at the port (CIF)"),
+        range_on="cif_usd",
+        range_param=RangeParam(0, 10**12, in_currency=True, per_port=True),
+        card=True,
+        chip_rank=5,
+        relax_rank=4,
+    ),
+    VehicleField(
+        "importable",
+        "importable_to",
+        "facet_keyword",
+        _("Importable to"),
+        terms_on="importable_to",
+        terms_param=TermsParam("destination", "Only cars these destination countries admit (ISO 3166-1 alpha-2)."),
+        facet=TermsFacet("importable_to", 20),
+        card=True,
+        chip_rank=12,
+        relax_rank=85,
+    ),
+    # "KE:age": why a destination country refuses the car (cards and the vehicle page explain it).
+    VehicleField("import_refusals", "import_refusals", "unindexed", card=True),
     VehicleField(
         "dealer",
         "dealer",
@@ -565,6 +607,9 @@ TERM_FIELDS: tuple[VehicleField, ...] = tuple(f for f in FIELDS if f.terms_on)
 RANGE_FIELDS: tuple[VehicleField, ...] = tuple(f for f in FIELDS if f.range_on)
 TERM_PARAMS: tuple[str, ...] = tuple(f.name for f in TERM_FIELDS)
 RANGES: tuple[str, ...] = tuple(f.name for f in RANGE_FIELDS)
+# Ranges over one value per destination port: they need the request's `port`.
+PER_PORT_RANGES: tuple[str, ...] = tuple(f.name for f in RANGE_FIELDS if f.range_param.per_port)
+PER_PORT_FIELDS: tuple[VehicleField, ...] = tuple(f for f in FIELDS if f.mapping == "per_port_price")
 # Document fields filled straight from a column of the row.
 COPIED_FIELDS: tuple[VehicleField, ...] = tuple(f for f in FIELDS if f.column)
 CARD_FIELDS: tuple[VehicleField, ...] = tuple(f for f in FIELDS if f.card)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from elasticsearch.dsl import Q
 from elasticsearch.dsl.query import Query
 
-from .fields import ALL_STATUSES, RANGE_FIELDS, TERM_FIELDS
+from .fields import ALL_STATUSES, PER_PORT_RANGES, RANGE_FIELDS, TERM_FIELDS
 from .request import GeoCircle, Range, Scope, VehicleQuery
 
 # Filter name -> the document field it filters on (search.fields declares both). Names users type
@@ -19,13 +19,23 @@ def term_filter(name: str, values: tuple[str, ...]) -> Query:
     return Q("terms", **{TERM_FILTER_FIELDS[name]: list(values)})
 
 
-def range_filter(name: str, bounds: Range) -> Query:
+def range_field(name: str, port: str = "") -> str:
+    """The document field a range filters: per-port ranges read the chosen port's member."""
+    if name in PER_PORT_RANGES:
+        if not port:
+            raise ValueError(f"the {name} range needs a port")
+        return f"{RANGE_FILTER_FIELDS[name]}.{port}"
+    return RANGE_FILTER_FIELDS[name]
+
+
+def range_filter(name: str, bounds: Range, port: str = "") -> Query:
     spec = {}
     if bounds.low is not None:
         spec["gte"] = bounds.low
     if bounds.high is not None:
         spec["lte"] = bounds.high
-    return Q("range", **{RANGE_FILTER_FIELDS[name]: spec})
+    # A car without an estimate for the port has no value there: no bound matches it (never "free").
+    return Q("range", **{range_field(name, port): spec})
 
 
 def geo_filter(near: GeoCircle) -> Query:
@@ -57,7 +67,7 @@ def selection_filters(query: VehicleQuery) -> dict[str, Query]:
             selected[name] = term_filter(name, values)
     for name, bounds in query.ranges.items():
         if bounds.low is not None or bounds.high is not None:
-            selected[name] = range_filter(name, bounds)
+            selected[name] = range_filter(name, bounds, query.port)
     return selected
 
 

@@ -6,9 +6,12 @@ inverted ranges, oversized pages, malformed cursors, unknown sorts.
 
 from __future__ import annotations
 
+import unicodedata
+
 from django.conf import settings
 from rest_framework import serializers
 
+from delivery.reference import destination_countries, ports
 from search.analytics import GROUP_FIELDS, INTERVALS
 from search.currency import currency_rates
 from search.cursors import InvalidCursor, decode_cursor
@@ -16,6 +19,7 @@ from search.facets import FACET_NAMES
 from search.fields import (
     ALL_STATUSES,
     BY_NAME,
+    PER_PORT_RANGES,
     RANGE_FIELDS,
     RANGES,
     TERM_FIELDS,
@@ -26,7 +30,7 @@ from search.fields import (
 )
 from search.request import GeoCircle, Page, Range, VehicleQuery
 from search.selectors import PAGE_WINDOW, cursor_fingerprint
-from search.sorting import SORT_NAMES, default_sort
+from search.sorting import PORT_SORTS, SORT_NAMES, default_sort
 
 MAX_PAGE_SIZE = 100
 # The widest integers the index and Postgres hold ("integer" fields such as mileage_km and year;
@@ -88,9 +92,45 @@ class CountryField(serializers.RegexField):
         return super().to_internal_value(data).upper()
 
 
+def _fold(text: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(ch))
+
+
+class PortField(serializers.CharField):
+    """A destination port: its UN/LOCODE ("KEMBA") or its name ("Mombasa"); an unknown one is a 400
+    that names it and lists the ports there are."""
+
+    def __init__(self, **kwargs):
+        super().__init__(max_length=40, **kwargs)
+
+    def to_internal_value(self, data):
+        text = super().to_internal_value(data).strip()
+        known = ports()
+        for port in known:
+            names = {port.code.casefold(), _fold(port.name), *(_fold(alias) for alias in port.aliases)}
+            if _fold(text) in names:
+                return port.code
+        listed = ", ".join(f"{port.code} ({port.name})" for port in known)
+        raise serializers.ValidationError(f"Unknown port {text!r}. Valid ports: {listed}.")
+
+
+class DestinationField(CountryField):
+    """A destination country of the reference data (a country with a port)."""
+
+    def to_internal_value(self, data):
+        code = super().to_internal_value(data)
+        known = destination_countries()
+        if code not in known:
+            listed = ", ".join(f"{c} ({port.country_name})" for c, port in sorted(known.items()))
+            raise serializers.ValidationError(f"Unknown destination country {code!r}. Valid countries: {listed}.")
+        return code
+
+
 def _term_value(field: VehicleField) -> serializers.Field:
     """One value of a field's terms parameter, checked as the field declares."""
     param = field.terms_param
+    if param.kind == "destination":
+        return DestinationField()
     if param.kind == "choice":
         return serializers.ChoiceField(choices=field.value_codes)
     if param.kind == "country":
@@ -136,6 +176,11 @@ class VehicleFilterParams(_SelectionParams):
     radius_km = serializers.FloatField(
         min_value=0.1, max_value=20000, required=False, help_text="Only vehicles within this distance of lat/lon."
     )
+    port = PortField(
+        required=False,
+        help_text="Destination port (UN/LOCODE such as KEMBA, or its name) of delivered_*/cif_* bounds, of the "
+        "delivered_asc/delivered_desc sorts and of the delivered prices on each card.",
+    )
 
     def validate_status(self, values):
         allowed = self.statuses or tuple(settings.SEARCHABLE_STATUSES)
@@ -156,6 +201,11 @@ class VehicleFilterParams(_SelectionParams):
             raise serializers.ValidationError({missing: ["lat and lon go together."]})
         if "radius_km" in attrs and not has_lat:
             raise serializers.ValidationError({"radius_km": ["radius_km needs lat and lon."]})
+        if "port" not in attrs:
+            for name in PER_PORT_RANGES:
+                for bound in range_params(name):
+                    if attrs.get(bound) is not None:
+                        raise serializers.ValidationError({bound: [f"{bound} needs port (the destination port)."]})
         attrs["query"] = self._query(attrs)
         return attrs
 
@@ -180,6 +230,7 @@ class VehicleFilterParams(_SelectionParams):
             terms={name: tuple(str(v) for v in attrs[name]) for name in TERM_PARAMS if attrs.get(name)},
             ranges=ranges,
             near=near,
+            port=attrs.get("port", ""),
         )
 
 
@@ -224,6 +275,8 @@ class VehicleSearchParams(VehicleFilterParams):
         if sort == "distance" and query.near is None:
             # The point is only kept with a radius (VehicleQuery.near): without one, nothing to sort from.
             raise serializers.ValidationError({"radius_km": ["Sorting by distance needs radius_km with lat and lon."]})
+        if sort in PORT_SORTS and not query.port:
+            raise serializers.ValidationError({"sort": ["Sorting by delivered price needs port."]})
         if sort == "relevance" and not query.text:
             sort = "newest"
         attrs["sort"] = sort

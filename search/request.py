@@ -36,6 +36,8 @@ class VehicleQuery:
     # The text only ranks, it need not match: set when query understanding already turned the
     # words that select cars (make, model, ...) into filters and the rest is "low mileage" and such.
     text_ranks_only: bool = False
+    # The destination port (UN/LOCODE) per-port ranges and sorts read (`delivered_usd.KEMBA`); "" none.
+    port: str = ""
 
     def fingerprint(self, *extra: object) -> str:
         """A short stable hash of the query (and e.g. its sort), so a cursor only fits the query it came from."""
@@ -45,6 +47,7 @@ class VehicleQuery:
                 "t": {k: sorted(v) for k, v in self.terms.items()},
                 "r": {k: asdict(v) for k, v in self.ranges.items()},
                 "n": asdict(self.near) if self.near else None,
+                "p": self.port,
                 "x": [str(e) for e in extra],
             },
             sort_keys=True,
@@ -60,6 +63,7 @@ class VehicleQuery:
             "ranges": {name: asdict(bounds) for name, bounds in self.ranges.items()},
             "near": asdict(self.near) if self.near else None,
             "text_ranks_only": self.text_ranks_only,
+            "port": self.port,
         }
 
     @classmethod
@@ -70,6 +74,7 @@ class VehicleQuery:
             ranges={name: Range(**bounds) for name, bounds in data.get("ranges", {}).items()},
             near=GeoCircle(**data["near"]) if data.get("near") else None,
             text_ranks_only=data.get("text_ranks_only", False),
+            port=data.get("port", ""),
         )
 
 

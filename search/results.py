@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -32,6 +33,45 @@ def convert_price(source: Mapping[str, Any], *, currency: str, units_per_usd: fl
     return round(source["price_usd"] * units_per_usd, 2)
 
 
+@dataclass(frozen=True)
+class Destination:
+    """The buyer's chosen port and its country: cards show that port's prices and that country's verdict."""
+
+    port: str
+    country: str
+
+
+def port_price(
+    source: Mapping[str, Any], doc_field: str, *, port: str, currency: str, units_per_usd: float
+) -> float | None:
+    """A per-port estimate in the caller's currency; None when the car has none for this port."""
+    usd = (source.get(doc_field) or {}).get(port)
+    return None if usd is None else round(usd * units_per_usd, 2)
+
+
+def import_verdict(source: Mapping[str, Any], country: str) -> dict[str, Any]:
+    """Whether the destination country admits the car, and why not ("age", "steering", ...)."""
+    reasons = [code.split(":", 1)[1] for code in source.get("import_refusals") or [] if code.startswith(country + ":")]
+    return {"country": country, "importable": country in (source.get("importable_to") or []), "reasons": reasons}
+
+
+def delivery_card(
+    source: Mapping[str, Any], *, destination: Destination | None, currency: str, units_per_usd: float
+) -> dict[str, Any]:
+    """The card's delivered price, price at the port and import verdict for the chosen port (all None without one)."""
+    if destination is None:
+        return {"delivered": None, "cif": None, "import": None}
+    prices = {
+        key: port_price(source, doc, port=destination.port, currency=currency, units_per_usd=units_per_usd)
+        for key, doc in (("delivered", "delivered_usd"), ("cif", "cif_usd"))
+    }
+    return {
+        "delivered": {"port": destination.port, "amount": prices["delivered"], "currency": currency},
+        "cif": {"port": destination.port, "amount": prices["cif"], "currency": currency},
+        "import": import_verdict(source, destination.country),
+    }
+
+
 def vehicle_card(
     source: Mapping[str, Any],
     *,
@@ -39,6 +79,7 @@ def vehicle_card(
     units_per_usd: float,
     now: datetime,
     highlight: Mapping[str, list[str]] | None = None,
+    destination: Destination | None = None,
 ) -> dict[str, Any]:
     dealer = source.get("dealer") or {}
     listed_at = parse_time(source.get("listed_at"))
@@ -56,6 +97,8 @@ def vehicle_card(
         "dealer": {key: dealer.get(key) for key in ("id", "name", "country", "city", "verified", "rating")},
         "highlight": dict(highlight or {}),
         "cover": cover_image(source.get("cover")),
+        # Replaces the registry's raw per-port objects with the chosen port's prices and verdict.
+        **delivery_card(source, destination=destination, currency=currency, units_per_usd=units_per_usd),
     }
 
 
@@ -65,11 +108,21 @@ def cover_image(cover: Mapping[str, Any] | None) -> dict[str, Any] | None:
 
 
 def vehicle_cards(
-    response: Mapping[str, Any], *, currency: str, units_per_usd: float, now: datetime
+    response: Mapping[str, Any],
+    *,
+    currency: str,
+    units_per_usd: float,
+    now: datetime,
+    destination: Destination | None = None,
 ) -> list[dict[str, Any]]:
     return [
         vehicle_card(
-            hit["_source"], currency=currency, units_per_usd=units_per_usd, now=now, highlight=hit.get("highlight")
+            hit["_source"],
+            currency=currency,
+            units_per_usd=units_per_usd,
+            now=now,
+            highlight=hit.get("highlight"),
+            destination=destination,
         )
         for hit in response["hits"]["hits"]
     ]

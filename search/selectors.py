@@ -15,6 +15,7 @@ from typing import Any
 from django.conf import settings
 
 from catalog.models import Vehicle
+from delivery.reference import port_by_code, ports
 from recommendations.arms import blend_arm, blend_weights
 from recommendations.services import log_impressions
 from search.fields import SYNC_BUCKETS
@@ -27,11 +28,11 @@ from .cursors import encode_cursor
 from .executor import run_searches
 from .facets import FACET_NAMES, sample_slots
 from .request import Page, Scope, VehicleQuery
-from .results import facet_lists, matching_count, spread_lookalikes, vehicle_card, vehicle_cards
+from .results import Destination, facet_lists, matching_count, spread_lookalikes, vehicle_card, vehicle_cards
 from .sharing import run_searches_shared
 from .similar import Target, similar_vehicles_search, similarity_reasons, vehicles_by_id_search
 from .suggest import suggestions_search, typeahead_vehicles_search
-from .understanding import Interpretation, interpreted_query
+from .understanding import Interpretation, fold, interpreted_query
 from .understanding import interpret as interpret_text
 from .vehicles import vehicle_count_search, vehicle_facets_search, vehicle_hits_search
 from .vocabulary import vehicle_vocabulary
@@ -43,6 +44,21 @@ PAGE_WINDOW = 1000
 # Where a search's log line goes: the caller passes it (the API and the pages pass insights'
 # `record_search`), so this layer never imports the app that reads the log back through search.
 SearchLogSink = Callable[[dict[str, Any]], None]
+
+
+def port_words() -> dict[str, tuple[str, str]]:
+    """Folded port name, alias and code -> (code, name): what query understanding reads as a port."""
+    words: dict[str, tuple[str, str]] = {}
+    for port in ports():
+        for name in (port.name, *port.aliases, port.code):
+            words[fold(name)] = (port.code, port.name)
+    return words
+
+
+def destination_of(query: VehicleQuery) -> Destination | None:
+    """The chosen port and its country, for the cards (None: no port chosen, or one since retired)."""
+    port = port_by_code(query.port) if query.port else None
+    return Destination(port.code, port.country) if port else None
 
 
 def public_scope() -> Scope:
@@ -172,7 +188,9 @@ def run_vehicle_search(
     else:
         aggregations, total = {}, hits_response["hits"]["total"]["value"]
     now = datetime.now(UTC)
-    cards = vehicle_cards(hits_response, currency=currency, units_per_usd=units_per_usd, now=now)
+    cards = vehicle_cards(
+        hits_response, currency=currency, units_per_usd=units_per_usd, now=now, destination=destination_of(query)
+    )
     if sort == "distance":
         for card, hit in zip(cards, hits):
             card["distance_km"] = round(hit["sort"][0], 2)
@@ -202,7 +220,12 @@ def understood(query: VehicleQuery, *, currency: str) -> tuple[Interpretation, V
     rates = currency_rates()
     explicit = [*query.terms, *query.ranges]
     interpretation = interpret_text(
-        query.text, vocabulary=vehicle_vocabulary(), units_per_usd=rates, currency=currency, taken=explicit
+        query.text,
+        vocabulary=vehicle_vocabulary(),
+        units_per_usd=rates,
+        currency=currency,
+        taken=explicit,
+        ports=port_words(),
     )
     return interpretation, interpreted_query(query, interpretation, units_per_usd=rates[currency])
 
@@ -227,7 +250,13 @@ def zero_result_help(
         total = response["hits"]["total"]["value"]
         if total:
             units = float(currency_rates()[currency])
-            cards = vehicle_cards(response, currency=currency, units_per_usd=units, now=datetime.now(UTC))
+            cards = vehicle_cards(
+                response,
+                currency=currency,
+                units_per_usd=units,
+                now=datetime.now(UTC),
+                destination=destination_of(query),
+            )
             return suggestion, {"dropped": param_names(query, dropped), "total": total}, cards
     return suggestion, None, []
 

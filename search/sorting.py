@@ -22,7 +22,11 @@ SORTS: dict[str, list[dict[str, Any]]] = {
     "mileage_desc": [{"mileage_km": {"order": "desc", "missing": "_last"}}],
     # Needs a point: see sort_clause.
     "distance": [],
+    # Need a port: the chosen port's estimate; cars without one come last in both directions.
+    "delivered_asc": [],
+    "delivered_desc": [],
 }
+PORT_SORTS = ("delivered_asc", "delivered_desc")
 SORT_NAMES = tuple(SORTS)
 # Orders that rank by a score the query computes (search.vehicles.base_query).
 SCORED_SORTS = ("relevance", "recommended")
@@ -32,7 +36,7 @@ def default_sort(*, has_text: bool) -> str:
     return "relevance" if has_text else "recommended"
 
 
-def sort_clause(name: str, *, near: GeoCircle | None = None) -> list[dict[str, Any]]:
+def sort_clause(name: str, *, near: GeoCircle | None = None, port: str = "") -> list[dict[str, Any]]:
     if name == "distance":
         if near is None:
             raise ValueError("sorting by distance needs a point")
@@ -40,4 +44,11 @@ def sort_clause(name: str, *, near: GeoCircle | None = None) -> list[dict[str, A
             {"_geo_distance": {"location": {"lat": near.lat, "lon": near.lon}, "order": "asc", "unit": "km"}},
             TIEBREAKER,
         ]
+    if name in PORT_SORTS:
+        if not port:
+            raise ValueError("sorting by delivered price needs a port")
+        order = "asc" if name == "delivered_asc" else "desc"
+        # unmapped_type: a port no document has priced yet sorts as missing, not as an error.
+        spec = {"order": order, "missing": "_last", "unmapped_type": "double"}
+        return [{f"delivered_usd.{port}": spec}, TIEBREAKER]
     return [*SORTS[name], TIEBREAKER]

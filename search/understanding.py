@@ -18,7 +18,16 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from search.fields import ATTRIBUTE_WORDS, CHIP_ORDER, SHORT_LABELS, TERM_PARAMS, range_params, usd_price
+from search.fields import (
+    ATTRIBUTE_WORDS,
+    BY_NAME,
+    CHIP_ORDER,
+    PER_PORT_RANGES,
+    SHORT_LABELS,
+    TERM_PARAMS,
+    range_params,
+    usd_price,
+)
 
 from .request import Range, VehicleQuery
 
@@ -97,6 +106,11 @@ class Interpretation:
 
     def values(self, param: str) -> tuple[str, ...]:
         return tuple(chip.value for chip in self.chips if chip.param == param)
+
+    @property
+    def port(self) -> str:
+        """The destination port the text names ("delivered to Mombasa" -> KEMBA), or ""."""
+        return next((chip.value for chip in self.chips if chip.param == "port"), "")
 
     @property
     def names_vehicle(self) -> bool:
@@ -335,6 +349,26 @@ _YEAR_SPAN = re.compile(r"^(19[5-9]\d|20[0-4]\d)-(19[5-9]\d|20[0-4]\d)$")
 _NUMBER = re.compile(r"^\d{1,3}(?:[ ,.]\d{3})+$|^\d+(?:[.,]\d+)?$")
 _NUMBER_WITH_SUFFIX = re.compile(r"^(\d+(?:[.,]\d+)?)(k|m|mn|million)$")
 _CURRENCY_PREFIXED = re.compile(r"^(\$|€|£|ksh|kes|ngn|usd|gbp|eur|aud)(\d[\d.,]*)(k|m)?$")
+# Words before a port that make a price a delivered one (landed, duties paid) or one at the port (CIF).
+DELIVERED_WORDS = (
+    "delivered to",
+    "delivered at",
+    "delivered in",
+    "delivery to",
+    "landed in",
+    "landed at",
+    "landed",
+    "shipped to",
+    "livre a",
+    "livree a",
+    "livre au",
+    "livraison a",
+    "rendu a",
+    "rendu",
+    "rendue",
+    "dedouane a",
+)
+CIF_WORDS = ("cif", "c.i.f", "c.i.f.", "caf")
 # Above this an "amount" is no price (the API's price parameters hold 12 digits before the point).
 MAX_AMOUNT = Decimal(10) ** 12
 
@@ -349,6 +383,8 @@ class _Parser:
         # Chips added since the last take(), and the tokens each chip was read from.
         self.pending: list[Chip] = []
         self.sources: dict[Chip, set[int]] = {}
+        # "delivered" or "cif": what a price bound means once a port is named.
+        self.basis = "delivered"
 
     # helpers
     def free(self, start: int, length: int) -> bool:
@@ -390,6 +426,38 @@ class _Parser:
             if self.free(start, len(words)) and self.phrase(start, len(words)) == phrase and len(words) > best:
                 best = len(words)
         return best
+
+    # destination port
+    def destination(self, ports: Mapping[str, tuple[str, str]]) -> None:
+        """ "delivered to Mombasa", "CIF Lagos", "livré à Abidjan", "rendu Dakar": a port chip, and the
+        price bounds of the text become bounds on that port's delivered price (or its CIF price)."""
+        longest = max((len(name.split()) for name in ports), default=0)
+        for i in range(len(self.tokens)):
+            for words, basis in ((DELIVERED_WORDS, "delivered"), (CIF_WORDS, "cif")):
+                length = self.match_phrases(words, i)
+                if not length:
+                    continue
+                for size in range(longest, 0, -1):
+                    found = ports.get(self.phrase(i + length, size)) if self.free(i + length, size) else None
+                    if found:
+                        code, name = found
+                        label = f"CIF {name}" if basis == "cif" else f"delivered to {name}"
+                        self.add("port", code, label)
+                        self.take(i, length + size)
+                        self.basis = basis
+                        return
+
+    def prices_at_port(self) -> None:
+        """With a port named, "under 25,000 USD" bounds the price there: delivered_max (or cif_max)."""
+        if not self.has("port"):
+            return
+        renamed = []
+        for chip in self.chips:
+            if _root(chip.param) == "price":
+                chip = Chip(chip.param.replace("price", self.basis, 1), chip.value, chip.label)
+            renamed.append(chip)
+        self.sources = {renamed[self.chips.index(c)]: tokens for c, tokens in self.sources.items() if c in self.chips}
+        self.chips = renamed
 
     # prices
     def amount_at(self, start: int) -> tuple[Decimal, str | None, int] | None:
@@ -709,14 +777,19 @@ def interpret(
     units_per_usd: Mapping[str, Decimal],
     currency: str = "USD",
     taken: Iterable[str] = (),
+    ports: Mapping[str, tuple[str, str]] | None = None,
 ) -> Interpretation:
-    """Read makes, models, prices, years and attribute words out of `text`.
+    """Read makes, models, prices, years, attribute words and a destination port out of `text`.
 
     Prices become bounds in `currency` (the request's). Parameters in `taken` (sent explicitly by the
-    caller) are never overridden: their words stay in the text.
+    caller) are never overridden: their words stay in the text. `ports`: folded port name, alias or
+    code -> (code, name); a price said with a port ("under 15 millions FCFA rendu Dakar") bounds the
+    delivered price there.
     """
     parser = _Parser(text, vocabulary, units_per_usd, currency)
+    parser.destination(ports or {})
     parser.prices()
+    parser.prices_at_port()
     # Phrases first ("pick up" is a body, not Nissan's model "Pick"), single words after the names.
     parser.attributes(shortest=2)
     parser.makes_and_models()
@@ -732,7 +805,8 @@ def interpret(
     if not parser.chips:
         # Nothing understood: the text is searched as typed (filler words included).
         return Interpretation(applied=True, chips=(), text=text.strip())
-    chips = sorted(parser.chips, key=lambda chip: CHIP_ORDER.index(chip.param))
+    # The port chip leads: it says what the prices after it are.
+    chips = sorted(parser.chips, key=lambda chip: CHIP_ORDER.index(chip.param) if chip.param != "port" else -1)
     return Interpretation(applied=True, chips=tuple(chips), text=" ".join(w for w in words if w))
 
 
@@ -758,15 +832,20 @@ def interpreted_query(query: VehicleQuery, interpretation: Interpretation, *, un
         if values and name not in terms:
             terms[name] = values
     ranges = dict(query.ranges)
-    for name in ("year", "price"):
+    for name in ("year", "price", *PER_PORT_RANGES):
         low, high = (interpretation.values(param) for param in range_params(name))
         if (low or high) and name not in ranges:
-            convert = (lambda v: usd_price(Decimal(v), units_per_usd)) if name == "price" else int
+            in_currency = BY_NAME[name].range_param.in_currency
+            convert = (lambda v: usd_price(Decimal(v), units_per_usd)) if in_currency else int
             ranges[name] = Range(low=convert(low[0]) if low else None, high=convert(high[0]) if high else None)
+    # The port the words name wins over a remembered one, unless the caller bounded another port's prices.
+    explicit_port_bounds = any(name in query.ranges for name in PER_PORT_RANGES)
+    port = interpretation.port if interpretation.port and not explicit_port_bounds else query.port
     return VehicleQuery(
         text=interpretation.text,
         terms=terms,
         ranges=ranges,
         near=query.near,
         text_ranks_only=interpretation.names_vehicle,
+        port=port,
     )

@@ -45,7 +45,7 @@ def vehicle_hits_search(
     s = Search().query(base_query(query, scope, ranked=sort in SCORED_SORTS))
     if selected:
         s = s.post_filter(Q("bool", filter=list(selected.values())))
-    s = s.sort(*sort_clause(sort, near=query.near)).source(HIT_SOURCE)
+    s = s.sort(*sort_clause(sort, near=query.near, port=query.port)).source(HIT_SOURCE)
     s = s.extra(size=page.size, track_total_hits=count_total)
     if page.search_after is not None:
         s = s.extra(search_after=list(page.search_after))

@@ -23,6 +23,33 @@ SORT_LABELS = {
     "year_asc": _("Year: oldest first"),
     "mileage_asc": _("Mileage: lowest first"),
     "mileage_desc": _("Mileage: highest first"),
+    "delivered_asc": _("Delivered price: low to high"),
+    "delivered_desc": _("Delivered price: high to low"),
+}
+# Why a destination country refuses a car (delivery.estimate.REFUSALS).
+REFUSAL_LABELS = {
+    "age": _("too old"),
+    "steering": _("wrong steering side"),
+    "steering_unknown": _("steering side not stated"),
+    "used": _("only new cars are admitted"),
+}
+# The lines of a delivered-price breakdown (search.detail.delivery_detail).
+BREAKDOWN_LABELS = {
+    "fob": _("Price at the export port (FOB)"),
+    "inland": _("of which inland transport to the port"),
+    "freight": _("Sea freight"),
+    "insurance": _("Marine insurance"),
+    "cif": _("Price at the port (CIF)"),
+    "duty": _("Import duty"),
+    "excise": _("Excise duty"),
+    "surcharge": _("Age surcharge"),
+    "vat": _("VAT"),
+    "levies": _("Levies and fees"),
+}
+SOURCE_STATUS_LABELS = {
+    "primary": _("official source"),
+    "secondary": _("secondary source"),
+    "estimate": _("illustrative estimate"),
 }
 
 

@@ -11,9 +11,10 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from delivery.reference import port_by_code
 from insights.buffer import record_search
 from insights.selectors import popular_searches
-from search.fields import TERM_PARAMS, TOGGLE_FIELDS, range_params
+from search.fields import BY_NAME, PER_PORT_RANGES, TERM_PARAMS, TOGGLE_FIELDS, range_params
 from search.request import Page, VehicleQuery
 from search.selectors import Viewer, public_scope, run_vehicle_search, vehicle_search, vehicle_suggestions
 
@@ -54,11 +55,17 @@ def search_page_content(params: dict[str, Any], *, query: QueryDict, viewer: Vie
     content = {
         "result": result,
         "lists": [_facet_list(name, facets.get(name, []), query) for name in LIST_FACETS],
-        "ranges": [_range(name, facets.get(name, []), query) for name in RANGE_FACETS],
+        # Delivered and CIF bounds need a port: offered once one is chosen.
+        "ranges": [
+            _range(name, facets.get(name, []), query)
+            for name in RANGE_FACETS
+            if params["query"].port or name not in PER_PORT_RANGES
+        ],
         "toggles": [
             {"param": range_params(f.name)[0], "label": f.toggle, "on": query.get(range_params(f.name)[0]) == "1"}
             for f in TOGGLE_FIELDS
         ],
+        "importable": _importable(params["query"].port, facets.get("importable", []), query),
         "chips": chips(query, value_label),
         "hidden": _unlisted_choices(query, facets),
         "clear_all_url": clear_all_url(query),
@@ -108,11 +115,33 @@ def _unlisted_choices(query: QueryDict, facets: dict[str, list[dict]]) -> list[t
         if str(b["value"]) in query.getlist("make")
         for m in b.get("models", [])
     }
-    return [(name, value) for name in TERM_PARAMS for value in query.getlist(name) if (name, value) not in listed]
+    # The importable checkbox stands for the chosen port's country: unchecking it must drop it.
+    return [
+        (name, value)
+        for name in TERM_PARAMS
+        for value in query.getlist(name)
+        if (name, value) not in listed and name != "importable"
+    ]
+
+
+def _importable(port: str, buckets: list[dict], query: QueryDict) -> dict[str, Any] | None:
+    """The chosen port's country as one checkbox with its count ("Importable to Kenya (72)")."""
+    destination = port_by_code(port) if port else None
+    if destination is None:
+        return None
+    counts = {bucket["value"]: bucket["count"] for bucket in buckets}
+    return {
+        "country": destination.country,
+        "name": destination.country_name,
+        "name_fr": destination.country_name_fr,
+        "count": counts.get(destination.country, 0),
+        "selected": destination.country in query.getlist("importable"),
+    }
 
 
 def _range(name: str, buckets: list[dict], query: QueryDict) -> dict[str, Any]:
     return {
+        "in_currency": BY_NAME[name].range_param.in_currency,
         "name": name,
         "low": query.get(f"{name}_min", ""),
         "high": query.get(f"{name}_max", ""),

@@ -18,16 +18,18 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from nzila.text_input import whole_number
+from search.facets import FACET_NAMES
 from search.fields import BY_NAME, LISTED_FACETS, PAGE_RANGES, RANGES, TERM_PARAMS, range_params
 from search.params import VehicleSearchParams
 
 # Parameters a buyer sets as a preference or a view, not as a filter: kept by "clear all".
-KEPT_BY_CLEAR = ("currency", "sort")
+KEPT_BY_CLEAR = ("currency", "sort", "port")
 # The facets the page lists (make nests its models; search.fields says which); status and dealer
 # stay API-only. Every range is a facet, but toggles (search.fields.TOGGLE_FIELDS: one checkbox).
 LIST_FACETS = LISTED_FACETS
 RANGE_FACETS = PAGE_RANGES
-PAGE_FACETS = (*LIST_FACETS, *RANGE_FACETS)
+# The importable facet is counted for the chosen port's country (one checkbox, not a list).
+PAGE_FACETS = tuple(name for name in (*LIST_FACETS, *RANGE_FACETS, "importable") if name in FACET_NAMES)
 # How many pages "load more" has shown: the page's own parameter (the API has none), so a reload
 # shows the same results in one search and a click on a loaded result knows its rank.
 PAGES = "pages"
@@ -53,11 +55,16 @@ def query_of(params: Mapping[str, Any]) -> QueryDict:
     return clean(query)
 
 
-def api_input(query: QueryDict, *, currency: str) -> QueryDict:
-    """What the page sends to the search selector: its URL state, the currency and the facets it lists."""
+def api_input(query: QueryDict, *, currency: str, port: str = "") -> QueryDict:
+    """What the page sends to the search selector: its URL state, the currency, the destination port
+    (chosen or remembered; none: prices where the cars stand) and the facets it lists."""
     params = query.copy()
     params.pop(PAGES, None)
     params["currency"] = currency
+    if port:
+        params["port"] = port
+    else:
+        params.pop("port", None)
     params["facets"] = ",".join(PAGE_FACETS)
     return params
 

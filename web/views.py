@@ -13,14 +13,17 @@ from django.utils.cache import patch_vary_headers
 
 from api.vehicles import viewer_of
 from catalog.models import Vehicle
+from delivery.reference import port_by_code
 from insights.services import record_vehicle_view
 from media import storage
 from search.detail import vehicle_detail
 from search.params import VehicleSearchParams, VehicleViewInput
 from search.selectors import PAGE_WINDOW
-from search.sorting import SORT_NAMES
+from search.sorting import PORT_SORTS, SORT_NAMES
 
+from .currency import COOKIE as CURRENCY_COOKIE
 from .currency import chosen_currency, offered_currencies, offered_rates, remember_currency
+from .destination import chosen_port, offered_ports, remember_port
 from .search_page import search_page_content
 from .search_state import api_input, clean, loaded_pages
 
@@ -30,10 +33,21 @@ FRAGMENT_HEADER = "X-Fragment"
 FRAGMENTS = {"results": "web/_search_body.html", "more": "web/_more.html"}
 
 
+def _currency_and_port(request) -> tuple[str, str]:
+    """The port chosen (or remembered), and the currency: chosen or remembered, else the port's own."""
+    port = chosen_port(request)
+    currency = chosen_currency(request)
+    chose_currency = request.GET.get("currency") or request.COOKIES.get(CURRENCY_COOKIE)
+    destination = port_by_code(port) if port else None
+    if destination and not chose_currency and destination.currency in offered_currencies():
+        currency = destination.currency
+    return currency, port
+
+
 def search(request):
     query = clean(request.GET)
-    currency = chosen_currency(request)
-    params = VehicleSearchParams(data=api_input(query, currency=currency))
+    currency, port = _currency_and_port(request)
+    params = VehicleSearchParams(data=api_input(query, currency=currency, port=port))
     fragment = request.headers.get(FRAGMENT_HEADER, "")
     template = FRAGMENTS.get(fragment, "web/search.html")
     context = {
@@ -41,7 +55,10 @@ def search(request):
         "currency": currency,
         "currencies": offered_currencies(),
         "rates": offered_rates(),
-        "sort_names": PAGE_SORTS,
+        "sort_names": [name for name in PAGE_SORTS if port or name not in PORT_SORTS],
+        "port": port,
+        "ports": offered_ports(),
+        "destination": port_by_code(port) if port else None,
     }
     valid = params.is_valid()
     pages, pages_error = loaded_pages(query, size=params.validated_data["size"] if valid else 20, window=PAGE_WINDOW)
@@ -54,6 +71,8 @@ def search(request):
     patch_vary_headers(response, [FRAGMENT_HEADER])
     if "currency" in query:
         remember_currency(request, response, currency)
+    if "port" in request.GET:
+        remember_port(request, response, port)
     return response
 
 
@@ -68,9 +87,9 @@ def _search_click(request) -> dict:
 
 
 def vehicle(request, vehicle_id: int, slug: str = ""):
-    currency = chosen_currency(request)
+    currency, port = _currency_and_port(request)
     try:
-        detail = vehicle_detail(vehicle_id=vehicle_id, currency=currency)
+        detail = vehicle_detail(vehicle_id=vehicle_id, currency=currency, port=port)
     except Vehicle.DoesNotExist as exc:
         raise Http404("No vehicle with this id.") from exc
     if slug != detail["slug"]:
@@ -87,11 +106,20 @@ def vehicle(request, vehicle_id: int, slug: str = ""):
             session_key="" if viewer.user_id else viewer.session_key,
             **_search_click(request),
         )
-    context = {"vehicle": detail, "currency": currency, "currencies": offered_currencies()}
+    context = {
+        "vehicle": detail,
+        "currency": currency,
+        "currencies": offered_currencies(),
+        "port": port,
+        "ports": offered_ports(),
+        "destination": port_by_code(port) if port else None,
+    }
     # Gone for good: 410 tells crawlers to drop the page, while buyers still get similar vehicles.
     response = render(request, "web/vehicle.html", context, status=200 if detail["available"] else 410)
     if "currency" in request.GET:
         remember_currency(request, response, currency)
+    if "port" in request.GET:
+        remember_port(request, response, port)
     return response
 
 

@@ -12,6 +12,9 @@ class Buyer(models.Model):
     phone_e164 = models.CharField(max_length=16, blank=True)
     # IANA zone name, so messages respect the buyer's own quiet hours.
     time_zone = models.CharField(max_length=64, default="Africa/Nairobi")
+    # The destination port delivered prices are shown for (UN/LOCODE, delivery.Port), chosen once on
+    # the search page and kept here for a signed-in buyer; blank: not chosen.
+    destination_port = models.CharField(max_length=5, blank=True, default="", db_default="")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -20,6 +20,8 @@ from django.utils import timezone
 from elasticsearch import Elasticsearch, NotFoundError
 from elasticsearch.helpers import bulk
 
+from delivery.reference import ports
+from es_mappings.vehicles import port_fields_mapping
 from indexers import index_admin
 from search.alerts import alert_query
 from search.client import get_client
@@ -51,12 +53,23 @@ def percolator_document(search: SavedSearch) -> dict[str, Any]:
     }
 
 
+def map_ports(es: Elasticsearch, index: str) -> None:
+    """Map every port's delivered and CIF prices before queries on them are registered: the vehicle
+    index learns a port's fields from documents, the percolator must know them first (adding fields
+    to a mapping is allowed on a live index, so a port added in the admin needs no rebuild)."""
+    codes = [port.code for port in ports()]
+    if codes:
+        es.indices.put_mapping(index=index, properties=port_fields_mapping(codes))
+
+
 def _sync(es: Elasticsearch, saved_search_id: int) -> str:
     search = SavedSearch.objects.filter(pk=saved_search_id).first()
     if search is None or not search.active:
         with contextlib.suppress(NotFoundError):
             es.delete(index=saved_searches_alias(), id=str(saved_search_id), refresh=True)
         return "removed"
+    if search.query.get("port"):
+        map_ports(es, saved_searches_alias())
     es.index(
         index=saved_searches_alias(),
         id=str(search.id),
@@ -126,6 +139,7 @@ def _rebuild() -> PercolatorRebuild:
 def register_active_searches(es: Elasticsearch, index_name: str) -> set[int]:
     """Register every active saved search into index_name (not yet behind the alias). Returns their ids."""
     ids: set[int] = set()
+    map_ports(es, index_name)
 
     def actions() -> Iterator[dict[str, Any]]:
         for search in SavedSearch.objects.filter(active=True).order_by("pk").iterator(chunk_size=1000):

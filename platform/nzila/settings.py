@@ -140,6 +140,8 @@ INSTALLED_APPS = [
     # System of record (platform/).
     "catalog",
     "buyers",
+    # Ports, freight, insurance, import taxes and rules: the reference data of delivered prices.
+    "delivery",
     "sales",
     "payments",
     # Background jobs (retries, dead letters, schedules) and what they tell people.

@@ -123,3 +123,45 @@ def test_price_watches_through_the_api(fast_settings):
     assert api.patch(f"/api/v1/price-watches/{watch['id']}", {"active": False}, format="json").json()["active"] is False
     assert len(api.get("/api/v1/price-watches").json()["results"]) == 1
     assert api.delete(f"/api/v1/price-watches/{watch['id']}").status_code == 204
+
+
+@pytest.mark.engine
+@pytest.mark.django_db(transaction=True)
+def test_a_delivered_price_alert_fires_once_when_a_price_drop_crosses_the_bound(
+    clean_percolator, clean_broker, fast_settings
+):
+    """ "Alert me when a Hilux delivered to Tema drops under 25,000 USD": the bound is on the port's
+    landed estimate, which the document carries; the percolator maps the port's field first."""
+    from tests.support.factories import ensure_delivery_reference
+
+    ensure_delivery_reference()
+    buyer = make_buyer()
+    dealer = make_dealer(country="US", city="Newark")
+    hilux = make_vehicle(
+        dealer=dealer,
+        make="Toyota",
+        model="Hilux",
+        year=2021,
+        price=Decimal("22000"),
+        country="US",
+        body_type="pickup",
+        steering="lhd",
+    )
+    api = APIClient()
+    api.force_authenticate(buyer.user)
+    params = {"make": ["Toyota"], "model": ["Hilux"], "port": "Tema", "delivered_max": 25000}
+    created = api.post("/api/v1/saved-searches", {"name": "Hilux at Tema", "params": params}, format="json")
+    assert created.status_code == 201, created.content
+    search_id = created.json()["id"]
+    assert SavedSearch.objects.get(pk=search_id).query["port"] == "GHTEM"
+    assert sync_saved_search(search_id) == "registered"
+    match_saved_searches()
+    assert not SavedSearchMatch.objects.exists(), "22,000 USD in Newark lands above 25,000 USD at Tema"
+
+    hilux.price = Decimal("14000")  # lands at about 23,600 USD at Tema
+    hilux.save()
+    assert match_saved_searches()["matches"] == 1
+    hilux.price = Decimal("13000")
+    hilux.save()
+    match_saved_searches()
+    assert list(SavedSearchMatch.objects.values_list("saved_search_id", "vehicle_id")) == [(search_id, hilux.id)]

@@ -17,14 +17,14 @@ from search import fields
 from search.params import VehicleSearchParams
 from search.request import Scope
 from search.vehicles import vehicle_count_search
-from tests.support.factories import ensure_currencies
+from tests.support.factories import ensure_currencies, ensure_delivery_reference
 from tests.support.search_fixtures import index_raw, market, sql_vehicles  # noqa: F401 (fixture)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.engine]
 SEARCH = "/api/v1/vehicles/search"
 
 # A valid value for each kind of terms parameter (search.fields.TermsParam.kind).
-SAMPLE_TERMS = {"text": "abc", "country": "KE", "id": "7", "status": "reserved"}
+SAMPLE_TERMS = {"text": "abc", "country": "KE", "id": "7", "status": "reserved", "destination": "KE"}
 
 
 def sample_params(field) -> dict[str, str]:
@@ -33,7 +33,8 @@ def sample_params(field) -> dict[str, str]:
         return {field.name: field.value_codes[0] if kind == "choice" else SAMPLE_TERMS[kind]}
     low, high = fields.range_params(field.name)
     first = field.range_param.low + 1
-    return {low: str(first), high: str(first + 1)}
+    port = {"port": "KEMBA"} if field.range_param.per_port else {}
+    return {low: str(first), high: str(first + 1), **port}
 
 
 def engine_query(params: dict[str, str]) -> dict:
@@ -47,6 +48,7 @@ def engine_query(params: dict[str, str]) -> dict:
 def test_every_selection_parameter_reaches_the_engine_query(field):
     """A parameter accepted and then ignored is the trap: each one must change what the engine is asked."""
     ensure_currencies()
+    ensure_delivery_reference()
     assert engine_query(sample_params(field)) != engine_query({})
 
 

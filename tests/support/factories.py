@@ -16,6 +16,19 @@ _sequence = itertools.count(1)
 TEST_RATES = {"USD": "1", "EUR": "0.92", "GBP": "0.79", "AUD": "1.52", "KES": "129.5", "NGN": "1550"}
 
 
+def ensure_delivery_reference() -> None:
+    """The ports, rates and rules of delivery.seed (a data migration), back after a test flushed them."""
+    from django.apps import apps
+
+    from delivery import seed
+    from delivery.models import Port
+    from delivery.reference import forget_ports
+
+    if not Port.objects.exists():
+        seed.load(apps)
+    forget_ports()
+
+
 def ensure_currencies() -> None:
     now = timezone.now()
     for code, rate in TEST_RATES.items():

@@ -28,7 +28,7 @@ from search.currency import forget_rates
 from search.fields import TERM_FIELDS
 from search.indexes import suggestions_alias, vehicles_alias
 from search.vocabulary import forget_vocabulary
-from tests.support.factories import ensure_currencies, make_dealer, make_vehicle
+from tests.support.factories import ensure_currencies, ensure_delivery_reference, make_dealer, make_vehicle
 
 # (make, model, body, [trims], base price USD)
 CATALOG = [
@@ -88,6 +88,7 @@ class SearchMarket:
 def build_market(seed: int = 7) -> SearchMarket:
     """About 200 vehicles over 15 models and 6 dealers, every status, 5 currencies, two years of listings."""
     ensure_currencies()
+    ensure_delivery_reference()
     forget_rates()
     rng = random.Random(seed)
     now = timezone.now()
@@ -144,6 +145,44 @@ def build_market(seed: int = 7) -> SearchMarket:
     )
     market.coviewed = _make_view_history(vehicles, now)
     return market
+
+
+# Cars standing in the export markets (Japan, the US): they have freight to every port, so delivered
+# prices to West Africa exist; years and steering sides vary so import rules refuse some.
+EXPORT_DEALERS = [
+    ("Yokohama Export Co", "JP", "Yokohama", 35.44, 139.64, "rhd"),
+    ("Newark Auto Export", "US", "Newark", 40.73, -74.17, "lhd"),
+]
+
+
+def add_export_stock(per_dealer: int = 8) -> list[Vehicle]:
+    """A few cars from export yards (with freight to West Africa), added to a market's Postgres rows."""
+    now = timezone.now()
+    added = []
+    for name, country, city, lat, lon, steering in EXPORT_DEALERS:
+        dealer = make_dealer(name=name, country=country, city=city, latitude=lat, longitude=lon)
+        for i in range(per_dealer):
+            make, model, body, trims, base = CATALOG[(i * 3) % len(CATALOG)]
+            added.append(
+                make_vehicle(
+                    dealer,
+                    make=make,
+                    model=model,
+                    trim=trims[0],
+                    year=2012 + 2 * i,
+                    body_type=body,
+                    price=Decimal(base + 500 * i),
+                    currency_id="USD",
+                    mileage_km=20000 * (per_dealer - i),
+                    condition="used",
+                    steering=steering if i % 4 else "",
+                    country=country,
+                    city=city,
+                    status="available",
+                    listed_at=now - timedelta(days=i),
+                )
+            )
+    return added
 
 
 def _make_view_history(vehicles: list[Vehicle], now) -> dict[str, int]:

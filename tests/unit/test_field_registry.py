@@ -65,6 +65,32 @@ def test_the_mapping_holds_exactly_the_fields_the_transform_writes():
     assert set(vehicle_to_document(a_row())) == mapped == {field.doc for field in fields.FIELDS}
 
 
+def test_per_port_fields_are_mapped_by_template_and_filtered_on_the_chosen_port():
+    body = vehicle_index_body()["mappings"]
+    templates = {next(iter(t.values()))["path_match"] for t in body["dynamic_templates"]}
+    assert templates == {f"{field.doc}.*" for field in fields.PER_PORT_FIELDS}
+    for name in fields.PER_PORT_RANGES:
+        field = fields.BY_NAME[name]
+        assert body["properties"][field.doc] == {"type": "object", "dynamic": True}
+        assert range_filter(name, Range(1, 2), "KEMBA").to_dict() == {
+            "range": {f"{field.range_on}.KEMBA": {"gte": 1, "lte": 2}}
+        }
+        with pytest.raises(ValueError):
+            range_filter(name, Range(1, 2))
+
+
+def test_the_transform_copies_the_delivery_fields_the_indexer_computed():
+    delivery = {
+        "cif_usd": {"KEMBA": 1.0},
+        "delivered_usd": {"KEMBA": 2.0},
+        "importable_to": ["KE"],
+        "import_refusals": ["GH:steering"],
+    }
+    document = vehicle_to_document(a_row(delivery=delivery))
+    assert {key: document[key] for key in delivery} == delivery
+    assert vehicle_to_document(a_row())["delivered_usd"] == {}
+
+
 def test_the_row_sql_reads_every_column_the_registry_copies():
     selected = set(re.findall(r"\bv\.(\w+)", VEHICLE_ROW_SQL))
     assert {field.column for field in fields.COPIED_FIELDS} <= selected
@@ -116,7 +142,8 @@ def test_search_log_terms_are_selection_parameters():
 
 
 def test_every_parameter_is_declared_once():
-    selections = set(VehicleFilterParams().fields) - {"q", "currency", "lat", "lon", "radius_km"}
+    # `port`, like `currency`, says how prices are read, not which cars: it is no field's parameter.
+    selections = set(VehicleFilterParams().fields) - {"q", "currency", "lat", "lon", "radius_km", "port"}
     declared = set(fields.TERM_PARAMS) | {p for name in fields.RANGES for p in fields.range_params(name)}
     assert selections == declared
 

@@ -5,11 +5,21 @@ from urllib.parse import quote
 import phonenumbers
 from django import template
 from django.template.defaultfilters import floatformat
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from notifications.phones import whatsapp_id
 from search.detail import slug_for
-from web.labels import FACET_TITLES, SORT_LABELS, reason_label, spec_rows, value_label
+from web.labels import (
+    BREAKDOWN_LABELS,
+    FACET_TITLES,
+    REFUSAL_LABELS,
+    SORT_LABELS,
+    SOURCE_STATUS_LABELS,
+    reason_label,
+    spec_rows,
+    value_label,
+)
 
 register = template.Library()
 
@@ -20,6 +30,29 @@ def money(price) -> str:
     if not price or price.get("amount") is None:
         return "—"
     return f"{floatformat(price['amount'], '0g')}\u00a0{price['currency']}"
+
+
+@register.filter
+def refusal(code: str) -> str:
+    return str(REFUSAL_LABELS.get(code, code))
+
+
+@register.filter
+def breakdown_line(name: str) -> str:
+    return str(BREAKDOWN_LABELS.get(name, name))
+
+
+@register.filter
+def source_status(status: str) -> str:
+    return str(SOURCE_STATUS_LABELS.get(status, status))
+
+
+@register.filter
+def country_name(destination) -> str:
+    """A destination's country in the page's language (a PortRef or a verdict dict)."""
+    get = destination.get if isinstance(destination, dict) else lambda key: getattr(destination, key)
+    french = (get_language() or "").startswith("fr")
+    return get("country_name_fr") if french else get("country_name")
 
 
 @register.filter

@@ -79,6 +79,14 @@ function convertPriceRange(to) {
 
 form.addEventListener("change", (event) => {
   if (event.target.id === "q") return; // the text is searched on submit or by picking a suggestion
+  // A new port shows its prices in its own currency, and changes the page around the results (its
+  // sorts): set the currency and load the page whole.
+  if (event.target.name === "port") {
+    const own = event.target.selectedOptions[0]?.dataset.currency;
+    const select = form.elements.namedItem("currency");
+    if (own && select && [...select.options].some((option) => option.value === own)) select.value = own;
+    return window.location.assign(stateUrl());
+  }
   if (event.target.name === "currency") convertPriceRange(event.target.value);
   show(stateUrl());
 });
