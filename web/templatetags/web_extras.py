@@ -80,3 +80,10 @@ def vehicle_url(card) -> str:
 @register.filter
 def reason(text: str) -> str:
     return reason_label(text)
+
+
+@register.filter
+def place(where) -> str:
+    """ "Nairobi, KE", or "KE" where the city is not known (never "None, KE")."""
+    get = where.get if isinstance(where, dict) else lambda key: getattr(where, key, None)
+    return ", ".join(str(part) for part in (get("city"), get("country")) if part)
