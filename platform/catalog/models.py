@@ -125,7 +125,7 @@ class Vehicle(models.Model):
     market_valued_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Why buyers' search holds the listing back until its dealer confirms or corrects it ("" = not held):
     # a price far outside its interval, a body the model rules out, a mileage impossible for its age.
-    held_reason = models.CharField(max_length=40, blank=True, default="", editable=False)
+    held_reason = models.CharField(max_length=40, blank=True, default="", db_default="", editable=False)
     # The price (in the listing's currency) its dealer confirmed as meant despite a hold.
     price_confirmed = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True, editable=False)
 

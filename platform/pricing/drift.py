@@ -4,13 +4,12 @@ the value, over the deciles recorded with the model (MarketValueModel.reference)
 from __future__ import annotations
 
 import math
-from datetime import date
 
 import numpy as np
 from django.db import connection
 
 from .features import NUMERIC, features
-from .serving import ROWS_SQL, car_from_row, serving_model
+from .serving import ROWS_SQL, car_from_row, price_year, serving_model
 
 ALERT_PSI = 0.2
 SAMPLE = 20000
@@ -40,8 +39,7 @@ def drift() -> dict[str, float | None]:
             [SAMPLE],
         )
         listed_values = np.array([float(v) for (v,) in cursor.fetchall()])
-    year = date.today().year
-    feats = [features(car_from_row(row), as_of=year) for row in rows]
+    feats = [features(car_from_row(row), as_of=price_year(row)) for row in rows]
     report = {}
     for name in NUMERIC:
         column = np.array([np.nan if f[name] is None else f[name] for f in feats], dtype=float)

@@ -8,6 +8,7 @@ within the usual sync lag; the sweep then values it again (its hold may change).
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from datetime import date
@@ -27,7 +28,7 @@ log = logging.getLogger(__name__)
 ROWS_SQL = """
 SELECT v.id, v.make, v.model, v.trim, v.year, v.mileage_km, v.fuel, v.transmission, v.body_type,
        v.drivetrain, v.condition, v.engine, v.country, v.price, v.price_confirmed, v.updated_at,
-       c.units_per_usd, d.source_key AS dealer_key
+       v.source_key, v.listed_at, c.units_per_usd, d.source_key AS dealer_key
   FROM catalog_vehicle v
   JOIN catalog_currency c ON c.code = v.currency_id
   JOIN catalog_dealer d ON d.id = v.dealer_id
@@ -40,6 +41,29 @@ UPDATE catalog_vehicle v
               %s::text[]) AS u(id, value, low, high, model_id, valued_at, held)
  WHERE v.id = u.id AND v.updated_at = u.valued_at
 """
+
+
+@functools.cache
+def _price_years() -> dict[str, int]:
+    """The year imported and generated listings' prices were asked in, by source-key prefix."""
+    from catalog.ingest import distribution
+    from catalog.ingest.readers import SOURCES
+
+    years = {name: source.vintage for name, source in SOURCES.items()}
+    years["gen"] = distribution.load()["reference_year"]  # the generator draws prices at that year's levels
+    return years
+
+
+def price_year(row: dict) -> int:
+    """When the price was asked: a published data set's collection year, else the listing's own date.
+
+    A 2019 car priced in 2020 (the UK file) is a one-year-old car, not a seven-year-old one.
+    """
+    prefix = (row.get("source_key") or "").split(":", 1)[0]
+    years = _price_years()
+    if prefix in years:
+        return years[prefix]
+    return row["listed_at"].year if row.get("listed_at") else date.today().year
 
 
 def car_from_row(row: dict) -> Car:
@@ -61,11 +85,11 @@ def car_from_row(row: dict) -> Car:
     )
 
 
-def valuations(rows: list[dict], model: MarketModel | None, *, as_of: int | None = None) -> list[tuple]:
+def valuations(rows: list[dict], model: MarketModel | None) -> list[tuple]:
     """(id, value, low, high, held_reason, valued_at) per row; value None = not enough data."""
-    as_of = as_of or date.today().year
+    years = [price_year(row) for row in rows]
     cars, usable = [], []
-    for row in rows:
+    for row, as_of in zip(rows, years):
         car = car_from_row(row)
         try:
             check(car, as_of=as_of)
@@ -76,11 +100,11 @@ def valuations(rows: list[dict], model: MarketModel | None, *, as_of: int | None
     predicted = np.full((len(rows), 3), np.nan)
     idx = [i for i, ok in enumerate(usable) if ok]
     if idx:
-        X = np.array([[features(cars[i], as_of=as_of)[f] for f in FEATURES] for i in idx], dtype=object)
+        X = np.array([[features(cars[i], as_of=years[i])[f] for f in FEATURES] for i in idx], dtype=object)
         segments = [segment(cars[i].market, cars[i].seller) for i in idx]
         predicted[idx] = np.column_stack(model.predict(X, segments))
     out = []
-    for row, (value, low, high) in zip(rows, predicted.tolist()):
+    for row, as_of, (value, low, high) in zip(rows, years, predicted.tolist()):
         known = not np.isnan(value)
         price_usd = float(row["price"]) / float(row["units_per_usd"])
         held = hold_reason(

@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="vehicle",
             name="held_reason",
-            field=models.CharField(blank=True, default="", editable=False, max_length=40),
+            field=models.CharField(blank=True, db_default="", default="", editable=False, max_length=40),
         ),
         migrations.AddField(
             model_name="vehicle",
