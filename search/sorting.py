@@ -10,6 +10,10 @@ TIEBREAKER = {"vehicle_id": "asc"}
 
 SORTS: dict[str, list[dict[str, Any]]] = {
     "relevance": [{"_score": "desc"}],
+    # Listing quality (completeness, photos, deal rating, dealer standing), then recency.
+    "recommended": [{"listing_quality": {"order": "desc", "missing": "_last"}}, {"listed_at": {"order": "desc"}}],
+    # Furthest below market value first; listings without a value last.
+    "best_deals": [{"deal_gap": {"order": "asc", "missing": "_last"}}],
     "newest": [{"listed_at": {"order": "desc", "missing": "_last"}}],
     "price_asc": [{"price_usd": {"order": "asc", "missing": "_last"}}],
     "price_desc": [{"price_usd": {"order": "desc", "missing": "_last"}}],
@@ -24,7 +28,7 @@ SORT_NAMES = tuple(SORTS)
 
 
 def default_sort(*, has_text: bool) -> str:
-    return "relevance" if has_text else "newest"
+    return "relevance" if has_text else "recommended"
 
 
 def sort_clause(name: str, *, near: GeoCircle | None = None) -> list[dict[str, Any]]:

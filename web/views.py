@@ -21,7 +21,8 @@ from .search_page import search_page_content
 from .search_state import api_input, clean, loaded_pages
 
 # Sorting by distance needs a point the page does not ask for.
-PAGE_SORTS = [name for name in SORT_NAMES if name != "distance"]
+# "recommended" is the default: the first option, with no value, already names it.
+PAGE_SORTS = [name for name in SORT_NAMES if name not in ("distance", "recommended")]
 FRAGMENT_HEADER = "X-Fragment"
 FRAGMENTS = {"results": "web/_search_body.html", "more": "web/_more.html"}
 
