@@ -30,6 +30,7 @@ from elasticsearch.dsl import (
     Text,
 )
 
+from pricing.ratings import deal_rating, price_gap
 from search.fields import COPIED_FIELDS, FIELDS, PER_PORT_FIELDS, SYNC_BUCKETS, usd_price
 
 from .analysis import (
@@ -243,4 +244,37 @@ def vehicle_to_document(row: Mapping[str, Any]) -> dict[str, Any]:
     )
     # Delivered prices and eligibility, computed by indexers.rows from the reference data in force.
     doc.update(row.get("delivery") or NO_DELIVERY)
+    price_usd, value = doc["price_usd"], doc["market_value_usd"]
+    doc["deal_rating"] = deal_rating(price_usd, value, doc["market_low_usd"], doc["market_high_usd"])
+    doc["deal_gap"] = price_gap(price_usd, value)
+    doc["listing_quality"] = listing_quality(row, doc["deal_rating"])
     return doc
+
+
+# What a complete listing tells a buyer; each one given counts towards its quality.
+COMPLETENESS_COLUMNS = (
+    "trim",
+    "mileage_km",
+    "fuel",
+    "transmission",
+    "body_type",
+    "drivetrain",
+    "engine",
+    "exterior_color",
+    "description",
+    "vin",
+)
+DEAL_QUALITY = {"great": 1.0, "good": 0.8, "fair": 0.6, "unknown": 0.4, "high": 0.3, "overpriced": 0.0}
+
+
+def listing_quality(row: Mapping[str, Any], rating: str) -> float:
+    """0-1: completeness 35 %, photos (up to five) 20 %, deal rating 25 %, dealer standing 20 %.
+
+    The "Recommended" order: a complete, photographed, fairly priced listing of a verified, well-rated
+    dealer first, however recent; rounded so that recency orders listings of the same quality.
+    """
+    complete = sum(1 for column in COMPLETENESS_COLUMNS if row[column]) / len(COMPLETENESS_COLUMNS)
+    photos = min(row["photo_count"] or 0, 5) / 5
+    rating_of_dealer = float(row["dealer_rating"]) / 5 if row["dealer_rating"] is not None else 0.5
+    dealer = 0.5 * bool(row["dealer_verified"]) + 0.5 * rating_of_dealer
+    return round(0.35 * complete + 0.2 * photos + 0.25 * DEAL_QUALITY[rating] + 0.2 * dealer, 2)

@@ -35,7 +35,8 @@ class VehicleOp:
 
 
 def is_listable(row: Mapping[str, Any]) -> bool:
-    return row["status"] in settings.SEARCHABLE_STATUSES
+    """Buyers can find it: a searchable status, and not held back as implausible (pricing.ratings)."""
+    return row["status"] in settings.SEARCHABLE_STATUSES and not row["held_reason"]
 
 
 def plan_ops(change_versions: Mapping[int, int], rows: Mapping[int, Mapping[str, Any]]) -> list[VehicleOp]:

@@ -50,7 +50,7 @@ def postgres_buckets() -> dict[int, tuple[int, int, int]]:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT id %% %s, count(*), sum(id), sum(search_version) FROM catalog_vehicle"
-            " WHERE status = ANY(%s) GROUP BY 1",
+            " WHERE status = ANY(%s) AND held_reason = '' GROUP BY 1",
             [SYNC_BUCKETS, list(settings.SEARCHABLE_STATUSES)],
         )
         return {bucket: (count, int(ids), int(versions)) for bucket, count, ids, versions in cursor.fetchall()}
@@ -79,7 +79,8 @@ def index_buckets(index: str) -> dict[int, tuple[int, int, int]]:
 def postgres_versions(buckets: list[int]) -> dict[int, int]:
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT id, search_version FROM catalog_vehicle WHERE id %% %s = ANY(%s) AND status = ANY(%s)",
+            "SELECT id, search_version FROM catalog_vehicle"
+            " WHERE id %% %s = ANY(%s) AND status = ANY(%s) AND held_reason = ''",
             [SYNC_BUCKETS, buckets, list(settings.SEARCHABLE_STATUSES)],
         )
         return dict(cursor.fetchall())
@@ -159,7 +160,8 @@ def postgres_versions_of(ids: list[int]) -> dict[int, int]:
     """Current versions of the listable rows among `ids` (an unlisted or deleted row is absent)."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT id, search_version FROM catalog_vehicle WHERE id = ANY(%s) AND status = ANY(%s)",
+            "SELECT id, search_version FROM catalog_vehicle"
+            " WHERE id = ANY(%s) AND status = ANY(%s) AND held_reason = ''",
             [ids, list(settings.SEARCHABLE_STATUSES)],
         )
         return dict(cursor.fetchall())

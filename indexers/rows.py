@@ -18,6 +18,7 @@ _COLUMNS = sorted(
     {field.column for field in COPIED_FIELDS}
     | {"id", "make", "model", "trim", "year", "price", "latitude", "longitude", "search_version"}
     | {"steering", "condition", "body_type", "country"}
+    | {"held_reason", "description", "vin", "engine", "exterior_color", "drivetrain"}
 )
 VEHICLE_ROW_SQL = f"""
 SELECT {", ".join(f"v.{column}" for column in _COLUMNS)}, c.units_per_usd,
@@ -100,7 +101,8 @@ def iter_vehicle_rows_written_after(
         with connection.cursor() as cursor:
             cursor.execute(
                 VEHICLE_ROW_SQL
-                + " WHERE v.search_version > %s AND v.status = ANY(%s) ORDER BY v.search_version LIMIT %s",
+                + " WHERE v.search_version > %s AND v.status = ANY(%s) AND v.held_reason = ''"
+                + " ORDER BY v.search_version LIMIT %s",
                 [after, statuses, size],
             )
             return _dicts(cursor)

@@ -30,7 +30,8 @@ def change_log_status() -> dict[str, Any]:
         )
         backlog, dead, retrying, lag = cursor.fetchone()
         cursor.execute(
-            "SELECT count(*) FROM catalog_vehicle WHERE status = ANY(%s)", [list(settings.SEARCHABLE_STATUSES)]
+            "SELECT count(*) FROM catalog_vehicle WHERE status = ANY(%s) AND held_reason = ''",
+            [list(settings.SEARCHABLE_STATUSES)],
         )
         (listable,) = cursor.fetchone()
     return {

@@ -587,6 +587,45 @@ FIELDS: tuple[VehicleField, ...] = (
     # reconciliation checksum the index per bucket with one aggregation.
     VehicleField("sync_version", "sync_version", "long"),
     VehicleField("sync_bucket", "sync_bucket", "integer"),
+    # Market value (pricing.serving stores it on the row) and the deal rating derived from it and the
+    # price by the transform (pricing.ratings), so a price change re-rates within the sync's lag.
+    VehicleField(
+        "market_value",
+        "market_value_usd",
+        "double",
+        _("Market value"),
+        column="market_value_usd",
+        convert="number",
+        card=True,
+    ),
+    VehicleField("market_low", "market_low_usd", "double", column="market_low_usd", convert="number", card=True),
+    VehicleField("market_high", "market_high_usd", "double", column="market_high_usd", convert="number", card=True),
+    VehicleField(
+        "deal",
+        "deal_rating",
+        "facet_keyword",
+        _("Deal rating"),
+        terms_on="deal_rating",
+        terms_param=TermsParam("choice", "Any of these deal ratings (price against the market value)."),
+        facet=TermsFacet("deal_rating", 6),
+        page_facet=True,
+        card=True,
+        key="deal_rating",
+        values=(
+            Value("great", _("Great deal"), "|great deal|great deals|super affaire|tres bonne affaire"),
+            Value("good", _("Good deal"), "|good deal|good deals|bonne affaire"),
+            Value("fair", _("Fair price"), "|fair price|prix juste"),
+            Value("high", _("High price")),
+            Value("overpriced", _("Overpriced")),
+            Value("unknown", _("Not enough data")),
+        ),
+        chip_rank=12,
+        relax_rank=5,
+    ),
+    # Price against market value (-0.12: 12 % below): the "best deals" sort.
+    VehicleField("deal_gap", "deal_gap", "double", card=True),
+    # Completeness, photos, deal rating and dealer standing, 0-1: the "Recommended" sort.
+    VehicleField("listing_quality", "listing_quality", "double"),
 )
 
 BY_NAME: dict[str, VehicleField] = {field.name: field for field in FIELDS}

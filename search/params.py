@@ -238,7 +238,9 @@ class VehicleSearchParams(VehicleFilterParams):
     """A search: filters plus sort, page or cursor, and which facets to count."""
 
     sort = serializers.ChoiceField(
-        choices=SORT_NAMES, required=False, help_text="Default: relevance with text, newest without."
+        choices=SORT_NAMES,
+        required=False,
+        help_text="Default: relevance with text, recommended (listing quality) without.",
     )
     page = serializers.IntegerField(min_value=1, max_value=ENGINE_INT_MAX, required=False, default=1)
     size = serializers.IntegerField(min_value=1, max_value=MAX_PAGE_SIZE, required=False, default=20)
@@ -278,7 +280,7 @@ class VehicleSearchParams(VehicleFilterParams):
         if sort in PORT_SORTS and not query.port:
             raise serializers.ValidationError({"sort": ["Sorting by delivered price needs port."]})
         if sort == "relevance" and not query.text:
-            sort = "newest"
+            sort = "recommended"
         attrs["sort"] = sort
         attrs.setdefault("facets", FACET_NAMES)
         size = attrs["size"]

@@ -9,6 +9,7 @@ from typing import Any
 
 from media.names import image_urls
 
+from .deals import deal_sentence
 from .facets import HISTOGRAM_FACETS, MATCHING, TERM_FACETS, bucket_width_usd
 from .fields import CARD_FIELDS
 
@@ -93,6 +94,11 @@ def vehicle_card(
             "amount": convert_price(source, currency=currency, units_per_usd=units_per_usd),
             "currency": currency,
         },
+        "display_market_value": {
+            "amount": round(source["market_value_usd"] * units_per_usd, -1) if source.get("market_value_usd") else None,
+            "currency": currency,
+        },
+        "deal_sentence": deal_sentence(source),
         "days_on_market": days_between(listed_at, now),
         "dealer": {key: dealer.get(key) for key in ("id", "name", "country", "city", "verified", "rating")},
         "highlight": dict(highlight or {}),

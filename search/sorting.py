@@ -10,9 +10,16 @@ TIEBREAKER = {"vehicle_id": "asc"}
 
 SORTS: dict[str, list[dict[str, Any]]] = {
     "relevance": [{"_score": "desc"}],
-    # Without text: listings with photos first (the score, see search.text.photos_first), newest first
-    # within each. With text, the default is relevance, where photos are one of the business signals.
-    "recommended": [{"_score": "desc"}, {"listed_at": {"order": "desc", "missing": "_last"}}],
+    # Without text: listings with photos first (the score, see search.text.photos_first), then listing
+    # quality (completeness, photos, deal rating, dealer standing), then recency. With text, the default
+    # is relevance, where photos are one of the business signals.
+    "recommended": [
+        {"_score": "desc"},
+        {"listing_quality": {"order": "desc", "missing": "_last"}},
+        {"listed_at": {"order": "desc", "missing": "_last"}},
+    ],
+    # Furthest below market value first; listings without a value last.
+    "best_deals": [{"deal_gap": {"order": "asc", "missing": "_last"}}],
     "newest": [{"listed_at": {"order": "desc", "missing": "_last"}}],
     "price_asc": [{"price_usd": {"order": "asc", "missing": "_last"}}],
     "price_desc": [{"price_usd": {"order": "desc", "missing": "_last"}}],

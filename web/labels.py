@@ -16,6 +16,7 @@ VALUES = {field.name: {value.code: value.label for value in field.values} for fi
 SORT_LABELS = {
     "relevance": _("Best match"),
     "recommended": _("Recommended"),
+    "best_deals": _("Best deals"),
     "newest": _("Newest"),
     "price_asc": _("Price: low to high"),
     "price_desc": _("Price: high to low"),

@@ -113,6 +113,20 @@ class Vehicle(models.Model):
     # The search document's version: a database trigger sets it from one sequence on every insert and
     # update of this row, and on every change of its dealer or currency that alters its document.
     search_version = models.BigIntegerField(default=0, editable=False)
+    # Market value in US dollars and its 80 % interval, written by pricing.serving (NULL: not valued,
+    # or "not enough data"); the deal rating is derived from them and the price where it is shown.
+    # On the row, so a new valuation reaches search through the ordinary capture.
+    market_value_usd = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True, editable=False)
+    market_low_usd = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True, editable=False)
+    market_high_usd = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True, editable=False)
+    # The registry entry (pricing.MarketValueModel) that valued it, and the updated_at it valued.
+    market_model_id = models.IntegerField(null=True, blank=True, editable=False)
+    market_valued_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Why buyers' search holds the listing back until its dealer confirms or corrects it ("" = not held):
+    # a price far outside its interval, a body the model rules out, a mileage impossible for its age.
+    held_reason = models.CharField(max_length=40, blank=True, default="", db_default="", editable=False)
+    # The price (in the listing's currency) its dealer confirmed as meant despite a hold.
+    price_confirmed = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True, editable=False)
 
     class Meta:
         indexes = [

@@ -154,6 +154,8 @@ INSTALLED_APPS = [
     "insights",
     # Learned lead scores (model registry, serving, drift, A/B) and measured recommendations.
     "scoring",
+    # Market value and deal ratings learned from the published listings (registry, serving, drift).
+    "pricing",
     "recommendations",
     # People: roles, API tokens, the sign-in audit (platform/accounts; its pages are in web/accounts).
     "accounts",
@@ -693,6 +695,19 @@ RECOMMENDATIONS_BLEND_ARM = env_str("NZILA_RECOMMENDATIONS_BLEND_ARM", "ab")
 RECOMMENDATIONS_TUNED_SIMILARITY_WEIGHT = env_float("NZILA_RECOMMENDATIONS_TUNED_SIMILARITY_WEIGHT", 0.2)
 
 
+# --- Market value and deal ratings (platform/pricing/) ------------------------------------
+# Trained market-value models (joblib files); the registry table records each one's path under it.
+MARKET_VALUE_MODEL_DIR = Path(env_str("NZILA_MARKET_VALUE_MODEL_DIR", str(VAR_DIR / "models" / "market-value")))
+# The published listings the model learns from (read through the loader's readers).
+MARKET_VALUE_DATA_DIR = Path(env_str("NZILA_MARKET_VALUE_DATA_DIR", str(BASE_DIR.parent / "shared" / "data")))
+# Retrain schedule as five cron fields; monthly on the 1st at 03:00 by default. Promoted only if better.
+MARKET_VALUE_RETRAIN_CRON = env_str("NZILA_MARKET_VALUE_RETRAIN_CRON", "0 3 1 * *")
+# Seconds between sweeps that value listings written or changed since they were last valued.
+MARKET_VALUE_SWEEP_SECONDS = env_float("NZILA_MARKET_VALUE_SWEEP_SECONDS", 15)
+# Listings valued per batch (the sweep, and the re-stamping after a promotion).
+MARKET_VALUE_BATCH_SIZE = env_int("NZILA_MARKET_VALUE_BATCH_SIZE", 2000)
+
+
 def _cron(fields: str):
     minute, hour, day_of_month, month_of_year, day_of_week = fields.split()
     return crontab(minute, hour, day_of_week, day_of_month, month_of_year)
@@ -704,6 +719,16 @@ CELERY_BEAT_SCHEDULE.update(
         "scoring-retrain": {"task": "scoring.tasks.retrain", "schedule": _cron(SCORING_RETRAIN_CRON)},
         # Drift of the features and of the score against the training data, daily.
         "scoring-drift": {"task": "scoring.tasks.drift_report", "schedule": crontab(hour=4, minute=10)},
+        # Retrain the market-value model; the new one is promoted only if it beats the current one.
+        "market-value-retrain": {"task": "pricing.tasks.retrain", "schedule": _cron(MARKET_VALUE_RETRAIN_CRON)},
+        # Drift of the listings' features and values against the serving model's training data, daily.
+        "market-value-drift": {"task": "pricing.tasks.drift_report", "schedule": crontab(hour=4, minute=40)},
+        # Listings written or changed since their valuation (any write path) are valued again here.
+        "market-value-sweep": {
+            "task": "pricing.tasks.value_changed_vehicles",
+            "schedule": MARKET_VALUE_SWEEP_SECONDS,
+            "options": _SWEEP_OPTIONS,
+        },
         # Leads written without the ORM (bulk loads, raw SQL) get their score here.
         "scoring-sweep": {
             "task": "scoring.tasks.score_unscored_leads",

@@ -276,3 +276,27 @@ def test_steering_follows_the_source_market_only_where_it_is_certain(country, gi
 )
 def test_a_written_value_is_read_with_the_registrys_words(raw, expected):
     assert controlled_value(BY_NAME["steering"], raw) == expected
+
+
+def test_a_german_bus_is_a_van_only_for_a_van_model():
+    from catalog.ingest.normalise import body_for_model
+
+    assert body_for_model("van", "Golf", bus=True) == ("minivan", "body_bus_is_minivan")
+    assert body_for_model("van", "Transporter", bus=True) == ("van", "")
+    assert body_for_model("van", "Transporter") == ("van", "")
+
+
+def test_a_body_the_model_rules_out_becomes_unknown_with_a_note():
+    from catalog.ingest.normalise import body_for_model
+
+    assert body_for_model("pickup", "Astra") == ("", "body_ruled_out_by_model")
+    assert body_for_model("van", "Corolla") == ("", "body_ruled_out_by_model")
+    assert body_for_model("pickup", "Hilux") == ("pickup", "")
+    assert body_for_model("hatchback", "Astra") == ("hatchback", "")
+
+
+def test_place_never_reads_none():
+    from web.templatetags.web_extras import place
+
+    assert place({"city": None, "country": "US"}) == "US"
+    assert place({"city": "Nairobi", "country": "KE"}) == "Nairobi, KE"

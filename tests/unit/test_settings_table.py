@@ -23,7 +23,7 @@ def test_the_page_shows_the_table_the_code_gives():
 def test_every_variable_read_anywhere_is_in_the_table():
     documented = set(re.findall(r"^\| `([A-Z0-9_]+)`", _documented_table(), re.M))
     read = set()
-    for path in [*(ROOT / "services").glob("*.py"), *(ROOT / "platform").rglob("*.py")]:
+    for path in [*(ROOT / "localstack").glob("*.py"), *(ROOT / "platform").rglob("*.py")]:
         read |= set(re.findall(r'os\.environ(?:\.get\(|\[)"([A-Z0-9_]+)"', path.read_text()))
     assert read - {"PATH"} <= documented, sorted(read - {"PATH"} - documented)
     assert set(secrets_file.GENERATORS) <= documented

@@ -121,3 +121,10 @@ def photo(image, sizes: str, *, eager: bool = False, alt: str = "", css: str = "
     width and height (the space is kept before it loads), the blurred placeholder behind it, lazy
     unless `eager` (the first screen's), and "Illustration" on demo drawings."""
     return {"image": image, "sizes": sizes, "eager": eager, "alt": alt, "css": css}
+
+
+@register.filter
+def place(where) -> str:
+    """ "Nairobi, KE", or "KE" where the city is not known (never "None, KE")."""
+    get = where.get if isinstance(where, dict) else lambda key: getattr(where, key, None)
+    return ", ".join(str(part) for part in (get("city"), get("country")) if part)

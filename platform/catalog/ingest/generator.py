@@ -197,7 +197,18 @@ def _models(learned: dict) -> list[Model]:
                 for value, count in entry[field].items():
                     scope[value] = scope.get(value, 0) + count
 
+    # A body type is a property of the model, not of the make: a Vauxhall Astra borrowing Vauxhall's or
+    # the market's bodies became a pickup. It borrows the same model's under another make (Opel
+    # Astra), else stays unknown.
+    by_model: dict[str, dict[str, int]] = {}
+    for entry in learned["models"]:
+        for value, count in entry["body_type"].items():
+            scope = by_model.setdefault(entry["model"].lower(), {})
+            scope[value] = scope.get(value, 0) + count
+
     def pick(entry: dict, field: str) -> Categorical:
+        if field == "body_type":
+            return Categorical(entry[field] or by_model.get(entry["model"].lower()) or {"": 1})
         return Categorical(entry[field] or by_make[entry["make"]][field] or market[field])
 
     return [

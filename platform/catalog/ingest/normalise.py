@@ -60,7 +60,9 @@ _BODY = {
     "ute": "pickup",
     "van": "van",
     "commercial": "van",
-    "bus": "van",  # German "Bus": vans and minibuses
+    # German "Bus" is a van or a minibus for a van model, a compact MPV (Golf Plus, Corolla Verso,
+    # C-Max) for any other: see body_for_model, which reads it with the model.
+    "bus": "van",
     "minivan": "minivan",
     "mini-van": "minivan",
     "people mover": "minivan",
@@ -123,6 +125,111 @@ def _lookup(table: dict[str, str], value: str | None) -> str:
 
 def body_type(value: str | None) -> str:
     return _lookup(_BODY, value)
+
+
+# Models built as vans or minibuses (and nothing else), folded. Anything else that a source calls a
+# "Bus" or a "Van" is a people carrier (minivan).
+VAN_MODELS = frozenset(
+    [
+        "transporter",
+        "multivan",
+        "caravelle",
+        "california",
+        "crafter",
+        "caddy",
+        "sprinter",
+        "vito",
+        "viano",
+        "v-class",
+        "vaneo",
+        "citan",
+        "transit",
+        "tourneo",
+        "vivaro",
+        "movano",
+        "combo",
+        "trafic",
+        "master",
+        "kangoo",
+        "jumper",
+        "boxer",
+        "expert",
+        "partner",
+        "berlingo",
+        "ducato",
+        "doblo",
+        "scudo",
+        "jumpy",
+        "nv200",
+        "primastar",
+        "interstar",
+        "hiace",
+        "previa",
+        "h-1",
+        "h1",
+        "starex",
+        "t4",
+        "t5",
+        "t6",
+        "bus",
+    ]
+)
+# Models that are saloons, hatchbacks or estates only, in every generation: a "pickup" or "van"
+# label on them is a misreading. Checked by body_for_model and by the market-value plausibility check.
+CAR_ONLY_MODELS = frozenset(
+    [
+        "astra",
+        "corsa",
+        "insignia",
+        "vectra",
+        "corolla",
+        "yaris",
+        "auris",
+        "prius",
+        "camry",
+        "fiesta",
+        "focus",
+        "mondeo",
+        "golf",
+        "polo",
+        "passat",
+        "jetta",
+        "a3",
+        "a4",
+        "a6",
+        "1 series",
+        "3 series",
+        "5 series",
+        "c-class",
+        "e-class",
+        "a-class",
+        "civic",
+        "accord",
+        "clio",
+        "megane",
+        "octavia",
+        "fabia",
+        "superb",
+        "i10",
+        "i20",
+        "i30",
+        "elantra",
+    ]
+)
+
+
+def body_for_model(body: str, model: str, *, bus: bool = False) -> tuple[str, str]:
+    """The body type read with the model it belongs to, and a note code when the rule changed it.
+
+    A "Bus" (German) is a van only for a van model; otherwise an MPV. A pickup or a van label on a
+    model that was never built as one ("Astra" pickup, "Corolla" van) is not believed: unknown.
+    """
+    name = model.lower()
+    if bus and body == "van" and name not in VAN_MODELS:
+        return "minivan", "body_bus_is_minivan"
+    if body in ("pickup", "van", "truck") and name in CAR_ONLY_MODELS:
+        return "", "body_ruled_out_by_model"
+    return body, ""
 
 
 def fuel(value: str | None) -> str:

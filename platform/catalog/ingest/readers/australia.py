@@ -58,6 +58,9 @@ class Australia(Source):
             features=[f.lower() for f in (norm.text(v["Doors"]), norm.text(v["Seats"])) if f],
             description=norm.text(v["Title"]),
         )
+        listing.body_type, rule = norm.body_for_model(listing.body_type, model)
+        if rule:
+            listing.note(rule, f"{v['BodyType'].strip()} {make} {model}")
         return norm.finish(listing)
 
     def dealer(self, v: dict[str, str]) -> DealerRecord:

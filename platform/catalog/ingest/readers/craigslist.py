@@ -66,6 +66,9 @@ class Craigslist(Source):
             features=[f"{title} title"] if title in TITLE_PROBLEMS else [],
             description=norm.text(v["description"]),
         )
+        listing.body_type, rule = norm.body_for_model(listing.body_type, model)
+        if rule:
+            listing.note(rule, f"{v['type'].strip()} {model}")
         return norm.finish(listing)
 
     def model(self, v: dict[str, str]) -> tuple[str, str]:

@@ -57,6 +57,11 @@ class Ebay(Source):
             description=norm.text(title),
             listed_at=created,
         )
+        listing.body_type, rule = norm.body_for_model(
+            listing.body_type, model, bus=v["vehicleType"].strip().lower() == "bus"
+        )
+        if rule:
+            listing.note(rule, f"{v['vehicleType'].strip()} {make} {model}")
         return norm.finish(listing)
 
     def model(self, make: str, raw: str, title: str) -> tuple[str, str]:
