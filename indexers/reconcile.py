@@ -22,7 +22,7 @@ from search.indexes import vehicles_alias
 
 from .apply import Outcome, VehicleOp, bulk_operations, is_listable, item_outcome
 from .models import ReconciliationRun
-from .rows import fetch_vehicle_rows
+from .rows import fetch_vehicle_rows, listable_sql
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +50,7 @@ def postgres_buckets() -> dict[int, tuple[int, int, int]]:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT id %% %s, count(*), sum(id), sum(search_version) FROM catalog_vehicle"
-            " WHERE status = ANY(%s) AND held_reason = '' GROUP BY 1",
+            f" WHERE {listable_sql()} GROUP BY 1",
             [SYNC_BUCKETS, list(settings.SEARCHABLE_STATUSES)],
         )
         return {bucket: (count, int(ids), int(versions)) for bucket, count, ids, versions in cursor.fetchall()}
@@ -79,8 +79,7 @@ def index_buckets(index: str) -> dict[int, tuple[int, int, int]]:
 def postgres_versions(buckets: list[int]) -> dict[int, int]:
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT id, search_version FROM catalog_vehicle"
-            " WHERE id %% %s = ANY(%s) AND status = ANY(%s) AND held_reason = ''",
+            f"SELECT id, search_version FROM catalog_vehicle WHERE id %% %s = ANY(%s) AND {listable_sql()}",
             [SYNC_BUCKETS, buckets, list(settings.SEARCHABLE_STATUSES)],
         )
         return dict(cursor.fetchall())
@@ -160,8 +159,7 @@ def postgres_versions_of(ids: list[int]) -> dict[int, int]:
     """Current versions of the listable rows among `ids` (an unlisted or deleted row is absent)."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT id, search_version FROM catalog_vehicle"
-            " WHERE id = ANY(%s) AND status = ANY(%s) AND held_reason = ''",
+            f"SELECT id, search_version FROM catalog_vehicle WHERE id = ANY(%s) AND {listable_sql()}",
             [ids, list(settings.SEARCHABLE_STATUSES)],
         )
         return dict(cursor.fetchall())

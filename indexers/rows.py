@@ -41,6 +41,14 @@ SELECT {", ".join(f"v.{column}" for column in _COLUMNS)}, c.units_per_usd,
 """
 
 
+def listable_sql(alias: str = "") -> str:
+    """The rows the index holds, as a condition on catalog_vehicle (one parameter: the searchable
+    statuses): a status buyers may see, and not held back as implausible. apply.is_listable says the
+    same of one row in Python."""
+    column = f"{alias}." if alias else ""
+    return f"{column}status = ANY(%s) AND {column}held_reason = ''"
+
+
 def _dicts(cursor) -> list[dict[str, Any]]:
     names = [col.name for col in cursor.description]
     return with_delivery([dict(zip(names, row)) for row in cursor.fetchall()])
@@ -101,7 +109,7 @@ def iter_vehicle_rows_written_after(
         with connection.cursor() as cursor:
             cursor.execute(
                 VEHICLE_ROW_SQL
-                + " WHERE v.search_version > %s AND v.status = ANY(%s) AND v.held_reason = ''"
+                + f" WHERE v.search_version > %s AND {listable_sql('v')}"
                 + " ORDER BY v.search_version LIMIT %s",
                 [after, statuses, size],
             )

@@ -12,6 +12,7 @@ from search.indexes import vehicles_alias
 
 from . import index_admin
 from .models import IndexBuild, ReconciliationRun
+from .rows import listable_sql
 
 # Lag above which the pipeline reports itself unhealthy.
 MAX_HEALTHY_LAG_SECONDS = 60
@@ -30,7 +31,7 @@ def change_log_status() -> dict[str, Any]:
         )
         backlog, dead, retrying, lag = cursor.fetchone()
         cursor.execute(
-            "SELECT count(*) FROM catalog_vehicle WHERE status = ANY(%s) AND held_reason = ''",
+            f"SELECT count(*) FROM catalog_vehicle WHERE {listable_sql()}",
             [list(settings.SEARCHABLE_STATUSES)],
         )
         (listable,) = cursor.fetchone()

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import connection
 from rest_framework.test import APIClient
 
-from indexers.rows import VEHICLE_ROW_SQL
+from indexers.rows import VEHICLE_ROW_SQL, listable_sql
 from notifications.percolator import sync_saved_search
 from notifications.saved_searches import percolate
 from tests.support.notification_support import drop_percolator_indexes
@@ -58,7 +58,7 @@ def alerted_ids(api, params) -> set[int]:
     search_id = created.json()["id"]
     assert sync_saved_search(search_id) == "registered"
     with connection.cursor() as cursor:
-        cursor.execute(VEHICLE_ROW_SQL + " WHERE v.status = ANY(%s)", [list(settings.SEARCHABLE_STATUSES)])
+        cursor.execute(VEHICLE_ROW_SQL + f" WHERE {listable_sql('v')}", [list(settings.SEARCHABLE_STATUSES)])
         names = [col.name for col in cursor.description]
         rows = [dict(zip(names, row)) for row in cursor.fetchall()]
     matched = set()
