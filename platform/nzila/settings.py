@@ -561,6 +561,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Vehicles changed since the last run: price history, price drops, watched target prices.
     "vehicle-price-changes": {"task": "catalog.tasks.check_price_changes", "schedule": crontab(minute=20)},
+    # Delivered prices follow rates that come into force, and ages on 1 January (no row changes then).
+    "delivered-price-restamp": {
+        "task": "catalog.tasks.restamp_delivered_prices",
+        "schedule": crontab(minute=5, hour=0),
+    },
     # New or changed vehicles percolated against the saved searches.
     "saved-search-alerts": {
         "task": "notifications.tasks.match_saved_searches",

@@ -217,3 +217,40 @@ def test_reference_rows_refuse_overlaps_negatives_and_unsourced_figures():
     )
     with pytest.raises(ValidationError, match="names its source"):
         unsourced.full_clean()
+
+
+def test_a_rate_coming_into_force_re_stamps_the_cars_on_its_day(market, monkeypatch):
+    """No row changes on the day a dated rate takes effect, or on 1 January (every car a year older):
+    the daily job re-stamps the listable cars then, and on no other day."""
+    from datetime import timedelta
+
+    from catalog import tasks
+    from jobs.models import JobCursor
+
+    start = date(2027, 3, 1)
+    current = FreightRate.objects.get(region="japan", port_id="KEMBA", size_class="car")
+    FreightRate.objects.filter(pk=current.pk).update(effective_until=start + timedelta(days=2))
+    FreightRate.objects.create(
+        region="japan",
+        port_id="KEMBA",
+        size_class="car",
+        method=current.method,
+        amount_usd=current.amount_usd + 300,
+        checked_on=current.checked_on,
+        source_title=current.source_title,
+        source_url=current.source_url,
+        status=current.status,
+        effective_from=start + timedelta(days=2),
+    )
+    JobCursor.objects.update_or_create(name=tasks.RESTAMP_CURSOR, defaults={"position": start.toordinal()})
+
+    def run_on(day: date) -> int:
+        monkeypatch.setattr(tasks, "today", lambda: day)
+        SearchChange.objects.all().delete()
+        return tasks.restamp_delivered_prices()
+
+    assert run_on(start + timedelta(days=1)) == 0 and not SearchChange.objects.exists()
+    listable = sql_vehicles().count()
+    assert run_on(start + timedelta(days=2)) == listable == SearchChange.objects.count()
+    assert run_on(start + timedelta(days=3)) == 0, "the day is done once"
+    assert run_on(date(2028, 1, 1)) == listable, "a new year ages every car"
