@@ -633,6 +633,12 @@ NOTIFICATIONS_OUTBOX_BATCH_SIZE = env_int("NZILA_OUTBOX_BATCH_SIZE", 500)
 NOTIFICATIONS_DEFAULT_TIME_ZONE = env_str("NZILA_NOTIFY_DEFAULT_TIME_ZONE", "Africa/Nairobi")
 # Public base URL of the web app, for links in messages.
 NOTIFICATIONS_SITE_URL = env_str("NZILA_SITE_URL", "http://127.0.0.1:8000")
+# One-time codes (a guest's phone or e-mail, a dealer's WhatsApp number): minutes they live, in seconds.
+NOTIFICATIONS_CODE_TTL_SECONDS = env_int("NZILA_CODE_TTL_SECONDS", 900)
+# Wrong tries of one code before it dies (a new code must be asked for).
+NOTIFICATIONS_CODE_MAX_ATTEMPTS = env_int("NZILA_CODE_MAX_ATTEMPTS", 5)
+# Codes sent to one phone number or e-mail address per hour, whoever asks.
+NOTIFICATIONS_CODES_PER_ADDRESS_HOUR = env_int("NZILA_CODES_PER_ADDRESS_HOUR", 3)
 # WhatsApp Cloud API: base URL with version, sending phone number id, access token, app secret (signs
 # status webhooks), the verify token of the subscription handshake, template language, and the
 # provider's rate limit (messages per second, shared by every worker through a Redis token bucket).

@@ -56,11 +56,13 @@ def bar_height(count: int, buckets) -> int:
 
 @register.simple_tag(takes_context=True)
 def whatsapp_url(context, vehicle) -> str:
-    """wa.me to the dealer's number (or, without one, to any chat) with a message naming the vehicle and its page."""
+    """wa.me to the dealer's verified number with a message naming the vehicle and its page; the page
+    shows the button only when there is such a number (a wa.me link without one opens no chat)."""
+    if not vehicle["dealer"]["whatsapp"]:
+        return ""
     page = context["request"].build_absolute_uri(f"/vehicles/{vehicle['id']}/{vehicle['slug']}/")
     text = quote(_("Hello, I am interested in the %(vehicle)s: %(url)s") % {"vehicle": vehicle["title"], "url": page})
-    number = whatsapp_id(vehicle["dealer"]["whatsapp"]) if vehicle["dealer"]["whatsapp"] else ""
-    return f"https://wa.me/{number}?text={text}"
+    return f"https://wa.me/{whatsapp_id(vehicle['dealer']['whatsapp'])}?text={text}"
 
 
 @register.filter
