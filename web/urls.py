@@ -2,11 +2,13 @@
 
 from django.urls import path
 
-from . import views
+from . import asking, views
 
 app_name = "web"
 urlpatterns = [
     path("", views.search, name="search"),
     path("vehicles/<int:vehicle_id>/", views.vehicle, name="vehicle-short"),
     path("vehicles/<int:vehicle_id>/<slug:slug>/", views.vehicle, name="vehicle"),
+    path("vehicles/<int:vehicle_id>/ask", asking.ask, name="ask"),
+    path("vehicles/<int:vehicle_id>/ask/confirm", asking.ask_confirm, name="ask-confirm"),
 ]

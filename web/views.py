@@ -15,6 +15,7 @@ from search.detail import vehicle_detail
 from search.params import VehicleSearchParams, VehicleViewInput
 from search.selectors import PAGE_WINDOW
 from search.sorting import SORT_NAMES
+from web.asking import ask_context
 
 from .currency import chosen_currency, offered_currencies, offered_rates, remember_currency
 from .search_page import search_page_content
@@ -83,7 +84,12 @@ def vehicle(request, vehicle_id: int, slug: str = ""):
             session_key="" if viewer.user_id else viewer.session_key,
             **_search_click(request),
         )
-    context = {"vehicle": detail, "currency": currency, "currencies": offered_currencies()}
+    context = {
+        "vehicle": detail,
+        "currency": currency,
+        "currencies": offered_currencies(),
+        **ask_context(request, detail),
+    }
     # Gone for good: 410 tells crawlers to drop the page, while buyers still get similar vehicles.
     response = render(request, "web/vehicle.html", context, status=200 if detail["available"] else 410)
     if "currency" in request.GET:

@@ -145,6 +145,8 @@ INSTALLED_APPS = [
     # Background jobs (retries, dead letters, schedules) and what they tell people.
     "jobs",
     "notifications",
+    # Buyers' questions to dealers (threads, blocks, referrals): they become leads.
+    "inquiries",
     # Search sync (repository root).
     "indexers",
     "api",
@@ -176,6 +178,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A broker's referral link (?ref=) remembered in the session (web/referrals.py).
+    "web.referrals.ReferralMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Turns a locked-out sign-in (django-axes) into a 429 page; keep it last.
     "axes.middleware.AxesMiddleware",
@@ -617,6 +621,27 @@ JOBS_FOLLOW_UPS_PER_MINUTE = env_int("NZILA_FOLLOW_UPS_PER_MINUTE", 10)
 # Days the Django admin's audit log (LogEntry) and processed outbox events are kept.
 JOBS_AUDIT_LOG_RETENTION_DAYS = env_int("NZILA_AUDIT_LOG_RETENTION_DAYS", 365)
 JOBS_OUTBOX_RETENTION_DAYS = env_int("NZILA_OUTBOX_RETENTION_DAYS", 30)
+
+# --- Inquiries (platform/inquiries/): buyers' questions to dealers --------------------------------
+# Longest message, in characters.
+INQUIRIES_MAX_BODY_CHARS = env_int("NZILA_INQUIRY_MAX_CHARS", 2000)
+# Links a buyer's message may carry (spam is links); a dealer's (a photo album, a shipping quote).
+INQUIRIES_MAX_LINKS = env_int("NZILA_INQUIRY_MAX_LINKS", 1)
+INQUIRIES_DEALER_MAX_LINKS = env_int("NZILA_INQUIRY_DEALER_MAX_LINKS", 5)
+# New conversations one buyer may start in 24 hours.
+INQUIRIES_NEW_PER_BUYER_DAY = env_int("NZILA_INQUIRY_NEW_PER_BUYER_DAY", 10)
+# New conversations about one vehicle in an hour, all buyers together (a flood from rotating accounts).
+INQUIRIES_NEW_PER_VEHICLE_HOUR = env_int("NZILA_INQUIRY_NEW_PER_VEHICLE_HOUR", 20)
+# Messages one buyer may send in an hour, over all conversations.
+INQUIRIES_MESSAGES_PER_BUYER_HOUR = env_int("NZILA_INQUIRY_MESSAGES_PER_BUYER_HOUR", 30)
+# Messages of one buyer in one conversation in 24 hours.
+INQUIRIES_MESSAGES_PER_THREAD_DAY = env_int("NZILA_INQUIRY_MESSAGES_PER_THREAD_DAY", 20)
+# Buyer messages in a row without an answer before the buyer must wait for the dealer.
+INQUIRIES_UNANSWERED_IN_A_ROW = env_int("NZILA_INQUIRY_UNANSWERED_IN_A_ROW", 5)
+# Guest questions (each sends a code) from one client address in an hour.
+INQUIRIES_GUEST_STARTS_PER_ADDRESS_HOUR = env_int("NZILA_INQUIRY_GUEST_STARTS_PER_ADDRESS_HOUR", 10)
+# How long a referral link's broker sticks to the visitor's session, in days.
+INQUIRIES_REFERRAL_DAYS = env_int("NZILA_REFERRAL_DAYS", 30)
 
 # --- Notifications (platform/notifications/) ------------------------------------------------
 # Events for one user within this many seconds go out as one WhatsApp / e-mail message.

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import broker, inventory, views
+from . import broker, inbox, inventory, views
 
 app_name = "dealers_console"
 urlpatterns = [
@@ -18,6 +18,9 @@ urlpatterns = [
     path("dealer/<int:dealer_id>/contact", views.contact, name="contact"),
     path("dealer/<int:dealer_id>/contact/send-code", views.contact_send_code, name="contact-send-code"),
     path("dealer/<int:dealer_id>/contact/verify", views.contact_verify, name="contact-verify"),
+    path("dealer/<int:dealer_id>/inbox", inbox.inbox, name="inbox"),
+    path("dealer/<int:dealer_id>/inbox/<int:inquiry_id>", inbox.thread, name="inquiry"),
+    path("dealer/<int:dealer_id>/inbox/<int:inquiry_id>/block", inbox.block, name="inquiry-block"),
     path("broker/", broker.broker_home, name="broker"),
     path("broker/statements", broker.statements, name="statements"),
     path("broker/statements.csv", broker.statements_csv, name="statements-csv"),

@@ -6,6 +6,7 @@ import phonenumbers
 from django import template
 from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from notifications.phones import whatsapp_id
 from search.detail import slug_for
@@ -82,3 +83,33 @@ def vehicle_url(card) -> str:
 @register.filter
 def reason(text: str) -> str:
     return reason_label(text)
+
+
+@register.filter
+def response_label(response_time) -> str:
+    """A dealer's typical first answer, as buyers read it: "Usually answers within 3 hours"."""
+    if response_time is None:
+        return ""
+    hours = response_time.median_hours
+    if hours < 1:
+        return _("Usually answers within an hour")
+    if hours < 24:
+        n = int(hours) + 1
+        return ngettext("Usually answers within %(n)d hour", "Usually answers within %(n)d hours", n) % {"n": n}
+    days = int(hours // 24) + 1
+    return ngettext("Usually answers within %(n)d day", "Usually answers within %(n)d days", days) % {"n": days}
+
+
+@register.filter
+def age(moment) -> str:
+    """How long ago, short: "5 min", "3 h", "2 d" (the inbox's waiting times)."""
+    from django.utils import timezone
+
+    if moment is None:
+        return ""
+    seconds = max(0, (timezone.now() - moment).total_seconds())
+    if seconds < 3600:
+        return _("%(n)d min") % {"n": max(1, seconds // 60)}
+    if seconds < 86400:
+        return _("%(n)d h") % {"n": seconds // 3600}
+    return _("%(n)d d") % {"n": seconds // 86400}
