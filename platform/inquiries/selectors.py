@@ -108,3 +108,27 @@ def dealer_response_time(dealer_id: int, *, now: datetime | None = None) -> Resp
     if not answered or answered < RESPONSE_MIN_ANSWERED:
         return None
     return ResponseTime(float(median), int(answered), None if within_day is None else float(within_day))
+
+
+@dataclass(frozen=True)
+class Attention:
+    inquiry: Inquiry
+    # "unanswered": the dealer has not answered for a day; "unread": the buyer has not opened the answer.
+    reason: str
+    since: datetime
+
+
+def broker_attention(broker_id: int, *, now: datetime | None = None, limit: int = 50) -> list[Attention]:
+    """The broker's buyers' threads that need a nudge: the dealer silent for a day, or an answer the
+    buyer has not read for a day. Who and what, never the messages (they are the buyer's and the dealer's)."""
+    now = now or timezone.now()
+    day = now - timedelta(days=1)
+    threads = Inquiry.objects.filter(broker_id=broker_id, delivered_at__isnull=False).select_related(
+        "buyer", "vehicle", "dealer"
+    )
+    out = [Attention(t, "unanswered", t.awaiting_since) for t in threads.filter(awaiting_since__lt=day)[:limit]]
+    unread = threads.filter(
+        awaiting_since__isnull=True, first_response_at__isnull=False, last_message_at__lt=day
+    ).filter(Q(buyer_read_at__isnull=True) | Q(buyer_read_at__lt=F("last_message_at")))
+    out += [Attention(t, "unread", t.last_message_at) for t in unread[:limit]]
+    return sorted(out, key=lambda a: a.since)[:limit]

@@ -345,3 +345,33 @@ def test_a_referral_link_makes_the_broker_the_leads(people, vehicle):
     other.get("/accounts/?ref=forged:token")
     ask(other, vehicle, "no broker")
     assert Lead.objects.get(buyer__user=people.users["analyst"]).broker is None
+
+
+def test_a_broker_registers_a_lead_for_a_buyer_and_sees_what_needs_attention(people, vehicle):
+    broker = people.users["broker"]
+    client = signed_in(broker)
+    page = client.get("/broker/")
+    assert page.status_code == 200 and "?ref=" in page.content.decode()
+    sent = client.post(
+        "/broker/leads/new",
+        {
+            "name": "Kofi",
+            "contact": "+233 24 123 4567",
+            "vehicle": f"https://nzila.example/vehicles/{vehicle.pk}/toyota/",
+            "body": "My client wants it shipped to Tema.",
+            "client_key": str(uuid.uuid4()),
+        },
+    )
+    assert sent.status_code == 302
+    lead = Lead.objects.get()
+    assert (lead.source, lead.broker, lead.buyer.full_name, lead.buyer.country) == ("broker", broker, "Kofi", "GH")
+    inquiry = Inquiry.objects.get()
+    assert inquiry.broker == broker and inquiry.delivered_at is not None
+    # Not yet a day: nothing to nudge. A day later, the dealer's silence is on the broker's page.
+    assert "The dealer has not answered" not in client.get("/broker/").content.decode()
+    Inquiry.objects.filter(pk=inquiry.pk).update(awaiting_since=timezone.now() - timedelta(hours=30))
+    html = client.get("/broker/").content.decode()
+    assert "The dealer has not answered for 1 d" in html and "Kofi" in html
+    assert "shipped to Tema" not in html  # the broker sees who and what, not the conversation
+    # Only brokers register leads.
+    assert signed_in(people.users["buyer"]).get("/broker/leads/new").status_code == 403

@@ -22,6 +22,7 @@ urlpatterns = [
     path("dealer/<int:dealer_id>/inbox/<int:inquiry_id>", inbox.thread, name="inquiry"),
     path("dealer/<int:dealer_id>/inbox/<int:inquiry_id>/block", inbox.block, name="inquiry-block"),
     path("broker/", broker.broker_home, name="broker"),
+    path("broker/leads/new", broker.register_lead, name="broker-lead"),
     path("broker/statements", broker.statements, name="statements"),
     path("broker/statements.csv", broker.statements_csv, name="statements-csv"),
 ]
