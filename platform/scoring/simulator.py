@@ -130,6 +130,8 @@ def simulate(*, leads: int, seed: int, end: datetime | None = None) -> Simulatio
         rates = {c.code: float(c.units_per_usd) for c in Currency.objects.filter(code__in=RATES)}
         tag = f"{PREFIX}{seed}-{int(end.timestamp())}"
         world = _World(rng, start=start, end=end, leads=leads, tag=tag, rates=rates)
+        # The dealers' answers draw from a stream of their own: the rest of the world is drawn as before.
+        world.answer_rng = np.random.default_rng([seed, 22])
         result = world.write()
     return result
 
@@ -308,8 +310,9 @@ class _World:
                 - 0.04 * max(0, (t - vehicle.listed_at).days - 60) / 10
             )
             # The dealer's answer to this lead's question: its delay, or none.
-            answered = rng.random() >= 1 / (1 + math.exp(2.0 + 1.2 * dealer_quality[d]))
-            delay_hours = float(rng.lognormal(math.log(6) - 0.9 * dealer_quality[d], 1.0)) if answered else None
+            answers = self.answer_rng
+            answered = answers.random() >= 1 / (1 + math.exp(2.0 + 1.2 * dealer_quality[d]))
+            delay_hours = float(answers.lognormal(math.log(6) - 0.9 * dealer_quality[d], 1.0)) if answered else None
             logit += (0.3 - 0.2 * math.log1p(delay_hours)) if answered else -0.9
             if (b, vi) not in threads:  # one thread per buyer and vehicle, like the platform's
                 threads.add((b, vi))

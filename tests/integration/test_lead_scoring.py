@@ -142,7 +142,7 @@ def simulated(settings, tmp_path):
     settings.SCORING_MODEL_DIR = tmp_path / "models"
     registry._load.cache_clear()
     # A fixed end date: the simulated world, and so the trained models, are the same on every run.
-    return simulator.simulate(leads=3000, seed=3, end=SIMULATION_END)
+    return simulator.simulate(leads=5000, seed=3, end=SIMULATION_END)
 
 
 @pytest.mark.django_db
