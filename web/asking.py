@@ -47,7 +47,7 @@ class GuestAskForm(AskForm):
         label=gettext_lazy("Your phone (WhatsApp) or e-mail"),
         max_length=254,
         help_text=gettext_lazy("We send you a code to confirm it; the dealer answers you there and here."),
-        widget=forms.TextInput(attrs={"autocomplete": "tel email", "inputmode": "email"}),
+        widget=forms.TextInput(attrs={"autocomplete": "email", "inputmode": "email"}),
     )
     # Hidden from people; a bot that fills every field fills it too.
     website = forms.CharField(required=False, widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}))
