@@ -153,9 +153,10 @@ def vehicle_detail(*, vehicle_id: int, currency: str = "USD", similar: int = 6, 
             "city": dealer.city,
             "verified": dealer.verified,
             "rating": None if dealer.rating is None else float(dealer.rating),
-            # The dealer's phone, also their WhatsApp (E.164); without one the link opens WhatsApp to
-            # share the listing.
-            "whatsapp": dealer.phone,
+            # The dealer's verified WhatsApp number (E.164) unless they hid it; empty: no WhatsApp button.
+            "whatsapp": dealer.whatsapp_number,
+            # Printed on the page only where the dealer chose to show it.
+            "phone": dealer.shown_phone,
         },
         "delivery": delivery_detail(vehicle, price_usd, port=port, currency=currency),
         "similar": similar_vehicles(vehicle_id=vehicle.pk, size=similar, currency=currency)["results"]

@@ -4,4 +4,11 @@ from django.conf import settings
 
 
 def shell(request):
-    return {"display_currencies": settings.DISPLAY_CURRENCIES}
+    user = getattr(request, "user", None)
+    context = {"display_currencies": settings.DISPLAY_CURRENCIES}
+    if user is not None and user.is_authenticated:
+        from inquiries.selectors import buyer_unread
+
+        # Called by the template only where it is shown (one COUNT for a signed-in visitor's page).
+        context["unread_answers"] = lambda: buyer_unread(user.pk)
+    return context

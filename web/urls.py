@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import asking, views
 
 app_name = "web"
 urlpatterns = [
@@ -11,4 +11,6 @@ urlpatterns = [
     path("vehicles/<int:vehicle_id>/<slug:slug>/", views.vehicle, name="vehicle"),
     # Local photo storage (PHOTOS_PUBLIC_URL defaults to /media/); a bucket serves them in production.
     path("media/<path:name>", views.photo_file, name="photo-file"),
+    path("vehicles/<int:vehicle_id>/ask", asking.ask, name="ask"),
+    path("vehicles/<int:vehicle_id>/ask/confirm", asking.ask_confirm, name="ask-confirm"),
 ]

@@ -42,6 +42,19 @@ class Dealer(models.Model):
     # normalises what the dealer typed. Empty: buyers are offered to share the listing instead.
     # The database default covers rows written by COPY and raw SQL (loader, generator), not only the ORM.
     phone = models.CharField(max_length=16, blank=True, db_default="", help_text="E.164, also used for WhatsApp")
+    # When the dealer proved they hold `phone` (a code sent to it on WhatsApp), or staff vouched for it
+    # (demo dealers). Buyers get a WhatsApp button only for a verified number; a new number clears it.
+    phone_verified_at = models.DateTimeField(null=True, blank=True)
+
+    class PhoneShown(models.TextChoices):
+        EVERYWHERE = "everywhere", "the number and the WhatsApp button on vehicle pages"
+        WHATSAPP = "whatsapp", "only the WhatsApp button"
+        NOWHERE = "nowhere", "nowhere: buyers write through the platform"
+
+    # Where buyers see the verified number; the platform's inquiries are always offered.
+    phone_shown = models.CharField(
+        max_length=10, choices=PhoneShown.choices, default="everywhere", db_default="everywhere"
+    )
     # Users who manage this dealer's inventory (dealer staff accounts).
     members = models.ManyToManyField("auth.User", blank=True, related_name="dealers")
     # Stable key of the seller in imported data, so that re-running an import finds the same dealer.
@@ -61,10 +74,28 @@ class Dealer(models.Model):
             models.CheckConstraint(
                 condition=Q(phone="") | Q(phone__regex=r"^\+[1-9][0-9]{6,14}$"), name="dealer_phone_e164"
             ),
+            models.CheckConstraint(
+                condition=Q(phone_shown__in=["everywhere", "whatsapp", "nowhere"]), name="dealer_phone_shown_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(phone_verified_at__isnull=True) | ~Q(phone=""), name="dealer_phone_verified_has_number"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.city}, {self.country})"
+
+    @property
+    def whatsapp_number(self) -> str:
+        """The number buyers may open a WhatsApp chat with: verified and not hidden by the dealer."""
+        if self.phone and self.phone_verified_at and self.phone_shown != self.PhoneShown.NOWHERE:
+            return self.phone
+        return ""
+
+    @property
+    def shown_phone(self) -> str:
+        """The number printed on vehicle pages (only where the dealer chose to show it)."""
+        return self.phone if self.whatsapp_number and self.phone_shown == self.PhoneShown.EVERYWHERE else ""
 
 
 class Vehicle(models.Model):

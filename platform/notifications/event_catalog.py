@@ -367,6 +367,56 @@ def render_payment_notice(c: Context) -> Rendered:
     return Rendered(summary, c["subject"][:200])
 
 
+# --- inquiries: a buyer's question, a dealer's answer ---------------------------------------------
+
+
+def resolve_inquiry_message(event) -> Recipients:
+    """A delivered message: the dealer's members hear of a buyer's, the buyer of a dealer's answer.
+    Held messages (a guest who has not confirmed) reach nobody."""
+    from inquiries.models import InquiryMessage
+
+    message = (
+        InquiryMessage.objects.select_related("inquiry__buyer", "inquiry__vehicle", "inquiry__dealer")
+        .filter(pk=event.payload["message_id"], held=False)
+        .first()
+    )
+    if message is None:
+        return []
+    inquiry = message.inquiry
+    context: Context = {
+        "inquiry_id": inquiry.pk,
+        "dealer_id": inquiry.dealer_id,
+        "vehicle_id": inquiry.vehicle_id,
+        "vehicle": vehicle_title(inquiry.vehicle),
+        "buyer_name": inquiry.buyer.full_name,
+        "dealer_name": inquiry.dealer.name,
+    }
+    if message.from_dealer:
+        return [(inquiry.buyer.user_id, {**context, "role": "buyer"})]
+    return [(uid, {**context, "role": "dealer"}) for uid in _dealer_member_ids(inquiry.dealer_id)]
+
+
+def render_inquiry_message(c: Context) -> Rendered:
+    # The message itself stays on the platform: what is relayed by WhatsApp and e-mail is who wrote
+    # about what and where to read it, never a stranger's text (or links) in our name.
+    site = settings.NOTIFICATIONS_SITE_URL
+    if c.get("role") == "dealer":
+        link = f"{site}/dealer/{c['dealer_id']}/inbox/{c['inquiry_id']}"
+        return Rendered(
+            f"New message from {c['buyer_name']} about the {c['vehicle']}. Read and answer: {link}",
+            f"New message about the {c['vehicle']}",
+            "inquiry_received",
+            (c["buyer_name"], c["vehicle"], link),
+        )
+    link = f"{site}/accounts/inquiries/{c['inquiry_id']}/"
+    return Rendered(
+        f"{c['dealer_name']} answered about the {c['vehicle']}. Read it: {link}",
+        f"{c['dealer_name']} answered you",
+        "inquiry_answered",
+        (c["dealer_name"], c["vehicle"], link),
+    )
+
+
 # --- anything else: the emitter gives the recipients and the words ---------------------------------
 
 
@@ -390,6 +440,7 @@ KINDS: dict[str, EventKind] = {
         EventKind("price_drop", resolve_price_drop, render_price_drop),
         EventKind("saved_search_match", resolve_saved_search_match, render_saved_search_match),
         EventKind("commission_statement", resolve_commission_statement, render_commission_statement),
+        EventKind("inquiry_message", resolve_inquiry_message, render_inquiry_message),
         *(EventKind(name, resolve_payment_staff_alert, render_payment_notice) for name in PAYMENT_STAFF_ALERTS),
         *(EventKind(name, resolve_payment_buyer_notice, render_payment_notice) for name in PAYMENT_BUYER_NOTICES),
     )

@@ -206,3 +206,38 @@ class UnmatchedStatus(models.Model):
 
     class Meta:
         verbose_name_plural = "unmatched statuses"
+
+
+class ContactConfirmation(models.Model):
+    """A one-time code sent to a phone (WhatsApp) or an e-mail address to prove the person holds it:
+    a guest asking a dealer a question, a dealer's WhatsApp number. Only the code's HMAC is kept; a
+    code dies after its expiry or after NOTIFICATIONS_CODE_MAX_ATTEMPTS wrong tries."""
+
+    class Purpose(models.TextChoices):
+        GUEST_INQUIRY = "guest_inquiry"
+        DEALER_PHONE = "dealer_phone"
+
+    purpose = models.CharField(max_length=20, choices=Purpose.choices)
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    # E.164 number or lower-cased e-mail address.
+    address = models.CharField(max_length=254)
+    # What the code confirms for: the guest's user, the dealer. Checked again when the code is used.
+    subject_id = models.BigIntegerField()
+    code_hmac = models.CharField(max_length=64)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    expires_at = models.DateTimeField()
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    message = models.ForeignKey(Message, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(db_default=Now())
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["address", "created_at"]),
+            models.Index(fields=["purpose", "subject_id", "created_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(purpose__in=["guest_inquiry", "dealer_phone"]), name="confirmation_purpose_valid"
+            ),
+            models.CheckConstraint(condition=Q(channel__in=["whatsapp", "email"]), name="confirmation_channel_valid"),
+        ]

@@ -147,6 +147,8 @@ INSTALLED_APPS = [
     # Background jobs (retries, dead letters, schedules) and what they tell people.
     "jobs",
     "notifications",
+    # Buyers' questions to dealers (threads, blocks, referrals): they become leads.
+    "inquiries",
     # Search sync (repository root).
     "indexers",
     "api",
@@ -182,6 +184,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A broker's referral link (?ref=) remembered in the session (web/referrals.py).
+    "web.referrals.ReferralMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Turns a locked-out sign-in (django-axes) into a 429 page; keep it last.
     "axes.middleware.AxesMiddleware",
@@ -638,6 +642,27 @@ JOBS_FOLLOW_UPS_PER_MINUTE = env_int("NZILA_FOLLOW_UPS_PER_MINUTE", 10)
 JOBS_AUDIT_LOG_RETENTION_DAYS = env_int("NZILA_AUDIT_LOG_RETENTION_DAYS", 365)
 JOBS_OUTBOX_RETENTION_DAYS = env_int("NZILA_OUTBOX_RETENTION_DAYS", 30)
 
+# --- Inquiries (platform/inquiries/): buyers' questions to dealers --------------------------------
+# Longest message, in characters.
+INQUIRIES_MAX_BODY_CHARS = env_int("NZILA_INQUIRY_MAX_CHARS", 2000)
+# Links a buyer's message may carry (spam is links); a dealer's (a photo album, a shipping quote).
+INQUIRIES_MAX_LINKS = env_int("NZILA_INQUIRY_MAX_LINKS", 1)
+INQUIRIES_DEALER_MAX_LINKS = env_int("NZILA_INQUIRY_DEALER_MAX_LINKS", 5)
+# New conversations one buyer may start in 24 hours.
+INQUIRIES_NEW_PER_BUYER_DAY = env_int("NZILA_INQUIRY_NEW_PER_BUYER_DAY", 10)
+# New conversations about one vehicle in an hour, all buyers together (a flood from rotating accounts).
+INQUIRIES_NEW_PER_VEHICLE_HOUR = env_int("NZILA_INQUIRY_NEW_PER_VEHICLE_HOUR", 20)
+# Messages one buyer may send in an hour, over all conversations.
+INQUIRIES_MESSAGES_PER_BUYER_HOUR = env_int("NZILA_INQUIRY_MESSAGES_PER_BUYER_HOUR", 30)
+# Messages of one buyer in one conversation in 24 hours.
+INQUIRIES_MESSAGES_PER_THREAD_DAY = env_int("NZILA_INQUIRY_MESSAGES_PER_THREAD_DAY", 20)
+# Buyer messages in a row without an answer before the buyer must wait for the dealer.
+INQUIRIES_UNANSWERED_IN_A_ROW = env_int("NZILA_INQUIRY_UNANSWERED_IN_A_ROW", 5)
+# Guest questions (each sends a code) from one client address in an hour.
+INQUIRIES_GUEST_STARTS_PER_ADDRESS_HOUR = env_int("NZILA_INQUIRY_GUEST_STARTS_PER_ADDRESS_HOUR", 10)
+# How long a referral link's broker sticks to the visitor's session, in days.
+INQUIRIES_REFERRAL_DAYS = env_int("NZILA_REFERRAL_DAYS", 30)
+
 # --- Notifications (platform/notifications/) ------------------------------------------------
 # Events for one user within this many seconds go out as one WhatsApp / e-mail message.
 NOTIFICATIONS_BATCH_WINDOW_SECONDS = env_float("NZILA_NOTIFY_BATCH_WINDOW_SECONDS", 120)
@@ -653,6 +678,12 @@ NOTIFICATIONS_OUTBOX_BATCH_SIZE = env_int("NZILA_OUTBOX_BATCH_SIZE", 500)
 NOTIFICATIONS_DEFAULT_TIME_ZONE = env_str("NZILA_NOTIFY_DEFAULT_TIME_ZONE", "Africa/Nairobi")
 # Public base URL of the web app, for links in messages.
 NOTIFICATIONS_SITE_URL = env_str("NZILA_SITE_URL", "http://127.0.0.1:8000")
+# One-time codes (a guest's phone or e-mail, a dealer's WhatsApp number): minutes they live, in seconds.
+NOTIFICATIONS_CODE_TTL_SECONDS = env_int("NZILA_CODE_TTL_SECONDS", 900)
+# Wrong tries of one code before it dies (a new code must be asked for).
+NOTIFICATIONS_CODE_MAX_ATTEMPTS = env_int("NZILA_CODE_MAX_ATTEMPTS", 5)
+# Codes sent to one phone number or e-mail address per hour, whoever asks.
+NOTIFICATIONS_CODES_PER_ADDRESS_HOUR = env_int("NZILA_CODES_PER_ADDRESS_HOUR", 3)
 # WhatsApp Cloud API: base URL with version, sending phone number id, access token, app secret (signs
 # status webhooks), the verify token of the subscription handshake, template language, and the
 # provider's rate limit (messages per second, shared by every worker through a Redis token bucket).

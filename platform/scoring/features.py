@@ -6,8 +6,10 @@ after the lead can never change its features: the model is trained on what was k
 score is needed. Known approximations, all of them "now" values rather than future rows: prices are
 converted to USD at today's rate, and a vehicle without price history counts at its current price.
 
-Messages between buyer and dealer are not recorded by the platform yet, so response times are not
-a feature; `hours_since_last_view` stands in for how fresh the buyer's interest is.
+The dealer's response behaviour comes from the inquiry threads (`inquiries_inquiry`): the median
+hours to a first answer of the dealer's threads answered before the lead, and the share of threads
+delivered at least 48 hours before the lead that were answered within 48 hours (so an answer after
+the lead's creation can never count). The lead's own thread is never among them.
 """
 
 from __future__ import annotations
@@ -44,6 +46,8 @@ NUMERIC = [
     "dealer_leads_180d",
     "dealer_wins_180d",
     "dealer_win_rate",
+    "dealer_response_hours",
+    "dealer_answered_48h",
     "month",
     "weekday",
 ]
@@ -77,6 +81,8 @@ LABELS = {
     "dealer_leads_180d": _("Dealer's leads (180 days)"),
     "dealer_wins_180d": _("Dealer's sales (180 days)"),
     "dealer_win_rate": _("Dealer's conversion (180 days)"),
+    "dealer_response_hours": _("Dealer's usual first answer (hours)"),
+    "dealer_answered_48h": _("Dealer's questions answered within 48 h"),
     "month": _("Month"),
     "weekday": _("Day of week"),
 }
@@ -100,6 +106,7 @@ SELECT l.id AS lead_id, l.created_at,
        (l.broker_id IS NOT NULL)::int AS has_broker,
        broker.leads AS broker_leads, broker.wins AS broker_wins,
        dealer.leads AS dealer_leads_180d, dealer.wins AS dealer_wins_180d,
+       resp.response_hours AS dealer_response_hours, resp.answered_48h AS dealer_answered_48h,
        EXTRACT(MONTH FROM l.created_at)::int AS month,
        EXTRACT(ISODOW FROM l.created_at)::int AS weekday
   FROM sales_lead l
@@ -148,6 +155,17 @@ SELECT l.id AS lead_id, l.created_at,
          WHERE p.dealer_id = l.dealer_id AND p.created_at < l.created_at
            AND p.created_at >= l.created_at - interval '180 days'
   ) dealer ON true
+  LEFT JOIN LATERAL (
+        SELECT percentile_cont(0.5) WITHIN GROUP (
+                   ORDER BY EXTRACT(EPOCH FROM (i.first_response_at - i.delivered_at)) / 3600)
+                   FILTER (WHERE i.first_response_at < l.created_at) AS response_hours,
+               AVG((i.first_response_at IS NOT NULL
+                    AND i.first_response_at < i.delivered_at + interval '48 hours')::int)
+                   FILTER (WHERE i.delivered_at < l.created_at - interval '48 hours') AS answered_48h
+          FROM inquiries_inquiry i
+         WHERE i.dealer_id = l.dealer_id AND i.lead_id IS DISTINCT FROM l.id
+           AND i.delivered_at < l.created_at AND i.delivered_at >= l.created_at - interval '180 days'
+  ) resp ON true
  WHERE l.id = ANY(%(ids)s)
  ORDER BY l.created_at, l.id
 """

@@ -1,12 +1,20 @@
 """A seeded simulator of buyers, their views, leads and outcomes. SYNTHETIC DATA, for development only.
 
 The platform has no real outcomes yet, so this writes a plausible history into the ordinary tables
-(dealers, vehicles, users and buyers, vehicle views, saved searches, price watches, leads, deals).
+(dealers, vehicles, users and buyers, vehicle views, saved searches, price watches, leads, deals,
+and the inquiry thread each lead starts with: the buyer's question and the dealer's answer, if any).
 Its hidden process is kept here and nowhere else: each buyer has an intent, each dealer a quality,
 each broker a skill, each vehicle a price gap to its market, each month a season. The conversion
 of a lead depends on those. The model never sees them: it sees only what they cause that the
 platform records (views and their dwell time, saved searches, price watches, asking prices, past
-deals), through the same feature queries that run on real data.
+deals, how long the dealer took to answer earlier questions), through the same feature queries that
+run on real data.
+
+How dealers answer (an assumption of this simulator, not a measurement): each lead opens a thread;
+its dealer answers after a delay drawn from a log-normal around 6 hours, shorter for better dealers
+(their hidden quality), or never (more often for worse dealers). A slow or missing answer lowers that
+lead's own chance to convert. The model never sees the lead's own answer (it comes after the lead);
+it sees the dealer's earlier answers, which carry the dealer's habit.
 
 Every row it writes is recognisable (usernames and dealer keys start with "sim-"), so `--reset`
 removes a previous run before writing a new one.
@@ -15,6 +23,7 @@ removes a previous run before writing a new one.
 from __future__ import annotations
 
 import math
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -95,6 +104,12 @@ def reset() -> None:
             "DELETE FROM sales_deal WHERE vehicle_id IN (SELECT id FROM catalog_vehicle WHERE dealer_id = ANY(%s))",
             [dealers],
         )
+        cursor.execute(
+            "DELETE FROM inquiries_inquirymessage WHERE inquiry_id IN"
+            " (SELECT id FROM inquiries_inquiry WHERE dealer_id = ANY(%s))",
+            [dealers],
+        )
+        cursor.execute("DELETE FROM inquiries_inquiry WHERE dealer_id = ANY(%s)", [dealers])
         cursor.execute("DELETE FROM sales_lead WHERE dealer_id = ANY(%s)", [dealers])
         cursor.execute("DELETE FROM buyers_vehicleview WHERE user_id = ANY(%s)", [users])
         cursor.execute("DELETE FROM catalog_vehicle WHERE dealer_id = ANY(%s)", [dealers])
@@ -115,6 +130,8 @@ def simulate(*, leads: int, seed: int, end: datetime | None = None) -> Simulatio
         rates = {c.code: float(c.units_per_usd) for c in Currency.objects.filter(code__in=RATES)}
         tag = f"{PREFIX}{seed}-{int(end.timestamp())}"
         world = _World(rng, start=start, end=end, leads=leads, tag=tag, rates=rates)
+        # The dealers' answers draw from a stream of their own: the rest of the world is drawn as before.
+        world.answer_rng = np.random.default_rng([seed, 22])
         result = world.write()
     return result
 
@@ -238,6 +255,8 @@ class _World:
         sources = rng.choice(SOURCES, n, p=SOURCE_WEIGHTS)
         lead_ids = _next_ids("sales_lead", n)
         lead_rows, deal_rows, view_rows, watch_rows, search_rows = [], [], [], [], []
+        thread_rows: list[tuple] = []
+        threads: set[tuple[int, int]] = set()
         watched: set[tuple[int, int]] = set()
         buyer_wins = np.zeros(n_buyers)
         order = np.argsort(at)
@@ -290,6 +309,16 @@ class _World:
                 + 0.5 * min(buyer_wins[b], 2)
                 - 0.04 * max(0, (t - vehicle.listed_at).days - 60) / 10
             )
+            # The dealer's answer to this lead's question: its delay, or none.
+            answers = self.answer_rng
+            answered = answers.random() >= 1 / (1 + math.exp(2.0 + 1.2 * dealer_quality[d]))
+            delay_hours = float(answers.lognormal(math.log(6) - 0.9 * dealer_quality[d], 1.0)) if answered else None
+            logit += (0.3 - 0.2 * math.log1p(delay_hours)) if answered else -0.9
+            if (b, vi) not in threads:  # one thread per buyer and vehicle, like the platform's
+                threads.add((b, vi))
+                answer_at = t + timedelta(hours=delay_hours) if answered else None
+                answer_at = answer_at if answer_at is not None and answer_at < self.end else None
+                thread_rows.append((buyers[b].id, vehicle.id, dealers[d].id, lead_ids[j], t, answer_at, users[b].id))
             p = 1 / (1 + math.exp(-logit))
             lead_id = lead_ids[j]
             if rng.random() < p and t + timedelta(days=30) < self.end:
@@ -379,7 +408,41 @@ class _World:
             ["user_id", "name", "params", "query", "active", "since_version", "created_at", "updated_at"],
             [(u, name, "{}", "{}", False, 0, when, when) for u, name, when in search_rows],
         )
+        self._write_threads(thread_rows)
         return SimulationResult(n_dealers, n_vehicles, n_buyers, views, n, won)
+
+    def _write_threads(self, rows) -> None:
+        """Each lead's thread: the buyer's question at the lead, the dealer's answer when there is one."""
+        ids = _next_ids("inquiries_inquiry", len(rows))
+        _copy(
+            "inquiries_inquiry",
+            [
+                "id",
+                "buyer_id",
+                "vehicle_id",
+                "dealer_id",
+                "lead_id",
+                "created_at",
+                "delivered_at",
+                "last_message_at",
+                "awaiting_since",
+                "first_response_at",
+            ],
+            [
+                (i, buyer, vehicle, dealer, lead, at, at, answer or at, None if answer else at, answer)
+                for i, (buyer, vehicle, dealer, lead, at, answer, _) in zip(ids, rows, strict=True)
+            ],
+        )
+        messages = []
+        for i, (_, _, _, _, at, answer, user) in zip(ids, rows, strict=True):
+            messages.append((i, user, False, "Is this vehicle still available? (simulated)", False, uuid.uuid4(), at))
+            if answer is not None:
+                messages.append((i, None, True, "Yes, it is. (simulated)", False, uuid.uuid4(), answer))
+        _copy(
+            "inquiries_inquirymessage",
+            ["inquiry_id", "author_id", "from_dealer", "body", "held", "client_key", "created_at"],
+            messages,
+        )
 
     @staticmethod
     def _lead(lead_id, buyer, vehicle, d, dealers, source, brokers, broker, status, last_contact, created):

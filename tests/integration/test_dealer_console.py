@@ -292,23 +292,36 @@ def test_a_scored_lead_shows_its_score_and_top_reasons(client, market):
     assert html.count("<strong>") == 1
 
 
-def test_the_dealer_sets_a_phone_that_buyers_reach_on_whatsapp(client, market):
+def test_the_dealer_sets_a_phone_that_buyers_reach_on_whatsapp_once_verified(client, market):
     from urllib.parse import parse_qs, urlparse
 
     from catalog.models import Dealer
+    from tests.support.notification_support import last_code
 
     dealer = market.dealers[0]  # Mombasa Motors, KE
     client.force_login(market.member)
     url = f"/dealer/{dealer.pk}/contact"
-    bad = client.post(url, {"phone": "12345"})
+    bad = client.post(url, {"phone": "12345", "phone_shown": "everywhere"})
     assert bad.status_code == 400 and "phone" in bad.context["form"].errors
     Dealer.objects.filter(pk=dealer.pk, phone="").get()  # nothing written
     # A number without its country code is read as one of the dealer's country.
-    assert client.post(url, {"phone": "0712 345 678"}).status_code == 302
+    assert client.post(url, {"phone": "0712 345 678", "phone_shown": "everywhere"}).status_code == 302
     assert Dealer.objects.get(pk=dealer.pk).phone == "+254712345678"
     assert 'value="+254712345678"' in client.get(url).content.decode()
 
     vehicle = own_vehicle(market, status="available")
+    # Not verified yet: no WhatsApp button, no number (it may be a typo, or somebody else's).
+    html = Client().get(f"/vehicles/{vehicle.pk}/", follow=True).content.decode()
+    assert "wa.me" not in html and "tel:" not in html
+
+    assert client.post(f"{url}/send-code").status_code == 302
+    code = last_code("+254712345678")
+    wrong = "000000" if code != "000000" else "111111"
+    client.post(f"{url}/verify", {"code": wrong})
+    assert Dealer.objects.get(pk=dealer.pk).phone_verified_at is None
+    client.post(f"{url}/verify", {"code": code})
+    assert Dealer.objects.get(pk=dealer.pk).phone_verified_at is not None
+
     page = Client().get(f"/vehicles/{vehicle.pk}/", follow=True)
     html = page.content.decode()
     assert '<a href="tel:+254712345678">+254 712 345678</a>' in html
@@ -320,10 +333,20 @@ def test_the_dealer_sets_a_phone_that_buyers_reach_on_whatsapp(client, market):
     api = Client().get(f"/api/v1/vehicles/{vehicle.pk}").json()
     assert api["dealer"]["whatsapp"] == "+254712345678"
 
-    # Emptied: no number on the card, and the link shares the listing to any chat.
-    assert client.post(url, {"phone": ""}).status_code == 302
+    # Where the dealer chose to show it: only the button, then nowhere.
+    client.post(url, {"phone": "+254712345678", "phone_shown": "whatsapp"})
     html = Client().get(f"/vehicles/{vehicle.pk}/", follow=True).content.decode()
-    assert "tel:" not in html and urlparse(_whatsapp_href(html)).path == "/"
+    assert "tel:" not in html and "wa.me/254712345678" in html
+    client.post(url, {"phone": "+254712345678", "phone_shown": "nowhere"})
+    html = Client().get(f"/vehicles/{vehicle.pk}/", follow=True).content.decode()
+    assert "tel:" not in html and "wa.me" not in html
+
+    # A new number is unproven again; emptied: no number and no button.
+    client.post(url, {"phone": "+254712345679", "phone_shown": "everywhere"})
+    assert Dealer.objects.get(pk=dealer.pk).phone_verified_at is None
+    assert client.post(url, {"phone": "", "phone_shown": "everywhere"}).status_code == 302
+    html = Client().get(f"/vehicles/{vehicle.pk}/", follow=True).content.decode()
+    assert "tel:" not in html and "wa.me" not in html
 
 
 def _whatsapp_href(html: str) -> str:

@@ -80,6 +80,60 @@ def test_rows_written_after_a_lead_do_not_change_its_features():
     assert lead_features([lead.pk])[lead.pk]["views_of_vehicle"] == 2
 
 
+def _thread(buyer, vehicle, dealer, *, delivered, answered=None, lead=None):
+    from inquiries.models import Inquiry
+
+    return Inquiry.objects.create(
+        buyer=buyer, vehicle=vehicle, dealer=dealer, lead=lead, delivered_at=delivered, first_response_at=answered
+    )
+
+
+@pytest.mark.django_db
+def test_the_dealers_response_time_is_read_as_of_the_lead():
+    dealer = make_dealer()
+    vehicle = make_vehicle(dealer, listed_at=T - timedelta(days=60))
+    buyer = make_buyer()
+    lead = Lead.objects.create(buyer=buyer, vehicle=vehicle, dealer=dealer, source="website")
+    _backdate("sales_lead", "created_at", lead.pk, T)
+    others = [make_buyer(phone=f"+25471234560{i}") for i in range(4)]
+    # Earlier threads: answered in 2 h and 6 h, one never answered; one answered only after the lead.
+    _thread(
+        others[0],
+        vehicle,
+        dealer,
+        delivered=T - timedelta(days=10),
+        answered=T - timedelta(days=10) + timedelta(hours=2),
+    )
+    _thread(
+        others[1], vehicle, dealer, delivered=T - timedelta(days=5), answered=T - timedelta(days=5) + timedelta(hours=6)
+    )
+    _thread(others[2], vehicle, dealer, delivered=T - timedelta(days=4))
+    late = _thread(others[3], vehicle, dealer, delivered=T - timedelta(hours=10), answered=T + timedelta(hours=1))
+    _thread(buyer, vehicle, dealer, delivered=T, answered=T + timedelta(minutes=5), lead=lead)  # its own
+    before = lead_features([lead.pk])[lead.pk]
+    assert before["dealer_response_hours"] == pytest.approx(4.0)  # median of 2 h and 6 h
+    assert before["dealer_answered_48h"] == pytest.approx(2 / 3)  # the thread 10 h old does not count yet
+    # Later rows change nothing: answers after the lead, new threads.
+    from inquiries.models import Inquiry
+
+    Inquiry.objects.filter(pk=late.pk).update(first_response_at=T + timedelta(minutes=1))
+    _thread(
+        make_buyer(phone="+254712345699"),
+        vehicle,
+        dealer,
+        delivered=T + timedelta(hours=3),
+        answered=T + timedelta(hours=4),
+    )
+    after = lead_features([lead.pk])[lead.pk]
+    assert (after["dealer_response_hours"], after["dealer_answered_48h"]) == (
+        before["dealer_response_hours"],
+        before["dealer_answered_48h"],
+    )
+    # An answer before the lead does count (the test can fail).
+    Inquiry.objects.filter(pk=late.pk).update(first_response_at=T - timedelta(hours=1))
+    assert lead_features([lead.pk])[lead.pk]["dealer_response_hours"] == pytest.approx(6.0)
+
+
 SIMULATION_END = datetime(2026, 9, 1, tzinfo=UTC)
 
 
@@ -88,7 +142,7 @@ def simulated(settings, tmp_path):
     settings.SCORING_MODEL_DIR = tmp_path / "models"
     registry._load.cache_clear()
     # A fixed end date: the simulated world, and so the trained models, are the same on every run.
-    return simulator.simulate(leads=3000, seed=3, end=SIMULATION_END)
+    return simulator.simulate(leads=5000, seed=3, end=SIMULATION_END)
 
 
 @pytest.mark.django_db

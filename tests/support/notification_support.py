@@ -229,3 +229,13 @@ def beat_process(tmp_path):
     yield start
     for proc in started:
         proc.stop(timeout=20)
+
+
+def last_code(address: str) -> str:
+    """The code last sent to this address, read from the message log (the test stands in for the phone)."""
+    import re
+
+    from notifications.models import Message
+
+    body = Message.objects.filter(recipient=address, body__contains="Nzila code").latest("pk").body
+    return re.search(r"\b(\d{6})\b", body).group(1)

@@ -21,7 +21,16 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import requests
 
-APPROVED_TEMPLATES = {"deal_confirmation": 4, "payment_received": 2, "shipment_update": 3}
+# The templates the platform uses, as registered with Meta (name: number of body parameters); the
+# inquiry and verification templates are new with the inquiries (docs/jobs.md lists their wording).
+APPROVED_TEMPLATES = {
+    "deal_confirmation": 4,
+    "payment_received": 2,
+    "shipment_update": 3,
+    "inquiry_received": 3,
+    "inquiry_answered": 3,
+    "verification_code": 1,
+}
 
 
 @dataclass

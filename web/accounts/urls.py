@@ -2,7 +2,7 @@
 
 from django.urls import path, re_path
 
-from . import views
+from . import conversations, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -27,6 +27,8 @@ urlpatterns = [
         name="price_watch_action",
     ),
     path("notifications/", views.notification_preferences, name="notifications"),
+    path("inquiries/", conversations.inquiries, name="inquiries"),
+    path("inquiries/<int:inquiry_id>/", conversations.inquiry, name="inquiry"),
     path("tokens/", views.api_tokens, name="tokens"),
     path("tokens/<uuid:token_id>/revoke/", views.api_token_revoke, name="token_revoke"),
     path("dealers/<int:dealer_id>/members/", views.dealer_members_page, name="dealer_members"),

@@ -43,6 +43,25 @@ class DealerContactForm(forms.Form):
         help_text=_("With the country code, e.g. +254 712 345678. Buyers reach you on WhatsApp at this number."),
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
     )
+    phone_shown = forms.ChoiceField(
+        label=_("Where buyers see it"),
+        choices=[
+            ("everywhere", _("The number and a WhatsApp button on my vehicle pages")),
+            ("whatsapp", _("Only a WhatsApp button")),
+            ("nowhere", _("Nowhere: buyers write to me through Nzila")),
+        ],
+        widget=forms.RadioSelect,
+        initial="everywhere",
+    )
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code"),
+        min_length=6,
+        max_length=7,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": "[0-9 ]*"}),
+    )
 
 
 class VehicleAddForm(forms.Form):

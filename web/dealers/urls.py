@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import broker, inventory, photos, views
+from . import broker, inbox, inventory, photos, views
 
 app_name = "dealers_console"
 urlpatterns = [
@@ -22,7 +22,13 @@ urlpatterns = [
     path("dealer/<int:dealer_id>/import/rejects.csv", views.import_rejects_csv, name="import-rejects"),
     path("dealer/<int:dealer_id>/leads", views.leads, name="leads"),
     path("dealer/<int:dealer_id>/contact", views.contact, name="contact"),
+    path("dealer/<int:dealer_id>/contact/send-code", views.contact_send_code, name="contact-send-code"),
+    path("dealer/<int:dealer_id>/contact/verify", views.contact_verify, name="contact-verify"),
+    path("dealer/<int:dealer_id>/inbox", inbox.inbox, name="inbox"),
+    path("dealer/<int:dealer_id>/inbox/<int:inquiry_id>", inbox.thread, name="inquiry"),
+    path("dealer/<int:dealer_id>/inbox/<int:inquiry_id>/block", inbox.block, name="inquiry-block"),
     path("broker/", broker.broker_home, name="broker"),
+    path("broker/leads/new", broker.register_lead, name="broker-lead"),
     path("broker/statements", broker.statements, name="statements"),
     path("broker/statements.csv", broker.statements_csv, name="statements-csv"),
 ]

@@ -20,16 +20,20 @@ from catalog.services import (
     VehicleEdit,
     add_vehicle,
     change_prices,
+    confirm_dealer_phone,
     dealer_vehicle,
     export_inventory,
     import_inventory,
     known_currencies,
     mark_sold,
+    send_dealer_phone_code,
     set_dealer_phone,
+    set_dealer_phone_shown,
     update_vehicle,
 )
 from media.selectors import photo_image
 from media.services import vehicle_photos
+from notifications.confirmations import TooManyCodes
 from sales.selectors import dealer_deals, dealer_leads
 from scoring.selectors import scores_for_leads
 from search.fields import EDITABLE_FIELDS
@@ -37,7 +41,7 @@ from web.downloads import csv_download
 from web.forms import form_status
 
 from .access import CONSOLE_ROLES, console_dealers, dealer_console
-from .forms import BulkForm, DealerContactForm, ImportForm, VehicleAddForm, VehicleEditForm
+from .forms import BulkForm, CodeForm, DealerContactForm, ImportForm, VehicleAddForm, VehicleEditForm
 
 # Rejected rows kept in the session for the report's CSV download; a file with more is reported
 # in full on the page's counts, and the first ones listed.
@@ -67,18 +71,53 @@ def _form_error(form, exc: InventoryInputError) -> None:
 @dealer_console
 @require_http_methods(["GET", "POST"])
 def contact(request, dealer):
-    """The dealer's phone (and WhatsApp) number, as buyers see it on every vehicle page."""
-    form = DealerContactForm(request.POST or None, initial={"phone": dealer.phone})
+    """The dealer's phone (and WhatsApp) number, where buyers see it, and its verification by a code."""
+    form = DealerContactForm(request.POST or None, initial={"phone": dealer.phone, "phone_shown": dealer.phone_shown})
     if request.method == "POST" and form.is_valid():
         try:
             set_dealer_phone(dealer, form.cleaned_data["phone"])
+            set_dealer_phone_shown(dealer, form.cleaned_data["phone_shown"])
         except InventoryInputError as exc:
             _form_error(form, exc)
         else:
             messages.success(request, _("Saved your contact number."))
             return redirect("dealers_console:contact", dealer_id=dealer.pk)
     status = form_status(form)
-    return render(request, "dealers/contact.html", {"dealer": dealer, "form": form}, status=status)
+    return render(
+        request, "dealers/contact.html", {"dealer": dealer, "form": form, "code_form": CodeForm()}, status=status
+    )
+
+
+@dealer_console
+@require_POST
+def contact_send_code(request, dealer):
+    try:
+        send_dealer_phone_code(dealer, user_id=request.user.pk)
+    except InventoryInputError as exc:
+        messages.error(request, exc.message)
+    except TooManyCodes:
+        messages.error(request, _("Too many codes were sent to this number. Try again in an hour."))
+    else:
+        messages.success(request, _("We sent a code to your number on WhatsApp."))
+    return redirect("dealers_console:contact", dealer_id=dealer.pk)
+
+
+@dealer_console
+@require_POST
+def contact_verify(request, dealer):
+    form = CodeForm(request.POST)
+    result = confirm_dealer_phone(dealer, form.data.get("code", "")) if form.is_valid() else None
+    if result is not None and result.ok:
+        messages.success(request, _("Your number is verified: buyers now see a WhatsApp button."))
+    else:
+        messages.error(request, code_refusal(result))
+    return redirect("dealers_console:contact", dealer_id=dealer.pk)
+
+
+def code_refusal(result) -> str:
+    if result is None or result.reason == "wrong":
+        return _("That code is not right. Check the last message we sent.")
+    return _("That code can no longer be used. Ask for a new one.")
 
 
 @dealer_console

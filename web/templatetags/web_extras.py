@@ -5,7 +5,7 @@ from urllib.parse import quote
 import phonenumbers
 from django import template
 from django.template.defaultfilters import floatformat
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from notifications.phones import whatsapp_id
@@ -89,11 +89,13 @@ def bar_height(count: int, buckets) -> int:
 
 @register.simple_tag(takes_context=True)
 def whatsapp_url(context, vehicle) -> str:
-    """wa.me to the dealer's number (or, without one, to any chat) with a message naming the vehicle and its page."""
+    """wa.me to the dealer's verified number with a message naming the vehicle and its page; the page
+    shows the button only when there is such a number (a wa.me link without one opens no chat)."""
+    if not vehicle["dealer"]["whatsapp"]:
+        return ""
     page = context["request"].build_absolute_uri(f"/vehicles/{vehicle['id']}/{vehicle['slug']}/")
     text = quote(_("Hello, I am interested in the %(vehicle)s: %(url)s") % {"vehicle": vehicle["title"], "url": page})
-    number = whatsapp_id(vehicle["dealer"]["whatsapp"]) if vehicle["dealer"]["whatsapp"] else ""
-    return f"https://wa.me/{number}?text={text}"
+    return f"https://wa.me/{whatsapp_id(vehicle['dealer']['whatsapp'])}?text={text}"
 
 
 @register.filter
@@ -128,3 +130,33 @@ def place(where) -> str:
     """ "Nairobi, KE", or "KE" where the city is not known (never "None, KE")."""
     get = where.get if isinstance(where, dict) else lambda key: getattr(where, key, None)
     return ", ".join(str(part) for part in (get("city"), get("country")) if part)
+
+
+@register.filter
+def response_label(response_time) -> str:
+    """A dealer's typical first answer, as buyers read it: "Usually answers within 3 hours"."""
+    if response_time is None:
+        return ""
+    hours = response_time.median_hours
+    if hours < 1:
+        return _("Usually answers within an hour")
+    if hours < 24:
+        n = int(hours) + 1
+        return ngettext("Usually answers within %(n)d hour", "Usually answers within %(n)d hours", n) % {"n": n}
+    days = int(hours // 24) + 1
+    return ngettext("Usually answers within %(n)d day", "Usually answers within %(n)d days", days) % {"n": days}
+
+
+@register.filter
+def age(moment) -> str:
+    """How long ago, short: "5 min", "3 h", "2 d" (the inbox's waiting times)."""
+    from django.utils import timezone
+
+    if moment is None:
+        return ""
+    seconds = max(0, (timezone.now() - moment).total_seconds())
+    if seconds < 3600:
+        return _("%(n)d min") % {"n": max(1, seconds // 60)}
+    if seconds < 86400:
+        return _("%(n)d h") % {"n": seconds // 3600}
+    return _("%(n)d d") % {"n": seconds // 86400}

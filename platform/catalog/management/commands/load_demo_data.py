@@ -12,6 +12,8 @@ from django.core.management.base import BaseCommand, CommandError
 from catalog.ingest.generator import VehicleGenerator
 from catalog.ingest.readers import Craigslist
 from catalog.management.commands.load_listings import load_sources
+from catalog.models import Dealer
+from catalog.services import give_demo_dealers_numbers
 
 # Demo vehicles use their own seed, so they never mix with benchmark runs (seed 42 by default).
 DEMO_SEED = 1
@@ -49,3 +51,6 @@ class Command(BaseCommand):
                 f"({result.rows_per_second:,.0f} rows/s)"
             )
         )
+        # Demo dealers get verified fictional numbers, so the WhatsApp button can be tried.
+        given = give_demo_dealers_numbers(Dealer.objects.exclude(source_key__startswith="sim-"))
+        self.stdout.write(f"Demo dealers given a fictional WhatsApp number: {given}")
