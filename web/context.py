@@ -4,4 +4,5 @@ from django.conf import settings
 
 
 def shell(request):
-    return {"display_currencies": settings.DISPLAY_CURRENCIES}
+    # Test mode (no real money): the payment pages show a banner.
+    return {"display_currencies": settings.DISPLAY_CURRENCIES, "test_mode": settings.PAYMENTS_TEST_MODE}
