@@ -384,8 +384,9 @@ CACHES = {
 }
 
 # --- Payments (platform/payments/) ---------------------------------------------------------
-# The local stack's payment sandbox (bin/setup writes it): test mode, the local Stripe endpoint with its
-# generated test key, the operators' simulators. Loaded like the secrets file; the environment wins.
+# A payment sandbox file (KEY=VALUE lines: test mode, a local Stripe endpoint and its test key, the
+# operators' simulators), read if present like the secrets file; the environment wins. The local stack
+# does not write one yet.
 secrets_file.load(Path(env_str("NZILA_PAYMENTS_SANDBOX_FILE", str(VAR_DIR / "payments-sandbox.env"))))
 # Test mode: no real money. Payment pages say so on a banner, offer Stripe's test cards and the
 # simulators' test numbers; stale exchange rates are accepted for mobile money (their date still
