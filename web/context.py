@@ -5,7 +5,8 @@ from django.conf import settings
 
 def shell(request):
     user = getattr(request, "user", None)
-    context = {"display_currencies": settings.DISPLAY_CURRENCIES}
+    # Test mode (no real money): the payment pages show a banner.
+    context = {"display_currencies": settings.DISPLAY_CURRENCIES, "test_mode": settings.PAYMENTS_TEST_MODE}
     if user is not None and user.is_authenticated:
         from inquiries.selectors import buyer_unread
 

@@ -17,6 +17,7 @@ from kombu import Queue
 
 from localstack import secrets_file
 from localstack.env_names import RENAMED
+from nzila.payment_endpoints import payment_test_endpoints
 
 # The one reader of the environment: typed, and a value that does not parse (NZILA_DB_PORT=abc,
 # NZILA_DEV=maybe) stops start-up with an error naming the variable instead of a default in disguise.
@@ -387,9 +388,18 @@ CACHES = {
 }
 
 # --- Payments (platform/payments/) ---------------------------------------------------------
-# Stripe secret key (sk_...). The default only works against the local fake Stripe server.
-STRIPE_API_KEY = env_str("STRIPE_API_KEY", "sk_test_local")
-# Stripe API base URL; points at localstripe in development and tests.
+# A payment sandbox file (KEY=VALUE lines: test mode, a local Stripe endpoint and its test key, the
+# operators' simulators), read if present like the secrets file; the environment wins. The local stack
+# does not write one yet.
+secrets_file.load(Path(env_str("NZILA_PAYMENTS_SANDBOX_FILE", str(VAR_DIR / "payments-sandbox.env"))))
+# Test mode: no real money. Payment pages say so on a banner, offer Stripe's test cards and the
+# simulators' test numbers; stale exchange rates are accepted for mobile money (their date still
+# shows). Off: start-up refuses test endpoints and test keys (nzila/payment_endpoints.py).
+PAYMENTS_TEST_MODE = env_bool("NZILA_PAYMENTS_TEST_MODE", False)
+# Stripe secret key (sk_live_... in production; the local stack generates an sk_test_ one for its
+# test endpoint). A test key outside test mode stops start-up.
+STRIPE_API_KEY = env_str("STRIPE_API_KEY", "")
+# Stripe API base URL; the local stack's test mode points it at its localstripe, the tests at theirs.
 STRIPE_API_BASE = env_str("STRIPE_API_BASE", "https://api.stripe.com")
 # Signing secret of our webhook endpoint (whsec_...): unsigned or badly signed events are refused.
 STRIPE_WEBHOOK_SECRET = dev_secret("STRIPE_WEBHOOK_SECRET", "whsec_local_development_only")
@@ -432,6 +442,9 @@ PAYMENTS_FX_URL = env_str("NZILA_PAYMENTS_FX_URL", "https://open.er-api.com/v6/l
 PAYMENTS_FX_TIMEOUT_SECONDS = env_float("NZILA_PAYMENTS_FX_TIMEOUT_SECONDS", 10)
 # Rates older than this (hours) raise a staff alert and are refused for mobile-money conversion.
 PAYMENTS_FX_MAX_AGE_HOURS = env_int("NZILA_PAYMENTS_FX_MAX_AGE_HOURS", 48)
+# Test mode only: convert with rates older than the limit above instead of pausing mobile money (the
+# rate's date is recorded and shown all the same). Refused at start-up outside test mode.
+PAYMENTS_FX_ACCEPT_STALE = env_bool("NZILA_PAYMENTS_FX_ACCEPT_STALE", False)
 # Failure rate above which staff are alerted, over the window below.
 PAYMENTS_FAILURE_ALERT_RATE = env_float("NZILA_PAYMENTS_FAILURE_ALERT_RATE", 0.05)
 # Window of that failure rate, in minutes.
@@ -445,13 +458,13 @@ PAYMENTS_STAFF_EMAIL = env_str("NZILA_PAYMENTS_STAFF_EMAIL", "")
 # Timeout of one mobile-money operator call, in seconds.
 MOBILE_MONEY_TIMEOUT_SECONDS = env_float("NZILA_MOBILE_MONEY_TIMEOUT_SECONDS", 15)
 # M-Pesa Daraja: base URL, app key and secret, paybill short code and its STK passkey.
-MPESA_BASE_URL = env_str("NZILA_MPESA_BASE_URL", "https://sandbox.safaricom.co.ke")
+MPESA_BASE_URL = env_str("NZILA_MPESA_BASE_URL", "https://api.safaricom.co.ke")
 MPESA_CONSUMER_KEY = env_str("NZILA_MPESA_CONSUMER_KEY", "")
 MPESA_CONSUMER_SECRET = env_str("NZILA_MPESA_CONSUMER_SECRET", "")
 MPESA_SHORTCODE = env_str("NZILA_MPESA_SHORTCODE", "174379")
 MPESA_PASSKEY = env_str("NZILA_MPESA_PASSKEY", "")
 # MTN MoMo collections: base URL, subscription key, API user and key, target environment.
-MTN_MOMO_BASE_URL = env_str("NZILA_MTN_MOMO_BASE_URL", "https://sandbox.momodeveloper.mtn.com")
+MTN_MOMO_BASE_URL = env_str("NZILA_MTN_MOMO_BASE_URL", "https://proxy.momoapi.mtn.com")
 MTN_MOMO_SUBSCRIPTION_KEY = env_str("NZILA_MTN_MOMO_SUBSCRIPTION_KEY", "")
 MTN_MOMO_API_USER = env_str("NZILA_MTN_MOMO_API_USER", "")
 MTN_MOMO_API_KEY = env_str("NZILA_MTN_MOMO_API_KEY", "")
@@ -462,7 +475,7 @@ ORANGE_MONEY_CLIENT_ID = env_str("NZILA_ORANGE_MONEY_CLIENT_ID", "")
 ORANGE_MONEY_CLIENT_SECRET = env_str("NZILA_ORANGE_MONEY_CLIENT_SECRET", "")
 ORANGE_MONEY_MERCHANT_KEY = env_str("NZILA_ORANGE_MONEY_MERCHANT_KEY", "")
 # Airtel Money collections: base URL, OAuth client id and secret.
-AIRTEL_MONEY_BASE_URL = env_str("NZILA_AIRTEL_MONEY_BASE_URL", "https://openapiuat.airtel.africa")
+AIRTEL_MONEY_BASE_URL = env_str("NZILA_AIRTEL_MONEY_BASE_URL", "https://openapi.airtel.africa")
 AIRTEL_MONEY_CLIENT_ID = env_str("NZILA_AIRTEL_MONEY_CLIENT_ID", "")
 AIRTEL_MONEY_CLIENT_SECRET = env_str("NZILA_AIRTEL_MONEY_CLIENT_SECRET", "")
 
@@ -892,4 +905,25 @@ if not DEBUG and _development_secrets_in_use:
         + ", ".join(_development_secrets_in_use)
         + ". Run bin/setup (it generates them into var/secrets.env), set them in the environment, "
         "or set NZILA_DEV=1 on a development machine."
+    )
+
+# Real money only at real endpoints: outside test mode, refuse Stripe test keys, a Stripe base other than
+# api.stripe.com and operators' sandboxes or local simulators.
+_test_payment_endpoints = payment_test_endpoints(
+    stripe_api_key=STRIPE_API_KEY,
+    stripe_api_base=STRIPE_API_BASE,
+    operator_urls={
+        "NZILA_MPESA_BASE_URL": MPESA_BASE_URL,
+        "NZILA_MTN_MOMO_BASE_URL": MTN_MOMO_BASE_URL,
+        "NZILA_ORANGE_MONEY_BASE_URL": ORANGE_MONEY_BASE_URL,
+        "NZILA_AIRTEL_MONEY_BASE_URL": AIRTEL_MONEY_BASE_URL,
+    },
+)
+if PAYMENTS_FX_ACCEPT_STALE and not PAYMENTS_TEST_MODE:
+    _test_payment_endpoints.append("NZILA_PAYMENTS_FX_ACCEPT_STALE charges with stale exchange rates")
+if not DEBUG and not PAYMENTS_TEST_MODE and _test_payment_endpoints:
+    raise ImproperlyConfigured(
+        "Refusing to start on payment test endpoints or test keys without test mode: "
+        + "; ".join(_test_payment_endpoints)
+        + ". Set the live values, or NZILA_PAYMENTS_TEST_MODE=1 for a stack that moves no real money."
     )

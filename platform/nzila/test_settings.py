@@ -25,6 +25,10 @@ os.environ.setdefault("NZILA_SEARCH_ANSWER_SHARING_SECONDS", "0")
 os.environ.setdefault("NZILA_PUBLIC_API_RATE", "1000000/minute")
 # Plain HTTP on loopback (test client, live servers): no HTTPS redirect, no secure-only cookies.
 os.environ.setdefault("NZILA_HTTPS", "0")
+# The suite pays against localstripe and the operators' simulators (tests/support/payment_simulators):
+# test mode, and never the local stack's own sandbox file (its endpoints are the stack's, not the tests').
+os.environ.setdefault("NZILA_PAYMENTS_TEST_MODE", "1")
+os.environ.setdefault("NZILA_PAYMENTS_SANDBOX_FILE", os.devnull)
 # Photos the tests upload stay apart from the local stack's (one folder per index prefix, as worktrees share var/).
 os.environ.setdefault(
     "NZILA_PHOTOS_ROOT",

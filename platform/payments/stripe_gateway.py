@@ -15,6 +15,7 @@ import functools
 import logging
 from decimal import Decimal
 
+import requests
 import stripe
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -364,3 +365,43 @@ def list_refunds(intent_id: str) -> list[dict]:
 
 def minor_to_amount(payment, minor: int) -> Decimal:
     return from_minor(int(minor), payment.currency_id)
+
+
+# --- test mode only ----------------------------------------------------------------------------
+
+
+class TestModeOnly(RuntimeError):
+    """A call that exists for the local test endpoint only, made while test mode is off."""
+
+
+def _require_test_mode() -> None:
+    if not settings.PAYMENTS_TEST_MODE:
+        raise TestModeOnly("only in test mode (NZILA_PAYMENTS_TEST_MODE=1)")
+
+
+def create_test_card(number: str) -> str:
+    """A PaymentMethod made from one of Stripe's documented test card numbers, as Stripe.js would make
+    it in the browser. Test mode only: in production card numbers never reach our server."""
+    _require_test_mode()
+    method = _call(
+        "payment method create",
+        client().v1.payment_methods.create,
+        params={"type": "card", "card": {"number": number, "exp_month": 12, "exp_year": 2034, "cvc": "123"}},
+    )
+    return method["id"]
+
+
+def complete_test_challenge(payment, *, success: bool) -> None:
+    """Finish a 3-D Secure challenge the way the buyer's bank page would, on the local test endpoint
+    (localstripe's `_authenticate`). Test mode only; the outcome then comes back as in production:
+    the intent's state, asked by `refresh_payment`, and the signed webhook."""
+    _require_test_mode()
+    intent = _call("payment intent retrieve", client().v1.payment_intents.retrieve, payment.provider_reference)
+    response = requests.post(
+        f"{settings.STRIPE_API_BASE.rstrip('/')}/v1/payment_intents/{payment.provider_reference}/_authenticate",
+        data={"client_secret": intent.get("client_secret") or "", "success": "true" if success else "false"},
+        auth=(settings.STRIPE_API_KEY, ""),
+        timeout=settings.STRIPE_TIMEOUT_SECONDS,
+    )
+    if response.status_code >= 500:
+        raise StripeUnavailable(f"test endpoint answered {response.status_code}", maybe_processed=True)

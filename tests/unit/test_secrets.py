@@ -15,7 +15,14 @@ from localstack.paths import PYTHONPATH, ROOT
 
 def _django(env: dict[str, str], code: str) -> subprocess.CompletedProcess:
     """Import the production settings in a clean process (nothing inherited but PATH)."""
-    clean = {"PATH": os.environ["PATH"], "PYTHONPATH": PYTHONPATH, "DJANGO_SETTINGS_MODULE": "nzila.settings", **env}
+    clean = {
+        "PATH": os.environ["PATH"],
+        "PYTHONPATH": PYTHONPATH,
+        "DJANGO_SETTINGS_MODULE": "nzila.settings",
+        # Never the shared var/ sandbox of a local stack: production has none.
+        "NZILA_PAYMENTS_SANDBOX_FILE": os.devnull,
+        **env,
+    }
     return subprocess.run(
         [sys.executable, "-c", code], env=clean, cwd=ROOT, capture_output=True, text=True, timeout=120
     )
@@ -84,7 +91,12 @@ def test_development_mode_is_asked_for_and_allows_the_built_in_values(tmp_path):
 
 def test_check_deploy_has_no_security_warning_in_production_mode(tmp_path):
     path = secrets_file.ensure(tmp_path / "secrets.env")
-    env = {"PATH": os.environ["PATH"], "PYTHONPATH": PYTHONPATH, "NZILA_SECRETS_FILE": str(path)}
+    env = {
+        "PATH": os.environ["PATH"],
+        "PYTHONPATH": PYTHONPATH,
+        "NZILA_SECRETS_FILE": str(path),
+        "NZILA_PAYMENTS_SANDBOX_FILE": os.devnull,
+    }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--tag", "security", "--fail-level", "WARNING"],
         env=env,
@@ -122,3 +134,36 @@ def test_every_secure_setting_is_read_from_the_environment(tmp_path):
         "https://a.example,https://b.example",
         "HTTP_X_FORWARDED_PROTO:https",
     ]
+
+
+def test_production_refuses_payment_test_endpoints_and_keys_unless_test_mode_is_set(tmp_path):
+    path = secrets_file.ensure(tmp_path / "secrets.env")
+    test_endpoints = {
+        "NZILA_SECRETS_FILE": str(path),
+        "STRIPE_API_KEY": "sk_test_generated",
+        "STRIPE_API_BASE": "http://127.0.0.1:8420",
+        "NZILA_MPESA_BASE_URL": "http://127.0.0.1:8421",
+    }
+    refused = _django(test_endpoints, "import django; django.setup()")
+    assert refused.returncode != 0
+    assert "Refusing to start on payment test endpoints or test keys without test mode" in refused.stderr
+    for reason in ("STRIPE_API_KEY is a test key", "STRIPE_API_BASE is http://127.0.0.1:8420", "NZILA_MPESA_BASE_URL"):
+        assert reason in refused.stderr
+
+    code = "import django; django.setup(); from django.conf import settings; print(settings.PAYMENTS_TEST_MODE)"
+    allowed = _django({**test_endpoints, "NZILA_PAYMENTS_TEST_MODE": "1"}, code)
+    assert allowed.returncode == 0, allowed.stderr
+    assert allowed.stdout.split() == ["True"]
+
+
+def test_the_sandbox_file_of_the_local_stack_sets_test_mode(tmp_path):
+    secrets = secrets_file.ensure(tmp_path / "secrets.env")
+    sandbox = tmp_path / "payments-sandbox.env"
+    sandbox.write_text("NZILA_PAYMENTS_TEST_MODE=1\nSTRIPE_API_KEY=sk_test_x\nSTRIPE_API_BASE=http://127.0.0.1:8420\n")
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.PAYMENTS_TEST_MODE, s.STRIPE_API_BASE)"
+    )
+    result = _django({"NZILA_SECRETS_FILE": str(secrets), "NZILA_PAYMENTS_SANDBOX_FILE": str(sandbox)}, code)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "http://127.0.0.1:8420"]

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from notifications.models import NotificationPreference
 from notifications.phones import InvalidPhone, normalise_phone
+from payments.testmode import TEST_CARDS
 
 
 class RegisterForm(UserCreationForm):
@@ -91,3 +92,50 @@ class MemberForm(forms.Form):
             raise forms.ValidationError(_("No single account has this e-mail; ask them to register first."))
         self.user = users[0]
         return email
+
+
+class PayForm(forms.Form):
+    """How the buyer pays one target: a card (in test mode, one of Stripe's test cards) or mobile money
+    with an operator of their country. `client_key` is drawn when the form is shown: a double click or a
+    resent form finds the first attempt again instead of starting a second one."""
+
+    method = forms.ChoiceField(
+        label=_("Pay by"), choices=[("card", _("Card")), ("mobile_money", _("Mobile money"))], widget=forms.RadioSelect
+    )
+    test_card = forms.ChoiceField(label=_("Test card"), required=False, widget=forms.RadioSelect)
+    operator = forms.ChoiceField(label=_("Operator"), required=False, widget=forms.RadioSelect)
+    phone = forms.CharField(label=_("Phone number"), required=False, max_length=20)
+    client_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def __init__(self, *args, operators, test_mode: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.test_mode = test_mode
+        self.fields["test_card"].choices = [(c.key, f"{c.label} · {c.number}") for c in TEST_CARDS]
+        self.fields["test_card"].initial = TEST_CARDS[0].key
+        self.fields["operator"].choices = operators
+        if operators:
+            self.fields["operator"].initial = operators[0][0]
+        else:
+            self.fields["method"].choices = [("card", _("Card"))]
+        self.fields["method"].initial = "card"
+
+    def clean_client_key(self):
+        key = self.cleaned_data["client_key"]
+        if not key.isalnum():
+            raise forms.ValidationError(_("Reload the page and try again."))
+        return key
+
+    def clean(self):
+        data = super().clean()
+        if data.get("method") == "card":
+            if not self.test_mode:
+                # Live card entry is Stripe.js's (it never reaches us), and it cannot load here.
+                raise forms.ValidationError(_("Card payments need Stripe's card form, which is not available here."))
+            if not data.get("test_card"):
+                self.add_error("test_card", _("Choose a test card."))
+        elif data.get("method") == "mobile_money":
+            if not data.get("operator"):
+                self.add_error("operator", _("Choose your operator."))
+            if not data.get("phone"):
+                self.add_error("phone", _("Enter the number that will approve the payment."))
+        return data

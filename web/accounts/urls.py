@@ -2,7 +2,7 @@
 
 from django.urls import path, re_path
 
-from . import conversations, views
+from . import conversations, payment_pages, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -29,6 +29,20 @@ urlpatterns = [
     path("notifications/", views.notification_preferences, name="notifications"),
     path("inquiries/", conversations.inquiries, name="inquiries"),
     path("inquiries/<int:inquiry_id>/", conversations.inquiry, name="inquiry"),
+    path("payments/", payment_pages.payments_page, name="payments"),
+    re_path(
+        r"^payments/pay/(?P<purpose>invoice|deposit|deal)/(?P<target_id>[0-9]{1,18})/$", payment_pages.pay, name="pay"
+    ),
+    path("payments/<uuid:payment_id>/", payment_pages.payment_page, name="payment"),
+    path("payments/<uuid:payment_id>/status/", payment_pages.payment_status, name="payment_status"),
+    path("payments/<uuid:payment_id>/check/", payment_pages.payment_check, name="payment_check"),
+    path("payments/<uuid:payment_id>/cancel/", payment_pages.payment_cancel, name="payment_cancel"),
+    path(
+        "payments/<uuid:payment_id>/test-challenge/",
+        payment_pages.payment_test_challenge,
+        name="payment_test_challenge",
+    ),
+    path("payments/<uuid:payment_id>/receipt/", payment_pages.receipt, name="receipt"),
     path("tokens/", views.api_tokens, name="tokens"),
     path("tokens/<uuid:token_id>/revoke/", views.api_token_revoke, name="token_revoke"),
     path("dealers/<int:dealer_id>/members/", views.dealer_members_page, name="dealer_members"),
