@@ -55,6 +55,18 @@ class AtomicRateThrottle(BaseThrottle):
         return getattr(self, "_wait", None)
 
 
+class SignupRateThrottle(AtomicRateThrottle):
+    """Registration, sign-in links and password resets (each sends an e-mail), per client address."""
+
+    scope = "signup"
+
+    def rate(self, request) -> str:
+        return settings.SIGNUP_RATE
+
+    def key(self, request) -> str | None:
+        return client_address(request)
+
+
 class PublicRateThrottle(AtomicRateThrottle):
     """Public search, typeahead and card lists, per client address: generous, a browser never meets it."""
 
