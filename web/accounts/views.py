@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts import dealer_members, roles, signin_links, tokens
@@ -254,6 +255,7 @@ def notification_preferences(request):
 # --- API tokens ---------------------------------------------------------------------------------
 
 
+@never_cache  # shows a new token's secret once: no cache (or back button) may keep it
 @login_required
 def api_tokens(request):
     form = TokenForm(request.POST or None)
