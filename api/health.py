@@ -2,11 +2,15 @@
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from indexers.status import sync_status
 from jobs.liveness import beat_status, redis_status, worker_status
+
+from .metrics import may_read_operations
 
 
 def health_report() -> dict:
@@ -21,7 +25,12 @@ def health_report() -> dict:
 
 
 class HealthApi(APIView):
-    authentication_classes: list = []
+    """Anyone gets the status (200 healthy, 503 not, and `healthy`); the details (what is down, lag,
+    queue names...) only a staff session or the metrics bearer token (issue 25: the public answer
+    told an outsider the platform's insides)."""
+
+    authentication_classes = [SessionAuthentication]
+    permission_classes = [AllowAny]
 
     @extend_schema(
         summary="Health of the database, the search engine, the sync pipeline, Redis, the workers and beat",
@@ -29,4 +38,7 @@ class HealthApi(APIView):
     )
     def get(self, request):
         report = health_report()
-        return Response(report, status=200 if report["healthy"] else 503)
+        status = 200 if report["healthy"] else 503
+        if not may_read_operations(request):
+            report = {"healthy": report["healthy"], "status": "ok" if report["healthy"] else "unhealthy"}
+        return Response(report, status=status)

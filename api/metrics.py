@@ -160,7 +160,8 @@ def _request_metrics() -> bytes:
     return generate_latest(REGISTRY)
 
 
-def _allowed(request) -> bool:
+def may_read_operations(request) -> bool:
+    """A staff session or the metrics bearer token: who may read /metrics and health's details."""
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated and user.is_staff:
         return True
@@ -171,7 +172,7 @@ def _allowed(request) -> bool:
 
 
 def metrics_view(request):
-    if not _allowed(request):
+    if not may_read_operations(request):
         response = HttpResponse("metrics need a staff session or the metrics bearer token\n", status=401)
         response["WWW-Authenticate"] = 'Bearer realm="metrics"'
         return response

@@ -15,6 +15,12 @@ from django.core.cache import cache
 from rest_framework.throttling import BaseThrottle, SimpleRateThrottle
 
 
+def client_address(request) -> str:
+    """The client's address as the throttles see it: REMOTE_ADDR, or X-Forwarded-For read as far as
+    NZILA_NUM_PROXIES proxies wrote it. Works on a Django request as well as on DRF's."""
+    return BaseThrottle().get_ident(request)
+
+
 class AtomicRateThrottle(BaseThrottle):
     """A per-key limit of "N/period" (DRF's rate syntax); subclasses say whose key and which rate."""
 
@@ -47,6 +53,18 @@ class AtomicRateThrottle(BaseThrottle):
 
     def wait(self) -> float | None:
         return getattr(self, "_wait", None)
+
+
+class SignupRateThrottle(AtomicRateThrottle):
+    """Registration, sign-in links and password resets (each sends an e-mail), per client address."""
+
+    scope = "signup"
+
+    def rate(self, request) -> str:
+        return settings.SIGNUP_RATE
+
+    def key(self, request) -> str | None:
+        return client_address(request)
 
 
 class PublicRateThrottle(AtomicRateThrottle):

@@ -2,6 +2,7 @@
 
 from django.contrib.auth import authenticate
 from django.shortcuts import get_object_or_404
+from django.utils.cache import add_never_cache_headers
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers
 from rest_framework.permissions import IsAuthenticated
@@ -93,7 +94,9 @@ class TokenListApi(APIView):
         except tokens.TokenLimitReached as exc:
             raise exceptions.ValidationError({"name": str(exc)}) from None
         token.token = secret
-        return Response(NewTokenSerializer(token).data, status=201)
+        response = Response(NewTokenSerializer(token).data, status=201)
+        add_never_cache_headers(response)  # the answer holds the secret: no cache may keep it
+        return response
 
 
 class TokenDetailApi(APIView):

@@ -12,12 +12,13 @@ from rest_framework.views import APIView
 
 from catalog.models import Vehicle
 from insights.buffer import record_search
+from insights.popularity import network_key
 from insights.services import record_vehicle_view
 from search.params import SimilarParams, SuggestParams, VehicleSearchParams, VehicleViewInput
 from search.selectors import Viewer, similar_vehicles, vehicle_search, vehicle_suggestions
 
 from .search_schemas import SimilarResponse, SuggestResponse, VehicleSearchResponse, VehicleViewResponse
-from .throttles import PublicRateThrottle
+from .throttles import PublicRateThrottle, client_address
 
 
 def viewer_of(request) -> Viewer:
@@ -26,6 +27,7 @@ def viewer_of(request) -> Viewer:
     return Viewer(
         user_id=user.pk if user.is_authenticated else None,
         session_key=(session.session_key or "") if session is not None else "",
+        network=network_key(client_address(request)),
     )
 
 

@@ -71,6 +71,8 @@ class Viewer:
 
     user_id: int | None = None
     session_key: str = ""
+    # A keyed hash of the client's network (the log counts networks, not sessions, as people).
+    network: str = ""
 
 
 def cursor_fingerprint(query: VehicleQuery, sort: str) -> str:
@@ -127,6 +129,7 @@ def log_search(
             "engine_ms": result["took_ms"],
             "user_id": viewer.user_id,
             "session_key": viewer.session_key,
+            "network": viewer.network,
         }
     )
     return search_id

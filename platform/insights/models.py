@@ -38,6 +38,9 @@ class SearchLog(models.Model):
         related_name="+",
     )
     session_key = models.CharField(max_length=64, blank=True)
+    # A keyed hash of the searcher's network (insights.popularity.network_key), never the address:
+    # popularity counts networks, which one actor cannot multiply the way it can sessions.
+    network = models.CharField(max_length=24, blank=True)
 
     class Meta:
         indexes = [
@@ -54,3 +57,23 @@ class SearchClick(models.Model):
     # 1-based rank of the result on the page the buyer saw, when the client says.
     position = models.PositiveIntegerField(null=True, blank=True)
     clicked_at = models.DateTimeField()
+
+
+class BlockedQuery(models.Model):
+    """A phrase staff never want suggested (typeahead, the zero-result page's popular searches). A query
+    is blocked when it holds the phrase as whole words; the popularity SQL reads this table, and saving
+    a row removes the matching suggestions from the live index (insights.admin)."""
+
+    # Normalised like SearchLog.normalized_query (insights.buffer.normalize_query).
+    phrase = models.CharField(max_length=200, unique=True)
+    reason = models.CharField(max_length=200, blank=True)
+    blocked_at = models.DateTimeField(auto_now_add=True)
+    blocked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=~models.Q(phrase=""), name="blocked_query_not_empty")]
+
+    def __str__(self) -> str:
+        return self.phrase

@@ -10,6 +10,7 @@ from django.db.models.functions import Trunc
 
 from .buffer import normalize_query
 from .models import SearchClick, SearchLog
+from .popularity import popular_queries
 
 
 def matching_searches(logs, *, text: str = "", terms: Mapping[str, Sequence[str]] | None = None):
@@ -91,17 +92,11 @@ def search_log_report(
 
 
 def popular_searches(*, since: datetime, limit: int) -> list[dict]:
-    """The texts buyers searched most since a date among first pages that found vehicles: what the
-    zero-result page offers instead ("popular searches"), so every suggestion leads somewhere."""
-    rows = (
-        SearchLog.objects.filter(endpoint=SearchLog.Endpoint.VEHICLES, searched_at__gte=since, page=1)
-        .exclude(normalized_query="")
-        .filter(result_count__gt=0)
-        .values("normalized_query")
-        .annotate(searches=Count("id"))
-        .order_by("-searches", "normalized_query")[:limit]
-    )
-    return [{"query": row["normalized_query"], "searches": row["searches"]} for row in rows]
+    """The texts buyers searched most since a date, popular under typeahead's own rule
+    (insights.popularity: no one actor, no addresses or phone numbers, nothing blocked), whose last
+    search found vehicles: what the zero-result page offers instead, so every suggestion leads somewhere."""
+    rows = popular_queries(since=since, limit=limit, found_only=True)
+    return [{"query": query, "searches": searches} for query, searches, _ in rows]
 
 
 def _rate(part: int, whole: int) -> float | None:

@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from buyers.models import VehicleView
 
-from .models import SearchClick
+from .buffer import normalize_query
+from .models import BlockedQuery, SearchClick
 
 
 @transaction.atomic
@@ -30,3 +31,15 @@ def record_vehicle_view(
             search_id=search_id, vehicle_id=vehicle_id, position=position, clicked_at=view.viewed_at or timezone.now()
         )
     return view
+
+
+def block_queries(phrases: list[str], *, by_id: int | None, reason: str = "") -> list[str]:
+    """Add phrases to the suggestions block list (normalised; empty ones skipped, known ones kept).
+    Returns the normalised phrases now blocked. The popularity rule reads the list at once; the live
+    suggestions index is purged by the caller after commit (insights.admin)."""
+    blocked = []
+    for phrase in dict.fromkeys(normalize_query(p) for p in phrases):
+        if phrase:
+            BlockedQuery.objects.get_or_create(phrase=phrase, defaults={"reason": reason[:200], "blocked_by_id": by_id})
+            blocked.append(phrase)
+    return blocked

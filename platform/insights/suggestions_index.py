@@ -9,7 +9,6 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 from elasticsearch.helpers import bulk
 
@@ -18,25 +17,15 @@ from indexers import index_admin
 from search.client import get_client
 from search.indexes import vehicles_alias
 
+from .models import BlockedQuery
+from .popularity import blocked_by, popular_queries
+
 log = logging.getLogger(__name__)
 
-# Queries count as popular over this window, if at least this many different people searched them
-# (one person's query is never shown to others).
+# Queries count as popular over this window, under insights.popularity's rule (one actor cannot make
+# a query popular; no addresses or phone numbers; staff's block list).
 POPULAR_QUERY_DAYS = 30
-POPULAR_QUERY_MIN_SEARCHERS = 2
 POPULAR_QUERY_LIMIT = 5000
-
-POPULAR_QUERIES_SQL = """
-SELECT normalized_query,
-       COUNT(*) AS searches,
-       (ARRAY_AGG(result_count ORDER BY searched_at DESC))[1] AS last_count
-  FROM insights_searchlog
- WHERE endpoint = 'vehicles' AND page = 1 AND normalized_query <> '' AND searched_at >= %s
- GROUP BY normalized_query
-HAVING COUNT(DISTINCT COALESCE(user_id::text, 's:' || session_key)) >= %s
- ORDER BY searches DESC, normalized_query
- LIMIT %s
-"""
 
 
 def _make_model_counts() -> Iterator[tuple[str, str, int]]:
@@ -65,10 +54,7 @@ def _make_model_counts() -> Iterator[tuple[str, str, int]]:
 
 
 def _popular_queries() -> list[tuple[str, int, int]]:
-    since = timezone.now() - timedelta(days=POPULAR_QUERY_DAYS)
-    with connection.cursor() as cursor:
-        cursor.execute(POPULAR_QUERIES_SQL, [since, POPULAR_QUERY_MIN_SEARCHERS, POPULAR_QUERY_LIMIT])
-        return [(query, int(searches), int(last_count)) for query, searches, last_count in cursor.fetchall()]
+    return popular_queries(since=timezone.now() - timedelta(days=POPULAR_QUERY_DAYS), limit=POPULAR_QUERY_LIMIT)
 
 
 def suggestion_documents(*, include_queries: bool = True) -> list[dict[str, Any]]:
@@ -90,11 +76,41 @@ def suggestion_documents(*, include_queries: bool = True) -> list[dict[str, Any]
 def rebuild_suggestions(*, include_queries: bool = True) -> int:
     """Build a new suggestions index, swap the alias to it, drop the old ones. Returns documents written."""
     client = get_client()
+    started = timezone.now()
     docs = suggestion_documents(include_queries=include_queries)
 
     def load(name: str) -> None:
         bulk(client.options(request_timeout=120), ({"_index": name, "_source": doc} for doc in docs), chunk_size=2000)
 
     name, _ = index_admin.build_and_swap(client, index_admin.SUGGESTIONS, load)
+    # A phrase blocked while this index was being built was purged from the old one: purge it here too.
+    late = list(BlockedQuery.objects.filter(blocked_at__gte=started - BLOCK_SLACK).values_list("phrase", flat=True))
+    if late:
+        remove_blocked_suggestions(late)
     log.info("suggestions index %s: %d documents", name, len(docs))
     return len(docs)
+
+
+# Clocks of the web process that saved a block and of the one rebuilding may differ a little.
+BLOCK_SLACK = timedelta(minutes=1)
+
+
+def remove_blocked_suggestions(phrases: list[str]) -> int:
+    """Delete from the live suggestions index every query suggestion holding one of `phrases` (staff's
+    block list takes effect now, not at the next rebuild). Returns suggestions deleted."""
+    client = get_client()
+    alias = index_admin.SUGGESTIONS.alias()
+    if not index_admin.alias_exists(client, index_admin.SUGGESTIONS):
+        return 0
+    response = client.search(
+        index=alias,
+        body={"size": POPULAR_QUERY_LIMIT, "query": {"term": {"kind": "query"}}, "_source": ["text"]},
+    )
+    texts = [hit["_source"]["text"] for hit in response["hits"]["hits"]]
+    doomed = [text for text in texts if blocked_by(text, phrases)]
+    if not doomed:
+        return 0
+    done = client.delete_by_query(
+        index=alias, body={"query": {"terms": {"text.raw": doomed}}}, refresh=True, conflicts="proceed"
+    )
+    return int(done.get("deleted", 0))

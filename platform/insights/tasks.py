@@ -28,6 +28,7 @@ def record_searches(entries: list[dict]) -> int:
             engine_ms=entry["engine_ms"],
             user_id=entry.get("user_id"),
             session_key=entry.get("session_key") or "",
+            network=entry.get("network") or "",
         )
         for entry in entries
     ]

@@ -188,7 +188,9 @@ MIDDLEWARE = [
     # A broker's referral link (?ref=) remembered in the session (web/referrals.py).
     "web.referrals.ReferralMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Turns a locked-out sign-in (django-axes) into a 429 page; keep it last.
+    # A browser that just signed someone in gets its device cookie (accounts/signin_guard.py).
+    "accounts.lockout.device_cookie_middleware",
+    # Turns a refused sign-in (django-axes, the sign-in guard) into a 429 with Retry-After; keep it last.
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -254,18 +256,41 @@ DISPLAY_CURRENCIES = ["USD", "EUR", "XOF", "XAF", "NGN", "KES", "GHS", "ZAR", "C
 LOGIN_URL = "/accounts/login/"
 
 # --- Accounts (platform/accounts/) ---------------------------------------------------------
-# django-axes first: it refuses sign-ins of locked-out accounts and addresses before any password check.
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
-# Failed sign-ins (form, admin, API password exchange) before the account, or the address, is locked.
+# The sign-in guard (address slow-down, account lock) and django-axes (the (account, address) lock) refuse
+# before any password check (accounts/signin_guard.py).
+AUTHENTICATION_BACKENDS = [
+    "accounts.signin_guard.SignInGuardBackend",
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Failed sign-ins (form, admin, API password exchange) of one account from one address before that
+# pair is locked; the owner elsewhere, and everyone else there, are not.
 AXES_FAILURE_LIMIT = env_int("NZILA_SIGNIN_FAILURE_LIMIT", 5)
-# Counted per account and, separately, per IP address: either one reaching the limit locks.
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-# Hours a lock lasts (failures older than that are forgotten).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Hours a lock lasts (failures older than that are forgotten); also the window of the guard's counts.
 AXES_COOLOFF_TIME = env_float("NZILA_SIGNIN_LOCKOUT_HOURS", 0.25)
-# Failures only expire (after the lock's duration): a successful sign-in clears nothing, since axes would
-# clear its address's count too, and an attacker signing in to an account of their own would reset it.
-AXES_RESET_ON_SUCCESS = False
-AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# A refused attempt is not a failure: it neither extends the lock nor counts.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# A browser that signed in to the account before (its device cookie) is not counted or locked.
+AXES_WHITELIST_CALLABLE = "accounts.signin_guard.trusted_device"
+# 429 with Retry-After; the API's JSON error shape under /api/.
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+# Failures from one address (any accounts) before each further attempt waits 2, 4, 8 ... seconds.
+SIGNIN_ADDRESS_FREE_FAILURES = env_int("NZILA_SIGNIN_ADDRESS_FREE_FAILURES", 10)
+# The longest an address waits between attempts once slowed down.
+SIGNIN_ADDRESS_MAX_DELAY_SECONDS = env_int("NZILA_SIGNIN_ADDRESS_MAX_DELAY_SECONDS", 60)
+# Failures of one account from any addresses (a botnet) before it is locked for every browser that has
+# not signed in to it before; the owner can also ask for a one-time sign-in link.
+SIGNIN_ACCOUNT_FAILURE_LIMIT = env_int("NZILA_SIGNIN_ACCOUNT_FAILURE_LIMIT", 50)
+# Days a browser's device cookie (the accounts that signed in on it) is honoured.
+SIGNIN_DEVICE_DAYS = env_int("NZILA_SIGNIN_DEVICE_DAYS", 180)
+# Minutes an e-mailed one-time sign-in link (or registration link) works.
+SIGNIN_LINK_MINUTES = env_int("NZILA_SIGNIN_LINK_MINUTES", 30)
+# Registration and sign-in link requests per client address and hour.
+SIGNUP_RATE = env_str("NZILA_SIGNUP_RATE", "10/hour")
+# A successful sign-in clears that (account, address) pair's failures only: the counts are per pair,
+# so an attacker signing in to an account of their own resets nothing of anyone else's.
+AXES_RESET_ON_SUCCESS = True
 # The sign-in forms name the field "username"; the API's password exchange too.
 AXES_USERNAME_FORM_FIELD = "username"
 # The audit of sign-ins is ours (accounts.SignInEvent); axes keeps only its failure counters.

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from localstack import secrets_file
 from localstack.paths import ROOT, VAR_DIR
 from localstack.process import port_is_open
 
@@ -54,7 +55,11 @@ def test_up_is_idempotent_serves_the_api_and_down_stops_everything(var_dir):
     first = stack("up", var_dir, "--no-demo-data")
     assert first.returncode == 0, first.stdout + first.stderr
     assert f"http://127.0.0.1:{PORTS['NZILA_WEB_PORT']}/" in first.stdout
-    with urllib.request.urlopen(f"http://127.0.0.1:{PORTS['NZILA_WEB_PORT']}/api/v1/health", timeout=10) as resp:
+    token = secrets_file.read(var_dir / "secrets.env")["NZILA_METRICS_TOKEN"]  # details need it
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{PORTS['NZILA_WEB_PORT']}/api/v1/health", headers={"Authorization": f"Bearer {token}"}
+    )
+    with urllib.request.urlopen(request, timeout=10) as resp:
         health = json.load(resp)
     assert health["engine"]["reachable"] and health["database"]["reachable"]
     pids = {p.stem: int(p.read_text()) for p in (var_dir / "run").glob("*.pid")}

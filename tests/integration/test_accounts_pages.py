@@ -13,6 +13,7 @@ from accounts import roles
 from notifications.models import NotificationPreference, PriceWatch, SavedSearch
 from tests.support.accounts_people import make_people
 from tests.support.factories import make_vehicle
+from tests.support.signin_counts import clean_signin_counts  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +24,7 @@ def signed_in(user) -> Client:
     return client
 
 
-def test_registration_makes_a_signed_in_buyer():
+def test_registration_makes_a_signed_in_buyer(clean_signin_counts):
     client = Client()
     response = client.post(
         "/accounts/register/",
@@ -34,19 +35,23 @@ def test_registration_makes_a_signed_in_buyer():
             "password2": "a-long-pass-phrase",
         },
     )
+    assert response.status_code == 200 and "Check your e-mail" in response.content.decode()
+    (link,) = re.findall(r"https?://[^/\s]+(/accounts/register/\S+/)", mail.outbox[-1].body)
+    response = client.post(link)
     assert response.status_code == 302 and response.headers["Location"] == "/"
     user = User.objects.get(username="amina")
     assert roles.roles_of(user) == {roles.BUYER} and user.groups.filter(name="buyer").exists()
     assert client.get("/accounts/").status_code == 200
 
 
-def test_registration_errors_name_the_field():
+def test_registration_errors_name_the_field(clean_signin_counts):
     make_people()
     response = Client().post(
         "/accounts/register/", {"username": "x", "email": "buyer@example.test", "password1": "a", "password2": "b"}
     )
     assert response.status_code == 400
-    assert set(response.context["form"].errors) >= {"email", "password2"}
+    # The taken e-mail is not named (issue 25): only the e-mail's owner hears of it.
+    assert set(response.context["form"].errors) == {"password2"}
 
 
 @pytest.mark.parametrize(

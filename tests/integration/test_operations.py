@@ -71,8 +71,21 @@ def test_metrics_report_latency_by_route_and_the_platform_state(settings, clean_
     assert (("method", "all"), ("provider", "all")) in named(found, "nzila_payments_failure_rate_1h")
 
 
-def test_health_reports_redis_a_live_worker_and_beat(celery_worker_process, beat_process, clean_broker):
+def test_the_public_health_answer_is_status_only(settings):
+    """Issue 25 item 6: the details are for staff and the metrics scraper."""
+    settings.METRICS_TOKEN = "scraper-token"
+    public = APIClient().get("/api/v1/health")
+    assert set(public.json()) == {"healthy", "status"} and public.status_code in (200, 503)
+    assert public.json()["status"] == ("ok" if public.status_code == 200 else "unhealthy")
+    scraper = APIClient().get("/api/v1/health", HTTP_AUTHORIZATION="Bearer scraper-token").json()
+    assert {"redis", "worker", "beat"} <= set(scraper)
+    assert set(APIClient().get("/api/v1/health", HTTP_AUTHORIZATION="Bearer wrong").json()) == {"healthy", "status"}
+
+
+def test_health_reports_redis_a_live_worker_and_beat(celery_worker_process, beat_process, clean_broker, settings):
+    settings.METRICS_TOKEN = "scraper-token"
     api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION="Bearer scraper-token")
     down = api.get("/api/v1/health").json()
     assert down["redis"] == {"reachable": True}
     assert down["worker"]["alive"] is False and down["beat"]["alive"] is False and down["healthy"] is False
@@ -90,7 +103,8 @@ def test_health_reports_redis_a_live_worker_and_beat(celery_worker_process, beat
 
 
 def test_a_silent_beat_is_reported_dead(settings, clean_broker):
+    settings.METRICS_TOKEN = "scraper-token"
     settings.HEALTH_BEAT_MAX_SILENCE_SECONDS = 60
     get_redis().set(HEARTBEAT_KEY, repr(time.time() - 120))
-    beat = APIClient().get("/api/v1/health").json()["beat"]
+    beat = APIClient().get("/api/v1/health", HTTP_AUTHORIZATION="Bearer scraper-token").json()["beat"]
     assert beat["alive"] is False and beat["last_tick_seconds_ago"] >= 120

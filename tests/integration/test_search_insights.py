@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -9,7 +11,7 @@ from rest_framework.test import APIClient
 from indexers import index_admin
 from insights import suggestions_index
 from insights.buffer import search_log_buffer
-from insights.models import SearchLog
+from insights.models import BlockedQuery, SearchLog
 from insights.suggestions_index import rebuild_suggestions
 from search.client import get_client
 from tests.support.search_fixtures import celery_eager, market, sql_counts, sql_vehicles  # noqa: F401 (fixtures)
@@ -61,12 +63,59 @@ def test_redelivered_batches_are_stored_once(api, market, celery_eager):
     assert SearchLog.objects.filter(query_text="hilux").count() == 1
 
 
-def run_searches(api, queries):
+def run_searches(api, queries, *, address=None, days_ago=None):
+    """Each query searched by a fresh anonymous session; from a network of its own and on a day of
+    its own (of the last three) unless `address` / `days_ago` say otherwise."""
     for n, query in enumerate(queries):
         api.cookies.clear()
-        api.get("/api/v1/vehicles/search", {"q": query})
-        # Different people: the log counts distinct searchers.
-        search_log_buffer._pending[-1]["session_key"] = f"s{n}"
+        api.get("/api/v1/vehicles/search", {"q": query}, REMOTE_ADDR=address or f"10.{n}.0.7")
+        day = (n % 3) if days_ago is None else days_ago
+        search_log_buffer._pending[-1]["searched_at"] = (timezone.now() - timedelta(days=day, minutes=n)).isoformat()
+
+
+def suggested_queries(api, typed):
+    body = api.get("/api/v1/vehicles/suggest", {"q": typed}).json()
+    return [s["text"] for s in body["suggestions"] if s["kind"] == "query"]
+
+
+POPULAR = ["hilux workmate"] * 5  # 5 searches, 5 networks, 3 days: popular
+
+
+def test_one_actor_cannot_plant_a_suggestion(api, market, celery_eager):
+    """Issue 25 item 1: two anonymous GETs planted a suggestion. Now any number of sessions from one
+    network, or many networks on one day, do not; and an address or a phone number never does."""
+    run_searches(api, ["toyota visit cheapcars-example.com"] * 2)  # the probe: two sessions
+    run_searches(api, ["hilux cheap deal"] * 40, address="10.9.9.9")  # one network, three days
+    run_searches(api, ["hilux one day"] * 8, days_ago=0)  # eight networks, one day
+    run_searches(api, ["hilux 0712 345 678"] * 6)  # popular by every count, but a phone number
+    run_searches(api, POPULAR)
+    search_log_buffer.flush()
+    assert SearchLog.objects.exclude(network="").values("network").distinct().count() >= 8
+    rebuild_suggestions()
+    assert suggested_queries(api, "toyota visit") == []
+    assert suggested_queries(api, "hilux") == ["hilux workmate"]
+
+
+def test_staff_block_a_suggestion_at_once_and_rebuilds_keep_it_out(
+    api, market, celery_eager, django_capture_on_commit_callbacks
+):
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    run_searches(api, POPULAR)
+    search_log_buffer.flush()
+    rebuild_suggestions()
+    assert suggested_queries(api, "hilux w") == ["hilux workmate"]
+    staff = get_user_model().objects.create_superuser("blocker", "blocker@example.com", "x-Pass-12345")
+    admin = Client()
+    admin.force_login(staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        added = admin.post("/admin/insights/blockedquery/add/", {"phrase": "  WorkMate ", "reason": "spam"})
+    assert added.status_code == 302
+    assert BlockedQuery.objects.get().phrase == "workmate"
+    assert suggested_queries(api, "hilux w") == []  # no rebuild in between
+    rebuild_suggestions()
+    assert suggested_queries(api, "hilux w") == []
 
 
 def test_analysts_see_top_queries_zero_results_and_the_rate(api, analyst_api, market, celery_eager):
@@ -80,7 +129,7 @@ def test_analysts_see_top_queries_zero_results_and_the_rate(api, analyst_api, ma
 
 
 def test_typeahead_suggests_makes_models_and_popular_queries_with_counts(api, market, celery_eager):
-    run_searches(api, ["hilux workmate", "hilux workmate", "hilux workmate", "qqqq nothing", "qqqq nothing"])
+    run_searches(api, ["hilux workmate"] * 5 + ["qqqq nothing"] * 5)
     search_log_buffer.flush()
     rebuild_suggestions()
     body = api.get("/api/v1/vehicles/suggest", {"q": "toyo"}).json()

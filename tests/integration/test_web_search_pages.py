@@ -83,16 +83,18 @@ def test_zero_results_offer_a_way_out(market):
     assert "Popular makes" in html
 
 
-def _logged(text: str, results: int, times: int = 1, days_ago: int = 1) -> None:
+def _logged(text: str, results: int, times: int = 1, days_ago: int = 1, network: str = "") -> None:
+    """`times` searches of `text`, from as many networks on alternate days (or all from `network`)."""
     from datetime import timedelta
 
     from django.utils import timezone
 
     from insights.models import SearchLog
 
-    for _ in range(times):
+    for n in range(times):
         SearchLog.objects.create(
-            searched_at=timezone.now() - timedelta(days=days_ago),
+            searched_at=timezone.now() - timedelta(days=days_ago + n % 2, minutes=n),
+            network=network or f"net{n}",
             endpoint="vehicles",
             query_text=text,
             normalized_query=text,
@@ -105,10 +107,17 @@ def _logged(text: str, results: int, times: int = 1, days_ago: int = 1) -> None:
 
 
 def test_zero_results_offer_popular_searches_that_found_vehicles(market):
-    _logged("hilux", 4, times=3)
-    _logged("corolla", 2, times=2)
-    _logged("lamborghini", 0, times=5)  # searched often, found nothing: not offered
+    from insights.models import BlockedQuery
+
+    _logged("hilux", 4, times=7)
+    _logged("corolla", 2, times=5)
+    _logged("lamborghini", 0, times=9)  # searched often, found nothing: not offered
     _logged("camry", 3, times=9, days_ago=90)  # too old
+    # Typeahead's rule (issue 25 item 1): one actor, an address, a blocked phrase are never offered.
+    _logged("toyota", 5, times=30, network="one-actor")
+    _logged("toyota cheapcars-example.com", 5, times=9)
+    _logged("toyota scam", 5, times=9)
+    BlockedQuery.objects.create(phrase="scam")
     page = Client().get("/?make=Lada&currency=EUR")
     searches = page.context["help"]["searches"]
     assert [s["text"] for s in searches] == ["hilux", "corolla"]

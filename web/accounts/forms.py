@@ -21,11 +21,20 @@ class RegisterForm(UserCreationForm):
         model = User
         fields = ("username", "email")
 
+    # Whether the username or the e-mail is taken is said only in the e-mail sent to that address
+    # (views.register), so the page tells no more than the password reset does.
+    def clean_username(self):
+        return self.cleaned_data["username"]
+
     def clean_email(self):
-        email = self.cleaned_data["email"].strip()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(_("An account with this e-mail already exists."))
-        return email
+        return self.cleaned_data["email"].strip()
+
+    def validate_unique(self):
+        """The model's unique check would name a taken username: views.register decides by e-mail."""
+
+
+class EmailForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail"))
 
 
 class PreferencesForm(forms.ModelForm):

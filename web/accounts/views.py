@@ -3,19 +3,27 @@ account's own pages (saved searches, price watches, notifications, API tokens, a
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import get_user_model, login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
-from django.http import Http404
+from django.core.mail import send_mail
+from django.db.models import Q
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from accounts import dealer_members, roles, tokens
+from accounts import dealer_members, roles, signin_links, tokens
 from accounts.models import ApiToken
+from api.throttles import SignupRateThrottle
 from catalog.models import Dealer
 from notifications import services as notification_services
 from notifications.models import PriceWatch, SavedSearch
@@ -23,7 +31,7 @@ from web.forms import form_status
 from web.labels import value_label
 from web.search_state import chips, query_of, url_of
 
-from .forms import MemberForm, PreferencesForm, RegisterForm, TokenForm
+from .forms import EmailForm, MemberForm, PreferencesForm, RegisterForm, TokenForm
 
 
 class SignInView(auth_views.LoginView):
@@ -41,25 +49,127 @@ class SignOutView(auth_views.LogoutView):
     next_page = "/"
 
 
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def too_many(request, throttle) -> HttpResponse:
+    """The 429 of the e-mail-sending forms, with Retry-After."""
+    retry_after = max(1, int(throttle.wait() or 1))
+    context = {"retry_after": retry_after, "minutes": max(1, (retry_after + 59) // 60), "reason": "signup"}
+    response = render(request, "accounts/locked_out.html", context, status=429)
+    response["Retry-After"] = str(retry_after)
+    return response
+
+
+def throttled(view):
+    """POSTs of a form that sends e-mail are limited per address (SIGNUP_RATE)."""
+
+    @wraps(view)
+    def limited(request, *args, **kwargs):
+        throttle = SignupRateThrottle()
+        if request.method == "POST" and not throttle.allow_request(request, None):
+            return too_many(request, throttle)
+        return view(request, *args, **kwargs)
+
+    return limited
+
+
+def _send(request, *, to: str, subject: str, template: str, context: dict) -> None:
+    body = render_to_string(template, {**context, "site": request.build_absolute_uri("/").rstrip("/")}, request)
+    send_mail(subject, body, None, [to])
+
+
+@throttled
 def register(request):
+    """Whether the username or the e-mail is taken is told only to the e-mail's owner, in the message
+    sent there; the page answers the same in every case (no more than the password reset tells)."""
     if request.user.is_authenticated:
         return redirect(roles.home_url(request.user))
     form = RegisterForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = form.save()
-        user.groups.add(Group.objects.get(name=roles.BUYER))
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, _("Welcome to Nzila. Your account is ready."))
-        return redirect(roles.home_url(user))
+        username, email = form.cleaned_data["username"], form.cleaned_data["email"]
+        User = get_user_model()
+        if User.objects.filter(email__iexact=email).exists():
+            message = (_("Your Nzila account"), "accounts/register_exists_email.txt", {})
+        elif User.objects.filter(username__iexact=username).exists():
+            message = (_("Choose another username"), "accounts/register_taken_email.txt", {"username": username})
+        else:
+            secret = signin_links.link_create(
+                "register",
+                {"username": username, "email": email, "password": make_password(form.cleaned_data["password1"])},
+            )
+            context = {"secret": secret, "username": username}
+            message = (_("Finish creating your Nzila account"), "accounts/register_email.txt", context)
+        subject, template, context = message
+        _send(request, to=email, subject=subject, template=template, context=context)
+        return render(request, "accounts/link_sent.html", {"email": email, "kind": "register"})
     return render(request, "accounts/register.html", {"form": form}, status=form_status(form))
 
 
+def register_confirm(request, secret: str):
+    """The link of the registration e-mail: a button (mail scanners open links, they do not press
+    buttons), then the account, signed in."""
+    pending = signin_links.link_peek("register", secret)
+    if pending is None:
+        return render(request, "accounts/link_invalid.html", status=410)
+    if request.method != "POST":
+        return render(request, "accounts/link_confirm.html", {"kind": "register", "username": pending["username"]})
+    pending = signin_links.link_use("register", secret)
+    User = get_user_model()
+    if pending is None:
+        return render(request, "accounts/link_invalid.html", status=410)
+    if User.objects.filter(Q(username__iexact=pending["username"]) | Q(email__iexact=pending["email"])).exists():
+        messages.error(request, _("This username or e-mail was taken meanwhile. Sign in, or register again."))
+        return redirect("accounts:login")
+    user = User.objects.create(username=pending["username"], email=pending["email"], password=pending["password"])
+    user.groups.add(Group.objects.get(name=roles.BUYER))
+    login(request, user, backend=MODEL_BACKEND)
+    messages.success(request, _("Welcome to Nzila. Your account is ready."))
+    return redirect(roles.home_url(user))
+
+
+@throttled
+def signin_link(request):
+    """A one-time sign-in link by e-mail: how an owner whose account is locked signs in anyway."""
+    form = EmailForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"]
+        user = signin_links.active_user_with_email(email)
+        if user is not None:
+            secret = signin_links.link_create("signin", {"user": user.pk})
+            _send(
+                request,
+                to=email,
+                subject=_("Your Nzila sign-in link"),
+                template="accounts/signin_link_email.txt",
+                context={"secret": secret, "username": user.get_username()},
+            )
+        return render(request, "accounts/link_sent.html", {"email": email, "kind": "signin"})
+    return render(request, "accounts/signin_link.html", {"form": form}, status=form_status(form))
+
+
+def signin_link_use(request, secret: str):
+    payload = signin_links.link_peek("signin", secret)
+    if payload is None:
+        return render(request, "accounts/link_invalid.html", status=410)
+    if request.method != "POST":
+        return render(request, "accounts/link_confirm.html", {"kind": "signin"})
+    payload = signin_links.link_use("signin", secret)
+    user = get_user_model().objects.filter(pk=(payload or {}).get("user"), is_active=True).first()
+    if user is None:
+        return render(request, "accounts/link_invalid.html", status=410)
+    login(request, user, backend=MODEL_BACKEND)
+    return redirect(roles.home_url(user))
+
+
 PASSWORD_RESET = {
-    "reset": auth_views.PasswordResetView.as_view(
-        template_name="accounts/password_reset.html",
-        email_template_name="accounts/password_reset_email.txt",
-        subject_template_name="accounts/password_reset_subject.txt",
-        success_url=reverse_lazy("accounts:password_reset_done"),
+    "reset": throttled(
+        auth_views.PasswordResetView.as_view(
+            template_name="accounts/password_reset.html",
+            email_template_name="accounts/password_reset_email.txt",
+            subject_template_name="accounts/password_reset_subject.txt",
+            success_url=reverse_lazy("accounts:password_reset_done"),
+        )
     ),
     "done": auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html"),
     "confirm": auth_views.PasswordResetConfirmView.as_view(
@@ -145,6 +255,7 @@ def notification_preferences(request):
 # --- API tokens ---------------------------------------------------------------------------------
 
 
+@never_cache  # shows a new token's secret once: no cache (or back button) may keep it
 @login_required
 def api_tokens(request):
     form = TokenForm(request.POST or None)
