@@ -59,11 +59,12 @@ def ensure_database() -> None:
 
 ensure_database()
 import redis  # noqa: E402
+from _celery import celery_process  # noqa: E402
+from _django import percentile  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from localstack.paths import PYTHONPATH  # noqa: E402
 from localstack.process import ManagedProcess  # noqa: E402
 from reliability.polling import poll_until  # noqa: E402
 from tests.support.whatsapp_simulator import WhatsAppSimulator  # noqa: E402
@@ -71,21 +72,8 @@ from tests.support.whatsapp_simulator import WhatsAppSimulator  # noqa: E402
 RESULTS = ROOT / "bench" / "results" / "inquiry_latency.txt"
 
 
-def percentile(values, pct):
-    ordered = sorted(values)
-    return ordered[max(0, min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1))))] if ordered else float("nan")
-
-
 def process(kind: str, args: list[str], env: dict[str, str]) -> ManagedProcess:
-    proc = ManagedProcess(
-        f"bench-inq-{kind}-{os.getpid()}",
-        [sys.executable, "-m", "celery", "-A", "nzila", kind, *args],
-        env={"PYTHONPATH": PYTHONPATH, **ENV, **env},
-        cwd=ROOT,
-    )
-    proc.log_file.unlink(missing_ok=True)
-    proc.start()
-    return proc
+    return celery_process("bench-inq", kind, args, {**ENV, **env})
 
 
 def world(n: int, tag: str):

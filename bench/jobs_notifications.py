@@ -56,11 +56,12 @@ import django  # noqa: E402
 django.setup()
 
 import redis  # noqa: E402
+from _celery import celery_process  # noqa: E402
+from _django import percentile  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import transaction  # noqa: E402
 
-from localstack.paths import PYTHONPATH  # noqa: E402
 from localstack.process import ManagedProcess  # noqa: E402
 from reliability.polling import poll_until  # noqa: E402
 from tests.support.whatsapp_simulator import WhatsAppSimulator  # noqa: E402
@@ -68,21 +69,8 @@ from tests.support.whatsapp_simulator import WhatsAppSimulator  # noqa: E402
 RESULTS = ROOT / "bench" / "results" / "jobs_notifications.txt"  # appended to, one block per run
 
 
-def percentile(values, pct):
-    ordered = sorted(values)
-    return ordered[max(0, min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1))))] if ordered else float("nan")
-
-
 def process(kind: str, args: list[str], env: dict[str, str]) -> ManagedProcess:
-    proc = ManagedProcess(
-        f"bench-{kind}-{os.getpid()}",
-        [sys.executable, "-m", "celery", "-A", "nzila", kind, *args],
-        env={"PYTHONPATH": PYTHONPATH, **ENV, **env},
-        cwd=ROOT,
-    )
-    proc.log_file.unlink(missing_ok=True)
-    proc.start()
-    return proc
+    return celery_process("bench", kind, args, {**ENV, **env})
 
 
 def arrived(sim, committed) -> int:

@@ -215,12 +215,14 @@ def saved_searches(request):
 @login_required
 def saved_search_action(request, search_id: int, action: str):
     search = get_object_or_404(SavedSearch, pk=search_id, user=request.user)
-    if action == "delete":
-        notification_services.saved_search_delete(search=search)
-        messages.success(request, _("Saved search deleted."))
-    else:
-        notification_services.saved_search_set_active(search=search, active=action == "resume")
-    return redirect("accounts:saved_searches")
+    return _pause_resume_or_delete(
+        request,
+        action,
+        delete=lambda: notification_services.saved_search_delete(search=search),
+        set_active=lambda active: notification_services.saved_search_set_active(search=search, active=active),
+        deleted=_("Saved search deleted."),
+        back="accounts:saved_searches",
+    )
 
 
 @login_required
@@ -233,12 +235,24 @@ def price_watches(request):
 @login_required
 def price_watch_action(request, watch_id: int, action: str):
     watch = get_object_or_404(PriceWatch, pk=watch_id, user=request.user)
+    return _pause_resume_or_delete(
+        request,
+        action,
+        delete=lambda: notification_services.price_watch_delete(watch=watch),
+        set_active=lambda active: notification_services.price_watch_set_active(watch=watch, active=active),
+        deleted=_("You no longer watch this vehicle."),
+        back="accounts:price_watches",
+    )
+
+
+def _pause_resume_or_delete(request, action: str, *, delete, set_active, deleted: str, back: str):
+    """What the buttons of a saved search or a price watch do (the URL allows only these actions)."""
     if action == "delete":
-        notification_services.price_watch_delete(watch=watch)
-        messages.success(request, _("You no longer watch this vehicle."))
+        delete()
+        messages.success(request, deleted)
     else:
-        notification_services.price_watch_set_active(watch=watch, active=action == "resume")
-    return redirect("accounts:price_watches")
+        set_active(action == "resume")
+    return redirect(back)
 
 
 @login_required
