@@ -193,10 +193,6 @@ class VehicleViewResponse(serializers.Serializer):
 
 
 class InventoryVehicleSchema(VehicleCardSchema):
-    market = serializers.DictField(
-        help_text="position (below/at/above/unknown), vs_median_pct and the market "
-        "quartiles for the same make, model and year."
-    )
     views = serializers.IntegerField(help_text="Times buyers opened this vehicle.")
     leads = serializers.IntegerField(help_text="Leads on this vehicle.")
 

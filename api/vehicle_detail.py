@@ -42,6 +42,18 @@ class DetailDealerSchema(DealerSchema):
     whatsapp = serializers.CharField(help_text="The dealer's phone and WhatsApp number (E.164), or empty.")
 
 
+class DealSchema(serializers.Serializer):
+    rating = serializers.ChoiceField(
+        choices=["great", "good", "fair", "high", "overpriced", "unknown"],
+        help_text="The price against the market value; unknown = not enough similar listings to value it.",
+    )
+    gap = serializers.FloatField(allow_null=True, help_text="Price / market value - 1 (-0.12 = 12 % below).")
+    value = MoneySchema(help_text="Market value in the requested currency (null amount: not enough data).")
+    low = MoneySchema(help_text="Low end of the 80 % interval of similar listings' prices.")
+    high = MoneySchema(help_text="High end of the 80 % interval.")
+    sentence = serializers.CharField(help_text="Why, in one sentence, in the request's language.")
+
+
 class VehicleDetailResponse(serializers.Serializer):
     id = serializers.IntegerField()
     slug = serializers.CharField(help_text="The readable part of the page address /vehicles/<id>/<slug>/.")
@@ -55,6 +67,7 @@ class VehicleDetailResponse(serializers.Serializer):
     price = MoneySchema(help_text="As listed.")
     display_price = MoneySchema(help_text="In the requested currency.")
     price_usd = serializers.FloatField()
+    deal = DealSchema()
     specs = SpecsSchema()
     features = serializers.ListField(child=serializers.CharField())
     description = serializers.CharField()

@@ -1,4 +1,5 @@
-"""Market analytics over the vehicle index: price statistics, listings over time, dealers, days on market.
+"""Market analytics over the vehicle index: price statistics, listings over time, dealers, days on market,
+deal ratings by make and market.
 
 Pure builders. Every search filter applies (as plain filters: analytics have no facets to keep open).
 Days on market are measured on what the index holds (listings still available or reserved), from
@@ -8,6 +9,8 @@ the mean and percentiles of `listed_at`.
 from __future__ import annotations
 
 from elasticsearch.dsl import A, Q, Search
+
+from pricing.ratings import RATINGS
 
 from .filters import all_filters
 from .request import Scope, VehicleQuery
@@ -25,6 +28,10 @@ GROUP_FIELDS: dict[str, str] = {
 }
 PERCENTS = [5, 25, 50, 75, 95]
 INTERVALS = ("day", "week", "month", "quarter", "year")
+# Best to worst, then "not enough data": the order a chart stacks them.
+DEAL_RATINGS = RATINGS
+# Markets a make is listed in here are few (the data's UK, US, Germany, Australia and the dealers' own).
+MARKETS_PER_MAKE = 10
 
 
 def _filtered(query: VehicleQuery, scope: Scope) -> Search:
@@ -99,3 +106,11 @@ def inventory_by_dealer_search(query: VehicleQuery, *, scope: Scope, size: int) 
         },
     )
     return _attach(_filtered(query, scope), {"dealers": per_dealer})
+
+
+def deal_ratings_search(query: VehicleQuery, *, scope: Scope, size: int) -> Search:
+    """Listings per deal rating, per market (country) within each make: the model's view of each market."""
+    ratings = A("terms", field="deal_rating", size=len(DEAL_RATINGS))
+    per_market = A("terms", field="country", size=MARKETS_PER_MAKE, aggs={"ratings": ratings})
+    per_make = A("terms", field="make.raw", size=size, collect_mode="breadth_first", aggs={"markets": per_market})
+    return _attach(_filtered(query, scope), {"makes": per_make, "ratings": ratings})

@@ -10,8 +10,10 @@ from django.conf import settings
 from search.indexes import vehicles_alias
 
 from .analytics import (
+    DEAL_RATINGS,
     PERCENTS,
     days_on_market_search,
+    deal_ratings_search,
     inventory_by_dealer_search,
     listings_over_time_search,
     price_statistics_search,
@@ -125,3 +127,20 @@ def inventory_by_dealer(*, query: VehicleQuery, size: int, currency: str) -> dic
             }
         )
     return {"currency": currency, "total": response["hits"]["total"]["value"], "dealers": dealers}
+
+
+def deal_ratings(*, query: VehicleQuery, size: int) -> dict[str, Any]:
+    """Listings per deal rating, overall and per make and market (the `size` makes with most listings)."""
+    response = run_search(vehicles_alias(), deal_ratings_search(query, scope=analytics_scope(), size=size))
+    aggs = response["aggregations"]
+
+    def counts(bucket: dict) -> dict[str, int]:
+        found = {b["key"]: b["doc_count"] for b in bucket["ratings"]["buckets"]}
+        return {rating: found.get(rating, 0) for rating in DEAL_RATINGS}
+
+    groups = [
+        {"make": make["key"], "market": market["key"], "listings": market["doc_count"], "ratings": counts(market)}
+        for make in aggs["makes"]["buckets"]
+        for market in make["markets"]["buckets"]
+    ]
+    return {"total": response["hits"]["total"]["value"], "overall": counts(aggs), "groups": groups}

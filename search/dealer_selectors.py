@@ -1,5 +1,5 @@
 """A dealer's inventory: their vehicles searched and faceted like the public search, plus status counts,
-days on market and each price against the market for the same make, model and year."""
+days on market, views and leads; the listings held from buyers' search, with why."""
 
 from __future__ import annotations
 
@@ -13,10 +13,8 @@ from django.db.models import Count
 from catalog.models import Vehicle
 from search.indexes import vehicles_alias
 
-from .currency import currency_rates
-from .executor import run_searches
 from .facets import FACET_NAMES
-from .inventory import inventory_summary_search, market_key, market_prices_search, price_position
+from .inventory import inventory_summary_search
 from .request import Page, Scope, VehicleQuery
 from .results import days_between, parse_time
 from .selectors import SearchLogSink, Viewer, log_search, run_vehicle_search
@@ -33,21 +31,6 @@ def _database_status_counts(dealer_id: int) -> dict[str, int]:
     counts = dict.fromkeys(ALL_STATUSES, 0)
     counts.update({row["status"]: row["n"] for row in rows})
     return counts
-
-
-def _market(response: dict[str, Any] | None) -> dict[str, dict]:
-    if response is None:
-        return {}
-    out = {}
-    for key, bucket in response["aggregations"]["market"]["buckets"].items():
-        values = bucket["price"]["values"]
-        out[key] = {
-            "count": bucket["doc_count"],
-            "p25_usd": values.get("25.0"),
-            "median_usd": values.get("50.0"),
-            "p75_usd": values.get("75.0"),
-        }
-    return out
 
 
 NO_ACTIVITY = {"views": 0, "leads": 0}
@@ -116,6 +99,41 @@ def off_market_inventory(
     }
 
 
+def held_inventory(dealer_id: int) -> list[dict[str, Any]]:
+    """The dealer's listings held from buyers' search (pricing.ratings), from Postgres (the index does not
+    hold them): why, the price, and the market value and its interval in the listing's currency."""
+    rows = (
+        Vehicle.objects.filter(dealer_id=dealer_id, status__in=settings.SEARCHABLE_STATUSES)
+        .exclude(held_reason="")
+        .select_related("currency")
+        .order_by("-updated_at", "-pk")
+    )
+    out = []
+    for v in rows:
+        units = float(v.currency.units_per_usd)
+
+        def local(amount, units=units, currency=v.currency_id) -> dict[str, Any]:
+            return {"amount": None if amount is None else round(float(amount) * units, -1), "currency": currency}
+
+        out.append(
+            {
+                "id": v.pk,
+                "title": str(v),
+                "reason": v.held_reason,
+                "price": {"amount": float(v.price), "currency": v.currency_id},
+                "price_exact": str(v.price),
+                "mileage_km": v.mileage_km,
+                "body_type": v.body_type,
+                "value": local(v.market_value_usd),
+                "low": local(v.market_low_usd),
+                "high": local(v.market_high_usd),
+                # Confirmed and waiting for the next valuation (seconds) to lift the hold.
+                "confirmed": v.price_confirmed is not None and v.price_confirmed == v.price,
+            }
+        )
+    return out
+
+
 def dealer_inventory(
     *,
     dealer_id: int,
@@ -127,8 +145,8 @@ def dealer_inventory(
     viewer: Viewer | None = None,
     log_to: SearchLogSink | None = None,
 ) -> dict[str, Any]:
-    """The dealer's vehicles with facets, status counts, days on market and market price positioning;
-    with `log_to`, the search is logged."""
+    """The dealer's vehicles with facets, status counts, days on market, views and leads (each card
+    carries its deal rating, as buyers see it); with `log_to`, the search is logged."""
     started = time.perf_counter()
     scope = Scope(statuses=ALL_STATUSES, dealer_id=dealer_id)
     result, (summary,) = run_vehicle_search(
@@ -141,30 +159,6 @@ def dealer_inventory(
         extra=[(vehicles_alias(), inventory_summary_search(scope))],
     )
     cards = result["results"]
-    keys = {(card["make"], card["model"], card["year"]) for card in cards}
-    market_response = None
-    if keys:
-        market_response = run_searches(
-            [(vehicles_alias(), market_prices_search(sorted(keys), statuses=tuple(settings.SEARCHABLE_STATUSES)))]
-        ).responses[0]
-    market = _market(market_response)
-    units_per_usd = float(currency_rates()[currency])
-    for card in cards:
-        comparable = market.get(market_key(card["make"], card["model"], card["year"]))
-        shown = (
-            None
-            if comparable is None
-            else {
-                **comparable,
-                **{
-                    name.replace("_usd", ""): round(value * units_per_usd, 2) if value is not None else None
-                    for name, value in comparable.items()
-                    if name.endswith("_usd")
-                },
-                "currency": currency,
-            }
-        )
-        card["market"] = price_position(card["price_usd"], shown)
     activity = vehicle_activity([card["id"] for card in cards])
     for card in cards:
         card.update(activity.get(card["id"], NO_ACTIVITY))

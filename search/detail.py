@@ -12,8 +12,10 @@ from catalog.models import Vehicle
 from delivery.estimate import Breakdown, Car, age_years, breakdown, refusals
 from delivery.reference import load_reference
 from media.selectors import gallery
+from pricing.ratings import deal_rating, price_gap
 
 from .currency import currency_rates, to_usd
+from .deals import deal_sentence
 from .fields import DETAIL_FIELDS
 from .results import convert_price
 from .selectors import similar_vehicles
@@ -112,6 +114,41 @@ def delivery_detail(vehicle: Vehicle, price_usd: float, *, port: str, currency: 
     return out
 
 
+def deal_detail(vehicle: Vehicle, price_usd: float, *, currency: str, units: float) -> dict[str, Any]:
+    """The rating, the market value and its 80 % interval in the buyer's currency, and the sentence;
+    rating "unknown" (not enough data) when the listing has no value. Derived as the indexer derives
+    the card's (es_mappings.vehicles), from the stored valuation and the current price."""
+    value, low, high = (
+        None if amount is None else float(amount)
+        for amount in (vehicle.market_value_usd, vehicle.market_low_usd, vehicle.market_high_usd)
+    )
+    gap = price_gap(price_usd, value)
+    sentence = deal_sentence(
+        {
+            "deal_gap": gap,
+            "market_value_usd": value,
+            "country": vehicle.country,
+            "year": vehicle.year,
+            "make": vehicle.make,
+            "model": vehicle.model,
+            "mileage_km": vehicle.mileage_km,
+        }
+    )
+
+    def shown(amount: float | None) -> dict[str, Any]:
+        # Rounded to tens as on the cards: a market value is an estimate, not a quote.
+        return {"amount": None if amount is None else round(amount * units, -1), "currency": currency}
+
+    return {
+        "rating": deal_rating(price_usd, value, low, high),
+        "gap": gap,
+        "value": shown(value),
+        "low": shown(low),
+        "high": shown(high),
+        "sentence": sentence,
+    }
+
+
 def vehicle_detail(*, vehicle_id: int, currency: str = "USD", similar: int = 6, port: str = "") -> dict[str, Any]:
     """The vehicle page's content; raises Vehicle.DoesNotExist. Sold or withdrawn ones say so
     (`available` false) and still come with similar vehicles that are on sale."""
@@ -136,6 +173,7 @@ def vehicle_detail(*, vehicle_id: int, currency: str = "USD", similar: int = 6, 
             "currency": currency,
         },
         "price_usd": price_usd,
+        "deal": deal_detail(vehicle, price_usd, currency=currency, units=float(rates[currency])),
         "specs": {
             **{field.output_key: getattr(vehicle, field.column) for field in DETAIL_FIELDS},
             "vin": vehicle.vin or "",

@@ -176,6 +176,8 @@ MIDDLEWARE = [
     # First, so the latency it records for /metrics covers every other layer.
     "api.request_metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Pages, JSON, CSS and JS gzipped for clients that accept it (photos as they are): nzila/compression.py.
+    "nzila.compression.TextGZipMiddleware",
     # Static files (the pages' CSS, JS and vendored libraries) served by the app itself, compressed.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

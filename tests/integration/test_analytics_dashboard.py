@@ -15,7 +15,7 @@ from tests.support.search_fixtures import market  # noqa: F401 (fixture)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.engine]
 SLUGS = ("prices", "listings", "days-on-market", "dealers", "search-rate", "top-queries", "zero-result-queries")
-SLUGS += ("recommendations-ctr",)
+SLUGS += ("recommendations-ctr", "deal-ratings")
 EXPECTED = {"anonymous": 302, "buyer": 403, "dealer_member": 403, "broker": 403, "analyst": 200, "staff": 200}
 
 
@@ -190,3 +190,18 @@ def test_the_similar_vehicles_ctr_per_arm_is_a_chart_with_its_csv(market):
     assert ["tuned", "2", "8", "1", "12.5", "50.0"] in csv_rows
     assert len(_rows(client.get("/analytics/", {"days": 30}), "recommendations-ctr")) == 2
     assert client.get("/analytics/recommendations-ctr.csv", {"days": 0}).status_code == 400
+
+
+def test_deal_ratings_by_make_and_market_count_every_listing_once_with_their_csv(market):
+    client = Client()
+    client.force_login(market.analyst)
+    page = client.get("/analytics/", {"make": "Toyota", "size": 50})
+    rows = _rows(page, "deal-ratings")
+    listed = Vehicle.objects.filter(make="Toyota", status__in=["available", "reserved"], held_reason="")
+    assert sum(row[2] for row in rows) == listed.count()
+    assert all(row[0] == "Toyota" and sum(row[3:]) == row[2] for row in rows), "each row's ratings add up"
+    unvalued = listed.filter(market_value_usd__isnull=True).count()
+    assert sum(row[-1] for row in rows) == unvalued, "no value: not enough data, never a made-up rating"
+    csv = client.get("/analytics/deal-ratings.csv", {"make": "Toyota", "size": 50}).content.decode("utf-8-sig")
+    assert csv.splitlines()[0] == "make,market,listings,great,good,fair,high,overpriced,not enough data"
+    assert len(csv.splitlines()) == len(rows) + 1

@@ -21,17 +21,15 @@ from indexers.tasks import ENGINE_UNAVAILABLE
 from search.client import get_client
 from search.indexes import vehicles_alias
 from tests.support.factories import make_dealer, make_vehicle, vehicle_fields
-from tests.support.sync_support import drop_vehicle_indexes, expected_documents, indexed_documents
+from tests.support.sync_support import drop_vehicle_indexes, expected_documents, fresh_vehicle_index, indexed_documents
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.engine]
 
 
 @pytest.fixture(autouse=True)
 def fresh_index():
-    drop_vehicle_indexes()
-    rebuild_vehicle_index()
-    yield
-    drop_vehicle_indexes()
+    with fresh_vehicle_index():
+        yield
 
 
 def assert_in_sync():

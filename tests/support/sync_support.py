@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 import threading
 import time
+from contextlib import contextmanager
 from decimal import Decimal
 
 from django.conf import settings
@@ -13,6 +14,7 @@ from django.db import OperationalError, close_old_connections, connection
 
 from catalog.models import Dealer, Vehicle
 from indexers import index_admin
+from indexers.rows import listable_sql
 from reliability.polling import PollTimeout, poll_until
 from search.client import get_client
 from search.indexes import vehicles_alias
@@ -24,11 +26,25 @@ def drop_vehicle_indexes() -> None:
     index_admin.drop_indexes(es, index_admin.physical_indexes(es, index_admin.VEHICLES))
 
 
+@contextmanager
+def fresh_vehicle_index():
+    """An empty vehicle index behind the alias for the block, dropped after it."""
+    from indexers.rebuild import rebuild_vehicle_index
+
+    drop_vehicle_indexes()
+    rebuild_vehicle_index()
+    try:
+        yield
+    finally:
+        drop_vehicle_indexes()
+
+
 def expected_documents() -> dict[int, int]:
-    """What the index must hold: every listable vehicle id with its row version."""
+    """What the index must hold: every listable vehicle id (indexers.rows.listable_sql: held ones are not)
+    with its row version."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT id, search_version FROM catalog_vehicle WHERE status = ANY(%s)",
+            f"SELECT id, search_version FROM catalog_vehicle WHERE {listable_sql()}",
             [list(settings.SEARCHABLE_STATUSES)],
         )
         return dict(cursor.fetchall())

@@ -75,3 +75,10 @@ def test_the_sentence_says_how_far_from_similar_cars():
     assert deal_sentence(source) == "12 % below similar 2016 Toyota Hilux with about 120,000 km in United Kingdom"
     assert about_km(12400) == 12000
     assert "Not enough" in deal_sentence({"deal_gap": None})
+
+
+def test_every_hold_reason_has_its_sentence_for_the_dealer():
+    from pricing.ratings import HOLD_REASONS
+    from web.dealers.holds import HOLD_REASON_TEXT
+
+    assert set(HOLD_REASON_TEXT) == set(HOLD_REASONS)

@@ -11,7 +11,6 @@ from search.analytics import days_on_market_search, listings_over_time_search, p
 from search.cursors import InvalidCursor, decode_cursor, encode_cursor
 from search.facets import FACET_NAMES, facet_aggregations
 from search.filters import selection_filters
-from search.inventory import market_prices_search, price_position
 from search.request import GeoCircle, Page, Range, Scope, VehicleQuery
 from search.results import facet_lists, vehicle_card
 from search.similar import Target, similar_vehicles_search, similarity_reasons
@@ -227,16 +226,6 @@ def test_analytics_builders_apply_every_filter():
         == "week"
     )
     assert "listed" in days_on_market_search(VehicleQuery(), scope=PUBLIC, group_by=None, size=5).to_dict()["aggs"]
-
-
-def test_market_prices_and_position():
-    body = market_prices_search([("Toyota", "Camry", 2018)], statuses=("available",)).to_dict()
-    assert "Toyota|Camry|2018" in body["aggs"]["market"]["filters"]["filters"]
-    market = {"count": 5, "median_usd": 10000.0}
-    assert price_position(9000, market)["position"] == "below"
-    assert price_position(10300, market)["position"] == "at"
-    assert price_position(12000, market)["vs_median_pct"] == 20.0
-    assert price_position(12000, {"count": 2, "median_usd": 10000.0})["position"] == "unknown"
 
 
 def test_vehicle_card_converts_prices_and_counts_days():

@@ -21,7 +21,14 @@ from django.utils.translation import gettext as _
 
 from insights.selectors import search_log_report
 from recommendations.selectors import recommendation_ctr_by_arm
-from search.analytics_selectors import days_on_market, inventory_by_dealer, listings_over_time, price_statistics
+from search.analytics import DEAL_RATINGS
+from search.analytics_selectors import (
+    days_on_market,
+    deal_ratings,
+    inventory_by_dealer,
+    listings_over_time,
+    price_statistics,
+)
 
 
 @dataclass
@@ -66,6 +73,10 @@ class _Sources:
         return inventory_by_dealer(query=p["query"], size=p["size"], currency=p["currency"])
 
     @cached_property
+    def deals(self) -> dict:
+        return deal_ratings(query=self.p["query"], size=self.p["size"])
+
+    @cached_property
     def searches(self) -> dict:
         p = self.p
         return search_log_report(
@@ -87,6 +98,7 @@ SLUGS = (
     "listings",
     "days-on-market",
     "dealers",
+    "deal-ratings",
     "search-rate",
     "top-queries",
     "zero-result-queries",
@@ -102,6 +114,7 @@ def build_reports(p: dict, only: str | None = None) -> dict[str, Report]:
         "listings": lambda: _listings_report(p, src.over_time),
         "days-on-market": lambda: _ages_report(p, src.ages),
         "dealers": lambda: _dealers_report(p, src.dealers),
+        "deal-ratings": lambda: _deals_report(src.deals),
         "search-rate": lambda: _search_rate_report(p, src.searches),
         "top-queries": lambda: _top_queries_report(src.searches),
         "zero-result-queries": lambda: _zero_queries_report(src.searches),
@@ -175,6 +188,39 @@ def _dealers_report(p: dict, dealers: dict) -> Report:
             for d in dealers["dealers"]
         ],
         {"type": "bar", "series": ["available", "reserved"], "stacked": True, "horizontal": True},
+    )
+
+
+# CSV column per rating (the CSV's header stays the same in every language).
+RATING_COLUMNS = {rating: ("not enough data" if rating == "unknown" else rating) for rating in DEAL_RATINGS}
+
+
+# The badges' colours (web/static/web/site.css), so a chart reads like the cards.
+DEAL_COLORS = ["#0a6b2e", "#6cc283", "#7d9cc7", "#e39a4f", "#c23b4e", "#aaaaaa"]
+
+
+def _deals_report(deals: dict) -> Report:
+    overall, total = deals["overall"], deals["total"]
+    valued = total - overall["unknown"]
+    good = overall["great"] + overall["good"]
+    return Report(
+        "deal-ratings",
+        _("Deal ratings by make and market"),
+        ["make", "market", "listings", *RATING_COLUMNS.values()],
+        [[g["make"], g["market"], g["listings"], *g["ratings"].values()] for g in deals["groups"]],
+        {
+            "type": "bar",
+            "series": list(RATING_COLUMNS.values()),
+            "stacked": True,
+            "horizontal": True,
+            "labels": 2,
+            "colors": DEAL_COLORS,
+        },
+        note=_(
+            "Price against the market-value model: %(valued)s of %(n)s matching listings valued, "
+            "%(good)s great or good deals, %(over)s overpriced."
+        )
+        % {"valued": valued, "n": total, "good": good, "over": overall["overpriced"]},
     )
 
 

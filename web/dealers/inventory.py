@@ -16,6 +16,7 @@ from search.fields import ALL_STATUSES
 from search.params import InventorySearchParams
 
 from .access import dealer_console
+from .holds import held_listings
 from .params import facet_links, first_error, query_without
 from .unavailable import search_unavailable_page
 
@@ -78,5 +79,7 @@ def inventory(request, dealer):
         "currency": request.GET.get("currency", "USD"),
         "display_currencies": settings.DISPLAY_CURRENCIES,
         "here": request.get_full_path(),
+        # From Postgres, so the page lists them even when the engine is down or they match no filter.
+        "held": held_listings(dealer.pk),
     }
     return render(request, "dealers/inventory.html", context, status=400 if error else 200)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import broker, inbox, inventory, photos, views
+from . import broker, holds, inbox, inventory, photos, views
 
 app_name = "dealers_console"
 urlpatterns = [
@@ -16,6 +16,7 @@ urlpatterns = [
         photos.photo_action,
         name="photo-action",
     ),
+    path("dealer/<int:dealer_id>/vehicles/<int:vehicle_id>/confirm-price", holds.confirm_price, name="confirm-price"),
     path("dealer/<int:dealer_id>/bulk", views.bulk, name="bulk"),
     path("dealer/<int:dealer_id>/export.csv", views.export_csv, name="export"),
     path("dealer/<int:dealer_id>/import", views.import_csv, name="import"),

@@ -42,6 +42,7 @@ from web.forms import form_status
 
 from .access import CONSOLE_ROLES, console_dealers, dealer_console
 from .forms import BulkForm, CodeForm, DealerContactForm, ImportForm, VehicleAddForm, VehicleEditForm
+from .holds import HOLD_REASON_TEXT
 
 # Rejected rows kept in the session for the report's CSV download; a file with more is reported
 # in full on the page's counts, and the first ones listed.
@@ -164,6 +165,8 @@ def edit_vehicle(request, dealer, vehicle_id: int):
         "photos": [(photo, photo_image(photo)) for photo in vehicle_photos(vehicle.pk)],
         "max_photos": settings.PHOTOS_MAX_PER_VEHICLE,
         "max_megabytes": settings.PHOTOS_MAX_BYTES // (1024 * 1024),
+        "hold_text": HOLD_REASON_TEXT.get(vehicle.held_reason, vehicle.held_reason) if vehicle.held_reason else "",
+        "confirmed": vehicle.price_confirmed is not None and vehicle.price_confirmed == vehicle.price,
     }
     return render(request, "dealers/vehicle_edit.html", context, status=status)
 

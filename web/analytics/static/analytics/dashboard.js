@@ -12,14 +12,16 @@
       const spec = data[canvas.dataset.chart];
       if (!spec || !spec.rows.length || !window.Chart) return;
       canvas.parentElement.hidden = false;
-      const labels = spec.rows.map((row) => row[0]);
+      // A row is labelled by its first column, or by its first `labels` columns (make · market).
+      const labels = spec.rows.map((row) => row.slice(0, spec.labels || 1).join(" · "));
       const datasets = spec.series.map((name, i) => {
         const column = spec.columns.indexOf(name);
+        const colors = spec.colors || palette;
         const set = {
           label: name,
           data: spec.rows.map((row) => row[column]),
-          backgroundColor: palette[i % palette.length],
-          borderColor: palette[i % palette.length],
+          backgroundColor: colors[i % colors.length],
+          borderColor: colors[i % colors.length],
         };
         if ((spec.second_axis || []).includes(name)) Object.assign(set, { yAxisID: "y2", type: "line" });
         return set;
