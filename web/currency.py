@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from django.conf import settings
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
+from django.conf import settings
+from django.utils import timezone
+
+from catalog.models import Currency
 from search.currency import currency_rates
 
 COOKIE = "nzila_currency"
@@ -36,3 +41,32 @@ def chosen_currency(request) -> str:
 def remember_currency(request, response, currency: str) -> None:
     if request.COOKIES.get(COOKIE) != currency:
         response.set_cookie(COOKIE, currency, max_age=COOKIE_MAX_AGE, samesite="Lax")
+
+
+@dataclass(frozen=True)
+class RatesAge:
+    """How old the rates behind a page's converted prices are, and where they come from."""
+
+    date: datetime
+    sources: tuple[str, ...]
+    stale: bool  # older than the limit at which mobile money stops converting with them
+    days: int
+
+
+def rates_age(codes) -> RatesAge | None:
+    """The oldest of the rates converting between `codes` (None: nothing is converted). Stale rates are
+    said to be stale: the page never presents an old snapshot as today's rates."""
+    others = sorted({code for code in codes if code and code != DEFAULT})
+    if not others:
+        return None
+    rows = list(Currency.objects.filter(code__in=others).values_list("rate_updated_at", "rate_source"))
+    if not rows:
+        return None
+    oldest = min(date for date, _ in rows)
+    age = timezone.now() - oldest
+    return RatesAge(
+        date=oldest,
+        sources=tuple(sorted({source for _, source in rows if source})),
+        stale=age > timedelta(hours=settings.PAYMENTS_FX_MAX_AGE_HOURS),
+        days=age.days,
+    )
