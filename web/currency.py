@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Currency
 from search.currency import currency_rates
@@ -53,6 +54,19 @@ class RatesAge:
     days: int
 
 
+# What a rate without a recorded source is: the built-in seed of catalog/currencies.py.
+UNSOURCED = _("built-in reference rates, source not recorded")
+
+
+def _sources(sources) -> tuple[str, ...]:
+    """Each source named once (a snapshot row may name two, joined by "; "); unsourced rates said so."""
+    named: dict[str, None] = {}
+    for source in sources:
+        for part in (source or str(UNSOURCED)).split("; "):
+            named.setdefault(part, None)
+    return tuple(named)
+
+
 def rates_age(codes) -> RatesAge | None:
     """The oldest of the rates converting between `codes` (None: nothing is converted). Stale rates are
     said to be stale: the page never presents an old snapshot as today's rates."""
@@ -66,7 +80,7 @@ def rates_age(codes) -> RatesAge | None:
     age = timezone.now() - oldest
     return RatesAge(
         date=oldest,
-        sources=tuple(sorted({source for _, source in rows if source})),
+        sources=_sources(source for _, source in rows),
         stale=age > timedelta(hours=settings.PAYMENTS_FX_MAX_AGE_HOURS),
         days=age.days,
     )

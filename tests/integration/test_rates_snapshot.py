@@ -48,6 +48,9 @@ def test_rates_age_says_the_oldest_date_and_whether_it_is_stale(settings):
     fresh = rates_age(["GBP"])
     assert not fresh.stale and fresh.days == 0
     assert rates_age(["USD"]) is None
+    # A seed rate (no source recorded) says so; a source named by two rows is named once.
+    assert [str(x) for x in rates_age(["NGN"]).sources] == ["built-in reference rates, source not recorded"]
+    assert sum("Central Bank of Kenya" in str(x) for x in rates_age(["KES", "XOF", "EUR"]).sources) == 1
 
 
 def test_converted_prices_say_their_rates_date_source_and_age_in_english_and_french():
