@@ -31,6 +31,8 @@ STACK = {
     "NZILA_ENGINE_PORT": "Search engine port of the local stack on 127.0.0.1 (also read by settings).",
     "NZILA_ENGINE_HEAP": "Heap of the local search engine (JVM -Xms/-Xmx), default 1g.",
     "NZILA_WEB_PORT": "Port of the local web server that `localstack.stack up` starts, default 8000.",
+    "NZILA_STRIPE_PORT": "Port of the local stack's localstripe (test mode's Stripe), default 8420.",
+    "NZILA_SIMULATOR_PORT": "First of four ports of the local stack's mobile-money operator simulators, default 8430.",
     "NZILA_VAR_DIR": "Runtime state of the local stack (database cluster, engine data, logs), default var/.",
     "NZILA_SECRETS_FILE": "This installation's generated secrets, default var/secrets.env.",
     "NZILA_CHROMIUM": "Chromium binary for the browser tests, default /usr/bin/chromium.",

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .engine import Engine
 from .paths import LOG_DIR, PYTHONPATH, ROOT, VAR_DIR, VENV_PYTHON
+from .payment_sandbox import SANDBOX_FILE, PaymentSandbox
 from .postgres import Postgres
 from .process import ManagedProcess, ServiceError, port_is_open, wait_until
 from .redis import Redis
@@ -107,8 +108,14 @@ def up(*, demo_data: bool = True) -> None:
     for service in (Postgres(), Redis(), Engine()):
         print(f"starting {type(service).__name__.lower()} ...", flush=True)
         service.start()
+    # Test mode: localstripe and the operators' simulators, and the sandbox file every process reads.
+    print("starting the payment sandbox (localstripe, operator simulators) ...", flush=True)
+    sandbox = PaymentSandbox(web_port=WEB_PORT)
+    print(f"payment sandbox: {sandbox.start()}", flush=True)
     manage("migrate", "--noinput", "-v", "0")
     manage("collectstatic", "--noinput", "-v", "0")
+    # Exchange rates with their source and date (no provider is reachable here); older rows only.
+    manage("load_rates_snapshot")
     if demo_data:
         manage("load_demo_data")
         # Demo vehicles get drawings, labelled as illustrations, through the photo pipeline.
@@ -142,12 +149,30 @@ def up(*, demo_data: bool = True) -> None:
     if demo_data:
         # One account per role; passwords are generated and printed here once (`--reset` makes new ones).
         manage("demo_accounts", "--url", f"http://127.0.0.1:{WEB_PORT}/")
+    print(test_mode_help(sandbox))
+
+
+def test_mode_help(sandbox: PaymentSandbox) -> str:
+    from .operator_simulators import payer
+
+    return (
+        f"\nPayments run in test mode: no real money moves.\n"
+        f"  Pay:      {sandbox.web_url}/accounts/payments/ (the demo buyer has open invoices)\n"
+        f"  Cards:    4242 4242 4242 4242 succeeds, 4000 0000 0000 0341 is declined, "
+        f"4000 0027 6000 3184 asks for 3-D Secure (chosen on the pay page)\n"
+        f"  Phones:   any number of the buyer's country; ending {payer.DECLINES} the payer declines, ending "
+        f"{payer.NEVER_ANSWERS} never answers, others approve after {payer.DECISION_SECONDS:g} s\n"
+        f"  Stripe:   localstripe at {sandbox.stripe_url}, its events signed to our webhook endpoint\n"
+        f"  Settings: {SANDBOX_FILE}"
+    )
 
 
 def down() -> None:
     for proc in reversed(app_processes()):
         if proc.stop():
             print(f"stopped {proc.name}")
+    if PaymentSandbox().stop():
+        print("stopped the payment sandbox")
     for service in (Engine(), Redis(), Postgres()):
         if service.stop():
             print(f"stopped {type(service).__name__.lower()}")
@@ -155,6 +180,7 @@ def down() -> None:
 
 def status() -> int:
     services = {"postgres": Postgres().running(), "redis": Redis().running(), "engine": Engine().running()}
+    services.update({proc.name: proc.running() for proc in PaymentSandbox().processes()})
     services.update({proc.name: proc.running() for proc in app_processes()})
     for name, running in services.items():
         print(f"{name:16} {'running' if running else 'stopped'}")

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-from django.conf import settings
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from catalog.models import Currency
 from search.currency import currency_rates
 
 COOKIE = "nzila_currency"
@@ -36,3 +42,45 @@ def chosen_currency(request) -> str:
 def remember_currency(request, response, currency: str) -> None:
     if request.COOKIES.get(COOKIE) != currency:
         response.set_cookie(COOKIE, currency, max_age=COOKIE_MAX_AGE, samesite="Lax")
+
+
+@dataclass(frozen=True)
+class RatesAge:
+    """How old the rates behind a page's converted prices are, and where they come from."""
+
+    date: datetime
+    sources: tuple[str, ...]
+    stale: bool  # older than the limit at which mobile money stops converting with them
+    days: int
+
+
+# What a rate without a recorded source is: the built-in seed of catalog/currencies.py.
+UNSOURCED = _("built-in reference rates, source not recorded")
+
+
+def _sources(sources) -> tuple[str, ...]:
+    """Each source named once (a snapshot row may name two, joined by "; "); unsourced rates said so."""
+    named: dict[str, None] = {}
+    for source in sources:
+        for part in (source or str(UNSOURCED)).split("; "):
+            named.setdefault(part, None)
+    return tuple(named)
+
+
+def rates_age(codes) -> RatesAge | None:
+    """The oldest of the rates converting between `codes` (None: nothing is converted). Stale rates are
+    said to be stale: the page never presents an old snapshot as today's rates."""
+    others = sorted({code for code in codes if code and code != DEFAULT})
+    if not others:
+        return None
+    rows = list(Currency.objects.filter(code__in=others).values_list("rate_updated_at", "rate_source"))
+    if not rows:
+        return None
+    oldest = min(date for date, _ in rows)
+    age = timezone.now() - oldest
+    return RatesAge(
+        date=oldest,
+        sources=_sources(source for _, source in rows),
+        stale=age > timedelta(hours=settings.PAYMENTS_FX_MAX_AGE_HOURS),
+        days=age.days,
+    )

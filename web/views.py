@@ -23,7 +23,7 @@ from search.sorting import PORT_SORTS, SORT_NAMES
 from web.asking import ask_context
 
 from .currency import COOKIE as CURRENCY_COOKIE
-from .currency import chosen_currency, offered_currencies, offered_rates, remember_currency
+from .currency import chosen_currency, offered_currencies, offered_rates, rates_age, remember_currency
 from .destination import chosen_port, offered_ports, remember_port
 from .search_page import search_page_content
 from .search_state import api_input, clean, loaded_pages
@@ -68,6 +68,7 @@ def search(request):
         response = render(request, template, {**context, "errors": errors}, status=400)
     else:
         page = search_page_content(params.validated_data, query=query, viewer=viewer_of(request), pages=pages)
+        page["rates_age"] = converted_rates_age(currency, (page.get("result") or {}).get("results") or [])
         response = render(request, template, {**context, **page})
     patch_vary_headers(response, [FRAGMENT_HEADER])
     if "currency" in query:
@@ -75,6 +76,12 @@ def search(request):
     if "port" in request.GET:
         remember_port(request, response, port)
     return response
+
+
+def converted_rates_age(currency: str, items) -> object:
+    """The age of the rates behind the converted prices among `items` (None: none is converted)."""
+    converted = {item["price"]["currency"] for item in items if item["price"]["currency"] != currency}
+    return rates_age(converted | {currency}) if converted else None
 
 
 def _search_click(request) -> dict:
@@ -114,6 +121,7 @@ def vehicle(request, vehicle_id: int, slug: str = ""):
         "port": port,
         "ports": offered_ports(),
         "destination": port_by_code(port) if port else None,
+        "rates_age": converted_rates_age(currency, [detail]),
         **ask_context(request, detail),
     }
     # Gone for good: 410 tells crawlers to drop the page, while buyers still get similar vehicles.

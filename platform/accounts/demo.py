@@ -44,6 +44,35 @@ def demo_dealer():
     return dealer
 
 
+# What the demo buyer owes, so a newcomer has something to pay in test mode: one invoice to pay by card,
+# one by mobile money (M-Pesa, the demo buyer being in Kenya). Topped up when they have been paid.
+DEMO_INVOICES = (
+    ("450.00", "Inspection and export paperwork (demo invoice)"),
+    ("120.00", "Port handling at Mombasa (demo invoice)"),
+)
+
+
+def ensure_demo_dues(buyer) -> list:
+    """Open invoices for the demo buyer: the ones of DEMO_INVOICES not open now are issued again."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from payments.invoices import create_invoice
+    from payments.models import Invoice
+
+    open_descriptions = set(
+        Invoice.objects.filter(buyer=buyer, status=Invoice.Status.OPEN).values_list("description", flat=True)
+    )
+    due = timezone.now().date() + timedelta(days=14)
+    return [
+        create_invoice(buyer=buyer, amount=Decimal(amount), currency_id="USD", due_date=due, description=text)
+        for amount, text in DEMO_INVOICES
+        if text not in open_descriptions
+    ]
+
+
 @transaction.atomic
 def ensure_demo_accounts(*, reset: bool = False) -> tuple[list[DemoAccount], object]:
     """Create the demo accounts that are missing (with new passwords); with `reset`, give every one a
@@ -66,7 +95,8 @@ def ensure_demo_accounts(*, reset: bool = False) -> tuple[list[DemoAccount], obj
         if role in DEMO_DEALER_ROLES:
             dealer.members.add(user)
         if role == roles.BUYER:
-            Buyer.objects.get_or_create(user=user, defaults={"full_name": "Demo Buyer", "country": "KE"})
+            buyer, _ = Buyer.objects.get_or_create(user=user, defaults={"full_name": "Demo Buyer", "country": "KE"})
+            ensure_demo_dues(buyer)
         roles.forget_roles(user)
         accounts.append(DemoAccount(username=username, role=role, home=roles.home_url(user), password=password))
     return accounts, dealer

@@ -17,7 +17,11 @@ class Currency(models.Model):
     code = models.CharField(primary_key=True, max_length=3)
     name = models.CharField(max_length=64)
     units_per_usd = models.DecimalField(max_digits=20, decimal_places=8)
+    # When the rate was published (a snapshot's date) or fetched (the refresh job), never when it was loaded.
     rate_updated_at = models.DateTimeField()
+    # Where the rate comes from (a publisher and its URL); empty: the built-in seed, no source recorded.
+    # The database default covers rows inserted by raw SQL (catalog.currencies).
+    rate_source = models.CharField(max_length=300, blank=True, db_default="")
 
     class Meta:
         verbose_name_plural = "currencies"

@@ -417,7 +417,7 @@ CACHES = {
 # --- Payments (platform/payments/) ---------------------------------------------------------
 # A payment sandbox file (KEY=VALUE lines: test mode, a local Stripe endpoint and its test key, the
 # operators' simulators), read if present like the secrets file; the environment wins. The local stack
-# does not write one yet.
+# writes it at every start (localstack/payment_sandbox.py).
 secrets_file.load(Path(env_str("NZILA_PAYMENTS_SANDBOX_FILE", str(VAR_DIR / "payments-sandbox.env"))))
 # Test mode: no real money. Payment pages say so on a banner, offer Stripe's test cards and the
 # simulators' test numbers; stale exchange rates are accepted for mobile money (their date still

@@ -53,18 +53,21 @@ def _fetch(url: str) -> dict[str, Decimal]:
     return rates
 
 
-def store_rates(rates: dict[str, Decimal]) -> int:
-    """Update the currencies we know (no new ones appear by themselves). Returns how many changed."""
+def store_rates(rates: dict[str, Decimal], source: str | None = None) -> int:
+    """Update the currencies we know (no new ones appear by themselves), recording where the rates come
+    from (the source URL by default). Returns how many changed."""
     now = timezone.now()
+    source = (source or settings.PAYMENTS_FX_URL)[:300]
     updated = 0
     with transaction.atomic():
         for currency in Currency.objects.select_for_update().filter(code__in=list(rates)):
             rate = rates[currency.code].quantize(Decimal("0.00000001"))
             currency.rate_updated_at = now
+            currency.rate_source = source
             if rate != currency.units_per_usd:
                 currency.units_per_usd = rate
                 updated += 1
-            currency.save(update_fields=["units_per_usd", "rate_updated_at"])
+            currency.save(update_fields=["units_per_usd", "rate_updated_at", "rate_source"])
     return updated
 
 

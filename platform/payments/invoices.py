@@ -19,7 +19,9 @@ def next_number(now=None) -> str:
     return f"NZ-{now:%Y}-{count + 1:06d}"
 
 
-def create_invoice(*, buyer, amount, currency, due_date, deal=None, description: str = "") -> Invoice:
+def create_invoice(
+    *, buyer, amount, due_date, currency=None, currency_id: str | None = None, deal=None, description: str = ""
+) -> Invoice:
     for _ in range(5):
         try:
             with transaction.atomic():
@@ -28,7 +30,7 @@ def create_invoice(*, buyer, amount, currency, due_date, deal=None, description:
                     buyer=buyer,
                     deal=deal,
                     amount=amount,
-                    currency=currency,
+                    **({"currency": currency} if currency is not None else {"currency_id": currency_id}),
                     due_date=due_date,
                     description=description,
                 )

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from localstack.operator_simulators import payer
+
 
 @dataclass(frozen=True)
 class TestCard:
@@ -37,20 +39,15 @@ TEST_CARDS = (
 )
 CARDS_BY_KEY = {card.key: card for card in TEST_CARDS}
 
-# Last two digits of a payer's number -> what the simulated payer does (anything else approves).
-PHONE_DECLINES = "01"
-PHONE_NEVER_ANSWERS = "02"
-# Seconds the simulated payer takes to approve or decline on the phone.
-PHONE_DECISION_SECONDS = 3
+# What the simulated payer does, by the last two digits of the number: one declaration, shared with the
+# local stack's operator simulators (localstack/operator_simulators/payer.py).
+PHONE_DECLINES = payer.DECLINES
+PHONE_NEVER_ANSWERS = payer.NEVER_ANSWERS
+PHONE_DECISION_SECONDS = payer.DECISION_SECONDS
 # Seconds after which an unanswered prompt expires at the operator (M-Pesa's STK prompt lasts about a minute).
 PHONE_PROMPT_EXPIRES_SECONDS = 60
 
 
 def phone_outcome(phone: str) -> str:
     """`success`, `failed` (the payer declines) or `silent` (the prompt expires unanswered)."""
-    digits = "".join(ch for ch in phone if ch.isdigit())
-    if digits.endswith(PHONE_DECLINES):
-        return "failed"
-    if digits.endswith(PHONE_NEVER_ANSWERS):
-        return "silent"
-    return "success"
+    return payer.outcome(phone)

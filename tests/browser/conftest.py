@@ -20,6 +20,7 @@ pytest-django create the test database; the rows the pages show are committed by
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import threading
@@ -214,3 +215,44 @@ def run_axe(driver, *, impacts: tuple[str, ...] = ("serious", "critical")) -> li
 def console_errors(driver) -> list[str]:
     """The page's JavaScript errors since the last call (Chromium's console log, level SEVERE)."""
     return [entry["message"] for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
+
+
+def css(driver, selector: str):
+    return driver.find_element(By.CSS_SELECTOR, selector)
+
+
+def fits_the_phone(driver, width: int = 360) -> bool:
+    """No sideways scrolling at a phone's width."""
+    return driver.execute_script("return document.documentElement.scrollWidth") <= width
+
+
+def shot(driver, name: str) -> None:
+    """A screenshot into NZILA_SCREENSHOTS (e.g. docs/screenshots) when it is set; nothing otherwise."""
+    folder = os.environ.get("NZILA_SCREENSHOTS", "")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        driver.save_screenshot(str(Path(folder) / f"{name}.png"))
+
+
+# Slow 3G as the pages' budget assumes it: 400 kb/s both ways, 400 ms of latency.
+SLOW_3G = {"offline": False, "latency": 400, "downloadThroughput": 400 * 1024 / 8, "uploadThroughput": 400 * 1024 / 8}
+PAGE_WEIGHT_SCRIPT = (
+    "const n = performance.getEntriesByType('navigation')[0];"
+    "const r = performance.getEntriesByType('resource');"
+    "return {load: n.loadEventEnd, dcl: n.domContentLoadedEventEnd, html: n.transferSize,"
+    " total: n.transferSize + r.reduce((s, e) => s + e.transferSize, 0), requests: 1 + r.length};"
+)
+
+
+@contextlib.contextmanager
+def slow_3g(driver):
+    """Chromium's network throttled to slow 3G inside the block, restored after it."""
+    driver.execute_cdp_cmd("Network.enable", {})
+    driver.execute_cdp_cmd("Network.emulateNetworkConditions", SLOW_3G)
+    try:
+        yield
+    finally:
+        driver.execute_cdp_cmd(
+            "Network.emulateNetworkConditions",
+            {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1},
+        )

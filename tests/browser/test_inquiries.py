@@ -17,24 +17,19 @@ from inquiries.models import Inquiry
 from notifications.models import Notification
 from reliability.polling import poll_until
 from scoring.models import LeadScore
-from tests.browser.conftest import make_user, run_axe, sign_in, wait_until
+from tests.browser.conftest import (
+    PAGE_WEIGHT_SCRIPT,
+    css,
+    fits_the_phone,
+    make_user,
+    run_axe,
+    shot,
+    sign_in,
+    slow_3g,
+    wait_until,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
-SHOTS = os.environ.get("NZILA_SCREENSHOTS")
-
-
-def shot(driver, name: str) -> None:
-    if SHOTS:
-        Path(SHOTS).mkdir(parents=True, exist_ok=True)
-        driver.save_screenshot(str(Path(SHOTS) / f"{name}.png"))
-
-
-def css(driver, selector: str):
-    return driver.find_element(By.CSS_SELECTOR, selector)
-
-
-def fits_the_phone(driver) -> bool:
-    return driver.execute_script("return document.documentElement.scrollWidth") <= 360
 
 
 def test_a_buyer_asks_on_a_phone_in_french_and_reads_the_dealers_answer(live_stack, phone, browser):
@@ -110,24 +105,9 @@ def test_the_ask_form_on_a_slow_phone_connection(live_stack, phone):
     """Slow 3G (400 kb/s down, 400 ms): the vehicle page with its question form, what it weighs and how
     long it takes, printed (run with -s); the form needs no script."""
     vehicle = Vehicle.objects.filter(status="available").order_by("pk").first()
-    phone.execute_cdp_cmd("Network.enable", {})
-    phone.execute_cdp_cmd(
-        "Network.emulateNetworkConditions",
-        {"offline": False, "latency": 400, "downloadThroughput": 400 * 1024 / 8, "uploadThroughput": 400 * 1024 / 8},
-    )
-    try:
+    with slow_3g(phone):
         phone.get(live_stack.at(f"/vehicles/{vehicle.pk}/"))
-        timing = phone.execute_script(
-            "const n = performance.getEntriesByType('navigation')[0];"
-            "const r = performance.getEntriesByType('resource');"
-            "return {load: n.loadEventEnd, dcl: n.domContentLoadedEventEnd, html: n.transferSize,"
-            " total: n.transferSize + r.reduce((s, e) => s + e.transferSize, 0), requests: 1 + r.length};"
-        )
+        timing = phone.execute_script(PAGE_WEIGHT_SCRIPT)
         print(f"\nslow 3G vehicle page: {timing}")
         assert css(phone, "#ask-form").is_displayed() and timing["total"] < 150_000
         shot(phone, "vehicle-ask-slow3g")
-    finally:
-        phone.execute_cdp_cmd(
-            "Network.emulateNetworkConditions",
-            {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1},
-        )

@@ -9,6 +9,7 @@ from django.conf import settings as django_settings
 from django.utils import timezone
 
 from catalog.models import Currency
+from localstack.operator_simulators.server import SimulatorServer
 from notifications.models import OutboxEvent
 from payments import tasks
 from payments.invoices import create_invoice
@@ -26,7 +27,6 @@ from tests.support.payment_simulators.fixtures import (  # noqa: F401
     stripe_env,
     stripe_proxy,
 )
-from tests.support.payment_simulators.server import SimulatorServer
 
 pytestmark = pytest.mark.django_db
 

@@ -16,10 +16,15 @@ from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.utils import timezone
 
+from localstack.operator_simulators.mobile import (
+    AirtelMoneySimulator,
+    MpesaSimulator,
+    MtnMomoSimulator,
+    OrangeMoneySimulator,
+)
 from localstack.paths import ROOT
 from localstack.process import ManagedProcess, port_is_open, wait_until
 
-from .mobile import AirtelMoneySimulator, MpesaSimulator, MtnMomoSimulator, OrangeMoneySimulator
 from .stripe_proxy import StripeProxy
 
 WEBHOOK_SECRET = "whsec_test_nzila_payments"

@@ -1,4 +1,7 @@
-"""A small threaded JSON HTTP server that simulators build on: routes by method and path pattern."""
+"""A small threaded JSON HTTP server that simulators build on: routes by method and path pattern.
+
+Used by the tests (on a free port, the test deciding what the payer does) and by the local stack's
+test mode (`python -m localstack.operator_simulators`, on fixed ports, the payer acting by number)."""
 
 from __future__ import annotations
 
@@ -32,7 +35,7 @@ class Request:
 class SimulatorServer:
     """Subclasses declare `routes()` -> [(method, regex, function(request) -> (status, body|None, headers))]."""
 
-    def __init__(self):
+    def __init__(self, port: int = 0):
         self.calls: list[tuple[str, str]] = []
         self.lock = threading.Lock()
         self.callbacks_sent: list[dict] = []
@@ -68,7 +71,7 @@ class SimulatorServer:
 
             do_GET = do_POST = do_PUT = do_DELETE = _dispatch
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self.httpd.daemon_threads = True
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 

@@ -3,16 +3,23 @@
 Each keeps its own record of payment requests (the truth), lets a test decide what the payer does
 (`settle`), and then calls the merchant back asynchronously, as the operators do. A callback can be
 made to lie (`claim=`) so tests can show that our side believes the status API, not the callback.
+
+With `auto_payer=True` (the local stack's test mode) nobody needs to call `settle`: the simulated payer
+acts on the number's last two digits (`payer.py`) a few seconds after the request, as an operator's
+sandbox does with its test numbers.
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import itertools
 import secrets
+import threading
 import uuid
 from datetime import datetime
 
+from . import payer
 from .server import SimulatorServer, bearer_ok
 
 _ids = itertools.count(1)
@@ -27,14 +34,16 @@ def _basic(request) -> tuple[str, str]:
 
 
 class MobileSimulator(SimulatorServer):
-    def __init__(self):
+    def __init__(self, port: int = 0, *, auto_payer: bool = False, decision_seconds: float | None = None):
+        self.auto_payer = auto_payer
+        self.decision_seconds = payer.DECISION_SECONDS if decision_seconds is None else decision_seconds
         self.tokens: set[str] = set()
         self.records: dict[str, dict] = {}
         # Status codes to answer the next payment requests with *after* recording them (a lost answer).
         self.lose_answers = 0
         # Status codes to answer the next payment requests with *instead of* processing them.
         self.refuse_next: list[int] = []
-        super().__init__()
+        super().__init__(port)
 
     def issue_token(self) -> str:
         token = secrets.token_hex(16)
@@ -50,6 +59,21 @@ class MobileSimulator(SimulatorServer):
 
     def callback(self, record: dict, status: str) -> None:
         raise NotImplementedError
+
+    def requested(self, reference: str, phone: str) -> None:
+        """A payment request was recorded: in auto mode, the simulated payer answers it later by number."""
+        if not self.auto_payer:
+            return
+        outcome = payer.outcome(phone)
+        if outcome == "silent":
+            return  # the prompt is never answered: the payment stays pending at the operator
+        timer = threading.Timer(self.decision_seconds, self._settle_quietly, (reference, outcome))
+        timer.daemon = True
+        timer.start()
+
+    def _settle_quietly(self, reference: str, outcome: str) -> None:
+        with contextlib.suppress(KeyError):
+            self.settle(reference, outcome)
 
 
 class MpesaSimulator(MobileSimulator):
@@ -104,6 +128,7 @@ class MpesaSimulator(MobileSimulator):
             "callback_url": body["CallBackURL"],
             "status": "pending",
         }
+        self.requested(reference, phone)
         if self.lose_answers:
             self.lose_answers -= 1
             return 504, {"errorCode": "504.001.01", "errorMessage": "Gateway timeout"}, {}
@@ -202,18 +227,19 @@ class MtnMomoSimulator(MobileSimulator):
         if reference in self.records:
             return 409, {"code": "RESOURCE_ALREADY_EXIST", "message": "Duplicated reference id."}, {}
         body = request.json()
-        payer = str((body.get("payer") or {}).get("partyId", ""))
-        if not payer.isdigit():
+        party = str((body.get("payer") or {}).get("partyId", ""))
+        if not party.isdigit():
             return 400, {"code": "PAYER_NOT_FOUND", "message": "Payer not found"}, {}
         self.records[reference] = {
             "reference": reference,
             "amount": body.get("amount"),
             "currency": body.get("currency"),
             "externalId": body.get("externalId"),
-            "payer": payer,
+            "payer": party,
             "status": "pending",
             "callback_url": request.headers.get("X-Callback-Url", ""),
         }
+        self.requested(reference, party)
         if self.lose_answers:
             self.lose_answers -= 1
             return 504, {"code": "GATEWAY_TIMEOUT", "message": "timeout"}, {}
@@ -291,6 +317,8 @@ class OrangeMoneySimulator(MobileSimulator):
             "notif_token": secrets.token_hex(16),
             "status": "pending",
         }
+        # The web payment page asks for no number here: in auto mode the payer approves.
+        self.requested(pay_token, "")
         return (
             201,
             {
@@ -337,9 +365,9 @@ class AirtelMoneySimulator(MobileSimulator):
     client_id, client_secret = "airtel_client", "airtel_secret"
     STATUS = {"success": "TS", "failed": "TF", "pending": "TIP", "ambiguous": "TA"}
 
-    def __init__(self):
+    def __init__(self, port: int = 0, **kwargs):
         self.callback_url = ""  # configured once per application, as in Airtel's portal
-        super().__init__()
+        super().__init__(port, **kwargs)
 
     def routes(self):
         return [
@@ -387,6 +415,7 @@ class AirtelMoneySimulator(MobileSimulator):
             "msisdn": (body.get("subscriber") or {}).get("msisdn"),
             "status": "pending",
         }
+        self.requested(tid, str(self.records[tid]["msisdn"] or ""))
         if self.lose_answers:
             self.lose_answers -= 1
             return 502, {"status": {"code": "502", "message": "Bad gateway", "success": False}}, {}
