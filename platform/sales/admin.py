@@ -2,7 +2,16 @@ from django.contrib import admin
 
 from nzila.read_only_admin import ReadOnlyAdmin
 
-from .models import CommissionEntry, CommissionSchedule, CommissionStatement, CommissionTier, Deal, Lead, Shipment
+from .models import (
+    CommissionEntry,
+    CommissionSchedule,
+    CommissionStatement,
+    CommissionTier,
+    Deal,
+    Lead,
+    Reservation,
+    Shipment,
+)
 
 
 @admin.register(Lead)
@@ -29,6 +38,18 @@ class ShipmentAdmin(admin.ModelAdmin):
     list_filter = ("status", "carrier")
     search_fields = ("tracking_reference", "origin_port", "destination_port")
     raw_id_fields = ("deal",)
+
+
+@admin.register(Reservation)
+class ReservationAdmin(ReadOnlyAdmin):
+    """Written by the reservation services only; staff watch deadlines and deposits owed back here
+    (a refused refund also raises a staff alert, and shows as a failed refund on the payment)."""
+
+    list_display = ("id", "vehicle", "buyer", "dealer", "state", "deposit_amount", "currency", "pay_by", "respond_by")
+    list_filter = ("state",)
+    search_fields = ("buyer__full_name", "vehicle__vin", "dealer__name")
+    raw_id_fields = ("buyer", "vehicle", "dealer", "deal", "payment", "decided_by")
+    date_hierarchy = "created_at"
 
 
 # --- brokers' commissions ----------------------------------------------------------------------

@@ -31,7 +31,9 @@ urlpatterns = [
     path("inquiries/<int:inquiry_id>/", conversations.inquiry, name="inquiry"),
     path("payments/", payment_pages.payments_page, name="payments"),
     re_path(
-        r"^payments/pay/(?P<purpose>invoice|deposit|deal)/(?P<target_id>[0-9]{1,18})/$", payment_pages.pay, name="pay"
+        r"^payments/pay/(?P<purpose>invoice|deposit|deal|reservation)/(?P<target_id>[0-9]{1,18})/$",
+        payment_pages.pay,
+        name="pay",
     ),
     path("payments/<uuid:payment_id>/", payment_pages.payment_page, name="payment"),
     path("payments/<uuid:payment_id>/status/", payment_pages.payment_status, name="payment_status"),
