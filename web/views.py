@@ -21,6 +21,7 @@ from search.params import VehicleSearchParams, VehicleViewInput
 from search.selectors import PAGE_WINDOW
 from search.sorting import PORT_SORTS, SORT_NAMES
 from web.asking import ask_context
+from web.reserving import reserve_context
 
 from .currency import COOKIE as CURRENCY_COOKIE
 from .currency import chosen_currency, offered_currencies, offered_rates, remember_currency
@@ -115,6 +116,7 @@ def vehicle(request, vehicle_id: int, slug: str = ""):
         "ports": offered_ports(),
         "destination": port_by_code(port) if port else None,
         **ask_context(request, detail),
+        **reserve_context(request, detail),
     }
     # Gone for good: 410 tells crawlers to drop the page, while buyers still get similar vehicles.
     response = render(request, "web/vehicle.html", context, status=200 if detail["available"] else 410)

@@ -2,7 +2,7 @@
 
 from django.urls import path, re_path
 
-from . import conversations, payment_pages, views
+from . import conversations, payment_pages, reservations, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -29,6 +29,7 @@ urlpatterns = [
     path("notifications/", views.notification_preferences, name="notifications"),
     path("inquiries/", conversations.inquiries, name="inquiries"),
     path("inquiries/<int:inquiry_id>/", conversations.inquiry, name="inquiry"),
+    path("reservations/", reservations.reservations, name="reservations"),
     path("payments/", payment_pages.payments_page, name="payments"),
     re_path(
         r"^payments/pay/(?P<purpose>invoice|deposit|deal|reservation)/(?P<target_id>[0-9]{1,18})/$",
