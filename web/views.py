@@ -47,12 +47,22 @@ def _currency_and_port(request) -> tuple[str, str]:
 
 
 def search(request):
+    return search_response(request, template="web/search.html")
+
+
+def search_response(request, *, template: str, context: dict | None = None, within: dict | None = None):
+    """The search page's answer for this URL. `within` narrows every search to fixed selections kept
+    out of the URL and its chips (a dealer's page: {"dealer": ["12"]}); `context` adds to the page."""
     query = clean(request.GET)
     currency, port = _currency_and_port(request)
-    params = VehicleSearchParams(data=api_input(query, currency=currency, port=port))
+    data = api_input(query, currency=currency, port=port)
+    for name, values in (within or {}).items():
+        data.setlist(name, values)
+    params = VehicleSearchParams(data=data)
     fragment = request.headers.get(FRAGMENT_HEADER, "")
-    template = FRAGMENTS.get(fragment, "web/search.html")
+    template = FRAGMENTS.get(fragment, template)
     context = {
+        **(context or {}),
         "query": query,
         "currency": currency,
         "currencies": offered_currencies(),

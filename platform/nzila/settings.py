@@ -534,6 +534,8 @@ CELERY_TASK_ROUTES = {
     "catalog.tasks.*": {"queue": "low"},
     # A dealer waits for their photos' variants: ahead of the bulk work, behind payments.
     "media.tasks.*": {"queue": "default"},
+    # Deadlines and refunds of buyers' deposits: money, so beside payments.
+    "sales.tasks.sweep_reservations": {"queue": "high"},
     "sales.tasks.send_commission_statements": {"queue": "low"},
     "sales.tasks.accrue_broker_commissions": {"queue": "low"},
     "sales.tasks.*": {"queue": "default"},

@@ -2,12 +2,14 @@ from django.contrib import admin
 
 from nzila.read_only_admin import ReadOnlyAdmin
 
+from . import reviews
 from .models import (
     CommissionEntry,
     CommissionSchedule,
     CommissionStatement,
     CommissionTier,
     Deal,
+    DealerReview,
     Lead,
     Reservation,
     Shipment,
@@ -50,6 +52,33 @@ class ReservationAdmin(ReadOnlyAdmin):
     search_fields = ("buyer__full_name", "vehicle__vin", "dealer__name")
     raw_id_fields = ("buyer", "vehicle", "dealer", "deal", "payment", "decided_by")
     date_hierarchy = "created_at"
+
+
+@admin.register(DealerReview)
+class DealerReviewAdmin(ReadOnlyAdmin):
+    """Moderation: staff publish or reject reviews (the actions below, through sales.reviews, which
+    keeps the dealer's rating in step); nobody edits a buyer's words."""
+
+    list_display = ("id", "dealer", "buyer", "stars", "status", "created_at", "moderated_at")
+    list_filter = ("status", "stars")
+    search_fields = ("dealer__name", "buyer__full_name", "text")
+    raw_id_fields = ("deal", "dealer", "buyer", "moderated_by", "answered_by")
+    actions = ("publish", "reject")
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and request.user.is_staff  # the list and its actions; no edit form
+
+    @admin.action(description="Publish the selected reviews")
+    def publish(self, request, queryset):
+        for pk in queryset.values_list("pk", flat=True):
+            reviews.moderate(pk, staff_user=request.user, publish=True)
+        self.message_user(request, f"{queryset.count()} published")
+
+    @admin.action(description="Reject the selected reviews")
+    def reject(self, request, queryset):
+        for pk in queryset.values_list("pk", flat=True):
+            reviews.moderate(pk, staff_user=request.user, publish=False)
+        self.message_user(request, f"{queryset.count()} rejected")
 
 
 # --- brokers' commissions ----------------------------------------------------------------------

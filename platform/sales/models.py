@@ -329,3 +329,45 @@ class Reservation(models.Model):
     @property
     def live(self) -> bool:
         return self.state in self.LIVE
+
+
+# --- dealer reviews: only from a delivered deal, moderated, answered once (rules in sales.reviews) ----
+
+
+class DealerReview(models.Model):
+    """A buyer's review of the dealer of one delivered deal. One per deal (the unique deal), shown on
+    the dealer's page once staff publish it; the dealer may answer once. Published reviews make the
+    dealer's rating (`catalog.Dealer.rating`), which re-stamps its vehicles in search."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending"
+        PUBLISHED = "published"
+        REJECTED = "rejected"
+
+    deal = models.OneToOneField(Deal, on_delete=models.PROTECT, related_name="review")
+    dealer = models.ForeignKey("catalog.Dealer", on_delete=models.PROTECT, related_name="reviews")
+    buyer = models.ForeignKey("buyers.Buyer", on_delete=models.PROTECT, related_name="reviews")
+    stars = models.PositiveSmallIntegerField()
+    text = models.TextField(max_length=2000)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    moderated_at = models.DateTimeField(null=True, blank=True)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    moderation_note = models.CharField(max_length=255, blank=True)
+    answer = models.TextField(max_length=2000, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["dealer", "status", "created_at"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(stars__gte=1) & Q(stars__lte=5), name="review_stars_1_5"),
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "published", "rejected"]), name="review_status_valid"
+            ),
+            models.CheckConstraint(condition=Q(answer="") | Q(answered_at__isnull=False), name="review_answer_dated"),
+        ]

@@ -11,19 +11,9 @@ from sales.models import Reservation
 from tests.integration.test_reservations import pay, succeed
 from tests.support.factories import make_dealer, make_vehicle
 from tests.support.payment_simulators.fixtures import currencies, make_buyer, make_user  # noqa: F401
-from tests.support.search_fixtures import drop_search_indexes, load_index
+from tests.support.search_fixtures import vehicle_index  # noqa: F401 (fixture)
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(scope="module", autouse=True)
-def vehicle_index(django_db_setup, django_db_blocker):
-    """The vehicle page asks the engine for similar vehicles: an (empty) index behind the alias."""
-    with django_db_blocker.unblock():
-        load_index()
-    yield
-    with django_db_blocker.unblock():
-        drop_search_indexes()
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("vehicle_index")]
 
 
 @pytest.fixture

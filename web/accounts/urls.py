@@ -2,7 +2,7 @@
 
 from django.urls import path, re_path
 
-from . import conversations, payment_pages, reservations, views
+from . import conversations, payment_pages, reservations, reviews, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -30,6 +30,7 @@ urlpatterns = [
     path("inquiries/", conversations.inquiries, name="inquiries"),
     path("inquiries/<int:inquiry_id>/", conversations.inquiry, name="inquiry"),
     path("reservations/", reservations.reservations, name="reservations"),
+    path("reviews/", reviews.reviews, name="reviews"),
     path("payments/", payment_pages.payments_page, name="payments"),
     re_path(
         r"^payments/pay/(?P<purpose>invoice|deposit|deal|reservation)/(?P<target_id>[0-9]{1,18})/$",

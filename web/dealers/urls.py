@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import broker, inbox, inventory, photos, reservations, views
+from . import broker, inbox, inventory, photos, reservations, reviews, views
 
 app_name = "dealers_console"
 urlpatterns = [
@@ -26,6 +26,8 @@ urlpatterns = [
     path("dealer/<int:dealer_id>/contact/verify", views.contact_verify, name="contact-verify"),
     path("dealer/<int:dealer_id>/inbox", inbox.inbox, name="inbox"),
     path("dealer/<int:dealer_id>/reservations/", reservations.reservations, name="reservations"),
+    path("dealer/<int:dealer_id>/reviews", reviews.reviews, name="reviews"),
+    path("dealer/<int:dealer_id>/reviews/<int:review_id>/answer", reviews.answer, name="review-answer"),
     path(
         "dealer/<int:dealer_id>/reservations/<int:reservation_id>/answer",
         reservations.answer,
