@@ -65,20 +65,19 @@ class DealerReviewAdmin(ReadOnlyAdmin):
     raw_id_fields = ("deal", "dealer", "buyer", "moderated_by", "answered_by")
     actions = ("publish", "reject")
 
-    def has_change_permission(self, request, obj=None):
-        return obj is None and request.user.is_staff  # the list and its actions; no edit form
-
     @admin.action(description="Publish the selected reviews")
     def publish(self, request, queryset):
-        for pk in queryset.values_list("pk", flat=True):
+        ids = list(queryset.values_list("pk", flat=True))  # the filter may be on the status being changed
+        for pk in ids:
             reviews.moderate(pk, staff_user=request.user, publish=True)
-        self.message_user(request, f"{queryset.count()} published")
+        self.message_user(request, f"{len(ids)} published")
 
     @admin.action(description="Reject the selected reviews")
     def reject(self, request, queryset):
-        for pk in queryset.values_list("pk", flat=True):
+        ids = list(queryset.values_list("pk", flat=True))  # the filter may be on the status being changed
+        for pk in ids:
             reviews.moderate(pk, staff_user=request.user, publish=False)
-        self.message_user(request, f"{queryset.count()} rejected")
+        self.message_user(request, f"{len(ids)} rejected")
 
 
 # --- brokers' commissions ----------------------------------------------------------------------
