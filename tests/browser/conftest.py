@@ -214,3 +214,23 @@ def run_axe(driver, *, impacts: tuple[str, ...] = ("serious", "critical")) -> li
 def console_errors(driver) -> list[str]:
     """The page's JavaScript errors since the last call (Chromium's console log, level SEVERE)."""
     return [entry["message"] for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
+
+
+SHOTS = os.environ.get("NZILA_SCREENSHOTS")
+
+
+def shot(driver, name: str, at: str = "") -> None:
+    """With NZILA_SCREENSHOTS=<folder>, save the page there (scrolled to `at`, a CSS selector, if given)."""
+    if at:
+        driver.execute_script("arguments[0].scrollIntoView()", driver.find_element(By.CSS_SELECTOR, at))
+    if SHOTS:
+        Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        driver.save_screenshot(str(Path(SHOTS) / f"{name}.png"))
+
+
+def css(driver, selector: str):
+    return driver.find_element(By.CSS_SELECTOR, selector)
+
+
+def fits_the_phone(driver) -> bool:
+    return driver.execute_script("return document.documentElement.scrollWidth") <= PHONE[0]

@@ -17,24 +17,9 @@ from inquiries.models import Inquiry
 from notifications.models import Notification
 from reliability.polling import poll_until
 from scoring.models import LeadScore
-from tests.browser.conftest import make_user, run_axe, sign_in, wait_until
+from tests.browser.conftest import css, fits_the_phone, make_user, run_axe, shot, sign_in, wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
-SHOTS = os.environ.get("NZILA_SCREENSHOTS")
-
-
-def shot(driver, name: str) -> None:
-    if SHOTS:
-        Path(SHOTS).mkdir(parents=True, exist_ok=True)
-        driver.save_screenshot(str(Path(SHOTS) / f"{name}.png"))
-
-
-def css(driver, selector: str):
-    return driver.find_element(By.CSS_SELECTOR, selector)
-
-
-def fits_the_phone(driver) -> bool:
-    return driver.execute_script("return document.documentElement.scrollWidth") <= 360
 
 
 def test_a_buyer_asks_on_a_phone_in_french_and_reads_the_dealers_answer(live_stack, phone, browser):

@@ -26,7 +26,7 @@ from reliability.polling import poll_until
 from sales import reservations
 from sales.models import Deal, DealerReview, Reservation
 from sales.reservation_refunds import refund_owed
-from tests.browser.conftest import committed, make_user, run_axe, sign_in, wait_until
+from tests.browser.conftest import committed, css, fits_the_phone, make_user, run_axe, shot, sign_in, wait_until
 from tests.support.payment_simulators.fixtures import (  # noqa: F401 (fixtures)
     clean_payment_cache,
     localstripe_url,
@@ -35,24 +35,6 @@ from tests.support.payment_simulators.fixtures import (  # noqa: F401 (fixtures)
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
-SHOTS = os.environ.get("NZILA_SCREENSHOTS")
-
-
-def shot(driver, name: str, at: str = "") -> None:
-    """Save the page (scrolled to `at`, a CSS selector, when given)."""
-    if at:
-        driver.execute_script("arguments[0].scrollIntoView()", driver.find_element(By.CSS_SELECTOR, at))
-    if SHOTS:
-        Path(SHOTS).mkdir(parents=True, exist_ok=True)
-        driver.save_screenshot(str(Path(SHOTS) / f"{name}.png"))
-
-
-def css(driver, selector: str):
-    return driver.find_element(By.CSS_SELECTOR, selector)
-
-
-def fits_the_phone(driver) -> bool:
-    return driver.execute_script("return document.documentElement.scrollWidth") <= 360
 
 
 def in_french(driver, live_stack, path: str, name: str, at: str = "") -> None:
