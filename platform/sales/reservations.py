@@ -203,6 +203,20 @@ def _end(reservation: Reservation, state: str, now: datetime, *, user=None) -> N
     _kick_refunds()
 
 
+def cancel_reservation(*, buyer, reservation_id: int) -> Reservation:
+    """The buyer lets go of a hold before paying (the car is free again at once). A payment of theirs
+    that still lands later finds the reservation cancelled: it is lost and refunded in full."""
+    with transaction.atomic():
+        reservation = Reservation.objects.select_for_update().filter(pk=reservation_id, buyer=buyer).first()
+        if reservation is None:
+            raise ReservationRefused("not_found", "no such reservation of yours")
+        if reservation.state != State.AWAITING_PAYMENT:
+            raise ReservationRefused("decided", f"this reservation is {reservation.state}", reservation=reservation)
+        reservation.state = State.CANCELLED
+        reservation.save(update_fields=["state", "updated_at"])
+    return reservation
+
+
 def _lapse(reservation: Reservation) -> None:
     reservation.state = State.LAPSED
     reservation.save(update_fields=["state", "updated_at"])

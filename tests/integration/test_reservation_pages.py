@@ -3,10 +3,16 @@ account page; the dealer answers in the console. English and French."""
 
 from __future__ import annotations
 
+import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 
 import pytest
+import requests
+from django.test import Client
 
+from payments.models import Payment
 from sales.models import Reservation
 from tests.integration.test_reservations import pay, succeed
 from tests.support.factories import make_dealer, make_vehicle
@@ -73,3 +79,39 @@ def test_dealer_declines_from_the_console_and_the_buyer_sees_it(client, car):
     client.force_login(buyer.user)
     page = client.get("/accounts/reservations/", HTTP_ACCEPT_LANGUAGE="fr")
     assert "Refusée par le vendeur" in page.content.decode()
+
+
+def test_twenty_buyers_press_reserve_at_once_over_http_one_holds_it(live_server, car):
+    """The whole request path (sessions, CSRF, the view, the service) under 20 simultaneous presses."""
+    sessions = []
+    for _ in range(20):
+        buyer = make_buyer()
+        django_client = Client()
+        django_client.force_login(buyer.user)
+        session = requests.Session()
+        session.cookies.set("sessionid", django_client.cookies["sessionid"].value)
+        page = session.get(f"{live_server.url}/vehicles/{car.pk}/", timeout=60)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+        key = re.search(r'name="client_key" value="([^"]+)"', page.text).group(1)
+        sessions.append((buyer, session, token, key))
+    barrier = threading.Barrier(20)
+
+    def press(entry):
+        _buyer, session, token, key = entry
+        barrier.wait()
+        return session.post(
+            f"{live_server.url}/vehicles/{car.pk}/reserve",
+            {"csrfmiddlewaretoken": token, "client_key": key},
+            headers={"Referer": live_server.url},
+            allow_redirects=False,
+            timeout=60,
+        )
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        answers = list(pool.map(press, sessions))
+    places = [a.headers.get("Location", "") for a in answers]
+    assert all(a.status_code == 302 for a in answers), [a.status_code for a in answers]
+    assert sum("/accounts/payments/pay/reservation/" in p for p in places) == 1, places
+    assert sum(p.startswith(f"/vehicles/{car.pk}/") for p in places) == 19
+    assert Reservation.objects.filter(vehicle=car).count() == 1
+    assert not Payment.objects.exists()

@@ -22,7 +22,7 @@ from payments.outcome import ProviderOutcome
 from payments.services import PaymentInputError, apply_outcome, create_payment
 from sales.models import Deal, Reservation
 from sales.reservation_refunds import owed_payments, refund_owed
-from sales.reservations import ReservationRefused, apply_deadlines, decide, start_reservation
+from sales.reservations import ReservationRefused, apply_deadlines, cancel_reservation, decide, start_reservation
 from tests.support.factories import make_dealer, make_vehicle
 from tests.support.payment_simulators.fixtures import currencies, make_buyer, make_user  # noqa: F401
 
@@ -324,3 +324,21 @@ def test_twenty_payments_landing_at_once_for_lapsed_holds_one_car_one_keeper(car
     assert len(kept) == 1 and kept[0].amount_refunded == 0
     assert sum(1 for p in payments if p.state == states.REFUNDED) == 19
     assert not owed_payments().exists()
+
+
+def test_the_buyer_cancels_a_hold_before_paying_and_a_late_payment_is_refunded(car, stripe_refunds):
+    first = make_buyer()
+    reservation, _ = start_reservation(buyer=first, vehicle_id=car.pk)
+    in_flight = pay(reservation)
+    cancel_reservation(buyer=first, reservation_id=reservation.pk)
+    with pytest.raises(ReservationRefused):
+        cancel_reservation(buyer=first, reservation_id=reservation.pk)
+    other, created = start_reservation(buyer=make_buyer(), vehicle_id=car.pk)  # free again at once
+    assert created
+    succeed(in_flight)
+    reservation.refresh_from_db()
+    assert reservation.state == State.LOST
+    refund_owed()
+    in_flight.refresh_from_db()
+    assert in_flight.state == states.REFUNDED
+    assert_ledger_balances(in_flight)

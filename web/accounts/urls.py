@@ -30,6 +30,7 @@ urlpatterns = [
     path("inquiries/", conversations.inquiries, name="inquiries"),
     path("inquiries/<int:inquiry_id>/", conversations.inquiry, name="inquiry"),
     path("reservations/", reservations.reservations, name="reservations"),
+    path("reservations/<int:reservation_id>/cancel/", reservations.cancel, name="reservation_cancel"),
     path("reviews/", reviews.reviews, name="reviews"),
     path("payments/", payment_pages.payments_page, name="payments"),
     re_path(
