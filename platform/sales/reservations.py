@@ -167,11 +167,7 @@ def decide(
     reservation expires (and is refunded) and ReservationRefused("too_late") is raised."""
     now = now or timezone.now()
     with transaction.atomic():
-        reservation = Reservation.objects.select_for_update().filter(pk=reservation_id, dealer_id=dealer_id).first()
-        if reservation is None:
-            raise ReservationRefused("not_found", "no such reservation")
-        if reservation.state != State.HELD:
-            raise ReservationRefused("decided", f"this reservation is {reservation.state}", reservation=reservation)
+        reservation = _locked_in(State.HELD, pk=reservation_id, dealer_id=dealer_id)
         too_late = reservation.respond_by <= now
         if too_late:
             _end(reservation, State.EXPIRED, now)
@@ -185,6 +181,16 @@ def decide(
             _end(reservation, State.DECLINED, now, user=user)
     if too_late:
         raise ReservationRefused("too_late", "the time to answer has passed; the deposit is being refunded")
+    return reservation
+
+
+def _locked_in(state: str, **lookup) -> Reservation:
+    """The reservation (row locked) if it is in `state`; ReservationRefused otherwise."""
+    reservation = Reservation.objects.select_for_update().filter(**lookup).first()
+    if reservation is None:
+        raise ReservationRefused("not_found", "no such reservation")
+    if reservation.state != state:
+        raise ReservationRefused("decided", f"this reservation is {reservation.state}", reservation=reservation)
     return reservation
 
 
@@ -207,11 +213,7 @@ def cancel_reservation(*, buyer, reservation_id: int) -> Reservation:
     """The buyer lets go of a hold before paying (the car is free again at once). A payment of theirs
     that still lands later finds the reservation cancelled: it is lost and refunded in full."""
     with transaction.atomic():
-        reservation = Reservation.objects.select_for_update().filter(pk=reservation_id, buyer=buyer).first()
-        if reservation is None:
-            raise ReservationRefused("not_found", "no such reservation of yours")
-        if reservation.state != State.AWAITING_PAYMENT:
-            raise ReservationRefused("decided", f"this reservation is {reservation.state}", reservation=reservation)
+        reservation = _locked_in(State.AWAITING_PAYMENT, pk=reservation_id, buyer=buyer)
         reservation.state = State.CANCELLED
         reservation.save(update_fields=["state", "updated_at"])
     return reservation
