@@ -236,6 +236,7 @@ def vehicle_to_document(row: Mapping[str, Any]) -> dict[str, Any]:
                 "rating": _num(row["dealer_rating"]),
                 "verified": row["dealer_verified"],
             },
+            "dealer_rating": _num(row["dealer_rating"]),
             "location": location,
             "suggest": {"input": [make, model, f"{make} {model}"]},
             "sync_version": row["search_version"],

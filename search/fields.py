@@ -173,8 +173,10 @@ class VehicleField:
     csv: str | None = None
     # The dealer sets it (console, API, CSV): one of `values`, or "" when not known.
     editable: bool = False
-    # A range the buyers' page shows as one checkbox meaning `<name>_min=1` ("With photos"): its words.
+    # A range the buyers' page shows as one checkbox meaning `<name>_min=<toggle_min>` ("With photos",
+    # "Dealers rated 4 and up"): its words and its lower bound.
     toggle: Promise | None = None
+    toggle_min: int = 1
 
     @property
     def output_key(self) -> str:
@@ -485,6 +487,21 @@ FIELDS: tuple[VehicleField, ...] = (
         # Given up early when nothing is found: a car without photos beats no car.
         relax_rank=7,
     ),
+    # The dealer's rating (0-5: the mean of its buyers' published reviews, sales.reviews), beside the
+    # dealer object so it filters as a range; a rating change re-stamps the dealer's vehicles (the
+    # dealer trigger, indexers/migrations/0002). "Dealers rated 4 and up" is dealer_rating_min=4.
+    VehicleField(
+        "dealer_rating",
+        "dealer_rating",
+        "double",
+        _("Dealer rating"),
+        range_on="dealer_rating",
+        range_param=RangeParam(0, 5),
+        toggle=_("Dealers rated 4 and up"),
+        toggle_min=4,
+        # Given up early when nothing is found, like photos: an unrated dealer's car beats no car.
+        relax_rank=8,
+    ),
     # Delivered prices and import eligibility: derived by the indexer from the reference data in
     # force (platform/delivery), per destination port and country; see docs/delivery.md.
     VehicleField(
@@ -655,7 +672,7 @@ CARD_FIELDS: tuple[VehicleField, ...] = tuple(f for f in FIELDS if f.card)
 DETAIL_FIELDS: tuple[VehicleField, ...] = tuple(f for f in FIELDS if f.detail)
 CSV_FIELDS: tuple[VehicleField, ...] = tuple(f for f in FIELDS if f.csv)
 LISTED_FACETS: tuple[str, ...] = tuple(f.name for f in FIELDS if f.page_facet)
-# Ranges the buyers' page shows as one checkbox (<name>_min=1), and those it shows as from/to inputs.
+# Ranges the buyers' page shows as one checkbox (<name>_min=<toggle_min>), and those it shows as from/to inputs.
 TOGGLE_FIELDS: tuple[VehicleField, ...] = tuple(f for f in RANGE_FIELDS if f.toggle)
 PAGE_RANGES: tuple[str, ...] = tuple(f.name for f in RANGE_FIELDS if not f.toggle)
 # Controlled values a dealer sets, stored in their column ("" when not known).

@@ -62,7 +62,12 @@ def search_page_content(params: dict[str, Any], *, query: QueryDict, viewer: Vie
             if params["query"].port or name not in PER_PORT_RANGES
         ],
         "toggles": [
-            {"param": range_params(f.name)[0], "label": f.toggle, "on": query.get(range_params(f.name)[0]) == "1"}
+            {
+                "param": range_params(f.name)[0],
+                "value": str(f.toggle_min),
+                "label": f.toggle,
+                "on": query.get(range_params(f.name)[0]) == str(f.toggle_min),
+            }
             for f in TOGGLE_FIELDS
         ],
         "importable": _importable(params["query"].port, facets.get("importable", []), query),

@@ -119,7 +119,7 @@ def chips(query: QueryDict, labels) -> list[Chip]:
 
 def range_label(name: str, low: str | None, high: str | None, currency: str) -> str:
     field = BY_NAME[name]
-    if field.toggle and low == "1" and not high:
+    if field.toggle and low == str(field.toggle_min) and not high:
         return str(field.toggle)
     unit = currency if field.range_param.in_currency else field.unit
     if unit:  # amounts are grouped the locale's way (12,000 / 12 000); years never are

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import asking, views
+from . import asking, dealer_page, reserving, views
 
 app_name = "web"
 urlpatterns = [
@@ -13,4 +13,7 @@ urlpatterns = [
     path("media/<path:name>", views.photo_file, name="photo-file"),
     path("vehicles/<int:vehicle_id>/ask", asking.ask, name="ask"),
     path("vehicles/<int:vehicle_id>/ask/confirm", asking.ask_confirm, name="ask-confirm"),
+    path("vehicles/<int:vehicle_id>/reserve", reserving.reserve, name="reserve"),
+    path("dealers/<int:dealer_id>/", dealer_page.dealer_page, name="dealer-short"),
+    path("dealers/<int:dealer_id>/<slug:slug>/", dealer_page.dealer_page, name="dealer"),
 ]

@@ -21,6 +21,7 @@ from search.params import VehicleSearchParams, VehicleViewInput
 from search.selectors import PAGE_WINDOW
 from search.sorting import PORT_SORTS, SORT_NAMES
 from web.asking import ask_context
+from web.reserving import reserve_context
 
 from .currency import COOKIE as CURRENCY_COOKIE
 from .currency import chosen_currency, offered_currencies, offered_rates, rates_age, remember_currency
@@ -46,12 +47,22 @@ def _currency_and_port(request) -> tuple[str, str]:
 
 
 def search(request):
+    return search_response(request, template="web/search.html")
+
+
+def search_response(request, *, template: str, context: dict | None = None, within: dict | None = None):
+    """The search page's answer for this URL. `within` narrows every search to fixed selections kept
+    out of the URL and its chips (a dealer's page: {"dealer": ["12"]}); `context` adds to the page."""
     query = clean(request.GET)
     currency, port = _currency_and_port(request)
-    params = VehicleSearchParams(data=api_input(query, currency=currency, port=port))
+    data = api_input(query, currency=currency, port=port)
+    for name, values in (within or {}).items():
+        data.setlist(name, values)
+    params = VehicleSearchParams(data=data)
     fragment = request.headers.get(FRAGMENT_HEADER, "")
-    template = FRAGMENTS.get(fragment, "web/search.html")
+    template = FRAGMENTS.get(fragment, template)
     context = {
+        **(context or {}),
         "query": query,
         "currency": currency,
         "currencies": offered_currencies(),
@@ -123,6 +134,7 @@ def vehicle(request, vehicle_id: int, slug: str = ""):
         "destination": port_by_code(port) if port else None,
         "rates_age": converted_rates_age(currency, [detail]),
         **ask_context(request, detail),
+        **reserve_context(request, detail),
     }
     # Gone for good: 410 tells crawlers to drop the page, while buyers still get similar vehicles.
     response = render(request, "web/vehicle.html", context, status=200 if detail["available"] else 410)

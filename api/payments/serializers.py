@@ -17,6 +17,7 @@ class PaymentCreateSerializer(serializers.Serializer):
     deal_id = serializers.IntegerField(required=False, min_value=1)
     shipment_id = serializers.IntegerField(required=False, min_value=1)
     invoice_id = serializers.IntegerField(required=False, min_value=1)
+    reservation_id = serializers.IntegerField(required=False, min_value=1)
     amount = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, min_value=Decimal("0.01"))
     payment_method = serializers.CharField(required=False, allow_blank=True, max_length=64)
     provider = serializers.ChoiceField(choices=[p for p in Provider.values if p != Provider.STRIPE], required=False)

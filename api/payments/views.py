@@ -145,6 +145,7 @@ class PaymentListCreateApi(APIView):
             deal_id=data.get("deal_id"),
             shipment_id=data.get("shipment_id"),
             invoice_id=data.get("invoice_id"),
+            reservation_id=data.get("reservation_id"),
             amount=data.get("amount"),
             payment_method_id=data.get("payment_method", ""),
             provider=data.get("provider", ""),

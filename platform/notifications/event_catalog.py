@@ -60,7 +60,7 @@ def _deal_parties(deal, base: Context) -> Recipients:
 def _load_deal(deal_id: int):
     from sales.models import Deal
 
-    return Deal.objects.select_related("buyer", "vehicle").filter(pk=deal_id).first()
+    return Deal.objects.select_related("buyer", "vehicle", "reservation").filter(pk=deal_id).first()
 
 
 def _deal_context(deal) -> Context:
@@ -86,11 +86,14 @@ def resolve_deal_created(event) -> Recipients:
     deal = _load_deal(event.payload["deal_id"])
     if deal is None:
         return []
-    return _explicit(event, _deal_context(deal)) if event.recipients else _deal_parties(deal, _deal_context(deal))
+    context = _deal_context(deal) | _reservation_context(getattr(deal, "reservation", None))
+    return _explicit(event, context) if event.recipients else _deal_parties(deal, context)
 
 
 def render_deal_created(c: Context) -> Rendered:
     price = money(c["price"], c["currency"])
+    if c.get("reservation_id"):
+        return render_reservation_opened(c)
     if c.get("role") == "dealer":
         return Rendered(
             f"New deal #{c['deal_id']}: {c['buyer_name']} for the {c['vehicle']} at {price}.",
@@ -102,6 +105,95 @@ def render_deal_created(c: Context) -> Rendered:
         "deal_confirmation",
         (c["buyer_name"], c["vehicle"], price, str(c["deal_id"])),
     )
+
+
+# --- reservations: a deposit holds a car while the dealer answers ------------------------------------
+
+
+def _reservation_context(reservation) -> Context:
+    if reservation is None:
+        return {}
+    return {
+        "reservation_id": reservation.pk,
+        "dealer_id": reservation.dealer_id,
+        "dealer_name": reservation.dealer.name,
+        "deposit": str(reservation.deposit_amount),
+        "currency": reservation.currency_id,
+        "respond_by": reservation.respond_by.strftime("%Y-%m-%d %H:%M UTC") if reservation.respond_by else "",
+        "state": reservation.state,
+    }
+
+
+def render_reservation_opened(c: Context) -> Rendered:
+    site = settings.NOTIFICATIONS_SITE_URL
+    deposit = money(c["deposit"], c["currency"])
+    if c.get("role") == "dealer":
+        link = f"{site}/dealer/{c['dealer_id']}/reservations/"
+        return Rendered(
+            f"{c['buyer_name']} paid a deposit of {deposit} to reserve the {c['vehicle']}. "
+            f"Accept or decline by {c['respond_by']}: {link}",
+            f"Reservation: {c['vehicle']}",
+        )
+    return Rendered(
+        f"Your deposit of {deposit} reserves the {c['vehicle']}. {c['dealer_name']} answers by "
+        f"{c['respond_by']}; if they decline or do not answer, the deposit is refunded. {site}/accounts/reservations/",
+        f"The {c['vehicle']} is reserved for you",
+    )
+
+
+RESERVATION_NOTICES = ("reservation_accepted", "reservation_declined", "reservation_expired", "reservation_lost")
+
+
+def resolve_reservation_notice(event) -> Recipients:
+    """The buyer hears of every end of a reservation; the dealer's members also of one they let expire."""
+    from sales.models import Reservation
+
+    reservation = (
+        Reservation.objects.select_related("buyer", "vehicle", "dealer")
+        .filter(pk=event.payload["reservation_id"])
+        .first()
+    )
+    if reservation is None:
+        return []
+    context = _reservation_context(reservation) | {
+        "event": event.event_type,
+        "vehicle": vehicle_title(reservation.vehicle),
+        "buyer_name": reservation.buyer.full_name,
+    }
+    out: Recipients = [(reservation.buyer.user_id, {**context, "role": "buyer"})]
+    if event.event_type == "reservation_expired":
+        out += [(uid, {**context, "role": "dealer"}) for uid in _dealer_member_ids(reservation.dealer_id)]
+    return out
+
+
+def render_reservation_notice(c: Context) -> Rendered:
+    vehicle, deposit = c["vehicle"], money(c["deposit"], c["currency"])
+    if c.get("role") == "dealer":
+        return Rendered(
+            f"The reservation of the {vehicle} by {c['buyer_name']} expired unanswered; the deposit is refunded "
+            "and the car is on sale again.",
+            f"Reservation expired: {vehicle}",
+        )
+    words = {
+        "reservation_accepted": (
+            f"{c['dealer_name']} accepted your reservation of the {vehicle}. The balance is now due.",
+            f"Reservation accepted: {vehicle}",
+        ),
+        "reservation_declined": (
+            f"{c['dealer_name']} declined your reservation of the {vehicle}. Your deposit of {deposit} is refunded.",
+            f"Reservation declined: {vehicle}",
+        ),
+        "reservation_expired": (
+            f"{c['dealer_name']} did not answer in time about the {vehicle}. Your deposit of {deposit} is refunded.",
+            f"Reservation expired: {vehicle}",
+        ),
+        "reservation_lost": (
+            f"Your deposit for the {vehicle} arrived after another buyer reserved it. It is refunded in full.",
+            f"Your deposit for the {vehicle} is refunded",
+        ),
+    }
+    summary, subject = words[c["event"]]
+    return Rendered(f"{summary} {settings.NOTIFICATIONS_SITE_URL}/accounts/reservations/", subject)
 
 
 # --- payment received -----------------------------------------------------------------------------
@@ -332,7 +424,15 @@ def render_commission_statement(c: Context) -> Rendered:
 # --- payments: staff alerts and buyer reminders ---------------------------------------------------
 
 # Alerts for the payments staff. Until a staff member reads one, it counts as open (payments metrics).
-PAYMENT_STAFF_ALERTS = ("dispute_opened", "dispute_closed", "fx_stale", "failure_rate", "refund_exceeds_capture")
+PAYMENT_STAFF_ALERTS = (
+    "dispute_opened",
+    "dispute_closed",
+    "fx_stale",
+    "failure_rate",
+    "refund_exceeds_capture",
+    "reservation_refund_failed",
+    "reservation_refund_payout",
+)
 PAYMENT_BUYER_NOTICES = ("invoice_overdue",)
 
 
@@ -441,6 +541,7 @@ KINDS: dict[str, EventKind] = {
         EventKind("saved_search_match", resolve_saved_search_match, render_saved_search_match),
         EventKind("commission_statement", resolve_commission_statement, render_commission_statement),
         EventKind("inquiry_message", resolve_inquiry_message, render_inquiry_message),
+        *(EventKind(name, resolve_reservation_notice, render_reservation_notice) for name in RESERVATION_NOTICES),
         *(EventKind(name, resolve_payment_staff_alert, render_payment_notice) for name in PAYMENT_STAFF_ALERTS),
         *(EventKind(name, resolve_payment_buyer_notice, render_payment_notice) for name in PAYMENT_BUYER_NOTICES),
     )

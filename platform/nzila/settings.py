@@ -561,6 +561,8 @@ CELERY_TASK_ROUTES = {
     "catalog.tasks.*": {"queue": "low"},
     # A dealer waits for their photos' variants: ahead of the bulk work, behind payments.
     "media.tasks.*": {"queue": "default"},
+    # Deadlines and refunds of buyers' deposits: money, so beside payments.
+    "sales.tasks.sweep_reservations": {"queue": "high"},
     "sales.tasks.send_commission_statements": {"queue": "low"},
     "sales.tasks.accrue_broker_commissions": {"queue": "low"},
     "sales.tasks.*": {"queue": "default"},
@@ -594,6 +596,8 @@ CELERY_BEAT_SCHEDULE = {
     "payments-fx-refresh": {"task": "payments.tasks.refresh_exchange_rates", "schedule": crontab(hour=0, minute=30)},
     # Stale rates and a high failure rate raise staff alerts.
     "payments-health": {"task": "payments.tasks.check_payment_health", "schedule": crontab(minute="*/15")},
+    # Reservations past their deadlines lapse or expire, and deposits owed back are refunded (retried).
+    "reservation-sweep": {"task": "sales.tasks.sweep_reservations", "schedule": 60.0, "options": _SWEEP_OPTIONS},
     # Deals with no progress for JOBS_STALLED_DEAL_DAYS: one follow-up per stall to buyer and dealer.
     "stalled-deals": {"task": "sales.tasks.find_stalled_deals", "schedule": crontab(hour=9, minute=0)},
     # Shipments past their ETA and not delivered: the buyer hears once per missed ETA.
@@ -681,6 +685,14 @@ JOBS_FOLLOW_UPS_PER_MINUTE = env_int("NZILA_FOLLOW_UPS_PER_MINUTE", 10)
 # Days the Django admin's audit log (LogEntry) and processed outbox events are kept.
 JOBS_AUDIT_LOG_RETENTION_DAYS = env_int("NZILA_AUDIT_LOG_RETENTION_DAYS", 365)
 JOBS_OUTBOX_RETENTION_DAYS = env_int("NZILA_OUTBOX_RETENTION_DAYS", 30)
+
+# --- Reservations (platform/sales/reservations.py): a car held by a deposit ------------------------
+# The deposit asked to reserve a car, as a percentage of its price.
+SALES_RESERVATION_DEPOSIT_PERCENT = env_float("NZILA_RESERVATION_DEPOSIT_PERCENT", 10)
+# Minutes a buyer has to pay the deposit once the reservation starts; the car is held meanwhile.
+SALES_RESERVATION_PAY_MINUTES = env_int("NZILA_RESERVATION_PAY_MINUTES", 30)
+# Hours the dealer has to accept or decline a paid reservation before it expires and is refunded.
+SALES_RESERVATION_DEALER_HOURS = env_int("NZILA_RESERVATION_DEALER_HOURS", 48)
 
 # --- Inquiries (platform/inquiries/): buyers' questions to dealers --------------------------------
 # Longest message, in characters.

@@ -1,9 +1,8 @@
 """What a buyer owes, as payment targets: the one shape the pay pages take, whatever is being paid.
 
-A target is (purpose, id): an invoice, a deal's deposit, a deal's balance. `services.create_payment`
-validates the same target again when the buyer pays; this module only reads, so a page can list and
-describe targets without knowing what kind each is (the reservation deposit of issue 23 is one more
-purpose here, not another page).
+A target is (purpose, id): an invoice, a deal's deposit, a deal's balance, a reservation's deposit.
+`services.create_payment` validates the same target again when the buyer pays; this module only
+reads, so a page can list and describe targets without knowing what kind each is.
 """
 
 from __future__ import annotations
@@ -12,7 +11,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sales.models import Deal
+from sales.models import Deal, Reservation
+from sales.reservations import payable
 
 from . import states
 from .models import Invoice, Payment, Purpose
@@ -39,10 +39,12 @@ class PaymentTarget:
         """The target as `services.create_payment` takes it."""
         if self.purpose == Purpose.INVOICE:
             return {"purpose": self.purpose, "invoice_id": self.id}
+        if self.purpose == Purpose.RESERVATION:
+            return {"purpose": self.purpose, "reservation_id": self.id}
         return {"purpose": self.purpose, "deal_id": self.id}
 
 
-PAYABLE_PURPOSES = (Purpose.INVOICE, Purpose.DEPOSIT, Purpose.DEAL)
+PAYABLE_PURPOSES = (Purpose.INVOICE, Purpose.DEPOSIT, Purpose.DEAL, Purpose.RESERVATION)
 
 
 def _vehicle_title(deal) -> str:
@@ -53,9 +55,11 @@ def _vehicle_title(deal) -> str:
 def _open_payments(buyer) -> dict[tuple[str, int], str]:
     found = {}
     for payment in Payment.objects.filter(buyer=buyer, state__in=sorted(states.OPEN)).only(
-        "id", "purpose", "invoice_id", "deal_id"
+        "id", "purpose", "invoice_id", "deal_id", "reservation_id"
     ):
-        target_id = payment.invoice_id if payment.purpose == Purpose.INVOICE else payment.deal_id
+        target_id = {Purpose.INVOICE: payment.invoice_id, Purpose.RESERVATION: payment.reservation_id}.get(
+            payment.purpose, payment.deal_id
+        )
         found[(payment.purpose, target_id)] = str(payment.id)
     return found
 
@@ -76,9 +80,26 @@ def _invoice_target(invoice, open_payments) -> PaymentTarget | None:
     )
 
 
+def _reservation_target(reservation, open_payments) -> PaymentTarget | None:
+    if not payable(reservation):
+        return None
+    return PaymentTarget(
+        purpose=Purpose.RESERVATION,
+        id=reservation.pk,
+        title=_vehicle_title(reservation),
+        due=reservation.deposit_amount,
+        currency=reservation.currency_id,
+        due_date=None,
+        open_payment_id=open_payments.get((Purpose.RESERVATION, reservation.pk), ""),
+    )
+
+
 def _deal_targets(deal, open_payments) -> list[PaymentTarget]:
     if deal.stage in (Deal.Stage.CANCELLED, Deal.Stage.DELIVERED):
         return []
+    reservation = getattr(deal, "reservation", None)
+    if reservation is not None and reservation.state != Reservation.State.ACCEPTED:
+        return []  # the balance is due once the dealer has accepted the reservation
     targets = []
     paid = paid_towards_deal(deal)
     title = _vehicle_title(deal)
@@ -117,7 +138,13 @@ def dues_of(buyer) -> list[PaymentTarget]:
         target = _invoice_target(invoice, open_payments)
         if target:
             targets.append(target)
-    for deal in Deal.objects.filter(buyer=buyer).select_related("vehicle").order_by("pk"):
+    for reservation in Reservation.objects.filter(buyer=buyer, state=Reservation.State.AWAITING_PAYMENT).select_related(
+        "vehicle"
+    ):
+        target = _reservation_target(reservation, open_payments)
+        if target:
+            targets.append(target)
+    for deal in Deal.objects.filter(buyer=buyer).select_related("vehicle", "reservation").order_by("pk"):
         targets.extend(_deal_targets(deal, open_payments))
     return targets
 
@@ -128,8 +155,11 @@ def target_of(buyer, purpose: str, target_id: int) -> PaymentTarget | None:
     if purpose == Purpose.INVOICE:
         invoice = Invoice.objects.filter(pk=target_id, buyer=buyer).first()
         return _invoice_target(invoice, open_payments) if invoice else None
+    if purpose == Purpose.RESERVATION:
+        reservation = Reservation.objects.filter(pk=target_id, buyer=buyer).select_related("vehicle").first()
+        return _reservation_target(reservation, open_payments) if reservation else None
     if purpose in (Purpose.DEPOSIT, Purpose.DEAL):
-        deal = Deal.objects.filter(pk=target_id, buyer=buyer).select_related("vehicle").first()
+        deal = Deal.objects.filter(pk=target_id, buyer=buyer).select_related("vehicle", "reservation").first()
         if deal is None:
             return None
         return next((t for t in _deal_targets(deal, open_payments) if t.purpose == purpose), None)
@@ -140,7 +170,7 @@ def payments_of(buyer):
     """The buyer's payment attempts, newest first, with what a list and a receipt show."""
     return (
         Payment.objects.filter(buyer=buyer)
-        .select_related("invoice", "deal__vehicle", "currency")
+        .select_related("invoice", "deal__vehicle", "reservation__vehicle", "currency")
         .prefetch_related("refunds")
         .order_by("-created_at")
     )

@@ -33,6 +33,7 @@ class Purpose(models.TextChoices):
     DEPOSIT = "deposit"  # a deal's deposit
     SHIPMENT = "shipment"  # freight and clearing of a shipment
     INVOICE = "invoice"  # any invoice we issued
+    RESERVATION = "reservation"  # the deposit that reserves a car (sales.Reservation); opens a deal
 
 
 class Invoice(models.Model):
@@ -72,12 +73,15 @@ class Payment(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     buyer = models.ForeignKey("buyers.Buyer", on_delete=models.PROTECT, related_name="payments")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="payments")
-    purpose = models.CharField(max_length=10, choices=Purpose.choices)
+    purpose = models.CharField(max_length=12, choices=Purpose.choices)
     deal = models.ForeignKey("sales.Deal", null=True, blank=True, on_delete=models.PROTECT, related_name="payments")
     shipment = models.ForeignKey(
         "sales.Shipment", null=True, blank=True, on_delete=models.PROTECT, related_name="payments"
     )
     invoice = models.ForeignKey(Invoice, null=True, blank=True, on_delete=models.PROTECT, related_name="payments")
+    reservation = models.ForeignKey(
+        "sales.Reservation", null=True, blank=True, on_delete=models.PROTECT, related_name="payments"
+    )
     method = models.CharField(max_length=14, choices=Method.choices)
     provider = models.CharField(max_length=14, choices=Provider.choices)
     state = models.CharField(max_length=20, default=states.CREATED)
@@ -157,6 +161,9 @@ class Payment(models.Model):
                 condition=~Q(purpose="invoice") | Q(invoice__isnull=False), name="payment_invoice_named"
             ),
             models.CheckConstraint(
+                condition=~Q(purpose="reservation") | Q(reservation__isnull=False), name="payment_reservation_named"
+            ),
+            models.CheckConstraint(
                 condition=Q(provider_amount__isnull=True) | Q(provider_amount__gt=0),
                 name="payment_provider_amount_positive",
             ),
@@ -183,6 +190,11 @@ class Payment(models.Model):
                 fields=["invoice"],
                 condition=Q(state__in=sorted(states.OPEN)) & Q(purpose="invoice"),
                 name="payment_one_open_per_invoice",
+            ),
+            models.UniqueConstraint(
+                fields=["reservation"],
+                condition=Q(state__in=sorted(states.OPEN)) & Q(purpose="reservation"),
+                name="payment_one_open_per_reservation",
             ),
         ]
 

@@ -232,3 +232,142 @@ class CommissionEntry(models.Model):
                 name="commission_entry_sign_matches_kind",
             ),
         ]
+
+
+# --- reservations: a car held by a deposit while the dealer answers (rules in sales.reservations) -----
+
+
+class Reservation(models.Model):
+    """A buyer's hold on one car. At most one live reservation per car (a partial unique index), so two
+    buyers reserving at once cannot both hold it: the second is refused before anything is charged.
+
+    awaiting_payment ─paid─> held ─dealer accepts─> accepted
+          │                    ├─dealer declines─> declined   (deposit refunded, car freed)
+          │                    └─no answer in time─> expired  (deposit refunded, car freed)
+          ├─not paid in time─> lapsed   (nothing charged; a late payment takes the car if still free,
+          │                              else the reservation is lost and the payment refunded)
+          └─buyer cancels──> cancelled
+    """
+
+    class State(models.TextChoices):
+        AWAITING_PAYMENT = "awaiting_payment"
+        HELD = "held"
+        ACCEPTED = "accepted"
+        DECLINED = "declined"
+        EXPIRED = "expired"
+        LAPSED = "lapsed"
+        CANCELLED = "cancelled"
+        LOST = "lost"
+
+    LIVE = ("awaiting_payment", "held", "accepted")
+    # Ended without a sale: any deposit captured for it is owed back.
+    ENDED = ("declined", "expired", "lapsed", "cancelled", "lost")
+
+    buyer = models.ForeignKey("buyers.Buyer", on_delete=models.PROTECT, related_name="reservations")
+    vehicle = models.ForeignKey("catalog.Vehicle", on_delete=models.PROTECT, related_name="reservations")
+    dealer = models.ForeignKey("catalog.Dealer", on_delete=models.PROTECT, related_name="reservations")
+    state = models.CharField(max_length=16, choices=State.choices, default=State.AWAITING_PAYMENT)
+    # The vehicle's price when the hold started, and the deposit asked (both in `currency`).
+    price = models.DecimalField(max_digits=14, decimal_places=2)
+    deposit_amount = models.DecimalField(max_digits=14, decimal_places=2)
+    currency = models.ForeignKey("catalog.Currency", on_delete=models.PROTECT)
+    # The deal opened when the deposit was paid.
+    deal = models.OneToOneField(Deal, null=True, blank=True, on_delete=models.PROTECT, related_name="reservation")
+    # The payment that holds the car; any other captured payment for this reservation is refunded.
+    payment = models.ForeignKey(
+        "payments.Payment", null=True, blank=True, on_delete=models.PROTECT, related_name="holding_reservations"
+    )
+    # The buyer must pay by `pay_by`; the dealer must answer by `respond_by` (set when paid).
+    pay_by = models.DateTimeField()
+    respond_by = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decline_reason = models.CharField(max_length=255, blank=True)
+    # The form's key, drawn when the vehicle page was shown: a double click finds the first reservation.
+    client_key = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["state", "respond_by"]), models.Index(fields=["state", "pay_by"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["vehicle"],
+                condition=Q(state__in=["awaiting_payment", "held", "accepted"]),
+                name="reservation_one_live_per_vehicle",
+            ),
+            models.UniqueConstraint(
+                fields=["buyer", "client_key"], condition=~Q(client_key=""), name="reservation_client_key_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    state__in=[
+                        "awaiting_payment",
+                        "held",
+                        "accepted",
+                        "declined",
+                        "expired",
+                        "lapsed",
+                        "cancelled",
+                        "lost",
+                    ]
+                ),
+                name="reservation_state_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(deposit_amount__gt=0) & Q(deposit_amount__lte=F("price")),
+                name="reservation_deposit_within_price",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state__in=["held", "accepted"]) | (Q(deal__isnull=False) & Q(respond_by__isnull=False)),
+                name="reservation_held_has_deal",
+            ),
+        ]
+
+    @property
+    def live(self) -> bool:
+        return self.state in self.LIVE
+
+
+# --- dealer reviews: only from a delivered deal, moderated, answered once (rules in sales.reviews) ----
+
+
+class DealerReview(models.Model):
+    """A buyer's review of the dealer of one delivered deal. One per deal (the unique deal), shown on
+    the dealer's page once staff publish it; the dealer may answer once. Published reviews make the
+    dealer's rating (`catalog.Dealer.rating`), which re-stamps its vehicles in search."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending"
+        PUBLISHED = "published"
+        REJECTED = "rejected"
+
+    deal = models.OneToOneField(Deal, on_delete=models.PROTECT, related_name="review")
+    dealer = models.ForeignKey("catalog.Dealer", on_delete=models.PROTECT, related_name="reviews")
+    buyer = models.ForeignKey("buyers.Buyer", on_delete=models.PROTECT, related_name="reviews")
+    stars = models.PositiveSmallIntegerField()
+    text = models.TextField(max_length=2000)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    moderated_at = models.DateTimeField(null=True, blank=True)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    moderation_note = models.CharField(max_length=255, blank=True)
+    answer = models.TextField(max_length=2000, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["dealer", "status", "created_at"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(stars__gte=1) & Q(stars__lte=5), name="review_stars_1_5"),
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "published", "rejected"]), name="review_status_valid"
+            ),
+            models.CheckConstraint(condition=Q(answer="") | Q(answered_at__isnull=False), name="review_answer_dated"),
+        ]

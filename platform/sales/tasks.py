@@ -12,7 +12,7 @@ from django.conf import settings
 from jobs.base import reliable_task
 from jobs.walking import batches, id_pages
 
-from . import commission_statements, shipment_notices, stalled_deals
+from . import commission_statements, reservation_refunds, reservations, shipment_notices, stalled_deals
 
 # Until 2026-12 these were registered as jobs.tasks.<name> (they lived in jobs/tasks.py); those names
 # stay registered as aliases, so messages queued under them are not lost.
@@ -93,3 +93,10 @@ def accrue_broker_commissions() -> dict[str, int]:
     from .commissions import accrue_commissions
 
     return accrue_commissions()
+
+
+@reliable_task(name="sales.tasks.sweep_reservations", soft_time_limit=120, time_limit=150)
+def sweep_reservations() -> dict[str, int]:
+    """Deadlines nobody acted on (unpaid holds lapse, unanswered reservations expire), then deposits
+    owed back are refunded. Every minute, and kicked when a reservation ends."""
+    return reservations.apply_deadlines() | reservation_refunds.refund_owed()

@@ -226,8 +226,11 @@ def fits_the_phone(driver, width: int = 360) -> bool:
     return driver.execute_script("return document.documentElement.scrollWidth") <= width
 
 
-def shot(driver, name: str) -> None:
-    """A screenshot into NZILA_SCREENSHOTS (e.g. docs/screenshots) when it is set; nothing otherwise."""
+def shot(driver, name: str, at: str = "") -> None:
+    """A screenshot into NZILA_SCREENSHOTS (e.g. docs/screenshots) when it is set, scrolled to `at` (a CSS
+    selector) if given; nothing otherwise."""
+    if at:
+        driver.execute_script("arguments[0].scrollIntoView()", driver.find_element(By.CSS_SELECTOR, at))
     folder = os.environ.get("NZILA_SCREENSHOTS", "")
     if folder:
         Path(folder).mkdir(parents=True, exist_ok=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from decimal import Decimal
 from urllib.parse import urlencode
 
 import pytest
@@ -17,8 +18,8 @@ from search import fields
 from search.params import VehicleSearchParams
 from search.request import Scope
 from search.vehicles import vehicle_count_search
-from tests.support.factories import ensure_currencies, ensure_delivery_reference
-from tests.support.search_fixtures import index_raw, market, sql_vehicles  # noqa: F401 (fixture)
+from tests.support.factories import ensure_currencies, ensure_delivery_reference, make_dealer, make_vehicle
+from tests.support.search_fixtures import delete_raw, index_raw, market, sql_vehicles  # noqa: F401 (fixture)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.engine]
 SEARCH = "/api/v1/vehicles/search"
@@ -128,3 +129,18 @@ def test_the_dealer_csv_carries_steering_both_ways(market):
         "STEER-2": "lhd",
         "STEER-3": "",
     }
+
+
+def test_dealers_rated_4_and_up_filters_like_sql_and_is_a_toggle_on_the_page(market):
+    low = make_vehicle(make_dealer(rating=Decimal("3.20")))
+    index_raw(low)
+    try:
+        api = APIClient()
+        body = api.get(SEARCH, {"dealer_rating_min": "4", "size": 100}).json()
+        expected = Vehicle.objects.filter(status__in=("available", "reserved"), dealer__rating__gte=4).count()
+        assert body["total"] == expected and low.pk not in {card["id"] for card in body["results"]}
+        assert api.get(SEARCH, {"dealer": low.dealer_id}).json()["total"] == 1
+        page = Client().get("/", {"dealer_rating_min": "4"}, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+        assert 'name="dealer_rating_min" value="4" checked' in page and "Vendeurs notés 4 et plus" in page
+    finally:
+        delete_raw(low.pk)

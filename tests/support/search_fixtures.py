@@ -297,3 +297,14 @@ def sql_counts(column: str, terms: dict | None = None, **kwargs) -> dict:
     )
     rows = qs.values_list(SQL_COLUMNS[column]).annotate(n=Count("id")).order_by()
     return dict(rows)
+
+
+@pytest.fixture(scope="module")
+def vehicle_index(django_db_setup, django_db_blocker):
+    """A vehicle index behind the alias for pages that ask the engine (the vehicle page's similar
+    vehicles, a dealer's inventory), for tests that make their own rows; dropped afterwards."""
+    with django_db_blocker.unblock():
+        load_index()
+    yield
+    with django_db_blocker.unblock():
+        drop_search_indexes()

@@ -1,8 +1,8 @@
 """The buyer's payment pages (/accounts/payments/): what I owe, pay it by card or mobile money, follow
 the attempt until the provider answers, my payments, receipts and refunds.
 
-One generic target, (purpose, id), from `payments.dues`: an invoice, a deal's deposit or balance (and
-later issue 23's reservation deposit) all use the same pay and status pages. Every write goes through
+One generic target, (purpose, id), from `payments.dues`: an invoice, a deal's deposit or balance, a reservation's
+deposit: all use the same pay and status pages. Every write goes through
 `payments.services`, as the API does; nothing here speaks to a provider but through them.
 """
 
@@ -201,6 +201,8 @@ def payment_page(request, payment_id):
 def _retry_url(payment) -> str:
     if payment.invoice_id:
         return reverse("accounts:pay", args=["invoice", payment.invoice_id])
+    if payment.reservation_id and payment.purpose == "reservation":
+        return reverse("accounts:pay", args=["reservation", payment.reservation_id])
     if payment.deal_id and payment.purpose in ("deal", "deposit"):
         return reverse("accounts:pay", args=[payment.purpose, payment.deal_id])
     return reverse("accounts:payments")

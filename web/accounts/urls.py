@@ -2,7 +2,7 @@
 
 from django.urls import path, re_path
 
-from . import conversations, payment_pages, views
+from . import conversations, payment_pages, reservations, reviews, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -32,9 +32,14 @@ urlpatterns = [
     path("notifications/", views.notification_preferences, name="notifications"),
     path("inquiries/", conversations.inquiries, name="inquiries"),
     path("inquiries/<int:inquiry_id>/", conversations.inquiry, name="inquiry"),
+    path("reservations/", reservations.reservations, name="reservations"),
+    path("reservations/<int:reservation_id>/cancel/", reservations.cancel, name="reservation_cancel"),
+    path("reviews/", reviews.reviews, name="reviews"),
     path("payments/", payment_pages.payments_page, name="payments"),
     re_path(
-        r"^payments/pay/(?P<purpose>invoice|deposit|deal)/(?P<target_id>[0-9]{1,18})/$", payment_pages.pay, name="pay"
+        r"^payments/pay/(?P<purpose>invoice|deposit|deal|reservation)/(?P<target_id>[0-9]{1,18})/$",
+        payment_pages.pay,
+        name="pay",
     ),
     path("payments/<uuid:payment_id>/", payment_pages.payment_page, name="payment"),
     path("payments/<uuid:payment_id>/status/", payment_pages.payment_status, name="payment_status"),

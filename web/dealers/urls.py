@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import broker, holds, inbox, inventory, photos, views
+from . import broker, holds, inbox, inventory, photos, reservations, reviews, views
 
 app_name = "dealers_console"
 urlpatterns = [
@@ -26,6 +26,14 @@ urlpatterns = [
     path("dealer/<int:dealer_id>/contact/send-code", views.contact_send_code, name="contact-send-code"),
     path("dealer/<int:dealer_id>/contact/verify", views.contact_verify, name="contact-verify"),
     path("dealer/<int:dealer_id>/inbox", inbox.inbox, name="inbox"),
+    path("dealer/<int:dealer_id>/reservations/", reservations.reservations, name="reservations"),
+    path("dealer/<int:dealer_id>/reviews", reviews.reviews, name="reviews"),
+    path("dealer/<int:dealer_id>/reviews/<int:review_id>/answer", reviews.answer, name="review-answer"),
+    path(
+        "dealer/<int:dealer_id>/reservations/<int:reservation_id>/answer",
+        reservations.answer,
+        name="reservation-answer",
+    ),
     path("dealer/<int:dealer_id>/inbox/<int:inquiry_id>", inbox.thread, name="inquiry"),
     path("dealer/<int:dealer_id>/inbox/<int:inquiry_id>/block", inbox.block, name="inquiry-block"),
     path("broker/", broker.broker_home, name="broker"),

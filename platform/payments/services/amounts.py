@@ -28,7 +28,7 @@ def check_amount(amount, currency_code: str, field: str = "amount") -> Decimal:
 
 def paid_towards_deal(deal) -> Decimal:
     total = Payment.objects.filter(
-        deal=deal, purpose__in=[Purpose.DEAL, Purpose.DEPOSIT], state__in=sorted(states.CAPTURED)
+        deal=deal, purpose__in=[Purpose.DEAL, Purpose.DEPOSIT, Purpose.RESERVATION], state__in=sorted(states.CAPTURED)
     ).aggregate(captured=Sum("amount_captured"), refunded=Sum("amount_refunded"))
     return (total["captured"] or Decimal(0)) - (total["refunded"] or Decimal(0))
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 
 from reliability.errors import TransientError
-from sales.models import Deal, Shipment
+from sales.models import Deal, Reservation, Shipment
 
 from .. import abuse, states, stripe_gateway
 from ..ledger import record_creation
@@ -28,6 +28,7 @@ def create_payment(
     deal_id=None,
     shipment_id=None,
     invoice_id=None,
+    reservation_id=None,
     amount: Decimal | None = None,
     payment_method_id: str = "",
     provider: str = "",
@@ -46,7 +47,15 @@ def create_payment(
         if existing:
             return existing, False
 
-    fields = _target(buyer, purpose, deal_id=deal_id, shipment_id=shipment_id, invoice_id=invoice_id, amount=amount)
+    fields = _target(
+        buyer,
+        purpose,
+        deal_id=deal_id,
+        shipment_id=shipment_id,
+        invoice_id=invoice_id,
+        reservation_id=reservation_id,
+        amount=amount,
+    )
     fields.update(buyer=buyer, created_by=user, purpose=purpose, method=method, payer_ip=ip, client_key=client_key)
 
     if method == Method.CARD:
@@ -78,13 +87,15 @@ def create_payment(
 
 def _open_payment_for(fields):
     query = Payment.objects.filter(state__in=states.OPEN, purpose=fields["purpose"])
-    for name in ("deal", "shipment", "invoice"):
+    for name in ("deal", "shipment", "invoice", "reservation"):
         if fields.get(name) is not None:
             query = query.filter(**{name: fields[name]})
     return query.first()
 
 
-def _target(buyer, purpose, *, deal_id, shipment_id, invoice_id, amount) -> dict:
+def _target(buyer, purpose, *, deal_id, shipment_id, invoice_id, reservation_id=None, amount=None) -> dict:
+    if purpose == Purpose.RESERVATION:
+        return _reservation_target(buyer, reservation_id, amount)
     if purpose in (Purpose.DEAL, Purpose.DEPOSIT):
         if deal_id is None:
             raise PaymentInputError("deal_id", "is required for a deal or deposit payment")
@@ -132,6 +143,24 @@ def _target(buyer, purpose, *, deal_id, shipment_id, invoice_id, amount) -> dict
             raise PaymentInputError("amount", f"at most {due} {invoice.currency_id} is due")
         return {"invoice": invoice, "deal": invoice.deal, "amount": value, "currency": invoice.currency}
     raise PaymentInputError("purpose", f"must be one of {', '.join(Purpose.values)}")
+
+
+def _reservation_target(buyer, reservation_id, amount) -> dict:
+    """The deposit of a reservation still holding its car for this buyer: the whole deposit, no less."""
+    from sales.reservations import payable
+
+    if reservation_id is None:
+        raise PaymentInputError("reservation_id", "is required for a reservation deposit")
+    reservation = Reservation.objects.filter(pk=reservation_id, buyer=buyer).select_related("currency").first()
+    if reservation is None:
+        raise PaymentInputError("reservation_id", "no such reservation of yours")
+    if not payable(reservation):
+        raise PaymentInputError(
+            "reservation_id", f"the reservation is no longer waiting for its deposit ({reservation.state})"
+        )
+    if amount is not None and check_amount(amount, reservation.currency_id) != reservation.deposit_amount:
+        raise PaymentInputError("amount", f"the deposit is {reservation.deposit_amount} {reservation.currency_id}")
+    return {"reservation": reservation, "amount": reservation.deposit_amount, "currency": reservation.currency}
 
 
 def _card_fields(buyer, payment_method_id: str) -> dict:

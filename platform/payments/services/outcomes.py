@@ -86,6 +86,12 @@ def apply_outcome(payment_id, outcome: ProviderOutcome, *, cause: str, actor=Non
 
 def _after_success(payment) -> None:
     now = timezone.now()
+    if payment.purpose == Purpose.RESERVATION:
+        # The car is reserved and the deal opened in this transaction, or the deposit is owed back.
+        from sales.reservations import deposit_paid
+
+        deposit_paid(payment, now=now)
+        return
     if payment.deal_id and payment.purpose in (Purpose.DEAL, Purpose.DEPOSIT):
         deal = Deal.objects.select_for_update().get(pk=payment.deal_id)
         stage = deal.stage

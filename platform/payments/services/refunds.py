@@ -73,9 +73,12 @@ def refund_payment(
         )
     if payment.method != Method.CARD:
         # Operators pay mobile-money refunds out through their own portals; staff record them here.
-        refund.status = Refund.Status.SUCCEEDED
-        refund.save(update_fields=["status", "updated_at"])
-        _settle_refunds(payment, cause=Cause.STAFF, actor=actor, reference=f"refund:{refund.id}")
+        # (Settled on the locked row, in a transaction: the ledger's transition requires both.)
+        with transaction.atomic():
+            payment = lock_payment(payment.pk)
+            refund.status = Refund.Status.SUCCEEDED
+            refund.save(update_fields=["status", "updated_at"])
+            _settle_refunds(payment, cause=Cause.STAFF, actor=actor, reference=f"refund:{refund.id}")
         return refund, True
     try:
         result = stripe_gateway.create_refund(refund)

@@ -17,7 +17,9 @@ function stateUrl() {
     if (String(value).trim() !== "") params.append(name, value);
   }
   const query = params.toString();
-  return query ? `/?${query}` : "/";
+  // The form's own page: "/" or a dealer's page, whose inventory is the same search.
+  const base = new URL(form.action, location.href).pathname;
+  return query ? `${base}?${query}` : base;
 }
 
 async function fragment(url, kind) {
