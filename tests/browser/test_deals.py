@@ -3,7 +3,7 @@ rating on a card and on the vehicle page; a dealer confirms a held listing from 
 and it comes back to buyers' search through the worker (valuation) and the listener (drain).
 
 The serving model is the small real one of tests/support/market_model.py, registered for this module
-(the worker finds its file through NZILA_MARKET_VALUE_MODEL_DIR, set before the live stack starts it)."""
+in the model directory the live stack's worker reads too."""
 
 from __future__ import annotations
 
@@ -33,21 +33,17 @@ SYNC = 60
 
 
 @pytest.fixture(scope="module", autouse=True)
-def serving_model(tmp_path_factory, django_db_setup, django_db_blocker):
-    """The model, before the live stack starts its worker (autouse fixtures of a scope come first)."""
-    directory = tmp_path_factory.mktemp("market-model")
-    before = os.environ.get("NZILA_MARKET_VALUE_MODEL_DIR"), settings.MARKET_VALUE_MODEL_DIR
-    os.environ["NZILA_MARKET_VALUE_MODEL_DIR"], settings.MARKET_VALUE_MODEL_DIR = str(directory), directory
+def serving_model(django_db_setup, django_db_blocker):
+    """The model, saved where the live stack's worker looks for it (the settings it shares with this
+    process), so it serves whichever browser module started the stack first."""
+    directory = settings.MARKET_VALUE_MODEL_DIR
+    directory.mkdir(parents=True, exist_ok=True)
     with django_db_blocker.unblock():
         entry = committed(register_test_model, directory)
     yield entry
     with django_db_blocker.unblock():
         committed(lambda: MarketValueModel.objects.filter(pk=entry.pk).delete())
-    if before[0] is None:
-        os.environ.pop("NZILA_MARKET_VALUE_MODEL_DIR", None)
-    else:
-        os.environ["NZILA_MARKET_VALUE_MODEL_DIR"] = before[0]
-    settings.MARKET_VALUE_MODEL_DIR = before[1]
+    (directory / entry.artefact_path).unlink(missing_ok=True)
 
 
 def _indexed(vehicle_id: int) -> dict | None:
@@ -135,8 +131,13 @@ def test_a_dealer_confirms_a_held_listing_from_the_console_and_it_returns_to_sea
 
     # The worker values it (kicked after the commit), the hold lifts, the listener and worker index it.
     _until(lambda: _indexed(cars["typo"]) is not None, "the confirmed listing back in the index")
-    phone.get(live_stack.at(f"/?dealer={dealer.pk}&sort=best_deals"))
-    hrefs = [c.get_attribute("href") for c in phone.find_elements(By.CSS_SELECTOR, "#result-list .card-link")]
-    assert any(f"/vehicles/{cars['typo']}/" in href for href in hrefs)
+
+    def listed() -> bool:
+        # A realtime GET sees the document before a search does (the index refreshes every second).
+        phone.get(live_stack.at(f"/?dealer={dealer.pk}&sort=best_deals"))
+        hrefs = [c.get_attribute("href") for c in phone.find_elements(By.CSS_SELECTOR, "#result-list .card-link")]
+        return any(f"/vehicles/{cars['typo']}/" in href for href in hrefs)
+
+    _until(listed, "the confirmed listing in the dealer's search results")
     phone.get(live_stack.at(f"/dealer/{dealer.pk}/"))
     assert not phone.find_elements(By.CSS_SELECTOR, ".held-item")
