@@ -214,3 +214,11 @@ def run_axe(driver, *, impacts: tuple[str, ...] = ("serious", "critical")) -> li
 def console_errors(driver) -> list[str]:
     """The page's JavaScript errors since the last call (Chromium's console log, level SEVERE)."""
     return [entry["message"] for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
+
+
+def shot(driver, name: str) -> None:
+    """Save the page as $NZILA_SCREENSHOTS/<name>.png when that variable is set (to look at, not to compare)."""
+    folder = os.environ.get("NZILA_SCREENSHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        driver.save_screenshot(str(Path(folder) / f"{name}.png"))

@@ -127,6 +127,12 @@ window.addEventListener("popstate", async () => {
   await show(location.pathname + location.search, { push: false });
 });
 
+// The language form sends the buyer back to `next`: the state now in the URL, not the first page's.
+const language = document.querySelector("form.language");
+language?.addEventListener("submit", () => {
+  language.elements.next.value = location.pathname + location.search;
+});
+
 attachTypeahead(form.elements.q, document.getElementById("q-options"), {
   pick(suggestion) {
     const params = new URLSearchParams(stateUrl().slice(2));

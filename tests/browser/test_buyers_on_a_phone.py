@@ -1,0 +1,87 @@
+"""What got in a buyer's way on a phone (issue 26), each in a real headless Chromium against the live
+app: state kept across languages and back links, the suggestion list after Enter, a facet tapped
+offline, the filter sheet, vehicle suggestions told apart, popular searches, the error pages.
+
+Screenshots at 360 px go to $NZILA_SCREENSHOTS when it is set (e.g. NZILA_SCREENSHOTS=/tmp/shots)."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from django.conf import settings
+from django.utils import timezone
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import Select
+
+from insights.models import SearchLog
+from tests.browser.conftest import committed, console_errors, shot, wait_until
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db]
+OPTIONS = "#q-options [role=option]"
+
+
+def url_params(driver) -> dict[str, list[str]]:
+    return parse_qs(urlparse(driver.current_url).query)
+
+
+def css(driver, selector):
+    return driver.find_element(By.CSS_SELECTOR, selector)
+
+
+def shown_total(driver) -> int:
+    return int(re.sub(r"\D", "", css(driver, "#results-title").text.split(" ")[0]) or 0)
+
+
+def open_search(driver, live_stack, path="/"):
+    driver.get(live_stack.at(path))
+    wait_until(driver, lambda d: "js" in d.find_element(By.TAG_NAME, "html").get_attribute("class"))
+
+
+def idle(driver) -> bool:
+    return driver.find_element(By.ID, "search-body").get_attribute("aria-busy") is None
+
+
+def tick(driver, facet: str, value: str):
+    box = css(driver, f'input[name="{facet}"][value="{value}"]')
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", box)
+    box.click()
+
+
+def check(driver, facet: str, value: str):
+    """Tick a facet value and wait for the page to show the new state."""
+    tick(driver, facet, value)
+    wait_until(driver, lambda d: value in url_params(d).get(facet, []))
+    wait_until(driver, lambda d: css(d, f'input[name="{facet}"][value="{value}"]').is_selected())
+    wait_until(driver, idle)
+
+
+def in_french(driver, live_stack):
+    driver.get(live_stack.at("/static/web/site.css"))
+    driver.add_cookie({"name": settings.LANGUAGE_COOKIE_NAME, "value": "fr", "path": "/"})
+
+
+def network(driver, *, offline=False, latency=0):
+    driver.execute_cdp_cmd("Network.enable", {})
+    driver.execute_cdp_cmd(
+        "Network.emulateNetworkConditions",
+        {"offline": offline, "latency": latency, "downloadThroughput": -1, "uploadThroughput": -1},
+    )
+
+
+def test_switching_language_keeps_the_exact_search(live_stack, browser):
+    open_search(browser, live_stack)
+    check(browser, "make", "Toyota")
+    check(browser, "body", "suv")
+    Select(css(browser, 'select[name="sort"]')).select_by_value("price_asc")
+    wait_until(browser, lambda d: url_params(d).get("sort") == ["price_asc"])
+    wait_until(browser, idle)
+    before = url_params(browser)
+    Select(css(browser, "#language")).select_by_value("fr")
+    css(browser, "form.language button").click()
+    wait_until(browser, lambda d: d.find_element(By.TAG_NAME, "html").get_attribute("lang") == "fr")
+    assert url_params(browser) == before
+    assert css(browser, 'input[name="body"][value="suv"]').is_selected()
