@@ -85,3 +85,18 @@ def test_switching_language_keeps_the_exact_search(live_stack, browser):
     wait_until(browser, lambda d: d.find_element(By.TAG_NAME, "html").get_attribute("lang") == "fr")
     assert url_params(browser) == before
     assert css(browser, 'input[name="body"][value="suv"]').is_selected()
+
+
+def test_back_to_search_from_a_vehicle_keeps_the_filters(live_stack, browser):
+    open_search(browser, live_stack)
+    check(browser, "make", "Toyota")
+    check(browser, "body", "suv")
+    total = shown_total(browser)
+    css(browser, "#result-list .card-link").click()
+    wait_until(browser, lambda d: "/vehicles/" in d.current_url and d.find_elements(By.CSS_SELECTOR, "nav.back a"))
+    back = css(browser, "nav.back a")
+    assert parse_qs(urlparse(back.get_attribute("href")).query).get("body") == ["suv"], back.get_attribute("href")
+    back.click()
+    wait_until(browser, lambda d: urlparse(d.current_url).path == "/" and url_params(d).get("make") == ["Toyota"])
+    assert url_params(browser).get("body") == ["suv"]
+    assert css(browser, 'input[name="body"][value="suv"]').is_selected() and shown_total(browser) == total
