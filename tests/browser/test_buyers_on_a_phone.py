@@ -100,3 +100,18 @@ def test_back_to_search_from_a_vehicle_keeps_the_filters(live_stack, browser):
     wait_until(browser, lambda d: urlparse(d.current_url).path == "/" and url_params(d).get("make") == ["Toyota"])
     assert url_params(browser).get("body") == ["suv"]
     assert css(browser, 'input[name="body"][value="suv"]').is_selected() and shown_total(browser) == total
+
+
+def test_enter_closes_the_suggestions_and_a_phone_moves_to_the_results(live_stack, phone):
+    open_search(phone, live_stack)
+    box = css(phone, "#q")
+    box.send_keys("toyota")
+    wait_until(phone, lambda d: css(d, "#q-options").is_displayed())
+    box.send_keys(Keys.ENTER)
+    wait_until(phone, lambda d: url_params(d).get("q") == ["toyota"] and idle(d))
+    wait_until(phone, lambda d: not css(d, "#q-options").is_displayed(), message="the suggestions stay open")
+    assert css(phone, "#q").get_attribute("aria-expanded") == "false"
+    wait_until(phone, lambda d: d.execute_script("return document.activeElement.id") == "results-title")
+    top = phone.execute_script("return document.getElementById('results-title').getBoundingClientRect().top")
+    assert 0 <= top < 740
+    shot(phone, "search-after-enter-en")

@@ -45,13 +45,22 @@ async function show(url, { push = true } = {}) {
   const key = focusKey(document.activeElement);
   body.setAttribute("aria-busy", "true");
   const html = await fragment(url, "results");
-  if (ticket !== latest) return;
+  if (ticket !== latest) return false;
   const open = filters()?.open;
   body.innerHTML = html;
   if (open && filters()) filters().open = true;
   body.removeAttribute("aria-busy");
   if (push && url !== location.pathname + location.search) history.pushState({ url }, "", url);
   restoreFocus(key);
+  return true;
+}
+
+const phone = () => !matchMedia("(min-width: 48em)").matches;
+
+function toResults() {
+  // On a phone the results are below the fold: move there (and close the keyboard).
+  const title = document.getElementById("results-title");
+  if (title) title.focus();
 }
 
 function syncControls() {
@@ -90,9 +99,11 @@ form.addEventListener("change", (event) => {
   if (event.target.name === "currency") convertPriceRange(event.target.value);
   show(stateUrl());
 });
-form.addEventListener("submit", (event) => {
+form.addEventListener("submit", async (event) => {
   event.preventDefault();
-  show(stateUrl());
+  const url = stateUrl();
+  const shown = url === location.pathname + location.search || (await show(url));
+  if (shown && phone()) toResults();
 });
 body.addEventListener("click", async (event) => {
   const link = event.target.closest("a[data-state]");

@@ -99,6 +99,13 @@ export function attachTypeahead(input, listbox, { pick }) {
   });
 
   input.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && (listbox.hidden || active < 0)) {
+      // The text is searched as typed (the form submits): the list closes, and an answer still on
+      // its way for an earlier keystroke must not open it again over the results.
+      shown = ++sent;
+      close();
+      return;
+    }
     if (listbox.hidden) {
       if (event.key === "ArrowDown" && options.length) {
         listbox.hidden = false;
