@@ -72,6 +72,12 @@ def network(driver, *, offline=False, latency=0):
     )
 
 
+@pytest.fixture
+def restore_network(phone):
+    yield
+    network(phone)
+
+
 def test_switching_language_keeps_the_exact_search(live_stack, browser):
     open_search(browser, live_stack)
     check(browser, "make", "Toyota")
@@ -115,3 +121,30 @@ def test_enter_closes_the_suggestions_and_a_phone_moves_to_the_results(live_stac
     top = phone.execute_script("return document.getElementById('results-title').getBoundingClientRect().top")
     assert 0 <= top < 740
     shot(phone, "search-after-enter-en")
+
+
+def test_a_facet_tapped_offline_shows_an_error_with_retry_not_a_ticked_box(live_stack, phone, restore_network):
+    open_search(phone, live_stack)
+    total = shown_total(phone)
+    css(phone, "#filters > summary").click()
+    console_errors(phone)
+    network(phone, offline=True)
+    tick(phone, "body", "suv")
+    wait_until(phone, lambda d: css(d, "#search-error").is_displayed(), message="no error shown")
+    assert not css(phone, 'input[name="body"][value="suv"]').is_selected()
+    assert "body" not in url_params(phone) and shown_total(phone) == total and idle(phone)
+    errors = [e for e in console_errors(phone) if "net::ERR_INTERNET_DISCONNECTED" not in e]
+    assert errors == []
+    shot(phone, "search-offline-en")
+    network(phone)
+    css(phone, "#search-retry").click()
+    wait_until(phone, lambda d: url_params(d).get("body") == ["suv"] and idle(d))
+    assert css(phone, 'input[name="body"][value="suv"]').is_selected() and shown_total(phone) < total
+    assert not css(phone, "#search-error").is_displayed()
+    # On a slow link the results say they are loading until the answer is in.
+    network(phone, latency=1500)
+    tick(phone, "body", "suv")
+    wait_until(phone, lambda d: css(d, "#search-loading").is_displayed(), timeout=2)
+    assert not idle(phone)
+    wait_until(phone, lambda d: idle(d) and "body" not in url_params(d))
+    assert not css(phone, "#search-loading").is_displayed()

@@ -21,8 +21,42 @@ function stateUrl() {
 }
 
 async function fragment(url, kind) {
+  // Throws when the network is gone or the server failed; a 400 is a page that names the bad parameter.
   const response = await fetch(url, { headers: { "X-Fragment": kind }, credentials: "same-origin" });
+  if (!response.ok && response.status !== 400) throw new Error(`${response.status} for ${url}`);
   return response.text();
+}
+
+// While an answer is awaited the results are dimmed (aria-busy) and, past a moment, say so; when
+// none comes the boxes go back to what the results on screen show, and the error offers a retry.
+const loading = document.getElementById("search-loading");
+const failure = document.getElementById("search-error");
+let loadingTimer = 0;
+
+function busy(on) {
+  clearTimeout(loadingTimer);
+  if (on) {
+    body.setAttribute("aria-busy", "true");
+    loadingTimer = setTimeout(() => (loading.hidden = false), 300);
+  } else {
+    body.removeAttribute("aria-busy");
+    loading.hidden = true;
+  }
+}
+
+function tickAs(url) {
+  const params = new URLSearchParams(new URL(url, location.href).search);
+  for (const element of form.elements) {
+    if (element.type === "checkbox") element.checked = params.getAll(element.name).includes(element.value);
+  }
+}
+
+function failed(retry) {
+  failure.hidden = false;
+  failure.querySelector("button").onclick = () => {
+    failure.hidden = true;
+    retry();
+  };
 }
 
 function focusKey(element) {
@@ -43,13 +77,26 @@ function restoreFocus(key) {
 async function show(url, { push = true } = {}) {
   const ticket = ++latest;
   const key = focusKey(document.activeElement);
-  body.setAttribute("aria-busy", "true");
-  const html = await fragment(url, "results");
+  failure.hidden = true;
+  busy(true);
+  let html;
+  try {
+    html = await fragment(url, "results");
+  } catch {
+    if (ticket !== latest) return false;
+    busy(false);
+    tickAs(location.href); // never a ticked box over results that do not have it
+    failed(() => {
+      tickAs(url);
+      show(url, { push });
+    });
+    return false;
+  }
   if (ticket !== latest) return false;
   const open = filters()?.open;
   body.innerHTML = html;
   if (open && filters()) filters().open = true;
-  body.removeAttribute("aria-busy");
+  busy(false);
   if (push && url !== location.pathname + location.search) history.pushState({ url }, "", url);
   restoreFocus(key);
   return true;
@@ -119,7 +166,13 @@ body.addEventListener("click", async (event) => {
     event.preventDefault();
     more.setAttribute("aria-busy", "true");
     const holder = document.createElement("div");
-    holder.innerHTML = await fragment(more.href, "more");
+    try {
+      holder.innerHTML = await fragment(more.href, "more");
+    } catch {
+      more.removeAttribute("aria-busy");
+      failed(() => more.click());
+      return;
+    }
     const list = document.getElementById("result-list");
     const first = holder.querySelector("li");
     list.append(...holder.querySelectorAll("ol > li"));
