@@ -148,3 +148,26 @@ def test_a_facet_tapped_offline_shows_an_error_with_retry_not_a_ticked_box(live_
     assert not idle(phone)
     wait_until(phone, lambda d: idle(d) and "body" not in url_params(d))
     assert not css(phone, "#search-loading").is_displayed()
+
+
+def test_filters_open_as_a_sheet_with_a_sticky_show_results_button(live_stack, phone):
+    open_search(phone, live_stack)
+    total = shown_total(phone)
+    css(phone, "#filters > summary").click()
+    sheet = phone.execute_script(
+        "const r = document.getElementById('filters').getBoundingClientRect(); return [r.top, r.bottom]"
+    )
+    assert sheet[0] <= 1 and sheet[1] >= 739, f"the filters are not a sheet over the page: {sheet}"
+    show = css(phone, "#filters .apply")
+    assert show.is_displayed() and str(total) in re.sub(r"\D", "", show.text)
+    shot(phone, "search-filter-sheet-en")
+    tick(phone, "body", "suv")
+    wait_until(phone, lambda d: url_params(d).get("body") == ["suv"] and idle(d))
+    narrowed = shown_total(phone)
+    show = css(phone, "#filters .apply")
+    bottom = phone.execute_script("return arguments[0].getBoundingClientRect().bottom", show)
+    assert show.is_displayed() and bottom <= 740 and re.sub(r"\D", "", show.text) == str(narrowed)
+    show.click()
+    wait_until(phone, lambda d: d.execute_script("return !document.getElementById('filters').open"))
+    top = phone.execute_script("return document.getElementById('results-title').getBoundingClientRect().top")
+    assert 0 <= top < 740

@@ -74,6 +74,25 @@ function restoreFocus(key) {
   }
 }
 
+function foldState() {
+  // The filters' place survives a swap: open or not, scrolled where the buyer was, "show more" open.
+  const sheet = filters();
+  if (!sheet) return () => {};
+  const open = sheet.open;
+  const scroll = sheet.scrollTop;
+  const more = [...sheet.querySelectorAll("[data-facet] > details.more[open]")].map((d) => d.parentElement.dataset.facet);
+  return () => {
+    const now = filters();
+    if (!now) return;
+    now.open = open;
+    for (const facet of more) {
+      const details = now.querySelector(`[data-facet="${facet}"] > details.more`);
+      if (details) details.open = true;
+    }
+    now.scrollTop = scroll;
+  };
+}
+
 async function show(url, { push = true } = {}) {
   const ticket = ++latest;
   const key = focusKey(document.activeElement);
@@ -93,9 +112,9 @@ async function show(url, { push = true } = {}) {
     return false;
   }
   if (ticket !== latest) return false;
-  const open = filters()?.open;
+  const restore = foldState();
   body.innerHTML = html;
-  if (open && filters()) filters().open = true;
+  restore();
   busy(false);
   if (push && url !== location.pathname + location.search) history.pushState({ url }, "", url);
   restoreFocus(key);
@@ -148,9 +167,12 @@ form.addEventListener("change", (event) => {
 });
 form.addEventListener("submit", async (event) => {
   event.preventDefault();
+  const sheet = filters();
+  const fromSheet = event.submitter?.classList.contains("apply");
+  if (fromSheet && sheet) sheet.open = false;
   const url = stateUrl();
   const shown = url === location.pathname + location.search || (await show(url));
-  if (shown && phone()) toResults();
+  if (shown && (fromSheet || phone())) toResults();
 });
 body.addEventListener("click", async (event) => {
   const link = event.target.closest("a[data-state]");
