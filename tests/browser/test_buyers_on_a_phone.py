@@ -171,3 +171,13 @@ def test_filters_open_as_a_sheet_with_a_sticky_show_results_button(live_stack, p
     wait_until(phone, lambda d: d.execute_script("return !document.getElementById('filters').open"))
     top = phone.execute_script("return document.getElementById('results-title').getBoundingClientRect().top")
     assert 0 <= top < 740
+
+
+def test_vehicle_suggestions_are_told_apart(live_stack, browser):
+    open_search(browser, live_stack)
+    css(browser, "#q").send_keys("toyota")
+    wait_until(browser, lambda d: d.find_elements(By.CSS_SELECTOR, f"{OPTIONS}[data-kind=vehicle]"))
+    vehicles = [o.text for o in browser.find_elements(By.CSS_SELECTOR, f"{OPTIONS}[data-kind=vehicle]")]
+    assert len(set(vehicles)) == len(vehicles), vehicles
+    for text in vehicles:
+        assert re.search(r"\b(19|20)\d\d\b", text) and re.search(r"\d km", text) and "USD" in text, text
