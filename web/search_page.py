@@ -16,10 +16,25 @@ from insights.buffer import record_search
 from insights.selectors import popular_searches
 from search.fields import BY_NAME, PER_PORT_RANGES, TERM_PARAMS, TOGGLE_FIELDS, range_params
 from search.request import Page, VehicleQuery
-from search.selectors import Viewer, public_scope, run_vehicle_search, vehicle_search, vehicle_suggestions
+from search.selectors import (
+    Viewer,
+    public_scope,
+    run_vehicle_search,
+    understood,
+    vehicle_search,
+    vehicle_suggestions,
+)
 
 from .labels import FACET_TITLES, value_label
-from .search_state import LIST_FACETS, PAGES, RANGE_FACETS, chips, clear_all_url, relax_last_url, url_of
+from .search_state import (
+    LIST_FACETS,
+    PAGES,
+    RANGE_FACETS,
+    chips,
+    clear_all_url,
+    relax_last_url,
+    url_of,
+)
 
 # Values shown before "show more" in a facet list.
 SHOWN_VALUES = 6
@@ -166,7 +181,8 @@ def _zero_result_help(vehicle_query: VehicleQuery, query: QueryDict, result: dic
         facets=("make",),
     )
     relaxed = result.get("relaxed")
-    searches = popular_searches(since=timezone.now() - timedelta(days=POPULAR_SEARCH_DAYS), limit=POPULAR_SEARCHES)
+    # More than are shown: those that are not a vehicle as the market lists it are dropped.
+    searches = popular_searches(since=timezone.now() - timedelta(days=POPULAR_SEARCH_DAYS), limit=POPULAR_SEARCHES * 3)
     return {
         "did_you_mean": did_you_mean,
         "did_you_mean_url": url_of(query, q=[did_you_mean]) if did_you_mean else None,
@@ -175,15 +191,42 @@ def _zero_result_help(vehicle_query: VehicleQuery, query: QueryDict, result: dic
         "relaxed_url": url_of(query, **dict.fromkeys(relaxed["dropped"])) if relaxed else None,
         "relax_url": relax_last_url(query),
         "searches": [
-            {"text": s["query"], "url": url_of(_only_view(query), q=[s["query"]])}
-            for s in searches
-            if s["query"] != vehicle_query.text.casefold()
+            {"text": text, "url": url_of(_only_view(query), q=[text])}
+            for text in shown_searches(searches, currency=currency)
+            if text.casefold() != vehicle_query.text.casefold()
         ],
         "popular": [
             {"value": b["value"], "count": b["count"], "url": url_of(_only_view(query), make=[b["value"]])}
             for b in market["facets"].get("make", [])[:POPULAR_MAKES]
         ],
     }
+
+
+# What a popular search may name to be offered: vehicles and their years, not prices or ports.
+OFFERED_PARAMS = ("make", "model", "year_min", "year_max", "body", "fuel", "transmission", "drive")
+
+
+def shown_searches(searches: list[dict], *, currency: str) -> list[str]:
+    """The logged texts buyers may see, normalised: each as the page understands it ("toyota camri" ->
+    "Toyota Camry"), only those it reads whole as vehicles the market lists (makes and models
+    come from the listings), once each. Anything else ("@sum(1+1)*cmd|x", "my cousins car", a
+    phone number) is someone's typing and never shown."""
+    shown: list[str] = []
+    for search in searches:
+        interpretation, _query = understood(VehicleQuery(text=search["query"]), currency=currency)
+        chips = interpretation.chips
+        if interpretation.text or not chips or any(chip.param not in OFFERED_PARAMS for chip in chips):
+            continue
+        models = [chip.label for chip in chips if chip.param == "model"]
+        words: list[str] = []
+        for chip in chips:
+            named = chip.param == "make" and any(model.startswith(f"{chip.label} ") for model in models)
+            if not named and chip.label not in words:
+                words.append(chip.label)
+        text = " ".join(words)
+        if text.casefold() not in {s.casefold() for s in shown}:
+            shown.append(text)
+    return shown[:POPULAR_SEARCHES]
 
 
 def _dropped_titles(params: list[str]) -> list[str]:

@@ -19,6 +19,7 @@ from selenium.webdriver.support.ui import Select
 
 from insights.models import SearchLog
 from tests.browser.conftest import committed, console_errors, shot, wait_until
+from tests.support.factories import log_searches
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 OPTIONS = "#q-options [role=option]"
@@ -181,3 +182,25 @@ def test_vehicle_suggestions_are_told_apart(live_stack, browser):
     assert len(set(vehicles)) == len(vehicles), vehicles
     for text in vehicles:
         assert re.search(r"\b(19|20)\d\d\b", text) and re.search(r"\d km", text) and "USD" in text, text
+
+
+@pytest.fixture
+def search_log(live_stack):
+    committed(log_searches, "@sum(1+1)*cmd|x", 2, times=9)
+    committed(log_searches, "toyota camri", 3, times=7)
+    committed(log_searches, "toyota camry", 3, times=2)
+    committed(log_searches, "my cousins car", 1, times=5)
+    yield
+    committed(lambda: SearchLog.objects.filter(searched_at__gte=timezone.now() - timedelta(days=2)).delete())
+
+
+def test_popular_searches_are_normalised_and_find_vehicles(live_stack, browser, search_log):
+    open_search(browser, live_stack, "/?q=zzzqqq")
+    links = browser.find_elements(By.CSS_SELECTOR, ".popular-searches a")
+    texts = [link.text for link in links]
+    assert texts and texts[0] == "Toyota Camry", texts
+    assert not any("@" in t or "camri" in t or "cousin" in t for t in texts), texts
+    assert len({t.casefold() for t in texts}) == len(texts)
+    links[0].click()
+    wait_until(browser, lambda d: url_params(d).get("q") == ["Toyota Camry"] and idle(d))
+    assert shown_total(browser) > 0

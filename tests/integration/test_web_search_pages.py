@@ -4,11 +4,14 @@ JavaScript needed), the state in the URL, fragments for the enhanced page, curre
 import re
 
 import pytest
+from django.db.models import Count
 from django.test import Client
 
 from buyers.models import VehicleView
 from catalog.models import Vehicle
 from insights.models import SearchClick
+from search.understanding import Vocabulary
+from tests.support.factories import log_searches
 from tests.support.search_fixtures import market, sql_counts, sql_vehicles  # noqa: F401 (fixture)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.engine]
@@ -83,38 +86,22 @@ def test_zero_results_offer_a_way_out(market):
     assert "Popular makes" in html
 
 
-def _logged(text: str, results: int, times: int = 1, days_ago: int = 1) -> None:
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from insights.models import SearchLog
-
-    for _ in range(times):
-        SearchLog.objects.create(
-            searched_at=timezone.now() - timedelta(days=days_ago),
-            endpoint="vehicles",
-            query_text=text,
-            normalized_query=text,
-            filters={"terms": {}, "ranges": {}, "near": None},
-            sort="relevance",
-            result_count=results,
-            latency_ms=1,
-            engine_ms=1,
-        )
-
-
-def test_zero_results_offer_popular_searches_that_found_vehicles(market):
-    _logged("hilux", 4, times=3)
-    _logged("corolla", 2, times=2)
-    _logged("lamborghini", 0, times=5)  # searched often, found nothing: not offered
-    _logged("camry", 3, times=9, days_ago=90)  # too old
+def test_zero_results_offer_popular_searches_that_found_vehicles(market, monkeypatch):
+    # The makes and models the page normalises logged texts with (the suggestions index's, in production).
+    listed = Vehicle.objects.values_list("make", "model").annotate(n=Count("id"))
+    monkeypatch.setattr("search.selectors.vehicle_vocabulary", lambda: Vocabulary.from_rows(list(listed)))
+    log_searches("toyota hilux", 4, times=3)
+    log_searches("TOYOTA  corola", 2, times=2)  # as the market names it, once
+    log_searches("toyota corolla", 2, times=1)
+    log_searches("@sum(1+1)*cmd|x", 2, times=6)  # found something, but someone's typing: never shown
+    log_searches("lamborghini", 0, times=5)  # searched often, found nothing: not offered
+    log_searches("toyota camry", 3, times=9, days_ago=90)  # too old
     page = Client().get("/?make=Lada&currency=EUR")
     searches = page.context["help"]["searches"]
-    assert [s["text"] for s in searches] == ["hilux", "corolla"]
-    assert searches[0]["url"] == "?currency=EUR&q=hilux"
+    assert [s["text"] for s in searches] == ["Toyota Hilux", "Toyota Corolla"]
+    assert searches[0]["url"] == "?currency=EUR&q=Toyota+Hilux"
     html = page.content.decode()
-    assert "Popular searches" in html and 'href="?currency=EUR&amp;q=hilux"' in html
+    assert "Popular searches" in html and 'href="?currency=EUR&amp;q=Toyota+Hilux"' in html
     # Each one leads to vehicles.
     assert total_of(Client().get("/" + searches[0]["url"]).content.decode()) > 0
 
