@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from delivery.reference import port_by_code
 from insights.buffer import record_search
 from insights.selectors import popular_searches
-from search.fields import BY_NAME, PER_PORT_RANGES, TERM_PARAMS, TOGGLE_FIELDS, range_params
+from search.fields import BY_NAME, PER_PORT_RANGES, RANGES, TERM_PARAMS, TOGGLE_FIELDS, range_params
 from search.request import Page, VehicleQuery
 from search.selectors import (
     Viewer,
@@ -32,6 +32,7 @@ from .search_state import (
     RANGE_FACETS,
     chips,
     clear_all_url,
+    range_label,
     relax_last_url,
     url_of,
 )
@@ -88,12 +89,37 @@ def search_page_content(params: dict[str, Any], *, query: QueryDict, viewer: Vie
         if not next_cursor
         else url_of(query, **{PAGES: [str(shown_pages + 1)]}) + "&cursor=" + next_cursor,
         "sort": params["sort"],
-        "interpretation": result.get("interpretation"),
+        "interpretation": _interpretation_shown(result.get("interpretation"), params["currency"]),
         "exact_url": url_of(query, interpret=["0"]),
     }
     if result["total"] == 0:
         content["help"] = _zero_result_help(params["query"], query, result, params["currency"])
     return content
+
+
+def _interpretation_shown(interpretation: dict | None, currency: str) -> dict | None:
+    """The engine's reading of the text with the page's words for it, in the page's language: a
+    value as its facet names it ("Blanc", "SUV"), a range once as a chip names it ("Année : ≥ 2015");
+    makes, models and ports keep their names."""
+    if not interpretation:
+        return interpretation
+    chips, ranges = [], {}
+    for chip in interpretation["chips"]:
+        root = chip["param"].removesuffix("_min").removesuffix("_max")
+        if root in RANGES and root != chip["param"]:
+            if root not in ranges:
+                ranges[root] = {"min": None, "max": None, "at": len(chips)}
+                chips.append(None)
+            ranges[root][chip["param"].rsplit("_", 1)[1]] = chip["value"]
+        elif chip["param"] in TERM_PARAMS and chip["param"] not in ("make", "model"):
+            chips.append({**chip, "label": value_label(chip["param"], chip["value"])})
+        else:
+            chips.append(chip)
+    for root, bounds in ranges.items():
+        low, high = bounds["min"], bounds["max"]
+        label = range_label(root, low, high, currency)
+        chips[bounds["at"]] = {"param": root, "value": f"{low or ''}-{high or ''}", "label": label}
+    return {**interpretation, "chips": chips}
 
 
 def _only_view(query: QueryDict) -> QueryDict:

@@ -204,3 +204,18 @@ def test_popular_searches_are_normalised_and_find_vehicles(live_stack, browser, 
     links[0].click()
     wait_until(browser, lambda d: url_params(d).get("q") == ["Toyota Camry"] and idle(d))
     assert shown_total(browser) > 0
+
+
+def test_french_headings_chips_and_colours(live_stack, phone):
+    in_french(phone, live_stack)
+    open_search(phone, live_stack, "/?q=toyota+suv+2015&colour=white")
+    chips = [c.text for c in phone.find_elements(By.CSS_SELECTOR, ".chip-interpreted")]
+    assert any("Année" in c for c in chips), chips
+    assert "Blanc" in css(phone, ".chips").text
+    shot(phone, "search-chips-fr")
+    camry = live_stack.market.coviewed["camry"]
+    phone.get(live_stack.at(f"/vehicles/{camry}/"))
+    assert css(phone, "#similar-title").text == "Véhicules semblables"
+    reasons = [r.text for r in phone.find_elements(By.CSS_SELECTOR, "#similar .reasons li")]
+    assert reasons and not any("Same" in r or "Similar" in r for r in reasons), reasons
+    shot(phone, "vehicle-fr")

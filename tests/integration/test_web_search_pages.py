@@ -129,7 +129,9 @@ def test_search_exactly_what_i_typed_turns_query_understanding_off(market):
     client = Client()
     understood = client.get("/", {"q": "toyota hilux 2015"})
     assert understood.context["interpretation"]["applied"]
-    assert [c["param"] for c in understood.context["interpretation"]["chips"]] == ["year_min", "year_max"]
+    # The year is one chip, named as the page names a range (both bounds, one year).
+    assert [c["param"] for c in understood.context["interpretation"]["chips"]] == ["year"]
+    assert understood.context["interpretation"]["chips"][0]["label"] == "Year: 2015"
     exact_url = understood.context["exact_url"]
     assert exact_url == "?q=toyota+hilux+2015&interpret=0"
     assert f'href="{exact_url.replace("&", "&amp;")}"' in understood.content.decode()
