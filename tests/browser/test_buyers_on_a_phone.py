@@ -219,3 +219,28 @@ def test_french_headings_chips_and_colours(live_stack, phone):
     reasons = [r.text for r in phone.find_elements(By.CSS_SELECTOR, "#similar .reasons li")]
     assert reasons and not any("Same" in r or "Similar" in r for r in reasons), reasons
     shot(phone, "vehicle-fr")
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_404_and_500_pages_have_the_header_and_a_search_box(live_stack, phone, language, monkeypatch):
+    if language == "fr":
+        in_french(phone, live_stack)
+    phone.get(live_stack.at("/no-such-page/"))
+    assert css(phone, ".site-header .brand").is_displayed()
+    title = css(phone, "h1").text
+    assert title == {"en": "Page not found", "fr": "Page non trouvée"}[language]
+    box = css(phone, "main form[action='/'] input[name=q]")
+    assert phone.execute_script("return getComputedStyle(document.body).fontFamily").startswith("system-ui")
+    shot(phone, f"404-{language}")
+    box.send_keys("toyota", Keys.ENTER)
+    wait_until(phone, lambda d: url_params(d).get("q") == ["toyota"])
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a page that fails")
+
+    monkeypatch.setattr("web.views.search_page_content", broken)
+    phone.get(live_stack.at("/?q=hilux"))
+    assert css(phone, ".site-header .brand").is_displayed()
+    assert css(phone, "h1").text == {"en": "Something went wrong", "fr": "Une erreur est survenue"}[language]
+    assert css(phone, "main form[action='/'] input[name=q]")
+    shot(phone, f"500-{language}")
