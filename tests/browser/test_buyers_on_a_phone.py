@@ -244,3 +244,18 @@ def test_the_404_and_500_pages_have_the_header_and_a_search_box(live_stack, phon
     assert css(phone, "h1").text == {"en": "Something went wrong", "fr": "Une erreur est survenue"}[language]
     assert css(phone, "main form[action='/'] input[name=q]")
     shot(phone, f"500-{language}")
+
+
+def test_the_filter_sheet_and_its_error_speak_french(live_stack, phone, restore_network):
+    in_french(phone, live_stack)
+    open_search(phone, live_stack)
+    total = shown_total(phone)
+    css(phone, "#filters > summary").click()
+    assert css(phone, "#filters .apply").text == f"Voir {total} véhicules"
+    shot(phone, "search-filter-sheet-fr")
+    network(phone, offline=True)
+    tick(phone, "body", "suv")
+    wait_until(phone, lambda d: css(d, "#search-error").is_displayed())
+    assert "Vérifiez votre connexion" in css(phone, "#search-error").text
+    assert css(phone, "#search-retry").text == "Réessayer"
+    shot(phone, "search-offline-fr")
