@@ -1,0 +1,44 @@
+"""The dealer's console on a phone (issue 26): it fits 360 px, reads as people read (amounts grouped,
+words for statuses and bodies), the bulk action starts unchosen, the year facet lists the stock's
+years newest first as links. Screenshots go to $NZILA_SCREENSHOTS when it is set."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from django.conf import settings
+from selenium.webdriver.common.by import By
+
+from catalog.models import Vehicle
+from tests.browser.conftest import shot, sign_in, wait_until
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db]
+
+
+def css(driver, selector):
+    return driver.find_element(By.CSS_SELECTOR, selector)
+
+
+def open_console(driver, live_stack, language="en", path=""):
+    dealer = live_stack.market.dealers[0]
+    if language == "fr":
+        driver.get(live_stack.at("/static/web/site.css"))
+        driver.add_cookie({"name": settings.LANGUAGE_COOKIE_NAME, "value": "fr", "path": "/"})
+    sign_in(driver, live_stack, "dealer-member", next_path=f"/dealer/{dealer.pk}/{path}")
+    wait_until(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "table.inventory"))
+    return dealer
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_console_fits_a_phone_bulk_price_field_included(live_stack, phone, language):
+    open_console(phone, live_stack, language)
+    assert phone.execute_script("return document.documentElement.scrollWidth") <= 360
+    percent = css(phone, ".bulk-actions input[name=percent]")
+    phone.execute_script("arguments[0].scrollIntoView({block: 'center'})", percent)
+    left, right = phone.execute_script(
+        "const r = arguments[0].getBoundingClientRect(); return [r.left, r.right]", percent
+    )
+    assert left >= 0 and right <= 360, (left, right)
+    shot(phone, f"console-inventory-{language}")
