@@ -42,3 +42,24 @@ def test_the_console_fits_a_phone_bulk_price_field_included(live_stack, phone, l
     )
     assert left >= 0 and right <= 360, (left, right)
     shot(phone, f"console-inventory-{language}")
+
+
+def test_values_read_as_people_read_them_and_the_bulk_action_starts_unchosen(live_stack, phone):
+    dealer = open_console(phone, live_stack)
+    prices = [td.text for td in phone.find_elements(By.CSS_SELECTOR, "table.inventory td.price")]
+    assert prices and all(re.fullmatch(r"\d{1,3}(,\d{3})* [A-Z]{3}", p) for p in prices), prices
+    statuses = {s.text for s in phone.find_elements(By.CSS_SELECTOR, "table.inventory .pill")}
+    assert statuses <= {"Available", "Reserved"}, statuses
+    bodies = [a.text for a in phone.find_elements(By.CSS_SELECTOR, '.facet-link[data-facet="body"]')]
+    assert "SUV" in bodies and "suv" not in bodies, bodies
+    action = css(phone, ".bulk-actions select[name=action]")
+    assert action.get_attribute("value") == ""
+    first = css(phone, "table.inventory tbody input[name=vehicles]")
+    vehicle_id = int(first.get_attribute("value"))
+    phone.execute_script("arguments[0].scrollIntoView({block: 'center'})", first)
+    first.click()
+    css(phone, ".bulk-actions button[type=submit]").click()
+    # The browser asks for an action; nothing is sent, nothing is sold.
+    assert phone.execute_script("return arguments[0].validity.valueMissing", action)
+    assert Vehicle.objects.get(pk=vehicle_id).status in ("available", "reserved")
+    assert urlparse(phone.current_url).path == f"/dealer/{dealer.pk}/"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.http import QueryDict
 
+from web.labels import value_label
+
 
 def first_error(errors) -> str:
     """`field: message` of a serializer's first error, for a page to show."""
@@ -45,7 +47,8 @@ def _range_label(name: str, bucket: dict) -> str:
 
 
 def facet_links(facets: dict, query: QueryDict) -> list[dict]:
-    """Each term facet's values with the link that selects (or clears) it; histograms are shown as is."""
+    """Each term facet's values with the link that selects (or clears) it, named as the buyers' pages
+    name them ("SUV", "Disponible"); histograms are shown as is."""
     out = []
     for name, buckets in facets.items():
         items = []
@@ -53,7 +56,7 @@ def facet_links(facets: dict, query: QueryDict) -> list[dict]:
             if "value" in bucket:
                 items.append(
                     {
-                        "label": bucket.get("label") or bucket["value"],
+                        "label": bucket.get("label") or value_label(name, bucket["value"]),
                         "count": bucket["count"],
                         "selected": bucket["selected"],
                         "href": "?" + toggled(query, name, bucket["value"]),
