@@ -63,3 +63,18 @@ def test_values_read_as_people_read_them_and_the_bulk_action_starts_unchosen(liv
     assert phone.execute_script("return arguments[0].validity.valueMissing", action)
     assert Vehicle.objects.get(pk=vehicle_id).status in ("available", "reserved")
     assert urlparse(phone.current_url).path == f"/dealer/{dealer.pk}/"
+
+
+def test_the_year_facet_lists_the_stock_s_years_newest_first_as_links(live_stack, phone):
+    dealer = open_console(phone, live_stack)
+    years = phone.find_elements(By.CSS_SELECTOR, '.facet-link[data-facet="year"]')
+    shown = [int(a.text) for a in years]
+    newest = Vehicle.objects.filter(dealer=dealer, status__in=("available", "reserved")).order_by("-year")[0].year
+    assert shown and shown[0] == newest and shown == sorted(shown, reverse=True), shown
+    count = int(years[0].find_element(By.XPATH, "following-sibling::span[@class='count']").text)
+    phone.execute_script("arguments[0].scrollIntoView({block: 'center'})", years[0])
+    years[0].click()
+    wait_until(phone, lambda d: parse_qs(urlparse(d.current_url).query).get("year_min") == [str(newest)])
+    assert parse_qs(urlparse(phone.current_url).query).get("year_max") == [str(newest)]
+    assert int(css(phone, "#total").text) == count
+    assert css(phone, '.facet-link[data-facet="year"][aria-current="true"]').text == str(newest)
