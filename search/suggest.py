@@ -18,6 +18,7 @@ VEHICLE_SOURCE = [
     "make",
     "model",
     "year",
+    "mileage_km",
     "price",
     "currency",
     "price_usd",

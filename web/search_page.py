@@ -14,12 +14,28 @@ from django.utils.translation import gettext as _
 from delivery.reference import port_by_code
 from insights.buffer import record_search
 from insights.selectors import popular_searches
-from search.fields import BY_NAME, PER_PORT_RANGES, TERM_PARAMS, TOGGLE_FIELDS, range_params
+from search.fields import BY_NAME, PER_PORT_RANGES, RANGES, TERM_PARAMS, TOGGLE_FIELDS, range_params
 from search.request import Page, VehicleQuery
-from search.selectors import Viewer, public_scope, run_vehicle_search, vehicle_search, vehicle_suggestions
+from search.selectors import (
+    Viewer,
+    public_scope,
+    run_vehicle_search,
+    understood,
+    vehicle_search,
+    vehicle_suggestions,
+)
 
 from .labels import FACET_TITLES, value_label
-from .search_state import LIST_FACETS, PAGES, RANGE_FACETS, chips, clear_all_url, relax_last_url, url_of
+from .search_state import (
+    LIST_FACETS,
+    PAGES,
+    RANGE_FACETS,
+    chips,
+    clear_all_url,
+    range_label,
+    relax_last_url,
+    url_of,
+)
 
 # Values shown before "show more" in a facet list.
 SHOWN_VALUES = 6
@@ -78,12 +94,37 @@ def search_page_content(params: dict[str, Any], *, query: QueryDict, viewer: Vie
         if not next_cursor
         else url_of(query, **{PAGES: [str(shown_pages + 1)]}) + "&cursor=" + next_cursor,
         "sort": params["sort"],
-        "interpretation": result.get("interpretation"),
+        "interpretation": _interpretation_shown(result.get("interpretation"), params["currency"]),
         "exact_url": url_of(query, interpret=["0"]),
     }
     if result["total"] == 0:
         content["help"] = _zero_result_help(params["query"], query, result, params["currency"])
     return content
+
+
+def _interpretation_shown(interpretation: dict | None, currency: str) -> dict | None:
+    """The engine's reading of the text with the page's words for it, in the page's language: a
+    value as its facet names it ("Blanc", "SUV"), a range once as a chip names it ("Année : ≥ 2015");
+    makes, models and ports keep their names."""
+    if not interpretation:
+        return interpretation
+    chips, ranges = [], {}
+    for chip in interpretation["chips"]:
+        root = chip["param"].removesuffix("_min").removesuffix("_max")
+        if root in RANGES and root != chip["param"]:
+            if root not in ranges:
+                ranges[root] = {"min": None, "max": None, "at": len(chips)}
+                chips.append(None)
+            ranges[root][chip["param"].rsplit("_", 1)[1]] = chip["value"]
+        elif chip["param"] in TERM_PARAMS and chip["param"] not in ("make", "model"):
+            chips.append({**chip, "label": value_label(chip["param"], chip["value"])})
+        else:
+            chips.append(chip)
+    for root, bounds in ranges.items():
+        low, high = bounds["min"], bounds["max"]
+        label = range_label(root, low, high, currency)
+        chips[bounds["at"]] = {"param": root, "value": f"{low or ''}-{high or ''}", "label": label}
+    return {**interpretation, "chips": chips}
 
 
 def _only_view(query: QueryDict) -> QueryDict:
@@ -171,7 +212,8 @@ def _zero_result_help(vehicle_query: VehicleQuery, query: QueryDict, result: dic
         facets=("make",),
     )
     relaxed = result.get("relaxed")
-    searches = popular_searches(since=timezone.now() - timedelta(days=POPULAR_SEARCH_DAYS), limit=POPULAR_SEARCHES)
+    # More than are shown: those that are not a vehicle as the market lists it are dropped.
+    searches = popular_searches(since=timezone.now() - timedelta(days=POPULAR_SEARCH_DAYS), limit=POPULAR_SEARCHES * 3)
     return {
         "did_you_mean": did_you_mean,
         "did_you_mean_url": url_of(query, q=[did_you_mean]) if did_you_mean else None,
@@ -180,15 +222,42 @@ def _zero_result_help(vehicle_query: VehicleQuery, query: QueryDict, result: dic
         "relaxed_url": url_of(query, **dict.fromkeys(relaxed["dropped"])) if relaxed else None,
         "relax_url": relax_last_url(query),
         "searches": [
-            {"text": s["query"], "url": url_of(_only_view(query), q=[s["query"]])}
-            for s in searches
-            if s["query"] != vehicle_query.text.casefold()
+            {"text": text, "url": url_of(_only_view(query), q=[text])}
+            for text in shown_searches(searches, currency=currency)
+            if text.casefold() != vehicle_query.text.casefold()
         ],
         "popular": [
             {"value": b["value"], "count": b["count"], "url": url_of(_only_view(query), make=[b["value"]])}
             for b in market["facets"].get("make", [])[:POPULAR_MAKES]
         ],
     }
+
+
+# What a popular search may name to be offered: vehicles and their years, not prices or ports.
+OFFERED_PARAMS = ("make", "model", "year_min", "year_max", "body", "fuel", "transmission", "drive")
+
+
+def shown_searches(searches: list[dict], *, currency: str) -> list[str]:
+    """The logged texts buyers may see, normalised: each as the page understands it ("toyota camri" ->
+    "Toyota Camry"), only those it reads whole as vehicles the market lists (makes and models
+    come from the listings), once each. Anything else ("@sum(1+1)*cmd|x", "my cousins car", a
+    phone number) is someone's typing and never shown."""
+    shown: list[str] = []
+    for search in searches:
+        interpretation, _query = understood(VehicleQuery(text=search["query"]), currency=currency)
+        chips = interpretation.chips
+        if interpretation.text or not chips or any(chip.param not in OFFERED_PARAMS for chip in chips):
+            continue
+        models = [chip.label for chip in chips if chip.param == "model"]
+        words: list[str] = []
+        for chip in chips:
+            named = chip.param == "make" and any(model.startswith(f"{chip.label} ") for model in models)
+            if not named and chip.label not in words:
+                words.append(chip.label)
+        text = " ".join(words)
+        if text.casefold() not in {s.casefold() for s in shown}:
+            shown.append(text)
+    return shown[:POPULAR_SEARCHES]
 
 
 def _dropped_titles(params: list[str]) -> list[str]:

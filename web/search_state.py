@@ -124,7 +124,9 @@ def range_label(name: str, low: str | None, high: str | None, currency: str) -> 
     unit = currency if field.range_param.in_currency else field.unit
     if unit:  # amounts are grouped the locale's way (12,000 / 12 000); years never are
         low, high = (_grouped(value) for value in (low, high))
-    if low and high:
+    if low and high and low == high:
+        span = low
+    elif low and high:
         span = f"{low}–{high}"
     elif low:
         span = f"≥ {low}"

@@ -4,12 +4,14 @@ enhances them by asking for the same URLs with an `X-Fragment` header and swappi
 from __future__ import annotations
 
 import mimetypes
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from api.vehicles import viewer_of
 from catalog.models import Vehicle
@@ -105,6 +107,21 @@ def _search_click(request) -> dict:
     return {"search_id": click.validated_data.get("search_id"), "position": click.validated_data.get("position")}
 
 
+def _back_to_search(request) -> str:
+    """The search the buyer came from, filters and all (its URL is its state; the Referer of a
+    same-origin page carries it under Django's `same-origin` referrer policy); else the search page."""
+    referer = request.headers.get("Referer", "")
+    same_site = url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    if not same_site:
+        return "/"
+    came_from = urlsplit(referer)
+    if came_from.path != "/" or not came_from.netloc:
+        return "/"
+    return f"/?{came_from.query}" if came_from.query else "/"
+
+
 def vehicle(request, vehicle_id: int, slug: str = ""):
     currency, port = _currency_and_port(request)
     try:
@@ -133,6 +150,7 @@ def vehicle(request, vehicle_id: int, slug: str = ""):
         "ports": offered_ports(),
         "destination": port_by_code(port) if port else None,
         "rates_age": converted_rates_age(currency, [detail]),
+        "back_url": _back_to_search(request),
         **ask_context(request, detail),
         **reserve_context(request, detail),
     }

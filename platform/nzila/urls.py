@@ -17,3 +17,6 @@ urlpatterns = [
     path("", include("web.dealers.urls")),
     path("", include("web.urls")),
 ]
+
+# The server-error page with the site's header and a search box (by name: no import of a page).
+handler500 = "web.errors.server_error"

@@ -1,4 +1,4 @@
-"""Factories for catalog rows: a valid dealer or vehicle in one call, any field overridable."""
+"""Factories for catalog rows (a valid dealer or vehicle in one call, any field overridable) and search log lines."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from catalog.models import Currency, Dealer, Vehicle
+from insights.models import SearchLog
 
 _sequence = itertools.count(1)
 
@@ -86,3 +87,21 @@ def vehicle_fields(dealer: Dealer | None = None, **overrides) -> dict:
 
 def make_vehicle(dealer: Dealer | None = None, **overrides) -> Vehicle:
     return Vehicle.objects.create(**vehicle_fields(dealer, **overrides))
+
+
+def log_searches(text: str, results: int, *, times: int = 1, days_ago: int = 1, network: str = "") -> None:
+    """`times` first-page vehicle searches for `text` (logged as typed) that found `results`, from as many
+    networks on alternate days from `days_ago` (or all from `network`): what popularity counts."""
+    for n in range(times):
+        SearchLog.objects.create(
+            searched_at=timezone.now() - timedelta(days=days_ago + n % 2, minutes=n),
+            network=network or f"net{n}",
+            endpoint="vehicles",
+            query_text=text,
+            normalized_query=text,
+            filters={"terms": {}, "ranges": {}, "near": None},
+            sort="relevance",
+            result_count=results,
+            latency_ms=1,
+            engine_ms=1,
+        )

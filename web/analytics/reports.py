@@ -16,6 +16,7 @@ from datetime import timedelta
 from functools import cached_property
 from typing import Any
 
+from django.template.defaultfilters import floatformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -124,6 +125,14 @@ def build_reports(p: dict, only: str | None = None) -> dict[str, Report]:
     return {slug: builders[slug]() for slug in wanted}
 
 
+# Groups with an order of their own: shown in it (the engine returns the most frequent first).
+ORDERED_GROUPS = ("year",)
+
+
+def _in_order(group: str, rows: list[list]) -> list[list]:
+    return sorted(rows, key=lambda row: row[0]) if group in ORDERED_GROUPS else rows
+
+
 def _money(p: dict) -> str:
     return f"({p['currency']})"
 
@@ -134,12 +143,18 @@ def _prices_report(p: dict, prices: dict) -> Report:
         "prices",
         _("Price percentiles by %(group)s") % {"group": group},
         [group, "listings", f"p5 {money}", f"p25 {money}", f"median {money}", f"p75 {money}", f"p95 {money}"],
-        [[g["key"], g["count"], *(g["percentiles"][f"p{n}"] for n in (5, 25, 50, 75, 95))] for g in prices["groups"]],
+        _in_order(
+            group,
+            [
+                [g["key"], g["count"], *(g["percentiles"][f"p{n}"] for n in (5, 25, 50, 75, 95))]
+                for g in prices["groups"]
+            ],
+        ),
         {"type": "bar", "series": [f"p25 {money}", f"median {money}", f"p75 {money}"]},
         note=_("All matching listings: %(n)s, median %(median)s %(currency)s.")
         % {
-            "n": prices["overall"]["count"],
-            "median": prices["overall"]["percentiles"]["p50"] or "—",
+            "n": floatformat(prices["overall"]["count"], "0g"),
+            "median": floatformat(prices["overall"]["percentiles"]["p50"], "0g") or "—",
             "currency": p["currency"],
         },
     )
@@ -161,11 +176,14 @@ def _ages_report(p: dict, ages: dict) -> Report:
         "days-on-market",
         _("Days on market by %(group)s") % {"group": group},
         [group, "listings", "mean days", "p25 days", "median days", "p75 days"],
-        [
-            [g["key"], g["listings"], g["mean_days"], g["percentiles"]["p25"], g["percentiles"]["p50"]]
-            + [g["percentiles"]["p75"]]
-            for g in ages["groups"]
-        ],
+        _in_order(
+            group,
+            [
+                [g["key"], g["listings"], g["mean_days"], g["percentiles"]["p25"], g["percentiles"]["p50"]]
+                + [g["percentiles"]["p75"]]
+                for g in ages["groups"]
+            ],
+        ),
         {"type": "bar", "series": ["median days", "mean days"]},
         note=_("Days since listing of vehicles still available or reserved."),
     )

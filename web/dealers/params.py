@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from django.http import QueryDict
+from django.template.defaultfilters import floatformat
+
+from search.fields import range_params
+from web.labels import value_label
 
 
 def first_error(errors) -> str:
@@ -38,14 +42,40 @@ def toggled(query: QueryDict, name: str, value) -> str:
     return copy.urlencode()
 
 
-def _range_label(name: str, bucket: dict) -> str:
+# Numeric facets listed newest (or highest) first: a dealer's stock is recent, and the list is cut at 12.
+NEWEST_FIRST = ("year",)
+
+
+def _range_label(name: str, low: float, high: float) -> str:
     if name == "year":
-        return f"{bucket['from']:.0f}"
-    return f"{bucket['from']:,.0f}–{bucket['to']:,.0f}"
+        return f"{low:.0f}"
+    return f"{floatformat(low, '0g')}–{floatformat(high, '0g')}"
+
+
+def _range_item(name: str, bucket: dict, query: QueryDict) -> dict:
+    """A histogram bucket [from, to) as a link that filters on it (whole numbers: to - 1 inclusive), or
+    clears it when it is the range chosen."""
+    low_param, high_param = range_params(name)
+    low, high = f"{bucket['from']:.0f}", f"{bucket['to'] - 1:.0f}"
+    selected = query.get(low_param) == low and query.get(high_param) == high
+    copy = query.copy()
+    for drop in ("page", "cursor", low_param, high_param):
+        copy.pop(drop, None)
+    if not selected:
+        copy[low_param], copy[high_param] = low, high
+    return {
+        "label": _range_label(name, bucket["from"], bucket["to"] - 1),
+        "count": bucket["count"],
+        "selected": selected,
+        "href": "?" + copy.urlencode(),
+        "value": low,
+    }
 
 
 def facet_links(facets: dict, query: QueryDict) -> list[dict]:
-    """Each term facet's values with the link that selects (or clears) it; histograms are shown as is."""
+    """Each facet's values with the link that selects (or clears) it, named as the buyers' pages name
+    them ("SUV", "Disponible"); a histogram's non-empty buckets in value order (the year newest first),
+    each a link to its range."""
     out = []
     for name, buckets in facets.items():
         items = []
@@ -53,7 +83,7 @@ def facet_links(facets: dict, query: QueryDict) -> list[dict]:
             if "value" in bucket:
                 items.append(
                     {
-                        "label": bucket.get("label") or bucket["value"],
+                        "label": bucket.get("label") or value_label(name, bucket["value"]),
                         "count": bucket["count"],
                         "selected": bucket["selected"],
                         "href": "?" + toggled(query, name, bucket["value"]),
@@ -61,7 +91,9 @@ def facet_links(facets: dict, query: QueryDict) -> list[dict]:
                     }
                 )
             elif bucket["count"]:
-                items.append({"label": _range_label(name, bucket), "count": bucket["count"]})
+                items.append(_range_item(name, bucket, query))
+        if name in NEWEST_FIRST:
+            items.reverse()
         if items:
             out.append({"name": name, "items": items})
     return out

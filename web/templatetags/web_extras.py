@@ -1,5 +1,6 @@
 """Template filters of the buyers' pages: prices and numbers in the page's locale, value labels, links."""
 
+from decimal import Decimal
 from urllib.parse import quote
 
 import phonenumbers
@@ -58,6 +59,17 @@ def country_name(destination) -> str:
 @register.filter
 def number(value) -> str:
     return "—" if value is None else floatformat(value, "0g")
+
+
+@register.filter
+def figure(value) -> str:
+    """A number in a table as people read it, in the page's locale: grouped, whole from 100 up (12,346),
+    at most two decimals below (3.5, 0.25); anything else as it is, None as a dash."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        return str(value)
+    return floatformat(value, "0g" if abs(value) >= 100 else "-2g")
 
 
 @register.filter

@@ -23,8 +23,42 @@ function stateUrl() {
 }
 
 async function fragment(url, kind) {
+  // Throws when the network is gone or the server failed; a 400 is a page that names the bad parameter.
   const response = await fetch(url, { headers: { "X-Fragment": kind }, credentials: "same-origin" });
+  if (!response.ok && response.status !== 400) throw new Error(`${response.status} for ${url}`);
   return response.text();
+}
+
+// While an answer is awaited the results are dimmed (aria-busy) and, past a moment, say so; when
+// none comes the boxes go back to what the results on screen show, and the error offers a retry.
+const loading = document.getElementById("search-loading");
+const failure = document.getElementById("search-error");
+let loadingTimer = 0;
+
+function busy(on) {
+  clearTimeout(loadingTimer);
+  if (on) {
+    body.setAttribute("aria-busy", "true");
+    loadingTimer = setTimeout(() => (loading.hidden = false), 300);
+  } else {
+    body.removeAttribute("aria-busy");
+    loading.hidden = true;
+  }
+}
+
+function tickAs(url) {
+  const params = new URLSearchParams(new URL(url, location.href).search);
+  for (const element of form.elements) {
+    if (element.type === "checkbox") element.checked = params.getAll(element.name).includes(element.value);
+  }
+}
+
+function failed(retry) {
+  failure.hidden = false;
+  failure.querySelector("button").onclick = () => {
+    failure.hidden = true;
+    retry();
+  };
 }
 
 function focusKey(element) {
@@ -42,18 +76,59 @@ function restoreFocus(key) {
   }
 }
 
+function foldState() {
+  // The filters' place survives a swap: open or not, scrolled where the buyer was, "show more" open.
+  const sheet = filters();
+  if (!sheet) return () => {};
+  const open = sheet.open;
+  const scroll = sheet.scrollTop;
+  const more = [...sheet.querySelectorAll("[data-facet] > details.more[open]")].map((d) => d.parentElement.dataset.facet);
+  return () => {
+    const now = filters();
+    if (!now) return;
+    now.open = open;
+    for (const facet of more) {
+      const details = now.querySelector(`[data-facet="${facet}"] > details.more`);
+      if (details) details.open = true;
+    }
+    now.scrollTop = scroll;
+  };
+}
+
 async function show(url, { push = true } = {}) {
   const ticket = ++latest;
   const key = focusKey(document.activeElement);
-  body.setAttribute("aria-busy", "true");
-  const html = await fragment(url, "results");
-  if (ticket !== latest) return;
-  const open = filters()?.open;
+  failure.hidden = true;
+  busy(true);
+  let html;
+  try {
+    html = await fragment(url, "results");
+  } catch {
+    if (ticket !== latest) return false;
+    busy(false);
+    tickAs(location.href); // never a ticked box over results that do not have it
+    failed(() => {
+      tickAs(url);
+      show(url, { push });
+    });
+    return false;
+  }
+  if (ticket !== latest) return false;
+  const restore = foldState();
   body.innerHTML = html;
-  if (open && filters()) filters().open = true;
-  body.removeAttribute("aria-busy");
+  restore();
+  busy(false);
   if (push && url !== location.pathname + location.search) history.pushState({ url }, "", url);
   restoreFocus(key);
+  return true;
+}
+
+const phone = () => !matchMedia("(min-width: 48em)").matches;
+
+function toResults() {
+  // On a phone the results are below the fold: move there (and close the keyboard).
+  const title = document.getElementById("results-title");
+  if (title) title.focus();
 }
 
 function syncControls() {
@@ -92,9 +167,14 @@ form.addEventListener("change", (event) => {
   if (event.target.name === "currency") convertPriceRange(event.target.value);
   show(stateUrl());
 });
-form.addEventListener("submit", (event) => {
+form.addEventListener("submit", async (event) => {
   event.preventDefault();
-  show(stateUrl());
+  const sheet = filters();
+  const fromSheet = event.submitter?.classList.contains("apply");
+  if (fromSheet && sheet) sheet.open = false;
+  const url = stateUrl();
+  const shown = url === location.pathname + location.search || (await show(url));
+  if (shown && (fromSheet || phone())) toResults();
 });
 body.addEventListener("click", async (event) => {
   const link = event.target.closest("a[data-state]");
@@ -110,7 +190,13 @@ body.addEventListener("click", async (event) => {
     event.preventDefault();
     more.setAttribute("aria-busy", "true");
     const holder = document.createElement("div");
-    holder.innerHTML = await fragment(more.href, "more");
+    try {
+      holder.innerHTML = await fragment(more.href, "more");
+    } catch {
+      more.removeAttribute("aria-busy");
+      failed(() => more.click());
+      return;
+    }
     const list = document.getElementById("result-list");
     const first = holder.querySelector("li");
     list.append(...holder.querySelectorAll("ol > li"));
@@ -127,6 +213,12 @@ body.addEventListener("click", async (event) => {
 window.addEventListener("popstate", async () => {
   syncControls();
   await show(location.pathname + location.search, { push: false });
+});
+
+// The language form sends the buyer back to `next`: the state now in the URL, not the first page's.
+const language = document.querySelector("form.language");
+language?.addEventListener("submit", () => {
+  language.elements.next.value = location.pathname + location.search;
 });
 
 attachTypeahead(form.elements.q, document.getElementById("q-options"), {

@@ -2,6 +2,18 @@
 // newest one shown never overwrite it, arrows/Enter/Escape, mouse and touch.
 const SUGGEST_URL = "/api/v1/vehicles/suggest";
 
+function vehicleDetail(vehicle) {
+  const lang = document.documentElement.lang;
+  const parts = [];
+  if (vehicle.year && !String(vehicle.title).includes(String(vehicle.year))) parts.push(String(vehicle.year));
+  if (vehicle.mileage_km != null) parts.push(`${vehicle.mileage_km.toLocaleString(lang)}\u00a0km`);
+  const price = vehicle.display_price;
+  if (price && price.amount != null) {
+    parts.push(`${Math.round(Number(price.amount)).toLocaleString(lang)}\u00a0${price.currency}`);
+  }
+  return parts.join(" · ");
+}
+
 export function attachTypeahead(input, listbox, { pick }) {
   let sent = 0;
   let shown = 0;
@@ -29,7 +41,7 @@ export function attachTypeahead(input, listbox, { pick }) {
         kind: "vehicle",
         id: v.id,
         text: v.title,
-        price: v.display_price,
+        detail: vehicleDetail(v),
         thumb: v.cover,
       })),
     ];
@@ -41,6 +53,16 @@ export function attachTypeahead(input, listbox, { pick }) {
         li.setAttribute("aria-selected", "false");
         li.dataset.kind = option.kind;
         li.textContent = option.text;
+        if (option.detail) {
+          // Listings often share a title ("2018 Volkswagen T-Roc"): year, mileage and price tell them apart.
+          const detail = document.createElement("small");
+          detail.className = "detail";
+          detail.textContent = option.detail;
+          const text = document.createElement("span");
+          text.className = "text";
+          text.append(option.text, detail);
+          li.replaceChildren(text);
+        }
         if (option.thumb) {
           // The cover's smallest WebP (a few KB), its placeholder shown until it arrives.
           const img = document.createElement("img");
@@ -99,6 +121,13 @@ export function attachTypeahead(input, listbox, { pick }) {
   });
 
   input.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && (listbox.hidden || active < 0)) {
+      // The text is searched as typed (the form submits): the list closes, and an answer still on
+      // its way for an earlier keystroke must not open it again over the results.
+      shown = ++sent;
+      close();
+      return;
+    }
     if (listbox.hidden) {
       if (event.key === "ArrowDown" && options.length) {
         listbox.hidden = false;

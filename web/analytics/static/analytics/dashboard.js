@@ -26,7 +26,13 @@
         if ((spec.second_axis || []).includes(name)) Object.assign(set, { yAxisID: "y2", type: "line" });
         return set;
       });
-      const scales = { x: { stacked: !!spec.stacked }, y: { stacked: !!spec.stacked, beginAtZero: true } };
+      // Every label of a bar chart's categories is drawn (Chart.js skips every other one on a long
+      // axis: half the years went missing), tilted when they must; a time line keeps a few dates.
+      const all = spec.type === "bar" ? { autoSkip: false, maxRotation: 90 } : {};
+      const scales = {
+        x: { stacked: !!spec.stacked, ticks: spec.horizontal ? {} : all },
+        y: { stacked: !!spec.stacked, beginAtZero: true, ticks: spec.horizontal ? all : {} },
+      };
       if (spec.second_axis) scales.y2 = { position: "right", beginAtZero: true, grid: { drawOnChartArea: false } };
       charts.push(
         new window.Chart(canvas, {
@@ -36,6 +42,7 @@
             responsive: true,
             maintainAspectRatio: false,
             animation: false,
+            locale: document.documentElement.lang, // 60 000 000 in French, as the tables write it
             indexAxis: spec.horizontal ? "y" : "x",
             scales,
           },
