@@ -28,6 +28,10 @@ def retrain() -> str:
     from .serving import restamp_all
     from .training import train
 
+    if not settings.MARKET_VALUE_DATA_DIR.is_dir():
+        # An installation without the published listings keeps serving what it has (or nothing).
+        log.warning("no published listings at %s: market-value model not retrained", settings.MARKET_VALUE_DATA_DIR)
+        return f"no published listings at {settings.MARKET_VALUE_DATA_DIR}: kept the current model"
     entry = train(settings.MARKET_VALUE_DATA_DIR)
     try:
         note = promote(entry)

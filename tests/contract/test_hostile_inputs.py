@@ -78,17 +78,20 @@ def base_cases(live_server) -> list:
     schema = schemathesis.openapi.from_url(f"{live_server.url}/api/schema?format=json").exclude(
         path_regex=EXTERNAL_CALLERS
     )
-    found = []
-    for result in schema.get_all_operations():
-        operation = result.ok()
+    return [(operation, _first_case(operation)) for operation in (r.ok() for r in schema.get_all_operations())]
 
-        @given(case=operation.as_strategy())
-        @settings(max_examples=1, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
-        def first(case, operation=operation):
-            found.append((operation, case))
 
-        first()
-    return found
+def _first_case(operation):
+    """The one case Hypothesis draws first for this operation (derandomized: the same every run)."""
+    drawn = []
+
+    @given(case=operation.as_strategy())
+    @settings(max_examples=1, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+    def first(case):
+        drawn.append(case)
+
+    first()
+    return drawn[0]
 
 
 def test_every_operation_answers_hostile_parameters_and_bodies_without_a_server_error(
