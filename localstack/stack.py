@@ -83,6 +83,10 @@ def app_processes() -> list[ManagedProcess]:
     ]
 
 
+# How many of the newest demo vehicles the set-up illustrates.
+DEMO_ILLUSTRATIONS = 1000
+
+
 def manage(*args: str) -> None:
     result = subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env={**os.environ, **CHILD_ENV})
     if result.returncode != 0:
@@ -118,8 +122,10 @@ def up(*, demo_data: bool = True) -> None:
     manage("load_rates_snapshot")
     if demo_data:
         manage("load_demo_data")
-        # Demo vehicles get drawings, labelled as illustrations, through the photo pipeline.
-        manage("illustrate_vehicles")
+        # The newest demo vehicles (the first pages buyers see) get drawings, labelled as illustrations,
+        # through the photo pipeline; drawing all ~27,000 would keep the set-up busy for many minutes
+        # (`manage.py illustrate_vehicles` with no limit draws the rest).
+        manage("illustrate_vehicles", "--limit", str(DEMO_ILLUSTRATIONS))
     # Build the index on first start (or after the engine lost it); a no-op when it exists.
     manage("search_rebuild", "--if-missing")
     # Typeahead reads its own small index, derived from the vehicle index; fill it before first use.

@@ -15,11 +15,13 @@ class Command(BaseCommand):
     help = "Add an illustration (marked as such) to each vehicle that has no photo; makes the variants inline."
 
     def add_arguments(self, parser):
-        parser.add_argument("--limit", type=int, default=None, help="at most this many vehicles")
+        parser.add_argument("--limit", type=int, default=None, help="at most this many vehicles, newest first")
 
     def handle(self, *args, limit: int | None, **options):
         vehicles = (
-            Vehicle.objects.filter(photo_set__isnull=True).order_by("pk").only("pk", "body_type", "exterior_color")
+            Vehicle.objects.filter(photo_set__isnull=True)
+            .order_by("-listed_at", "pk")
+            .only("pk", "body_type", "exterior_color")
         )
         made = shared = 0
         for vehicle in vehicles[:limit] if limit else vehicles.iterator(chunk_size=500):
