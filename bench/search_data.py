@@ -150,6 +150,12 @@ def synthetic_rows(count: int, seed: int = 11) -> Iterator[dict[str, Any]]:
             "description": f"{make} {model}: " + ", ".join(rng.sample(WORDS, 4)) + ".",
             "photo_count": 0,
             "cover": None,
+            # A market value spread around the price without a draw (every other value stays as it was),
+            # from well below to well above: every deal rating occurs.
+            "market_value_usd": round(usd * (0.8 + (vid % 41) / 100), 2),
+            "market_low_usd": round(usd * (0.8 + (vid % 41) / 100) * 0.87, 2),
+            "market_high_usd": round(usd * (0.8 + (vid % 41) / 100) * 1.15, 2),
+            "held_reason": "",
             "country": country,
             "city": city,
             "latitude": None,
