@@ -14,6 +14,15 @@ from reliability.polling import poll_until
 from tests.support.processes import start_test_process
 
 
+@pytest.fixture(autouse=True)
+def _language_back_to_default():
+    """A page asked for in French leaves French active in this thread; the next test starts without it."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
+
+
 @pytest.fixture
 def celery_worker_process(request):
     """A real Celery worker process on the test broker, stopped (or killed) at the end of the test.
