@@ -18,5 +18,7 @@ urlpatterns = [
     path("", include("web.urls")),
 ]
 
-# The server-error page with the site's header and a search box (by name: no import of a page).
+# The error answers (by name: no import of a page): the API's JSON shape under /api/, else the pages
+# with the site's header and a search box.
+handler404 = "web.errors.page_not_found"
 handler500 = "web.errors.server_error"
