@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import logging
 
+from django.http import Http404, JsonResponse
 from elastic_transport import ConnectionError as EngineConnectionError
 from elastic_transport import ConnectionTimeout
-from django.http import Http404, JsonResponse
 from elasticsearch import ApiError, TransportError
 from rest_framework import status
 from rest_framework.exceptions import APIException, NotFound, ValidationError
