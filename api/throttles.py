@@ -40,7 +40,7 @@ class AtomicRateThrottle(BaseThrottle):
         limit, period = SimpleRateThrottle.parse_rate(None, self.rate(request))
         now = time.time()
         window = int(now // period)
-        counter = f"throttle_{self.scope}_{who}_{window}"
+        counter = self.counter = f"throttle_{self.scope}_{who}_{window}"
         # SET NX then INCR: both atomic in Redis; the counter outlives its window by a second only.
         cache.add(counter, 0, timeout=period + 1)
         try:
@@ -53,6 +53,16 @@ class AtomicRateThrottle(BaseThrottle):
 
     def wait(self) -> float | None:
         return getattr(self, "_wait", None)
+
+    def release(self) -> None:
+        """Give back the slot this request took (it turned out not to count); its window may be over."""
+        counter = getattr(self, "counter", None)
+        if counter is None:
+            return
+        try:
+            cache.decr(counter)
+        except ValueError:  # the window ended and its counter expired: nothing left to give back
+            pass
 
 
 class SignupRateThrottle(AtomicRateThrottle):
