@@ -454,9 +454,9 @@ PAYMENTS_RETRY_MAX_TRIES = env_int("NZILA_PAYMENTS_RETRY_MAX_TRIES", 3)
 PAYMENTS_RETRY_BASE_SECONDS = env_float("NZILA_PAYMENTS_RETRY_BASE_SECONDS", 0.5)
 # Upper bound of one backoff delay, in seconds.
 PAYMENTS_RETRY_CAP_SECONDS = env_float("NZILA_PAYMENTS_RETRY_CAP_SECONDS", 30)
-# Payment attempts one signed-in buyer may start (DRF throttle rate).
+# Payment attempts that reached a provider one signed-in buyer may make (DRF throttle rate).
 PAYMENTS_USER_RATE = env_str("NZILA_PAYMENTS_USER_RATE", "50/hour")
-# Payment attempts one staff member may start (DRF throttle rate).
+# Payment attempts that reached a provider one staff member may make (DRF throttle rate).
 PAYMENTS_STAFF_RATE = env_str("NZILA_PAYMENTS_STAFF_RATE", "1000/hour")
 # Failed payments from one IP address or one card fingerprint before it is blocked.
 PAYMENTS_FAILURE_BLOCK_THRESHOLD = env_int("NZILA_PAYMENTS_FAILURE_BLOCK_THRESHOLD", 5)
