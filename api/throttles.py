@@ -8,6 +8,7 @@ up to twice the limit through across a window boundary; for abuse limits that is
 
 from __future__ import annotations
 
+import contextlib
 import time
 
 from django.conf import settings
@@ -59,10 +60,9 @@ class AtomicRateThrottle(BaseThrottle):
         counter = getattr(self, "counter", None)
         if counter is None:
             return
-        try:
+        # The window may have ended and its counter expired: then there is nothing to give back.
+        with contextlib.suppress(ValueError):
             cache.decr(counter)
-        except ValueError:  # the window ended and its counter expired: nothing left to give back
-            pass
 
 
 class SignupRateThrottle(AtomicRateThrottle):
