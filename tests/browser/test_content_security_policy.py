@@ -10,7 +10,7 @@ from django.contrib.auth.models import Group, User
 from selenium.webdriver.common.by import By
 
 from catalog.models import Dealer, Vehicle
-from tests.browser.conftest import committed, make_user, sign_in, wait_until
+from tests.browser.conftest import committed, fits_the_phone, make_user, shot, sign_in, wait_until
 from tests.support import photos as files
 from tests.support.signin_counts import clean_signin_counts  # noqa: F401 (fixture)
 
@@ -83,11 +83,18 @@ def _role(username: str, *groups: str, dealer: Dealer | None = None, staff: bool
     return user
 
 
+def _in_french(driver, live_stack, path: str, name: str) -> None:
+    driver.add_cookie({"name": "django_language", "value": "fr", "path": "/"})
+    visit(driver, live_stack, path, ready="main h1")
+    assert driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "fr" and fits_the_phone(driver)
+    shot(driver, name)
+
+
 def _buyer_with_invoices(username: str):
     from accounts.demo import ensure_demo_dues
     from buyers.models import Buyer
 
-    user = make_user(username)
+    user = make_user(username, email=f"{username}@example.test")
     return committed(lambda: ensure_demo_dues(Buyer.objects.create(user=user, full_name="Awa Diallo", country="KE")))
 
 
@@ -96,6 +103,13 @@ def test_the_policy_is_in_force_and_no_public_page_breaks_it(live_stack, guarded
     vehicle = Vehicle.objects.filter(status="available").order_by("pk").first()
     dealer = market.dealers[0]
     visit(guarded, live_stack, "/?q=toyota", ready="#result-list")
+    # The histograms' bars (heights as classes) in the open filter sheet.
+    guarded.find_element(By.XPATH, "//summary[normalize-space()='Filters']").click()
+    heights = guarded.execute_script(
+        "return [...document.querySelectorAll('.histogram span')].map(b => b.getBoundingClientRect().height);"
+    )
+    assert heights and max(heights) > 3 * min(heights), heights  # the tallest bar stands out: classes applied
+    shot(guarded, "search-under-csp-en", at=".histogram")
     # In force: an inline script put into the page does not run, and the refusal is reported.
     ran = guarded.execute_script(
         "const s = document.createElement('script'); s.textContent = 'window.__ran = true';"
@@ -160,6 +174,9 @@ def test_console_dashboard_broker_and_account_pages_keep_the_policy(live_stack, 
         "const img = document.querySelector('img[data-placeholder]'); return img && img.style.backgroundImage;"
     )
     assert background and background.startswith('url("data:'), background
+    shot(guarded, "vehicle-under-csp-en")
+    _in_french(guarded, live_stack, f"/vehicles/{vehicle.pk}/", "vehicle-under-csp-fr")
+    guarded.delete_cookie("django_language")
     guarded.delete_all_cookies()
 
     sign_in(guarded, live_stack, market.analyst.username, next_path="/analytics/")
@@ -171,15 +188,32 @@ def test_console_dashboard_broker_and_account_pages_keep_the_policy(live_stack, 
     visit(guarded, live_stack, "/broker/", ready="main h1")
     guarded.delete_all_cookies()
 
+    invoices = _buyer_with_invoices("csp-buyer")
     _role("csp-dealer-admin", "dealer_admin", dealer=dealer)
     sign_in(guarded, live_stack, "csp-dealer-admin", next_path="/accounts/")
-    visit(guarded, live_stack, f"/accounts/dealers/{dealer.pk}/members/", ready="main h1")
+    members = f"/accounts/dealers/{dealer.pk}/members/"
+    visit(guarded, live_stack, members, ready="main h1")
+    # The admin invites the buyer; the buyer (below) answers on their own page.
+    guarded.find_element(By.NAME, "email").send_keys("csp-buyer@example.test")
+    guarded.find_element(By.CSS_SELECTOR, "form.account-form button[type=submit]").click()
+    wait_until(guarded, lambda d: d.find_elements(By.CSS_SELECTOR, "[data-invitation]"), message="no invitation")
+    assert _violations(guarded) == [] and fits_the_phone(guarded)
+    shot(guarded, "members-invitation-en")
+    _in_french(guarded, live_stack, members, "members-invitation-fr")
     guarded.delete_all_cookies()
 
-    invoices = _buyer_with_invoices("csp-buyer")
     sign_in(guarded, live_stack, "csp-buyer", next_path="/accounts/")
     for path in ("/accounts/", "/accounts/tokens/", "/accounts/saved-searches/", "/accounts/notifications/"):
         visit(guarded, live_stack, path, ready="main h1")
+    visit(guarded, live_stack, "/accounts/invitations/", ready="[data-id] button")
+    assert fits_the_phone(guarded)
+    shot(guarded, "invitations-en")
+    _in_french(guarded, live_stack, "/accounts/invitations/", "invitations-fr")
+    guarded.delete_cookie("django_language")
+    visit(guarded, live_stack, "/accounts/invitations/", ready="[data-id] button")
+    guarded.find_element(By.CSS_SELECTOR, "[data-id] form button[type=submit]").click()  # accept
+    wait_until(guarded, lambda d: d.find_elements(By.CSS_SELECTOR, ".messages"), message="no answer")
+    assert committed(lambda: dealer.members.filter(username="csp-buyer").exists())
     visit(guarded, live_stack, "/accounts/payments/", ready="main h1")
     visit(guarded, live_stack, f"/accounts/payments/pay/invoice/{invoices[0].pk}/", ready="main h1")
     visit(guarded, live_stack, "/accounts/reservations/", ready="main h1")
