@@ -152,7 +152,8 @@ def test_console_dashboard_broker_and_account_pages_keep_the_policy(live_stack, 
     visit(guarded, live_stack, f"/dealer/{dealer.pk}/", ready="main")
     visit(guarded, live_stack, f"/dealer/{dealer.pk}/leads", ready="main")
     visit(guarded, live_stack, f"/dealer/{dealer.pk}/inbox", ready="main")
-    visit(guarded, live_stack, f"/dealer/{dealer.pk}/import", ready="main")
+    for page in ("import", "contact", "reservations/", "reviews"):
+        visit(guarded, live_stack, f"/dealer/{dealer.pk}/{page}", ready="main")
     # A photo uploaded from the console (its script, its progress) under the policy.
     visit(guarded, live_stack, f"/dealer/{dealer.pk}/vehicles/{vehicle.pk}/", ready="#photo-files")
     photo = files.jpeg(1200, 900, colour=(40, 120, 200))
