@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import logging
 
+from django.http import Http404, JsonResponse
 from elastic_transport import ConnectionError as EngineConnectionError
 from elastic_transport import ConnectionTimeout
 from elasticsearch import ApiError, TransportError
 from rest_framework import status
-from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.exceptions import APIException, NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
@@ -63,6 +64,9 @@ def api_exception_handler(exc, context):
     elif isinstance(exc, SearchFailed):
         log.error("search engine rejected a query: %s", exc)
         exc = SearchRejected()
+    elif isinstance(exc, Http404):
+        # get_object_or_404 says "No ApiToken matches the given query.": the model is none of a client's business.
+        exc = NotFound()
     response = exception_handler(exc, context)
     if response is None:
         return None
@@ -78,6 +82,18 @@ def api_exception_handler(exc, context):
             code = codes if isinstance(codes, str) else code
         body = {"error": {"code": code, "message": str(detail)}}
     return Response(body, status=response.status_code, headers=dict(response.headers))
+
+
+def server_error(request):
+    """The 500 of any /api/ address (an uncaught error, logged by Django with its traceback) in the error
+    shape: a client parses every answer the same way, and no HTML page or trace reaches it."""
+    message = "Something went wrong on our side. It has been logged; please retry later."
+    return JsonResponse({"error": {"code": "server_error", "message": message}}, status=500)
+
+
+def not_found(request):
+    """The 404 of an /api/ address that names no endpoint, in the error shape."""
+    return JsonResponse({"error": {"code": "not_found", "message": str(NotFound.default_detail)}}, status=404)
 
 
 # --- The error envelope in the OpenAPI schema ------------------------------------------------------

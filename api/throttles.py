@@ -8,6 +8,7 @@ up to twice the limit through across a window boundary; for abuse limits that is
 
 from __future__ import annotations
 
+import contextlib
 import time
 
 from django.conf import settings
@@ -40,7 +41,7 @@ class AtomicRateThrottle(BaseThrottle):
         limit, period = SimpleRateThrottle.parse_rate(None, self.rate(request))
         now = time.time()
         window = int(now // period)
-        counter = f"throttle_{self.scope}_{who}_{window}"
+        counter = self.counter = f"throttle_{self.scope}_{who}_{window}"
         # SET NX then INCR: both atomic in Redis; the counter outlives its window by a second only.
         cache.add(counter, 0, timeout=period + 1)
         try:
@@ -53,6 +54,15 @@ class AtomicRateThrottle(BaseThrottle):
 
     def wait(self) -> float | None:
         return getattr(self, "_wait", None)
+
+    def release(self) -> None:
+        """Give back the slot this request took (it turned out not to count); its window may be over."""
+        counter = getattr(self, "counter", None)
+        if counter is None:
+            return
+        # The window may have ended and its counter expired: then there is nothing to give back.
+        with contextlib.suppress(ValueError):
+            cache.decr(counter)
 
 
 class SignupRateThrottle(AtomicRateThrottle):

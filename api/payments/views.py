@@ -136,9 +136,21 @@ class PaymentListCreateApi(APIView):
     )
     @payment_errors
     def post(self, request):
+        reached_provider = False
+        try:
+            payment, created = self._create(request)
+            if payment.state == states.CREATED:
+                reached_provider = True
+                payment = services.submit_payment(payment.id, actor=request.user)
+        finally:
+            if not reached_provider and getattr(self, "attempt_slot", None):
+                self.attempt_slot.release()  # only attempts sent to a provider count against the limit
+        return _payment_response(payment, code=201 if created else 200)
+
+    def _create(self, request):
         data = _validated(s.PaymentCreateSerializer, request.data)
         client_key = _idempotency_key(request)
-        payment, created = services.create_payment(
+        return services.create_payment(
             user=request.user,
             purpose=data["purpose"],
             method=data["method"],
@@ -154,9 +166,6 @@ class PaymentListCreateApi(APIView):
             client_key=client_key,
             ip=_client_ip(request),
         )
-        if payment.state == states.CREATED:
-            payment = services.submit_payment(payment.id, actor=request.user)
-        return _payment_response(payment, code=201 if created else 200)
 
 
 class PaymentDetailApi(APIView):

@@ -1,4 +1,5 @@
-"""Staff's view of accounts: API tokens (revocable, never readable) and the sign-in audit (read-only)."""
+"""Staff's view of accounts: API tokens (revocable, never readable), the sign-in audit and the invitations
+to dealers' teams (read-only: only the invited person makes someone a member)."""
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
@@ -7,7 +8,7 @@ from django.contrib.auth.models import Group, User
 from nzila.read_only_admin import ReadOnlyAdmin
 
 from . import roles
-from .models import ApiToken, SignInEvent
+from .models import ApiToken, DealerInvitation, SignInEvent
 
 
 @admin.register(ApiToken)
@@ -27,6 +28,13 @@ class SignInEventAdmin(ReadOnlyAdmin):
     list_filter = ("kind", "detail")
     search_fields = ("username", "ip_address")
     date_hierarchy = "at"
+
+
+@admin.register(DealerInvitation)
+class DealerInvitationAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "dealer", "email", "invited_by", "state", "expires_at", "answered_at")
+    list_filter = ("state",)
+    search_fields = ("email", "dealer__name")
 
 
 # Knox registers its own token model, which ApiToken replaces (KNOX_TOKEN_MODEL): no page for a table

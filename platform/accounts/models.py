@@ -5,6 +5,7 @@ import uuid
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
+from django.db.models.functions import Lower
 from knox.models import AbstractAuthToken
 
 
@@ -57,3 +58,40 @@ class SignInEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.username} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class DealerInvitation(models.Model):
+    """An invitation to join a dealer's members, sent by one of its admins to an e-mail address. The
+    person behind the address becomes a member only by accepting it, before it expires."""
+
+    class State(models.TextChoices):
+        PENDING = "pending"
+        ACCEPTED = "accepted"
+        DECLINED = "declined"
+        WITHDRAWN = "withdrawn"
+
+    dealer = models.ForeignKey("catalog.Dealer", on_delete=models.CASCADE, related_name="invitations")
+    # As the admin typed it; matched without regard to case against the accounts' (confirmed) addresses.
+    email = models.EmailField()
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            # Inviting the same address again renews the pending invitation instead of adding a second.
+            models.UniqueConstraint(
+                Lower("email"),
+                "dealer",
+                condition=models.Q(state="pending"),
+                name="one_pending_invitation_per_address",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} to {self.dealer_id} ({self.state})"

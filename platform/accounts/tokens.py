@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from . import roles
@@ -25,7 +26,10 @@ def token_create(*, user, name: str, request=None, within_roles: set[str] | None
     """A new token for `user` with the roles they hold now (narrowed to `within_roles`, the roles of the
     token that asks for it, so a token can never make a stronger one). Returns it and the secret, which
     is never stored and cannot be shown again."""
-    if tokens_of(user).select_for_update().count() >= MAX_TOKENS_PER_USER:
+    # The holder's row is locked, so parallel requests count and insert one after another: locking the
+    # tokens themselves would not stop two requests that both count 19 from inserting the 20th and 21st.
+    get_user_model().objects.select_for_update().only("pk").get(pk=user.pk)
+    if tokens_of(user).count() >= MAX_TOKENS_PER_USER:
         raise TokenLimitReached(f"at most {MAX_TOKENS_PER_USER} tokens; revoke one first")
     scope = roles.roles_of(user)
     if within_roles is not None:

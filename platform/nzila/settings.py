@@ -164,6 +164,8 @@ INSTALLED_APPS = [
     "accounts",
     # Vehicle photos: upload checks, variants, storage (platform/media).
     "media",
+    # The Content-Security-Policy header (django-csp).
+    "csp",
     # Web pages (web/): the shared shell and buyers' pages, the dealers' console, the analysts' dashboard,
     # the account pages.
     "web",
@@ -192,6 +194,9 @@ MIDDLEWARE = [
     # A broker's referral link (?ref=) remembered in the session (web/referrals.py).
     "web.referrals.ReferralMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Content-Security-Policy and Permissions-Policy on every answer (CONTENT_SECURITY_POLICY, PERMISSIONS_POLICY).
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     # A browser that just signed someone in gets its device cookie (accounts/signin_guard.py).
     "accounts.lockout.device_cookie_middleware",
     # Turns a refused sign-in (django-axes, the sign-in guard) into a 429 with Retry-After; keep it last.
@@ -449,9 +454,9 @@ PAYMENTS_RETRY_MAX_TRIES = env_int("NZILA_PAYMENTS_RETRY_MAX_TRIES", 3)
 PAYMENTS_RETRY_BASE_SECONDS = env_float("NZILA_PAYMENTS_RETRY_BASE_SECONDS", 0.5)
 # Upper bound of one backoff delay, in seconds.
 PAYMENTS_RETRY_CAP_SECONDS = env_float("NZILA_PAYMENTS_RETRY_CAP_SECONDS", 30)
-# Payment attempts one signed-in buyer may start (DRF throttle rate).
+# Payment attempts that reached a provider one signed-in buyer may make (DRF throttle rate).
 PAYMENTS_USER_RATE = env_str("NZILA_PAYMENTS_USER_RATE", "50/hour")
-# Payment attempts one staff member may start (DRF throttle rate).
+# Payment attempts that reached a provider one staff member may make (DRF throttle rate).
 PAYMENTS_STAFF_RATE = env_str("NZILA_PAYMENTS_STAFF_RATE", "1000/hour")
 # Failed payments from one IP address or one card fingerprint before it is blocked.
 PAYMENTS_FAILURE_BLOCK_THRESHOLD = env_int("NZILA_PAYMENTS_FAILURE_BLOCK_THRESHOLD", 5)
@@ -893,6 +898,51 @@ def _photo_storages() -> dict:
             "OPTIONS": {"location": PHOTOS_ROOT / "private", "base_url": None, "allow_overwrite": True},
         },
     }
+
+
+# --- Content-Security-Policy and Permissions-Policy (django-csp, django-permissions-policy) ------------
+def _origin(url: str) -> list[str]:
+    """The scheme and host of an absolute address (photos from a bucket), none for a path on this site."""
+    parts = url.split("/", 3)
+    return ["/".join(parts[:3])] if url.startswith(("https://", "http://")) and len(parts) >= 3 else []
+
+
+# Every script, style sheet, font, fetch and form target is this site's own: no inline script or style
+# (an injected <script> or style attribute does nothing), no eval, no plugin, no framing. Images also
+# come from the photos' address and as data: URIs (the tiny placeholders behind a photo still loading).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", *_origin(PHOTOS_PUBLIC_URL)],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Browser features no page uses are off for the site and anything it embeds. Photo upload needs none of
+# them: a file input (a phone offers its camera there) is not the camera API.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+    )
+}
 
 
 STORAGES = {

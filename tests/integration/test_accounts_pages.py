@@ -10,6 +10,7 @@ from django.core import mail
 from django.test import Client
 
 from accounts import roles
+from accounts.models import DealerInvitation
 from notifications.models import NotificationPreference, PriceWatch, SavedSearch
 from tests.support.accounts_people import make_people
 from tests.support.factories import make_vehicle
@@ -182,10 +183,14 @@ def test_a_dealer_admin_adds_and_removes_members_of_their_dealer_only():
     people = make_people()
     admin = signed_in(people.users["admin_a"])
     url = f"/accounts/dealers/{people.dealer_a.pk}/members/"
-    assert admin.post(url, {"email": "nobody@example.test"}).status_code == 400
+    assert admin.post(url, {"email": "not an address"}).status_code == 400
     assert admin.post(url, {"email": "BROKER@example.test"}).status_code == 302
-    assert people.dealer_a.members.filter(username="broker").exists()
     broker = people.users["broker"]
+    # Invited, not added: the broker joins by accepting.
+    assert not people.dealer_a.members.filter(username="broker").exists()
+    (invitation,) = DealerInvitation.objects.filter(dealer=people.dealer_a, email__iexact=broker.email)
+    assert signed_in(broker).post(f"/accounts/invitations/{invitation.pk}/accept/").status_code == 302
+    assert people.dealer_a.members.filter(username="broker").exists()
     assert admin.post(f"{url}{broker.pk}/remove/").status_code == 302
     assert not people.dealer_a.members.filter(username="broker").exists()
     # Another dealer's members: not found, nothing changes.

@@ -69,17 +69,26 @@ def test_ten_parallel_requests_with_one_key_make_one_refund(live_server, staff, 
     assert paid.amount_refunded == 100
 
 
-def test_sixty_parallel_attempts_pass_exactly_the_limit(live_server, settings, currencies):
-    settings.PAYMENTS_USER_RATE = "50/hour"
+def test_parallel_attempts_at_the_provider_pass_exactly_the_limit(
+    live_server, settings, currencies, stripe_env, localstripe_url
+):
+    settings.PAYMENTS_USER_RATE = "4/hour"
     buyer = make_buyer()
     session = requests.Session()
     _, key = token_create(user=buyer.user, name="test client")
     session.headers["Authorization"] = f"Token {key}"
+    card = new_card(localstripe_url)
+    session.post(f"{live_server.url}/api/v1/payments/methods", json={"payment_method": card, "default": True})
+    url = f"{live_server.url}/api/v1/payments/"
+    # The buyer's own mistakes first: they never reach the provider and leave the whole allowance.
+    assert {session.post(url, json={"purpose": "deal"}, timeout=60).status_code for _ in range(10)} == {400}
+    deals = [make_deal(buyer, price="1000.00", deposit="0") for _ in range(10)]
 
-    def attempt(_):
-        # An invalid body is enough: every attempt counts against the limit, whatever becomes of it.
-        return session.post(f"{live_server.url}/api/v1/payments/", json={"purpose": "deal"}, timeout=60)
+    def attempt(deal):
+        body = {"purpose": "deal", "method": "card", "deal_id": deal.id, "amount": "10.00"}
+        return session.post(url, json=body, timeout=60)
 
-    with ThreadPoolExecutor(max_workers=20) as pool:
-        codes = [answer.status_code for answer in pool.map(attempt, range(60))]
-    assert codes.count(400) == 50 and codes.count(429) == 10, codes
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        codes = [answer.status_code for answer in pool.map(attempt, deals)]
+    assert codes.count(201) == 4 and codes.count(429) == 6, codes
+    assert Payment.objects.filter(buyer=buyer).count() == 4

@@ -92,15 +92,8 @@ class TokenForm(forms.Form):
 
 
 class MemberForm(forms.Form):
-    email = forms.EmailField(label=_("E-mail of the person to add"))
-
-    def clean_email(self):
-        email = self.cleaned_data["email"].strip()
-        users = list(User.objects.filter(email__iexact=email, is_active=True)[:2])
-        if len(users) != 1:
-            raise forms.ValidationError(_("No single account has this e-mail; ask them to register first."))
-        self.user = users[0]
-        return email
+    # No look-up of the address here: whether an account uses it is not the inviting admin's to learn.
+    email = forms.EmailField(label=_("E-mail of the person to invite"))
 
 
 class PayForm(forms.Form):

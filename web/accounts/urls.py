@@ -2,7 +2,7 @@
 
 from django.urls import path, re_path
 
-from . import conversations, payment_pages, reservations, reviews, views
+from . import conversations, invitations, payment_pages, reservations, reviews, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -53,7 +53,18 @@ urlpatterns = [
     path("payments/<uuid:payment_id>/receipt/", payment_pages.receipt, name="receipt"),
     path("tokens/", views.api_tokens, name="tokens"),
     path("tokens/<uuid:token_id>/revoke/", views.api_token_revoke, name="token_revoke"),
+    path("invitations/", invitations.invitations, name="invitations"),
+    re_path(
+        r"^invitations/(?P<invitation_id>[0-9]{1,18})/(?P<action>accept|decline)/$",
+        invitations.answer,
+        name="invitation_answer",
+    ),
     path("dealers/<int:dealer_id>/members/", views.dealer_members_page, name="dealer_members"),
+    re_path(
+        r"^dealers/(?P<dealer_id>[0-9]{1,18})/invitations/(?P<invitation_id>[0-9]{1,18})/withdraw/$",
+        views.dealer_invitation_withdraw,
+        name="dealer_invitation_withdraw",
+    ),
     path(
         "dealers/<int:dealer_id>/members/<int:user_id>/remove/",
         views.dealer_member_remove,

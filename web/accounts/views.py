@@ -188,6 +188,7 @@ def overview(request):
         "roles": [roles.ROLE_LABELS[r] for r in roles.ALL_ROLES if r in held],
         "home": roles.home_url(user),
         "managed_dealers": [d for d in roles.dealers_of(user) if roles.is_admin_of_dealer(user, d)],
+        "invitations": list(dealer_members.invitations_for(user)),
     }
     return render(request, "accounts/overview.html", context)
 
@@ -312,15 +313,42 @@ def dealer_members_page(request, dealer_id: int):
     dealer = _managed_dealer(request, dealer_id)
     form = MemberForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        dealer_members.member_add(dealer=dealer, user=form.user)
-        messages.success(request, _("%(name)s is now a member.") % {"name": form.user.get_username()})
-        return redirect("accounts:dealer_members", dealer_id=dealer.pk)
-    return render(
-        request,
-        "accounts/dealer_members.html",
-        {"dealer": dealer, "members": dealer_members.members_of(dealer), "form": form},
-        status=form_status(form),
-    )
+        email = form.cleaned_data["email"]
+        try:
+            dealer_members.invite(dealer=dealer, email=email, invited_by=request.user)
+        except dealer_members.AlreadyMember:
+            form.add_error("email", _("A member already uses this e-mail address."))
+        else:
+            # The same words whether or not an account uses the address: the form tells no more than
+            # password reset does.
+            messages.success(
+                request,
+                _(
+                    "Invitation sent to %(email)s. If it belongs to an account, its holder "
+                    "becomes a member by accepting it within %(days)d days."
+                )
+                % {"email": email, "days": dealer_members.INVITATION_LIFETIME.days},
+            )
+            return redirect("accounts:dealer_members", dealer_id=dealer.pk)
+    context = {
+        "dealer": dealer,
+        "members": dealer_members.members_of(dealer),
+        "invitations": dealer_members.pending_invitations(dealer),
+        "form": form,
+    }
+    return render(request, "accounts/dealer_members.html", context, status=form_status(form))
+
+
+@require_POST
+@roles.role_required(roles.DEALER_ADMIN, roles.STAFF)
+def dealer_invitation_withdraw(request, dealer_id: int, invitation_id: int):
+    dealer = _managed_dealer(request, dealer_id)
+    try:
+        dealer_members.withdraw(dealer=dealer, invitation_id=int(invitation_id), user=request.user)
+    except dealer_members.InvitationGone:
+        raise Http404("No such invitation.") from None
+    messages.success(request, _("Invitation withdrawn."))
+    return redirect("accounts:dealer_members", dealer_id=dealer.pk)
 
 
 @require_POST
