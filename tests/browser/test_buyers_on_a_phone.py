@@ -11,6 +11,7 @@ from datetime import timedelta
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+import requests
 from django.conf import settings
 from django.utils import timezone
 from selenium.webdriver.common.by import By
@@ -18,7 +19,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
 from insights.models import SearchLog
-from tests.browser.conftest import committed, console_errors, shot, wait_until
+from tests.browser.conftest import WAIT, committed, console_errors, shot, wait_until
 from tests.support.factories import log_searches
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
@@ -299,3 +300,32 @@ def test_on_slow_3g_the_page_arrives_compressed_and_a_filter_tap_answers(live_st
         assert weight["html_sent"] < weight["html"] / 3, f"the HTML is not compressed: {weight}"
     finally:
         phone.execute_cdp_cmd("Network.setCacheDisabled", {"cacheDisabled": False})
+
+
+STATIC_FILES = (
+    "return performance.getEntriesByType('resource').filter(e => e.name.includes('/static/'))"
+    ".map(e => ({url: e.name, sent: e.transferSize}))"
+)
+
+
+def test_static_files_are_hashed_and_cached_a_year_while_the_page_is_asked_for_again(live_stack, phone):
+    """The CSS and JS a page names carry a hash of their content and a year's cache, so a repeat visit
+    transfers only the page (which is never cached: it holds prices and a CSRF token)."""
+    phone.execute_cdp_cmd("Network.enable", {})
+    phone.execute_cdp_cmd("Network.clearBrowserCache", {})
+    open_search(phone, live_stack, "/?q=corolla")
+    first = phone.execute_script(STATIC_FILES)
+    assert {urlparse(f["url"]).path.rsplit("/", 1)[-1].split(".")[0] for f in first} >= {"site", "search", "typeahead"}
+    for static_file in first:
+        assert re.search(r"\.[0-9a-f]{12}\.(css|js)$", static_file["url"]), static_file
+        sent = requests.get(static_file["url"], timeout=WAIT)
+        assert sent.headers["Cache-Control"] == "public, max-age=31536000, immutable", static_file
+    page = requests.get(live_stack.at("/?q=corolla"), timeout=WAIT)
+    assert page.headers["Cache-Control"] == "private, no-cache", page.headers
+
+    phone.get(live_stack.at("/?q=corolla"))
+    wait_until(phone, lambda d: "js" in d.find_element(By.TAG_NAME, "html").get_attribute("class"))
+    repeat = phone.execute_script(STATIC_FILES)
+    page_sent = phone.execute_script("return performance.getEntriesByType('navigation')[0].transferSize")
+    assert page_sent > 0, "the page itself must come from the server again"
+    assert repeat and all(f["sent"] == 0 for f in repeat), f"a repeat visit downloaded static files again: {repeat}"
