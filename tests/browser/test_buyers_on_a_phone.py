@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import parse_qs, urlencode, urlparse
 
 import pytest
 import requests
@@ -18,6 +18,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
+from catalog.models import Vehicle
 from insights.models import SearchLog
 from tests.browser.conftest import WAIT, committed, console_errors, shot, wait_until
 from tests.support.factories import log_searches
@@ -329,3 +330,29 @@ def test_static_files_are_hashed_and_cached_a_year_while_the_page_is_asked_for_a
     page_sent = phone.execute_script("return performance.getEntriesByType('navigation')[0].transferSize")
     assert page_sent > 0, "the page itself must come from the server again"
     assert repeat and all(f["sent"] == 0 for f in repeat), f"a repeat visit downloaded static files again: {repeat}"
+
+
+@pytest.mark.parametrize(
+    ("language", "q", "chip", "field", "value"),
+    [
+        ("en", "corolla dar es salaam", "Dar es Salaam", "city", "Dar es Salaam"),
+        ("fr", "hilux en Afrique du Sud", "Afrique du Sud", "country", "ZA"),
+    ],
+)
+def test_a_place_in_the_text_becomes_a_location_chip(live_stack, phone, language, q, chip, field, value):
+    """A city or country named in the search (here the market's), in English or French, narrows the
+    results to it and shows as a chip in the page's language, like any understood word."""
+    if language == "fr":
+        in_french(phone, live_stack)
+    open_search(phone, live_stack, "/?" + urlencode({"q": q}))
+    shown = [c.text for c in phone.find_elements(By.CSS_SELECTOR, ".chip-interpreted")]
+    assert chip in shown, shown
+    # Each card names where the car stands ("Dar es Salaam, TZ", "Durban, ZA").
+    places = [p.text for p in phone.find_elements(By.CSS_SELECTOR, "#result-list .card .dealer")]
+    assert places and all(value in p for p in places), places
+    assert shown_total(phone) == committed(
+        lambda: Vehicle.objects.filter(
+            model=q.split()[0].title(), status__in=["available", "reserved"], held_reason="", **{field: value}
+        ).count()
+    )
+    shot(phone, f"search-place-{language}")
