@@ -1,11 +1,12 @@
 """The phone search page on emulated slow 3G, a first visit and a repeat visit: when the first results
 are visible, how long a filter tap takes to show its results, and what each visit transferred.
 
-    .venv/bin/python bench/web_slow3g_visits.py [--url http://127.0.0.1:8021] [--path /] [--runs 3]
+    .venv/bin/python bench/web_slow3g_visits.py [--url http://127.0.0.1:8021] [--path /] [--runs 3] [--later 65]
 
 Slow 3G is bench/web_photos_slow3g.py's (Chrome's preset: 400 kbps, 2 s round trip), set through the
 Chrome DevTools protocol. Each run is a new visitor: the first visit starts with an empty cache; the
-repeat visit loads the same URL again in the same browser, its cache kept, as a buyer coming back.
+repeat visit loads the same URL again in the same browser, its cache kept, as a buyer coming back
+`--later` seconds afterwards (past a short max-age, so what the cache may still answer without asking shows).
 "First results visible" is the first contentful paint (the result cards are in the HTML and the
 style sheet blocks rendering, so the first paint shows them). "Filter tap" opens the filters, ticks a
 body type and waits until the results stop being busy. Bytes are as transferred (Resource Timing's
@@ -67,7 +68,7 @@ def filter_tap_ms(driver) -> float:
     return driver.execute_script("return window.__shown - window.__tap")
 
 
-def one_run(url: str) -> dict:
+def one_run(url: str, later: float) -> dict:
     driver = phone_chromium()
     try:
         driver.set_page_load_timeout(180)
@@ -76,6 +77,7 @@ def one_run(url: str) -> dict:
         driver.execute_cdp_cmd("Network.emulateNetworkConditions", SLOW_3G)
         first = visit(driver, url)
         tap = filter_tap_ms(driver)
+        time.sleep(later)
         repeat = visit(driver, url)
     finally:
         driver.quit()
@@ -91,9 +93,13 @@ def main() -> None:
     parser = url_argument(__doc__.splitlines()[0])
     parser.add_argument("--path", default="/")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--later", type=float, default=65.0, help="seconds between the first and the repeat visit")
     args = parser.parse_args()
-    runs = [one_run(args.url + args.path) for _ in range(args.runs)]
-    print(f"{args.url + args.path} on slow 3G (400 kbps, 2 s RTT), phone 360x740 @2x, {args.runs} runs")
+    runs = [one_run(args.url + args.path, args.later) for _ in range(args.runs)]
+    print(
+        f"{args.url + args.path} on slow 3G (400 kbps, 2 s RTT), phone 360x740 @2x, {args.runs} runs, "
+        f"repeat visit {args.later:.0f} s later"
+    )
     for name in ("first", "repeat"):
         print(
             f"{name} visit: first results visible {median(r[name]['first_results_ms'] for r in runs)} ms, "

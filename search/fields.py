@@ -560,7 +560,10 @@ FIELDS: tuple[VehicleField, ...] = (
         _("Country"),
         column="country",
         terms_on="country",
-        terms_param=TermsParam("country", "Any of these countries (ISO 3166-1 alpha-2) where the car stands."),
+        terms_param=TermsParam(
+            "country",
+            "Any of these countries where the car stands: ISO 3166-1 alpha-2 codes or English or French names.",
+        ),
         facet=TermsFacet("country", 60),
         page_facet=True,
         card=True,

@@ -18,9 +18,10 @@ from typing import Any
 
 from django.template.defaultfilters import floatformat
 from django.utils import timezone
+from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
 
-from insights.selectors import search_log_report
+from insights.selectors import FEW_LISTINGS, search_log_report
 from recommendations.selectors import recommendation_ctr_by_arm
 from search.analytics import DEAL_RATINGS
 from search.analytics_selectors import (
@@ -30,6 +31,7 @@ from search.analytics_selectors import (
     listings_over_time,
     price_statistics,
 )
+from search.countries import country_name
 
 
 @dataclass
@@ -41,6 +43,8 @@ class Report:
     # How the page draws it: {"type": "bar" | "line", "x": column, "series": [columns], ...}
     chart: dict = field(default_factory=dict)
     note: str = ""
+    # The first column names the row (a make, a year) rather than counting something.
+    first_is_label: bool = True
 
 
 def _rate(value: float | None) -> float | None:
@@ -95,6 +99,10 @@ class _Sources:
 
 
 SLUGS = (
+    "demand-and-supply",
+    "searched-not-stocked",
+    "demand-by-country",
+    "demand-by-language",
     "prices",
     "listings",
     "days-on-market",
@@ -111,6 +119,14 @@ def build_reports(p: dict, only: str | None = None) -> dict[str, Report]:
     """Every chart's rows (or only the one named), for one validated filter set."""
     src = _Sources(p)
     builders = {
+        "demand-and-supply": lambda: _demand_and_supply_report(p, src.searches, src.prices, src.ages),
+        "searched-not-stocked": lambda: _not_stocked_report(src.searches),
+        "demand-by-country": lambda: _demand_by_report(
+            "demand-by-country", _("Searches by buyer country"), "buyer country", src.searches["by_buyer_country"]
+        ),
+        "demand-by-language": lambda: _demand_by_report(
+            "demand-by-language", _("Searches by language"), "language", src.searches["by_language"]
+        ),
         "prices": lambda: _prices_report(p, src.prices),
         "listings": lambda: _listings_report(p, src.over_time),
         "days-on-market": lambda: _ages_report(p, src.ages),
@@ -131,6 +147,71 @@ ORDERED_GROUPS = ("year",)
 
 def _in_order(group: str, rows: list[list]) -> list[list]:
     return sorted(rows, key=lambda row: row[0]) if group in ORDERED_GROUPS else rows
+
+
+def _demand_and_supply_report(p: dict, searches: dict, prices: dict, ages: dict) -> Report:
+    money = _money(p)
+    return Report(
+        "demand-and-supply",
+        _("Demand and supply for these filters"),
+        ["searches", "zero-result searches", "zero-result rate %", "listings", f"median price {money}"]
+        + ["median days on market"],
+        [
+            [
+                searches["searches"],
+                searches["zero_results"],
+                _rate(searches["zero_result_rate"]),
+                prices["overall"]["count"],
+                prices["overall"]["percentiles"]["p50"],
+                ages["overall"]["percentiles"]["p50"],
+            ]
+        ],
+        note=_(
+            "Searches of the last %(days)s days that asked for what the filters select (typed or chosen), "
+            "beside the listings they select today."
+        )
+        % {"days": p["days"]},
+        first_is_label=False,
+    )
+
+
+def _not_stocked_report(searches: dict) -> Report:
+    return Report(
+        "searched-not-stocked",
+        _("Searched but not stocked"),
+        ["query", "searches", "zero results", "most listings found"],
+        [[q["query"], q["searches"], q["zero_results"], q["most_found"]] for q in searches["not_stocked"]],
+        {"type": "bar", "series": ["searches"], "horizontal": True},
+        note=_("Texts buyers searched whose searches found %(few)s listings or fewer: demand the stock does not meet.")
+        % {"few": FEW_LISTINGS},
+    )
+
+
+def _demand_name(column: str, key: str) -> str:
+    if not key:
+        return _("not chosen") if column == "buyer country" else _("not known")
+    if column == "buyer country":
+        return country_name(key, get_language() or "en")
+    try:
+        return get_language_info(key)["name_translated"]
+    except KeyError:
+        return key
+
+
+def _demand_by_report(slug: str, title: str, column: str, rows: list[dict]) -> Report:
+    return Report(
+        slug,
+        title,
+        [column, "searches", "zero results", "zero-result rate %"],
+        [
+            [_demand_name(column, row["key"]), row["searches"], row["zero_results"], _rate(row["zero_result_rate"])]
+            for row in rows
+        ],
+        {"type": "bar", "series": ["searches", "zero results"], "horizontal": True},
+        note=_("A buyer's country is the one their prices were shown for (the destination port they chose).")
+        if column == "buyer country"
+        else "",
+    )
 
 
 def _money(p: dict) -> str:

@@ -1,0 +1,97 @@
+"""Demand beside supply on the analysts' dashboard, through the real search API and its log: searches
+and zero-result searches for the dashboard's filters (typed makes and models count), by buyer country
+and language, beside the listings, prices and days on market of the same filters, and the texts
+searched but not stocked. Countries typed by name in English or French."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from rest_framework.test import APIClient
+
+from catalog.models import Vehicle
+from insights.buffer import search_log_buffer
+from insights.suggestions_index import rebuild_suggestions
+from search.vocabulary import forget_vocabulary
+from tests.support.search_fixtures import celery_eager, market  # noqa: F401 (fixtures)
+
+pytestmark = [pytest.mark.django_db, pytest.mark.engine]
+LISTED = {"status__in": ["available", "reserved"], "held_reason": ""}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def makes_and_models(market, django_db_blocker):
+    with django_db_blocker.unblock():
+        rebuild_suggestions()
+        forget_vocabulary()
+
+
+@pytest.fixture(autouse=True)
+def empty_log_buffer(settings):
+    settings.SEARCH_LOG_FLUSH_SECONDS = 0
+    search_log_buffer._pending.clear()
+    yield
+    search_log_buffer._pending.clear()
+
+
+def searched(times: int, q: str, *, language: str = "en", port: str | None = None) -> None:
+    api = APIClient()
+    for _ in range(times):
+        params = {"q": q, **({"port": port} if port else {})}
+        assert api.get("/api/v1/vehicles/search", params, HTTP_ACCEPT_LANGUAGE=language).status_code == 200
+
+
+def rows(page, slug: str) -> list[list]:
+    return page.context["charts"][slug]["rows"]
+
+
+def test_demand_for_the_filters_sits_beside_supply(market, celery_eager):
+    searched(3, "hilux", language="fr", port="NGLOS")
+    searched(1, "hilux", port="SNDKR")
+    searched(2, "toyota 1985")  # no Toyota that old
+    searched(2, "civic")  # Honda: outside the filter
+    search_log_buffer.flush()
+    client = Client()
+    client.force_login(market.analyst)
+    page = client.get("/analytics/", {"make": "Toyota"})
+    assert page.status_code == 200
+    # "hilux" typed without its make counts as a Toyota search.
+    assert {row[0]: row[1] for row in rows(page, "top-queries")} == {"hilux": 4, "toyota 1985": 2}
+    listed = Vehicle.objects.filter(make="Toyota", **LISTED)
+    ((searches, zero, rate, listings, median_price, median_days),) = rows(page, "demand-and-supply")
+    assert (searches, zero, rate, listings) == (6, 2, 33.33, listed.count())
+    assert median_price > 0 and median_days is not None
+    assert rows(page, "demand-by-country") == [
+        ["Nigeria", 3, 0, 0.0],
+        ["not chosen", 2, 2, 100.0],
+        ["Senegal", 1, 0, 0.0],
+    ]
+    assert sorted(rows(page, "demand-by-language")) == [["English", 3, 2, 66.67], ["French", 3, 0, 0.0]]
+    assert rows(page, "searched-not-stocked") == [["toyota 1985", 2, 2, 0]]
+    # In French the names follow the page.
+    client.cookies["django_language"] = "fr"
+    french = client.get("/analytics/", {"make": "Toyota"})
+    assert [row[0] for row in rows(french, "demand-by-country")] == ["Nigeria", "non choisi", "Sénégal"]
+    assert "Demande et offre pour ces filtres" in french.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("typed", "code"), [("Kenya", "KE"), ("tanzanie", "TZ"), ("za", "ZA"), ("Afrique du Sud", "ZA")]
+)
+def test_a_country_is_typed_by_name_in_english_or_french_or_by_code(market, typed, code):
+    client = Client()
+    client.force_login(market.analyst)
+    page = client.get("/analytics/", {"country": typed})
+    assert page.status_code == 200, page.context["error"]
+    ((_, _, _, listings, _, _),) = rows(page, "demand-and-supply")
+    assert listings == Vehicle.objects.filter(country=code, **LISTED).count() > 0
+    both = client.get("/analytics/", {"country": "Kenya, Tanzanie"})
+    ((_, _, _, listings, _, _),) = rows(both, "demand-and-supply")
+    assert listings == Vehicle.objects.filter(country__in=["KE", "TZ"], **LISTED).count()
+
+
+def test_an_unknown_country_is_a_400_naming_the_field(market):
+    client = Client()
+    client.force_login(market.analyst)
+    page = client.get("/analytics/", {"country": "Narnia"})
+    assert page.status_code == 400 and "country" in page.context["error"] and "Narnia" in page.context["error"]
