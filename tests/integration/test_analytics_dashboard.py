@@ -4,8 +4,8 @@ tables without JavaScript, and each chart's CSV."""
 from __future__ import annotations
 
 import csv
-import re
 import io
+import re
 
 import pytest
 from django.contrib.auth.models import Group, User
