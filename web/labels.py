@@ -13,6 +13,14 @@ FACET_TITLES = {
     "q": _("Text"),
     **{field.name: field.label for field in FIELDS if field.terms_on or field.range_on},
 }
+# The periods a chart can count per ("New listings per month").
+INTERVAL_LABELS = {
+    "day": _("day"),
+    "week": _("week"),
+    "month": _("month"),
+    "quarter": _("quarter"),
+    "year": _("year"),
+}
 VALUES = {field.name: {value.code: value.label for value in field.values} for field in FIELDS if field.values}
 
 SORT_LABELS = {

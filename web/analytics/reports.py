@@ -32,6 +32,7 @@ from search.analytics_selectors import (
     price_statistics,
 )
 from search.countries import country_name
+from web.labels import FACET_TITLES, INTERVAL_LABELS
 
 
 @dataclass
@@ -43,8 +44,6 @@ class Report:
     # How the page draws it: {"type": "bar" | "line", "x": column, "series": [columns], ...}
     chart: dict = field(default_factory=dict)
     note: str = ""
-    # The first column names the row (a make, a year) rather than counting something.
-    first_is_label: bool = True
 
 
 def _rate(value: float | None) -> float | None:
@@ -150,28 +149,24 @@ def _in_order(group: str, rows: list[list]) -> list[list]:
 
 
 def _demand_and_supply_report(p: dict, searches: dict, prices: dict, ages: dict) -> Report:
-    money = _money(p)
+    """One measure a row, demand above supply: it reads down a phone's screen without scrolling sideways."""
     return Report(
         "demand-and-supply",
         _("Demand and supply for these filters"),
-        ["searches", "zero-result searches", "zero-result rate %", "listings", f"median price {money}"]
-        + ["median days on market"],
+        ["measure", "value"],
         [
-            [
-                searches["searches"],
-                searches["zero_results"],
-                _rate(searches["zero_result_rate"]),
-                prices["overall"]["count"],
-                prices["overall"]["percentiles"]["p50"],
-                ages["overall"]["percentiles"]["p50"],
-            ]
+            [_("Searches"), searches["searches"]],
+            [_("Zero-result searches"), searches["zero_results"]],
+            [_("Zero-result rate %"), _rate(searches["zero_result_rate"])],
+            [_("Listings"), prices["overall"]["count"]],
+            [_("Median price (%(currency)s)") % {"currency": p["currency"]}, prices["overall"]["percentiles"]["p50"]],
+            [_("Median days on market"), ages["overall"]["percentiles"]["p50"]],
         ],
         note=_(
             "Searches of the last %(days)s days that asked for what the filters select (typed or chosen), "
             "beside the listings they select today."
         )
         % {"days": p["days"]},
-        first_is_label=False,
     )
 
 
@@ -214,6 +209,11 @@ def _demand_by_report(slug: str, title: str, column: str, rows: list[dict]) -> R
     )
 
 
+def _named(group: str) -> str:
+    """A group's name inside a title ("by make", "par marque")."""
+    return str(FACET_TITLES.get(group, group)).lower()
+
+
 def _money(p: dict) -> str:
     return f"({p['currency']})"
 
@@ -222,7 +222,7 @@ def _prices_report(p: dict, prices: dict) -> Report:
     money, group = _money(p), p["group_by"]
     return Report(
         "prices",
-        _("Price percentiles by %(group)s") % {"group": group},
+        _("Price percentiles by %(group)s") % {"group": _named(group)},
         [group, "listings", f"p5 {money}", f"p25 {money}", f"median {money}", f"p75 {money}", f"p95 {money}"],
         _in_order(
             group,
@@ -244,7 +244,7 @@ def _prices_report(p: dict, prices: dict) -> Report:
 def _listings_report(p: dict, over_time: dict) -> Report:
     return Report(
         "listings",
-        _("New listings per %(interval)s") % {"interval": p["interval"]},
+        _("New listings per %(interval)s") % {"interval": INTERVAL_LABELS[p["interval"]]},
         ["period", "listings", f"mean price {_money(p)}"],
         [[s["period"][:10], s["listings"], s["mean_price"]] for s in over_time["series"]],
         {"type": "line", "series": ["listings"]},
@@ -255,7 +255,7 @@ def _ages_report(p: dict, ages: dict) -> Report:
     group = p["group_by"]
     return Report(
         "days-on-market",
-        _("Days on market by %(group)s") % {"group": group},
+        _("Days on market by %(group)s") % {"group": _named(group)},
         [group, "listings", "mean days", "p25 days", "median days", "p75 days"],
         _in_order(
             group,
@@ -330,7 +330,8 @@ def _percent_or_dash(value: float | None) -> str:
 def _search_rate_report(p: dict, searches: dict) -> Report:
     return Report(
         "search-rate",
-        _("Searches, zero-result and click-through rates per %(interval)s") % {"interval": p["report_interval"]},
+        _("Searches, zero-result and click-through rates per %(interval)s")
+        % {"interval": INTERVAL_LABELS[p["report_interval"]]},
         ["period", "searches", "zero results", "zero-result rate %", "click-through rate %"],
         [
             [
