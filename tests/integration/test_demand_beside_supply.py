@@ -10,28 +10,10 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from catalog.models import Vehicle
-from insights.buffer import search_log_buffer
-from insights.suggestions_index import rebuild_suggestions
-from search.vocabulary import forget_vocabulary
-from tests.support.search_fixtures import celery_eager, market  # noqa: F401 (fixtures)
+from tests.support.search_fixtures import celery_eager, empty_log_buffer, market, market_vocabulary  # noqa: F401
 
-pytestmark = [pytest.mark.django_db, pytest.mark.engine]
+pytestmark = [pytest.mark.django_db, pytest.mark.engine, pytest.mark.usefixtures("market_vocabulary")]
 LISTED = {"status__in": ["available", "reserved"], "held_reason": ""}
-
-
-@pytest.fixture(scope="module", autouse=True)
-def makes_and_models(market, django_db_blocker):
-    with django_db_blocker.unblock():
-        rebuild_suggestions()
-        forget_vocabulary()
-
-
-@pytest.fixture(autouse=True)
-def empty_log_buffer(settings):
-    settings.SEARCH_LOG_FLUSH_SECONDS = 0
-    search_log_buffer._pending.clear()
-    yield
-    search_log_buffer._pending.clear()
 
 
 def searched(times: int, q: str, *, language: str = "en", port: str | None = None) -> None:
@@ -50,12 +32,12 @@ def measures(page) -> list:
     return [value for _label, value in rows(page, "demand-and-supply")]
 
 
-def test_demand_for_the_filters_sits_beside_supply(market, celery_eager):
+def test_demand_for_the_filters_sits_beside_supply(market, celery_eager, empty_log_buffer):
     searched(3, "hilux", language="fr", port="NGLOS")
     searched(1, "hilux", port="SNDKR")
     searched(2, "toyota 1985")  # no Toyota that old
     searched(2, "civic")  # Honda: outside the filter
-    search_log_buffer.flush()
+    empty_log_buffer.flush()
     client = Client()
     client.force_login(market.analyst)
     page = client.get("/analytics/", {"make": "Toyota"})

@@ -8,21 +8,11 @@ import pytest
 from rest_framework.test import APIClient
 
 from catalog.models import Vehicle
-from insights.suggestions_index import rebuild_suggestions
-from search.vocabulary import forget_vocabulary
-from tests.support.search_fixtures import market  # noqa: F401 (fixture)
+from tests.support.search_fixtures import market, market_vocabulary  # noqa: F401 (fixtures)
 
-pytestmark = [pytest.mark.django_db, pytest.mark.engine]
+pytestmark = [pytest.mark.django_db, pytest.mark.engine, pytest.mark.usefixtures("market_vocabulary")]
 SEARCH = "/api/v1/vehicles/search"
 LISTED = {"status__in": ["available", "reserved"], "held_reason": ""}
-
-
-@pytest.fixture(scope="module", autouse=True)
-def makes_and_models(market, django_db_blocker):
-    """The suggestions index the understanding reads makes and models from, as the stack keeps it."""
-    with django_db_blocker.unblock():
-        rebuild_suggestions()
-        forget_vocabulary()
 
 
 def search(q: str, **params) -> dict:
