@@ -28,6 +28,8 @@ def viewer_of(request) -> Viewer:
         user_id=user.pk if user.is_authenticated else None,
         session_key=(session.session_key or "") if session is not None else "",
         network=network_key(client_address(request)),
+        # Set by LocaleMiddleware from the language cookie or Accept-Language.
+        language=getattr(request, "LANGUAGE_CODE", ""),
     )
 
 

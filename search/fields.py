@@ -177,6 +177,9 @@ class VehicleField:
     # "Dealers rated 4 and up"): its words and its lower bound.
     toggle: Promise | None = None
     toggle_min: int = 1
+    # A place where the car stands: a value the index holds (a country also by its English and French
+    # names) is read out of free text as this filter ("corolla lagos" -> city=Lagos).
+    place: bool = False
 
     @property
     def output_key(self) -> str:
@@ -557,11 +560,16 @@ FIELDS: tuple[VehicleField, ...] = (
         _("Country"),
         column="country",
         terms_on="country",
-        terms_param=TermsParam("country", "Any of these countries (ISO 3166-1 alpha-2) where the car stands."),
+        terms_param=TermsParam(
+            "country",
+            "Any of these countries where the car stands: ISO 3166-1 alpha-2 codes or English or French names.",
+        ),
         facet=TermsFacet("country", 60),
         page_facet=True,
         card=True,
         relax_rank=100,
+        chip_rank=14,
+        place=True,
     ),
     VehicleField(
         "city",
@@ -575,6 +583,8 @@ FIELDS: tuple[VehicleField, ...] = (
         facet=TermsFacet("city", 30),
         card=True,
         relax_rank=90,
+        chip_rank=13,
+        place=True,
     ),
     VehicleField("location", "location", "geo_point"),
     VehicleField(
@@ -675,6 +685,8 @@ LISTED_FACETS: tuple[str, ...] = tuple(f.name for f in FIELDS if f.page_facet)
 # Ranges the buyers' page shows as one checkbox (<name>_min=<toggle_min>), and those it shows as from/to inputs.
 TOGGLE_FIELDS: tuple[VehicleField, ...] = tuple(f for f in RANGE_FIELDS if f.toggle)
 PAGE_RANGES: tuple[str, ...] = tuple(f.name for f in RANGE_FIELDS if not f.toggle)
+# Places where the car stands, read out of free text from the values the index holds.
+PLACE_FIELDS: tuple[VehicleField, ...] = tuple(f for f in FIELDS if f.place)
 # Controlled values a dealer sets, stored in their column ("" when not known).
 EDITABLE_FIELDS: tuple[VehicleField, ...] = tuple(f for f in FIELDS if f.editable)
 

@@ -6,6 +6,7 @@ inverted ranges, oversized pages, malformed cursors, unknown sorts.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from django.conf import settings
@@ -13,6 +14,7 @@ from rest_framework import serializers
 
 from delivery.reference import destination_countries, ports
 from search.analytics import GROUP_FIELDS, INTERVALS
+from search.countries import country_code
 from search.currency import currency_rates
 from search.cursors import InvalidCursor, decode_cursor
 from search.facets import FACET_NAMES
@@ -84,12 +86,24 @@ class CurrencyField(serializers.CharField):
         return code
 
 
-class CountryField(serializers.RegexField):
+class CountryField(serializers.CharField):
+    """A country: its two-letter ISO code ("NG", "ng") or its name in English or French ("Nigeria",
+    "Sénégal", "Côte d'Ivoire"), as search.countries knows them; the code either way."""
+
     def __init__(self, **kwargs):
-        super().__init__(r"^[A-Za-z]{2}$", error_messages={"invalid": "Use a two-letter ISO country code."}, **kwargs)
+        super().__init__(max_length=80, **kwargs)
 
     def to_internal_value(self, data):
-        return super().to_internal_value(data).upper()
+        text = super().to_internal_value(data).strip()
+        if re.fullmatch(r"[A-Za-z]{2}", text):
+            return text.upper()
+        code = country_code(text)
+        if code is None:
+            raise serializers.ValidationError(
+                f"Unknown country {text!r}: use a two-letter ISO code (NG) or the country's name in English "
+                "or French (Nigeria, Sénégal)."
+            )
+        return code
 
 
 def _fold(text: str) -> str:

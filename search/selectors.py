@@ -73,6 +73,8 @@ class Viewer:
     session_key: str = ""
     # A keyed hash of the client's network (the log counts networks, not sessions, as people).
     network: str = ""
+    # The language the answer is in ("en", "fr"): demand by language in the analysts' reports.
+    language: str = ""
 
 
 def cursor_fingerprint(query: VehicleQuery, sort: str) -> str:
@@ -104,13 +106,18 @@ def log_search(
     started: float,
     viewer: Viewer | None,
     log_to: SearchLogSink | None,
+    applied: VehicleQuery | None = None,
 ) -> str:
     """A new search id, under which the search's log line goes to the sink if there is one (page 0 =
-    reached by cursor). The id is answered either way: clicks and impressions refer to it."""
+    reached by cursor). The id is answered either way: clicks and impressions refer to it.
+
+    The line keeps the text as typed and the selections the search `applied` (the text's understood
+    makes, models, years... included), so demand filtered by make and model counts "hilux" typed."""
     search_id = str(uuid.uuid4())
     if log_to is None:
         return search_id
     viewer = viewer or Viewer()
+    selected = applied or query
     log_to(
         {
             "id": search_id,
@@ -118,9 +125,9 @@ def log_search(
             "endpoint": endpoint,
             "query_text": query.text,
             "filters": {
-                "terms": {k: list(v) for k, v in query.terms.items()},
-                "ranges": {k: asdict(v) for k, v in query.ranges.items()},
-                "near": asdict(query.near) if query.near else None,
+                "terms": {k: list(v) for k, v in selected.terms.items()},
+                "ranges": {k: asdict(v) for k, v in selected.ranges.items()},
+                "near": asdict(selected.near) if selected.near else None,
             },
             "sort": sort,
             "page": page.number if page.search_after is None else 0,
@@ -130,6 +137,9 @@ def log_search(
             "user_id": viewer.user_id,
             "session_key": viewer.session_key,
             "network": viewer.network,
+            "language": viewer.language,
+            # A port's UN/LOCODE starts with its country's ISO code: where the buyer's prices are for.
+            "buyer_country": query.port[:2],
         }
     )
     return search_id
@@ -307,7 +317,9 @@ def vehicle_search(
         )
         if result["relaxed"]:
             result["results"] = relaxed_cards
-    search_id = log_search("vehicles", query, sort, page, result, started=started, viewer=viewer, log_to=log_to)
+    search_id = log_search(
+        "vehicles", query, sort, page, result, started=started, viewer=viewer, log_to=log_to, applied=searched
+    )
     return {"search_id": search_id, **result}
 
 

@@ -1,11 +1,11 @@
-"""Query understanding: makes, models, years, prices and attribute words read out of free text. Pure.
+"""Query understanding: makes, models, years, prices, attribute words and places read out of free text. Pure.
 
 "toyota hilux diesel 2015+ under 5 million naira" becomes chips (make=Toyota, model=Hilux,
 fuel=diesel, year_min=2015, price_max=...) and the words left for full-text search. Each chip is a
 search parameter a user could have sent, so a page can show it, and remove it, as a filter.
 
-Nothing here talks to the engine: the makes and models known to the index come in as a
-`Vocabulary` (search.vocabulary loads it from the suggestions index), exchange rates as a mapping.
+Nothing here talks to the engine: the makes, models and places known to the index come in as a
+`Vocabulary` (search.vocabulary loads it from the index), exchange rates as a mapping.
 English and French words are recognised; everything is matched lower-cased with accents folded.
 """
 
@@ -23,12 +23,14 @@ from search.fields import (
     BY_NAME,
     CHIP_ORDER,
     PER_PORT_RANGES,
+    PLACE_FIELDS,
     SHORT_LABELS,
     TERM_PARAMS,
     range_params,
     usd_price,
 )
 
+from .countries import country_name, country_names
 from .request import Range, VehicleQuery
 
 # A model named without its make is only recognised if it has at least this many listings:
@@ -137,11 +139,17 @@ class Vocabulary:
     models: dict[str, list[ModelEntry]] = field(default_factory=dict)
     # Compact model names by first letter, for the misspelling search (a typo keeps the first letter).
     by_initial: dict[str, list[str]] = field(default_factory=dict)
+    # Folded place name -> (parameter, value, label): the cities and countries where cars stand.
+    places: dict[str, tuple[str, str, str]] = field(default_factory=dict)
 
     @classmethod
-    def from_rows(cls, rows: Iterable[tuple[str, str, int]]) -> Vocabulary:
-        """From (make, model, listings) rows."""
+    def from_rows(
+        cls, rows: Iterable[tuple[str, str, int]], places: Mapping[str, Iterable[str]] | None = None
+    ) -> Vocabulary:
+        """From (make, model, listings) rows, and the values each place field holds (search.fields
+        PLACE_FIELDS: {"city": ["Lagos", ...], "country": ["NG", ...]})."""
         vocabulary = cls()
+        vocabulary.places = _place_words(places or {})
         for make, model, count in rows:
             vocabulary.makes.setdefault(compact(make), make)
             vocabulary.make_counts[make] = vocabulary.make_counts.get(make, 0) + count
@@ -205,6 +213,24 @@ class Vocabulary:
         if makes:
             return [e for e in entries if e.make in makes]
         return [e for e in entries if e.count >= MIN_LISTINGS_WITHOUT_MAKE and not key.isdigit() and len(key) > 1]
+
+
+def _place_words(places: Mapping[str, Iterable[str]]) -> dict[str, tuple[str, str, str]]:
+    words: dict[str, tuple[str, str, str]] = {}
+    for place in PLACE_FIELDS:
+        for value in places.get(place.name, ()):
+            by_name = place.terms_param.kind == "country"
+            names = country_names(value) if by_name else {value}
+            label = country_name(value) if by_name else value
+            # "Côte d’Ivoire" is typed "cote d'ivoire" as often as "cote d ivoire".
+            spellings = {spelt for name in names for spelt in (fold(name), re.sub(r"'", " ", fold(name)))}
+            for spelt in spellings:
+                key = " ".join(token.folded for token in _tokens(spelt))
+                # A place called like a filler or attribute word ("Mobile", "Independence"...) is not read
+                # as one; a more specific field (a city) keeps a name it shares with a broader one.
+                if key and key not in FILLER_WORDS and not _is_attribute(key):
+                    words.setdefault(key, (place.name, value, label))
+    return words
 
 
 def edit_distance(a: str, b: str, limit: int) -> int:
@@ -713,6 +739,18 @@ class _Parser:
     def values(self, param: str) -> tuple[str, ...]:
         return tuple(c.value for c in self.chips if c.param == param)
 
+    # places
+    def places(self) -> None:
+        """ "corolla 2015 lagos", "hilux au Sénégal": a city or a country where cars stand, as a filter."""
+        places = self.vocabulary.places
+        longest = max((len(name.split()) for name in places), default=0)
+        for length in range(longest, 0, -1):
+            for i in range(len(self.tokens) - length + 1):
+                found = places.get(self.phrase(i, length)) if self.free(i, length) else None
+                if found:
+                    self.add(*found)
+                    self.take(i, length)
+
     # attributes
     def attributes(self, shortest: int = 1) -> None:
         longest = max(len(p.split()) for p in ATTRIBUTE_WORDS)
@@ -779,7 +817,7 @@ def interpret(
     taken: Iterable[str] = (),
     ports: Mapping[str, tuple[str, str]] | None = None,
 ) -> Interpretation:
-    """Read makes, models, prices, years, attribute words and a destination port out of `text`.
+    """Read makes, models, prices, years, attribute words, places and a destination port out of `text`.
 
     Prices become bounds in `currency` (the request's). Parameters in `taken` (sent explicitly by the
     caller) are never overridden: their words stay in the text. `ports`: folded port name, alias or
@@ -794,6 +832,8 @@ def interpret(
     parser.attributes(shortest=2)
     parser.makes_and_models()
     parser.years()
+    # After the vehicle's names: "Santa Fe" is a Hyundai before it is a city.
+    parser.places()
     parser.attributes()
     parser.drop({_root(name) for name in taken})
     words = [parser.leftover()]

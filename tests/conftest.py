@@ -14,6 +14,14 @@ from reliability.polling import poll_until
 from tests.support.processes import start_test_process
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _static_files_collected():
+    """Pages name their CSS and JS by hashed names from the manifest, as in production."""
+    from tests.support.static_files import collect_static
+
+    collect_static()
+
+
 @pytest.fixture(autouse=True)
 def _language_back_to_default():
     """A page asked for in French leaves French active in this thread; the next test starts without it."""

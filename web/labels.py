@@ -1,8 +1,10 @@
 """Words the pages show for facet names and stored values (the index keeps English codes like 'suv')."""
 
 from django.template.defaultfilters import floatformat
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from search.countries import country_name
 from search.fields import DETAIL_FIELDS, FIELDS
 
 # Titles of everything a buyer can select on, and the labels of controlled values, from the field
@@ -10,6 +12,14 @@ from search.fields import DETAIL_FIELDS, FIELDS
 FACET_TITLES = {
     "q": _("Text"),
     **{field.name: field.label for field in FIELDS if field.terms_on or field.range_on},
+}
+# The periods a chart can count per ("New listings per month").
+INTERVAL_LABELS = {
+    "day": _("day"),
+    "week": _("week"),
+    "month": _("month"),
+    "quarter": _("quarter"),
+    "year": _("year"),
 }
 VALUES = {field.name: {value.code: value.label for value in field.values} for field in FIELDS if field.values}
 
@@ -52,11 +62,15 @@ SOURCE_STATUS_LABELS = {
     "secondary": _("secondary source"),
     "estimate": _("illustrative estimate"),
 }
+# Facets holding ISO country codes: shown by the country's name in the page's language ("KE" -> "Kenya").
+COUNTRY_FACETS = frozenset(f.name for f in FIELDS if f.terms_param and f.terms_param.kind == "country")
 
 
 def value_label(facet: str, value) -> str:
-    known = VALUES.get(facet, {})
     text = str(value)
+    if facet in COUNTRY_FACETS:
+        return country_name(text, get_language() or "en")
+    known = VALUES.get(facet, {})
     return str(known.get(text.casefold(), text if facet in ("make", "model", "city", "country") else text.capitalize()))
 
 

@@ -41,6 +41,11 @@ class SearchLog(models.Model):
     # A keyed hash of the searcher's network (insights.popularity.network_key), never the address:
     # popularity counts networks, which one actor cannot multiply the way it can sessions.
     network = models.CharField(max_length=24, blank=True)
+    # Who asks, for demand by market: the language the answer was in ("en", "fr"), and the country the
+    # buyer's prices were for (its destination port's: a UN/LOCODE starts with the ISO country code);
+    # blank when the search chose no port.
+    language = models.CharField(max_length=8, blank=True)
+    buyer_country = models.CharField(max_length=2, blank=True)
 
     class Meta:
         indexes = [

@@ -1,16 +1,20 @@
-"""What analysts read from the search log: top queries, zero-result queries, zero-result rate over time."""
+"""What analysts read from the search log: top queries, zero-result queries, zero-result rate over time,
+demand by buyer country and language, and texts searched but not stocked."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.db.models.functions import Trunc
 
 from .buffer import normalize_query
 from .models import SearchClick, SearchLog
 from .popularity import popular_queries
+
+# A text whose searches never found more than this many listings is "searched but not stocked".
+FEW_LISTINGS = 3
 
 
 def matching_searches(logs, *, text: str = "", terms: Mapping[str, Sequence[str]] | None = None):
@@ -65,6 +69,15 @@ def search_log_report(
         .order_by("bucket")
     )
     totals = logs.aggregate(searches=Count("id"), zero_results=Count("id", filter=Q(result_count=0)))
+    # Texts asked for often whose searches found next to nothing: what buyers want and the market lacks.
+    not_stocked = (
+        first_pages.values("normalized_query")
+        .annotate(
+            searches=Count("id"), zero_results=Count("id", filter=Q(result_count=0)), most_found=Max("result_count")
+        )
+        .filter(most_found__lte=FEW_LISTINGS)
+        .order_by("-searches", "normalized_query")[:limit]
+    )
     clicked = SearchClick.objects.filter(search_id__in=logs.values("id")).values("search_id").distinct().count()
     return {
         "since": since,
@@ -77,6 +90,17 @@ def search_log_report(
             for row in top
         ],
         "zero_result_queries": [{"query": row["normalized_query"], "searches": row["searches"]} for row in zero],
+        "not_stocked": [
+            {
+                "query": row["normalized_query"],
+                "searches": row["searches"],
+                "zero_results": row["zero_results"],
+                "most_found": row["most_found"],
+            }
+            for row in not_stocked
+        ],
+        "by_buyer_country": _demand_by(logs, "buyer_country"),
+        "by_language": _demand_by(logs, "language"),
         "over_time": [
             {
                 "period": row["bucket"],
@@ -97,6 +121,24 @@ def popular_searches(*, since: datetime, limit: int) -> list[dict]:
     search found vehicles: what the zero-result page offers instead, so every suggestion leads somewhere."""
     rows = popular_queries(since=since, limit=limit, found_only=True)
     return [{"query": query, "searches": searches} for query, searches, _ in rows]
+
+
+def _demand_by(logs, column: str) -> list[dict]:
+    """Searches and zero-result searches per value of a column of the log ("" = not known), most first."""
+    rows = (
+        logs.values(column)
+        .annotate(searches=Count("id"), zero_results=Count("id", filter=Q(result_count=0)))
+        .order_by("-searches", column)
+    )
+    return [
+        {
+            "key": row[column],
+            "searches": row["searches"],
+            "zero_results": row["zero_results"],
+            "zero_result_rate": _rate(row["zero_results"], row["searches"]),
+        }
+        for row in rows
+    ]
 
 
 def _rate(part: int, whole: int) -> float | None:

@@ -29,6 +29,8 @@ def record_searches(entries: list[dict]) -> int:
             user_id=entry.get("user_id"),
             session_key=entry.get("session_key") or "",
             network=entry.get("network") or "",
+            language=(entry.get("language") or "")[:8],
+            buyer_country=(entry.get("buyer_country") or "")[:2],
         )
         for entry in entries
     ]

@@ -17,6 +17,7 @@ from kombu import Queue
 
 from localstack import secrets_file
 from localstack.env_names import RENAMED
+from nzila import static_files
 from nzila.payment_endpoints import payment_test_endpoints
 
 # The one reader of the environment: typed, and a value that does not parse (NZILA_DB_PORT=abc,
@@ -182,8 +183,11 @@ MIDDLEWARE = [
     # On slow mobile data the search page's HTML goes from ~30 KB to ~6 KB. BREACH: the CSRF token is
     # masked afresh in every response and Django pads each gzip stream with random bytes.
     "nzila.compression.TextGZipMiddleware",
-    # Static files (the pages' CSS, JS and vendored libraries) served by the app itself, compressed.
+    # Static files (the pages' CSS, JS and vendored libraries) served by the app itself, compressed,
+    # under hashed names cached for a year (nzila/static_files.py).
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages themselves are asked for afresh on every visit (nzila/page_caching.py).
+    "nzila.page_caching.pages_not_cached",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The visitor's language: the language cookie, then Accept-Language.
     "django.middleware.locale.LocaleMiddleware",
@@ -254,11 +258,13 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "static"
+# Where collectstatic writes the hashed files and their manifest (the set-up and the tests run it).
+STATIC_ROOT = Path(env_str("NZILA_STATIC_ROOT", str(VAR_DIR / "static")))
 # Front-end libraries copied from node_modules at set-up (web/vendor.py), served under static/vendor/.
 STATICFILES_DIRS = [("vendor", BASE_DIR / "var" / "vendor")]
-# Serve straight from the finders, so no collectstatic step is needed to run the app or the tests.
-WHITENOISE_USE_FINDERS = True
+# Hashed names are cached by browsers for a year (nzila/static_files.py); whitenoise serves the
+# collected files only, so a page never names a file the server cannot send.
+WHITENOISE_ADD_HEADERS_FUNCTION = static_files.cache_hashed_files_for_a_year
 # Currencies a buyer can show prices in.
 DISPLAY_CURRENCIES = ["USD", "EUR", "XOF", "XAF", "NGN", "KES", "GHS", "ZAR", "CAD", "GBP"]
 # Pages that need an account send visitors here.
@@ -947,7 +953,7 @@ PERMISSIONS_POLICY: dict[str, list[str]] = {
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "staticfiles": {"BACKEND": "nzila.static_files.HashedStaticStorage"},
 }
 STORAGES.update(_photo_storages())
 

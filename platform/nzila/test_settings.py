@@ -34,6 +34,12 @@ os.environ.setdefault(
     "NZILA_PHOTOS_ROOT",
     os.path.join(os.path.dirname(__file__), "..", "..", "var", f"test-media-{os.environ['NZILA_INDEX_PREFIX']}"),
 )
+# Static files collected under hashed names as in production (tests/support/static_files.py), into a
+# folder of this checkout's own: worktrees share var/, and each collects its own files.
+os.environ.setdefault(
+    "NZILA_STATIC_ROOT",
+    os.path.join(os.path.dirname(__file__), "..", "..", "var", f"test-static-{os.environ['NZILA_INDEX_PREFIX']}"),
+)
 # This checkout's generated secrets (as bin/setup makes them): never the built-in development values,
 # and the same ones in the child processes the tests start and in the database role.
 from localstack import secrets_file  # noqa: E402
@@ -44,7 +50,3 @@ from .settings import *  # noqa: E402,F401,F403
 
 # Fast password hashing: the tests create many users.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-# The tests serve static files from the apps' folders (WHITENOISE_USE_FINDERS), never collected ones;
-# whitenoise still warns at every request handler's start-up unless its root exists.
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405

@@ -82,7 +82,11 @@ def live_stack(market, django_db_blocker):  # noqa: F811 (the fixture imported a
             celery_worker_argv(f"browser-{os.getpid()}", concurrency=1, python=sys.executable),
         )
         listener = start_test_process(f"browser-listener-{os.getpid()}", [sys.executable, "manage.py", "search_listen"])
-        server = LiveServer("localhost:0")
+        server = LiveServer("localhost:0", start=False)
+        # The app serves its static files itself (whitenoise, hashed names, cache headers), as in
+        # production; Django's test handler would serve them from the source folders by plain name.
+        server.thread.static_handler = _the_app_itself
+        server.start()
         # The live server's host must be allowed; pytest-django enables this per test, we do it per module.
         server._live_server_modified_settings.enable()
         try:
@@ -93,6 +97,10 @@ def live_stack(market, django_db_blocker):  # noqa: F811 (the fixture imported a
             server.stop()
             listener.stop(timeout=20)
             worker.stop(timeout=20)
+
+
+def _the_app_itself(application):
+    return application
 
 
 def _chromium(size: tuple[int, int], *, phone: bool) -> webdriver.Chrome:

@@ -8,17 +8,19 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import parse_qs, urlencode, urlparse
 
 import pytest
+import requests
 from django.conf import settings
 from django.utils import timezone
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
+from catalog.models import Vehicle
 from insights.models import SearchLog
-from tests.browser.conftest import committed, console_errors, shot, wait_until
+from tests.browser.conftest import WAIT, committed, console_errors, shot, wait_until
 from tests.support.factories import log_searches
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
@@ -299,3 +301,58 @@ def test_on_slow_3g_the_page_arrives_compressed_and_a_filter_tap_answers(live_st
         assert weight["html_sent"] < weight["html"] / 3, f"the HTML is not compressed: {weight}"
     finally:
         phone.execute_cdp_cmd("Network.setCacheDisabled", {"cacheDisabled": False})
+
+
+STATIC_FILES = (
+    "return performance.getEntriesByType('resource').filter(e => e.name.includes('/static/'))"
+    ".map(e => ({url: e.name, sent: e.transferSize}))"
+)
+
+
+def test_static_files_are_hashed_and_cached_a_year_while_the_page_is_asked_for_again(live_stack, phone):
+    """The CSS and JS a page names carry a hash of their content and a year's cache, so a repeat visit
+    transfers only the page (which is never cached: it holds prices and a CSRF token)."""
+    phone.execute_cdp_cmd("Network.enable", {})
+    phone.execute_cdp_cmd("Network.clearBrowserCache", {})
+    open_search(phone, live_stack, "/?q=corolla")
+    first = phone.execute_script(STATIC_FILES)
+    assert {urlparse(f["url"]).path.rsplit("/", 1)[-1].split(".")[0] for f in first} >= {"site", "search", "typeahead"}
+    for static_file in first:
+        assert re.search(r"\.[0-9a-f]{12}\.(css|js)$", static_file["url"]), static_file
+        sent = requests.get(static_file["url"], timeout=WAIT)
+        assert sent.headers["Cache-Control"] == "public, max-age=31536000, immutable", static_file
+    page = requests.get(live_stack.at("/?q=corolla"), timeout=WAIT)
+    assert page.headers["Cache-Control"] == "private, no-cache", page.headers
+
+    phone.get(live_stack.at("/?q=corolla"))
+    wait_until(phone, lambda d: "js" in d.find_element(By.TAG_NAME, "html").get_attribute("class"))
+    repeat = phone.execute_script(STATIC_FILES)
+    page_sent = phone.execute_script("return performance.getEntriesByType('navigation')[0].transferSize")
+    assert page_sent > 0, "the page itself must come from the server again"
+    assert repeat and all(f["sent"] == 0 for f in repeat), f"a repeat visit downloaded static files again: {repeat}"
+
+
+@pytest.mark.parametrize(
+    ("language", "q", "chip", "field", "value"),
+    [
+        ("en", "corolla dar es salaam", "Dar es Salaam", "city", "Dar es Salaam"),
+        ("fr", "hilux en Afrique du Sud", "Afrique du Sud", "country", "ZA"),
+    ],
+)
+def test_a_place_in_the_text_becomes_a_location_chip(live_stack, phone, language, q, chip, field, value):
+    """A city or country named in the search (here the market's), in English or French, narrows the
+    results to it and shows as a chip in the page's language, like any understood word."""
+    if language == "fr":
+        in_french(phone, live_stack)
+    open_search(phone, live_stack, "/?" + urlencode({"q": q}))
+    shown = [c.text for c in phone.find_elements(By.CSS_SELECTOR, ".chip-interpreted")]
+    assert chip in shown, shown
+    # Each card names where the car stands ("Dar es Salaam, TZ", "Durban, ZA").
+    places = [p.text for p in phone.find_elements(By.CSS_SELECTOR, "#result-list .card .dealer")]
+    assert places and all(value in p for p in places), places
+    assert shown_total(phone) == committed(
+        lambda: Vehicle.objects.filter(
+            model=q.split()[0].title(), status__in=["available", "reserved"], held_reason="", **{field: value}
+        ).count()
+    )
+    shot(phone, f"search-place-{language}")

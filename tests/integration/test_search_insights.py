@@ -14,9 +14,15 @@ from insights.buffer import search_log_buffer
 from insights.models import BlockedQuery, SearchLog
 from insights.suggestions_index import rebuild_suggestions
 from search.client import get_client
-from tests.support.search_fixtures import celery_eager, market, sql_counts, sql_vehicles  # noqa: F401 (fixtures)
+from tests.support.search_fixtures import (  # noqa: F401 (fixtures)
+    celery_eager,
+    empty_log_buffer,
+    market,
+    sql_counts,
+    sql_vehicles,
+)
 
-pytestmark = [pytest.mark.django_db, pytest.mark.engine]
+pytestmark = [pytest.mark.usefixtures("empty_log_buffer"), pytest.mark.django_db, pytest.mark.engine]
 
 
 @pytest.fixture
@@ -29,14 +35,6 @@ def analyst_api(market):
     client = APIClient()
     client.force_login(market.analyst)
     return client
-
-
-@pytest.fixture(autouse=True)
-def empty_log_buffer(settings):
-    settings.SEARCH_LOG_FLUSH_SECONDS = 0
-    search_log_buffer._pending.clear()
-    yield
-    search_log_buffer._pending.clear()
 
 
 def test_a_search_writes_no_log_row_until_the_buffer_is_handed_to_celery(

@@ -308,3 +308,25 @@ def vehicle_index(django_db_setup, django_db_blocker):
     yield
     with django_db_blocker.unblock():
         drop_search_indexes()
+
+
+@pytest.fixture(scope="module")
+def market_vocabulary(market, django_db_blocker):
+    """The market's makes and models in the suggestions index, where query understanding reads them
+    (the stack rebuilds that index every few minutes)."""
+    from insights.suggestions_index import rebuild_suggestions
+
+    with django_db_blocker.unblock():
+        rebuild_suggestions()
+        forget_vocabulary()
+
+
+@pytest.fixture
+def empty_log_buffer(settings):
+    """The search log's buffer empty before and after the test, flushed only when the test says so."""
+    from insights.buffer import search_log_buffer
+
+    settings.SEARCH_LOG_FLUSH_SECONDS = 0
+    search_log_buffer._pending.clear()
+    yield search_log_buffer
+    search_log_buffer._pending.clear()

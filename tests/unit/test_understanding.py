@@ -268,3 +268,51 @@ def test_compact_and_edit_distance():
     assert edit_distance("toyta", "toyota", 1) == 1
     assert edit_distance("bwm", "bmw", 1) == 1
     assert edit_distance("golf", "wolf", 0) == 1
+
+
+# Places as the index holds them: cities by name, countries by ISO code.
+PLACES = {"city": ["Lagos", "Dar es Salaam", "Salé", "Yaoundé", "Santa Fe"], "country": ["NG", "SN", "CI", "KE"]}
+PLACED = Vocabulary.from_rows([*ROWS, ("Hyundai", "Santa Fe", 300)], PLACES)
+
+
+def placed(text: str) -> dict[str, tuple[str, ...]]:
+    found = interpret(text, vocabulary=PLACED, units_per_usd=RATES)
+    out: dict[str, tuple[str, ...]] = {}
+    for chip in found.chips:
+        out[chip.param] = (*out.get(chip.param, ()), chip.value)
+    return {**out, "text": found.text}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("corolla 2015 lagos", {"make": ("Toyota",), "model": ("Corolla",), "year_min": ("2015",), "city": ("Lagos",)}),
+        ("hilux dar es salaam", {"model": ("Hilux",), "city": ("Dar es Salaam",)}),
+        ("voiture à Yaounde", {"city": ("Yaoundé",)}),
+        ("rav4 nigeria", {"model": ("RAV4",), "country": ("NG",)}),
+        ("rav4 au Sénégal", {"model": ("RAV4",), "country": ("SN",)}),
+        ("hilux côte d'ivoire", {"model": ("Hilux",), "country": ("CI",)}),
+        ("corolla kenya", {"model": ("Corolla",), "country": ("KE",)}),
+        ("corolla côte d ivoire", {"model": ("Corolla",), "country": ("CI",)}),
+    ],
+)
+def test_a_city_or_country_the_index_holds_is_a_place_filter(text, expected):
+    found = placed(text)
+    for param, values in expected.items():
+        assert found.get(param) == values, (text, found)
+
+
+def test_places_come_only_from_the_index_and_yield_to_vehicles_and_words():
+    # Without the index's places nothing is a place: the word stays text.
+    assert chips("corolla lagos").get("city") is None
+    # "Santa Fe" is a Hyundai before it is a city; a country the index does not hold is no filter.
+    assert placed("santa fe")["model"] == ("Santa Fe",) and "city" not in placed("santa fe")
+    assert "country" not in placed("corolla ghana")
+    # A bare ISO code is an ordinary word ("de", "ng" in a sentence), and a city named like a word
+    # that says nothing about the car ("for sale") is not read as a place.
+    assert "country" not in placed("voiture de ng") and "city" not in placed("corolla for sale")
+
+
+def test_a_country_chip_is_labelled_by_its_name():
+    found = interpret("rav4 senegal", vocabulary=PLACED, units_per_usd=RATES)
+    assert [chip.label for chip in found.chips if chip.param == "country"] == ["Senegal"]

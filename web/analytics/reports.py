@@ -18,9 +18,10 @@ from typing import Any
 
 from django.template.defaultfilters import floatformat
 from django.utils import timezone
+from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
 
-from insights.selectors import search_log_report
+from insights.selectors import FEW_LISTINGS, search_log_report
 from recommendations.selectors import recommendation_ctr_by_arm
 from search.analytics import DEAL_RATINGS
 from search.analytics_selectors import (
@@ -30,6 +31,8 @@ from search.analytics_selectors import (
     listings_over_time,
     price_statistics,
 )
+from search.countries import country_name
+from web.labels import FACET_TITLES, INTERVAL_LABELS
 
 
 @dataclass
@@ -95,6 +98,10 @@ class _Sources:
 
 
 SLUGS = (
+    "demand-and-supply",
+    "searched-not-stocked",
+    "demand-by-country",
+    "demand-by-language",
     "prices",
     "listings",
     "days-on-market",
@@ -111,6 +118,14 @@ def build_reports(p: dict, only: str | None = None) -> dict[str, Report]:
     """Every chart's rows (or only the one named), for one validated filter set."""
     src = _Sources(p)
     builders = {
+        "demand-and-supply": lambda: _demand_and_supply_report(p, src.searches, src.prices, src.ages),
+        "searched-not-stocked": lambda: _not_stocked_report(src.searches),
+        "demand-by-country": lambda: _demand_by_report(
+            "demand-by-country", _("Searches by buyer country"), "buyer country", src.searches["by_buyer_country"]
+        ),
+        "demand-by-language": lambda: _demand_by_report(
+            "demand-by-language", _("Searches by language"), "language", src.searches["by_language"]
+        ),
         "prices": lambda: _prices_report(p, src.prices),
         "listings": lambda: _listings_report(p, src.over_time),
         "days-on-market": lambda: _ages_report(p, src.ages),
@@ -133,6 +148,72 @@ def _in_order(group: str, rows: list[list]) -> list[list]:
     return sorted(rows, key=lambda row: row[0]) if group in ORDERED_GROUPS else rows
 
 
+def _demand_and_supply_report(p: dict, searches: dict, prices: dict, ages: dict) -> Report:
+    """One measure a row, demand above supply: it reads down a phone's screen without scrolling sideways."""
+    return Report(
+        "demand-and-supply",
+        _("Demand and supply for these filters"),
+        ["measure", "value"],
+        [
+            [_("Searches"), searches["searches"]],
+            [_("Zero-result searches"), searches["zero_results"]],
+            [_("Zero-result rate %"), _rate(searches["zero_result_rate"])],
+            [_("Listings"), prices["overall"]["count"]],
+            [_("Median price (%(currency)s)") % {"currency": p["currency"]}, prices["overall"]["percentiles"]["p50"]],
+            [_("Median days on market"), ages["overall"]["percentiles"]["p50"]],
+        ],
+        note=_(
+            "Searches of the last %(days)s days that asked for what the filters select (typed or chosen), "
+            "beside the listings they select today."
+        )
+        % {"days": p["days"]},
+    )
+
+
+def _not_stocked_report(searches: dict) -> Report:
+    return Report(
+        "searched-not-stocked",
+        _("Searched but not stocked"),
+        ["query", "searches", "zero results", "most listings found"],
+        [[q["query"], q["searches"], q["zero_results"], q["most_found"]] for q in searches["not_stocked"]],
+        {"type": "bar", "series": ["searches"], "horizontal": True},
+        note=_("Texts buyers searched whose searches found %(few)s listings or fewer: demand the stock does not meet.")
+        % {"few": FEW_LISTINGS},
+    )
+
+
+def _demand_name(column: str, key: str) -> str:
+    if not key:
+        return _("not chosen") if column == "buyer country" else _("not known")
+    if column == "buyer country":
+        return country_name(key, get_language() or "en")
+    try:
+        return get_language_info(key)["name_translated"]
+    except KeyError:
+        return key
+
+
+def _demand_by_report(slug: str, title: str, column: str, rows: list[dict]) -> Report:
+    return Report(
+        slug,
+        title,
+        [column, "searches", "zero results", "zero-result rate %"],
+        [
+            [_demand_name(column, row["key"]), row["searches"], row["zero_results"], _rate(row["zero_result_rate"])]
+            for row in rows
+        ],
+        {"type": "bar", "series": ["searches", "zero results"], "horizontal": True},
+        note=_("A buyer's country is the one their prices were shown for (the destination port they chose).")
+        if column == "buyer country"
+        else "",
+    )
+
+
+def _named(group: str) -> str:
+    """A group's name inside a title ("by make", "par marque")."""
+    return str(FACET_TITLES.get(group, group)).lower()
+
+
 def _money(p: dict) -> str:
     return f"({p['currency']})"
 
@@ -141,7 +222,7 @@ def _prices_report(p: dict, prices: dict) -> Report:
     money, group = _money(p), p["group_by"]
     return Report(
         "prices",
-        _("Price percentiles by %(group)s") % {"group": group},
+        _("Price percentiles by %(group)s") % {"group": _named(group)},
         [group, "listings", f"p5 {money}", f"p25 {money}", f"median {money}", f"p75 {money}", f"p95 {money}"],
         _in_order(
             group,
@@ -163,7 +244,7 @@ def _prices_report(p: dict, prices: dict) -> Report:
 def _listings_report(p: dict, over_time: dict) -> Report:
     return Report(
         "listings",
-        _("New listings per %(interval)s") % {"interval": p["interval"]},
+        _("New listings per %(interval)s") % {"interval": INTERVAL_LABELS[p["interval"]]},
         ["period", "listings", f"mean price {_money(p)}"],
         [[s["period"][:10], s["listings"], s["mean_price"]] for s in over_time["series"]],
         {"type": "line", "series": ["listings"]},
@@ -174,7 +255,7 @@ def _ages_report(p: dict, ages: dict) -> Report:
     group = p["group_by"]
     return Report(
         "days-on-market",
-        _("Days on market by %(group)s") % {"group": group},
+        _("Days on market by %(group)s") % {"group": _named(group)},
         [group, "listings", "mean days", "p25 days", "median days", "p75 days"],
         _in_order(
             group,
@@ -249,7 +330,8 @@ def _percent_or_dash(value: float | None) -> str:
 def _search_rate_report(p: dict, searches: dict) -> Report:
     return Report(
         "search-rate",
-        _("Searches, zero-result and click-through rates per %(interval)s") % {"interval": p["report_interval"]},
+        _("Searches, zero-result and click-through rates per %(interval)s")
+        % {"interval": INTERVAL_LABELS[p["report_interval"]]},
         ["period", "searches", "zero results", "zero-result rate %", "click-through rate %"],
         [
             [

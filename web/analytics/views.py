@@ -18,10 +18,12 @@ from .reports import SLUGS, build_reports
 
 
 def _query(request):
-    """The query string as the serializer reads it; "Toyota, Honda" in the make box means either."""
+    """The query string as the serializer reads it; "Toyota, Honda" in the make box means either, and
+    "Nigeria, Sénégal" in the country box too."""
     data = request.GET.copy()
-    if "make" in data:
-        data.setlist("make", [part.strip() for v in data.getlist("make") for part in v.split(",") if part.strip()])
+    for name in ("make", "country"):
+        if name in data:
+            data.setlist(name, [part.strip() for v in data.getlist(name) for part in v.split(",") if part.strip()])
     return data
 
 

@@ -21,6 +21,7 @@ from inquiries import selectors as inquiry_selectors
 from inquiries import services as inquiry_services
 from inquiries.limits import InquiryRefused
 from nzila.text_input import whole_number
+from sales.broker_work import broker_work
 from sales.commissions import broker_summary
 from sales.models import CommissionStatement
 from sales.selectors import broker_deals, broker_leads
@@ -54,6 +55,7 @@ def broker_home(request):
         "deals": broker_deals(broker.pk),
         "is_staff": is_staff,
         "attention": inquiry_selectors.broker_attention(broker.pk),
+        "work": broker_work(broker.pk),
     }
     if broker == request.user:
         context["referral_link"] = request.build_absolute_uri(f"/?ref={referral_token(broker.pk)}")

@@ -14,6 +14,7 @@ from search.detail import slug_for
 from web.labels import (
     BREAKDOWN_LABELS,
     FACET_TITLES,
+    INTERVAL_LABELS,
     REFUSAL_LABELS,
     SORT_LABELS,
     SOURCE_STATUS_LABELS,
@@ -85,6 +86,11 @@ def specs(vehicle_specs: dict) -> list[tuple[str, str]]:
 @register.filter
 def facet_title(name: str) -> str:
     return str(FACET_TITLES.get(name, name))
+
+
+@register.filter
+def interval_label(name: str) -> str:
+    return str(INTERVAL_LABELS.get(name, name))
 
 
 @register.filter
