@@ -14,11 +14,12 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import gettext as _
 
 from catalog.models import Vehicle
 
 from . import storage, task_names
-from .checks import PhotoRefused, inspect_photo
+from .checks import PhotoRefused, inspect_photo, too_large
 from .models import Photo
 from .names import original_name
 
@@ -41,9 +42,7 @@ def read_upload(uploaded) -> Upload:
     """An UploadedFile's bytes, refusing an oversized one before reading it into memory."""
     name = (uploaded.name or "photo")[:200]
     if uploaded.size is not None and uploaded.size > settings.PHOTOS_MAX_BYTES:
-        raise PhotosRefused(
-            [PhotoRefused(name, f"the file is larger than {settings.PHOTOS_MAX_BYTES // (1024 * 1024)} MB.")]
-        )
+        raise PhotosRefused([too_large(name, settings.PHOTOS_MAX_BYTES)])
     return Upload(name, uploaded.read(settings.PHOTOS_MAX_BYTES + 1))
 
 
@@ -92,9 +91,10 @@ def add_photos(
                 [
                     PhotoRefused(
                         upload.filename,
-                        f"a vehicle has at most {settings.PHOTOS_MAX_PER_VEHICLE} photos ({len(existing)} already).",
+                        _("a vehicle has at most %(limit)d photos (%(count)d already).")
+                        % {"limit": settings.PHOTOS_MAX_PER_VEHICLE, "count": len(existing)},
                     )
-                    for upload, _, _ in new[:1]
+                    for upload, _found, _sha in new[:1]
                 ]
             )
         position = (Photo.objects.filter(vehicle=vehicle).aggregate(top=Max("position"))["top"] or 0) + 1
