@@ -22,6 +22,7 @@ from . import storage, task_names
 from .checks import PhotoRefused, inspect_photo, too_large
 from .models import Photo
 from .names import original_name
+from .orphans import content_lock
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,8 @@ def add_photos(
         created = []
         for offset, (upload, found, sha) in enumerate(new):
             name = original_name(sha, found.extension)
+            # Held to the commit: the orphan sweep never deletes a file this upload is about to use.
+            content_lock(sha)
             if not storage.originals().exists(name):
                 storage.originals().save(name, ContentFile(upload.data))
             created.append(
@@ -159,8 +162,9 @@ def move_photo(vehicle: Vehicle, photo_id: int, *, to: str) -> list[Photo]:
 
 
 def delete_photo(vehicle: Vehicle, photo_id: int) -> None:
-    """Remove the photo from the vehicle. Its files stay: names are shared by content (the same photo
-    on another vehicle) and cached copies may still be asked for; a storage sweep can collect orphans."""
+    """Remove the photo from the vehicle. Its files stay for now: names are shared by content (the same
+    photo on another vehicle) and cached copies may still be asked for; media.orphans removes them once
+    no row uses them and the grace period has passed."""
     deleted, _ = Photo.objects.filter(vehicle=vehicle, pk=photo_id).delete()
     if not deleted:
         raise ValueError("not a photo of this vehicle")

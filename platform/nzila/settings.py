@@ -856,6 +856,10 @@ PHOTOS_AVIF = env_bool("NZILA_PHOTOS_AVIF", True)
 # A photo still waiting for its variants this many seconds after upload is queued again by the sweep.
 PHOTOS_STALE_SECONDS = env_int("NZILA_PHOTOS_STALE_SECONDS", 300)
 CELERY_BEAT_SCHEDULE["media-sweep"] = {"task": "media.tasks.sweep_pending", "schedule": crontab(minute="*/5")}
+# Files in the photo storages that no photo uses (a deleted photo, a failed upload) are removed once
+# older than this many seconds: long enough for any upload's transaction and for caches to move on.
+PHOTOS_ORPHAN_GRACE_SECONDS = env_int("NZILA_PHOTOS_ORPHAN_GRACE_SECONDS", 24 * 3600)
+CELERY_BEAT_SCHEDULE["media-orphan-sweep"] = {"task": "media.tasks.sweep_orphans", "schedule": crontab(minute=17)}
 # Multipart uploads above this size spill to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 4 * 1024 * 1024
 # Requests may carry several full-size photos.
