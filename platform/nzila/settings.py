@@ -18,6 +18,7 @@ from kombu import Queue
 from localstack import secrets_file
 from localstack.env_names import RENAMED
 from nzila.payment_endpoints import payment_test_endpoints
+from nzila.photo_storages import photo_storages
 
 # The one reader of the environment: typed, and a value that does not parse (NZILA_DB_PORT=abc,
 # NZILA_DEV=maybe) stops start-up with an error naming the variable instead of a default in disguise.
@@ -866,44 +867,21 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 4 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 
-def _photo_storages() -> dict:
-    if PHOTOS_STORAGE == "s3":
-        common = {"endpoint_url": PHOTOS_S3_ENDPOINT_URL, "region_name": PHOTOS_S3_REGION, "file_overwrite": True}
-        return {
-            # Variants: public, named by content, cached for a year.
-            "photos_public": {
-                "BACKEND": "storages.backends.s3.S3Storage",
-                "OPTIONS": dict(
-                    common,
-                    bucket_name=PHOTOS_S3_PUBLIC_BUCKET,
-                    querystring_auth=False,
-                    object_parameters={"CacheControl": "public, max-age=31536000, immutable"},
-                ),
-            },
-            # Originals: private, read only by the workers.
-            "photos_private": {
-                "BACKEND": "storages.backends.s3.S3Storage",
-                "OPTIONS": dict(common, bucket_name=PHOTOS_S3_PRIVATE_BUCKET, default_acl="private"),
-            },
-        }
-    return {
-        "photos_public": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            # Names are content hashes: writing one again writes the same bytes, never a renamed copy.
-            "OPTIONS": {"location": PHOTOS_ROOT / "public", "base_url": PHOTOS_PUBLIC_URL, "allow_overwrite": True},
-        },
-        "photos_private": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": PHOTOS_ROOT / "private", "base_url": None, "allow_overwrite": True},
-        },
-    }
-
-
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-STORAGES.update(_photo_storages())
+STORAGES.update(
+    photo_storages(
+        kind=PHOTOS_STORAGE,
+        root=PHOTOS_ROOT,
+        public_url=PHOTOS_PUBLIC_URL,
+        s3_public_bucket=PHOTOS_S3_PUBLIC_BUCKET,
+        s3_private_bucket=PHOTOS_S3_PRIVATE_BUCKET,
+        s3_endpoint_url=PHOTOS_S3_ENDPOINT_URL,
+        s3_region=PHOTOS_S3_REGION,
+    )
+)
 
 # --- Error reporting ------------------------------------------------------------------------
 # Sentry DSN; error reporting is on only when it is set (web and workers alike).
