@@ -19,7 +19,8 @@ def _warn_of_fx_pause(request) -> None:
 
 @admin.register(Payment)
 class PaymentAdmin(ReadOnlyAdmin):
-    list_display = ("id", "buyer", "purpose", "method", "provider", "state", "amount", "currency", "created_at")
+    # The state and amount first: on a phone the later columns are off to the side.
+    list_display = ("id", "state", "amount", "currency", "method", "provider", "purpose", "buyer", "created_at")
     list_filter = ("state", "method", "provider", "purpose")
     search_fields = ("id", "provider_reference", "provider_transaction_id")
 
@@ -32,7 +33,9 @@ class PaymentAdmin(ReadOnlyAdmin):
 class ExchangeRateAdmin(ReadOnlyAdmin):
     """Per currency mobile money collects in: its rate, its date and source, and whether it is paused."""
 
-    list_display = ("code", "units_per_usd", "rate_updated_at", "rate_source", "mobile_money")
+    # The reason first after the code: on a phone the later columns are off to the side.
+    list_display = ("code", "mobile_money", "rate_date", "rate", "source")
+    ordering = ("code",)
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(code__in=fx_pause.mobile_money_currencies())
@@ -44,6 +47,18 @@ class ExchangeRateAdmin(ReadOnlyAdmin):
     @admin.display(description=_("mobile money"))
     def mobile_money(self, obj) -> str:
         return fx_pause.state_of(obj).reason
+
+    @admin.display(description=_("rate of"), ordering="rate_updated_at")
+    def rate_date(self, obj):
+        return obj.rate_updated_at
+
+    @admin.display(description=_("units per US dollar"))
+    def rate(self, obj):
+        return obj.units_per_usd
+
+    @admin.display(description=_("source"))
+    def source(self, obj) -> str:
+        return obj.rate_source
 
 
 @admin.register(LedgerEntry)
