@@ -941,9 +941,8 @@ _test_payment_endpoints = payment_test_endpoints(
         "NZILA_ORANGE_MONEY_BASE_URL": ORANGE_MONEY_BASE_URL,
         "NZILA_AIRTEL_MONEY_BASE_URL": AIRTEL_MONEY_BASE_URL,
     },
+    fx_accept_stale=PAYMENTS_FX_ACCEPT_STALE,
 )
-if PAYMENTS_FX_ACCEPT_STALE and not PAYMENTS_TEST_MODE:
-    _test_payment_endpoints.append("NZILA_PAYMENTS_FX_ACCEPT_STALE charges with stale exchange rates")
 if not DEBUG and not PAYMENTS_TEST_MODE and _test_payment_endpoints:
     raise ImproperlyConfigured(
         "Refusing to start on payment test endpoints or test keys without test mode: "
