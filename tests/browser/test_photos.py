@@ -107,5 +107,6 @@ def test_a_refused_file_is_explained_in_french_in_the_console(live_stack, phone,
     css(phone, "#photo-upload button[type=submit]").click()
     wait_until(phone, lambda d: "moitie.jpg: l’image est endommagée ou tronquée." in d.page_source)
     assert not Photo.objects.filter(vehicle=vehicle, filename="moitie.jpg").exists()
+    assert phone.execute_script("return document.documentElement.scrollWidth") <= 360
     phone.execute_script("document.querySelector('#photo-upload').scrollIntoView()")
     shot(phone, "console-photo-refused-fr")
