@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from catalog.models import Vehicle
 from catalog.services import dealer_vehicle
+from media.checks import NO_FILES
 from media.models import Photo
 from media.selectors import photo_image
 from media.services import (
@@ -105,7 +106,7 @@ class DealerVehiclePhotosApi(APIView):
         vehicle = _vehicle(dealer_id, vehicle_id)
         files = request.FILES.getlist("photos")
         if not files:
-            raise ValidationError({"photos": ["Send one or more files in the `photos` part."]})
+            raise ValidationError({"photos": [str(NO_FILES)]})
         try:
             photos = add_photos(vehicle, [read_upload(f) for f in files])
         except PhotosRefused as exc:

@@ -42,6 +42,9 @@ class PaymentSandbox:
     stripe_port: int = field(default_factory=lambda: int(os.environ.get("NZILA_STRIPE_PORT", 8420)))
     # The first of four ports (M-Pesa, MTN MoMo, Orange Money, Airtel Money).
     simulator_port: int = field(default_factory=lambda: int(os.environ.get("NZILA_SIMULATOR_PORT", 8430)))
+    # Told apart from the stack's own processes (pid files, logs) when a test runs a second sandbox.
+    name_suffix: str = ""
+    state_file: Path = LOCALSTRIPE_STATE
 
     @property
     def web_url(self) -> str:
@@ -57,14 +60,14 @@ class PaymentSandbox:
     def processes(self) -> list[ManagedProcess]:
         return [
             ManagedProcess(
-                "localstripe",
+                f"localstripe{self.name_suffix}",
                 [_python(), "-m", "localstack.localstripe_server", "--port", str(self.stripe_port)]
-                + ["--state", str(LOCALSTRIPE_STATE)],
+                + ["--state", str(self.state_file)],
                 {"PYTHONPATH": str(ROOT)},
                 ROOT,
             ),
             ManagedProcess(
-                "operator-simulators",
+                f"operator-simulators{self.name_suffix}",
                 [_python(), "-m", "localstack.operator_simulators", "--port", str(self.simulator_port)]
                 + ["--airtel-callback", self.web_url + AIRTEL_CALLBACK_PATH],
                 {"PYTHONPATH": str(ROOT)},
@@ -75,7 +78,14 @@ class PaymentSandbox:
     def running(self) -> bool:
         return all(proc.running() for proc in self.processes())
 
-    def start(self) -> Path:
+    def start(self, *, webhook_secret: str | None = None) -> Path:
+        """Start both processes if not running, point localstripe's webhooks at us (signed with
+        `webhook_secret`, by default this installation's), and write the sandbox file."""
+        self.start_processes()
+        self.point_webhooks(webhook_secret)
+        return self.write_env()
+
+    def start_processes(self) -> None:
         localstripe, simulators = self.processes()
         needs = [
             (localstripe, [self.stripe_port], "NZILA_STRIPE_PORT"),
@@ -98,8 +108,6 @@ class PaymentSandbox:
                 log=proc.log_file,
                 alive=proc.running,
             )
-        self.point_webhooks()
-        return self.write_env()
 
     def stop(self) -> bool:
         stopped = False
@@ -107,9 +115,9 @@ class PaymentSandbox:
             stopped = proc.stop() or stopped
         return stopped
 
-    def point_webhooks(self) -> None:
+    def point_webhooks(self, secret: str | None = None) -> None:
         """localstripe keeps webhook endpoints in memory: registered at every start."""
-        secret = secrets_file.value("STRIPE_WEBHOOK_SECRET", "")
+        secret = secret or secrets_file.value("STRIPE_WEBHOOK_SECRET", "")
         if not secret:
             raise ServiceError("STRIPE_WEBHOOK_SECRET is not set; the secrets file should have made one.")
         data = urllib.parse.urlencode({"url": self.web_url + WEBHOOK_PATH, "secret": secret}).encode()

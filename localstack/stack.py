@@ -168,6 +168,7 @@ def test_mode_help(sandbox: PaymentSandbox) -> str:
         f"4000 0027 6000 3184 asks for 3-D Secure (chosen on the pay page)\n"
         f"  Phones:   any number of the buyer's country; ending {payer.DECLINES} the payer declines, ending "
         f"{payer.NEVER_ANSWERS} never answers, others approve after {payer.DECISION_SECONDS:g} s\n"
+        f"  Staff:    {sandbox.web_url}/admin/payments/ as demo-staff: payments, ledger, exchange rates\n"
         f"  Stripe:   localstripe at {sandbox.stripe_url}, its events signed to our webhook endpoint\n"
         f"  Settings: {SANDBOX_FILE}"
     )

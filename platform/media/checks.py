@@ -1,8 +1,8 @@
 """What an uploaded file is, decided from its bytes (Pillow), never from its name or its header.
 
 Pure: bytes in, an `Inspected` or a `PhotoRefused` out. Every refusal names the file and says why, in
-words a dealer can act on. The checks run in the request (so the dealer gets a 400 at once and
-nothing is stored); making the variants is left to a task.
+words a dealer can act on, in the request's language (French in media/locale). The checks run in the
+request (so the dealer gets a 400 at once and nothing is stored); making the variants is left to a task.
 """
 
 from __future__ import annotations
@@ -12,6 +12,10 @@ import re
 import warnings
 from dataclasses import dataclass
 
+from django.template.defaultfilters import filesizeformat
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 # The formats a phone or a camera produces and browsers show; anything else is refused.
@@ -21,11 +25,19 @@ ACCEPTED = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 _MARKUP = re.compile(rb"<script|<html|<\?php|<iframe|<body|javascript:|<svg[\s>]", re.IGNORECASE)
 
 
+# The API's refusal of a request that carries no file at all.
+NO_FILES = gettext_lazy("Send one or more files in the “photos” part.")
+
+
 class PhotoRefused(Exception):
     def __init__(self, filename: str, reason: str):
         super().__init__(f"{filename}: {reason}")
         self.filename = filename
         self.reason = reason
+
+    def sentence(self) -> str:
+        """The refusal as the console shows it, in the active language."""
+        return _("%(file)s was refused: %(reason)s") % {"file": self.filename, "reason": self.reason}
 
 
 @dataclass(frozen=True)
@@ -38,6 +50,15 @@ class Inspected:
     @property
     def extension(self) -> str:
         return ACCEPTED[self.format]
+
+
+def too_large(filename: str, max_bytes: int) -> PhotoRefused:
+    """The refusal of a file over the size limit (checked before reading an upload, and again here)."""
+    return PhotoRefused(filename, _("the file is larger than %(limit)s.") % {"limit": filesizeformat(max_bytes)})
+
+
+def _pixels(count: int) -> str:
+    return number_format(count, force_grouping=True)
 
 
 def _ends_cleanly(data: bytes, fmt: str) -> bool:
@@ -56,12 +77,12 @@ def inspect_photo(data: bytes, *, filename: str, max_bytes: int, max_pixels: int
     """Check one upload; raise PhotoRefused naming the file and the reason."""
     name = filename or "photo"
     if not data:
-        raise PhotoRefused(name, "the file is empty.")
+        raise PhotoRefused(name, _("the file is empty."))
     if len(data) > max_bytes:
-        raise PhotoRefused(name, f"the file is larger than {max_bytes // (1024 * 1024)} MB.")
+        raise too_large(name, max_bytes)
     head = data[:1024].lstrip().lower()
     if head.startswith((b"<?xml", b"<svg", b"<!doctype", b"<html")) or b"<svg" in head:
-        raise PhotoRefused(name, "SVG and other markup files are not accepted: they can carry scripts.")
+        raise PhotoRefused(name, _("SVG and other markup files are not accepted: they can carry scripts."))
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -70,10 +91,12 @@ def inspect_photo(data: bytes, *, filename: str, max_bytes: int, max_pixels: int
                 width, height = image.size
                 if width * height > max_pixels:
                     raise PhotoRefused(
-                        name, f"the image is {width}×{height} pixels, over the limit of {max_pixels:,} pixels."
+                        name,
+                        _("the image is %(width)d×%(height)d pixels, over the limit of %(limit)s pixels.")
+                        % {"width": width, "height": height, "limit": _pixels(max_pixels)},
                     )
                 if getattr(image, "n_frames", 1) > 1:
-                    raise PhotoRefused(name, "animated images are not accepted.")
+                    raise PhotoRefused(name, _("animated images are not accepted."))
                 # Decoding every pixel is what finds a truncated or corrupt file.
                 image.load()
                 upright = ImageOps.exif_transpose(image) if image.getexif().get(0x0112, 1) != 1 else image
@@ -81,15 +104,23 @@ def inspect_photo(data: bytes, *, filename: str, max_bytes: int, max_pixels: int
     except PhotoRefused:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise PhotoRefused(name, f"the image has more pixels than the limit of {max_pixels:,}.") from None
+        raise PhotoRefused(
+            name, _("the image has more pixels than the limit of %(limit)s.") % {"limit": _pixels(max_pixels)}
+        ) from None
     except UnidentifiedImageError:
-        raise PhotoRefused(name, "this is not a JPEG, PNG or WebP image.") from None
+        raise PhotoRefused(name, _("this is not a JPEG, PNG or WebP image.")) from None
     except (OSError, SyntaxError, ValueError, EOFError):
-        raise PhotoRefused(name, "the image is damaged or truncated.") from None
+        raise PhotoRefused(name, _("the image is damaged or truncated.")) from None
     if min(width, height) < min_side:
-        raise PhotoRefused(name, f"the image is {width}×{height} pixels; photos need at least {min_side} on each side.")
+        raise PhotoRefused(
+            name,
+            _("the image is %(width)d×%(height)d pixels; photos need at least %(min)d on each side.")
+            % {"width": width, "height": height, "min": min_side},
+        )
     if not _ends_cleanly(data, fmt):
-        raise PhotoRefused(name, "the file has data after the end of the image (it may be another file in disguise).")
+        raise PhotoRefused(
+            name, _("the file has data after the end of the image (it may be another file in disguise).")
+        )
     if _MARKUP.search(data):
-        raise PhotoRefused(name, "the file contains web page or script code.")
+        raise PhotoRefused(name, _("the file contains web page or script code."))
     return Inspected(format=fmt, width=width, height=height, bytes=len(data))

@@ -14,13 +14,15 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import gettext as _
 
 from catalog.models import Vehicle
 
 from . import storage, task_names
-from .checks import PhotoRefused, inspect_photo
+from .checks import PhotoRefused, inspect_photo, too_large
 from .models import Photo
 from .names import original_name
+from .orphans import content_lock
 
 
 @dataclass(frozen=True)
@@ -41,9 +43,7 @@ def read_upload(uploaded) -> Upload:
     """An UploadedFile's bytes, refusing an oversized one before reading it into memory."""
     name = (uploaded.name or "photo")[:200]
     if uploaded.size is not None and uploaded.size > settings.PHOTOS_MAX_BYTES:
-        raise PhotosRefused(
-            [PhotoRefused(name, f"the file is larger than {settings.PHOTOS_MAX_BYTES // (1024 * 1024)} MB.")]
-        )
+        raise PhotosRefused([too_large(name, settings.PHOTOS_MAX_BYTES)])
     return Upload(name, uploaded.read(settings.PHOTOS_MAX_BYTES + 1))
 
 
@@ -92,15 +92,18 @@ def add_photos(
                 [
                     PhotoRefused(
                         upload.filename,
-                        f"a vehicle has at most {settings.PHOTOS_MAX_PER_VEHICLE} photos ({len(existing)} already).",
+                        _("a vehicle has at most %(limit)d photos (%(count)d already).")
+                        % {"limit": settings.PHOTOS_MAX_PER_VEHICLE, "count": len(existing)},
                     )
-                    for upload, _, _ in new[:1]
+                    for upload, _found, _sha in new[:1]
                 ]
             )
         position = (Photo.objects.filter(vehicle=vehicle).aggregate(top=Max("position"))["top"] or 0) + 1
         created = []
         for offset, (upload, found, sha) in enumerate(new):
             name = original_name(sha, found.extension)
+            # Held to the commit: the orphan sweep never deletes a file this upload is about to use.
+            content_lock(sha)
             if not storage.originals().exists(name):
                 storage.originals().save(name, ContentFile(upload.data))
             created.append(
@@ -159,8 +162,9 @@ def move_photo(vehicle: Vehicle, photo_id: int, *, to: str) -> list[Photo]:
 
 
 def delete_photo(vehicle: Vehicle, photo_id: int) -> None:
-    """Remove the photo from the vehicle. Its files stay: names are shared by content (the same photo
-    on another vehicle) and cached copies may still be asked for; a storage sweep can collect orphans."""
+    """Remove the photo from the vehicle. Its files stay for now: names are shared by content (the same
+    photo on another vehicle) and cached copies may still be asked for; media.orphans removes them once
+    no row uses them and the grace period has passed."""
     deleted, _ = Photo.objects.filter(vehicle=vehicle, pk=photo_id).delete()
     if not deleted:
         raise ValueError("not a photo of this vehicle")

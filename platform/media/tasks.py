@@ -1,13 +1,16 @@
-"""Photo tasks: make a photo's variants (retried with backoff; the dealer sees a failure), and sweep
-the photos whose task was lost."""
+"""Photo tasks: make a photo's variants (retried with backoff; the dealer sees a failure), sweep the
+photos whose task was lost, and remove the files no photo uses any more."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from celery import current_app
+from django.conf import settings
 
 from jobs.base import reliable_task
 
-from . import processing, task_names
+from . import orphans, processing, task_names
 
 
 @reliable_task(
@@ -34,3 +37,9 @@ def sweep_pending() -> int:
     for photo_id in ids:
         current_app.send_task(task_names.MAKE_VARIANTS, args=(photo_id,))
     return len(ids)
+
+
+@reliable_task(name="media.tasks.sweep_orphans")
+def sweep_orphans() -> dict:
+    report = orphans.sweep_orphans(grace=timedelta(seconds=settings.PHOTOS_ORPHAN_GRACE_SECONDS))
+    return {"removed": len(report.removed), "kept_young": report.kept_young, "live": report.live}

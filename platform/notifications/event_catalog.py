@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import connection
 
 from jobs import marks
+from payments.failure_reasons import buyer_reason
 
 Context = dict[str, Any]
 Recipients = list[tuple[int, Context]]
@@ -206,6 +207,7 @@ def resolve_payment_received(event) -> Recipients:
         "currency": payload["currency"],
         "reference": str(payload.get("reference", "")),
         "vehicle": payload.get("vehicle", ""),
+        "payment_id": payload.get("payment_id"),
     }
     deal = _load_deal(payload["deal_id"]) if payload.get("deal_id") else None
     if deal is not None:
@@ -228,6 +230,18 @@ def render_payment_received(c: Context) -> Rendered:
         "payment_received",
         (amount, c.get("vehicle") or c.get("reference") or "your order"),
     )
+
+
+def resolve_payment_failed(event) -> Recipients:
+    keys = ("amount", "currency", "reference", "payment_id", "failure_code")
+    return _explicit(event, {key: event.payload.get(key) for key in keys})  # the emitter names the buyer
+
+
+def render_payment_failed(c: Context) -> Rendered:
+    amount = money(c["amount"], c["currency"])
+    what = f" ({c['reference']})" if c.get("reference") else ""
+    why = buyer_reason(c.get("failure_code") or "")
+    return Rendered(f"Your payment of {amount}{what} did not go through. {why}".strip(), f"Payment not made: {amount}")
 
 
 # --- shipments ------------------------------------------------------------------------------------
@@ -534,6 +548,7 @@ KINDS: dict[str, EventKind] = {
     for kind in (
         EventKind("deal_created", resolve_deal_created, render_deal_created),
         EventKind("payment_received", resolve_payment_received, render_payment_received),
+        EventKind("payment_failed", resolve_payment_failed, render_payment_failed),
         EventKind("shipment_status_changed", resolve_shipment_status_changed, render_shipment_status_changed),
         EventKind("shipment_delayed", resolve_shipment_delayed, render_shipment_delayed),
         EventKind("deal_stalled", resolve_deal_stalled, render_deal_stalled),

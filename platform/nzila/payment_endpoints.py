@@ -17,8 +17,11 @@ def _is_test_host(url: str) -> bool:
     return parts.scheme != "https" or host in _LOCAL_HOSTS or host.startswith("sandbox.") or "uat" in host
 
 
-def payment_test_endpoints(*, stripe_api_key: str, stripe_api_base: str, operator_urls: dict[str, str]) -> list[str]:
-    """Each reason the payment settings point at something that moves no real money (empty: all live)."""
+def payment_test_endpoints(
+    *, stripe_api_key: str, stripe_api_base: str, operator_urls: dict[str, str], fx_accept_stale: bool = False
+) -> list[str]:
+    """Each reason the payment settings are test settings: endpoints that move no real money, test keys,
+    stale exchange rates accepted for charging (empty: all live)."""
     problems = []
     if stripe_api_key.startswith(("sk_test_", "rk_test_")):
         problems.append("STRIPE_API_KEY is a test key")
@@ -27,4 +30,6 @@ def payment_test_endpoints(*, stripe_api_key: str, stripe_api_base: str, operato
     for name, url in sorted(operator_urls.items()):
         if url and _is_test_host(url):
             problems.append(f"{name} is a test endpoint ({url})")
+    if fx_accept_stale:
+        problems.append("NZILA_PAYMENTS_FX_ACCEPT_STALE charges with stale exchange rates")
     return problems

@@ -19,6 +19,7 @@ from localstack import secrets_file
 from localstack.env_names import RENAMED
 from nzila import static_files
 from nzila.payment_endpoints import payment_test_endpoints
+from nzila.photo_storages import photo_storages
 
 # The one reader of the environment: typed, and a value that does not parse (NZILA_DB_PORT=abc,
 # NZILA_DEV=maybe) stops start-up with an error naming the variable instead of a default in disguise.
@@ -867,43 +868,14 @@ PHOTOS_AVIF = env_bool("NZILA_PHOTOS_AVIF", True)
 # A photo still waiting for its variants this many seconds after upload is queued again by the sweep.
 PHOTOS_STALE_SECONDS = env_int("NZILA_PHOTOS_STALE_SECONDS", 300)
 CELERY_BEAT_SCHEDULE["media-sweep"] = {"task": "media.tasks.sweep_pending", "schedule": crontab(minute="*/5")}
+# Files in the photo storages that no photo uses (a deleted photo, a failed upload) are removed once
+# older than this many seconds: long enough for any upload's transaction and for caches to move on.
+PHOTOS_ORPHAN_GRACE_SECONDS = env_int("NZILA_PHOTOS_ORPHAN_GRACE_SECONDS", 24 * 3600)
+CELERY_BEAT_SCHEDULE["media-orphan-sweep"] = {"task": "media.tasks.sweep_orphans", "schedule": crontab(minute=17)}
 # Multipart uploads above this size spill to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 4 * 1024 * 1024
 # Requests may carry several full-size photos.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
-
-
-def _photo_storages() -> dict:
-    if PHOTOS_STORAGE == "s3":
-        common = {"endpoint_url": PHOTOS_S3_ENDPOINT_URL, "region_name": PHOTOS_S3_REGION, "file_overwrite": True}
-        return {
-            # Variants: public, named by content, cached for a year.
-            "photos_public": {
-                "BACKEND": "storages.backends.s3.S3Storage",
-                "OPTIONS": dict(
-                    common,
-                    bucket_name=PHOTOS_S3_PUBLIC_BUCKET,
-                    querystring_auth=False,
-                    object_parameters={"CacheControl": "public, max-age=31536000, immutable"},
-                ),
-            },
-            # Originals: private, read only by the workers.
-            "photos_private": {
-                "BACKEND": "storages.backends.s3.S3Storage",
-                "OPTIONS": dict(common, bucket_name=PHOTOS_S3_PRIVATE_BUCKET, default_acl="private"),
-            },
-        }
-    return {
-        "photos_public": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            # Names are content hashes: writing one again writes the same bytes, never a renamed copy.
-            "OPTIONS": {"location": PHOTOS_ROOT / "public", "base_url": PHOTOS_PUBLIC_URL, "allow_overwrite": True},
-        },
-        "photos_private": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": PHOTOS_ROOT / "private", "base_url": None, "allow_overwrite": True},
-        },
-    }
 
 
 # --- Content-Security-Policy and Permissions-Policy (django-csp, django-permissions-policy) ------------
@@ -955,7 +927,17 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "nzila.static_files.HashedStaticStorage"},
 }
-STORAGES.update(_photo_storages())
+STORAGES.update(
+    photo_storages(
+        kind=PHOTOS_STORAGE,
+        root=PHOTOS_ROOT,
+        public_url=PHOTOS_PUBLIC_URL,
+        s3_public_bucket=PHOTOS_S3_PUBLIC_BUCKET,
+        s3_private_bucket=PHOTOS_S3_PRIVATE_BUCKET,
+        s3_endpoint_url=PHOTOS_S3_ENDPOINT_URL,
+        s3_region=PHOTOS_S3_REGION,
+    )
+)
 
 # --- Error reporting ------------------------------------------------------------------------
 # Sentry DSN; error reporting is on only when it is set (web and workers alike).
@@ -1015,9 +997,8 @@ _test_payment_endpoints = payment_test_endpoints(
         "NZILA_ORANGE_MONEY_BASE_URL": ORANGE_MONEY_BASE_URL,
         "NZILA_AIRTEL_MONEY_BASE_URL": AIRTEL_MONEY_BASE_URL,
     },
+    fx_accept_stale=PAYMENTS_FX_ACCEPT_STALE,
 )
-if PAYMENTS_FX_ACCEPT_STALE and not PAYMENTS_TEST_MODE:
-    _test_payment_endpoints.append("NZILA_PAYMENTS_FX_ACCEPT_STALE charges with stale exchange rates")
 if not DEBUG and not PAYMENTS_TEST_MODE and _test_payment_endpoints:
     raise ImproperlyConfigured(
         "Refusing to start on payment test endpoints or test keys without test mode: "

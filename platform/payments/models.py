@@ -11,6 +11,9 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from catalog.models import Currency
 
 from . import states
 
@@ -343,3 +346,13 @@ class ProviderCallback(models.Model):
     confirmed_status = models.CharField(max_length=40, blank=True)
     outcome = models.CharField(max_length=255, blank=True)
     payload = models.JSONField()
+
+
+class ExchangeRate(Currency):
+    """The currencies' rates as payments see them: a staff page showing, per currency mobile money
+    collects in, whether its rate is too old and mobile money paused (payments.fx_pause)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("exchange rate")
+        verbose_name_plural = _("exchange rates")

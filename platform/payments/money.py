@@ -38,6 +38,11 @@ class StaleRate(ValueError):
     """The exchange rate needed is too old to charge anyone with it."""
 
 
+def too_old(rate_date: datetime, *, now: datetime) -> bool:
+    """A rate too old to charge anyone with (mobile money pauses on it; fx_pause shows it to staff)."""
+    return now - rate_date > timedelta(hours=settings.PAYMENTS_FX_MAX_AGE_HOURS)
+
+
 def exponent(currency: str) -> int:
     return 0 if currency.upper() in ZERO_DECIMAL else 2
 
@@ -75,7 +80,7 @@ def convert(
         as_of = min(rows[source].rate_updated_at, rows[target].rate_updated_at)
         # Test mode may accept old rates (NZILA_PAYMENTS_FX_ACCEPT_STALE): no real money moves, and the
         # conversion still records the rate's own date, which the pages show.
-        if now - as_of > timedelta(hours=settings.PAYMENTS_FX_MAX_AGE_HOURS) and not settings.PAYMENTS_FX_ACCEPT_STALE:
+        if too_old(as_of, now=now) and not settings.PAYMENTS_FX_ACCEPT_STALE:
             raise StaleRate(f"the {source}->{target} rate is from {as_of:%Y-%m-%d %H:%M} UTC, too old to charge with")
         rate = rows[target].units_per_usd / rows[source].units_per_usd
     quantum = Decimal(1) if whole_units or exponent(target) == 0 else Decimal("0.01")

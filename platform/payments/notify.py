@@ -41,3 +41,25 @@ def _payload(subject: str, body: str, payment, invoice) -> dict:
         "payment_id": str(payment.pk) if payment is not None else None,
         "invoice_id": invoice.pk if invoice is not None else None,
     }
+
+
+def notify_outcome(payment) -> OutboxEvent | None:
+    """Tell the buyer their payment went through or did not (and why), once per payment and outcome.
+    Called in the transaction that records the outcome."""
+    kind = "payment_received" if payment.state == "succeeded" else "payment_failed"
+    payload = {
+        "payment_id": str(payment.pk),
+        "amount": str(payment.amount),
+        "currency": payment.currency_id,
+        "reference": _reference(payment),
+        "failure_code": payment.failure_code,
+    }
+    return emit(kind, payload, recipients=[payment.buyer.user_id], dedupe_key=f"{kind}-{payment.pk}")
+
+
+def _reference(payment) -> str:
+    """What the payment was for, as the buyer knows it: the invoice number or the car."""
+    if payment.invoice_id:
+        return payment.invoice.number
+    vehicle = payment.deal.vehicle if payment.deal_id else None
+    return " ".join(str(p) for p in (vehicle.year, vehicle.make, vehicle.model) if p) if vehicle else ""

@@ -90,3 +90,23 @@ def test_a_dealer_uploads_three_photos_and_buyers_see_the_chosen_cover(live_stac
     phone.get(live_stack.at(f"/?dealer={dealer.pk}&photos_min=1"))
     assert "Avec photos" in phone.page_source
     shot(phone, "search-with-photos-fr")
+
+
+def test_a_refused_file_is_explained_in_french_in_the_console(live_stack, phone, tmp_path):
+    """The console sends each file through the API (console-photos.js) and shows the API's refusal as
+    given, in the dealer's language (the language cookie reaches the API with the upload)."""
+    market = live_stack.market
+    dealer = market.dealers[0]
+    vehicle = Vehicle.objects.filter(dealer=dealer, status="available").order_by("-pk").first()
+    bad = tmp_path / "moitie.jpg"
+    bad.write_bytes(files.truncated())
+    sign_in(phone, live_stack, market.member.username, next_path=f"/dealer/{dealer.pk}/vehicles/{vehicle.pk}/")
+    phone.add_cookie({"name": "django_language", "value": "fr", "path": "/"})
+    phone.refresh()
+    css(phone, "#photo-files").send_keys(str(bad))
+    css(phone, "#photo-upload button[type=submit]").click()
+    wait_until(phone, lambda d: "moitie.jpg: l’image est endommagée ou tronquée." in d.page_source)
+    assert not Photo.objects.filter(vehicle=vehicle, filename="moitie.jpg").exists()
+    assert phone.execute_script("return document.documentElement.scrollWidth") <= 360
+    phone.execute_script("document.querySelector('#photo-upload').scrollIntoView()")
+    shot(phone, "console-photo-refused-fr")

@@ -43,10 +43,13 @@ def _stored_files() -> set[str]:
     return found
 
 
-def _upload(client, dealer, vehicle, *named: tuple[str, bytes]):
+def _upload(client, dealer, vehicle, *named: tuple[str, bytes], language: str = "en"):
     parts = [SimpleUploadedFile(name, data, content_type="image/jpeg") for name, data in named]
     return client.post(
-        f"/api/v1/dealers/{dealer.pk}/vehicles/{vehicle.pk}/photos", {"photos": parts}, format="multipart"
+        f"/api/v1/dealers/{dealer.pk}/vehicles/{vehicle.pk}/photos",
+        {"photos": parts},
+        format="multipart",
+        HTTP_ACCEPT_LANGUAGE=language,
     )
 
 
@@ -144,3 +147,49 @@ def test_another_dealers_vehicle_is_a_404(dealer_api):
     other = make_vehicle(make_dealer())
     answer = _upload(client, other.dealer, other, ("a.jpg", files.jpeg()))
     assert answer.status_code in (403, 404)
+
+
+# Each refusal of BAD in French, as a dealer whose browser or client asks for French reads it.
+BAD_FR = {
+    "notes.jpg": "ce n’est pas une image JPEG, PNG ou WebP",
+    "logo.svg.jpg": "les fichiers SVG",
+    "half.jpg": "endommagée ou tronquée",
+    "bomb.png": "pixels que la limite de",
+    "zip.jpg": "après la fin de l’image",
+    "html.jpg": "code de page web ou de script",
+    "tiny.jpg": "au moins 200 de chaque côté",
+}
+
+
+@pytest.mark.parametrize(("name", "data"), [b[:2] for b in BAD], ids=[b[0] for b in BAD])
+def test_a_refusal_is_in_french_through_the_api_and_the_console(dealer_api, client, name, data):
+    dealer, api = dealer_api
+    vehicle = make_vehicle(dealer)
+    answer = _upload(api, dealer, vehicle, (name, data), language="fr")
+    assert answer.status_code == 400, answer.content
+    (message,) = answer.json()["error"]["fields"]["photos"]
+    assert message.startswith(f"{name}: ") and BAD_FR[name] in message
+
+    client.force_login(dealer.members.get())
+    client.cookies["django_language"] = "fr"
+    part = SimpleUploadedFile(name, data, content_type="image/jpeg")
+    page = client.post(f"/dealer/{dealer.pk}/vehicles/{vehicle.pk}/photos", {"photos": [part]}, follow=True)
+    assert page.status_code == 200
+    assert f"{name} a été refusé : " in page.content.decode() and BAD_FR[name] in page.content.decode()
+    assert not Photo.objects.filter(vehicle=vehicle).exists()
+
+
+def test_the_limits_and_an_empty_request_are_refused_in_french(dealer_api, settings):
+    dealer, api = dealer_api
+    vehicle = make_vehicle(dealer)
+    settings.PHOTOS_MAX_BYTES = 50_000
+    big = _upload(api, dealer, vehicle, ("big.jpg", files.jpeg(3000, 2000)), language="fr")
+    assert "le fichier dépasse 48,8\xa0Kio" in big.json()["error"]["fields"]["photos"][0]
+    settings.PHOTOS_MAX_BYTES, settings.PHOTOS_MAX_PER_VEHICLE = 15 * 1024 * 1024, 1
+    assert _upload(api, dealer, vehicle, ("one.jpg", files.jpeg())).status_code == 201
+    full = _upload(api, dealer, vehicle, ("two.jpg", files.jpeg(colour=(0, 9, 0))), language="fr")
+    assert "un véhicule a au plus 1 photos (1 déjà)" in full.json()["error"]["fields"]["photos"][0]
+    none = api.post(
+        f"/api/v1/dealers/{dealer.pk}/vehicles/{vehicle.pk}/photos", {}, format="multipart", HTTP_ACCEPT_LANGUAGE="fr"
+    )
+    assert none.json()["error"]["fields"]["photos"] == ["Envoyez un ou plusieurs fichiers dans la partie « photos »."]

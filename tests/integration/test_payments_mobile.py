@@ -54,6 +54,13 @@ def settled(payment_id, *states):
     return poll_until(check, what=f"payment in {states}")
 
 
+def closed_callback(payment) -> ProviderCallback:
+    """The payment's callback once its handler has recorded the verdict (just after the outcome commits)."""
+    return poll_until(
+        lambda: ProviderCallback.objects.filter(payment=payment).exclude(outcome="").first(), what="callback verdict"
+    )
+
+
 def test_mpesa_stk_push_callback_confirmed_by_query(site, operators):
     session = buyer_session(site)
     response = pay(session, provider="mpesa", phone="0712 345 678")
@@ -67,7 +74,7 @@ def test_mpesa_stk_push_callback_confirmed_by_query(site, operators):
     operators["mpesa"].settle(payment.provider_reference, "success")
     payment = settled(payment.id, "succeeded")
     assert payment.provider_transaction_id.startswith("NLJ")
-    callback = ProviderCallback.objects.get(payment=payment)
+    callback = closed_callback(payment)
     assert callback.claimed_status == "success" and callback.outcome.startswith("confirmed")
     assert payment.ledger.get(to_state="succeeded").cause == "callback"
 
@@ -79,7 +86,7 @@ def test_callback_claiming_success_is_not_believed(site, operators):
     operators["mpesa"].settle(payment.provider_reference, "cancelled", claim="success")
     payment = settled(payment.id, "failed", "succeeded")
     assert payment.state == "failed" and payment.failure_code == "mpesa_1032"
-    assert ProviderCallback.objects.get(payment=payment).outcome.startswith("contradicted")
+    assert closed_callback(payment).outcome.startswith("contradicted")
 
 
 def test_forged_callback_while_operator_still_waiting(site, operators):

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 import stripe
+from django.utils import translation
 
 from payments import states
 from payments.mobile import InvalidPhone, UnsupportedRoute, normalize_phone, route
@@ -192,3 +193,18 @@ def test_work_queued_by_name_reaches_the_registered_task_on_the_high_queue():
 
     assert current_app.tasks[later.CONFIRM_PAYMENT].name == tasks.confirm_payment.name == later.CONFIRM_PAYMENT
     assert current_app.amqp.router.route({}, later.CONFIRM_PAYMENT)["queue"].name == "high"
+
+
+def test_every_failure_code_gets_a_reason_a_buyer_can_act_on():
+    from payments.failure_reasons import buyer_reason
+
+    assert buyer_reason("") == ""
+    assert buyer_reason("card_declined") == buyer_reason("do_not_honor") == buyer_reason("stripe_unknown")
+    assert "too little money" in buyer_reason("insufficient_funds")
+    assert "cancelled on your phone" in buyer_reason("mpesa_1032")
+    assert (
+        buyer_reason("mtn_momo_rejected") == buyer_reason("airtel_failed") == "The payment was declined on your phone."
+    )
+    assert buyer_reason("no_answer") == buyer_reason("orange_expired")
+    with translation.override("fr"):
+        assert buyer_reason("card_declined").startswith("Votre banque a refusé la carte.")

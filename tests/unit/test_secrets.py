@@ -156,6 +156,17 @@ def test_production_refuses_payment_test_endpoints_and_keys_unless_test_mode_is_
     assert allowed.stdout.split() == ["True"]
 
 
+def test_production_refuses_to_charge_with_stale_rates_unless_test_mode_is_set(tmp_path):
+    env = {
+        "NZILA_SECRETS_FILE": str(secrets_file.ensure(tmp_path / "secrets.env")),
+        "NZILA_PAYMENTS_FX_ACCEPT_STALE": "1",
+    }
+    refused = _django(env, "import django; django.setup()")
+    assert refused.returncode != 0 and "NZILA_PAYMENTS_FX_ACCEPT_STALE charges with stale" in refused.stderr
+    allowed = _django({**env, "NZILA_PAYMENTS_TEST_MODE": "1"}, "import django; django.setup()")
+    assert allowed.returncode == 0, allowed.stderr
+
+
 def test_the_sandbox_file_of_the_local_stack_sets_test_mode(tmp_path):
     secrets = secrets_file.ensure(tmp_path / "secrets.env")
     sandbox = tmp_path / "payments-sandbox.env"

@@ -22,7 +22,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from catalog.models import Currency
+from notifications.models import Notification
 from payments import dues, services, states, stripe_gateway, testmode
+from payments.failure_reasons import buyer_reason
 from payments.mobile import ROUTES
 from payments.models import LedgerEntry, Method, Payment, Provider
 from reliability.errors import TransientError
@@ -37,6 +39,9 @@ OPERATOR_LABELS = {
 }
 # Seconds the status page waits for a phone approval before it says so and offers what to do next.
 PHONE_WAIT_SECONDS = 120
+# The notifications the payments page lists (payments.notify.notify_outcome), newest first.
+PAYMENT_NOTICES = ("payment_received", "payment_failed")
+NOTICES_SHOWN = 10
 
 
 def _buyer(request):
@@ -72,13 +77,28 @@ def _labelled(payments) -> list[Payment]:
     return payments
 
 
+def payment_notices(user) -> list[Notification]:
+    """What we told the buyer about their payments, worded in the page's language from each
+    notification's context (the stored summary is the message as sent)."""
+    notices = list(
+        Notification.objects.filter(user=user, event_type__in=PAYMENT_NOTICES).order_by("-created_at")[:NOTICES_SHOWN]
+    )
+    for notice in notices:
+        notice.reason = buyer_reason(notice.context.get("failure_code") or "")
+    return notices
+
+
 @login_required
 def payments_page(request):
     buyer = _buyer(request)
     return render(
         request,
         "accounts/payments.html",
-        {"dues": dues.dues_of(buyer), "payments": _labelled(dues.payments_of(buyer)[:50])},
+        {
+            "dues": dues.dues_of(buyer),
+            "payments": _labelled(dues.payments_of(buyer)[:50]),
+            "notices": payment_notices(request.user),
+        },
     )
 
 
@@ -189,6 +209,7 @@ def payment_page(request, payment_id):
             "payment": payment,
             "status": _status(payment),
             "operator": OPERATOR_LABELS.get(payment.provider, ""),
+            "failure_reason": buyer_reason(payment.failure_code),
             "ledger": payment.ledger.order_by("id"),
             "refunds": payment.refunds.order_by("created_at"),
             "wait_seconds": PHONE_WAIT_SECONDS,

@@ -44,9 +44,7 @@ def upload(request, dealer, vehicle_id: int):
         added = add_photos(vehicle, [read_upload(f) for f in files])
     except PhotosRefused as exc:
         for refusal in exc.refusals:
-            messages.error(
-                request, _("%(file)s was refused: %(reason)s") % {"file": refusal.filename, "reason": refusal.reason}
-            )
+            messages.error(request, refusal.sentence())
     else:
         messages.success(
             request,

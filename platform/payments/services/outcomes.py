@@ -12,6 +12,7 @@ from sales.models import Deal
 from .. import abuse, states
 from ..ledger import lock_payment, transition
 from ..models import Invoice, Payment, Purpose
+from ..notify import notify_outcome
 from ..outcome import ProviderOutcome
 from .amounts import paid_towards_deal, paid_towards_invoice
 
@@ -79,6 +80,8 @@ def apply_outcome(payment_id, outcome: ProviderOutcome, *, cause: str, actor=Non
         )
         if target == states.SUCCEEDED:
             _after_success(payment)
+        if target in (states.SUCCEEDED, states.FAILED):
+            notify_outcome(payment)
     if failed_now:
         abuse.record_failure(ip=payment.payer_ip, fingerprint=payment.card_fingerprint or None)
     return payment
