@@ -15,6 +15,7 @@ from payments import states
 from payments.invoices import create_invoice
 from payments.models import LedgerEntry, Payment
 from tests.support.payment_simulators.fixtures import (  # noqa: F401 (fixtures)
+    clean_payment_cache,
     currencies,
     localstripe_url,
     make_buyer,
