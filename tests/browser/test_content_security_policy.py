@@ -1,7 +1,10 @@
 """Every kind of page under the Content-Security-Policy in a real Chromium: the policy is sent and in force
 (an injected inline script does not run), and no page breaks it, scripts and charts included; a dealer
-uploads a photo from the console under it and the vehicle page paints the photo's placeholder; camera,
-microphone and geolocation are off (Permissions-Policy)."""
+uploads a photo from the console under it (and reads why a damaged file is refused) and the vehicle page
+paints the photo's placeholder; the broker's work list, the analysts' demand tables, the buyer's payment
+pages (a declined card's reason, a receipt, the payment messages) and the staff's payments and
+exchange-rate pages hold data when visited; camera, microphone and geolocation are off
+(Permissions-Policy)."""
 
 from __future__ import annotations
 
@@ -10,7 +13,10 @@ from django.contrib.auth.models import Group, User
 from selenium.webdriver.common.by import By
 
 from catalog.models import Dealer, Vehicle
+from insights.models import SearchLog
 from tests.browser.conftest import committed, fits_the_phone, make_user, shot, sign_in, wait_until
+from tests.browser.test_analysts_on_a_phone import _searches_logged, drawn, table
+from tests.browser.test_brokers_on_a_phone import _broker_with_work_to_do
 from tests.support import photos as files
 from tests.support.signin_counts import clean_signin_counts  # noqa: F401 (fixture)
 
@@ -98,6 +104,53 @@ def _buyer_with_invoices(username: str):
     return committed(lambda: ensure_demo_dues(Buyer.objects.create(user=user, full_name="Awa Diallo", country="KE")))
 
 
+def _payments_to_show(buyer_user, invoices) -> tuple:
+    """A declined card payment (its reason on its page, its message on the payments page) and one that
+    went through (its receipt), as the payment services leave them."""
+    from decimal import Decimal
+
+    from notifications.models import Notification
+    from payments.models import Payment
+
+    def make():
+        common = {
+            "buyer": buyer_user.buyer,
+            "created_by": buyer_user,
+            "purpose": "invoice",
+            "method": "card",
+            "provider": "stripe",
+            "currency_id": invoices[0].currency_id,
+            "card_brand": "visa",
+        }
+        declined = Payment.objects.create(
+            **common,
+            invoice=invoices[0],
+            amount=invoices[0].amount,
+            state="failed",
+            card_last4="0002",
+            failure_code="card_declined",
+            failure_message="Your card was declined.",
+        )
+        paid = Payment.objects.create(
+            **common,
+            invoice=invoices[1],
+            amount=invoices[1].amount,
+            amount_captured=invoices[1].amount,
+            state="succeeded",
+            card_last4="4242",
+        )
+        Notification.objects.create(
+            user=buyer_user,
+            event_type="payment_failed",
+            summary="Your payment did not go through.",
+            context={"payment_id": str(declined.pk), "failure_code": "card_declined", "amount": "1", "currency": "USD"},
+            deliver_after=declined.created_at,
+        )
+        return declined, paid
+
+    return committed(make)
+
+
 def test_the_policy_is_in_force_and_no_public_page_breaks_it(live_stack, guarded):
     market = live_stack.market
     vehicle = Vehicle.objects.filter(status="available").order_by("pk").first()
@@ -143,7 +196,7 @@ def test_the_policy_is_in_force_and_no_public_page_breaks_it(live_stack, guarded
     visit(guarded, live_stack, "/api/docs", ready=".swagger-ui .info")
 
 
-def test_console_dashboard_broker_and_account_pages_keep_the_policy(live_stack, guarded, clean_signin_counts):
+def test_console_dashboard_broker_and_account_pages_keep_the_policy(live_stack, guarded, clean_signin_counts, settings):
     market = live_stack.market
     dealer = market.dealers[0]
     vehicle = Vehicle.objects.filter(dealer=dealer, status="available").order_by("pk").first()
@@ -169,6 +222,13 @@ def test_console_dashboard_broker_and_account_pages_keep_the_policy(live_stack, 
         message="the photo was not uploaded and processed",
     )
     assert _violations(guarded) == []
+    # A damaged file: the API's refusal shown by the console's script.
+    with open("/tmp/csp-damaged.jpg", "wb") as out:
+        out.write(files.truncated())
+    guarded.find_element(By.CSS_SELECTOR, "#photo-files").send_keys("/tmp/csp-damaged.jpg")
+    guarded.find_element(By.CSS_SELECTOR, "#photo-upload button[type=submit]").click()
+    wait_until(guarded, lambda d: "damaged or truncated" in d.page_source, message="no refusal shown")
+    assert _violations(guarded) == []
     # The vehicle page paints the placeholder behind the photo (through the CSSOM, not a style attribute).
     visit(guarded, live_stack, f"/vehicles/{vehicle.pk}/", ready="main h1")
     background = guarded.execute_script(
@@ -180,13 +240,22 @@ def test_console_dashboard_broker_and_account_pages_keep_the_policy(live_stack, 
     guarded.delete_cookie("django_language")
     guarded.delete_all_cookies()
 
+    if not SearchLog.objects.filter(query_text="toyota 1985").exists():
+        committed(_searches_logged)
     sign_in(guarded, live_stack, market.analyst.username, next_path="/analytics/")
     visit(guarded, live_stack, "/analytics/?group_by=make", ready="canvas")
+    # Demand beside supply: the demand tables hold rows and their charts are drawn.
+    visit(guarded, live_stack, "/analytics/?make=Toyota&country=Kenya", ready='canvas[data-chart="demand-by-country"]')
+    wait_until(guarded, lambda d: drawn(d, "demand-by-country") and drawn(d, "searched-not-stocked"))
+    assert table(guarded, "searched-not-stocked") and table(guarded, "demand-by-language")
+    assert _violations(guarded) == []
     guarded.delete_all_cookies()
 
-    _role("csp-broker", "broker")
-    sign_in(guarded, live_stack, "csp-broker", next_path="/broker/")
-    visit(guarded, live_stack, "/broker/", ready="main h1")
+    # The broker's work list, with leads and deals waiting on someone.
+    if not User.objects.filter(username="broker-work").exists():
+        committed(_broker_with_work_to_do)
+    sign_in(guarded, live_stack, "broker-work", next_path="/broker/")
+    visit(guarded, live_stack, "/broker/", ready="#work li[data-reason]")
     guarded.delete_all_cookies()
 
     invoices = _buyer_with_invoices("csp-buyer")
@@ -215,11 +284,24 @@ def test_console_dashboard_broker_and_account_pages_keep_the_policy(live_stack, 
     guarded.find_element(By.CSS_SELECTOR, "[data-id] form button[type=submit]").click()  # accept
     wait_until(guarded, lambda d: d.find_elements(By.CSS_SELECTOR, ".messages"), message="no answer")
     assert committed(lambda: dealer.members.filter(username="csp-buyer").exists())
-    visit(guarded, live_stack, "/accounts/payments/", ready="main h1")
     visit(guarded, live_stack, f"/accounts/payments/pay/invoice/{invoices[0].pk}/", ready="main h1")
+    # The payment pages of test mode: a declined card says why, the messages about payments are listed,
+    # a payment that went through has its receipt.
+    declined, paid = _payments_to_show(User.objects.get(username="csp-buyer"), invoices)
+    visit(guarded, live_stack, "/accounts/payments/", ready="main h1")
+    assert "Your bank declined the card." in guarded.page_source
+    visit(guarded, live_stack, f"/accounts/payments/{declined.pk}/", ready="main h1")
+    assert "Your bank declined the card." in guarded.page_source
+    visit(guarded, live_stack, f"/accounts/payments/{paid.pk}/", ready="main h1")
+    visit(guarded, live_stack, f"/accounts/payments/{paid.pk}/receipt/", ready="main h1")
     visit(guarded, live_stack, "/accounts/reservations/", ready="main h1")
     guarded.delete_all_cookies()
 
     _role("csp-staff", "staff", staff=True)
     sign_in(guarded, live_stack, "csp-staff", next_path="/admin/")
     visit(guarded, live_stack, "/admin/", ready="#content")
+    # The staff's payments list and exchange-rate page, with the rates' pause as production keeps it.
+    settings.PAYMENTS_FX_ACCEPT_STALE = False
+    visit(guarded, live_stack, "/admin/payments/payment/", ready="#result_list")
+    visit(guarded, live_stack, "/admin/payments/exchangerate/", ready="#result_list")
+    assert "KES" in guarded.page_source
