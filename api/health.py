@@ -26,8 +26,8 @@ def health_report() -> dict:
 
 class HealthApi(APIView):
     """Anyone gets the status (200 healthy, 503 not, and `healthy`); the details (what is down, lag,
-    queue names...) only a staff session or the metrics bearer token (issue 25: the public answer
-    told an outsider the platform's insides)."""
+    queue names...) only a staff session or the metrics bearer token (they would tell an outsider the platform's
+    insides)."""
 
     authentication_classes = [SessionAuthentication]
     permission_classes = [AllowAny]

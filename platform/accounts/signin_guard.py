@@ -1,4 +1,4 @@
-"""Brute force without lockout as a weapon (issue 25 item 2).
+"""Brute force stopped without making lockout a weapon: no one can lock an account out by failing on purpose.
 
 Three counts, each with its own answer, all a 429 with Retry-After:
 - (account, address): django-axes locks the pair after AXES_FAILURE_LIMIT failures. Anyone else, and

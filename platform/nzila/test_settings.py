@@ -29,13 +29,14 @@ os.environ.setdefault("NZILA_HTTPS", "0")
 # test mode, and never the local stack's own sandbox file (its endpoints are the stack's, not the tests').
 os.environ.setdefault("NZILA_PAYMENTS_TEST_MODE", "1")
 os.environ.setdefault("NZILA_PAYMENTS_SANDBOX_FILE", os.devnull)
-# Photos the tests upload stay apart from the local stack's (one folder per index prefix, as worktrees share var/).
+# Photos the tests upload stay apart from the local stack's (one folder per index prefix, as several
+# checkouts may share var/).
 os.environ.setdefault(
     "NZILA_PHOTOS_ROOT",
     os.path.join(os.path.dirname(__file__), "..", "..", "var", f"test-media-{os.environ['NZILA_INDEX_PREFIX']}"),
 )
 # Static files collected under hashed names as in production (tests/support/static_files.py), into a
-# folder of this checkout's own: worktrees share var/, and each collects its own files.
+# folder of this checkout's own: several checkouts may share var/, and each collects its own files.
 os.environ.setdefault(
     "NZILA_STATIC_ROOT",
     os.path.join(os.path.dirname(__file__), "..", "..", "var", f"test-static-{os.environ['NZILA_INDEX_PREFIX']}"),

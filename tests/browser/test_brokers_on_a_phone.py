@@ -1,4 +1,4 @@
-"""The broker's page on a phone (issue 26): amounts grouped as people read them, in both languages."""
+"""The broker's page on a phone: amounts grouped as people read them, in both languages."""
 
 from __future__ import annotations
 

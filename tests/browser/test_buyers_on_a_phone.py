@@ -1,4 +1,4 @@
-"""What got in a buyer's way on a phone (issue 26), each in a real headless Chromium against the live
+"""What can get in a buyer's way on a phone, each in a real headless Chromium against the live
 app: state kept across languages and back links, the suggestion list after Enter, a facet tapped
 offline, the filter sheet, vehicle suggestions told apart, popular searches, the error pages.
 

@@ -1,4 +1,4 @@
-"""The dealer's console on a phone (issue 26): it fits 360 px, reads as people read (amounts grouped,
+"""The dealer's console on a phone: it fits 360 px, reads as people read (amounts grouped,
 words for statuses and bodies), the bulk action starts unchosen, the year facet lists the stock's
 years newest first as links. Screenshots go to $NZILA_SCREENSHOTS when it is set."""
 

@@ -1,4 +1,4 @@
-"""Deal ratings in a real Chromium (issue 24): a buyer on a phone sorts by best deals and reads the
+"""Deal ratings in a real Chromium: a buyer on a phone sorts by best deals and reads the
 rating on a card and on the vehicle page; a dealer confirms a held listing from the console on a phone
 and it comes back to buyers' search through the worker (valuation) and the listener (drain).
 

@@ -1,5 +1,6 @@
-"""The classes of input that once answered 500 (issue 25), sent to every operation of /api/schema and to
-the HTML pages' query strings against a live server: no answer is a server error.
+"""The classes of input that once answered 500 (non-ASCII digits, lone surrogates, NUL, huge numbers,
+bodies of the wrong JSON type), sent to every operation of /api/schema and to the HTML pages' query
+strings against a live server: no answer is a server error.
 
 For every API operation, every query parameter and every top-level body property in turn gets each
 hostile value (non-ASCII digits, a lone surrogate, a NUL, numbers past every column, a formula), and
@@ -26,7 +27,7 @@ from tests.support.payment_simulators.fixtures import clean_payment_cache, curre
 from tests.support.search_fixtures import market  # noqa: F401 (fixture)
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
-# Each class of issue 25's server errors, as text a client can put anywhere.
+# Each class of input that once caused a server error, as text a client can put anywhere.
 HOSTILE_TEXT = [
     "²",  # isdigit() is true, int() refuses it
     "٣",  # int() reads it as 3

@@ -1,6 +1,6 @@
 """The HTML pages' query strings, fuzzed against a live server: `/`, a vehicle's page, the dealers'
 console, the analysts' dashboard and its CSV, the brokers' page. Hypothesis draws query strings from
-issue 25's hostile values (tests/contract/test_hostile_inputs.py) and arbitrary text, under the pages'
+the hostile values of tests/contract/test_hostile_inputs.py and arbitrary text, under the pages'
 own parameter names and made-up ones; then each hostile value goes under each name. No answer is a
 server error. Its own module: the market it reads is built per module, and a transactional test empties
 the database when it ends. Totals are printed (`pytest -s`).

@@ -1,4 +1,4 @@
-"""Brute force without lockout as a weapon (issue 25 item 2): the (account, address) pair is locked, an
+"""Brute force stopped without making lockout a weapon: the (account, address) pair is locked, an
 address is slowed down, an account guessed at from many addresses is locked for every browser but the
 ones it signs in from, and a one-time e-mailed link always works; every refusal is a 429 with
 Retry-After (the API's in its JSON error shape). Registration is throttled and tells no more than the

@@ -51,7 +51,7 @@ def test_registration_errors_name_the_field(clean_signin_counts):
         "/accounts/register/", {"username": "x", "email": "buyer@example.test", "password1": "a", "password2": "b"}
     )
     assert response.status_code == 400
-    # The taken e-mail is not named (issue 25): only the e-mail's owner hears of it.
+    # The taken e-mail is not named (that would tell anyone who has an account): only the e-mail's owner hears of it.
     assert set(response.context["form"].errors) == {"password2"}
 
 

@@ -60,7 +60,7 @@ def test_a_password_is_exchanged_once_for_a_token():
         content_type="application/json",
     )
     assert made.status_code == 201, made.content
-    assert "no-store" in made["Cache-Control"]  # issue 25 item 6
+    assert "no-store" in made["Cache-Control"]  # a token is shown once and never cached
     secret = made.json()["token"]
     assert secret.startswith("nzila_")
     assert token_client(secret).get(f"/api/v1/dealers/{people.dealer_a.pk}/inventory").status_code in (200, 503)
@@ -82,7 +82,7 @@ def test_the_token_page_makes_shows_once_and_revokes():
     assert page.status_code == 200
     secret = page.context["new_secret"]
     assert secret and secret in page.content.decode()
-    assert "no-store" in page["Cache-Control"]  # issue 25 item 6
+    assert "no-store" in page["Cache-Control"]  # a token is shown once and never cached
     assert secret not in client.get("/accounts/tokens/").content.decode()
     token = ApiToken.objects.get(user=people.users["broker"])
     assert token_client(secret).get("/api/v1/auth/tokens").status_code == 200

@@ -106,7 +106,7 @@ def test_a_nul_in_a_basic_auth_username_is_a_401(api):
     assert response.status_code == 401
 
 
-# --- Issue 25, item 4: the last server errors --------------------------------------------------------
+# --- Inputs that once caused server errors: distance without radius, non-ASCII digits, NUL, non-objects
 NON_ASCII_DIGITS = ["²", "٣", "３", "①"]  # superscript two, Arabic-Indic three, fullwidth three, circled one
 
 

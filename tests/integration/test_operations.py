@@ -72,7 +72,7 @@ def test_metrics_report_latency_by_route_and_the_platform_state(settings, clean_
 
 
 def test_the_public_health_answer_is_status_only(settings):
-    """Issue 25 item 6: the details are for staff and the metrics scraper."""
+    """The details are for staff and the metrics scraper: they would tell an outsider the platform's insides."""
     settings.METRICS_TOKEN = "scraper-token"
     public = APIClient().get("/api/v1/health")
     assert set(public.json()) == {"healthy", "status"} and public.status_code in (200, 503)

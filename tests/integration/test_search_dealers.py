@@ -81,6 +81,6 @@ def test_days_on_market_and_the_deal_rating_buyers_see(api, market):
     assert body["average_days_on_market"] is not None
     for result in body["results"]:
         assert result["days_on_market"] >= 0
-        # The price-vs-median comparables gave way to the model's rating (issue 24), as on buyers' cards.
+        # The price-vs-median comparables gave way to the model's rating, as on buyers' cards.
         assert "market" not in result
         assert result["deal_rating"] in ("great", "good", "fair", "high", "overpriced", "unknown")

@@ -80,8 +80,8 @@ POPULAR = ["hilux workmate"] * 5  # 5 searches, 5 networks, 3 days: popular
 
 
 def test_one_actor_cannot_plant_a_suggestion(api, market, celery_eager):
-    """Issue 25 item 1: two anonymous GETs planted a suggestion. Now any number of sessions from one
-    network, or many networks on one day, do not; and an address or a phone number never does."""
+    """Two anonymous GETs once planted a suggestion. Any number of sessions from one network, or many
+    networks on one day, do not; and an address or a phone number never does."""
     run_searches(api, ["toyota visit cheapcars-example.com"] * 2)  # the probe: two sessions
     run_searches(api, ["hilux cheap deal"] * 40, address="10.9.9.9")  # one network, three days
     run_searches(api, ["hilux one day"] * 8, days_ago=0)  # eight networks, one day

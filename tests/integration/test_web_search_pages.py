@@ -98,7 +98,7 @@ def test_zero_results_offer_popular_searches_that_found_vehicles(market, monkeyp
     log_searches("@sum(1+1)*cmd|x", 2, times=9)  # found something, but someone's typing: never shown
     log_searches("lamborghini", 0, times=9)  # searched often, found nothing: not offered
     log_searches("toyota camry", 3, times=9, days_ago=90)  # too old
-    # Typeahead's rule (issue 25 item 1): one actor, an address, a blocked phrase are never offered.
+    # Typeahead's rule: one actor, an address, a blocked phrase are never offered.
     log_searches("toyota rav4", 5, times=30, network="one-actor")
     log_searches("toyota cheapcars-example.com", 5, times=9)
     log_searches("toyota scam", 5, times=9)

@@ -1,4 +1,4 @@
-"""Issue 25, item 1 (pure parts): the text a suggestion may never carry, the block list's match, and
+"""Suggestions one actor cannot plant (pure parts): the text a suggestion may never carry, the block list's match, and
 the network a search is counted under."""
 
 from __future__ import annotations

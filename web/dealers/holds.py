@@ -1,4 +1,4 @@
-"""Listings held from buyers' search (issue 24): why, in the dealer's language, and the one-step fix
+"""Listings held from buyers' search (an implausible price): why, in the dealer's language, and the one-step fix
 "confirm the price". Correcting instead is the ordinary edit page."""
 
 from __future__ import annotations
