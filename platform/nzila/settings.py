@@ -677,7 +677,7 @@ HEALTH_BEAT_MAX_SILENCE_SECONDS = env_int("NZILA_HEALTH_BEAT_MAX_SILENCE_SECONDS
 METRICS_TOKEN = env_str("NZILA_METRICS_TOKEN", "")
 
 # --- Backups of the system of record (pgBackRest: platform/backups/, docs/operations.md) ------
-# Folder of the pgBackRest configuration (pgbackrest.conf) and repository; the local stack writes it
+# Folder of the pgBackRest configuration (pgbackrest.conf) and repository (var/backups); the local stack writes it
 # when it starts Postgres. No configuration there: backups are reported as not configured.
 BACKUP_DIR = Path(env_str("NZILA_BACKUP_DIR", str(pgbackrest.LOCAL_DIR)))
 # The stanza (pgBackRest's name for the cluster it backs up) in that configuration.
