@@ -148,6 +148,9 @@ def _backup_metrics():
     kept = _gauge("nzila_backups_kept", "Good base backups in the repository.")
     kept.add_metric([], status["count"])
     yield kept
+    failing = _gauge("nzila_backup_wal_archive_failing", "1 when the server's last try to archive WAL failed.")
+    failing.add_metric([], 1 if status["wal_archive"]["failing"] else 0)
+    yield failing
 
 
 class PlatformCollector:

@@ -291,6 +291,12 @@ def test_health_and_metrics_show_the_age_of_the_last_good_backup(drill, settings
     time.sleep(1)
     assert APIClient().get("/api/v1/health", **scraper).json()["backups"]["stale"] is True
 
+    # The drill's server archives; the suite's own (port 5432) need not, and reports what it does.
+    with django_on(SOURCE_PORT):
+        archive = backup_status()["wal_archive"]
+    assert archive["mode"] == "on" and archive["last_archived_at"] and not archive["failing"]
+    assert metrics[("nzila_backup_wal_archive_failing", ())] == 0
+
     settings.BACKUP_DIR = drill["base"] / "nothing-here"
     assert backup_status()["configured"] is False
     metrics = samples(APIClient().get("/metrics", **scraper).content.decode())

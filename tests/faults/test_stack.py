@@ -64,6 +64,9 @@ def test_up_is_idempotent_serves_the_api_and_down_stops_everything(var_dir):
     with urllib.request.urlopen(request, timeout=10) as resp:
         health = json.load(resp)
     assert health["engine"]["reachable"] and health["database"]["reachable"]
+    # The stack's Postgres archives its WAL to the stack's own backup repository (var/backups).
+    assert health["backups"]["configured"] and health["backups"]["wal_archive"]["mode"] == "on", health["backups"]
+    assert (var_dir / "backups" / "pgbackrest.conf").exists()
     pids = {p.stem: int(p.read_text()) for p in (var_dir / "run").glob("*.pid")}
     assert {"worker", "beat", "web", "search-listener"} <= set(pids)
 

@@ -86,3 +86,29 @@ def test_backup_too_old_fires_past_the_max_age_and_not_before(tmp_path):
     spec.write_text(yaml.safe_dump({"rule_files": [str(ROOT / "ops" / "alerts.yml")], "tests": tests}))
     result = subprocess.run([promtool(), "test", "rules", str(spec)], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_wal_archive_failing_fires_after_ten_minutes_of_failures(tmp_path):
+    series = '{instance="db", job="nzila"}'
+    failing = {
+        "exp_labels": {"severity": "page", "instance": "db", "job": "nzila"},
+        "exp_annotations": {
+            "summary": "Postgres cannot archive its WAL to the backup repository",
+            "description": "The server's log names the error of archive_command (pgbackrest archive-push); "
+            "`pgbackrest check` tests the path.",
+        },
+    }
+    spec = tmp_path / "wal-alert-test.yml"
+    test = {
+        "interval": "1m",
+        # Archiving works for 30 minutes, then fails for good.
+        "input_series": [{"series": f"nzila_backup_wal_archive_failing{series}", "values": "0x30 1x60"}],
+        "alert_rule_test": [
+            {"eval_time": "30m", "alertname": "WalArchiveFailing", "exp_alerts": []},
+            {"eval_time": "38m", "alertname": "WalArchiveFailing", "exp_alerts": []},
+            {"eval_time": "45m", "alertname": "WalArchiveFailing", "exp_alerts": [failing]},
+        ],
+    }
+    spec.write_text(yaml.safe_dump({"rule_files": [str(ROOT / "ops" / "alerts.yml")], "tests": [test]}))
+    result = subprocess.run([promtool(), "test", "rules", str(spec)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
