@@ -269,7 +269,7 @@ def test_restore_to_a_point_in_time_brings_back_every_committed_row_and_nothing_
     )
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # switches servers: no test transaction around it
 def test_health_and_metrics_show_the_age_of_the_last_good_backup(drill, settings):
     """Health's details (staff or the metrics token) and /metrics read the repository itself."""
     settings.BACKUP_DIR, settings.BACKUP_STANZA = drill["repo"].folder, STANZA

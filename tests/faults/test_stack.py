@@ -18,7 +18,15 @@ from localstack.process import port_is_open
 
 pytestmark = pytest.mark.slow
 
-PORTS = {"NZILA_DB_PORT": 5442, "NZILA_REDIS_PORT": 6392, "NZILA_ENGINE_PORT": 9270, "NZILA_WEB_PORT": 8010}
+# Every port the stack opens, beside those of a dev stack running on the same machine.
+PORTS = {
+    "NZILA_DB_PORT": 5442,
+    "NZILA_REDIS_PORT": 6392,
+    "NZILA_ENGINE_PORT": 9270,
+    "NZILA_WEB_PORT": 8010,
+    "NZILA_STRIPE_PORT": 8520,
+    "NZILA_SIMULATOR_PORT": 8530,
+}
 
 
 def stack(command: str, var_dir, *extra: str) -> subprocess.CompletedProcess:
