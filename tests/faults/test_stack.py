@@ -37,7 +37,14 @@ def stack(command: str, var_dir, *extra: str) -> subprocess.CompletedProcess:
         "NZILA_INDEX_PREFIX": "stacktest",
         **{key: str(value) for key, value in PORTS.items()},
     }
-    for key in ("DJANGO_SETTINGS_MODULE", "ELASTICSEARCH_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND"):
+    # The stack's own settings, not the test run's (the tests keep no backup repository of their own).
+    for key in (
+        "DJANGO_SETTINGS_MODULE",
+        "ELASTICSEARCH_URL",
+        "CELERY_BROKER_URL",
+        "CELERY_RESULT_BACKEND",
+        "NZILA_BACKUP_DIR",
+    ):
         env.pop(key, None)
     return subprocess.run(
         [sys.executable, "-m", "localstack.stack", command, *extra],
