@@ -2,6 +2,7 @@
 for operators, the age of the last good backup (which never makes the platform unready: an old backup
 is an alert, not a reason to stop serving)."""
 
+from django.db import DatabaseError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework.authentication import SessionAuthentication
@@ -27,7 +28,7 @@ def health_report() -> dict:
     )
     try:
         report["backups"] = backup_status()
-    except ServiceError as exc:
+    except (ServiceError, DatabaseError) as exc:
         report["backups"] = {"configured": True, "readable": False, "stale": True, "error": str(exc)[:500]}
     return report
 

@@ -81,15 +81,17 @@ class BackupRepo:
             f"pg1-socket-path={pg_data}\n"
         )
         if os.geteuid() == 0:
-            for path in [self.folder, *self.folder.rglob("*")]:
+            # The folders and the file; what pgBackRest writes inside them is the owner's already.
+            for path in [self.folder, *self.folder.iterdir()]:
                 shutil.chown(path, OS_USER, OS_USER)
 
     def archiving_settings(self) -> str:
         """The lines of postgresql.conf that send every finished WAL segment to the repository."""
         push = shlex.join([command(), f"--config={self.config_file}", f"--stanza={self.stanza}", "archive-push"])
+        quoted = push.replace("'", "''")  # a quote in a path, inside postgresql.conf's quotes
         return (
             "archive_mode = on\n"
-            f"archive_command = '{push} %p'\n"
+            f"archive_command = '{quoted} %p'\n"
             f"archive_timeout = {ARCHIVE_TIMEOUT_SECONDS}\n"
             # Enough WAL detail to restore from (the default, said here because archiving needs it).
             "wal_level = replica\n"
@@ -129,7 +131,11 @@ class BackupRepo:
 
     def info(self) -> dict:
         """The stanza's entry of `pgbackrest info --output=json` ({} when the repository is empty)."""
-        stanzas = json.loads(self.run("info", "--output=json", timeout=60) or "[]")
+        said = self.run("info", "--output=json", timeout=60)
+        try:
+            stanzas = json.loads(said or "[]")
+        except ValueError as exc:
+            raise ServiceError(f"pgbackrest info answered something other than JSON: {said[:200]!r}") from exc
         return next((s for s in stanzas if s.get("name") == self.stanza), {})
 
     def restore(self, *, pg_data: Path, target_time: str | None = None, archive_mode: str = "off") -> None:
