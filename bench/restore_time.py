@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import subprocess
 import tempfile
 import time
 from pathlib import Path
@@ -23,7 +22,7 @@ from pathlib import Path
 from localstack import secrets_file
 from localstack.paths import VAR_DIR
 from localstack.pgbackrest import ARCHIVE_TIMEOUT_SECONDS, BackupRepo
-from localstack.postgres import DB_USER, Postgres, as_postgres, bin_dir
+from localstack.postgres import DB_USER, Postgres, copy_database
 from localstack.restore import restore_copy
 
 PORT, RESTORED_PORT = 5464, 5465
@@ -42,20 +41,14 @@ def main() -> None:
     try:
         source.start()
         started = time.monotonic()
-        dump = base / "copy.dump"
-        env = {"PGPASSWORD": secrets_file.value("NZILA_DB_PASSWORD", "nzila"), "PATH": "/usr/bin:/bin"}
-        subprocess.run(
-            [str(bin_dir() / "pg_dump"), "-Fc", "-h", "127.0.0.1", "-p", str(args.source_port), "-U", DB_USER]
-            + ["-f", str(dump), args.database],
-            check=True,
-            env=env,
-        )
-        dump.chmod(0o644)
-        source.psql(f"CREATE DATABASE bench_copy OWNER {DB_USER}")
-        as_postgres(
-            [str(bin_dir() / "pg_restore"), "-h", str(source.data_dir), "-p", str(PORT), "-d", "bench_copy"]
-            + ["--no-acl", "-j", "2", str(dump)]
-        )
+        source_db = {
+            "HOST": "127.0.0.1",
+            "PORT": args.source_port,
+            "USER": DB_USER,
+            "PASSWORD": secrets_file.value("NZILA_DB_PASSWORD", "nzila"),
+            "NAME": args.database,
+        }
+        copy_database(source=source_db, into=source, name="bench_copy", dump=base / "copy.dump")
         print(f"copied {args.database}: {time.monotonic() - started:.1f} s", flush=True)
 
         def sql(text: str, server: Postgres = source) -> str:

@@ -199,3 +199,21 @@ class Postgres:
         self._set_role_password()
         if not self.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DB_NAME}'"):
             self.psql(f"CREATE DATABASE {DB_NAME} OWNER {DB_USER}")
+
+
+def copy_database(*, source: dict, into: Postgres, name: str, dump: Path) -> None:
+    """Database `source["NAME"]` of a running server (Django's HOST, PORT, USER, PASSWORD keys), copied
+    into a database `name` of `into` (made if missing, owned by the stack's role) through a dump file."""
+    subprocess.run(
+        [str(bin_dir() / "pg_dump"), "-Fc", "-h", source["HOST"], "-p", str(source["PORT"]), "-U", source["USER"]]
+        + ["-f", str(dump), source["NAME"]],
+        check=True,
+        env={"PGPASSWORD": source["PASSWORD"], "PATH": os.environ.get("PATH", "/usr/bin:/bin")},
+    )
+    dump.chmod(0o644)  # read by pg_restore as the postgres user
+    if not into.psql(f"SELECT 1 FROM pg_database WHERE datname = '{name}'"):
+        into.psql(f"CREATE DATABASE {name} OWNER {DB_USER}")
+    as_postgres(
+        [str(bin_dir() / "pg_restore"), "-h", str(into.data_dir), "-p", str(into.port), "-d", name]
+        + ["--no-acl", "-j", "2", str(dump)]
+    )

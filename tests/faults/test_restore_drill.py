@@ -15,7 +15,6 @@ import io
 import itertools
 import os
 import shutil
-import subprocess
 import tempfile
 import time
 import uuid
@@ -39,7 +38,7 @@ from indexers import index_admin
 from inquiries.services import ask
 from localstack.paths import VAR_DIR
 from localstack.pgbackrest import BackupRepo, good_backups
-from localstack.postgres import Postgres, as_postgres, bin_dir
+from localstack.postgres import Postgres, copy_database
 from localstack.restore import restore_copy
 from payments.models import Payment
 from search.client import get_client
@@ -83,33 +82,16 @@ def drill(django_db_setup, django_db_blocker):
     servers = [source]
     try:
         source.start()
+        # The suite's migrated test database (with its data migrations' rows): faster than migrating
+        # again, and the same schema, triggers included.
         with django_db_blocker.unblock():
-            copy_test_database(source, base / "schema.dump")
+            db = connection.settings_dict
+            copy_database(source=db, into=source, name=db["NAME"], dump=base / "schema.dump")
         yield {"base": base, "repo": repo, "source": source, "servers": servers}
     finally:
         for server in servers:
             server.stop()
         shutil.rmtree(base, ignore_errors=True)
-
-
-def copy_test_database(server: Postgres, dump: Path) -> None:
-    """The suite's test database (migrated, with its data migrations' rows) into `server`: faster
-    than migrating again, and the same schema, triggers included."""
-    db = connection.settings_dict
-    env = {"PGPASSWORD": db["PASSWORD"], "PATH": "/usr/bin:/bin"}
-    subprocess.run(
-        [str(bin_dir() / "pg_dump"), "-Fc", "-h", db["HOST"], "-p", str(db["PORT"]), "-U", db["USER"], "-f", str(dump)]
-        + [db["NAME"]],
-        check=True,
-        env=env,
-    )
-    dump.chmod(0o644)
-    if not server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{db['NAME']}'"):
-        server.psql(f"CREATE DATABASE {db['NAME']} OWNER {db['USER']}")
-    as_postgres(
-        [str(bin_dir() / "pg_restore"), "-h", str(server.data_dir), "-p", str(server.port), "-d", db["NAME"]]
-        + ["--no-acl", str(dump)]
-    )
 
 
 @contextmanager
