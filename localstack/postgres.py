@@ -116,7 +116,10 @@ class Postgres:
         self.psql(f"ALTER ROLE {DB_USER} PASSWORD '{password}'")
 
     def writable(self) -> bool:
-        return self.psql("SELECT pg_is_in_recovery()") == "f"
+        try:
+            return self.psql("SELECT pg_is_in_recovery()") == "f"
+        except subprocess.CalledProcessError:
+            return False  # still starting up ("the database system is starting up")
 
     def stop(self, timeout: float = 60) -> bool:
         pid = self.postmaster_pid()
