@@ -1,5 +1,8 @@
-"""Readiness: the database, the search engine and the sync pipeline, Redis, a worker and beat."""
+"""Readiness: the database, the search engine and the sync pipeline, Redis, a worker and beat; and,
+for operators, the age of the last good backup (which never makes the platform unready: an old backup
+is an alert, not a reason to stop serving)."""
 
+from django.db import DatabaseError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework.authentication import SessionAuthentication
@@ -7,8 +10,10 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from backups.status import backup_status
 from indexers.status import sync_status
 from jobs.liveness import beat_status, redis_status, worker_status
+from localstack.process import ServiceError
 
 from .metrics import may_read_operations
 
@@ -21,6 +26,10 @@ def health_report() -> dict:
     report["healthy"] = bool(
         report["healthy"] and report["redis"]["reachable"] and report["worker"]["alive"] and report["beat"]["alive"]
     )
+    try:
+        report["backups"] = backup_status()
+    except (ServiceError, DatabaseError) as exc:
+        report["backups"] = {"configured": True, "readable": False, "stale": True, "error": str(exc)[:500]}
     return report
 
 

@@ -1,6 +1,7 @@
 """/metrics in Prometheus' text format: request latency (api/request_metrics.py) plus the state of the
 platform, read when scraped: sync lag, backlog and dead letters, rebuilds and the last reconciliation,
-Celery queue depths and task outcomes, dead-lettered jobs, payment and message failure rates.
+Celery queue depths and task outcomes, dead-lettered jobs, payment and message failure rates, and the
+last good backup of Postgres.
 
 A small exporter on prometheus-client rather than django-prometheus: what an operator pages on here is
 the pipeline's state, which no generic middleware knows; the one generic figure (latency per route)
@@ -128,6 +129,30 @@ def _payment_and_message_metrics():
     yield failed
 
 
+def _backup_metrics():
+    from backups.status import backup_status
+
+    status = backup_status()
+    configured = _gauge("nzila_backup_configured", "1 when a pgBackRest repository backs up Postgres.")
+    configured.add_metric([], 1 if status["configured"] else 0)
+    yield configured
+    if not status["configured"]:
+        return
+    # 0 when the repository holds no good backup yet: its age is then "forever", and the alert fires.
+    last = _gauge("nzila_backup_last_good_timestamp_seconds", "End of the newest good base backup (Unix time).")
+    last.add_metric([], status["last_good_at"] or 0)
+    yield last
+    max_age = _gauge("nzila_backup_max_age_seconds", "Age past which the last good backup is too old.")
+    max_age.add_metric([], status["max_age_seconds"])
+    yield max_age
+    kept = _gauge("nzila_backups_kept", "Good base backups in the repository.")
+    kept.add_metric([], status["count"])
+    yield kept
+    failing = _gauge("nzila_backup_wal_archive_failing", "1 when the server's last try to archive WAL failed.")
+    failing.add_metric([], 1 if status["wal_archive"]["failing"] else 0)
+    yield failing
+
+
 class PlatformCollector:
     """Reads the platform's state on each scrape; a part that cannot be read is reported as down."""
 
@@ -136,6 +161,7 @@ class PlatformCollector:
         "engine": _engine_metrics,
         "jobs": _job_metrics,
         "payments_messages": _payment_and_message_metrics,
+        "backups": _backup_metrics,
     }
 
     def collect(self):

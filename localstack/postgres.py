@@ -11,10 +11,11 @@ import os
 import shutil
 import signal
 import subprocess
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import secrets_file
+from . import pgbackrest, secrets_file
 from .paths import LOG_DIR, VAR_DIR
 from .process import ServiceError, exclusive, pid_alive, port_is_open, wait_until
 from .system import apt_install
@@ -43,6 +44,8 @@ def as_postgres(argv: list[str], **kwargs) -> subprocess.CompletedProcess:
 class Postgres:
     port: int = int(os.environ.get("NZILA_DB_PORT", 5432))
     data_dir: Path = VAR_DIR / "postgres"
+    # Where its WAL is archived and its base backups go (None: not backed up, e.g. a restored copy).
+    backups: pgbackrest.BackupRepo | None = pgbackrest.LOCAL
 
     @property
     def log_file(self) -> Path:
@@ -75,6 +78,8 @@ class Postgres:
             )
         bins = bin_dir()
         self._init_cluster(bins)
+        if self.backups is not None:
+            self._configure_archiving()
         LOG_DIR.mkdir(parents=True, exist_ok=True)
         shutil.chown(LOG_DIR, "postgres")
         try:
@@ -99,12 +104,22 @@ class Postgres:
                 + self.log_file.read_text(errors="replace")[-2000:]
             ) from exc
         wait_until(lambda: port_is_open(self.port), timeout=30, what="PostgreSQL", log=self.log_file)
+        # A restored data folder answers read-only while it replays the archive, then promotes itself.
+        wait_until(self.writable, timeout=3600, what="PostgreSQL recovery", log=self.log_file)
         self._ensure_role_and_database()
+        if self.backups is not None:
+            self.backups.create_stanza()
 
     def _set_role_password(self) -> None:
         # Generated token_urlsafe values hold no quote; doubling quotes keeps a hand-set one safe too.
         password = secrets_file.value("NZILA_DB_PASSWORD", "nzila").replace("'", "''")
         self.psql(f"ALTER ROLE {DB_USER} PASSWORD '{password}'")
+
+    def writable(self) -> bool:
+        try:
+            return self.psql("SELECT pg_is_in_recovery()") == "f"
+        except subprocess.CalledProcessError:
+            return False  # still starting up ("the database system is starting up")
 
     def stop(self, timeout: float = 60) -> bool:
         pid = self.postmaster_pid()
@@ -131,9 +146,28 @@ class Postgres:
             ]
         ).stdout.strip()
 
+    def _configure_archiving(self) -> None:
+        """Archiving to the backup repository, written at each start (a server that runs already keeps
+        what it started with: archive_mode changes only with a restart)."""
+        self.backups.write_config(pg_data=self.data_dir, pg_port=self.port)
+        settings_file = self.data_dir / pgbackrest.ARCHIVING_CONF
+        settings_file.write_text(self.backups.archiving_settings())
+        shutil.chown(settings_file, "postgres", "postgres")
+        conf = self.data_dir / "postgresql.conf"
+        include = f"include_if_exists = '{pgbackrest.ARCHIVING_CONF}'"
+        if include not in conf.read_text():
+            with open(conf, "a") as out:
+                out.write(f"\n{include}\n")
+
     def _init_cluster(self, bins: Path) -> None:
         if (self.data_dir / "PG_VERSION").exists():
             return
+        if self.backups is not None and any(self.backups.repo_path.glob("*")):
+            # The repository holds another cluster's history (its system id differs): a new cluster
+            # starts a new repository; the old one is kept aside, never overwritten.
+            self.backups.repo_path.rename(
+                self.backups.repo_path.with_name(f"repo-before-{time.strftime('%Y%m%d%H%M%S')}")
+            )
         # The postgres user must be able to reach the data folder through every parent.
         self.data_dir.mkdir(parents=True, exist_ok=True)
         shutil.chown(self.data_dir, "postgres", "postgres")
@@ -168,3 +202,21 @@ class Postgres:
         self._set_role_password()
         if not self.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DB_NAME}'"):
             self.psql(f"CREATE DATABASE {DB_NAME} OWNER {DB_USER}")
+
+
+def copy_database(*, source: dict, into: Postgres, name: str, dump: Path) -> None:
+    """Database `source["NAME"]` of a running server (Django's HOST, PORT, USER, PASSWORD keys), copied
+    into a database `name` of `into` (made if missing, owned by the stack's role) through a dump file."""
+    subprocess.run(
+        [str(bin_dir() / "pg_dump"), "-Fc", "-h", source["HOST"], "-p", str(source["PORT"]), "-U", source["USER"]]
+        + ["-f", str(dump), source["NAME"]],
+        check=True,
+        env={"PGPASSWORD": source["PASSWORD"], "PATH": os.environ.get("PATH", "/usr/bin:/bin")},
+    )
+    dump.chmod(0o644)  # read by pg_restore as the postgres user
+    if not into.psql(f"SELECT 1 FROM pg_database WHERE datname = '{name}'"):
+        into.psql(f"CREATE DATABASE {name} OWNER {DB_USER}")
+    as_postgres(
+        [str(bin_dir() / "pg_restore"), "-h", str(into.data_dir), "-p", str(into.port), "-d", name]
+        + ["--no-acl", "-j", "2", str(dump)]
+    )

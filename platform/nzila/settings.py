@@ -15,7 +15,7 @@ from django.core.exceptions import ImproperlyConfigured
 from environs import Env
 from kombu import Queue
 
-from localstack import secrets_file
+from localstack import pgbackrest, secrets_file
 from localstack.env_names import RENAMED
 from nzila import static_files
 from nzila.payment_endpoints import payment_test_endpoints
@@ -149,6 +149,8 @@ INSTALLED_APPS = [
     "payments",
     # Background jobs (retries, dead letters, schedules) and what they tell people.
     "jobs",
+    # Base backups of Postgres on a schedule, and the age of the last good one (pgBackRest).
+    "backups",
     "notifications",
     # Buyers' questions to dealers (threads, blocks, referrals): they become leads.
     "inquiries",
@@ -582,6 +584,7 @@ CELERY_TASK_ROUTES = {
     "sales.tasks.*": {"queue": "default"},
     "jobs.tasks.clean_up_audit_log": {"queue": "low"},
     "jobs.tasks.*": {"queue": "default"},
+    "backups.tasks.*": {"queue": "low"},
 }
 # Task states (STARTED too) for the task status API.
 CELERY_TASK_TRACK_STARTED = True
@@ -658,6 +661,12 @@ CELERY_BEAT_SCHEDULE = {
         "options": _SWEEP_OPTIONS,
     },
     # WhatsApp and e-mail notifications whose batching window or quiet hours are over.
+    # The system of record's base backup, when one is due (BACKUP_EVERY_HOURS, BACKUP_FULL_EVERY_DAYS).
+    "backups-base-backup": {
+        "task": "backups.tasks.take_base_backup",
+        "schedule": crontab(minute="*/10"),
+        "options": {"expires": 540},
+    },
     "notifications-delivery": {
         "task": "notifications.tasks.deliver_due",
         # Seconds between two sweeps for due WhatsApp and e-mail notifications.
@@ -678,6 +687,23 @@ HEALTH_BEAT_MAX_SILENCE_SECONDS = env_int("NZILA_HEALTH_BEAT_MAX_SILENCE_SECONDS
 # Bearer token of the Prometheus scraper on /metrics (staff sessions also see it); generated per
 # installation into var/secrets.env. Empty: staff only.
 METRICS_TOKEN = env_str("NZILA_METRICS_TOKEN", "")
+
+# --- Backups of the system of record (pgBackRest: platform/backups/, docs/operations.md) ------
+# Folder of the pgBackRest configuration (pgbackrest.conf) and repository (var/backups); the local stack writes it
+# when it starts Postgres. No configuration there: backups are reported as not configured.
+BACKUP_DIR = Path(env_str("NZILA_BACKUP_DIR", str(pgbackrest.LOCAL_DIR)))
+# The stanza (pgBackRest's name for the cluster it backs up) in that configuration.
+BACKUP_STANZA = env_str("NZILA_BACKUP_STANZA", pgbackrest.LOCAL_STANZA)
+# A base backup is taken when the newest good one is older than this many hours (beat asks every 10 minutes).
+BACKUP_EVERY_HOURS = env_float("NZILA_BACKUP_EVERY_HOURS", 24)
+# That backup is a full one when the newest full backup is older than this many days, else differential.
+BACKUP_FULL_EVERY_DAYS = env_float("NZILA_BACKUP_FULL_EVERY_DAYS", 7)
+# Retention: full backups kept; older ones expire with the WAL only they needed (the restore window).
+BACKUP_RETENTION_FULL = env_int("NZILA_BACKUP_RETENTION_FULL", 2)
+# Retention: differential backups kept.
+BACKUP_RETENTION_DIFF = env_int("NZILA_BACKUP_RETENTION_DIFF", 7)
+# Health calls the last good backup stale past this many hours; /metrics exports it for the alert.
+BACKUP_MAX_AGE_HOURS = env_float("NZILA_BACKUP_MAX_AGE_HOURS", 26)
 
 # --- Background jobs (platform/jobs/) ------------------------------------------------------
 # Redis for the jobs' own bookkeeping: shared rate-limit buckets and per-task outcome counters.

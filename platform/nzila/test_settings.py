@@ -41,6 +41,12 @@ os.environ.setdefault(
     "NZILA_STATIC_ROOT",
     os.path.join(os.path.dirname(__file__), "..", "..", "var", f"test-static-{os.environ['NZILA_INDEX_PREFIX']}"),
 )
+# No backup repository unless a test makes one (the restore drill): the stack's under var/backups is
+# never the tests' to back up.
+os.environ.setdefault(
+    "NZILA_BACKUP_DIR",
+    os.path.join(os.path.dirname(__file__), "..", "..", "var", f"test-backups-{os.environ['NZILA_INDEX_PREFIX']}"),
+)
 # This checkout's generated secrets (as bin/setup makes them): never the built-in development values,
 # and the same ones in the child processes the tests start and in the database role.
 from localstack import secrets_file  # noqa: E402

@@ -18,7 +18,15 @@ from localstack.process import port_is_open
 
 pytestmark = pytest.mark.slow
 
-PORTS = {"NZILA_DB_PORT": 5442, "NZILA_REDIS_PORT": 6392, "NZILA_ENGINE_PORT": 9270, "NZILA_WEB_PORT": 8010}
+# Every port the stack opens, beside those of a dev stack running on the same machine.
+PORTS = {
+    "NZILA_DB_PORT": 5442,
+    "NZILA_REDIS_PORT": 6392,
+    "NZILA_ENGINE_PORT": 9270,
+    "NZILA_WEB_PORT": 8010,
+    "NZILA_STRIPE_PORT": 8520,
+    "NZILA_SIMULATOR_PORT": 8530,
+}
 
 
 def stack(command: str, var_dir, *extra: str) -> subprocess.CompletedProcess:
@@ -29,7 +37,14 @@ def stack(command: str, var_dir, *extra: str) -> subprocess.CompletedProcess:
         "NZILA_INDEX_PREFIX": "stacktest",
         **{key: str(value) for key, value in PORTS.items()},
     }
-    for key in ("DJANGO_SETTINGS_MODULE", "ELASTICSEARCH_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND"):
+    # The stack's own settings, not the test run's (the tests keep no backup repository of their own).
+    for key in (
+        "DJANGO_SETTINGS_MODULE",
+        "ELASTICSEARCH_URL",
+        "CELERY_BROKER_URL",
+        "CELERY_RESULT_BACKEND",
+        "NZILA_BACKUP_DIR",
+    ):
         env.pop(key, None)
     return subprocess.run(
         [sys.executable, "-m", "localstack.stack", command, *extra],
@@ -64,6 +79,9 @@ def test_up_is_idempotent_serves_the_api_and_down_stops_everything(var_dir):
     with urllib.request.urlopen(request, timeout=10) as resp:
         health = json.load(resp)
     assert health["engine"]["reachable"] and health["database"]["reachable"]
+    # The stack's Postgres archives its WAL to the stack's own backup repository (var/backups).
+    assert health["backups"]["configured"] and health["backups"]["wal_archive"]["mode"] == "on", health["backups"]
+    assert (var_dir / "backups" / "pgbackrest.conf").exists()
     pids = {p.stem: int(p.read_text()) for p in (var_dir / "run").glob("*.pid")}
     assert {"worker", "beat", "web", "search-listener"} <= set(pids)
 

@@ -6,26 +6,14 @@ from __future__ import annotations
 import time
 
 import pytest
-from prometheus_client.parser import text_string_to_metric_families
 from rest_framework.test import APIClient
 
 from jobs.beat import HEARTBEAT_KEY
 from jobs.redis_client import get_redis
+from tests.support.metrics_text import named, samples
 from tests.support.notification_support import beat_process, clean_broker, make_user  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def samples(text: str) -> dict[tuple[str, tuple], float]:
-    found = {}
-    for family in text_string_to_metric_families(text):
-        for sample in family.samples:
-            found[(sample.name, tuple(sorted(sample.labels.items())))] = sample.value
-    return found
-
-
-def named(found: dict, name: str) -> dict[tuple, float]:
-    return {labels: value for (metric, labels), value in found.items() if metric == name}
 
 
 def test_metrics_need_staff_or_the_bearer_token(settings):
@@ -55,6 +43,7 @@ def test_metrics_report_latency_by_route_and_the_platform_state(settings, clean_
     routes = {dict(labels)["route"] for labels in named(found, "nzila_http_request_duration_seconds_count")}
     assert {"vehicle-suggest", "payment-callback"} <= routes, routes
     assert named(found, "nzila_metrics_part_up") == {
+        (("part", "backups"),): 1.0,
         (("part", "engine"),): 1.0,
         (("part", "jobs"),): 1.0,
         (("part", "payments_messages"),): 1.0,
