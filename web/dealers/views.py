@@ -17,7 +17,6 @@ from catalog.models import Vehicle
 from catalog.services import (
     InventoryInputError,
     NewVehicle,
-    VehicleEdit,
     add_vehicle,
     change_prices,
     confirm_dealer_phone,
@@ -29,18 +28,18 @@ from catalog.services import (
     send_dealer_phone_code,
     set_dealer_phone,
     set_dealer_phone_shown,
-    update_vehicle,
 )
 from media.selectors import photo_image
 from media.services import vehicle_photos
 from notifications.confirmations import TooManyCodes
 from sales.selectors import dealer_deals, dealer_leads
 from scoring.selectors import scores_for_leads
-from search.fields import EDITABLE_FIELDS
+from search.fields import SPEC_FIELDS
 from web.downloads import csv_download
 from web.forms import form_status
 
 from .access import CONSOLE_ROLES, console_dealers, dealer_console
+from .editing import save_edit
 from .forms import BulkForm, CodeForm, DealerContactForm, ImportForm, VehicleAddForm, VehicleEditForm
 from .holds import HOLD_REASON_TEXT
 
@@ -128,35 +127,10 @@ def edit_vehicle(request, dealer, vehicle_id: int):
         vehicle = dealer_vehicle(dealer.pk, vehicle_id)
     except Vehicle.DoesNotExist:
         raise Http404(_("No such vehicle in this inventory.")) from None
-    if request.method == "POST":
-        form = VehicleEditForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                update_vehicle(
-                    dealer.pk,
-                    vehicle.pk,
-                    VehicleEdit(
-                        price=data["price"],
-                        status=data["status"],
-                        description=data["description"],
-                        specs={declared.name: data[declared.name] for declared in EDITABLE_FIELDS},
-                    ),
-                )
-            except InventoryInputError as exc:
-                _form_error(form, exc)
-            else:
-                messages.success(request, _("Saved %(vehicle)s.") % {"vehicle": vehicle})
-                return redirect("dealers_console:edit-vehicle", dealer_id=dealer.pk, vehicle_id=vehicle.pk)
-    else:
-        form = VehicleEditForm(
-            initial={
-                "price": vehicle.price,
-                "status": vehicle.status,
-                **{declared.name: getattr(vehicle, declared.column) for declared in EDITABLE_FIELDS},
-                "description": vehicle.description,
-            }
-        )
+    form = VehicleEditForm(request.POST or None, vehicle=vehicle)
+    if request.method == "POST" and form.is_valid() and save_edit(form, dealer, vehicle):
+        messages.success(request, _("Saved %(vehicle)s.") % {"vehicle": vehicle})
+        return redirect("dealers_console:edit-vehicle", dealer_id=dealer.pk, vehicle_id=vehicle.pk)
     status = form_status(form)
     context = {
         "dealer": dealer,
@@ -186,7 +160,7 @@ def add_vehicle_page(request, dealer):
                         **{k: data[k] or "" for k in ("vin", "make", "model", "trim", "body_type", "fuel")},
                         transmission=data["transmission"] or "",
                         exterior_color=data["exterior_color"] or "",
-                        specs={declared.name: data[declared.name] for declared in EDITABLE_FIELDS},
+                        specs={declared.name: data[declared.name] for declared in SPEC_FIELDS},
                         description=data["description"] or "",
                         year=data["year"],
                         price=data["price"],

@@ -49,7 +49,7 @@ class Listing:
     interior_color: str = ""
     features: list[str] = field(default_factory=list)
     description: str = ""
-    # The dealer-set fields (search.fields.EDITABLE_FIELDS) by name: a code, or "" for not known. A name
+    # The dealer-set fields (search.fields.SPEC_FIELDS) by name: a code, or "" for not known. A name
     # left out was not given: normalise.finish may derive it (steering from the source market).
     specs: dict[str, str] = field(default_factory=dict)
     # When the source says the listing went up; None means "when we first saw it" (set on insert).

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from nzila.spreadsheet_csv import restore
 from nzila.text_input import whole_number
-from search.fields import CSV_FIELDS, EDITABLE_FIELDS, controlled_value
+from search.fields import CSV_FIELDS, SPEC_FIELDS, controlled_value
 
 from ...prices import RULE, allowed_price
 from .. import normalise as norm
@@ -129,7 +129,7 @@ class DealerCsv(Source):
             description=(v.get("description") or "").strip(),
             # What the dealer's file says, never guessed from the market: words it cannot read are unknown.
             specs={
-                declared.name: controlled_value(declared, v.get(declared.csv)) or "" for declared in EDITABLE_FIELDS
+                declared.name: controlled_value(declared, v.get(declared.csv)) or "" for declared in SPEC_FIELDS
             },
         )
         return norm.finish(listing)
