@@ -4,6 +4,7 @@ French."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 from decimal import Decimal as D
 from html import unescape
@@ -118,10 +119,8 @@ def test_the_console_refuses_what_the_api_refuses_with_the_same_words(market, co
     # The value as a program sends it in JSON: numbers as numbers where they parse.
     sent = value
     if column in ("year", "mileage_km"):
-        try:
+        with contextlib.suppress(ValueError):
             sent = float(value) if "." in value else int(value)
-        except ValueError:
-            pass
     refused = api.patch(f"/api/v1/dealers/{vehicle.dealer_id}/vehicles/{vehicle.pk}", {column: sent}, format="json")
     assert refused.status_code == 400, refused.content
     api_words = refused.json()["error"]["fields"][column][0]

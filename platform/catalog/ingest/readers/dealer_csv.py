@@ -128,9 +128,7 @@ class DealerCsv(Source):
             features=[f.strip() for f in (v.get("features") or "").split(FEATURE_SEPARATOR) if f.strip()],
             description=(v.get("description") or "").strip(),
             # What the dealer's file says, never guessed from the market: words it cannot read are unknown.
-            specs={
-                declared.name: controlled_value(declared, v.get(declared.csv)) or "" for declared in SPEC_FIELDS
-            },
+            specs={declared.name: controlled_value(declared, v.get(declared.csv)) or "" for declared in SPEC_FIELDS},
         )
         return norm.finish(listing)
 
