@@ -30,8 +30,17 @@ from search.fields import BY_NAME, CSV_FIELDS, EDITABLE_FIELDS, SPEC_FIELDS, Veh
 from . import prices
 from .currencies import ensure_currencies
 from .ingest.loader import load_source
-from .ingest.readers.dealer_csv import EXPORT_COLUMNS, FEATURE_SEPARATOR, DealerCsv, dealer_record, reference_of
+from .ingest.readers.dealer_csv import (
+    EXPORT_COLUMNS,
+    EXPORT_FIGURES,
+    FEATURE_SEPARATOR,
+    REQUIRED_COLUMNS,
+    DealerCsv,
+    dealer_record,
+    reference_of,
+)
 from .ingest.report import FileReport
+from .ingest.upload import UnreadableUpload, upload_text
 from .ingest.writer import ListingWriter
 from .models import Currency, Dealer, Vehicle
 from .prices import allowed_price, to_cents
@@ -367,16 +376,19 @@ def change_prices(dealer_id: int, vehicle_ids, percent) -> int:
 
 
 def import_inventory(dealer: Dealer, upload: IO[bytes], *, name: str = "inventory") -> FileReport:
-    """Load a dealer's CSV through the listing loader and return its report (rejected rows with their
-    reasons included). Every row lands under this dealer, whatever it says."""
+    """Load a dealer's CSV through the listing loader and return its report (rejected rows with every
+    fault of each included). Every row lands under this dealer, whatever it says. A file that cannot
+    be read as an inventory (a workbook, binary, empty, header only) is InventoryInputError("file")."""
+    try:
+        text, delimiter = upload_text(upload.read(), required=REQUIRED_COLUMNS)
+    except UnreadableUpload as exc:
+        raise InventoryInputError("file", exc.message) from None
     with tempfile.TemporaryDirectory(prefix=f"dealer-{dealer.pk}-import-") as folder:
         work = Path(folder)
         path = work / "upload.csv"
-        with path.open("wb") as handle:
-            for chunk in iter(lambda: upload.read(1 << 16), b""):
-                handle.write(chunk)
-        _adopt_unkeyed(dealer.pk, DealerCsv.ids_in(path))
-        source = DealerCsv(dealer, path, report_name=name)
+        path.write_text(text, encoding="utf-8", newline="")
+        _adopt_unkeyed(dealer.pk, DealerCsv.ids_in(path, delimiter))
+        source = DealerCsv(dealer, path, report_name=name, delimiter=delimiter)
         writer = ListingWriter()
         # The dealer exists: the loader must not create or rename one from the file.
         writer.dealer_ids[dealer_record(dealer).source_key] = dealer.pk
@@ -402,13 +414,26 @@ def _csv_cell(vehicle: Vehicle, declared: VehicleField):
     return "" if value is None else value
 
 
-def export_inventory(dealer_id: int, writer: SpreadsheetWriter) -> int:
-    """The dealer's whole inventory (every status) as CSV in the import's columns; returns rows written."""
-    writer.writerow(EXPORT_COLUMNS)
+def export_inventory(dealer_id: int, writer: SpreadsheetWriter, *, vehicle_ids: list[int] | None = None) -> int:
+    """The dealer's inventory as CSV in the import's columns, then what buyers did with each vehicle
+    (photos, views, inquiries, leads: the import ignores them); every vehicle of every status, or those
+    of `vehicle_ids` (the console's current filters). Returns the rows written."""
+    from sales.listing_activity import with_activity
+
+    writer.writerow([*EXPORT_COLUMNS, *EXPORT_FIGURES])
     rows = 0
-    vehicles = Vehicle.objects.filter(dealer_id=dealer_id).order_by("pk")
-    for vehicle in vehicles.iterator(chunk_size=2000):
-        writer.writerow([reference_of(vehicle), *(_csv_cell(vehicle, declared) for declared in CSV_FIELDS), vehicle.pk])
+    vehicles = Vehicle.objects.filter(dealer_id=dealer_id)
+    if vehicle_ids is not None:
+        vehicles = vehicles.filter(pk__in=vehicle_ids)
+    for vehicle in with_activity(vehicles.order_by("pk")).iterator(chunk_size=2000):
+        writer.writerow(
+            [
+                reference_of(vehicle),
+                *(_csv_cell(vehicle, declared) for declared in CSV_FIELDS),
+                vehicle.pk,
+                *(getattr(vehicle, f"{figure}_count") for figure in EXPORT_FIGURES),
+            ]
+        )
         rows += 1
     return rows
 

@@ -135,7 +135,12 @@ class BulkForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("File"), help_text=_("CSV in the export's columns (UTF-8)."))
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_(
+            "CSV in the export's columns, as spreadsheets save it (UTF-8 or UTF-16; commas, semicolons or tabs)."
+        ),
+    )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.roles import refuse
-from catalog.ingest.report import write_report_rows
+from catalog.ingest.fault_words import fault_words, faults_by_row
 from catalog.models import Vehicle
 from catalog.services import (
     InventoryInputError,
@@ -34,7 +34,10 @@ from media.services import vehicle_photos
 from notifications.confirmations import TooManyCodes
 from sales.selectors import dealer_deals, dealer_leads
 from scoring.selectors import scores_for_leads
+from search.dealer_selectors import inventory_ids
 from search.fields import SPEC_FIELDS
+from search.params import InventorySearchParams
+from search.request import VehicleQuery
 from web.downloads import csv_download
 from web.forms import form_status
 
@@ -42,10 +45,13 @@ from .access import CONSOLE_ROLES, console_dealers, dealer_console
 from .editing import save_edit
 from .forms import BulkForm, CodeForm, DealerContactForm, ImportForm, VehicleAddForm, VehicleEditForm
 from .holds import HOLD_REASON_TEXT
+from .params import first_error
+from .unavailable import search_unavailable_page
 
 # Rejected rows kept in the session for the report's CSV download; a file with more is reported
 # in full on the page's counts, and the first ones listed.
 KEPT_REJECTS = 2000
+SHOWN_REJECTED_ROWS = 200
 PICKER_SIZE = 50
 
 
@@ -213,10 +219,18 @@ def bulk(request, dealer):
 
 
 @dealer_console
+@search_unavailable_page
 @require_GET
 def export_csv(request, dealer):
+    """The vehicles the inventory page lists under the same parameters (without any: every vehicle of
+    every status), with what buyers did with each."""
+    params = InventorySearchParams(data=request.GET)
+    if not params.is_valid():
+        return render(request, "dealers/bad_request.html", {"message": first_error(params.errors)}, status=400)
+    query = params.validated_data["query"]
+    vehicle_ids = None if query == VehicleQuery() else inventory_ids(dealer_id=dealer.pk, query=query)
     response, writer = csv_download(f"inventory-dealer-{dealer.pk}.csv")
-    export_inventory(dealer.pk, writer)
+    export_inventory(dealer.pk, writer, vehicle_ids=vehicle_ids)
     return response
 
 
@@ -231,19 +245,24 @@ def import_csv(request, dealer):
     if request.method == "POST":
         form = ImportForm(request.POST, request.FILES)
         if form.is_valid():
-            report = import_inventory(dealer, form.cleaned_data["file"])
-            request.session[_session_key(dealer)] = {
-                "summary": report.summary(),
-                "rejects": report.rejects[:KEPT_REJECTS],
-                "notes": report.notes[:KEPT_REJECTS],
-            }
+            try:
+                report = import_inventory(dealer, form.cleaned_data["file"])
+            except InventoryInputError as exc:
+                _form_error(form, exc)
+            else:
+                request.session[_session_key(dealer)] = {
+                    "summary": report.summary(),
+                    "rejects": report.rejects[:KEPT_REJECTS],
+                    "notes": report.notes[:KEPT_REJECTS],
+                }
     else:
         form = ImportForm()
     status = form_status(form)
+    shown = faults_by_row(report.rejects)[:SHOWN_REJECTED_ROWS] if report else []
     return render(
         request,
         "dealers/import.html",
-        {"dealer": dealer, "form": form, "report": report, "shown_rejects": (report.rejects[:200] if report else [])},
+        {"dealer": dealer, "form": form, "report": report, "shown_rows": shown},
         status=status,
     )
 
@@ -251,11 +270,15 @@ def import_csv(request, dealer):
 @dealer_console
 @require_GET
 def import_rejects_csv(request, dealer):
+    """The rejected rows, one line per fault: in words in the dealer's language, then the code and value
+    for programs."""
     kept = request.session.get(_session_key(dealer))
     if kept is None:
         raise Http404(_("No import report in this session."))
     response, writer = csv_download(f"inventory-dealer-{dealer.pk}-rejects.csv")
-    write_report_rows(writer, "reason", kept["rejects"])
+    writer.writerow(["row", "line", "problem", "reason", "detail"])
+    for number, line, reason, detail in kept["rejects"]:
+        writer.writerow([number, line, fault_words(reason, detail), reason, detail])
     return response
 
 

@@ -8,12 +8,19 @@ from decimal import Decimal
 
 
 class Reject(Exception):
-    """A row that cannot become a listing. `reason` is a short code counted in the import report."""
+    """A row that cannot become a listing. `reason` is a short code counted in the import report;
+    `faults` holds every (reason, detail) found in the row, this one first."""
 
-    def __init__(self, reason: str, detail: str = ""):
+    def __init__(self, reason: str, detail: str = "", *, more: tuple[tuple[str, str], ...] = ()):
         super().__init__(f"{reason}: {detail}" if detail else reason)
         self.reason = reason
         self.detail = detail
+        self.faults = ((reason, detail), *more)
+
+    @classmethod
+    def all_of(cls, faults: list[tuple[str, str]]) -> Reject:
+        (reason, detail), *more = faults
+        return cls(reason, detail, more=tuple(more))
 
 
 @dataclass(frozen=True)
