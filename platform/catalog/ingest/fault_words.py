@@ -31,10 +31,16 @@ WORDS = {
     "duplicate_listing": gettext_lazy("The same vehicle (reference or VIN) is in an earlier row of this file."),
 }
 
+# Where the row holds nothing to quote.
+WORDS_FOR_EMPTY = {
+    "missing_price": gettext_lazy("The price is missing."),
+    "missing_year": gettext_lazy("The year is missing."),
+}
+
 
 def fault_words(reason: str, detail: str) -> str:
     """One fault as a sentence in the active language (an unknown code still says what it is)."""
-    words = WORDS.get(reason)
+    words = (WORDS_FOR_EMPTY.get(reason) if not detail else None) or WORDS.get(reason)
     if words is None:
         return f"{reason}: {detail}" if detail else reason
     sentence = str(words) % {"detail": detail or "—"}
