@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -123,7 +123,10 @@ def what_sells(*, dealer_id: int, days: int, until: datetime | None = None) -> d
         "until": until,
         "on_market": list(settings.SEARCHABLE_STATUSES),
     }
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        # The planner prices the per-car counts high and would JIT-compile the query: 1.7 s of
+        # compiling for a query that runs in about 0.2 s (27,000 cars, a dealer of 1,300).
+        cursor.execute("SET LOCAL jit = off")
         cursor.execute(PANEL_SQL, params)
         names = [column.name for column in cursor.description]
         rows = [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
