@@ -140,6 +140,10 @@ def test_the_report_lists_every_fault_of_a_row_in_words(console, market):
 
 def test_the_report_speaks_the_dealer_s_language(console, market):
     console.cookies["django_language"] = "fr"
+    page = unescape(console.get(f"/dealer/{market.dealers[0].pk}/import").content.decode())
+    # The columns named are the export's own (the field registry's), the figures said to be ignored.
+    assert "reference, make, model, trim, year, price, currency" in page and "steering" in page
+    assert "ni ce qui suit l'id (photos, views, inquiries, leads)" in page
     page = upload(console, market.dealers[0], BAD_ROW_FILE.encode())
     (entry,) = page.context["shown_rows"]
     assert entry["faults"][0].startswith("Le VIN « NOT-A-VIN-OOO » n’est pas valide")

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.roles import refuse
 from catalog.ingest.fault_words import fault_words, faults_by_row
+from catalog.ingest.readers.dealer_csv import EXPORT_COLUMNS, EXPORT_FIGURES
 from catalog.models import Vehicle
 from catalog.services import (
     InventoryInputError,
@@ -259,12 +260,15 @@ def import_csv(request, dealer):
         form = ImportForm()
     status = form_status(form)
     shown = faults_by_row(report.rejects)[:SHOWN_REJECTED_ROWS] if report else []
-    return render(
-        request,
-        "dealers/import.html",
-        {"dealer": dealer, "form": form, "report": report, "shown_rows": shown},
-        status=status,
-    )
+    context = {
+        "dealer": dealer,
+        "form": form,
+        "report": report,
+        "shown_rows": shown,
+        "columns": ", ".join(EXPORT_COLUMNS),
+        "figures": ", ".join(EXPORT_FIGURES),
+    }
+    return render(request, "dealers/import.html", context, status=status)
 
 
 @dealer_console
