@@ -20,6 +20,8 @@ class StrictInput(serializers.Serializer):
 
 
 def _choice(declared: VehicleField) -> serializers.Field:
+    if not declared.editable.optional:
+        return serializers.ChoiceField(choices=list(declared.value_codes), required=False)
     return serializers.ChoiceField(
         choices=["", *declared.value_codes],
         required=False,

@@ -94,10 +94,11 @@ class DealerInput:
     """How a dealer sets a field on a listed vehicle (the console's edit form and the API's PATCH, one
     serializer: api.dealer_serializers), named by its column.
 
-    kind: `code` (one of the field's values, or "" when not known), `text` (free, up to max_length),
-    `whole` (a whole number from low to high; empty when not known if `optional`), `amount` (a price
-    in the vehicle's currency: catalog.prices' rule). `spec`: a code no write record has an attribute
-    for, passed by name in `specs` (catalog.services.NewVehicle, catalog.ingest's Listing).
+    kind: `code` (one of the field's values), `text` (free, up to max_length, "" when not known),
+    `whole` (a whole number from low to high), `amount` (a price in the vehicle's currency:
+    catalog.prices' rule). `optional`: the value may be unknown ("" for a code, null for a number).
+    `spec`: a code no write record has an attribute for, passed by name in `specs`
+    (catalog.services.NewVehicle, catalog.ingest's Listing).
     """
 
     kind: Literal["code", "text", "whole", "amount"]
@@ -341,7 +342,7 @@ FIELDS: tuple[VehicleField, ...] = (
         chip_rank=6,
         relax_rank=80,
         csv="body_type",
-        editable=DealerInput("code"),
+        editable=DealerInput("code", optional=True),
     ),
     VehicleField(
         "fuel",
@@ -368,7 +369,7 @@ FIELDS: tuple[VehicleField, ...] = (
         chip_rank=7,
         relax_rank=60,
         csv="fuel",
-        editable=DealerInput("code"),
+        editable=DealerInput("code", optional=True),
     ),
     VehicleField(
         "transmission",
@@ -395,7 +396,7 @@ FIELDS: tuple[VehicleField, ...] = (
         chip_rank=8,
         relax_rank=50,
         csv="transmission",
-        editable=DealerInput("code"),
+        editable=DealerInput("code", optional=True),
     ),
     VehicleField(
         "drivetrain",
@@ -425,7 +426,7 @@ FIELDS: tuple[VehicleField, ...] = (
         chip_rank=9,
         relax_rank=70,
         csv="drivetrain",
-        editable=DealerInput("code"),
+        editable=DealerInput("code", optional=True),
     ),
     VehicleField(
         "steering",
@@ -447,7 +448,7 @@ FIELDS: tuple[VehicleField, ...] = (
         chip_rank=11,
         relax_rank=75,
         csv="steering",
-        editable=DealerInput("code", spec=True),
+        editable=DealerInput("code", optional=True, spec=True),
     ),
     VehicleField(
         "condition",
@@ -470,6 +471,7 @@ FIELDS: tuple[VehicleField, ...] = (
         chip_rank=10,
         relax_rank=30,
         csv="condition",
+        # Always known: a database check holds it to these values.
         editable=DealerInput("code"),
     ),
     VehicleField(

@@ -89,11 +89,11 @@ def _year(value) -> int:
 
 
 def _code(declared: VehicleField, name: str, value) -> str:
-    if value not in ("", *declared.value_codes):
-        raise InventoryInputError(
-            name,
-            _("One of: %(codes)s, or empty if not known.") % {"codes": ", ".join(declared.value_codes)},
-        )
+    codes = ", ".join(declared.value_codes)
+    if declared.editable.optional and value not in ("", *declared.value_codes):
+        raise InventoryInputError(name, _("One of: %(codes)s, or empty if not known.") % {"codes": codes})
+    if not declared.editable.optional and value not in declared.value_codes:
+        raise InventoryInputError(name, _("One of: %(codes)s.") % {"codes": codes})
     return value
 
 

@@ -32,7 +32,8 @@ def edit_text(vehicle: Vehicle, column: str) -> str:
 def _edit_widget(declared: VehicleField, current: str) -> forms.Widget:
     rule = declared.editable
     if rule.kind == "code":
-        options = [("", _("Not known")), *choices(declared.name)]
+        options = [("", _("Not known"))] if rule.optional else []
+        options += choices(declared.name)
         if current and current not in declared.value_codes:
             # A value read from an older import: kept as it is unless the dealer picks another.
             options.append((current, current))
