@@ -17,7 +17,7 @@ from selenium.webdriver.common.by import By
 
 from catalog.models import Vehicle
 from search.fields import EDITABLE_FIELDS
-from tests.browser.conftest import shot, sign_in, wait_until
+from tests.browser.conftest import run_axe, shot, sign_in, wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
@@ -153,6 +153,7 @@ def test_a_dealer_edits_every_field_on_a_phone_with_errors_beside_the_field(live
     assert error_beside(phone, "mileage_km") == mileage_error
     assert not fits_the_phone(phone), fits_the_phone(phone)
     shot(phone, f"console-edit-errors-{language}", at="#vehicle-edit .has-error")
+    assert run_axe(phone) == []
     unchanged = Vehicle.objects.get(pk=vehicle.pk)
     assert (unchanged.year, unchanged.mileage_km) == (vehicle.year, vehicle.mileage_km)
 
@@ -190,6 +191,7 @@ def test_the_what_sells_panel_fits_a_phone_and_changes_period(live_stack, phone,
     assert label.strip('"') in ("Your listings", "Vos annonces")
     assert first.find_element(By.CSS_SELECTOR, ".market").text.startswith("of " if language == "en" else "sur ")
     shot(phone, f"console-what-sells-{language}", at="#models")
+    assert run_axe(phone) == []
     period = css(phone, '.periods a[href="?days=90"]')
     period.click()
     wait_until(phone, lambda d: d.current_url.endswith("days=90"))
