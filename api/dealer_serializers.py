@@ -5,7 +5,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from catalog.models import Vehicle
-from search.fields import EDITABLE_FIELDS
+from search.fields import EDITABLE_FIELDS, SPEC_FIELDS, VehicleField
 from search.params import CurrencyField
 
 
@@ -19,29 +19,48 @@ class StrictInput(serializers.Serializer):
         return super().to_internal_value(data)
 
 
-def _dealer_set_fields() -> dict[str, serializers.Field]:
-    """One choice per field the dealer sets (search.fields.EDITABLE_FIELDS); "" when not known."""
-    return {
-        declared.name: serializers.ChoiceField(
-            choices=["", *declared.value_codes],
-            required=False,
-            help_text=f"{', '.join(declared.value_codes)}, or empty if not known.",
+def _choice(declared: VehicleField) -> serializers.Field:
+    if not declared.editable.optional:
+        return serializers.ChoiceField(choices=list(declared.value_codes), required=False)
+    return serializers.ChoiceField(
+        choices=["", *declared.value_codes],
+        required=False,
+        help_text=f"{', '.join(declared.value_codes)}, or empty if not known.",
+    )
+
+
+def _edit_field(declared: VehicleField) -> serializers.Field:
+    """The input of one field a dealer sets, from its declaration (search.fields.DealerInput)."""
+    rule = declared.editable
+    if rule.kind == "code":
+        return _choice(declared)
+    if rule.kind == "amount":
+        return serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, required=False)
+    if rule.kind == "whole":
+        return serializers.IntegerField(
+            min_value=rule.low, max_value=rule.high, required=False, allow_null=rule.optional
         )
-        for declared in EDITABLE_FIELDS
-    }
+    return serializers.CharField(max_length=rule.max_length, required=False, allow_blank=True)
 
 
-# The dealer-set fields as a serializer base: DRF collects declared fields by its metaclass.
-_DealerSetInput = serializers.SerializerMetaclass("_DealerSetInput", (StrictInput,), _dealer_set_fields())
+# The coded fields written by name as a serializer base: DRF collects declared fields by its metaclass.
+_SpecInput = serializers.SerializerMetaclass(
+    "_SpecInput", (StrictInput,), {declared.name: _choice(declared) for declared in SPEC_FIELDS}
+)
+# Every field a dealer sets on a listed vehicle, named by its column (as the output names it).
+_EditableInput = serializers.SerializerMetaclass(
+    "_EditableInput", (StrictInput,), {declared.column: _edit_field(declared) for declared in EDITABLE_FIELDS}
+)
 
 
-class VehicleEditInput(_DealerSetInput):
-    price = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, required=False)
+class VehicleEditInput(_EditableInput):
+    """A change to a listed vehicle: the API's PATCH body and the console's edit form both read through
+    this one serializer, so both accept and refuse the same values."""
+
     status = serializers.ChoiceField(choices=Vehicle.Status.values, required=False)
-    description = serializers.CharField(max_length=20000, required=False, allow_blank=True)
 
 
-class NewVehicleInput(_DealerSetInput):
+class NewVehicleInput(_SpecInput):
     vin = serializers.CharField(max_length=25, help_text="17 characters, never I, O or Q.")
     make = serializers.CharField(max_length=60)
     model = serializers.CharField(max_length=80)
@@ -68,13 +87,9 @@ class DealerVehicleOutput(serializers.ModelSerializer):
             "vin",
             "make",
             "model",
-            "trim",
-            "year",
-            "price",
             "currency",
             "status",
             *(declared.column for declared in EDITABLE_FIELDS),
-            "description",
             "listed_at",
             "updated_at",
         ]

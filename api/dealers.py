@@ -92,14 +92,15 @@ class DealerVehicleApi(APIView):
         summary="Change a listed vehicle",
         request=VehicleEditInput,
         responses=DealerVehicleOutput,
-        description="Price (in the vehicle's currency), status, description; fields left out stay "
-        "as they are. Another dealer's vehicle is a 404.",
+        description="Status and every field the dealer sets (price in the vehicle's currency, trim, "
+        "year, mileage, body, fuel, transmission, drivetrain, steering, condition, engine, colours, "
+        "description); fields left out stay as they are. Another dealer's vehicle is a 404.",
     )
     def patch(self, request, dealer_id: int, vehicle_id: int):
         body = validated(VehicleEditInput, request.data)
         try:
-            specs, rest = split_dealer_set(body)
-            vehicle = update_vehicle(dealer_id, vehicle_id, VehicleEdit(**rest, specs=specs))
+            status = body.pop("status", None)
+            vehicle = update_vehicle(dealer_id, vehicle_id, VehicleEdit(status=status, values=body))
         except Vehicle.DoesNotExist:
             raise NotFound("No such vehicle in this dealer's inventory.") from None
         except InventoryInputError as exc:

@@ -13,8 +13,9 @@ from django.db.models import Count
 from catalog.models import Vehicle
 from search.indexes import vehicles_alias
 
+from .executor import run_search
 from .facets import FACET_NAMES
-from .inventory import inventory_summary_search
+from .inventory import IDS_PAGE, inventory_ids_search, inventory_summary_search
 from .request import Page, Scope, VehicleQuery
 from .results import days_between, parse_time
 from .selectors import SearchLogSink, Viewer, log_search, run_vehicle_search
@@ -54,12 +55,8 @@ def vehicle_activity(vehicle_ids: list[int]) -> dict[int, dict[str, int]]:
 OFF_MARKET_STATUSES = tuple(s for s in ALL_STATUSES if s not in settings.SEARCHABLE_STATUSES)
 
 
-def off_market_inventory(
-    *, dealer_id: int, statuses: tuple[str, ...], text: str = "", page: int = 1, size: int = 20
-) -> dict[str, Any]:
-    """The dealer's sold and withdrawn vehicles, from Postgres: they are not in the index.
-
-    Text matches make, model, trim or VIN (a plain contains: these lists are short and exact)."""
+def _off_market_rows(dealer_id: int, statuses: tuple[str, ...], text: str):
+    """Text matches make, model, trim or VIN (a plain contains: these lists are short and exact)."""
     from django.db.models import Q
 
     chosen = tuple(s for s in statuses if s in OFF_MARKET_STATUSES) or OFF_MARKET_STATUSES
@@ -68,6 +65,14 @@ def off_market_inventory(
         rows = rows.filter(
             Q(make__icontains=word) | Q(model__icontains=word) | Q(trim__icontains=word) | Q(vin__icontains=word)
         )
+    return chosen, rows
+
+
+def off_market_inventory(
+    *, dealer_id: int, statuses: tuple[str, ...], text: str = "", page: int = 1, size: int = 20
+) -> dict[str, Any]:
+    """The dealer's sold and withdrawn vehicles, from Postgres: they are not in the index."""
+    chosen, rows = _off_market_rows(dealer_id, statuses, text)
     total = rows.count()
     now = datetime.now(UTC)
     vehicles = list(rows.order_by("-updated_at", "-pk")[(page - 1) * size : page * size])
@@ -180,3 +185,26 @@ def dealer_inventory(
         "status_counts_note": STATUS_SOURCE_NOTE,
         "average_days_on_market": mean_days,
     }
+
+
+def is_off_market(query: VehicleQuery) -> bool:
+    """Only sold or withdrawn vehicles asked for: the inventory lists them from Postgres."""
+    statuses = query.terms.get("status", ())
+    return bool(statuses) and all(s in OFF_MARKET_STATUSES for s in statuses)
+
+
+def inventory_ids(*, dealer_id: int, query: VehicleQuery) -> list[int]:
+    """Every vehicle id the inventory page lists for this query (all its pages): from the index, or
+    from Postgres for sold and withdrawn vehicles, as the page does."""
+    if is_off_market(query):
+        _chosen, rows = _off_market_rows(dealer_id, query.terms["status"], query.text)
+        return list(rows.order_by("pk").values_list("pk", flat=True))
+    scope = Scope(statuses=ALL_STATUSES, dealer_id=dealer_id)
+    ids: list[int] = []
+    after = None
+    while True:
+        hits = run_search(vehicles_alias(), inventory_ids_search(query, scope, after=after))["hits"]["hits"]
+        ids += [hit["_source"]["vehicle_id"] for hit in hits]
+        if len(hits) < IDS_PAGE:
+            return ids
+        after = hits[-1]["sort"][0]

@@ -90,6 +90,26 @@ class RangeParam:
 
 
 @dataclass(frozen=True)
+class DealerInput:
+    """How a dealer sets a field on a listed vehicle (the console's edit form and the API's PATCH, one
+    serializer: api.dealer_serializers), named by its column.
+
+    kind: `code` (one of the field's values), `text` (free, up to max_length, "" when not known),
+    `whole` (a whole number from low to high), `amount` (a price in the vehicle's currency:
+    catalog.prices' rule). `optional`: the value may be unknown ("" for a code, null for a number).
+    `spec`: a code no write record has an attribute for, passed by name in `specs`
+    (catalog.services.NewVehicle, catalog.ingest's Listing).
+    """
+
+    kind: Literal["code", "text", "whole", "amount"]
+    max_length: int = 0
+    low: int = 0
+    high: int = 0
+    optional: bool = False
+    spec: bool = False
+
+
+@dataclass(frozen=True)
 class Value:
     """A controlled value: its code in Postgres and the index, its label, and the phrases (folded,
     `|`-separated; single words space-separated before the first `|`) that mean it in free text."""
@@ -171,8 +191,8 @@ class VehicleField:
     relax_rank: int | None = None
     # The column in a dealer's inventory CSV.
     csv: str | None = None
-    # The dealer sets it (console, API, CSV): one of `values`, or "" when not known.
-    editable: bool = False
+    # The dealer sets it on a listed vehicle (console, API), and how.
+    editable: DealerInput | None = None
     # A range the buyers' page shows as one checkbox meaning `<name>_min=<toggle_min>` ("With photos",
     # "Dealers rated 4 and up"): its words and its lower bound.
     toggle: Promise | None = None
@@ -225,7 +245,17 @@ FIELDS: tuple[VehicleField, ...] = (
         relax_rank=120,
         csv="model",
     ),
-    VehicleField("trim", "trim", "name", _("Trim"), column="trim", convert="blank", card=True, csv="trim"),
+    VehicleField(
+        "trim",
+        "trim",
+        "name",
+        _("Trim"),
+        column="trim",
+        convert="blank",
+        card=True,
+        csv="trim",
+        editable=DealerInput("text", max_length=120),
+    ),
     VehicleField("make_model", "make_model", "make_model"),
     VehicleField(
         "year",
@@ -240,6 +270,7 @@ FIELDS: tuple[VehicleField, ...] = (
         chip_rank=2,
         relax_rank=20,
         csv="year",
+        editable=DealerInput("whole", low=1900, high=2100),
     ),
     VehicleField(
         "price",
@@ -255,7 +286,16 @@ FIELDS: tuple[VehicleField, ...] = (
         relax_rank=0,
     ),
     # The amount and currency as listed (price_usd above is what filters and sorts).
-    VehicleField("listed_price", "price", "double", column="price", convert="number", csv="price"),
+    VehicleField(
+        "listed_price",
+        "price",
+        "double",
+        _("Price"),
+        column="price",
+        convert="number",
+        csv="price",
+        editable=DealerInput("amount"),
+    ),
     VehicleField("currency", "currency", "keyword", _("Currency"), column="currency_id", csv="currency"),
     VehicleField(
         "mileage",
@@ -272,6 +312,7 @@ FIELDS: tuple[VehicleField, ...] = (
         unit="km",
         relax_rank=10,
         csv="mileage_km",
+        editable=DealerInput("whole", low=0, high=2_000_000, optional=True),
     ),
     VehicleField(
         "body",
@@ -298,11 +339,13 @@ FIELDS: tuple[VehicleField, ...] = (
             Value("minivan", _("Minivan")),
             Value("truck", _("Truck")),
             Value("bus", _("Bus")),
+            Value("other", _("Other")),
         ),
         words=(Words(("minivan", "van"), "minivan mpv monospace|people mover"),),
         chip_rank=6,
         relax_rank=80,
         csv="body_type",
+        editable=DealerInput("code", optional=True),
     ),
     VehicleField(
         "fuel",
@@ -324,10 +367,12 @@ FIELDS: tuple[VehicleField, ...] = (
             Value("electric", _("Electric"), "electric electrique elektro ev|100% electrique"),
             Value("lpg", _("LPG"), "lpg gpl", short="LPG"),
             Value("plug-in hybrid", _("Plug-in hybrid")),
+            Value("other", _("Other")),
         ),
         chip_rank=7,
         relax_rank=60,
         csv="fuel",
+        editable=DealerInput("code", optional=True),
     ),
     VehicleField(
         "transmission",
@@ -354,6 +399,7 @@ FIELDS: tuple[VehicleField, ...] = (
         chip_rank=8,
         relax_rank=50,
         csv="transmission",
+        editable=DealerInput("code", optional=True),
     ),
     VehicleField(
         "drivetrain",
@@ -383,6 +429,7 @@ FIELDS: tuple[VehicleField, ...] = (
         chip_rank=9,
         relax_rank=70,
         csv="drivetrain",
+        editable=DealerInput("code", optional=True),
     ),
     VehicleField(
         "steering",
@@ -404,7 +451,7 @@ FIELDS: tuple[VehicleField, ...] = (
         chip_rank=11,
         relax_rank=75,
         csv="steering",
-        editable=True,
+        editable=DealerInput("code", optional=True, spec=True),
     ),
     VehicleField(
         "condition",
@@ -427,9 +474,19 @@ FIELDS: tuple[VehicleField, ...] = (
         chip_rank=10,
         relax_rank=30,
         csv="condition",
+        # Always known: a database check holds it to these values.
+        editable=DealerInput("code"),
     ),
     VehicleField(
-        "engine", "engine", "text_keyword", _("Engine"), column="engine", convert="text", detail=True, csv="engine"
+        "engine",
+        "engine",
+        "text_keyword",
+        _("Engine"),
+        column="engine",
+        convert="text",
+        detail=True,
+        csv="engine",
+        editable=DealerInput("text", max_length=80),
     ),
     VehicleField(
         "colour",
@@ -455,6 +512,8 @@ FIELDS: tuple[VehicleField, ...] = (
         ),
         relax_rank=40,
         csv="exterior_color",
+        # The dealer's own spelling ("Diamond Black"): the facet counts what dealers wrote.
+        editable=DealerInput("text", max_length=40),
     ),
     VehicleField(
         "interior_colour",
@@ -465,13 +524,21 @@ FIELDS: tuple[VehicleField, ...] = (
         convert="text",
         detail=True,
         csv="interior_color",
+        editable=DealerInput("text", max_length=40),
     ),
     VehicleField("vin", "vin", "keyword", _("VIN"), column="vin", detail=True, csv="vin"),
     VehicleField(
         "features", "features", "keyword_text", _("Features"), column="features", convert="list", csv="features"
     ),
     VehicleField(
-        "description", "description", "text", _("Description"), column="description", convert="blank", csv="description"
+        "description",
+        "description",
+        "text",
+        _("Description"),
+        column="description",
+        convert="blank",
+        csv="description",
+        editable=DealerInput("text", max_length=20000),
     ),
     # The cover (the first ready photo): its variants, size and placeholder, kept in the source for
     # cards (media.names.image_urls makes the addresses). Derived from media_photo by the indexer.
@@ -687,8 +754,10 @@ TOGGLE_FIELDS: tuple[VehicleField, ...] = tuple(f for f in RANGE_FIELDS if f.tog
 PAGE_RANGES: tuple[str, ...] = tuple(f.name for f in RANGE_FIELDS if not f.toggle)
 # Places where the car stands, read out of free text from the values the index holds.
 PLACE_FIELDS: tuple[VehicleField, ...] = tuple(f for f in FIELDS if f.place)
-# Controlled values a dealer sets, stored in their column ("" when not known).
+# What a dealer sets on a listed vehicle (the console's edit form and the API's PATCH), in this order.
 EDITABLE_FIELDS: tuple[VehicleField, ...] = tuple(f for f in FIELDS if f.editable)
+# Controlled values written by name (`specs`), stored in their column ("" when not known).
+SPEC_FIELDS: tuple[VehicleField, ...] = tuple(f for f in EDITABLE_FIELDS if f.editable.spec)
 
 
 def _attribute_words() -> dict[str, tuple[str, tuple[str, ...]]]:

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from django.utils.translation import gettext_lazy as _
+
 CENT = Decimal("0.01")
 LOWEST = CENT
 LIMIT = Decimal("1e12")
-RULE = "A price is at least 0.01 and below 1,000,000,000,000."
+RULE = _("A price is at least 0.01 and below 1,000,000,000,000.")
 
 
 def to_cents(value) -> Decimal | None:

@@ -18,19 +18,29 @@ from typing import IO
 from django.db import IntegrityError, transaction
 from django.db.models import F, Func
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from notifications import confirmations
 from notifications.models import Channel, ContactConfirmation
 from notifications.phones import InvalidPhone, normalise_phone
 from nzila.spreadsheet_csv import SpreadsheetWriter
-from nzila.text_input import whole_number
-from search.fields import BY_NAME, CSV_FIELDS, EDITABLE_FIELDS, VehicleField
+from nzila.text_input import unstorable_character, whole_number
+from search.fields import BY_NAME, CSV_FIELDS, EDITABLE_FIELDS, SPEC_FIELDS, VehicleField
 
 from . import prices
 from .currencies import ensure_currencies
 from .ingest.loader import load_source
-from .ingest.readers.dealer_csv import EXPORT_COLUMNS, FEATURE_SEPARATOR, DealerCsv, dealer_record, reference_of
+from .ingest.readers.dealer_csv import (
+    EXPORT_COLUMNS,
+    EXPORT_FIGURES,
+    FEATURE_SEPARATOR,
+    REQUIRED_COLUMNS,
+    DealerCsv,
+    dealer_record,
+    reference_of,
+)
 from .ingest.report import FileReport
+from .ingest.upload import UnreadableUpload, upload_text
 from .ingest.writer import ListingWriter
 from .models import Currency, Dealer, Vehicle
 from .prices import allowed_price, to_cents
@@ -60,31 +70,81 @@ def normalise_vin(value: str) -> str:
 
 def _price(value) -> Decimal:
     if to_cents(value) is None:
-        raise InventoryInputError("price", "Enter a number.")
+        raise InventoryInputError("price", _("Enter a number."))
     price = allowed_price(value)
     if price is None:
         raise InventoryInputError("price", prices.RULE)
     return price
 
 
+def latest_year() -> int:
+    """The newest model year a listing may have: next year's models are sold from mid-year."""
+    return timezone.now().year + 1
+
+
+def _year(value) -> int:
+    if not (1900 <= int(value) <= latest_year()):
+        raise InventoryInputError("year", _("A year from 1900 to %(latest)d.") % {"latest": latest_year()})
+    return int(value)
+
+
+def _code(declared: VehicleField, name: str, value) -> str:
+    codes = ", ".join(declared.value_codes)
+    if declared.editable.optional and value not in ("", *declared.value_codes):
+        raise InventoryInputError(name, _("One of: %(codes)s, or empty if not known.") % {"codes": codes})
+    if not declared.editable.optional and value not in declared.value_codes:
+        raise InventoryInputError(name, _("One of: %(codes)s.") % {"codes": codes})
+    return value
+
+
 def _dealer_set_columns(specs: Mapping[str, str]) -> dict[str, str]:
-    """Column -> value of the dealer-set fields given (search.fields.EDITABLE_FIELDS, by name), each
-    one of its field's codes or "" for not known."""
+    """Column -> value of the coded fields given by name (search.fields.SPEC_FIELDS), each one of its
+    field's codes or "" for not known."""
     columns = {}
     for name, value in specs.items():
         declared = BY_NAME.get(name)
-        if declared is None or not declared.editable:
-            raise InventoryInputError(name, "Not a field a dealer sets.")
-        if value not in ("", *declared.value_codes):
-            raise InventoryInputError(name, f"One of: {', '.join(declared.value_codes)}, or empty if not known.")
-        columns[declared.column] = value
+        if declared is None or declared not in SPEC_FIELDS:
+            raise InventoryInputError(name, _("Not a field a dealer sets."))
+        columns[declared.column] = _code(declared, name, value)
     return columns
 
 
 def split_dealer_set(values: Mapping[str, object]) -> tuple[dict, dict]:
-    """(the dealer-set fields' values by name, everything else): how an input becomes `specs`."""
-    names = {declared.name for declared in EDITABLE_FIELDS}
+    """(the coded fields' values by name, everything else): how an input becomes `specs`."""
+    names = {declared.name for declared in SPEC_FIELDS}
     return {k: v for k, v in values.items() if k in names}, {k: v for k, v in values.items() if k not in names}
+
+
+EDITABLE_BY_COLUMN: dict[str, VehicleField] = {declared.column: declared for declared in EDITABLE_FIELDS}
+
+
+def edited_value(column: str, value):
+    """`value` as the `column` of a listed vehicle stores it, by the field's declaration
+    (search.fields.DealerInput) and the platform's rules (prices, model years); InventoryInputError
+    naming the column otherwise. The API's serializer reads the same declaration, so a value it
+    passes is refused here only by a rule it cannot know (the price rule, next year)."""
+    declared = EDITABLE_BY_COLUMN.get(column)
+    if declared is None:
+        raise InventoryInputError(column, _("Not a field a dealer sets."))
+    rule = declared.editable
+    if rule.kind == "amount":
+        return _price(value)
+    if rule.kind == "code":
+        return _code(declared, column, value)
+    if rule.kind == "whole":
+        if value is None and rule.optional:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or not (rule.low <= value <= rule.high):
+            raise InventoryInputError(
+                column, _("A whole number from %(low)d to %(high)d.") % {"low": rule.low, "high": rule.high}
+            )
+        return _year(value) if column == "year" else value
+    text = str(value or "").strip()
+    if len(text) > rule.max_length:
+        raise InventoryInputError(column, _("At most %(n)d characters.") % {"n": rule.max_length})
+    if unstorable_character(text):
+        raise InventoryInputError(column, _("Contains a character that cannot be stored."))
+    return text
 
 
 def dealer_vehicle(dealer_id: int, vehicle_id: int, *, lock: bool = False) -> Vehicle:
@@ -95,13 +155,11 @@ def dealer_vehicle(dealer_id: int, vehicle_id: int, *, lock: bool = False) -> Ve
 
 @dataclass(frozen=True)
 class VehicleEdit:
-    """What a dealer may change on a listed vehicle; None leaves a value as it is."""
+    """What a dealer changes on a listed vehicle; what is left out stays as it is."""
 
-    price: Decimal | str | None = None
     status: str | None = None
-    description: str | None = None
-    # The dealer-set fields (search.fields.EDITABLE_FIELDS) to change, by name.
-    specs: Mapping[str, str] = field(default_factory=dict)
+    # The fields the dealer sets (search.fields.EDITABLE_FIELDS) to change, by column.
+    values: Mapping[str, object] = field(default_factory=dict)
 
 
 def set_dealer_phone(dealer: Dealer, raw: str) -> Dealer:
@@ -184,27 +242,23 @@ def give_demo_dealers_numbers(dealers) -> int:
 
 
 def update_vehicle(dealer_id: int, vehicle_id: int, edit: VehicleEdit) -> Vehicle:
+    """Write the edit, or nothing: the first value refused raises InventoryInputError naming it."""
     with transaction.atomic():
         vehicle = dealer_vehicle(dealer_id, vehicle_id, lock=True)
         changed = []
-        if edit.price is not None:
-            price = _price(edit.price)
-            if price != vehicle.price:
-                vehicle.price = price
-                changed.append("price")
         if edit.status is not None:
             if edit.status not in Vehicle.Status.values:
-                raise InventoryInputError("status", f"One of: {', '.join(Vehicle.Status.values)}.")
+                raise InventoryInputError(
+                    "status", _("One of: %(codes)s.") % {"codes": ", ".join(Vehicle.Status.values)}
+                )
             if edit.status != vehicle.status:
                 vehicle.status = edit.status
                 changed.append("status")
-        for column, value in _dealer_set_columns(edit.specs).items():
+        for column, given in edit.values.items():
+            value = edited_value(column, given)
             if value != getattr(vehicle, column):
                 setattr(vehicle, column, value)
                 changed.append(column)
-        if edit.description is not None and edit.description != vehicle.description:
-            vehicle.description = edit.description[:20000]
-            changed.append("description")
         if changed:
             vehicle.save(update_fields=[*changed, "updated_at"])
         return vehicle
@@ -233,8 +287,7 @@ def add_vehicle(dealer: Dealer, new: NewVehicle) -> Vehicle:
     vin = normalise_vin(new.vin)
     if not Currency.objects.filter(pk=new.currency).exists():
         raise InventoryInputError("currency", f"Unknown currency {new.currency!r}.")
-    if not (1900 <= int(new.year) <= timezone.now().year + 1):
-        raise InventoryInputError("year", f"A year from 1900 to {timezone.now().year + 1}.")
+    _year(new.year)
     if new.condition not in Vehicle.Condition.values:
         raise InventoryInputError("condition", f"One of: {', '.join(Vehicle.Condition.values)}.")
     if Vehicle.objects.filter(vin=vin).exists():
@@ -317,22 +370,25 @@ def change_prices(dealer_id: int, vehicle_ids, percent) -> int:
             raise InventoryInputError(
                 "percent",
                 f"{pct}% would take {len(refused)} of the selected prices (e.g. {refused[0]}) out of range. "
-                + prices.RULE,
+                f"{prices.RULE}",
             )
         return selected.update(price=_Round2(F("price") * factor), updated_at=timezone.now())
 
 
 def import_inventory(dealer: Dealer, upload: IO[bytes], *, name: str = "inventory") -> FileReport:
-    """Load a dealer's CSV through the listing loader and return its report (rejected rows with their
-    reasons included). Every row lands under this dealer, whatever it says."""
+    """Load a dealer's CSV through the listing loader and return its report (rejected rows with every
+    fault of each included). Every row lands under this dealer, whatever it says. A file that cannot
+    be read as an inventory (a workbook, binary, empty, header only) is InventoryInputError("file")."""
+    try:
+        text, delimiter = upload_text(upload.read(), required=REQUIRED_COLUMNS)
+    except UnreadableUpload as exc:
+        raise InventoryInputError("file", exc.message) from None
     with tempfile.TemporaryDirectory(prefix=f"dealer-{dealer.pk}-import-") as folder:
         work = Path(folder)
         path = work / "upload.csv"
-        with path.open("wb") as handle:
-            for chunk in iter(lambda: upload.read(1 << 16), b""):
-                handle.write(chunk)
-        _adopt_unkeyed(dealer.pk, DealerCsv.ids_in(path))
-        source = DealerCsv(dealer, path, report_name=name)
+        path.write_text(text, encoding="utf-8", newline="")
+        _adopt_unkeyed(dealer.pk, DealerCsv.ids_in(path, delimiter))
+        source = DealerCsv(dealer, path, report_name=name, delimiter=delimiter)
         writer = ListingWriter()
         # The dealer exists: the loader must not create or rename one from the file.
         writer.dealer_ids[dealer_record(dealer).source_key] = dealer.pk
@@ -358,13 +414,26 @@ def _csv_cell(vehicle: Vehicle, declared: VehicleField):
     return "" if value is None else value
 
 
-def export_inventory(dealer_id: int, writer: SpreadsheetWriter) -> int:
-    """The dealer's whole inventory (every status) as CSV in the import's columns; returns rows written."""
-    writer.writerow(EXPORT_COLUMNS)
+def export_inventory(dealer_id: int, writer: SpreadsheetWriter, *, vehicle_ids: list[int] | None = None) -> int:
+    """The dealer's inventory as CSV in the import's columns, then what buyers did with each vehicle
+    (photos, views, inquiries, leads: the import ignores them); every vehicle of every status, or those
+    of `vehicle_ids` (the console's current filters). Returns the rows written."""
+    from sales.listing_activity import with_activity
+
+    writer.writerow([*EXPORT_COLUMNS, *EXPORT_FIGURES])
     rows = 0
-    vehicles = Vehicle.objects.filter(dealer_id=dealer_id).order_by("pk")
-    for vehicle in vehicles.iterator(chunk_size=2000):
-        writer.writerow([reference_of(vehicle), *(_csv_cell(vehicle, declared) for declared in CSV_FIELDS), vehicle.pk])
+    vehicles = Vehicle.objects.filter(dealer_id=dealer_id)
+    if vehicle_ids is not None:
+        vehicles = vehicles.filter(pk__in=vehicle_ids)
+    for vehicle in with_activity(vehicles.order_by("pk")).iterator(chunk_size=2000):
+        writer.writerow(
+            [
+                reference_of(vehicle),
+                *(_csv_cell(vehicle, declared) for declared in CSV_FIELDS),
+                vehicle.pk,
+                *(getattr(vehicle, f"{figure}_count") for figure in EXPORT_FIGURES),
+            ]
+        )
         rows += 1
     return rows
 

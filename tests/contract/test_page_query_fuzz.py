@@ -44,6 +44,8 @@ def page_urls(market) -> list[tuple[str, bool]]:
         (f"/dealer/{dealer.pk}/", True),
         (f"/dealer/{dealer.pk}/vehicles/{vehicle.pk}/", True),
         (f"/dealer/{dealer.pk}/leads", True),
+        (f"/dealer/{dealer.pk}/export.csv", True),
+        (f"/dealer/{dealer.pk}/what-sells", True),
         ("/analytics/", True),
         ("/analytics/top-queries.csv", True),
         ("/broker/", True),

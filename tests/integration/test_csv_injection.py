@@ -82,8 +82,8 @@ def test_the_import_rejects_report_neutralises_what_the_file_said(market, tmp_pa
     upload.name = "x.csv"
     assert client.post(f"/dealer/{dealer.pk}/import", {"file": upload}).status_code == 200
     rows = rows_of(client.get(f"/dealer/{dealer.pk}/import/rejects.csv"))
-    assert rows[0] == ["row", "line", "reason", "detail"]
-    assert rows[1][2] == "unknown_currency" and rows[1][3] == "'" + CMD.upper()
+    assert rows[0] == ["row", "line", "problem", "reason", "detail"]
+    assert rows[1][3] == "unknown_currency" and rows[1][4] == "'" + CMD.upper()
     # The loader's own report files are written by the same writer.
     upload.seek(0)
     report = import_inventory(dealer, upload)

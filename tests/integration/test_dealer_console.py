@@ -219,7 +219,7 @@ def test_csv_import_reports_bad_rows_and_export_round_trips(client, market):
     created = Vehicle.objects.get(source_key=f"dealer:{dealer.pk}:STK-1")
     assert created.dealer_id == dealer.pk and created.model == "Hilux"
     rejects = client.get(f"/dealer/{dealer.pk}/import/rejects.csv").content.decode("utf-8-sig")
-    assert list(csv.reader(io.StringIO(rejects)))[0] == ["row", "line", "reason", "detail"]
+    assert list(csv.reader(io.StringIO(rejects)))[0] == ["row", "line", "problem", "reason", "detail"]
     assert "invalid_vin" in rejects and "missing_price" in rejects
 
     exported = client.get(f"/dealer/{dealer.pk}/export.csv").content

@@ -7,32 +7,64 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Vehicle
 from nzila.text_input import whole_number
-from search.fields import EDITABLE_FIELDS, choices
+from search.fields import EDITABLE_FIELDS, SPEC_FIELDS, VehicleField, choices
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 
 def add_dealer_set_fields(form: forms.Form, *, after: str) -> None:
-    """A choice for each field the dealer sets (search.fields.EDITABLE_FIELDS), placed after `after`."""
+    """A choice for each coded field written by name (search.fields.SPEC_FIELDS), placed after `after`."""
     names = list(form.fields)
-    for declared in EDITABLE_FIELDS:
+    for declared in SPEC_FIELDS:
         form.fields[declared.name] = forms.ChoiceField(
             label=declared.label, choices=[("", _("Not known")), *choices(declared.name)], required=False
         )
     at = names.index(after) + 1
-    form.order_fields([*names[:at], *(declared.name for declared in EDITABLE_FIELDS), *names[at:]])
+    form.order_fields([*names[:at], *(declared.name for declared in SPEC_FIELDS), *names[at:]])
+
+
+def edit_text(vehicle: Vehicle, column: str) -> str:
+    """A vehicle's value as the edit form shows it (and compares what comes back with)."""
+    value = getattr(vehicle, column)
+    return "" if value is None else str(value)
+
+
+def _edit_widget(declared: VehicleField, current: str) -> forms.Widget:
+    rule = declared.editable
+    if rule.kind == "code":
+        options = [("", _("Not known"))] if rule.optional else []
+        options += choices(declared.name)
+        if current and current not in declared.value_codes:
+            # A value read from an older import: kept as it is unless the dealer picks another.
+            options.append((current, current))
+        return forms.Select(choices=options)
+    if rule.kind == "whole":
+        return forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})
+    if rule.kind == "amount":
+        return forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+    if rule.max_length > 200:
+        return forms.Textarea(attrs={"rows": 6})
+    return forms.TextInput()
 
 
 class VehicleEditForm(forms.Form):
-    price = forms.DecimalField(label=_("Price"), max_digits=14, decimal_places=2, min_value=0.01)
-    status = forms.ChoiceField(label=_("Status"), choices=Vehicle.Status.choices)
-    description = forms.CharField(
-        label=_("Description"), widget=forms.Textarea(attrs={"rows": 6}), required=False, max_length=20000
-    )
+    """Every field a dealer sets (search.fields.EDITABLE_FIELDS, by column) and the status, as typed:
+    the view validates what changed through the API's own serializer (api.dealer_serializers)."""
 
-    def __init__(self, *args, **kwargs):
+    status = forms.ChoiceField(label=_("Status"), choices=Vehicle.Status.choices)
+
+    def __init__(self, *args, vehicle: Vehicle, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {"status": vehicle.status, **{f.column: edit_text(vehicle, f.column) for f in EDITABLE_FIELDS}},
+        )
         super().__init__(*args, **kwargs)
-        add_dealer_set_fields(self, after="status")
+        for declared in EDITABLE_FIELDS:
+            self.fields[declared.column] = forms.CharField(
+                label=declared.label,
+                required=False,
+                widget=_edit_widget(declared, edit_text(vehicle, declared.column)),
+            )
 
 
 class DealerContactForm(forms.Form):
@@ -104,7 +136,12 @@ class BulkForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("File"), help_text=_("CSV in the export's columns (UTF-8)."))
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_(
+            "CSV in the export's columns, as spreadsheets save it (UTF-8 or UTF-16; commas, semicolons or tabs)."
+        ),
+    )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

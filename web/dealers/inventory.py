@@ -11,7 +11,7 @@ from django.conf import settings
 from django.shortcuts import render
 
 from insights.buffer import record_search
-from search.dealer_selectors import OFF_MARKET_STATUSES, dealer_inventory, off_market_inventory
+from search.dealer_selectors import dealer_inventory, is_off_market, off_market_inventory
 from search.fields import ALL_STATUSES
 from search.params import InventorySearchParams
 
@@ -30,7 +30,7 @@ def _search(dealer, data, request):
         return None, first_error(params.errors)
     p = params.validated_data
     statuses = p["query"].terms.get("status", ())
-    if statuses and all(s in OFF_MARKET_STATUSES for s in statuses):
+    if is_off_market(p["query"]):
         page = p["page"].number or 1
         result = off_market_inventory(
             dealer_id=dealer.pk, statuses=statuses, text=p["query"].text, page=page, size=p["page"].size
@@ -79,6 +79,8 @@ def inventory(request, dealer):
         "currency": request.GET.get("currency", "USD"),
         "display_currencies": settings.DISPLAY_CURRENCIES,
         "here": request.get_full_path(),
+        # The export takes the page's own parameters: it holds what this page lists, on every page.
+        "export_query": query_without(request.GET, "sort", "currency", "size"),
         # From Postgres, so the page lists them even when the engine is down or they match no filter.
         "held": held_listings(dealer.pk),
     }

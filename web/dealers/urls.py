@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import broker, holds, inbox, inventory, photos, reservations, reviews, views
+from . import broker, holds, inbox, inventory, photos, reservations, reviews, views, what_sells
 
 app_name = "dealers_console"
 urlpatterns = [
@@ -22,6 +22,7 @@ urlpatterns = [
     path("dealer/<int:dealer_id>/import", views.import_csv, name="import"),
     path("dealer/<int:dealer_id>/import/rejects.csv", views.import_rejects_csv, name="import-rejects"),
     path("dealer/<int:dealer_id>/leads", views.leads, name="leads"),
+    path("dealer/<int:dealer_id>/what-sells", what_sells.what_sells_page, name="what-sells"),
     path("dealer/<int:dealer_id>/contact", views.contact, name="contact"),
     path("dealer/<int:dealer_id>/contact/send-code", views.contact_send_code, name="contact-send-code"),
     path("dealer/<int:dealer_id>/contact/verify", views.contact_verify, name="contact-verify"),

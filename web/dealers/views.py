@@ -12,12 +12,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.roles import refuse
-from catalog.ingest.report import write_report_rows
+from catalog.ingest.fault_words import fault_words, faults_by_row
+from catalog.ingest.readers.dealer_csv import EXPORT_COLUMNS, EXPORT_FIGURES
 from catalog.models import Vehicle
 from catalog.services import (
     InventoryInputError,
     NewVehicle,
-    VehicleEdit,
     add_vehicle,
     change_prices,
     confirm_dealer_phone,
@@ -29,24 +29,30 @@ from catalog.services import (
     send_dealer_phone_code,
     set_dealer_phone,
     set_dealer_phone_shown,
-    update_vehicle,
 )
 from media.selectors import photo_image
 from media.services import vehicle_photos
 from notifications.confirmations import TooManyCodes
 from sales.selectors import dealer_deals, dealer_leads
 from scoring.selectors import scores_for_leads
-from search.fields import EDITABLE_FIELDS
+from search.dealer_selectors import inventory_ids
+from search.fields import SPEC_FIELDS
+from search.params import InventorySearchParams
+from search.request import VehicleQuery
 from web.downloads import csv_download
 from web.forms import form_status
 
 from .access import CONSOLE_ROLES, console_dealers, dealer_console
+from .editing import save_edit
 from .forms import BulkForm, CodeForm, DealerContactForm, ImportForm, VehicleAddForm, VehicleEditForm
 from .holds import HOLD_REASON_TEXT
+from .params import first_error
+from .unavailable import search_unavailable_page
 
 # Rejected rows kept in the session for the report's CSV download; a file with more is reported
 # in full on the page's counts, and the first ones listed.
 KEPT_REJECTS = 2000
+SHOWN_REJECTED_ROWS = 200
 PICKER_SIZE = 50
 
 
@@ -128,35 +134,10 @@ def edit_vehicle(request, dealer, vehicle_id: int):
         vehicle = dealer_vehicle(dealer.pk, vehicle_id)
     except Vehicle.DoesNotExist:
         raise Http404(_("No such vehicle in this inventory.")) from None
-    if request.method == "POST":
-        form = VehicleEditForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                update_vehicle(
-                    dealer.pk,
-                    vehicle.pk,
-                    VehicleEdit(
-                        price=data["price"],
-                        status=data["status"],
-                        description=data["description"],
-                        specs={declared.name: data[declared.name] for declared in EDITABLE_FIELDS},
-                    ),
-                )
-            except InventoryInputError as exc:
-                _form_error(form, exc)
-            else:
-                messages.success(request, _("Saved %(vehicle)s.") % {"vehicle": vehicle})
-                return redirect("dealers_console:edit-vehicle", dealer_id=dealer.pk, vehicle_id=vehicle.pk)
-    else:
-        form = VehicleEditForm(
-            initial={
-                "price": vehicle.price,
-                "status": vehicle.status,
-                **{declared.name: getattr(vehicle, declared.column) for declared in EDITABLE_FIELDS},
-                "description": vehicle.description,
-            }
-        )
+    form = VehicleEditForm(request.POST or None, vehicle=vehicle)
+    if request.method == "POST" and form.is_valid() and save_edit(form, dealer, vehicle):
+        messages.success(request, _("Saved %(vehicle)s.") % {"vehicle": vehicle})
+        return redirect("dealers_console:edit-vehicle", dealer_id=dealer.pk, vehicle_id=vehicle.pk)
     status = form_status(form)
     context = {
         "dealer": dealer,
@@ -186,7 +167,7 @@ def add_vehicle_page(request, dealer):
                         **{k: data[k] or "" for k in ("vin", "make", "model", "trim", "body_type", "fuel")},
                         transmission=data["transmission"] or "",
                         exterior_color=data["exterior_color"] or "",
-                        specs={declared.name: data[declared.name] for declared in EDITABLE_FIELDS},
+                        specs={declared.name: data[declared.name] for declared in SPEC_FIELDS},
                         description=data["description"] or "",
                         year=data["year"],
                         price=data["price"],
@@ -239,10 +220,18 @@ def bulk(request, dealer):
 
 
 @dealer_console
+@search_unavailable_page
 @require_GET
 def export_csv(request, dealer):
+    """The vehicles the inventory page lists under the same parameters (without any: every vehicle of
+    every status), with what buyers did with each."""
+    params = InventorySearchParams(data=request.GET)
+    if not params.is_valid():
+        return render(request, "dealers/bad_request.html", {"message": first_error(params.errors)}, status=400)
+    query = params.validated_data["query"]
+    vehicle_ids = None if query == VehicleQuery() else inventory_ids(dealer_id=dealer.pk, query=query)
     response, writer = csv_download(f"inventory-dealer-{dealer.pk}.csv")
-    export_inventory(dealer.pk, writer)
+    export_inventory(dealer.pk, writer, vehicle_ids=vehicle_ids)
     return response
 
 
@@ -257,31 +246,43 @@ def import_csv(request, dealer):
     if request.method == "POST":
         form = ImportForm(request.POST, request.FILES)
         if form.is_valid():
-            report = import_inventory(dealer, form.cleaned_data["file"])
-            request.session[_session_key(dealer)] = {
-                "summary": report.summary(),
-                "rejects": report.rejects[:KEPT_REJECTS],
-                "notes": report.notes[:KEPT_REJECTS],
-            }
+            try:
+                report = import_inventory(dealer, form.cleaned_data["file"])
+            except InventoryInputError as exc:
+                _form_error(form, exc)
+            else:
+                request.session[_session_key(dealer)] = {
+                    "summary": report.summary(),
+                    "rejects": report.rejects[:KEPT_REJECTS],
+                    "notes": report.notes[:KEPT_REJECTS],
+                }
     else:
         form = ImportForm()
     status = form_status(form)
-    return render(
-        request,
-        "dealers/import.html",
-        {"dealer": dealer, "form": form, "report": report, "shown_rejects": (report.rejects[:200] if report else [])},
-        status=status,
-    )
+    shown = faults_by_row(report.rejects)[:SHOWN_REJECTED_ROWS] if report else []
+    context = {
+        "dealer": dealer,
+        "form": form,
+        "report": report,
+        "shown_rows": shown,
+        "columns": ", ".join(EXPORT_COLUMNS),
+        "figures": ", ".join(EXPORT_FIGURES),
+    }
+    return render(request, "dealers/import.html", context, status=status)
 
 
 @dealer_console
 @require_GET
 def import_rejects_csv(request, dealer):
+    """The rejected rows, one line per fault: in words in the dealer's language, then the code and value
+    for programs."""
     kept = request.session.get(_session_key(dealer))
     if kept is None:
         raise Http404(_("No import report in this session."))
     response, writer = csv_download(f"inventory-dealer-{dealer.pk}-rejects.csv")
-    write_report_rows(writer, "reason", kept["rejects"])
+    writer.writerow(["row", "line", "problem", "reason", "detail"])
+    for number, line, reason, detail in kept["rejects"]:
+        writer.writerow([number, line, fault_words(reason, detail), reason, detail])
     return response
 
 

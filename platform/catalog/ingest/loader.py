@@ -46,7 +46,8 @@ def load_source(
             try:
                 listing = source.parse(row, file)
             except Reject as reject:
-                report.reject(row, reject.reason, reject.detail)
+                for reason, detail in reject.faults:
+                    report.reject(row, reason, detail)
                 continue
             if listing.source_key in seen:
                 where, number = seen[listing.source_key]

@@ -8,12 +8,19 @@ from decimal import Decimal
 
 
 class Reject(Exception):
-    """A row that cannot become a listing. `reason` is a short code counted in the import report."""
+    """A row that cannot become a listing. `reason` is a short code counted in the import report;
+    `faults` holds every (reason, detail) found in the row, this one first."""
 
-    def __init__(self, reason: str, detail: str = ""):
+    def __init__(self, reason: str, detail: str = "", *, more: tuple[tuple[str, str], ...] = ()):
         super().__init__(f"{reason}: {detail}" if detail else reason)
         self.reason = reason
         self.detail = detail
+        self.faults = ((reason, detail), *more)
+
+    @classmethod
+    def all_of(cls, faults: list[tuple[str, str]]) -> Reject:
+        (reason, detail), *more = faults
+        return cls(reason, detail, more=tuple(more))
 
 
 @dataclass(frozen=True)
@@ -49,7 +56,7 @@ class Listing:
     interior_color: str = ""
     features: list[str] = field(default_factory=list)
     description: str = ""
-    # The dealer-set fields (search.fields.EDITABLE_FIELDS) by name: a code, or "" for not known. A name
+    # The dealer-set fields (search.fields.SPEC_FIELDS) by name: a code, or "" for not known. A name
     # left out was not given: normalise.finish may derive it (steering from the source market).
     specs: dict[str, str] = field(default_factory=dict)
     # When the source says the listing went up; None means "when we first saw it" (set on insert).

@@ -22,7 +22,7 @@ class FileReport:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
-    # (row number, line, reason, detail)
+    # (row number, line, reason, detail): one per fault, so a row may appear more than once
     rejects: list[tuple[int, int, str, str]] = field(default_factory=list)
     notes: list[tuple[int, int, str, str]] = field(default_factory=list)
 
@@ -32,7 +32,8 @@ class FileReport:
 
     @property
     def rejected(self) -> int:
-        return len(self.rejects)
+        """Rows rejected (each with one fault or more)."""
+        return len({number for number, _, _, _ in self.rejects})
 
     def reject(self, row: RawRow, reason: str, detail: str = "") -> None:
         self.rejects.append((row.number, row.line, reason, detail))

@@ -14,7 +14,7 @@ from operator import attrgetter
 from django.db import connection, transaction
 
 from catalog.currencies import ensure_currencies
-from search.fields import EDITABLE_FIELDS
+from search.fields import SPEC_FIELDS
 
 from .readers.base import RawRow
 from .records import DealerRecord, Listing
@@ -48,7 +48,7 @@ _VEHICLE_COLUMNS: tuple[tuple[str, str, Callable[[Listing], object]], ...] = (
     ("longitude", "float8", attrgetter("dealer.longitude")),
     *(
         (declared.column, "text", lambda listing, name=declared.name: listing.specs.get(name, ""))
-        for declared in EDITABLE_FIELDS
+        for declared in SPEC_FIELDS
     ),
 )
 IMPORTED = (*(name for name, _type, _get in _VEHICLE_COLUMNS), "dealer_id")

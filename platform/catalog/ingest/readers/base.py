@@ -24,6 +24,7 @@ class SourceFile:
     # Names the report files: var/import-reports/<report_name>-rejects.csv
     report_name: str
     encoding: str = "utf-8"
+    delimiter: str = ","
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ def read_rows(file: SourceFile, limit: int | None = None) -> Iterator[RawRow]:
     opener: Callable = gzip.open if file.path.suffix == ".gz" else open
     # cp1252 files (the German one) decode every byte; "replace" only guards against stray bytes.
     with opener(file.path, "rt", encoding=file.encoding, errors="replace", newline="") as handle:
-        reader = csv.DictReader(handle)
+        reader = csv.DictReader(handle, delimiter=file.delimiter)
         _ = reader.fieldnames  # reads the header, so line_num counts from the first data row
         line = reader.line_num + 1
         for number, values in enumerate(reader, start=1):
@@ -73,10 +74,14 @@ def check_shape(row: RawRow) -> None:
         raise Reject("malformed_row", "too few fields")
     if all(value.strip().lower() in ("", "nan") for value in row.values.values()):
         raise Reject("empty_row")
-    for name, value in row.values.items():
-        # Postgres text cannot hold a NUL: the row is refused, naming the column, not the whole file.
-        if found := unstorable_character(value):
-            raise Reject("invalid_text", f"{(name or '').strip()}: {found}")
+    # Postgres text cannot hold a NUL: the row is refused, naming each such column, not the whole file.
+    unstorable = [
+        ("invalid_text", f"{(name or '').strip()}: {found}")
+        for name, value in row.values.items()
+        if (found := unstorable_character(value))
+    ]
+    if unstorable:
+        raise Reject.all_of(unstorable)
 
 
 def row_key(source: str, *parts: str) -> str:
