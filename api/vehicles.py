@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import orjson
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework.exceptions import NotFound
@@ -85,7 +87,10 @@ class VehicleSuggestApi(APIView):
     )
     def get(self, request):
         params = validated(SuggestParams, request.query_params)
-        return Response(vehicle_suggestions(text=params["q"], size=params["size"], vehicles=params["vehicles"]))
+        answer = vehicle_suggestions(text=params["q"], size=params["size"], vehicles=params["vehicles"])
+        # Encoded here rather than by the renderer: orjson is several times faster than DRF's json,
+        # and this is the request buyers make most.
+        return HttpResponse(orjson.dumps(answer), content_type="application/json")
 
 
 class VehicleSimilarApi(APIView):

@@ -1,7 +1,7 @@
 """Search latency: typeahead and the search page's request, through the API and straight to the engine.
 
     .venv/bin/python bench/search_latency.py [--vehicles 1000000] [--requests 400] [--clients 1,8,32]
-        [--workers 2] [--threads 8] [--baseline REV]
+        [--workers 2] [--threads 8] [--baseline REV] [--endpoints "typeahead,search page"]
 
 Runs against the engine of the dev stack under its own index prefix (NZILA_INDEX_PREFIX, default
 `benchsearch`), so nobody's data is touched. If that index holds fewer than --vehicles documents, it
@@ -317,6 +317,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn processes")
     parser.add_argument("--threads", type=int, default=8, help="threads per gunicorn process")
     parser.add_argument("--all-facets", action="store_true", help="also time the request with every facet")
+    parser.add_argument("--endpoints", default="typeahead,search page", help="which rows to time (comma-separated)")
     parser.add_argument(
         "--baseline",
         metavar="REV",
@@ -401,6 +402,8 @@ def main() -> None:
                     for p in extra
                 ]
             for name, pairs in cases.items():
+                if name not in args.endpoints.split(",") and name != "search + all facets":
+                    continue
                 run_requests(engine, ports, pairs[:10], clients)  # warm connections
                 started = time.perf_counter()
                 engine_ms, (api_ms, *baseline) = run_requests(engine, ports, pairs[10:], clients)
