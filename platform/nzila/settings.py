@@ -380,11 +380,11 @@ SEARCH_ANSWER_SHARING_SECONDS = env_float("NZILA_SEARCH_ANSWER_SHARING_SECONDS",
 SEARCH_INDEX_PREFIX = env_str("NZILA_INDEX_PREFIX", "nzila")
 # Per-request timeout for search calls, in seconds; a slow engine must not hold web workers.
 SEARCH_TIMEOUT_SECONDS = env_float("NZILA_SEARCH_TIMEOUT", 5)
-# Buyers' browse requests matching more documents than this get facet counts estimated from a
-# sample of about this many (flagged in the response's `exhaustive`); up to it, counts are exact.
-# 0 (the default): always exact, in one round trip. Sampling costs a second round trip, which under
-# a saturated engine cost more than it saved (docs/search.md, benchmark at 1M vehicles).
-SEARCH_EXACT_FACETS_UP_TO = env_int("NZILA_SEARCH_EXACT_FACETS_UP_TO", 0)
+# A buyer's browse counts its facets on a sample of about this many documents (in the page's own
+# round trip), and facet groups matching more than this many keep the sampled counts (flagged in the
+# response's `exhaustive`); narrower groups, and any index no larger than this, are counted exactly.
+# 0: always exact (docs/search.md, benchmark at 1M vehicles).
+SEARCH_EXACT_FACETS_UP_TO = env_int("NZILA_SEARCH_EXACT_FACETS_UP_TO", 100_000)
 # Seconds between hand-offs of buffered search-log lines to Celery; 0 keeps them until flushed by hand.
 SEARCH_LOG_FLUSH_SECONDS = env_float("NZILA_SEARCH_LOG_FLUSH_SECONDS", 1)
 # Seconds between rebuilds of the typeahead index (make/model counts, popular queries).
