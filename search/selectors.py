@@ -34,7 +34,7 @@ from .similar import Target, similar_vehicles_search, similarity_reasons, vehicl
 from .suggest import suggestions_search, typeahead_vehicles_search
 from .understanding import Interpretation, fold, interpreted_query
 from .understanding import interpret as interpret_text
-from .vehicles import vehicle_facets_search, vehicle_hits_search
+from .vehicles import vehicle_count_search, vehicle_facets_search, vehicle_hits_search
 from .vocabulary import vehicle_vocabulary
 from .zero_results import did_you_mean, did_you_mean_search, param_names, relaxed_searches
 
@@ -165,15 +165,17 @@ def run_vehicle_search(
     if facets and sample_broad and not query.text and settings.SEARCH_EXACT_FACETS_UP_TO > 0:
         limit = settings.SEARCH_EXACT_FACETS_UP_TO
         sample = sample_slots(indexed_documents(alias), exact_up_to=limit, slots=SYNC_BUCKETS)
-    hits_search = vehicle_hits_search(
-        query, scope=scope, sort=sort, page=page, count_total=not facets or sample is not None
-    )
+    # The page of hits never counts its total (counting would walk every match in sort order): the
+    # total comes from the exact facets, or with a sample from a count of its own (filters only).
+    hits_search = vehicle_hits_search(query, scope=scope, sort=sort, page=page, count_total=not facets)
     searches: list = [(alias, hits_search)]
     if facets:
         facets_search = vehicle_facets_search(
             query, scope=scope, facets=facets, units_per_usd=units_per_usd, sample=sample
         )
         searches.append((alias, facets_search))
+        if sample is not None:
+            searches.append((alias, vehicle_count_search(query, scope=scope)))
     searches.extend(extra or [])
     outcome = run_searches_shared(searches, seconds=settings.SEARCH_ANSWER_SHARING_SECONDS)
     responses, took_ms = outcome.responses, outcome.took_ms
@@ -187,7 +189,7 @@ def run_vehicle_search(
         facet_counts = facet_lists(aggregations, terms=query.terms, units_per_usd=units_per_usd)
         total = matching_count(aggregations)
     else:
-        total = hits_response["hits"]["total"]["value"]
+        total = responses[2]["hits"]["total"]["value"]
         sampled, exact_names = split_sampled_groups(
             responses[1]["aggregations"], scale=SYNC_BUCKETS / sample, exact_up_to=settings.SEARCH_EXACT_FACETS_UP_TO
         )
@@ -220,7 +222,7 @@ def run_vehicle_search(
         "exhaustive": {"facets_count": not estimated},
         "took_ms": took_ms,
     }
-    return result, responses[2 if facets else 1 :]
+    return result, responses[len(searches) - len(extra or []) :]
 
 
 def understood(query: VehicleQuery, *, currency: str) -> tuple[Interpretation, VehicleQuery]:

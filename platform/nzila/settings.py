@@ -184,6 +184,11 @@ MIDDLEWARE = [
     "nzila.compression.TextGZipMiddleware",
     # Static files (the pages' CSS, JS and vendored libraries) served by the app itself, compressed.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Content-Security-Policy and Permissions-Policy on every answer (CONTENT_SECURITY_POLICY, PERMISSIONS_POLICY).
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    # Typeahead keystrokes answered here, before the layers they do not use (api/keystrokes.py).
+    "api.keystrokes.KeystrokeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The visitor's language: the language cookie, then Accept-Language.
     "django.middleware.locale.LocaleMiddleware",
@@ -194,9 +199,6 @@ MIDDLEWARE = [
     # A broker's referral link (?ref=) remembered in the session (web/referrals.py).
     "web.referrals.ReferralMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Content-Security-Policy and Permissions-Policy on every answer (CONTENT_SECURITY_POLICY, PERMISSIONS_POLICY).
-    "csp.middleware.CSPMiddleware",
-    "django_permissions_policy.PermissionsPolicyMiddleware",
     # A browser that just signed someone in gets its device cookie (accounts/signin_guard.py).
     "accounts.lockout.device_cookie_middleware",
     # Turns a refused sign-in (django-axes, the sign-in guard) into a 429 with Retry-After; keep it last.
