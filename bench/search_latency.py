@@ -319,6 +319,11 @@ def main() -> None:
     parser.add_argument("--all-facets", action="store_true", help="also time the request with every facet")
     parser.add_argument("--endpoints", default="typeahead,search page", help="which rows to time (comma-separated)")
     parser.add_argument(
+        "--apart",
+        action="store_true",
+        help="with --baseline: also send other cold search pages to each API alone, for its own requests/s",
+    )
+    parser.add_argument(
         "--baseline",
         metavar="REV",
         help="also serve the API as it was at this git revision and send it every API request, side by side",
@@ -421,6 +426,30 @@ def main() -> None:
                     row += f"{pct(before, 50):>14.1f}{pct(before, 99):>14.1f}"
                     row += f"{statistics.median(api_ms) / statistics.median(before):>13.2f}x"
                 print(row, flush=True)
+            if args.apart and len(ports) > 1 and "search page" in args.endpoints.split(","):
+                # Requests per second of each API alone (nothing else sent meanwhile): fresh cold pages each.
+                fresh = [
+                    p
+                    for key, p in {
+                        json.dumps(p, sort_keys=True): p for p in search_inputs(rng, args.requests * 8)
+                    }.items()
+                    if key not in seen
+                ]
+                rates = []
+                for n, server_port in enumerate(ports):
+                    mine = fresh[n * args.requests : (n + 1) * args.requests]
+                    seen.update(json.dumps(p, sort_keys=True) for p in mine)
+                    alone = [
+                        (None, ("GET", "/api/v1/vehicles/search?" + page_query(p, page_facets[n]), None)) for p in mine
+                    ]
+                    started = time.perf_counter()
+                    _, (answered,) = run_requests(engine, [server_port], alone, clients)
+                    rates.append(len(answered) / (time.perf_counter() - started))
+                print(
+                    f"{'search page, alone':<22}{clients:>8}  req/s this API {rates[0]:.1f}, baseline {rates[1]:.1f}: "
+                    f"{rates[0] / rates[1]:.2f}x",
+                    flush=True,
+                )
     finally:
         for server in servers:
             stop_api(server)
