@@ -15,8 +15,9 @@ from insights.buffer import record_search
 from insights.popularity import network_key
 from insights.services import record_vehicle_view
 from search.params import SimilarParams, SuggestParams, VehicleSearchParams, VehicleViewInput
-from search.selectors import Viewer, similar_vehicles, vehicle_search, vehicle_suggestions
+from search.selectors import Viewer, similar_vehicles, vehicle_search
 
+from .keystrokes import suggest_answer
 from .search_schemas import SimilarResponse, SuggestResponse, VehicleSearchResponse, VehicleViewResponse
 from .throttles import PublicRateThrottle, client_address
 
@@ -86,8 +87,8 @@ class VehicleSuggestApi(APIView):
         "(typos forgiven), with counts, and the top few vehicles. One engine round trip.",
     )
     def get(self, request):
-        params = validated(SuggestParams, request.query_params)
-        return Response(vehicle_suggestions(text=params["q"], size=params["size"], vehicles=params["vehicles"]))
+        # Valid, allowed keystrokes are answered earlier, by api.keystrokes; this answers the rest.
+        return suggest_answer(validated(SuggestParams, request.query_params))
 
 
 class VehicleSimilarApi(APIView):

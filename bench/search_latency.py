@@ -1,7 +1,7 @@
 """Search latency: typeahead and the search page's request, through the API and straight to the engine.
 
     .venv/bin/python bench/search_latency.py [--vehicles 1000000] [--requests 400] [--clients 1,8,32]
-        [--workers 2] [--threads 8] [--baseline REV]
+        [--workers 2] [--threads 8] [--baseline REV] [--endpoints "typeahead,search page"]
 
 Runs against the engine of the dev stack under its own index prefix (NZILA_INDEX_PREFIX, default
 `benchsearch`), so nobody's data is touched. If that index holds fewer than --vehicles documents, it
@@ -317,6 +317,12 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn processes")
     parser.add_argument("--threads", type=int, default=8, help="threads per gunicorn process")
     parser.add_argument("--all-facets", action="store_true", help="also time the request with every facet")
+    parser.add_argument("--endpoints", default="typeahead,search page", help="which rows to time (comma-separated)")
+    parser.add_argument(
+        "--apart",
+        action="store_true",
+        help="with --baseline: also send other cold search pages to each API alone, for its own requests/s",
+    )
     parser.add_argument(
         "--baseline",
         metavar="REV",
@@ -401,6 +407,8 @@ def main() -> None:
                     for p in extra
                 ]
             for name, pairs in cases.items():
+                if name not in args.endpoints.split(",") and name != "search + all facets":
+                    continue
                 run_requests(engine, ports, pairs[:10], clients)  # warm connections
                 started = time.perf_counter()
                 engine_ms, (api_ms, *baseline) = run_requests(engine, ports, pairs[10:], clients)
@@ -418,6 +426,30 @@ def main() -> None:
                     row += f"{pct(before, 50):>14.1f}{pct(before, 99):>14.1f}"
                     row += f"{statistics.median(api_ms) / statistics.median(before):>13.2f}x"
                 print(row, flush=True)
+            if args.apart and len(ports) > 1 and "search page" in args.endpoints.split(","):
+                # Requests per second of each API alone (nothing else sent meanwhile): fresh cold pages each.
+                fresh = [
+                    p
+                    for key, p in {
+                        json.dumps(p, sort_keys=True): p for p in search_inputs(rng, args.requests * 8)
+                    }.items()
+                    if key not in seen
+                ]
+                rates = []
+                for n, server_port in enumerate(ports):
+                    mine = fresh[n * args.requests : (n + 1) * args.requests]
+                    seen.update(json.dumps(p, sort_keys=True) for p in mine)
+                    alone = [
+                        (None, ("GET", "/api/v1/vehicles/search?" + page_query(p, page_facets[n]), None)) for p in mine
+                    ]
+                    started = time.perf_counter()
+                    _, (answered,) = run_requests(engine, [server_port], alone, clients)
+                    rates.append(len(answered) / (time.perf_counter() - started))
+                print(
+                    f"{'search page, alone':<22}{clients:>8}  req/s this API {rates[0]:.1f}, baseline {rates[1]:.1f}: "
+                    f"{rates[0] / rates[1]:.2f}x",
+                    flush=True,
+                )
     finally:
         for server in servers:
             stop_api(server)

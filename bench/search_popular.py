@@ -1,7 +1,7 @@
 """Search under popular traffic: many buyers asking for the same few pages and typing the same letters.
 
     .venv/bin/python bench/search_popular.py [--vehicles 1000000] [--pages 40] [--requests 600]
-        [--clients 32] [--workers 2] [--threads 8]
+        [--clients 32] [--workers 2] [--threads 8] [--baseline REV]
 
 bench/search_latency.py sends every request once (cold work, nothing shared). Real traffic repeats:
 the landing page, a make, a body type; "t", "to", "toy" in the search box. Here `--requests` search
@@ -14,7 +14,8 @@ last), and sent by `--clients` threads three ways, in one run:
 - through the API with answer sharing off (NZILA_SEARCH_ANSWER_SHARING_SECONDS=0);
 - through the API with answer sharing on (the default, search/sharing.py).
 
-Same index, same draws, same order. Prints p50/p99 and requests/s for each, and the ratios.
+Same index, same draws, same order. Prints p50/p99 and requests/s for each, and the ratios. With
+--baseline REV, the API as it was at that revision (sharing on) is timed too, in the same run.
 """
 
 from __future__ import annotations
@@ -69,6 +70,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--baseline", metavar="REV", help="also time the API as it was at this revision (sharing on)")
     args = parser.parse_args()
 
     if indexed_count() < args.vehicles:
@@ -104,12 +106,15 @@ def main() -> None:
     for name, (direct, _) in cases.items():
         cold_engine()
         rows[name].append(("engine, its request cache on", *timed_run(engine, 0, direct, args.clients)))
-    for label, seconds in (("API, sharing off", "0"), ("API, sharing on", None)):
+    ways = [("API, sharing off", "0", bench.ROOT), ("API, sharing on", None, bench.ROOT)]
+    if args.baseline:
+        ways.append((f"API at {args.baseline}, sharing on", None, bench.baseline_checkout(args.baseline)))
+    for label, seconds, root in ways:
         os.environ.pop(SHARING, None)
         if seconds is not None:
             os.environ[SHARING] = seconds
         port = bench.free_port()
-        api = bench.start_api(port, args.workers, args.threads)
+        api = bench.start_api(port, args.workers, args.threads, root=root)
         try:
             for name, (_, through_api) in cases.items():
                 cold_engine()
@@ -127,11 +132,15 @@ def main() -> None:
     for name, measured in rows.items():
         for label, latencies, rate in measured:
             print(f"{name:<14}{label:<32}{bench.pct(latencies, 50):>9.1f}{bench.pct(latencies, 99):>9.1f}{rate:>8.0f}")
-        (_, engine_ms, engine_rate), (_, off_ms, off_rate), (_, on_ms, on_rate) = measured
+        (_, engine_ms, engine_rate), (_, off_ms, off_rate), (_, on_ms, on_rate), *before = measured
         print(
             f"{name:<14}sharing on / off: p50 {median(on_ms) / median(off_ms):.2f}x, req/s {on_rate / off_rate:.2f}x; "
             f"on / engine: p50 {median(on_ms) / median(engine_ms):.2f}x, req/s {on_rate / engine_rate:.2f}x"
         )
+        for _, then_ms, then_rate in before:
+            print(
+                f"{name:<14}on / baseline: p50 {median(on_ms) / median(then_ms):.2f}x, req/s {on_rate / then_rate:.2f}x"
+            )
     if bench.failures:
         print(f"non-200 answers (left out of the figures): {bench.failures}")
 

@@ -91,3 +91,23 @@ def _send(lines: list[dict[str, Any]], searches) -> list[dict[str, Any]]:
 
 def run_search(index: str, search: Search | dict[str, Any]) -> dict[str, Any]:
     return run_searches([(index, search)]).responses[0]
+
+
+# How long a process trusts the document count it last read: sampling needs its order of magnitude.
+INDEXED_COUNT_SECONDS = 60.0
+_indexed: dict[str, tuple[float, int]] = {}
+
+
+def indexed_documents(index: str) -> int:
+    """How many documents `index` holds, read at most once a minute per process (a size-0 count)."""
+    now = time.monotonic()
+    read_at, count = _indexed.get(index, (0.0, 0))
+    if now - read_at > INDEXED_COUNT_SECONDS:
+        count = run_search(index, {"size": 0, "track_total_hits": True})["hits"]["total"]["value"]
+        _indexed[index] = (now, count)
+    return count
+
+
+def forget_indexed_documents() -> None:
+    """Read the counts afresh (after an index is replaced in the same process: tests, a rebuild)."""
+    _indexed.clear()

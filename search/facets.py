@@ -7,6 +7,8 @@ keeps the counts of Honda and Nissan in the make facet, while every other facet 
 
 from __future__ import annotations
 
+from typing import Any
+
 from elasticsearch.dsl import A, Q
 from elasticsearch.dsl.aggs import Agg
 from elasticsearch.dsl.query import Query
@@ -52,17 +54,35 @@ def _ignored(name: str) -> tuple[str, ...]:
 MATCHING = "all_selections"
 
 
-def sample_slots(total: int, *, exact_up_to: int, slots: int) -> int | None:
-    """How many of the documents' `slots` sample buckets to count facets over, or None for all.
+def sample_slots(indexed: int, *, exact_up_to: int, slots: int) -> int | None:
+    """How many of the documents' `slots` sample buckets to count a browse's facets over, or None
+    (count every document: the whole index is no larger than `exact_up_to`).
 
-    Up to `exact_up_to` matching documents every facet count is exact. Above, the facets are counted
-    over the documents whose bucket (id % slots, uniform and unrelated to anything a buyer filters
-    on) is below the returned number: a sample of about `exact_up_to` documents, whose counts are
-    scaled up and flagged as estimates (the response's `exhaustive.facets_count` is false).
+    Decided before the search, from the index's size, so the sample goes out in the same round trip
+    as the page: the documents whose bucket (id % slots, uniform and unrelated to anything a buyer
+    filters on) is below the returned number, about `exact_up_to` of the whole index. A facet group
+    matching more than `exact_up_to` documents is then counted over at least
+    exact_up_to² / indexed of them, scaled up and flagged as estimated; smaller groups are counted
+    exactly (split_sampled_groups).
     """
-    if total <= exact_up_to:
+    if indexed <= exact_up_to:
         return None
-    return max(1, slots * exact_up_to // total)
+    return max(1, slots * exact_up_to // indexed)
+
+
+def split_sampled_groups(
+    aggregations: dict[str, Any], *, scale: float, exact_up_to: int
+) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """(the facet groups whose estimated size is above `exact_up_to`: their sampled counts stand,
+    the names of the facets in the other groups: to be counted exactly)."""
+    sampled: dict[str, Any] = {}
+    exact: list[str] = []
+    for group, counted in aggregations.items():
+        if counted["doc_count"] * scale > exact_up_to:
+            sampled[group] = counted
+        else:
+            exact.extend(name for name in counted if name != "doc_count" and name != "meta")
+    return sampled, tuple(exact)
 
 
 def facet_aggregations(

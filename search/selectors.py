@@ -25,11 +25,11 @@ from .blend import blend_ranking
 from .coviews import coviewed_vehicles
 from .currency import currency_rates, to_usd
 from .cursors import encode_cursor
-from .executor import run_searches
-from .facets import FACET_NAMES, sample_slots
+from .executor import indexed_documents, run_searches
+from .facets import FACET_NAMES, sample_slots, split_sampled_groups
 from .request import Page, Scope, VehicleQuery
 from .results import Destination, facet_lists, matching_count, spread_lookalikes, vehicle_card, vehicle_cards
-from .sharing import run_searches_shared
+from .sharing import run_searches_shared, shared
 from .similar import Target, similar_vehicles_search, similarity_reasons, vehicles_by_id_search
 from .suggest import suggestions_search, typeahead_vehicles_search
 from .understanding import Interpretation, fold, interpreted_query
@@ -161,45 +161,59 @@ def run_vehicle_search(
 
     `cursor_query` is the query as the caller sent it, when the one searched was derived from it
     (query understanding): cursors are bound to what the caller will send again. With
-    `sample_broad`, a browse matching more than SEARCH_EXACT_FACETS_UP_TO documents takes two round
-    trips (hits and the exact count, then facets counted on a sample, flagged in `exhaustive`).
+    `sample_broad`, a browse's facets are counted on a sample of the market in the same round trip as
+    its hits and exact count; the facet groups that turn out to match no more than
+    SEARCH_EXACT_FACETS_UP_TO documents are then counted exactly, in a second, cheap round trip.
+    Estimated counts are flagged in `exhaustive`.
     Identical requests within SEARCH_ANSWER_SHARING_SECONDS share one round trip (search.sharing).
     """
     units_per_usd = float(currency_rates()[currency])
     alias = vehicles_alias()
-    # Browsing (no text left to match) is what can match most of the market: its hits and its exact
-    # count go first, so the facets know whether to count a sample (search.facets.sample_slots).
-    browse = bool(facets) and sample_broad and not query.text and settings.SEARCH_EXACT_FACETS_UP_TO > 0
-    hits_search = vehicle_hits_search(query, scope=scope, sort=sort, page=page, count_total=not facets)
+    # Browsing (no text left to match) is what can match most of the market: its facets are counted
+    # on a sample, in the same round trip as the page and its exact count (search.facets.sample_slots).
     sample = None
-    if browse:
-        first = run_searches([(alias, hits_search), (alias, vehicle_count_search(query, scope=scope))])
-        took_ms = first.took_ms
-        total = first.responses[1]["hits"]["total"]["value"]
-        sample = sample_slots(total, exact_up_to=settings.SEARCH_EXACT_FACETS_UP_TO, slots=SYNC_BUCKETS)
+    if facets and sample_broad and not query.text and settings.SEARCH_EXACT_FACETS_UP_TO > 0:
+        limit = settings.SEARCH_EXACT_FACETS_UP_TO
+        sample = sample_slots(indexed_documents(alias), exact_up_to=limit, slots=SYNC_BUCKETS)
+    # The page of hits never counts its total (counting would walk every match in sort order): the
+    # total comes from the exact facets, or with a sample from a count of its own (filters only).
+    hits_search = vehicle_hits_search(query, scope=scope, sort=sort, page=page, count_total=not facets)
+    searches: list = [(alias, hits_search)]
+    if facets:
         facets_search = vehicle_facets_search(
             query, scope=scope, facets=facets, units_per_usd=units_per_usd, sample=sample
         )
-        outcome = run_searches([(alias, facets_search), *(extra or [])])
-        responses = [first.responses[0], *outcome.responses]
-        took_ms += outcome.took_ms
-    else:
-        searches: list = [(alias, hits_search)]
-        if facets:
-            searches.append(
-                (alias, vehicle_facets_search(query, scope=scope, facets=facets, units_per_usd=units_per_usd))
-            )
-        searches.extend(extra or [])
-        outcome = run_searches_shared(searches, seconds=settings.SEARCH_ANSWER_SHARING_SECONDS)
-        responses, took_ms = outcome.responses, outcome.took_ms
+        searches.append((alias, facets_search))
+        if sample is not None:
+            searches.append((alias, vehicle_count_search(query, scope=scope)))
+    searches.extend(extra or [])
+    outcome = run_searches_shared(searches, seconds=settings.SEARCH_ANSWER_SHARING_SECONDS)
+    responses, took_ms = outcome.responses, outcome.took_ms
     hits_response = responses[0]
     hits = hits_response["hits"]["hits"]
-    if facets:
+    estimated = False
+    if not facets:
+        facet_counts, total = {}, hits_response["hits"]["total"]["value"]
+    elif sample is None:
         aggregations = responses[1]["aggregations"]
-        if sample is None:
-            total = matching_count(aggregations)
+        facet_counts = facet_lists(aggregations, terms=query.terms, units_per_usd=units_per_usd)
+        total = matching_count(aggregations)
     else:
-        aggregations, total = {}, hits_response["hits"]["total"]["value"]
+        total = responses[2]["hits"]["total"]["value"]
+        sampled, exact_names = split_sampled_groups(
+            responses[1]["aggregations"], scale=SYNC_BUCKETS / sample, exact_up_to=settings.SEARCH_EXACT_FACETS_UP_TO
+        )
+        facet_counts = facet_lists(sampled, terms=query.terms, units_per_usd=units_per_usd, scale=SYNC_BUCKETS / sample)
+        estimated = bool(facet_counts)
+        if exact_names:
+            # The narrow groups (a few thousand documents) are cheap to count exactly: one more round trip.
+            exact_search = vehicle_facets_search(query, scope=scope, facets=exact_names, units_per_usd=units_per_usd)
+            exact = run_searches_shared([(alias, exact_search)], seconds=settings.SEARCH_ANSWER_SHARING_SECONDS)
+            took_ms += exact.took_ms
+            facet_counts |= facet_lists(
+                exact.responses[0]["aggregations"], terms=query.terms, units_per_usd=units_per_usd
+            )
+        facet_counts = {name: facet_counts[name] for name in facets if name in facet_counts}
     now = datetime.now(UTC)
     cards = vehicle_cards(
         hits_response, currency=currency, units_per_usd=units_per_usd, now=now, destination=destination_of(query)
@@ -213,17 +227,12 @@ def run_vehicle_search(
         "sort": sort,
         "currency": currency,
         "results": cards,
-        "facets": facet_lists(
-            aggregations,
-            terms=query.terms,
-            units_per_usd=units_per_usd,
-            scale=1.0 if sample is None else SYNC_BUCKETS / sample,
-        ),
-        # Algolia's name for it: false when the facet counts are estimated from a sample.
-        "exhaustive": {"facets_count": sample is None},
+        "facets": facet_counts,
+        # Algolia's name for it: false when some facet counts are estimated from a sample.
+        "exhaustive": {"facets_count": not estimated},
         "took_ms": took_ms,
     }
-    return result, responses[2 if facets else 1 :]
+    return result, responses[len(searches) - len(extra or []) :]
 
 
 def understood(query: VehicleQuery, *, currency: str) -> tuple[Interpretation, VehicleQuery]:
@@ -324,14 +333,26 @@ def vehicle_search(
 
 
 def vehicle_suggestions(*, text: str, size: int = 8, vehicles: int = 3) -> dict[str, Any]:
-    """Typeahead: suggestions of every kind and the top vehicles, in one `_msearch` (shared by
-    identical keystrokes within SEARCH_ANSWER_SHARING_SECONDS)."""
-    outcome = run_searches_shared(
+    """Typeahead: suggestions of every kind and the top vehicles, in one `_msearch`.
+
+    The answer is shared by identical keystrokes within SEARCH_ANSWER_SHARING_SECONDS, keyed by the
+    parameters themselves (no query to build or hash), and kept warm while it is asked for: the
+    prefixes buyers type most are answered from memory, never older than those seconds. Callers must
+    not change the answer (it is shared)."""
+    return shared(
+        f"typeahead\0{text}\0{size}\0{vehicles}",
+        lambda: _vehicle_suggestions(text=text, size=size, vehicles=vehicles),
+        seconds=settings.SEARCH_ANSWER_SHARING_SECONDS,
+        keep_warm=True,
+    )
+
+
+def _vehicle_suggestions(*, text: str, size: int, vehicles: int) -> dict[str, Any]:
+    outcome = run_searches(
         [
             (suggestions_alias(), suggestions_search(text, size=size * 2)),
             (vehicles_alias(), typeahead_vehicles_search(text, scope=public_scope(), size=vehicles)),
         ],
-        seconds=settings.SEARCH_ANSWER_SHARING_SECONDS,
         optional=frozenset({suggestions_alias()}),
     )
     suggestions, seen = [], set()

@@ -16,18 +16,21 @@ Redis.
 from __future__ import annotations
 
 import hashlib
+import logging
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
 from elasticsearch.dsl import Search
 from prometheus_client import Counter
 
 from .executor import Outcome, run_searches
+
+log = logging.getLogger(__name__)
 
 # Followers wait at most this long for the leader's answer, then ask the engine themselves.
 FOLLOW_TIMEOUT_SECONDS = 10.0
@@ -48,6 +51,8 @@ class Slot:
     done: threading.Event = field(default_factory=threading.Event)
     answer: Any = None
     expires: float = 0.0
+    # Set while a fresh copy is fetched ahead of `expires` (keep_warm): one such fetch per key.
+    renewing: bool = False
 
     def wait(self) -> Any:
         """The leader's answer, or None if it failed or took too long (ask the engine yourself)."""
@@ -59,9 +64,14 @@ class Slot:
 ROUND_TRIPS = Counter(
     "nzila_search_round_trips",
     "Search and typeahead round trips: sent to the engine (miss), answered from a fresh identical one "
-    "(hit), or from an identical one on its way (shared).",
+    "(hit), or from an identical one on its way (shared); and sent ahead of an answer's expiry to keep "
+    "a popular one warm (renewed).",
     ["outcome"],
 )
+
+# With keep_warm, an answer asked for in the last part of its life is fetched again in the background,
+# so a popular key is always answered from memory; its copy is never older than `seconds` either way.
+RENEW_IN_LAST = 0.3
 
 
 class SharedAnswers:
@@ -70,16 +80,22 @@ class SharedAnswers:
         self._slots: OrderedDict[str, Slot] = OrderedDict()
         self._lock = threading.Lock()
 
-    def claim(self, key: str) -> tuple[Any, Slot | None, bool]:
+    def claim(self, key: str, *, renew_after: float | None = None) -> tuple[Any, Slot | None, bool]:
         """(answer, slot, leading): a fresh answer (a hit); or the slot of an answer another caller
         is fetching (wait for it: `slot.wait()`); or a new slot that this caller leads: it asks the
-        engine and must `fill` the slot whatever happens."""
+        engine and must `fill` the slot whatever happens.
+
+        With `renew_after`, a hit on an answer expiring within that many seconds also returns a new
+        slot to lead (answer, slot, True): serve the answer, then fetch and `fill` the slot."""
         now = time.monotonic()
         with self._lock:
             slot = self._slots.get(key)
             if slot is not None and slot.done.is_set() and slot.answer is not None and slot.expires > now:
                 self._slots.move_to_end(key)
                 ROUND_TRIPS.labels("hit").inc()
+                if renew_after is not None and not slot.renewing and slot.expires - now < renew_after:
+                    slot.renewing = True
+                    return slot.answer, Slot(), True
                 return slot.answer, None, False
             if slot is not None and not slot.done.is_set():
                 ROUND_TRIPS.labels("shared").inc()
@@ -93,14 +109,23 @@ class SharedAnswers:
             return None, slot, True
 
     def fill(self, key: str, slot: Slot, answer: Any, *, seconds: float) -> None:
-        """The leader's answer (None when its request failed: followers then ask for themselves)."""
+        """The leader's answer (None when its request failed: followers then ask for themselves).
+        A renewed answer replaces the one it renews; a failed renewal leaves that one to expire."""
         slot.answer = answer
         slot.expires = time.monotonic() + seconds
         slot.done.set()
-        if answer is None:
-            with self._lock:
-                if self._slots.get(key) is slot:
+        with self._lock:
+            current = self._slots.get(key)
+            if answer is None:
+                if current is slot:
                     del self._slots[key]
+                elif current is not None:
+                    current.renewing = False
+            elif current is not slot and (current is None or current.done.is_set()):
+                self._slots[key] = slot
+                self._slots.move_to_end(key)
+                while len(self._slots) > self.max_entries:
+                    self._slots.popitem(last=False)
 
     def clear(self) -> None:
         with self._lock:
@@ -108,6 +133,43 @@ class SharedAnswers:
 
 
 ANSWERS = SharedAnswers()
+
+T = TypeVar("T")
+
+
+def shared(key: str, compute: Callable[[], T], *, seconds: float, keep_warm: bool = False) -> T:
+    """`compute()`, answered from an identical key's answer of the last `seconds`, or from the one
+    already on its way (single flight). With `seconds` 0, simply `compute()`.
+
+    With `keep_warm`, a key asked for again near the end of its answer's life is computed afresh in a
+    background thread while the current answer is served: popular keys never wait for the engine."""
+    if seconds <= 0:
+        return compute()
+    answer, slot, leading = ANSWERS.claim(key, renew_after=seconds * RENEW_IN_LAST if keep_warm else None)
+    if answer is not None:
+        if leading:
+            threading.Thread(target=_renew, args=(key, slot, compute, seconds), daemon=True).start()
+        return answer
+    if not leading:
+        answer = slot.wait()
+        return answer if answer is not None else compute()
+    try:
+        answer = compute()
+    except BaseException:
+        ANSWERS.fill(key, slot, None, seconds=seconds)
+        raise
+    ANSWERS.fill(key, slot, answer, seconds=seconds)
+    return answer
+
+
+def _renew(key: str, slot: Slot, compute: Callable[[], Any], seconds: float) -> None:
+    ROUND_TRIPS.labels("renewed").inc()
+    try:
+        answer = compute()
+    except Exception:  # the served answer expires as usual; the next request asks again
+        log.warning("renewing a shared answer failed", exc_info=True)
+        answer = None
+    ANSWERS.fill(key, slot, answer, seconds=seconds)
 
 
 def run_searches_shared(
@@ -118,19 +180,4 @@ def run_searches_shared(
 ) -> Outcome:
     """`run_searches(searches, optional=optional)`, answered from an identical round trip of the last
     `seconds`, or from the one already on its way. With `seconds` 0, simply `run_searches`."""
-    if seconds <= 0:
-        return run_searches(searches, optional=optional)
-    key = searches_key(searches)
-    answer, slot, leading = ANSWERS.claim(key)
-    if answer is not None:
-        return answer
-    if not leading:
-        answer = slot.wait()
-        return answer if answer is not None else run_searches(searches, optional=optional)
-    try:
-        outcome = run_searches(searches, optional=optional)
-    except BaseException:
-        ANSWERS.fill(key, slot, None, seconds=seconds)
-        raise
-    ANSWERS.fill(key, slot, outcome, seconds=seconds)
-    return outcome
+    return shared(searches_key(searches), lambda: run_searches(searches, optional=optional), seconds=seconds)

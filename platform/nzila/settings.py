@@ -191,6 +191,11 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Pages themselves are asked for afresh on every visit (nzila/page_caching.py).
     "nzila.page_caching.pages_not_cached",
+    # Content-Security-Policy and Permissions-Policy on every answer (CONTENT_SECURITY_POLICY, PERMISSIONS_POLICY).
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    # Typeahead keystrokes answered here, before the layers they do not use (api/keystrokes.py).
+    "api.keystrokes.KeystrokeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The visitor's language: the language cookie, then Accept-Language.
     "django.middleware.locale.LocaleMiddleware",
@@ -201,9 +206,6 @@ MIDDLEWARE = [
     # A broker's referral link (?ref=) remembered in the session (web/referrals.py).
     "web.referrals.ReferralMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Content-Security-Policy and Permissions-Policy on every answer (CONTENT_SECURITY_POLICY, PERMISSIONS_POLICY).
-    "csp.middleware.CSPMiddleware",
-    "django_permissions_policy.PermissionsPolicyMiddleware",
     # A browser that just signed someone in gets its device cookie (accounts/signin_guard.py).
     "accounts.lockout.device_cookie_middleware",
     # Turns a refused sign-in (django-axes, the sign-in guard) into a 429 with Retry-After; keep it last.
@@ -389,11 +391,11 @@ SEARCH_ANSWER_SHARING_SECONDS = env_float("NZILA_SEARCH_ANSWER_SHARING_SECONDS",
 SEARCH_INDEX_PREFIX = env_str("NZILA_INDEX_PREFIX", "nzila")
 # Per-request timeout for search calls, in seconds; a slow engine must not hold web workers.
 SEARCH_TIMEOUT_SECONDS = env_float("NZILA_SEARCH_TIMEOUT", 5)
-# Buyers' browse requests matching more documents than this get facet counts estimated from a
-# sample of about this many (flagged in the response's `exhaustive`); up to it, counts are exact.
-# 0 (the default): always exact, in one round trip. Sampling costs a second round trip, which under
-# a saturated engine cost more than it saved (docs/search.md, benchmark at 1M vehicles).
-SEARCH_EXACT_FACETS_UP_TO = env_int("NZILA_SEARCH_EXACT_FACETS_UP_TO", 0)
+# A buyer's browse counts its facets on a sample of about this many documents (in the page's own
+# round trip), and facet groups matching more than this many keep the sampled counts (flagged in the
+# response's `exhaustive`); narrower groups, and any index no larger than this, are counted exactly.
+# 0: always exact (docs/search.md, benchmark at 1M vehicles).
+SEARCH_EXACT_FACETS_UP_TO = env_int("NZILA_SEARCH_EXACT_FACETS_UP_TO", 100_000)
 # Seconds between hand-offs of buffered search-log lines to Celery; 0 keeps them until flushed by hand.
 SEARCH_LOG_FLUSH_SECONDS = env_float("NZILA_SEARCH_LOG_FLUSH_SECONDS", 1)
 # Seconds between rebuilds of the typeahead index (make/model counts, popular queries).

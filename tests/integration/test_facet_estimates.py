@@ -70,3 +70,24 @@ def test_a_browse_within_the_limit_and_any_text_search_count_exactly(broad_marke
     assert search(q="camera", interpret="0")["exhaustive"] == {"facets_count": True}
     settings.SEARCH_EXACT_FACETS_UP_TO = broad_market
     assert search()["exhaustive"] == {"facets_count": True}
+
+
+def test_a_narrow_selection_counts_its_own_facets_exactly_and_estimates_the_whole_market(broad_market, settings):
+    """The sample goes out with the page; the facet group that turns out narrow (the chosen make's
+    bodies, fuels...) is counted again exactly, while the make facet (every other make, over the whole
+    market) stays estimated."""
+    settings.SEARCH_EXACT_FACETS_UP_TO = broad_market * 2
+    makes = {b["value"]: b["count"] for b in search()["facets"]["make"]}
+    rare = min((m for m, n in makes.items() if n >= 50), key=makes.get)
+    exact = search(make=rare)
+    settings.SEARCH_EXACT_FACETS_UP_TO = broad_market // 2
+    mixed = search(make=rare)
+    assert mixed["exhaustive"] == {"facets_count": False}
+    assert mixed["total"] == exact["total"] == makes[rare]
+    assert mixed["facets"].keys() == exact["facets"].keys()
+    for name in mixed["facets"].keys() - {"make"}:
+        assert mixed["facets"][name] == exact["facets"][name], name
+    truth = {b["value"]: b["count"] for b in exact["facets"]["make"]}
+    guess = {b["value"]: b["count"] for b in mixed["facets"]["make"]}
+    worst = max(abs(guess.get(m, 0) - truth.get(m, 0)) for m in truth.keys() | guess.keys())
+    assert worst / broad_market < 0.01

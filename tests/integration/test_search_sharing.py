@@ -18,6 +18,7 @@ from tests.support.search_fixtures import delete_raw, index_raw, market  # noqa:
 
 pytestmark = [pytest.mark.django_db, pytest.mark.engine]
 SEARCH = "/api/v1/vehicles/search"
+SUGGEST = "/api/v1/vehicles/suggest"
 
 
 @pytest.fixture
@@ -98,3 +99,33 @@ def test_a_burst_of_identical_requests_reaches_the_engine_once(market, sharing, 
     assert all(body == typed[0] for body in typed)
     n = counted()
     assert n["miss"] == 2 and n["hit"] + n["shared"] == 30
+
+
+def test_a_keystroke_asked_for_near_its_expiry_is_renewed_ahead_and_a_write_still_shows(market, sharing):
+    """Typeahead answers are kept warm: asked for in the last part of their life, they are fetched
+    again in the background, so the next request after the expiry is still answered from memory,
+    and the renewed answer sees what was written meanwhile."""
+    sharing.SEARCH_ANSWER_SHARING_SECONDS = 2
+    before = round_trips()
+    first = get(SUGGEST, q="hilz", vehicles=5)
+    newcomer = make_vehicle(make_dealer(), make="Toyota", model="Hilzebra", listed_at=timezone.now())
+    index_raw(newcomer)
+    try:
+        time.sleep(1.6)  # within the last 30 % of the answer's 2 s: this hit renews it
+        assert get(SUGGEST, q="hilz", vehicles=5) == first
+        deadline = time.monotonic() + 10
+        while since(before)["renewed"] < 1 or not renewed_in_place():
+            assert time.monotonic() < deadline, "the answer was not renewed"
+            time.sleep(0.05)
+        time.sleep(0.6)  # past the first answer's expiry
+        later = get(SUGGEST, q="hilz", vehicles=5)
+        n = since(before)
+        assert (n["miss"], n["renewed"]) == (1, 1), n
+        assert newcomer.pk in {card["id"] for card in later["vehicles"]}
+    finally:
+        delete_raw(newcomer.pk)
+
+
+def renewed_in_place() -> bool:
+    """Every kept answer has arrived (the renewal's slot replaced the one it renews)."""
+    return all(slot.done.is_set() for slot in ANSWERS._slots.values())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from prometheus_client import REGISTRY
 
-OUTCOMES = ("miss", "hit", "shared")
+OUTCOMES = ("miss", "hit", "shared", "renewed")
 
 
 def round_trips() -> dict[str, float]:

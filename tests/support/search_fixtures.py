@@ -25,6 +25,7 @@ from indexers.rebuild import rebuild_vehicle_index
 from indexers.rows import fetch_vehicle_rows
 from search.client import get_client
 from search.currency import forget_rates
+from search.executor import forget_indexed_documents
 from search.fields import TERM_FIELDS
 from search.indexes import suggestions_alias, vehicles_alias
 from search.vocabulary import forget_vocabulary
@@ -210,6 +211,7 @@ def _make_view_history(vehicles: list[Vehicle], now) -> dict[str, int]:
 def load_index() -> None:
     rebuild_vehicle_index(wait_for_lock=True)
     get_client().indices.refresh(index=vehicles_alias())
+    forget_indexed_documents()  # the count sampling read belongs to the index just replaced
 
 
 def index_raw(vehicle: Vehicle, **overrides) -> None:
@@ -224,8 +226,10 @@ def delete_raw(vehicle_id: int) -> None:
 
 
 def drop_search_indexes() -> None:
-    # The makes and models query understanding cached belong to the indexes dropped here.
+    # The makes and models query understanding cached, and the count sampling read, belong to the
+    # indexes dropped here.
     forget_vocabulary()
+    forget_indexed_documents()
     es = get_client()
     for alias in (vehicles_alias(), suggestions_alias()):
         names = list(es.indices.get(index=f"{alias}-*", expand_wildcards="open").body)
