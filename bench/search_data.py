@@ -110,6 +110,33 @@ WORDS = [
 ]
 DEALERS = 4000
 
+# Destination ports with a made-up freight (USD), duty rate and oldest admitted age in years, for
+# benchmark documents only: the shape (one delivered and CIF price per port, the countries that
+# admit the car) is what the index and the queries see; the real figures are platform/delivery's.
+SYNTHETIC_PORTS = {
+    "NGLOS": ("NG", 1900, 0.70, 12),
+    "CIABJ": ("CI", 1700, 0.45, 10),
+    "KEMBA": ("KE", 1500, 0.55, 8),
+    "TZDAR": ("TZ", 1600, 0.50, 10),
+    "GHTEM": ("GH", 1800, 0.45, 10),
+    "SNDKR": ("SN", 1700, 0.45, 8),
+    "CMDLA": ("CM", 1900, 0.50, 10),
+    "BJCOO": ("BJ", 1700, 0.40, 10),
+    "TGLFW": ("TG", 1700, 0.40, 12),
+    "ZADUR": ("ZA", 1400, 0.60, 25),
+}
+
+
+def synthetic_delivery(usd: float, year: int, this_year: int) -> dict[str, Any]:
+    """Delivered and CIF prices per port and the countries admitting a car of this age."""
+    cif = {port: round(usd + freight, 2) for port, (_, freight, _, _) in SYNTHETIC_PORTS.items()}
+    delivered = {port: round(cif[port] * (1 + duty), 2) for port, (_, _, duty, _) in SYNTHETIC_PORTS.items()}
+    admitted = sorted({country for country, _, _, oldest in SYNTHETIC_PORTS.values() if this_year - year <= oldest})
+    refused = sorted(
+        f"{country}:age" for country, _, _, oldest in SYNTHETIC_PORTS.values() if this_year - year > oldest
+    )
+    return {"cif_usd": cif, "delivered_usd": delivered, "importable_to": admitted, "import_refusals": refused}
+
 
 def synthetic_rows(count: int, seed: int = 11) -> Iterator[dict[str, Any]]:
     rng = random.Random(seed)
@@ -172,6 +199,8 @@ def synthetic_rows(count: int, seed: int = 11) -> Iterator[dict[str, Any]]:
             "dealer_verified": True,
             "dealer_latitude": lat + rng.uniform(-0.1, 0.1),
             "dealer_longitude": lon + rng.uniform(-0.1, 0.1),
+            # From values already drawn: every other value stays as it was.
+            "delivery": synthetic_delivery(usd, year, now.year),
         }
 
 
