@@ -5,7 +5,11 @@ would cost more than the engine round trip on typeahead, so these describe the o
 rebuild it.
 """
 
+import copy
+
 from rest_framework import serializers
+
+from search.suggest import TYPEAHEAD_CARD
 
 
 class MoneySchema(serializers.Serializer):
@@ -160,8 +164,14 @@ class ThumbSchema(serializers.Serializer):
     illustration = serializers.BooleanField(help_text="A drawing for demo data, not a photograph of this car.")
 
 
-class SuggestedVehicleSchema(VehicleCardSchema):
-    cover = ThumbSchema(allow_null=True, help_text="The cover's thumbnail; null without photos.")
+# What a keystroke needs of a car (search.suggest.TYPEAHEAD_CARD), as the card declares it; its page
+# has the rest.
+SuggestedVehicleSchema = type(
+    "SuggestedVehicleSchema",
+    (serializers.Serializer,),
+    {name: copy.deepcopy(VehicleCardSchema._declared_fields[name]) for name in TYPEAHEAD_CARD}
+    | {"cover": ThumbSchema(allow_null=True, help_text="The cover's thumbnail; null without photos.")},
+)
 
 
 class SuggestResponse(serializers.Serializer):

@@ -3,6 +3,7 @@
     .venv/bin/python bench/sync_pipeline.py load      # pipeline rebuild vs raw _bulk of the same docs
     .venv/bin/python bench/sync_pipeline.py lag       # commit-to-searchable lag at a sustained write rate
     .venv/bin/python bench/sync_pipeline.py capture   # write cost with and without the capture triggers
+    .venv/bin/python bench/sync_pipeline.py freight   # a freight rate's change reaching every affected document
 
 `load` indexes every vehicle in the dev database (generate them first, e.g.
 `python manage.py generate_vehicles --count 1000000`), once through the pipeline's rebuild (read
@@ -91,16 +92,17 @@ def bench_load(args) -> None:
     # The pipeline's index stays behind the alias for `lag`.
 
 
-def bench_lag(args) -> None:
-    """Updates at a fixed rate, each setting a unique mileage; a poller notes when each is searchable."""
+def start_sync() -> list:
+    """The index (rebuilt if missing), an empty change log, and the sync's own worker and listener.
+
+    The generator's backlog (one change per generated row) is already in the index the rebuild built;
+    measuring behind a million redundant changes would measure that backlog instead."""
     from localstack.paths import PYTHONPATH, ROOT
     from localstack.process import ManagedProcess
     from localstack.stack import celery_worker_argv
 
     if not index_admin.alias_exists(get_client(), index_admin.VEHICLES):
         rebuild_vehicle_index()
-    # The generator's own backlog (one change per generated row) is already in the index the rebuild
-    # built; measuring lag behind a million redundant changes would measure that backlog instead.
     with connection.cursor() as cursor:
         cursor.execute("TRUNCATE indexers_searchchange")
     env = {
@@ -123,6 +125,12 @@ def bench_lag(args) -> None:
     for proc in procs:
         proc.start()
     time.sleep(8)
+    return procs
+
+
+def bench_lag(args) -> None:
+    """Updates at a fixed rate, each setting a unique mileage; a poller notes when each is searchable."""
+    procs = start_sync()
     get_client()
     with connection.cursor() as cursor:
         cursor.execute(
@@ -196,6 +204,51 @@ def bench_lag(args) -> None:
     )
 
 
+def bench_freight(args) -> None:
+    """One freight rate changed by staff: how many vehicles it re-stamps, what the commit costs, and
+    when the last affected document carries the new version in search (polled every 0.2 s)."""
+    from delivery.models import ExportOrigin, FreightRate
+
+    procs = start_sync()
+    client = get_client()
+    rate = FreightRate.objects.filter(region=args.region).order_by("port", "size_class").first()
+    countries = sorted(set(ExportOrigin.objects.filter(region=args.region).values_list("country", flat=True)))
+    # The documents standing in the region's countries: those the change must reach.
+    affected = client.count(index="bench-vehicles", query={"terms": {"country": countries}})["count"]
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT last_value FROM search_version_seq")
+            (before,) = cursor.fetchone()
+        start = time.perf_counter()
+        with transaction.atomic():
+            FreightRate.objects.filter(pk=rate.pk).update(amount_usd=rate.amount_usd + 1)
+        committed_in = time.perf_counter() - start
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM catalog_vehicle WHERE search_version > %s", [before])
+            (restamped,) = cursor.fetchone()
+        newer = {"range": {"sync_version": {"gt": before}}}
+        shown, timeline = 0, []
+        while time.perf_counter() - start < args.seconds:
+            shown = client.count(index="bench-vehicles", query=newer)["count"]
+            timeline.append((time.perf_counter() - start, shown))
+            if shown >= affected:
+                break
+            time.sleep(0.2)
+        listable = client.count(index="bench-vehicles")["count"]
+    finally:
+        for proc in procs:
+            proc.stop()
+        FreightRate.objects.filter(pk=rate.pk).update(amount_usd=rate.amount_usd)
+    elapsed = timeline[-1][0]
+    halfway = next((t for t, n in timeline if n >= shown / 2), elapsed)
+    print(f"{listable:,} documents in search, {affected:,} of them in {', '.join(countries)}; freight {rate} +1 USD")
+    print(f"commit (UPDATE + re-stamp triggers): {committed_in:.2f}s, {restamped:,} vehicles re-stamped")
+    print(
+        f"every affected document in search after {elapsed:.1f}s ({shown:,} documents, "
+        f"{shown / elapsed:,.0f} docs/s); half of them after {halfway:.1f}s"
+    )
+
+
 def bench_capture(args) -> None:
     """Insert and update cost with the capture triggers enabled vs disabled, alternating, rolled back."""
     from catalog.models import Vehicle
@@ -248,16 +301,17 @@ def bench_capture(args) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("what", choices=["load", "lag", "capture"])
+    parser.add_argument("what", choices=["load", "lag", "capture", "freight"])
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--chunk-size", type=int, default=1000)
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--rate", type=int, default=200, help="writes per second (lag)")
-    parser.add_argument("--seconds", type=int, default=30, help="duration (lag)")
+    parser.add_argument("--seconds", type=int, default=30, help="duration (lag); longest wait (freight)")
     parser.add_argument("--rows", type=int, default=5000, help="rows per round (capture)")
+    parser.add_argument("--region", default="uk", help="export region whose first freight rate changes (freight)")
     args = parser.parse_args()
     random.seed(42)
-    {"load": bench_load, "lag": bench_lag, "capture": bench_capture}[args.what](args)
+    {"load": bench_load, "lag": bench_lag, "capture": bench_capture, "freight": bench_freight}[args.what](args)
 
 
 if __name__ == "__main__":

@@ -31,7 +31,7 @@ from .request import Page, Scope, VehicleQuery
 from .results import Destination, facet_lists, matching_count, spread_lookalikes, vehicle_card, vehicle_cards
 from .sharing import run_searches_shared, shared
 from .similar import Target, similar_vehicles_search, similarity_reasons, vehicles_by_id_search
-from .suggest import suggestions_search, typeahead_vehicles_search
+from .suggest import TYPEAHEAD_CARD, suggestions_search, typeahead_vehicles_search
 from .understanding import Interpretation, fold, interpreted_query
 from .understanding import interpret as interpret_text
 from .vehicles import vehicle_count_search, vehicle_facets_search, vehicle_hits_search
@@ -383,14 +383,14 @@ def _vehicle_suggestions(*, text: str, size: int, vehicles: int) -> dict[str, An
             break
     units = float(currency_rates()["USD"])
     now = datetime.now(UTC)
-    top = [
-        vehicle_card(hit["_source"], currency="USD", units_per_usd=units, now=now)
-        for hit in outcome.responses[1]["hits"]["hits"]
-    ]
-    for card in top:
+    top = []
+    for hit in outcome.responses[1]["hits"]["hits"]:
+        full = vehicle_card(hit["_source"], currency="USD", units_per_usd=units, now=now)
+        card = {key: full[key] for key in TYPEAHEAD_CARD}
         # A keystroke's answer stays small on paid data: the thumbnail and its placeholder only.
         if card["cover"]:
             card["cover"] = {key: card["cover"][key] for key in ("thumb", "placeholder", "illustration")}
+        top.append(card)
     return {"query": text, "suggestions": suggestions, "vehicles": top, "took_ms": outcome.took_ms}
 
 

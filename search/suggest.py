@@ -12,21 +12,25 @@ from .filters import scope_filters
 from .request import Scope
 
 SUGGESTION_SOURCE = ["kind", "text", "make", "model", "count", "searches"]
-VEHICLE_SOURCE = [
-    "vehicle_id",
+# What a typeahead vehicle answers: what those fields make of a card, nothing left empty (paid data).
+TYPEAHEAD_CARD = (
+    "id",
     "title",
     "make",
     "model",
     "year",
     "mileage_km",
     "price",
-    "currency",
     "price_usd",
+    "display_price",
     "cover",
     "country",
     "city",
     "status",
-]
+)
+# The document fields those are made from: a card's id is the document's vehicle_id, its prices need
+# the listing's currency.
+VEHICLE_SOURCE = ["vehicle_id", "currency", *(key for key in TYPEAHEAD_CARD if key not in ("id", "display_price"))]
 
 
 def suggestions_search(text: str, *, size: int) -> Search:

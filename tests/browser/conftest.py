@@ -10,6 +10,8 @@
 - `committed(fn, *args)`: run ORM code in its own connection and commit it, so the live server, the
   worker and the listener see it (the test's own connection is inside a transaction rolled back at
   the end, as with any `django_db` test); `make_user(...)` is one such write.
+- `until_searchable(ids)`: wait until a search (not a realtime GET: the index refreshes every second)
+  finds every one of these vehicles, so a page opened next shows them.
 - `sign_in(browser, live_stack, username, password)`: through the real sign-in form.
 - `run_axe(browser)`: axe-core (npm) injected into the page; returns the serious and critical violations.
 
@@ -24,6 +26,7 @@ import contextlib
 import os
 import sys
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -46,6 +49,8 @@ from selenium.webdriver.support.ui import WebDriverWait
 from insights.suggestions_index import rebuild_suggestions
 from localstack.paths import ROOT
 from localstack.stack import celery_worker_argv
+from search.client import get_client
+from search.indexes import vehicles_alias
 from tests.conftest import _wait_for_worker_ready
 from tests.support.processes import start_test_process
 from tests.support.search_fixtures import SearchMarket, market  # noqa: F401 (fixture)
@@ -167,6 +172,20 @@ PAGE_CHANGING = (NoSuchElementException, StaleElementReferenceException, Javascr
 def wait_until(driver, condition, timeout: float = WAIT, message: str = ""):
     """WebDriverWait(driver).until(condition) with the suite's timeout; condition gets the driver."""
     return WebDriverWait(driver, timeout, ignored_exceptions=PAGE_CHANGING).until(condition, message)
+
+
+def until_searchable(ids, timeout: float = 60, where=lambda source: True) -> None:
+    """Wait until a search finds every vehicle of `ids` (whose document satisfies `where`)."""
+    wanted = {str(i) for i in ids}
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = get_client().search(
+            index=vehicles_alias(), query={"ids": {"values": sorted(wanted)}}, size=len(wanted)
+        )["hits"]["hits"]
+        if {hit["_id"] for hit in found if where(hit["_source"])} == wanted:
+            return
+        time.sleep(0.5)
+    raise AssertionError(f"not searchable within {timeout} s: {sorted(wanted)}")
 
 
 def committed(fn, *args, **kwargs):

@@ -22,7 +22,7 @@ from pricing.models import MarketValueModel
 from pricing.serving import value_changed
 from search.client import get_client
 from search.indexes import vehicles_alias
-from tests.browser.conftest import committed, make_user, run_axe, sign_in, wait_until
+from tests.browser.conftest import committed, make_user, run_axe, sign_in, until_searchable, wait_until
 from tests.support.factories import make_dealer, make_vehicle
 from tests.support.market_model import fair_price, register_test_model
 
@@ -79,8 +79,8 @@ def yard(live_stack, django_db_blocker):
         member = make_user("deal-dealer")
         committed(lambda: dealer.members.add(member))
         committed(value_changed)  # what the scheduled sweep does; the listener and worker index the result
-        _until(lambda: (_indexed(cars["great"]) or {}).get("deal_rating") == "great", "the great deal indexed")
-        _until(lambda: _indexed(cars["fair"]) is not None, "the fair one indexed")
+        until_searchable([cars["great"]], SYNC, where=lambda car: car.get("deal_rating") == "great")
+        until_searchable([cars["fair"]], SYNC)
         assert Vehicle.objects.get(pk=cars["typo"]).held_reason == "price_far_below"
         yield dealer, member, cars
         committed(lambda: Vehicle.objects.filter(dealer=dealer).delete())

@@ -9,7 +9,7 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
-from tests.browser.conftest import committed, wait_until
+from tests.browser.conftest import committed, until_searchable, wait_until
 from tests.browser.test_buyers_search import css, open_search
 from tests.support.search_fixtures import add_export_stock
 
@@ -19,7 +19,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 @pytest.fixture(scope="module")
 def export_stack(live_stack):
     """The live stack plus cars in Japan and the US (they ship to Abidjan), indexed by the running worker."""
-    committed(add_export_stock)
+    added = committed(add_export_stock)
+    until_searchable([car.pk for car in added])
     return live_stack
 
 

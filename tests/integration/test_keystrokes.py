@@ -10,6 +10,7 @@ from django.test import Client
 from prometheus_client import REGISTRY
 
 from api.keystrokes import suggest_answer
+from search.suggest import TYPEAHEAD_CARD
 from tests.support.search_fixtures import market  # noqa: F401 (fixture)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.engine]
@@ -52,3 +53,11 @@ def test_an_invalid_keystroke_gets_the_apis_400_naming_the_field(params, field):
 def test_other_methods_go_through_the_full_stack():
     assert Client().options(SUGGEST).status_code == 200
     assert Client().post(SUGGEST, {"q": "toy"}).status_code == 405
+
+
+def test_a_suggested_vehicle_carries_what_a_keystroke_shows_and_nothing_left_empty(market, settings):
+    # The typeahead reads a few fields of each car: the card holds those, none of them null by omission.
+    settings.SEARCH_ANSWER_SHARING_SECONDS = 0
+    (vehicle, *_) = Client().get(SUGGEST, {"q": "n/a", "vehicles": 3}).json()["vehicles"]
+    assert tuple(vehicle) == TYPEAHEAD_CARD
+    assert None not in (vehicle["title"], vehicle["year"], vehicle["price"]["amount"], vehicle["status"])
