@@ -1,7 +1,7 @@
 """Disjunctive facets, in the manner of elasticsearch.dsl's FacetedSearch. Pure.
 
-Selections go into `post_filter`, so the main query's aggregations see every candidate; each facet's
-aggregation is wrapped in a filter made of all the OTHER selections. Selecting Toyota therefore
+The facets' request matches every candidate (no selection in its query); each facet's aggregation
+is wrapped in a filter made of all the OTHER selections. Selecting Toyota therefore
 keeps the counts of Honda and Nissan in the make facet, while every other facet narrows to Toyotas.
 """
 

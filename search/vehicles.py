@@ -37,14 +37,24 @@ def base_query(query: VehicleQuery, scope: Scope, *, ranked: bool = True) -> Que
     return with_business_signals(matched) if query.text else photos_first(matched)
 
 
+def selected_query(query: VehicleQuery, scope: Scope, *, ranked: bool) -> Query:
+    """The base query with the facet selections as filter clauses (they narrow, they do not score)."""
+    matched = base_query(query, scope, ranked=ranked)
+    selected = selection_filters(query)
+    return Q("bool", must=[matched], filter=list(selected.values())) if selected else matched
+
+
 def vehicle_hits_search(
     query: VehicleQuery, *, scope: Scope, sort: str, page: Page, count_total: bool = False, highlight: bool = True
 ) -> Search:
-    """The page of hits: main query, selections as post_filter, sort, page or cursor, highlights."""
-    selected = selection_filters(query)
-    s = Search().query(base_query(query, scope, ranked=sort in SCORED_SORTS))
-    if selected:
-        s = s.post_filter(Q("bool", filter=list(selected.values())))
+    """The page of hits: main query, selections as filters, sort, page or cursor, highlights.
+
+    The selections are filter clauses of the query, not a `post_filter`: no aggregation rides on this
+    request (the facets are a search of their own), and a `post_filter` is checked on every document
+    the main query matches, where a filter clause lets the engine skip to the selected ones (the page
+    of hits took 0.46x the engine time at 1M documents, docs/search.md). Filters do not score, so the
+    order is the same."""
+    s = Search().query(selected_query(query, scope, ranked=sort in SCORED_SORTS))
     s = s.sort(*sort_clause(sort, near=query.near, port=query.port)).source(HIT_SOURCE)
     s = s.extra(size=page.size, track_total_hits=count_total)
     if page.search_after is not None:

@@ -73,13 +73,14 @@ def test_facets_sharing_their_selections_share_one_filter():
     assert list(plain) == ["all_selections"] and plain["all_selections"]["filter"] == {"bool": {}}
 
 
-def test_selections_go_to_post_filter_and_scope_to_the_query():
+def test_selections_filter_the_hits_without_scoring_and_the_scope_is_in_the_query():
     body = vehicle_hits_search(SELECTED, scope=PUBLIC, sort="relevance", page=Page()).to_dict()
-    post = json.dumps(body["post_filter"])
-    assert "make.folded" in post and "body_type" in post and "price_usd" in post
-    query = json.dumps(body["query"])
-    assert "make.folded" not in query and "price_usd" not in query
-    assert '{"bool": {"must_not": [{"terms": {"status": ["sold", "withdrawn"]}}]}}' in query
+    assert "post_filter" not in body
+    selections = json.dumps(body["query"]["bool"]["filter"])
+    assert "make.folded" in selections and "body_type" in selections and "price_usd" in selections
+    (scored,) = body["query"]["bool"]["must"]
+    assert "make.folded" not in json.dumps(scored) and "price_usd" not in json.dumps(scored)
+    assert '{"bool": {"must_not": [{"terms": {"status": ["sold", "withdrawn"]}}]}}' in json.dumps(scored)
     assert body["sort"][-1] == {"vehicle_id": "asc"}
     assert body["track_total_hits"] is False
     assert "highlight" in body
