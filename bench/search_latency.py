@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import itertools
 import json
 import os
 import random
@@ -281,13 +282,14 @@ def run_requests(
             # One API request for every server, or a list with each server's own (a baseline's page
             # asks for its own facets).
             per_server = through_api if isinstance(through_api, list) else [through_api] * len(to_apis)
-            # Take turns at going first: whoever comes later finds the engine's filter cache warm.
+            # Take turns in every order: whoever comes later finds the engine's filter cache warm, so
+            # each target precedes each other one equally often (a rotation would favour one of three).
             # Either side may be None (bench/search_popular.py times one side at a time).
             targets = [(None, to_engine, direct)] + [
                 (n, conn, request) for n, (conn, request) in enumerate(zip(to_apis, per_server, strict=True))
             ]
-            shift = i % len(targets)
-            timings = [(n, send(conn, request)) for n, conn, request in targets[shift:] + targets[:shift]]
+            orders = list(itertools.permutations(targets))
+            timings = [(n, send(conn, request)) for n, conn, request in orders[i % len(orders)]]
             with lock:
                 for n, ms in timings:
                     if ms is not None:

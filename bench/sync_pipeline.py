@@ -4,6 +4,7 @@
     .venv/bin/python bench/sync_pipeline.py lag       # commit-to-searchable lag at a sustained write rate
     .venv/bin/python bench/sync_pipeline.py capture   # write cost with and without the capture triggers
     .venv/bin/python bench/sync_pipeline.py freight   # a freight rate's change reaching every affected document
+    .venv/bin/python bench/sync_pipeline.py valuation --rows 3000  # what market values add to the drain
 
 `load` indexes every vehicle in the dev database (generate them first, e.g.
 `python manage.py generate_vehicles --count 1000000`), once through the pipeline's rebuild (read
@@ -32,7 +33,7 @@ from es_mappings.vehicles import vehicle_to_document
 from indexers import index_admin
 from indexers.apply import VehicleOp, bulk_operations, is_listable
 from indexers.rebuild import rebuild_vehicle_index
-from indexers.rows import iter_vehicle_rows
+from indexers.rows import iter_vehicle_rows, listable_sql
 from search.client import get_client
 
 
@@ -249,6 +250,82 @@ def bench_freight(args) -> None:
     )
 
 
+def _searchable_after(client, ids: list[int], version: int, *, seconds: float) -> float:
+    """Seconds until every listable row of `ids` carries a version above `version` in search (a row
+    the change held back leaves search instead)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT count(*) FROM catalog_vehicle WHERE id = ANY(%s) AND {listable_sql()}",
+            [ids, list(settings.SEARCHABLE_STATUSES)],
+        )
+        (listable,) = cursor.fetchone()
+    started = time.perf_counter()
+    query = {
+        "bool": {"filter": [{"ids": {"values": [str(i) for i in ids]}}, {"range": {"sync_version": {"gt": version}}}]}
+    }
+    while time.perf_counter() - started < seconds:
+        if client.count(index="bench-vehicles", query=query)["count"] >= listable:
+            return time.perf_counter() - started
+        time.sleep(0.1)
+    raise SystemExit(f"not all {len(ids)} documents searchable within {seconds} s")
+
+
+def _last_version() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT last_value FROM search_version_seq")
+        return cursor.fetchone()[0]
+
+
+def bench_valuation(args) -> None:
+    """What market values add to the drain: --rows price changes (one statement each, as dealers make
+    them) drained to search, then their valuation (`pricing.serving.value_changed`, the serving model)
+    and the second change it writes, drained too. Run after a model is promoted (every row valued)."""
+    from pricing.serving import serving_model, value_changed
+
+    entry, _ = serving_model()
+    if entry is None:
+        raise SystemExit("no serving market-value model: train and promote one first (docs/market_value.md)")
+    procs = start_sync()
+    client = get_client()
+    try:
+        picked = client.search(
+            index="bench-vehicles",
+            size=args.rows,
+            source=False,
+            query={"function_score": {"random_score": {"seed": 42, "field": "sync_bucket"}}},
+        )["hits"]["hits"]
+        ids = [int(hit["_id"]) for hit in picked]
+        value_changed(budget_seconds=600)  # anything left unvalued, so the run below values only ours
+        before = _last_version()
+        start = time.perf_counter()
+        with connection.cursor() as cursor:
+            for vehicle_id in ids:  # autocommit: a transaction per change
+                cursor.execute(
+                    "UPDATE catalog_vehicle SET price = price + 1, updated_at = now() WHERE id = %s", [vehicle_id]
+                )
+        written = time.perf_counter() - start
+        prices_in = _searchable_after(client, ids, before, seconds=600) + written
+        valued_before = _last_version()
+        start = time.perf_counter()
+        valued = value_changed(budget_seconds=600)
+        valuing = time.perf_counter() - start
+        values_in = _searchable_after(client, ids, valued_before, seconds=600) + valuing
+    finally:
+        for proc in procs:
+            proc.stop()
+    per_change = {name: seconds / len(ids) * 1000 for name, seconds in [("prices", prices_in), ("values", values_in)]}
+    print(f"model {entry.pk} serving; {len(ids):,} listings in search changed their price, one statement each")
+    print(
+        f"price changes: written in {written:.2f}s, all in search after {prices_in:.2f}s "
+        f"({per_change['prices']:.2f} ms per change)"
+    )
+    print(
+        f"their valuation: {valued:,} rows valued and written in {valuing:.2f}s, all in search after "
+        f"{values_in:.2f}s ({per_change['values']:.2f} ms per change)"
+    )
+    print(f"valuation over the price change alone: {values_in / prices_in:.2f}x the time to search")
+
+
 def bench_capture(args) -> None:
     """Insert and update cost with the capture triggers enabled vs disabled, alternating, rolled back."""
     from catalog.models import Vehicle
@@ -301,17 +378,23 @@ def bench_capture(args) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("what", choices=["load", "lag", "capture", "freight"])
+    parser.add_argument("what", choices=["load", "lag", "capture", "freight", "valuation"])
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--chunk-size", type=int, default=1000)
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--rate", type=int, default=200, help="writes per second (lag)")
     parser.add_argument("--seconds", type=int, default=30, help="duration (lag); longest wait (freight)")
-    parser.add_argument("--rows", type=int, default=5000, help="rows per round (capture)")
+    parser.add_argument("--rows", type=int, default=5000, help="rows per round (capture); price changes (valuation)")
     parser.add_argument("--region", default="uk", help="export region whose first freight rate changes (freight)")
     args = parser.parse_args()
     random.seed(42)
-    {"load": bench_load, "lag": bench_lag, "capture": bench_capture, "freight": bench_freight}[args.what](args)
+    {
+        "load": bench_load,
+        "lag": bench_lag,
+        "capture": bench_capture,
+        "freight": bench_freight,
+        "valuation": bench_valuation,
+    }[args.what](args)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ keeps the counts of Honda and Nissan in the make facet, while every other facet 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from elasticsearch.dsl import A, Q
@@ -54,6 +55,14 @@ def _ignored(name: str) -> tuple[str, ...]:
 MATCHING = "all_selections"
 
 
+@dataclass(frozen=True)
+class FacetGroup:
+    """Facets counted under the same selections: `filters` (the selections' queries), `facets` (names)."""
+
+    filters: tuple[Query, ...]
+    facets: tuple[str, ...]
+
+
 def sample_slots(indexed: int, *, exact_up_to: int, slots: int) -> int | None:
     """How many of the documents' `slots` sample buckets to count a browse's facets over, or None
     (count every document: the whole index is no larger than `exact_up_to`).
@@ -74,38 +83,49 @@ def split_sampled_groups(
     aggregations: dict[str, Any], *, scale: float, exact_up_to: int
 ) -> tuple[dict[str, Any], tuple[str, ...]]:
     """(the facet groups whose estimated size is above `exact_up_to`: their sampled counts stand,
-    the names of the facets in the other groups: to be counted exactly)."""
+    the keys of the other groups: to be counted exactly, see facet_group_aggregations)."""
     sampled: dict[str, Any] = {}
     exact: list[str] = []
     for group, counted in aggregations.items():
         if counted["doc_count"] * scale > exact_up_to:
             sampled[group] = counted
-        else:
-            exact.extend(name for name in counted if name != "doc_count" and name != "meta")
+        elif any(name in counted for name in FACET_NAMES):
+            exact.append(group)
     return sampled, tuple(exact)
 
 
-def facet_aggregations(
-    selected: dict[str, Query], *, names: tuple[str, ...] = FACET_NAMES, units_per_usd: float = 1.0
-) -> dict[str, Agg]:
-    """The facets' aggregations, grouped by the selections that apply to them.
+def facet_groups(selected: dict[str, Query], *, names: tuple[str, ...] = FACET_NAMES) -> dict[str, FacetGroup]:
+    """The facets grouped by the selections that apply to them, by group key.
 
     Each facet must be counted under every selection except those it ignores. Facets that share the
-    same applicable selections share one `filter` aggregation, so a request with k selected facets
-    evaluates k + 1 filters, not one per facet (each is a pass over the matching documents). The
-    group with every selection (MATCHING) always exists: its doc_count is the result total.
+    same applicable selections share one group, so a request with k selected facets evaluates k + 1
+    filters, not one per facet (each is a pass over the matching documents). The group with every
+    selection (MATCHING) always exists: its document count is the result total.
     """
     groups: dict[frozenset[str], list[str]] = {frozenset(selected): []}
     for name in names:
         applied = frozenset(other for other in selected if other not in _ignored(name))
         groups.setdefault(applied, []).append(name)
-    aggs: dict[str, Agg] = {}
-    for applied, members in groups.items():
-        key = MATCHING if applied == frozenset(selected) else "without_" + "_".join(sorted(set(selected) - applied))
-        inner = {name: _facet_agg(name, units_per_usd=units_per_usd) for name in members}
-        aggs[key] = A(
-            "filter",
-            filter=Q("bool", filter=[selected[n] for n in sorted(applied)]),
-            **({"aggs": inner} if inner else {}),
+    return {
+        MATCHING if applied == frozenset(selected) else "without_" + "_".join(sorted(set(selected) - applied)): (
+            FacetGroup(filters=tuple(selected[n] for n in sorted(applied)), facets=tuple(members))
         )
+        for applied, members in groups.items()
+    }
+
+
+def facet_aggregations(
+    selected: dict[str, Query], *, names: tuple[str, ...] = FACET_NAMES, units_per_usd: float = 1.0
+) -> dict[str, Agg]:
+    """Every group's facets under one `filter` aggregation of the group's selections, for one request
+    over all the candidates (see facet_groups)."""
+    aggs: dict[str, Agg] = {}
+    for key, group in facet_groups(selected, names=names).items():
+        inner = group_aggregations(group, units_per_usd=units_per_usd)
+        aggs[key] = A("filter", filter=Q("bool", filter=list(group.filters)), **({"aggs": inner} if inner else {}))
     return aggs
+
+
+def group_aggregations(group: FacetGroup, *, units_per_usd: float) -> dict[str, Agg]:
+    """The group's facets, counted over whatever documents the request they ride on matches."""
+    return {name: _facet_agg(name, units_per_usd=units_per_usd) for name in group.facets}

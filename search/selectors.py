@@ -34,7 +34,12 @@ from .similar import Target, similar_vehicles_search, similarity_reasons, vehicl
 from .suggest import TYPEAHEAD_CARD, suggestions_search, typeahead_vehicles_search
 from .understanding import Interpretation, fold, interpreted_query
 from .understanding import interpret as interpret_text
-from .vehicles import vehicle_count_search, vehicle_facets_search, vehicle_hits_search
+from .vehicles import (
+    narrow_group_facets_searches,
+    vehicle_count_search,
+    vehicle_facets_search,
+    vehicle_hits_search,
+)
 from .vocabulary import vehicle_vocabulary
 from .zero_results import did_you_mean, did_you_mean_search, param_names, relaxed_searches
 
@@ -200,19 +205,23 @@ def run_vehicle_search(
         total = matching_count(aggregations)
     else:
         total = responses[2]["hits"]["total"]["value"]
-        sampled, exact_names = split_sampled_groups(
+        sampled, narrow = split_sampled_groups(
             responses[1]["aggregations"], scale=SYNC_BUCKETS / sample, exact_up_to=settings.SEARCH_EXACT_FACETS_UP_TO
         )
         facet_counts = facet_lists(sampled, terms=query.terms, units_per_usd=units_per_usd, scale=SYNC_BUCKETS / sample)
         estimated = bool(facet_counts)
-        if exact_names:
-            # The narrow groups (a few thousand documents) are cheap to count exactly: one more round trip.
-            exact_search = vehicle_facets_search(query, scope=scope, facets=exact_names, units_per_usd=units_per_usd)
-            exact = run_searches_shared([(alias, exact_search)], seconds=settings.SEARCH_ANSWER_SHARING_SECONDS)
-            took_ms += exact.took_ms
-            facet_counts |= facet_lists(
-                exact.responses[0]["aggregations"], terms=query.terms, units_per_usd=units_per_usd
+        if narrow:
+            # The narrow groups (a few thousand documents each) are cheap to count exactly, each over
+            # its own documents: one more round trip.
+            exact_searches = narrow_group_facets_searches(
+                query, scope=scope, groups=narrow, facets=facets, units_per_usd=units_per_usd
             )
+            exact = run_searches_shared(
+                [(alias, s) for s in exact_searches], seconds=settings.SEARCH_ANSWER_SHARING_SECONDS
+            )
+            took_ms += exact.took_ms
+            counted = {key: response["aggregations"] for key, response in zip(narrow, exact.responses, strict=True)}
+            facet_counts |= facet_lists(counted, terms=query.terms, units_per_usd=units_per_usd)
         facet_counts = {name: facet_counts[name] for name in facets if name in facet_counts}
     now = datetime.now(UTC)
     cards = vehicle_cards(

@@ -9,7 +9,7 @@ from __future__ import annotations
 from elasticsearch.dsl import Q, Search
 from elasticsearch.dsl.query import Query
 
-from .facets import FACET_NAMES, facet_aggregations
+from .facets import FACET_NAMES, facet_aggregations, facet_groups, group_aggregations
 from .fields import CARD_FIELDS
 from .filters import geo_filter, scope_filters, selection_filters
 from .request import Page, Scope, VehicleQuery
@@ -95,3 +95,21 @@ def vehicle_facets_search(
     for name, agg in facet_aggregations(selection_filters(query), names=facets, units_per_usd=units_per_usd).items():
         s.aggs.bucket(name, agg)
     return s
+
+
+def narrow_group_facets_searches(
+    query: VehicleQuery, *, scope: Scope, groups: tuple[str, ...], facets: tuple[str, ...], units_per_usd: float
+) -> list[Search]:
+    """Exact counts for the facet groups `groups` (keys of search.facets.facet_groups), one size-0
+    request each, with the group's selections in its query: the engine walks only the group's own
+    documents (a few thousand), where a `filter` aggregation under a market-wide query checks its
+    filter on every document of the market."""
+    every = facet_groups(selection_filters(query), names=facets)
+    base = base_query(query, scope, ranked=False)
+    searches = []
+    for key in groups:
+        s = Search().query(Q("bool", filter=[base, *every[key].filters])).extra(size=0, track_total_hits=False)
+        for name, agg in group_aggregations(every[key], units_per_usd=units_per_usd).items():
+            s.aggs.bucket(name, agg)
+        searches.append(s)
+    return searches

@@ -9,14 +9,14 @@ import pytest
 
 from search.analytics import days_on_market_search, listings_over_time_search, price_statistics_search
 from search.cursors import InvalidCursor, decode_cursor, encode_cursor
-from search.facets import FACET_NAMES, facet_aggregations
+from search.facets import FACET_NAMES, facet_aggregations, facet_groups
 from search.filters import selection_filters
 from search.request import GeoCircle, Page, Range, Scope, VehicleQuery
 from search.results import facet_lists, vehicle_card
 from search.similar import Target, similar_vehicles_search, similarity_reasons
 from search.sorting import sort_clause
 from search.suggest import suggestions_search, typeahead_vehicles_search
-from search.vehicles import vehicle_facets_search, vehicle_hits_search
+from search.vehicles import narrow_group_facets_searches, vehicle_facets_search, vehicle_hits_search
 
 PUBLIC = Scope(statuses=("available", "reserved"))
 SELECTED = VehicleQuery(
@@ -40,7 +40,7 @@ def find(tree, key):
     return found
 
 
-def facet_groups(selected: VehicleQuery) -> dict[str, tuple[set[str], set[str]]]:
+def filters_by_facet(selected: VehicleQuery) -> dict[str, tuple[set[str], set[str]]]:
     """Facet name -> (fields filtered on, names of the facets sharing that filter)."""
     aggs = {n: a.to_dict() for n, a in facet_aggregations(selection_filters(selected)).items()}
     out = {}
@@ -53,7 +53,7 @@ def facet_groups(selected: VehicleQuery) -> dict[str, tuple[set[str], set[str]]]
 
 
 def test_each_facet_is_filtered_by_the_other_selections_only():
-    groups = facet_groups(SELECTED)
+    groups = filters_by_facet(SELECTED)
     assert set(FACET_NAMES) <= set(groups)
     # make ignores make and model (hierarchical); keeps body, price, year.
     assert groups["make"][0] == {"body_type", "price_usd", "year"}
@@ -247,3 +247,19 @@ def test_vehicle_card_converts_prices_and_counts_days():
     assert card["display_price"] == {"amount": round(10869.57 * 129.5, 2), "currency": "KES"}
     assert card["price"] == {"amount": 10000.0, "currency": "EUR"}
     assert card["days_on_market"] == 10
+
+
+def test_a_narrow_group_is_counted_over_its_own_documents():
+    # Its selections are in the query (the engine walks only the group's documents); its facets are
+    # plain aggregations, the same as under the market-wide request's filter aggregation.
+    query = VehicleQuery(terms={"make": ("Toyota",), "body": ("suv",)})
+    groups = facet_groups(selection_filters(query), names=("make", "fuel"))
+    assert set(groups) == {"all_selections", "without_make"} and groups["without_make"].facets == ("make",)
+    (search,) = narrow_group_facets_searches(
+        query, scope=PUBLIC, groups=("without_make",), facets=("make", "fuel"), units_per_usd=1.0
+    )
+    body = search.to_dict()
+    filters = json.dumps(body["query"]["bool"]["filter"])
+    assert "body_type" in filters and "make.folded" not in filters
+    wide = facet_aggregations(selection_filters(query), names=("make", "fuel"))["without_make"].to_dict()
+    assert body["aggs"] == wide["aggs"] and body["size"] == 0
