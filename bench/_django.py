@@ -1,6 +1,6 @@
 """Django set-up for benchmark scripts: the `nzila_bench` database on the dev stack, a `bench` index prefix.
 
-Create it once: `NZILA_DB_NAME=nzila_bench .venv/bin/python manage.py migrate` (bench/prepare.sh does it).
+Create it once: `NZILA_DB_NAME=nzila_bench .venv/bin/python manage.py migrate`.
 """
 
 import os
