@@ -83,7 +83,7 @@ def split_sampled_groups(
     aggregations: dict[str, Any], *, scale: float, exact_up_to: int
 ) -> tuple[dict[str, Any], tuple[str, ...]]:
     """(the facet groups whose estimated size is above `exact_up_to`: their sampled counts stand,
-    the keys of the other groups: to be counted exactly, see facet_group_aggregations)."""
+    the keys of the other groups: to be counted exactly, see search.vehicles.narrow_group_facets_searches)."""
     sampled: dict[str, Any] = {}
     exact: list[str] = []
     for group, counted in aggregations.items():
