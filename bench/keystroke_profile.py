@@ -38,7 +38,7 @@ ENTRY = {
     "rate limit": ("api/throttles.py", "allow_request"),
     "view": ("api/vehicles.py", "get"),
     "selector": ("search/selectors.py", "vehicle_suggestions"),
-    "searches": ("search/executor.py", "run_searches"),
+    "searches": ("search/executor.py", "_round_trip"),
     "round trip": ("search/executor.py", "_send"),
 }
 LAYERS = [

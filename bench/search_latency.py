@@ -168,8 +168,26 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_api(port: int, workers: int, threads: int, root: Path = ROOT) -> subprocess.Popen:
-    """gunicorn serving the API of the checkout at `root` (this one, or a baseline's files)."""
+SERVERS = ("gunicorn", "granian")
+
+
+def server_argv(server: str, port: int, workers: int, threads: int) -> list[str]:
+    """The command serving the API with `server`: gunicorn's threaded workers (as the stack runs it), or
+    granian (HTTP in Rust, the application in Python threads), with the same processes and threads."""
+    if server == "granian":
+        return [
+            *("-m", "granian", "--interface", "wsgi", "nzila.wsgi:application"),
+            *("--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)),
+            *("--blocking-threads", str(threads), "--log-level", "warning", "--no-ws"),
+        ]
+    return [
+        *("-m", "gunicorn", "nzila.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(workers)),
+        *("-k", "gthread", "--threads", str(threads), "--keep-alive", "30", "--log-level", "warning"),
+    ]
+
+
+def start_api(port: int, workers: int, threads: int, root: Path = ROOT, server: str = "gunicorn") -> subprocess.Popen:
+    """The API of the checkout at `root` (this one, or a baseline's files), served by `server`."""
     env = {
         **os.environ,
         "PYTHONPATH": f"{root}{os.pathsep}{root / 'platform'}",
@@ -179,27 +197,7 @@ def start_api(port: int, workers: int, threads: int, root: Path = ROOT) -> subpr
         "NZILA_PUBLIC_API_RATE": "1000000/minute",
     }
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "nzila.wsgi",
-            "-b",
-            f"127.0.0.1:{port}",
-            "-w",
-            str(workers),
-            "-k",
-            "gthread",
-            "--threads",
-            str(threads),
-            "--keep-alive",
-            "30",
-            "--log-level",
-            "warning",
-        ],
-        cwd=root,
-        env=env,
-        start_new_session=True,
+        [sys.executable, *server_argv(server, port, workers, threads)], cwd=root, env=env, start_new_session=True
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -318,6 +316,8 @@ def main() -> None:
     parser.add_argument("--clients", default="1,8,32")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn processes")
     parser.add_argument("--threads", type=int, default=8, help="threads per gunicorn process")
+    parser.add_argument("--server", choices=SERVERS, default="gunicorn", help="what serves this API")
+    parser.add_argument("--baseline-server", choices=SERVERS, default="gunicorn", help="what serves the baseline")
     parser.add_argument("--all-facets", action="store_true", help="also time the request with every facet")
     parser.add_argument("--endpoints", default="typeahead,search page", help="which rows to time (comma-separated)")
     parser.add_argument(
@@ -353,14 +353,14 @@ def main() -> None:
     rng = random.Random(42)
     engine = urllib.parse.urlsplit(settings.ELASTICSEARCH_URL)
     port = free_port()
-    api = start_api(port, args.workers, args.threads)
+    api = start_api(port, args.workers, args.threads, server=args.server)
     ports, servers, baseline_root = [port], [api], None
     page_facets = [PAGE_FACETS]
     if args.baseline:
         baseline_root = baseline_checkout(args.baseline)
         page_facets.append(page_facets_of(baseline_root))
         ports.append(free_port())
-        servers.append(start_api(ports[1], args.workers, args.threads, root=baseline_root))
+        servers.append(start_api(ports[1], args.workers, args.threads, root=baseline_root, server=args.baseline_server))
     try:
         print(
             f"\n{'endpoint':<22}{'clients':>8}{'api p50':>10}{'api p99':>10}{'engine p50':>12}{'engine p99':>12}"

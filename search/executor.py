@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from elasticsearch.dsl import Search
 
 from .client import get_client
@@ -57,14 +58,11 @@ def _check(item: dict[str, Any], index: str) -> dict[str, Any]:
     raise SearchFailed(f"{index}: {kind} ({status})")
 
 
-def run_searches(
+def msearch_lines(
     searches: Sequence[tuple[str, Search | dict[str, Any]]], *, optional: frozenset[str] = frozenset()
-) -> Outcome:
-    """Send (index, search) pairs in one `_msearch`; responses come back in the same order.
-
-    Indexes named in `optional` may be missing (a derived index not built yet): their response is
-    then empty instead of an error.
-    """
+) -> list[dict[str, Any]]:
+    """The `_msearch` lines of (index, search) pairs: a header naming the index, then the body.
+    Indexes named in `optional` may be missing (a derived index not built yet)."""
     lines: list[dict[str, Any]] = []
     for index, search in searches:
         header: dict[str, Any] = {"index": index}
@@ -72,21 +70,60 @@ def run_searches(
             header["ignore_unavailable"] = True
         lines.append(header)
         lines.append(search.to_dict() if isinstance(search, Search) else search)
+    return lines
+
+
+def run_searches(
+    searches: Sequence[tuple[str, Search | dict[str, Any]]], *, optional: frozenset[str] = frozenset()
+) -> Outcome:
+    """Send (index, search) pairs in one `_msearch`; responses come back in the same order.
+
+    Indexes named in `optional` may be missing: their response is then empty instead of an error.
+    """
+    return _round_trip(msearch_lines(searches, optional=optional), [index for index, _ in searches])
+
+
+class TextTemplate:
+    """An `_msearch` whose only varying part is a text, rendered once from its builders' output with
+    a placeholder and then filled in: a keystroke's request in microseconds instead of rebuilding the
+    query objects (a third of a millisecond), byte for byte the request the builders make."""
+
+    # Written where the text goes; nobody types it, and JSON writes it escaped the same way every time.
+    PLACEHOLDER = "\u0000typed\u0000"
+
+    def __init__(self, searches: Sequence[tuple[str, Search | dict[str, Any]]], *, optional=frozenset()):
+        self.indexes = [index for index, _ in searches]
+        ndjson = b"".join(orjson.dumps(line) + b"\n" for line in msearch_lines(searches, optional=optional))
+        self._parts = ndjson.split(orjson.dumps(self.PLACEHOLDER)[1:-1])
+        if len(self._parts) < 2:
+            raise ValueError("the searches do not contain the placeholder text")
+
+    def render(self, text: str) -> bytes:
+        return orjson.dumps(text)[1:-1].join(self._parts)
+
+
+def run_template(template: TextTemplate, text: str) -> Outcome:
+    """Send `template` filled with `text`, as run_searches sends the searches it was made from."""
+    return _round_trip(template.render(text), template.indexes)
+
+
+def _round_trip(body: list[dict[str, Any]] | bytes, indexes: list[str]) -> Outcome:
     started = time.perf_counter()
     try:
-        responses = _send(lines, searches)
+        responses = _send(body, indexes)
     except ShardsFailed as exc:
         log.warning("retrying a search once: %s", exc)
         time.sleep(SHARD_FAILURE_RETRY_PAUSE)
-        responses = _send(lines, searches)
+        responses = _send(body, indexes)
     elapsed_ms = (time.perf_counter() - started) * 1000
     took = max((item.get("took", 0) for item in responses), default=0)
     return Outcome(responses=responses, elapsed_ms=elapsed_ms, took_ms=took)
 
 
-def _send(lines: list[dict[str, Any]], searches) -> list[dict[str, Any]]:
-    body = get_client().msearch(searches=lines).body
-    return [_check(item, index) for item, (index, _) in zip(body["responses"], searches, strict=True)]
+def _send(body: list[dict[str, Any]] | bytes, indexes: list[str]) -> list[dict[str, Any]]:
+    # A list of lines is serialised by the client; bytes (a rendered template) go out as they are.
+    answer = get_client().msearch(body=body)
+    return [_check(item, index) for item, index in zip(answer.body["responses"], indexes, strict=True)]
 
 
 def run_search(index: str, search: Search | dict[str, Any]) -> dict[str, Any]:

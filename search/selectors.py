@@ -5,6 +5,7 @@ One function per endpoint, keyword-only arguments; the API views call nothing el
 
 from __future__ import annotations
 
+import functools
 import time
 import uuid
 from collections.abc import Callable
@@ -25,7 +26,7 @@ from .blend import blend_ranking
 from .coviews import coviewed_vehicles
 from .currency import currency_rates, to_usd
 from .cursors import encode_cursor
-from .executor import indexed_documents, run_searches
+from .executor import TextTemplate, indexed_documents, run_searches, run_template
 from .facets import FACET_NAMES, sample_slots, split_sampled_groups
 from .request import Page, Scope, VehicleQuery
 from .results import Destination, facet_lists, matching_count, spread_lookalikes, vehicle_card, vehicle_cards
@@ -356,14 +357,21 @@ def vehicle_suggestions(*, text: str, size: int = 8, vehicles: int = 3) -> dict[
     )
 
 
-def _vehicle_suggestions(*, text: str, size: int, vehicles: int) -> dict[str, Any]:
-    outcome = run_searches(
+@functools.lru_cache(maxsize=64)
+def _typeahead_template(suggestions_index: str, vehicles_index: str, scope: Scope, size: int, vehicles: int):
+    """A keystroke's two searches with the text left open, built once per shape (indexes, scope, sizes)."""
+    return TextTemplate(
         [
-            (suggestions_alias(), suggestions_search(text, size=size * 2)),
-            (vehicles_alias(), typeahead_vehicles_search(text, scope=public_scope(), size=vehicles)),
+            (suggestions_index, suggestions_search(TextTemplate.PLACEHOLDER, size=size * 2)),
+            (vehicles_index, typeahead_vehicles_search(TextTemplate.PLACEHOLDER, scope=scope, size=vehicles)),
         ],
-        optional=frozenset({suggestions_alias()}),
+        optional=frozenset({suggestions_index}),
     )
+
+
+def _vehicle_suggestions(*, text: str, size: int, vehicles: int) -> dict[str, Any]:
+    template = _typeahead_template(suggestions_alias(), vehicles_alias(), public_scope(), size, vehicles)
+    outcome = run_template(template, text)
     suggestions, seen = [], set()
     for hit in outcome.responses[0]["hits"]["hits"]:
         doc = hit["_source"]
