@@ -8,18 +8,25 @@ up to twice the limit through across a window boundary; for abuse limits that is
 The count is one round trip (a script that increments and sets the expiry of a new counter), on one
 client kept for the process: typeahead pays it on every keystroke, and Django's cache API would take
 three round trips and build a client for each.
+
+Redis unreachable: the limits are counted in this process instead (each web process then allows the
+limit on its own), so search keeps answering through a Redis outage instead of failing every request.
 """
 
 from __future__ import annotations
 
 import contextlib
 import functools
+import logging
+import threading
 import time
 
 import redis
 from django.conf import settings
 from django.core.cache import cache
 from rest_framework.throttling import BaseThrottle, SimpleRateThrottle
+
+log = logging.getLogger(__name__)
 
 
 def client_address(request) -> str:
@@ -39,12 +46,44 @@ return count
 @functools.cache
 def _counting_script():
     location = settings.CACHES["default"]["LOCATION"]
-    return redis.Redis.from_url(location).register_script(_COUNT_SCRIPT)
+    # Short timeouts: an unreachable Redis must cost a keystroke a moment, not TCP's minutes of retries.
+    client = redis.Redis.from_url(location, socket_connect_timeout=0.25, socket_timeout=0.25)
+    return client.register_script(_COUNT_SCRIPT)
+
+
+# After Redis fails, counts stay in this process for this many seconds before Redis is tried again.
+REDIS_RETRY_SECONDS = 5.0
+_redis_failed_at = -REDIS_RETRY_SECONDS
+# Counters of this process while Redis is away: key -> (window ends at, count). Expired ones are
+# dropped once this many are kept, so the dict stays bounded whoever asks.
+LOCAL_COUNTERS_KEPT = 10_000
+_local_counters: dict[str, tuple[float, int]] = {}
+_local_lock = threading.Lock()
 
 
 def _count(key: str, *, expires: int) -> int:
     """This request's number in its window's counter `key` (a cache key, so `cache.decr` reaches it)."""
-    return int(_counting_script()(keys=[key], args=[int(expires)]))
+    global _redis_failed_at
+    if time.monotonic() - _redis_failed_at >= REDIS_RETRY_SECONDS:
+        try:
+            return int(_counting_script()(keys=[key], args=[int(expires)]))
+        except redis.RedisError as exc:
+            _redis_failed_at = time.monotonic()
+            log.warning("Redis unreachable, rate limits counted per process for %gs: %s", REDIS_RETRY_SECONDS, exc)
+    return _count_here(key, expires=expires)
+
+
+def _count_here(key: str, *, expires: int) -> int:
+    now = time.monotonic()
+    with _local_lock:
+        if len(_local_counters) >= LOCAL_COUNTERS_KEPT:
+            for stale in [k for k, (ends, _) in _local_counters.items() if ends <= now]:
+                del _local_counters[stale]
+        ends, count = _local_counters.get(key, (now + expires, 0))
+        if ends <= now:
+            ends, count = now + expires, 0
+        _local_counters[key] = (ends, count + 1)
+    return count + 1
 
 
 class AtomicRateThrottle(BaseThrottle):
@@ -79,8 +118,14 @@ class AtomicRateThrottle(BaseThrottle):
         counter = getattr(self, "counter", None)
         if counter is None:
             return
+        key = cache.make_and_validate_key(counter)
+        with _local_lock:
+            if key in _local_counters:  # counted here while Redis was away
+                ends, count = _local_counters[key]
+                _local_counters[key] = (ends, max(count - 1, 0))
+                return
         # The window may have ended and its counter expired: then there is nothing to give back.
-        with contextlib.suppress(ValueError):
+        with contextlib.suppress(ValueError, redis.RedisError):
             cache.decr(counter)
 
 
