@@ -171,33 +171,40 @@ def free_port() -> int:
 SERVERS = ("gunicorn", "granian")
 
 
-def server_argv(server: str, port: int, workers: int, threads: int) -> list[str]:
-    """The command serving the API with `server`: gunicorn's threaded workers (as the stack runs it), or
+def server_argv(server: str, port: int, workers: int, threads: int, app: str = "nzila.wsgi:application") -> list[str]:
+    """The command serving `app` with `server`: gunicorn's threaded workers (as the stack runs it), or
     granian (HTTP in Rust, the application in Python threads), with the same processes and threads."""
     if server == "granian":
         return [
-            *("-m", "granian", "--interface", "wsgi", "nzila.wsgi:application"),
+            *("-m", "granian", "--interface", "wsgi", app),
             *("--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)),
             *("--blocking-threads", str(threads), "--log-level", "warning", "--no-ws"),
         ]
     return [
-        *("-m", "gunicorn", "nzila.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(workers)),
+        *("-m", "gunicorn", app, "-b", f"127.0.0.1:{port}", "-w", str(workers)),
         *("-k", "gthread", "--threads", str(threads), "--keep-alive", "30", "--log-level", "warning"),
     ]
 
 
-def start_api(port: int, workers: int, threads: int, root: Path = ROOT, server: str = "gunicorn") -> subprocess.Popen:
+def start_api(
+    port: int,
+    workers: int,
+    threads: int,
+    root: Path = ROOT,
+    server: str = "gunicorn",
+    app: str = "nzila.wsgi:application",
+) -> subprocess.Popen:
     """The API of the checkout at `root` (this one, or a baseline's files), served by `server`."""
     env = {
         **os.environ,
-        "PYTHONPATH": f"{root}{os.pathsep}{root / 'platform'}",
+        "PYTHONPATH": os.pathsep.join((str(root), str(root / "platform"), str(Path(__file__).resolve().parent))),
         # Plain HTTP on loopback, as the local stack serves it (NZILA_HTTPS=1, the default, redirects).
         "NZILA_HTTPS": "0",
         # Every simulated buyer comes from 127.0.0.1: the per-address limit is not what is measured.
         "NZILA_PUBLIC_API_RATE": "1000000/minute",
     }
     proc = subprocess.Popen(
-        [sys.executable, *server_argv(server, port, workers, threads)], cwd=root, env=env, start_new_session=True
+        [sys.executable, *server_argv(server, port, workers, threads, app)], cwd=root, env=env, start_new_session=True
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
