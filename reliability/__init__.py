@@ -7,7 +7,8 @@ stack's scripts, the tests and the benchmarks can all use it.
   count as transient.
 - `backoff`: exponential backoff with jitter.
 - `connections`: the Redis client factory.
-- `kicks`: "kick once": at most one wake-up queued per burst of work.
+- `kicks`: tasks queued after a commit that the broker cannot fail (`send_after_commit`, naming the
+  sweep that catches up), and "kick once": at most one wake-up queued per burst of work.
 - `polling`: wait until a condition holds.
 - `pages`: walk rows in keyset pages.
 """

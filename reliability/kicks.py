@@ -1,4 +1,9 @@
-"""Kick once: however many commits ask for a wake-up, at most one is queued until it starts.
+"""Queuing work after a commit without letting the broker fail the commit's request.
+
+`send_after_commit`: a task queued once the transaction commits; the broker away is logged and the
+named sweep does the work from the rows later, so a committed write never answers a 500.
+
+Kick once: however many commits ask for a wake-up, at most one is queued until it starts.
 
 A Redis flag is set with NX before the task is queued (by name, so the kicker never imports the
 task's module); the task clears it when it starts, so work arriving while it runs queues exactly one
@@ -15,10 +20,26 @@ from dataclasses import dataclass
 
 import redis
 from celery import current_app
+from django.db import transaction
 
 from .connections import redis_client
 
 log = logging.getLogger(__name__)
+
+
+def send_after_commit(task_name: str, *, caught_up_by: str, args=(), kwargs=None, **options) -> None:
+    """Queue `task_name` (by name: the caller never imports the task's module) once the current
+    transaction commits. If the broker cannot take it, the write stays committed and the request
+    succeeds: `caught_up_by`, the periodic task that finds the same work in the database, does it."""
+
+    def send() -> None:
+        try:
+            # Celery's own publish retries (about half a second) ride out a broker restart.
+            current_app.send_task(task_name, args=list(args), kwargs=kwargs or {}, **options)
+        except Exception as exc:  # noqa: BLE001 - broker errors come in many types; all mean "not now"
+            log.warning("could not queue %s (%s); %s catches up", task_name, exc, caught_up_by)
+
+    transaction.on_commit(send)
 
 
 @dataclass(frozen=True)

@@ -7,23 +7,23 @@ from typing import Any
 
 from celery import current_app, uuid
 from celery.result import AsyncResult
-from django.db import transaction
+
+from reliability.kicks import send_after_commit
 
 from .models import DeadLetter, TrackedTask
 
 
 def start_tracked_task(
-    task_name: str, *, owner, args: list | None = None, kwargs: dict | None = None, **options
+    task_name: str, *, owner, caught_up_by: str, args: list | None = None, kwargs: dict | None = None, **options
 ) -> str:
     """Record the task for its owner and send it once the surrounding transaction commits.
 
     Sent on commit, never before: a task that starts before the rows it reads are visible reads stale rows.
+    `caught_up_by` names the sweep that does the same work if the broker cannot take the task then.
     """
     task_id = uuid()
     TrackedTask.objects.create(task_id=task_id, task_name=task_name, owner=owner)
-    transaction.on_commit(
-        lambda: current_app.send_task(task_name, args=args or [], kwargs=kwargs or {}, task_id=task_id, **options)
-    )
+    send_after_commit(task_name, args=args or [], kwargs=kwargs, task_id=task_id, caught_up_by=caught_up_by, **options)
     return task_id
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from celery import current_app
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -17,6 +16,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from catalog.models import Vehicle
+from reliability.kicks import send_after_commit
 
 from . import storage, task_names
 from .checks import PhotoRefused, inspect_photo, too_large
@@ -47,9 +47,9 @@ def read_upload(uploaded) -> Upload:
     return Upload(name, uploaded.read(settings.PHOTOS_MAX_BYTES + 1))
 
 
-def _queue(photo_ids: list[int]) -> None:
+def _queue_after_commit(photo_ids: list[int]) -> None:
     for photo_id in photo_ids:
-        current_app.send_task(task_names.MAKE_VARIANTS, args=(photo_id,))
+        send_after_commit(task_names.MAKE_VARIANTS, args=(photo_id,), caught_up_by=task_names.SWEEP_PENDING)
 
 
 def add_photos(
@@ -122,7 +122,7 @@ def add_photos(
             )
         ids = [photo.pk for photo in created]
         if queue:
-            transaction.on_commit(lambda: _queue(ids))
+            _queue_after_commit(ids)
     sent = {sha for _, _, sha in checked}
     return [*created, *(p for sha, p in existing.items() if sha in sent)]
 
@@ -177,4 +177,4 @@ def retry_photo(vehicle: Vehicle, photo_id: int) -> None:
             status=Photo.Status.PENDING, tries=0, error=""
         )
         if updated:
-            transaction.on_commit(lambda: _queue([photo_id]))
+            _queue_after_commit([photo_id])

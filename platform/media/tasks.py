@@ -31,7 +31,7 @@ def make_variants(photo_id: int) -> str:
         raise
 
 
-@reliable_task(name="media.tasks.sweep_pending")
+@reliable_task(name=task_names.SWEEP_PENDING)
 def sweep_pending() -> int:
     ids = processing.stale_photo_ids()
     for photo_id in ids:

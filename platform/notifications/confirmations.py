@@ -19,11 +19,12 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from celery import current_app
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from reliability.kicks import send_after_commit
 
 from . import task_names
 from .models import Channel, ContactConfirmation, Message
@@ -88,7 +89,7 @@ def send_code(
         )
         row.message = message
         row.save(update_fields=["code_hmac", "message"])
-        transaction.on_commit(lambda: current_app.send_task(task_names.SEND_MESSAGE, args=(message.pk,)))
+        send_after_commit(task_names.SEND_MESSAGE, args=(message.pk,), caught_up_by=task_names.SWEEP_QUEUED_MESSAGES)
     return row
 
 

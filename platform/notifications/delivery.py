@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from celery import current_app
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+
+from reliability.kicks import send_after_commit
 
 from . import task_names
 from .event_catalog import kind_of
@@ -75,11 +76,10 @@ def deliver_to_users(user_ids: list[int], *, now: datetime) -> list[int]:
             Notification.objects.filter(pk__in=ids).update(deliver_after=allowed)
         queued = [m.id for m, _ in messages if m.status == Message.Status.QUEUED]
 
-        def send():
-            for message_id in queued:
-                current_app.send_task(task_names.SEND_MESSAGE, args=(message_id,))
-
-        transaction.on_commit(send)
+        for message_id in queued:
+            send_after_commit(
+                task_names.SEND_MESSAGE, args=(message_id,), caught_up_by=task_names.SWEEP_QUEUED_MESSAGES
+            )
     return queued
 
 

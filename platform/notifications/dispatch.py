@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from celery import current_app
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Min
@@ -18,6 +17,7 @@ from django.db.models.functions import Now
 from django.utils import timezone
 
 from reliability.backoff import backoff_seconds
+from reliability.kicks import send_after_commit
 
 from . import task_names
 from .event_catalog import kind_of
@@ -146,11 +146,11 @@ def _schedule_deliveries(notifications: list[Notification], now: datetime) -> No
     if not soon:
         return
 
-    def send():
-        by_time: dict[datetime, list[int]] = {}
-        for user_id, at in soon.items():
-            by_time.setdefault(at, []).append(user_id)
-        for at, user_ids in by_time.items():
-            current_app.send_task(task_names.DELIVER_DUE, kwargs={"user_ids": user_ids}, eta=at)
-
-    transaction.on_commit(send)
+    by_time: dict[datetime, list[int]] = {}
+    for user_id, at in soon.items():
+        by_time.setdefault(at, []).append(user_id)
+    for at, user_ids in by_time.items():
+        # The delivery sweep (every NZILA_DELIVERY_SWEEP_SECONDS) finds them all the same.
+        send_after_commit(
+            task_names.DELIVER_DUE, kwargs={"user_ids": user_ids}, eta=at, caught_up_by=task_names.DELIVER_DUE
+        )

@@ -86,6 +86,28 @@ def sync_saved_search(saved_search_id: int) -> str:
     return _sync(get_client(), saved_search_id)
 
 
+def resync_changed_since(since) -> int:
+    """Register again, in one bulk request, every saved search changed since `since` (a sync whose task
+    never reached the broker is caught up; one that did is rewritten with the same document). A search
+    deleted meanwhile may stay registered: matching reads only active rows. Returns how many."""
+    changed = list(SavedSearch.objects.filter(updated_at__gte=since).order_by("id"))
+    if not changed:
+        return 0
+    ensure_percolator_index()
+    es = get_client()
+    if any(search.query.get("port") for search in changed):
+        map_ports(es, saved_searches_alias())
+    actions = [
+        {"_op_type": "index", "_id": str(search.id), "_source": percolator_document(search)}
+        if search.active
+        else {"_op_type": "delete", "_id": str(search.id)}
+        for search in changed
+    ]
+    # A delete of a search never registered is no error.
+    bulk(es, actions, index=saved_searches_alias(), refresh=True, raise_on_error=False)
+    return len(changed)
+
+
 @contextlib.contextmanager
 def _one_rebuild_at_a_time() -> Iterator[None]:
     with connection.cursor() as cursor:

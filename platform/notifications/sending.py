@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
+from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 
@@ -16,6 +18,25 @@ log = logging.getLogger(__name__)
 PROVIDERS = {Channel.WHATSAPP: whatsapp.send, Channel.EMAIL: mail.send}
 # A message in these states may be (re)sent: never accepted by the provider yet.
 SENDABLE = (Message.Status.QUEUED, Message.Status.FAILED)
+
+
+def stale_queued_message_ids(limit: int = 500) -> list[int]:
+    """Messages never tried, long after they were written: their send task never reached the broker.
+    (A send in flight or waiting on our own rate limit is far younger than NOTIFICATIONS_QUEUED_STALE_SECONDS.)"""
+    now = timezone.now()
+    return list(
+        Message.objects.filter(
+            # The (channel, queued_at) index reads one day of messages, not the whole log.
+            channel__in=list(PROVIDERS),
+            queued_at__lt=now - timedelta(seconds=settings.NOTIFICATIONS_QUEUED_STALE_SECONDS),
+            queued_at__gte=now - timedelta(days=1),  # older news is no longer worth a message
+            status=Message.Status.QUEUED,
+            attempts=0,
+            provider_message_id__isnull=True,
+        )
+        .order_by("id")
+        .values_list("pk", flat=True)[:limit]
+    )
 
 
 def send_logged_message(message_id: int, *, last_try: bool) -> str:

@@ -15,6 +15,9 @@ from .models import Notification, NotificationPreference, PriceWatch, SavedSearc
 from .saved_searches import current_vehicle_version
 
 SYNC_TASK = task_names.SYNC_SAVED_SEARCH
+# A sync that never reached the broker: registered again by this sweep (a deleted search left
+# registered is harmless: matching reads only active rows).
+RESYNC = task_names.RESYNC_SAVED_SEARCHES
 
 
 @transaction.atomic
@@ -23,7 +26,7 @@ def saved_search_create(*, user, name: str, params: dict[str, Any], query: Vehic
     search = SavedSearch.objects.create(
         user=user, name=name, params=params, query=query.to_dict(), since_version=current_vehicle_version()
     )
-    return search, start_tracked_task(SYNC_TASK, owner=user, args=[search.id])
+    return search, start_tracked_task(SYNC_TASK, owner=user, args=[search.id], caught_up_by=RESYNC)
 
 
 @transaction.atomic
@@ -35,14 +38,14 @@ def saved_search_set_active(*, search: SavedSearch, active: bool) -> tuple[Saved
         # Resuming is like saving anew: vehicles listed while paused are not news.
         search.since_version = current_vehicle_version()
     search.save(update_fields=["active", "since_version", "updated_at"])
-    return search, start_tracked_task(SYNC_TASK, owner=search.user, args=[search.id])
+    return search, start_tracked_task(SYNC_TASK, owner=search.user, args=[search.id], caught_up_by=RESYNC)
 
 
 @transaction.atomic
 def saved_search_delete(*, search: SavedSearch) -> str:
     owner, search_id = search.user, search.id
     search.delete()
-    return start_tracked_task(SYNC_TASK, owner=owner, args=[search_id])
+    return start_tracked_task(SYNC_TASK, owner=owner, args=[search_id], caught_up_by=RESYNC)
 
 
 def price_watch_create(*, user, vehicle, target_price=None) -> PriceWatch:

@@ -5,3 +5,6 @@ DISPATCH_OUTBOX = "notifications.tasks.dispatch_outbox"
 DELIVER_DUE = "notifications.tasks.deliver_due"
 SEND_MESSAGE = "notifications.tasks.send_message"
 SYNC_SAVED_SEARCH = "notifications.tasks.sync_saved_search"
+# The sweeps that catch up when a task above never reached the broker.
+SWEEP_QUEUED_MESSAGES = "notifications.tasks.sweep_queued_messages"
+RESYNC_SAVED_SEARCHES = "notifications.tasks.resync_saved_searches"

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from celery import current_app
 from django.conf import settings
+from django.utils import timezone
 
 from jobs.base import reliable_task
 
 from . import delivery, dispatch, events, percolator, saved_searches, task_names
 from .providers import RateLimited
-from .sending import send_logged_message
+from .sending import send_logged_message, stale_queued_message_ids
 
 
 @reliable_task(name=task_names.DISPATCH_OUTBOX, soft_time_limit=120, time_limit=150)
@@ -56,6 +60,22 @@ def send_message(self, message_id: int) -> str:
 def sync_saved_search(saved_search_id: int) -> str:
     """Register (or remove) a saved search's percolator query."""
     return percolator.sync_saved_search(saved_search_id)
+
+
+@reliable_task(name=task_names.SWEEP_QUEUED_MESSAGES)
+def sweep_queued_messages() -> int:
+    """Messages whose send task never reached the broker (it was away at commit) are queued again."""
+    ids = stale_queued_message_ids()
+    for message_id in ids:
+        current_app.send_task(task_names.SEND_MESSAGE, args=(message_id,))
+    return len(ids)
+
+
+@reliable_task(name=task_names.RESYNC_SAVED_SEARCHES)
+def resync_saved_searches() -> int:
+    """Saved searches changed lately registered again: catches a sync that never reached the broker."""
+    since = timezone.now() - timedelta(minutes=settings.SAVED_SEARCH_RESYNC_MINUTES)
+    return percolator.resync_changed_since(since)
 
 
 @reliable_task(name="notifications.tasks.match_saved_searches")

@@ -675,6 +675,17 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env_float("NZILA_DELIVERY_SWEEP_SECONDS", 15),
         "options": _SWEEP_OPTIONS,
     },
+    # Messages whose send task never reached the broker, and saved searches whose sync did not.
+    "notifications-queued-messages": {
+        "task": "notifications.tasks.sweep_queued_messages",
+        "schedule": crontab(minute="*/5"),
+        "options": _SWEEP_OPTIONS,
+    },
+    "notifications-saved-search-resync": {
+        "task": "notifications.tasks.resync_saved_searches",
+        "schedule": crontab(minute="*/10"),
+        "options": _SWEEP_OPTIONS,
+    },
 }
 # Beat's scheduler writes a heartbeat on every tick, for the health check (jobs/beat.py).
 CELERY_BEAT_SCHEDULER = "jobs.beat:HeartbeatScheduler"
@@ -772,6 +783,12 @@ NOTIFICATIONS_OUTBOX_BATCH_SIZE = env_int("NZILA_OUTBOX_BATCH_SIZE", 500)
 NOTIFICATIONS_DEFAULT_TIME_ZONE = env_str("NZILA_NOTIFY_DEFAULT_TIME_ZONE", "Africa/Nairobi")
 # Public base URL of the web app, for links in messages.
 NOTIFICATIONS_SITE_URL = env_str("NZILA_SITE_URL", "http://127.0.0.1:8000")
+# A message still queued, never tried, this many seconds after it was written (its send task never
+# reached the broker) is queued again by the sweep.
+NOTIFICATIONS_QUEUED_STALE_SECONDS = env_int("NZILA_NOTIFY_QUEUED_STALE_SECONDS", 300)
+# Saved searches changed within this many minutes are registered again with the engine by the sweep
+# (a sync whose task never reached the broker); longer broker outages: `manage.py search_rebuild`.
+SAVED_SEARCH_RESYNC_MINUTES = env_int("NZILA_SAVED_SEARCH_RESYNC_MINUTES", 60)
 # One-time codes (a guest's phone or e-mail, a dealer's WhatsApp number): minutes they live, in seconds.
 NOTIFICATIONS_CODE_TTL_SECONDS = env_int("NZILA_CODE_TTL_SECONDS", 900)
 # Wrong tries of one code before it dies (a new code must be asked for).

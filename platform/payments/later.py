@@ -3,12 +3,13 @@ the services), so the two stay one-way. The names are the tasks' registered name
 
 from __future__ import annotations
 
-from celery import current_app
-from django.db import transaction
+from reliability.kicks import send_after_commit
 
 CONFIRM_PAYMENT = "payments.tasks.confirm_payment"
+# Every few minutes: payments left open past their quiet period are asked about again.
+PROCESS_PENDING = "payments.tasks.process_pending_payments"
 
 
 def confirm_after_commit(payment_id, *, countdown: int = 30) -> None:
     """Ask the provider again in a while, once the current transaction has committed."""
-    transaction.on_commit(lambda: current_app.send_task(CONFIRM_PAYMENT, args=(str(payment_id),), countdown=countdown))
+    send_after_commit(CONFIRM_PAYMENT, args=(str(payment_id),), countdown=countdown, caught_up_by=PROCESS_PENDING)

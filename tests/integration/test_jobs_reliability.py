@@ -121,7 +121,9 @@ def test_task_status_is_shown_to_its_owner_only(celery_worker_process, clean_bro
 
     owner, stranger = make_user(), make_user()
     with transaction.atomic():
-        task_id = start_tracked_task("jobs.tasks.canary", owner=owner, args=[uuid.uuid4().hex])
+        task_id = start_tracked_task(
+            "jobs.tasks.canary", owner=owner, args=[uuid.uuid4().hex], caught_up_by="nothing: a canary"
+        )
     celery_worker_process()
     api = APIClient()
     api.force_authenticate(owner)
