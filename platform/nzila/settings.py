@@ -424,11 +424,14 @@ SEARCHABLE_STATUSES = tuple(env_str("NZILA_SEARCHABLE_STATUSES", "available,rese
 # and short-lived abuse counters live here, so every web process sees the same counts.
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # Django's Redis cache, answered from the process's own memory while Redis is away (nzila/cache.py).
+        "BACKEND": "nzila.cache.ResilientRedisCache",
         # Redis URL of the cache (its own database number on the stack's Redis).
         "LOCATION": env_str("NZILA_CACHE_URL", f"redis://127.0.0.1:{LOCAL_REDIS_PORT}/12"),
         # Key prefix, so several stacks (or test runs) can share one Redis database.
         "KEY_PREFIX": env_str("NZILA_CACHE_PREFIX", "nzila"),
+        # An unreachable Redis costs a request a moment, not TCP's minutes of retries.
+        "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 1.0},
     }
 }
 

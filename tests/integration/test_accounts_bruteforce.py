@@ -15,6 +15,7 @@ from django.test import Client
 from accounts import signin_guard
 from accounts.models import SignInEvent
 from tests.support.accounts_people import make_people
+from tests.support.outages import cache_away  # noqa: F401 (fixture)
 from tests.support.signin_counts import clean_signin_counts  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db
@@ -171,3 +172,12 @@ def test_registration_is_throttled_per_address(settings):
     assert refused.status_code == 429 and 0 < int(refused["Retry-After"]) <= 3600
     assert Client(REMOTE_ADDR="10.4.4.5").post("/accounts/register/", form).status_code == 400
     assert client.get("/accounts/register/").status_code == 200  # the page itself is not limited
+
+
+def test_with_the_cache_away_people_sign_in_and_guesses_are_still_refused(cache_away):
+    """Redis down: the guard counts in this process instead of failing every sign-in."""
+    make_people()
+    assert form_sign_in(Client(REMOTE_ADDR="10.0.0.5"), "buyer", "pw").status_code == 302
+    attacker = Client(REMOTE_ADDR="10.0.0.67")
+    assert [form_sign_in(attacker, "analyst", "wrong").status_code for _ in range(LIMIT - 1)] == [400] * (LIMIT - 1)
+    assert form_sign_in(attacker, "analyst", "wrong").status_code == 429

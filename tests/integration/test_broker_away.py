@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from celery import current_app
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -24,22 +23,9 @@ from search.indexes import saved_searches_alias
 from tests.support import photos as files
 from tests.support.factories import make_dealer, make_vehicle
 from tests.support.notification_support import clean_percolator, make_buyer  # noqa: F401
+from tests.support.outages import broker_away  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def broker_away():
-    """The Celery app publishing to a closed port, as when Redis is down; put back afterwards."""
-    conf = current_app.conf
-    kept = conf.broker_url
-    current_app.pool.force_close_all()
-    current_app._pool = None
-    conf.broker_url = "redis://127.0.0.1:9/0"
-    yield
-    current_app.pool.force_close_all()
-    current_app._pool = None
-    conf.broker_url = kept
 
 
 def test_a_photo_uploaded_while_the_broker_is_away_is_kept_for_the_sweep(broker_away, django_user_model, settings):

@@ -4,6 +4,7 @@ import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
+from tests.support.outages import cache_away  # noqa: F401 (fixture)
 from tests.support.search_fixtures import vehicle_index  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db
@@ -36,26 +37,11 @@ def test_past_the_limit_an_address_gets_429_and_others_do_not(low_limit, url):
     assert api.get(url, REMOTE_ADDR="10.1.1.2").status_code != 429
 
 
-@pytest.fixture
-def redis_gone(settings, low_limit):
-    """Every cache and limit pointed at a Redis that does not answer (a closed port)."""
-    from api import throttles
-
-    settings.CACHES = {
-        "default": {**settings.CACHES["default"], "LOCATION": "redis://127.0.0.1:9/0"},
-    }
-    throttles._counting_script.cache_clear()
-    throttles._redis_failed_at = -throttles.REDIS_RETRY_SECONDS
-    throttles._local_counters.clear()
-    yield
-    throttles._counting_script.cache_clear()
-    throttles._redis_failed_at = -throttles.REDIS_RETRY_SECONDS
-    throttles._local_counters.clear()
-
-
 @pytest.mark.engine
 @pytest.mark.parametrize("url", ["/api/v1/vehicles/suggest?q=toy", "/api/v1/vehicles/search?q=toyota"])
-def test_with_redis_gone_search_answers_and_the_limit_holds_in_the_process(vehicle_index, redis_gone, url):
+def test_with_the_cache_away_search_answers_and_the_limit_holds_in_the_process(
+    vehicle_index, low_limit, cache_away, url
+):
     api = APIClient()
     codes = [api.get(url, REMOTE_ADDR="10.2.2.2").status_code for _ in range(5)]
     assert codes == [200] * 5
@@ -66,5 +52,5 @@ def test_with_redis_gone_search_answers_and_the_limit_holds_in_the_process(vehic
 @pytest.mark.engine
 @pytest.mark.parametrize("language", ["en", "fr"])
 @pytest.mark.parametrize("url", ["/", "/?q=toyota"])
-def test_with_redis_gone_the_search_page_answers(vehicle_index, redis_gone, url, language):
+def test_with_the_cache_away_the_search_page_answers(vehicle_index, cache_away, url, language):
     assert APIClient().get(url, REMOTE_ADDR="10.2.2.4", HTTP_ACCEPT_LANGUAGE=language).status_code == 200
