@@ -62,6 +62,7 @@ class PreferenceSerializer(serializers.ModelSerializer):
             "quiet_end",
             "time_zone",
             "phone_e164",
+            "language",
             "whatsapp_opted_out_at",
         ]
         read_only_fields = ["whatsapp_opted_out_at"]

@@ -6,7 +6,8 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from reliability.kicks import send_after_commit
 
@@ -84,15 +85,21 @@ def deliver_to_users(user_ids: list[int], *, now: datetime) -> list[int]:
 
 
 def compose(channel: str, notes: list[Notification], profile: Profile) -> Message:
-    """One message for the whole batch: an approved template when it is a single templated event on
-    WhatsApp, otherwise one text listing every update."""
+    """One message for the whole batch, in the recipient's language: an approved template when it is a
+    single templated event on WhatsApp, otherwise one text listing every update."""
+    language = profile.message_language()
+    with translation.override(language):
+        return _compose(channel, notes, profile, language)
+
+
+def _compose(channel: str, notes: list[Notification], profile: Profile, language: str) -> Message:
     rendered = [kind_of(n.event_type).render(n.context) for n in notes]
     if len(notes) == 1:
         subject, body = rendered[0].subject, rendered[0].summary
     else:
-        subject = f"{len(notes)} updates from Nzila"
+        subject = _("%(count)s updates from Nzila") % {"count": len(notes)}
         body = "\n".join(f"• {r.summary}" for r in rendered)
-    message = Message(user_id=profile.user_id, channel=channel, subject=subject[:200])
+    message = Message(user_id=profile.user_id, channel=channel, subject=subject[:200], language=language)
     if channel == Channel.WHATSAPP:
         try:
             message.recipient = normalise_phone(profile.phone, profile.country or None)
@@ -102,7 +109,7 @@ def compose(channel: str, notes: list[Notification], profile: Profile) -> Messag
             message.failed_at = timezone.now()
         if len(notes) == 1 and rendered[0].template:
             message.template, message.template_params = rendered[0].template, list(rendered[0].params)
-        message.body = body if len(notes) == 1 else f"Nzila: {len(notes)} updates\n{body}"
+        message.body = body if len(notes) == 1 else _("Nzila: %(count)s updates") % {"count": len(notes)} + f"\n{body}"
     else:
         message.recipient = profile.email
         message.body = f"{body}\n\n{settings.NOTIFICATIONS_SITE_URL}/account/notifications"

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Min
 from django.db.models.functions import Now
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from reliability.backoff import backoff_seconds
 from reliability.kicks import send_after_commit
@@ -90,7 +90,8 @@ def fan_out(items, *, now: datetime) -> list[Notification]:
         profile = profiles.get(user_id)
         if profile is None or not profile.wants(event.event_type):
             continue
-        rendered = kind_of(event.event_type).render(context)
+        with translation.override(profile.message_language()):
+            rendered = kind_of(event.event_type).render(context)
         pushed = bool(profile.push_channels())
         if pushed and user_id not in batch_due:
             batch_due[user_id] = profile.next_allowed(now + window)

@@ -2,7 +2,8 @@
 
 A resolver re-reads the rows (the event only names them) and returns (user id, context) pairs; a
 renderer turns one context into a summary line, an e-mail subject and, where WhatsApp has an approved
-template for it, that template and its parameters.
+template for it, that template and its parameters, in the active language (the recipient's: callers
+render inside `translation.override`). Contexts hold values, never words, so any language can render them.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
+from django.utils.translation import gettext as _
 
 from jobs import marks
 from payments.failure_reasons import buyer_reason
@@ -95,14 +97,15 @@ def render_deal_created(c: Context) -> Rendered:
     price = money(c["price"], c["currency"])
     if c.get("reservation_id"):
         return render_reservation_opened(c)
+    words = {"deal": c["deal_id"], "buyer": c["buyer_name"], "vehicle": c["vehicle"], "price": price}
     if c.get("role") == "dealer":
         return Rendered(
-            f"New deal #{c['deal_id']}: {c['buyer_name']} for the {c['vehicle']} at {price}.",
-            f"New deal #{c['deal_id']}: {c['vehicle']}",
+            _("New deal #%(deal)s: %(buyer)s for the %(vehicle)s at %(price)s.") % words,
+            _("New deal #%(deal)s: %(vehicle)s") % words,
         )
     return Rendered(
-        f"Deal #{c['deal_id']} confirmed: {c['vehicle']} at {price}.",
-        f"Your deal #{c['deal_id']} is confirmed",
+        _("Deal #%(deal)s confirmed: %(vehicle)s at %(price)s.") % words,
+        _("Your deal #%(deal)s is confirmed") % words,
         "deal_confirmation",
         (c["buyer_name"], c["vehicle"], price, str(c["deal_id"])),
     )
@@ -127,18 +130,31 @@ def _reservation_context(reservation) -> Context:
 
 def render_reservation_opened(c: Context) -> Rendered:
     site = settings.NOTIFICATIONS_SITE_URL
-    deposit = money(c["deposit"], c["currency"])
+    words = {
+        "deposit": money(c["deposit"], c["currency"]),
+        "vehicle": c["vehicle"],
+        "buyer": c.get("buyer_name", ""),
+        "dealer": c.get("dealer_name", ""),
+        "respond_by": c["respond_by"],
+    }
     if c.get("role") == "dealer":
-        link = f"{site}/dealer/{c['dealer_id']}/reservations/"
+        words["link"] = f"{site}/dealer/{c['dealer_id']}/reservations/"
         return Rendered(
-            f"{c['buyer_name']} paid a deposit of {deposit} to reserve the {c['vehicle']}. "
-            f"Accept or decline by {c['respond_by']}: {link}",
-            f"Reservation: {c['vehicle']}",
+            _(
+                "%(buyer)s paid a deposit of %(deposit)s to reserve the %(vehicle)s. "
+                "Accept or decline by %(respond_by)s: %(link)s"
+            )
+            % words,
+            _("Reservation: %(vehicle)s") % words,
         )
+    words["link"] = f"{site}/accounts/reservations/"
     return Rendered(
-        f"Your deposit of {deposit} reserves the {c['vehicle']}. {c['dealer_name']} answers by "
-        f"{c['respond_by']}; if they decline or do not answer, the deposit is refunded. {site}/accounts/reservations/",
-        f"The {c['vehicle']} is reserved for you",
+        _(
+            "Your deposit of %(deposit)s reserves the %(vehicle)s. %(dealer)s answers by %(respond_by)s; "
+            "if they decline or do not answer, the deposit is refunded. %(link)s"
+        )
+        % words,
+        _("The %(vehicle)s is reserved for you") % words,
     )
 
 
@@ -168,33 +184,41 @@ def resolve_reservation_notice(event) -> Recipients:
 
 
 def render_reservation_notice(c: Context) -> Rendered:
-    vehicle, deposit = c["vehicle"], money(c["deposit"], c["currency"])
+    words = {
+        "vehicle": c["vehicle"],
+        "deposit": money(c["deposit"], c["currency"]),
+        "buyer": c.get("buyer_name", ""),
+        "dealer": c.get("dealer_name", ""),
+    }
     if c.get("role") == "dealer":
         return Rendered(
-            f"The reservation of the {vehicle} by {c['buyer_name']} expired unanswered; the deposit is refunded "
-            "and the car is on sale again.",
-            f"Reservation expired: {vehicle}",
+            _(
+                "The reservation of the %(vehicle)s by %(buyer)s expired unanswered; the deposit is refunded "
+                "and the car is on sale again."
+            )
+            % words,
+            _("Reservation expired: %(vehicle)s") % words,
         )
-    words = {
+    said = {
         "reservation_accepted": (
-            f"{c['dealer_name']} accepted your reservation of the {vehicle}. The balance is now due.",
-            f"Reservation accepted: {vehicle}",
+            _("%(dealer)s accepted your reservation of the %(vehicle)s. The balance is now due."),
+            _("Reservation accepted: %(vehicle)s"),
         ),
         "reservation_declined": (
-            f"{c['dealer_name']} declined your reservation of the {vehicle}. Your deposit of {deposit} is refunded.",
-            f"Reservation declined: {vehicle}",
+            _("%(dealer)s declined your reservation of the %(vehicle)s. Your deposit of %(deposit)s is refunded."),
+            _("Reservation declined: %(vehicle)s"),
         ),
         "reservation_expired": (
-            f"{c['dealer_name']} did not answer in time about the {vehicle}. Your deposit of {deposit} is refunded.",
-            f"Reservation expired: {vehicle}",
+            _("%(dealer)s did not answer in time about the %(vehicle)s. Your deposit of %(deposit)s is refunded."),
+            _("Reservation expired: %(vehicle)s"),
         ),
         "reservation_lost": (
-            f"Your deposit for the {vehicle} arrived after another buyer reserved it. It is refunded in full.",
-            f"Your deposit for the {vehicle} is refunded",
+            _("Your deposit for the %(vehicle)s arrived after another buyer reserved it. It is refunded in full."),
+            _("Your deposit for the %(vehicle)s is refunded"),
         ),
     }
-    summary, subject = words[c["event"]]
-    return Rendered(f"{summary} {settings.NOTIFICATIONS_SITE_URL}/accounts/reservations/", subject)
+    summary, subject = said[c["event"]]
+    return Rendered(f"{summary % words} {settings.NOTIFICATIONS_SITE_URL}/accounts/reservations/", subject % words)
 
 
 # --- payment received -----------------------------------------------------------------------------
@@ -218,17 +242,25 @@ def resolve_payment_received(event) -> Recipients:
 
 
 def render_payment_received(c: Context) -> Rendered:
-    amount = money(c["amount"], c["currency"])
-    what = f" for the {c['vehicle']}" if c.get("vehicle") else ""
+    words = {"amount": money(c["amount"], c["currency"]), "vehicle": c.get("vehicle"), "deal": c.get("deal_id")}
+    subject = _("Payment received: %(amount)s") % words
     if c.get("role") == "dealer":
-        return Rendered(
-            f"Payment of {amount} received{what} (deal #{c.get('deal_id')}).", f"Payment received: {amount}"
+        said = (
+            _("Payment of %(amount)s received for the %(vehicle)s (deal #%(deal)s).")
+            if words["vehicle"]
+            else _("Payment of %(amount)s received (deal #%(deal)s).")
         )
+        return Rendered(said % words, subject)
+    said = (
+        _("We received your payment of %(amount)s for the %(vehicle)s. Thank you.")
+        if words["vehicle"]
+        else _("We received your payment of %(amount)s. Thank you.")
+    )
     return Rendered(
-        f"We received your payment of {amount}{what}. Thank you.",
-        f"Payment received: {amount}",
+        said % words,
+        subject,
         "payment_received",
-        (amount, c.get("vehicle") or c.get("reference") or "your order"),
+        (words["amount"], c.get("vehicle") or c.get("reference") or _("your order")),
     )
 
 
@@ -238,10 +270,14 @@ def resolve_payment_failed(event) -> Recipients:
 
 
 def render_payment_failed(c: Context) -> Rendered:
-    amount = money(c["amount"], c["currency"])
-    what = f" ({c['reference']})" if c.get("reference") else ""
+    words = {"amount": money(c["amount"], c["currency"]), "reference": c.get("reference")}
+    said = (
+        _("Your payment of %(amount)s (%(reference)s) did not go through.")
+        if words["reference"]
+        else _("Your payment of %(amount)s did not go through.")
+    )
     why = buyer_reason(c.get("failure_code") or "")
-    return Rendered(f"Your payment of {amount}{what} did not go through. {why}".strip(), f"Payment not made: {amount}")
+    return Rendered(f"{said % words} {why}".strip(), _("Payment not made: %(amount)s") % words)
 
 
 # --- shipments ------------------------------------------------------------------------------------
@@ -276,13 +312,19 @@ def resolve_shipment_status_changed(event) -> Recipients:
     return [(shipment.deal.buyer.user_id, {**_shipment_context(shipment), "role": "buyer"})]
 
 
+def _shipment_status(c: Context) -> str:
+    from sales.models import Shipment
+
+    return str(Shipment.Status(c["status"]).label)
+
+
 def render_shipment_status_changed(c: Context) -> Rendered:
-    eta = c["eta"] or "to be confirmed"
+    words = {"vehicle": c["vehicle"], "status": _shipment_status(c), "eta": c["eta"] or _("to be confirmed")}
     return Rendered(
-        f"Shipment of your {c['vehicle']}: {c['status_label']} (ETA {eta}).",
-        f"Shipment update: {c['status_label']}",
+        _("Shipment of your %(vehicle)s: %(status)s (ETA %(eta)s).") % words,
+        _("Shipment update: %(status)s") % words,
         "shipment_update",
-        (c["vehicle"], c["status_label"], eta),
+        (words["vehicle"], words["status"], words["eta"]),
     )
 
 
@@ -294,12 +336,13 @@ def resolve_shipment_delayed(event) -> Recipients:
 
 
 def render_shipment_delayed(c: Context) -> Rendered:
+    words = {"vehicle": c["vehicle"], "port": c["destination_port"], "eta": c["eta"] or _("to be confirmed")}
     return Rendered(
-        f"Your {c['vehicle']} has not reached {c['destination_port']} by its ETA ({c['eta']}). "
-        f"We are following up with the carrier.",
-        "Your shipment is delayed",
+        _("Your %(vehicle)s has not reached %(port)s by its ETA (%(eta)s). We are following up with the carrier.")
+        % words,
+        _("Your shipment is delayed"),
         "shipment_update",
-        (c["vehicle"], "delayed", c["eta"] or "to be confirmed"),
+        (words["vehicle"], _("delayed"), words["eta"]),
     )
 
 
@@ -315,17 +358,28 @@ def resolve_deal_stalled(event) -> Recipients:
 
 
 def render_deal_stalled(c: Context) -> Rendered:
-    stage = c["stage"].replace("_", " ")
+    from sales.models import Deal
+
+    words = {
+        "deal": c["deal_id"],
+        "vehicle": c["vehicle"],
+        "buyer": c.get("buyer_name", ""),
+        "stage": str(Deal.Stage(c["stage"]).label),
+        "days": c["days"],
+    }
     if c.get("role") == "dealer":
         return Rendered(
-            f"Deal #{c['deal_id']} ({c['vehicle']}, {c['buyer_name']}) has been {stage} for "
-            f"{c['days']} days. Time to follow up?",
-            f"Deal #{c['deal_id']} needs a follow-up",
+            _("Deal #%(deal)s (%(vehicle)s, %(buyer)s) has not moved for %(days)s days (%(stage)s). Time to follow up?")
+            % words,
+            _("Deal #%(deal)s needs a follow-up") % words,
         )
     return Rendered(
-        f"Your deal #{c['deal_id']} for the {c['vehicle']} has been {stage} for {c['days']} days. "
-        f"Reply here if you need help with the next step.",
-        f"Your deal #{c['deal_id']}: next steps",
+        _(
+            "Your deal #%(deal)s for the %(vehicle)s has not moved for %(days)s days (%(stage)s). "
+            "Reply here if you need help with the next step."
+        )
+        % words,
+        _("Your deal #%(deal)s: next steps") % words,
     )
 
 
@@ -368,14 +422,20 @@ def resolve_price_drop(event) -> Recipients:
 
 
 def render_price_drop(c: Context) -> Rendered:
-    new, old = money(c["new_price"], c["currency"]), money(c["old_price"], c["currency"])
+    words = {
+        "vehicle": c["vehicle"],
+        "new": money(c["new_price"], c["currency"]),
+        "old": money(c["old_price"], c["currency"]),
+    }
     if c.get("target_price"):
+        words["target"] = money(c["target_price"], c["currency"])
         return Rendered(
-            f"The {c['vehicle']} you watch is now {new} (was {old}), at or below your target "
-            f"of {money(c['target_price'], c['currency'])}.",
-            f"Price target reached: {c['vehicle']}",
+            _("The %(vehicle)s you watch is now %(new)s (was %(old)s), at or below your target of %(target)s.") % words,
+            _("Price target reached: %(vehicle)s") % words,
         )
-    return Rendered(f"Price drop: the {c['vehicle']} is now {new} (was {old}).", f"Price drop: {c['vehicle']}")
+    return Rendered(
+        _("Price drop: the %(vehicle)s is now %(new)s (was %(old)s).") % words, _("Price drop: %(vehicle)s") % words
+    )
 
 
 def resolve_saved_search_match(event) -> Recipients:
@@ -405,9 +465,10 @@ def resolve_saved_search_match(event) -> Recipients:
 
 
 def render_saved_search_match(c: Context) -> Rendered:
+    words = {"search": c["saved_search"], "vehicle": c["vehicle"], "price": money(c["price"], c["currency"])}
     return Rendered(
-        f'New match for "{c["saved_search"]}": {c["vehicle"]} at {money(c["price"], c["currency"])}.',
-        f'New match for your search "{c["saved_search"]}"',
+        _('New match for "%(search)s": %(vehicle)s at %(price)s.') % words,
+        _('New match for your search "%(search)s"') % words,
     )
 
 
@@ -428,10 +489,10 @@ def resolve_commission_statement(event) -> Recipients:
 
 
 def render_commission_statement(c: Context) -> Rendered:
-    total = money(c["total"], c["currency"])
+    words = {"week": c["week"], "deals": c["deals"], "total": money(c["total"], c["currency"])}
     return Rendered(
-        f"Week {c['week']}: {c['deals']} deal(s) with commissions pending, {total} in total.",
-        f"Pending commissions, week {c['week']}",
+        _("Week %(week)s: %(deals)s deal(s) with commissions pending, %(total)s in total.") % words,
+        _("Pending commissions, week %(week)s") % words,
     )
 
 
@@ -514,20 +575,21 @@ def render_inquiry_message(c: Context) -> Rendered:
     # The message itself stays on the platform: what is relayed by WhatsApp and e-mail is who wrote
     # about what and where to read it, never a stranger's text (or links) in our name.
     site = settings.NOTIFICATIONS_SITE_URL
+    words = {"vehicle": c["vehicle"], "buyer": c.get("buyer_name", ""), "dealer": c.get("dealer_name", "")}
     if c.get("role") == "dealer":
-        link = f"{site}/dealer/{c['dealer_id']}/inbox/{c['inquiry_id']}"
+        words["link"] = f"{site}/dealer/{c['dealer_id']}/inbox/{c['inquiry_id']}"
         return Rendered(
-            f"New message from {c['buyer_name']} about the {c['vehicle']}. Read and answer: {link}",
-            f"New message about the {c['vehicle']}",
+            _("New message from %(buyer)s about the %(vehicle)s. Read and answer: %(link)s") % words,
+            _("New message about the %(vehicle)s") % words,
             "inquiry_received",
-            (c["buyer_name"], c["vehicle"], link),
+            (words["buyer"], words["vehicle"], words["link"]),
         )
-    link = f"{site}/accounts/inquiries/{c['inquiry_id']}/"
+    words["link"] = f"{site}/accounts/inquiries/{c['inquiry_id']}/"
     return Rendered(
-        f"{c['dealer_name']} answered about the {c['vehicle']}. Read it: {link}",
-        f"{c['dealer_name']} answered you",
+        _("%(dealer)s answered about the %(vehicle)s. Read it: %(link)s") % words,
+        _("%(dealer)s answered you") % words,
         "inquiry_answered",
-        (c["dealer_name"], c["vehicle"], link),
+        (words["dealer"], words["vehicle"], words["link"]),
     )
 
 
@@ -539,7 +601,7 @@ def resolve_generic(event) -> Recipients:
 
 
 def render_generic(c: Context) -> Rendered:
-    summary = c.get("summary") or c.get("body") or "You have an update on Nzila."
+    summary = c.get("summary") or c.get("body") or _("You have an update on Nzila.")
     return Rendered(summary, c.get("subject") or summary[:80], c.get("template", ""), tuple(c.get("params", ())))
 
 

@@ -35,6 +35,9 @@ class NotificationPreference(models.Model):
     phone_e164 = models.CharField(max_length=16, blank=True)
     # Set when the user replied STOP on WhatsApp; cleared only by the user turning WhatsApp back on.
     whatsapp_opted_out_at = models.DateTimeField(null=True, blank=True)
+    # The language of their WhatsApp and e-mail messages: the last one they chose on the site (or here);
+    # blank: their country's (notifications/profiles.py).
+    language = models.CharField(max_length=8, blank=True, default="", db_default="", choices=settings.LANGUAGES)
     updated_at = models.DateTimeField(auto_now=True)
 
 
@@ -115,6 +118,8 @@ class Message(models.Model):
     template_params = models.JSONField(default=list, blank=True)
     subject = models.CharField(max_length=200, blank=True)
     body = models.TextField(blank=True)
+    # The language it is written in (its WhatsApp template's too); blank on messages older than this field.
+    language = models.CharField(max_length=8, blank=True, default="", db_default="")
     notifications = models.ManyToManyField(Notification, blank=True, related_name="messages")
     provider_message_id = models.CharField(max_length=200, null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, time
 
+from babel.languages import get_official_languages
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
@@ -28,6 +29,8 @@ class Profile:
     quiet_hours_enabled: bool = True
     quiet_start: time = time(21, 0)
     quiet_end: time = time(7, 0)
+    # The language they chose; blank: their country's (`message_language`).
+    language: str = ""
 
     def wants(self, event_type: str) -> bool:
         return event_type not in self.muted_events
@@ -40,6 +43,19 @@ class Profile:
         if self.email_enabled and self.email:
             channels.append(Channel.EMAIL)
         return channels
+
+    def message_language(self) -> str:
+        """What their WhatsApp and e-mail messages are written in: the language they chose on the site,
+        else the first of ours their country uses officially (CLDR: Côte d'Ivoire, Senegal, Cameroon
+        French; Kenya, Nigeria, Ghana English), else the site's default."""
+        if self.language:
+            return self.language
+        ours = [code for code, _ in settings.LANGUAGES]
+        if self.country:
+            for language in get_official_languages(self.country, de_facto=True):
+                if language in ours:
+                    return language
+        return settings.LANGUAGE_CODE
 
     def next_allowed(self, when: datetime) -> datetime:
         tz = zone(self.time_zone, settings.NOTIFICATIONS_DEFAULT_TIME_ZONE)
@@ -68,6 +84,7 @@ def load_profiles(user_ids: Iterable[int]) -> dict[int, Profile]:
         profile.muted_events = frozenset(pref.muted_events)
         profile.quiet_hours_enabled = pref.quiet_hours_enabled
         profile.quiet_start, profile.quiet_end = pref.quiet_start, pref.quiet_end
+        profile.language = pref.language
         profile.time_zone = profile.time_zone or pref.time_zone
         profile.phone = profile.phone or pref.phone_e164
     return profiles

@@ -38,7 +38,11 @@ def _session() -> requests.Session:
     return session
 
 
-def message_payload(*, to_e164: str, body: str, template: str = "", params: list[str] | tuple = ()) -> dict[str, Any]:
+def message_payload(
+    *, to_e164: str, body: str, template: str = "", params: list[str] | tuple = (), language: str = ""
+) -> dict[str, Any]:
+    """The Cloud API's message: a text, or an approved template in `language` (each language of a
+    template is approved on its own; blank: NZILA_WHATSAPP_TEMPLATE_LANGUAGE)."""
     payload: dict[str, Any] = {
         "messaging_product": "whatsapp",
         "recipient_type": "individual",
@@ -48,7 +52,7 @@ def message_payload(*, to_e164: str, body: str, template: str = "", params: list
         payload["type"] = "template"
         payload["template"] = {
             "name": template,
-            "language": {"code": settings.WHATSAPP_TEMPLATE_LANGUAGE},
+            "language": {"code": language or settings.WHATSAPP_TEMPLATE_LANGUAGE},
             "components": [{"type": "body", "parameters": [{"type": "text", "text": str(p)} for p in params]}],
         }
     else:
@@ -64,7 +68,11 @@ def send(message) -> str:
         raise RateLimited(wait)
     url = f"{settings.WHATSAPP_API_URL.rstrip('/')}/{settings.WHATSAPP_PHONE_NUMBER_ID}/messages"
     payload = message_payload(
-        to_e164=message.recipient, body=message.body, template=message.template, params=message.template_params
+        to_e164=message.recipient,
+        body=message.body,
+        template=message.template,
+        params=message.template_params,
+        language=message.language,
     )
     try:
         response = _session().post(

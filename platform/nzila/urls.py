@@ -16,7 +16,7 @@ urlpatterns = [
         SpectacularSwaggerSplitView.as_view(url_name="schema", template_name="api/swagger_ui.html"),
         name="docs",
     ),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/", include("web.i18n_urls")),
     path("accounts/", include("web.accounts.urls")),
     path("analytics/", include("web.analytics.urls")),
     path("", include("web.dealers.urls")),

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 
 class Lead(models.Model):
@@ -45,13 +46,14 @@ class Lead(models.Model):
 
 class Deal(models.Model):
     class Stage(models.TextChoices):
-        NEGOTIATION = "negotiation"
-        AGREED = "agreed"
-        DEPOSIT_PAID = "deposit_paid"
-        PAID = "paid"
-        SHIPPED = "shipped"
-        DELIVERED = "delivered"
-        CANCELLED = "cancelled"
+        # Labels as messages say them ("has been in negotiation for 12 days"), in both languages.
+        NEGOTIATION = "negotiation", _("in negotiation")
+        AGREED = "agreed", _("agreed")
+        DEPOSIT_PAID = "deposit_paid", _("deposit paid")
+        PAID = "paid", _("paid")
+        SHIPPED = "shipped", _("shipped")
+        DELIVERED = "delivered", _("delivered")
+        CANCELLED = "cancelled", _("cancelled")
 
     lead = models.ForeignKey(Lead, null=True, blank=True, on_delete=models.SET_NULL, related_name="deals")
     buyer = models.ForeignKey("buyers.Buyer", on_delete=models.PROTECT, related_name="deals")
@@ -86,13 +88,13 @@ class Deal(models.Model):
 
 class Shipment(models.Model):
     class Status(models.TextChoices):
-        BOOKED = "booked"
-        AT_ORIGIN_PORT = "at_origin_port"
-        IN_TRANSIT = "in_transit"
-        AT_DESTINATION_PORT = "at_destination_port"
-        CLEARED = "cleared"
-        DELIVERED = "delivered"
-        DELAYED = "delayed"
+        BOOKED = "booked", _("booked")
+        AT_ORIGIN_PORT = "at_origin_port", _("at the port of loading")
+        IN_TRANSIT = "in_transit", _("in transit")
+        AT_DESTINATION_PORT = "at_destination_port", _("at the port of destination")
+        CLEARED = "cleared", _("cleared through customs")
+        DELIVERED = "delivered", _("delivered")
+        DELAYED = "delayed", _("delayed")
 
     deal = models.ForeignKey(Deal, on_delete=models.PROTECT, related_name="shipments")
     origin_port = models.CharField(max_length=80)

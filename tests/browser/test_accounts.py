@@ -10,10 +10,11 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.core import mail
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
 
 from catalog.models import Dealer
 from notifications.models import SavedSearch
-from tests.browser.conftest import committed, make_user, sign_in, wait_until
+from tests.browser.conftest import committed, fits_the_phone, make_user, shot, sign_in, wait_until
 from tests.support.signin_counts import clean_signin_counts  # noqa: F401 (fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
@@ -128,3 +129,23 @@ def test_a_signed_in_page_in_french_fits_a_phone(live_stack, phone):
     assert phone.find_element(By.TAG_NAME, "h1").text == "Recherches enregistrées"
     assert phone.find_element(By.CSS_SELECTOR, "form.language button").text == "Changer"
     assert phone.execute_script("return document.documentElement.scrollWidth") <= 360
+
+
+def test_switching_to_french_signed_in_makes_the_messages_french_too(live_stack, phone):
+    """The header's language switch, signed in: the pages turn French and so do WhatsApp and e-mail
+    (the notification settings show it, and let it be changed back), on a phone."""
+    from notifications.models import NotificationPreference
+
+    user = make_user("b-langue")
+    sign_in(phone, live_stack, "b-langue", next_path="/accounts/notifications/")
+    assert phone.find_element(By.TAG_NAME, "h1").text == "How we tell you"
+    shot(phone, "accounts-notifications-en-360")
+    Select(phone.find_element(By.ID, "language")).select_by_value("fr")
+    phone.find_element(By.CSS_SELECTOR, "form.language button").click()
+    wait_until(phone, lambda d: d.find_element(By.TAG_NAME, "h1").text == "Comment nous vous prévenons")
+    assert NotificationPreference.objects.get(user=user).language == "fr"
+    chosen = Select(phone.find_element(By.ID, "id_language"))
+    assert chosen.first_selected_option.get_attribute("value") == "fr"
+    assert {o.text for o in chosen.options} == {"La langue de mon pays", "English", "Français"}
+    assert fits_the_phone(phone)
+    shot(phone, "accounts-notifications-fr-360", at="#id_language")

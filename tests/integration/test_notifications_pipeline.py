@@ -18,6 +18,7 @@ from notifications.models import Message, Notification, NotificationPreference, 
 from notifications.phones import InvalidPhone, normalise_phone
 from notifications.quiet_hours import next_allowed
 from notifications.webhooks import signature_for
+from notifications.whatsapp import message_payload as whatsapp_payload
 from tests.support.notification_support import fast_settings, make_buyer, make_deal, make_shipment  # noqa: F401
 
 UTC = UTC
@@ -306,3 +307,42 @@ def test_whole_second_provider_stamps_never_precede_our_own(fast_settings):
     assert apply_status(channel="whatsapp", provider_message_id="wamid.def", status="read", at=at(2026, 1, 1))
     message.refresh_from_db()
     assert message.sent_at == message.delivered_at == message.read_at == sent
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("country", "phone", "chosen", "language", "words"),
+    [
+        ("CI", "+2250701020304", "", "fr", "Nous avons bien reçu votre paiement de USD 500"),
+        ("KE", "+254712345678", "", "en", "We received your payment of USD 500"),
+        ("CI", "+2250701020305", "en", "en", "We received your payment of USD 500"),
+    ],
+)
+def test_messages_speak_the_buyers_language(fast_settings, country, phone, chosen, language, words):
+    buyer = make_buyer(country=country, phone=phone, time_zone="Africa/Abidjan")
+    NotificationPreference.objects.create(user=buyer.user, quiet_hours_enabled=False, language=chosen)
+    emit("payment_received", {"amount": "500", "currency": "USD"}, recipients=[buyer.user_id])
+    now = at(2026, 5, 4, 12, 0)
+    dispatch.dispatch_outbox(now=now)
+    in_app = Notification.objects.get(user=buyer.user)
+    assert in_app.summary.startswith(words)
+    queued = Message.objects.filter(pk__in=delivery.deliver_due(now=now + timedelta(minutes=5)))
+    assert {m.channel for m in queued} == {"whatsapp", "email"}
+    for message in queued:
+        assert message.language == language and message.body.startswith(words)
+    whatsapp = queued.get(channel="whatsapp")
+    assert whatsapp.template == "payment_received"
+    payload = whatsapp_payload(to_e164=phone, body="", template=whatsapp.template, language=whatsapp.language)
+    assert payload["template"]["language"] == {"code": language}
+
+
+@pytest.mark.django_db
+def test_switching_the_sites_language_signed_in_switches_the_messages(fast_settings):
+    buyer = make_buyer(country="KE")
+    browser = Client()
+    browser.force_login(buyer.user)
+    switched = browser.post("/i18n/setlang/", {"language": "fr", "next": "/"})
+    assert switched.status_code == 302 and switched.cookies["django_language"].value == "fr"
+    assert NotificationPreference.objects.get(user=buyer.user).language == "fr"
+    # Anonymous: the cookie only.
+    assert Client().post("/i18n/setlang/", {"language": "fr", "next": "/"}).status_code == 302

@@ -5,6 +5,7 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import UserCreationForm
 from django.contrib.auth.models import User
 from django.utils.translation import gettext_lazy as _
@@ -52,6 +53,7 @@ class PreferencesForm(forms.ModelForm):
             "quiet_end",
             "time_zone",
             "phone_e164",
+            "language",
         ]
         labels = {
             "whatsapp_enabled": _("WhatsApp messages"),
@@ -62,11 +64,16 @@ class PreferencesForm(forms.ModelForm):
             "quiet_end": _("Quiet hours end"),
             "time_zone": _("Time zone (e.g. Africa/Lagos)"),
             "phone_e164": _("WhatsApp number"),
+            "language": _("Language of messages"),
         }
         widgets = {
             "quiet_start": forms.TimeInput(attrs={"type": "time"}),
             "quiet_end": forms.TimeInput(attrs={"type": "time"}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = [("", _("The language of my country")), *settings.LANGUAGES]
 
     def clean_time_zone(self):
         value = self.cleaned_data["time_zone"].strip()
