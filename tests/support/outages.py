@@ -28,15 +28,22 @@ def cache_away(settings):
     _forget_failures()
 
 
+def _forget_broker_connections() -> None:
+    """Drop the app's connection and producer pools, and the control mailbox's (as Celery does after a
+    fork), so the next message connects to whatever the configuration says now. The old pools are left
+    open: whoever still holds one keeps working."""
+    current_app._pool = None
+    current_app.amqp._producer_pool = None
+    current_app.control.mailbox.__dict__.pop("producer_pool", None)
+
+
 @pytest.fixture
 def broker_away():
     """The Celery app publishing to a closed port."""
     conf = current_app.conf
     kept = conf.broker_url
-    current_app.pool.force_close_all()
-    current_app._pool = None
+    _forget_broker_connections()
     conf.broker_url = CLOSED
     yield
-    current_app.pool.force_close_all()
-    current_app._pool = None
+    _forget_broker_connections()
     conf.broker_url = kept
