@@ -6,6 +6,7 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -42,36 +43,42 @@ def stale_queued_message_ids(limit: int = 500) -> list[int]:
 def send_logged_message(message_id: int, *, last_try: bool) -> str:
     """Send if not sent yet (a redelivered task finds it sent and stops). Returns what happened.
 
-    SendDeferred propagates (the task retries it); on the last try the message is marked failed first.
+    The row is locked while its provider is asked: a second task for the same message (a redelivery,
+    the sweep's) skips it instead of sending it twice, and then finds it sent. SendDeferred propagates
+    (the task retries it) once the attempt is recorded; on the last try the message is marked failed.
     """
-    message = Message.objects.filter(pk=message_id).first()
-    if message is None or message.status not in SENDABLE or message.provider_message_id:
-        return "skipped"
-    try:
-        provider_id = PROVIDERS[message.channel](message)
-    except SendFailed as exc:
-        _fail(message_id, exc.code, exc.message)
-        return "failed"
-    except SendDeferred as exc:
-        if last_try:
+    with transaction.atomic():
+        message = Message.objects.select_for_update(skip_locked=True).filter(pk=message_id).first()
+        if message is None or message.status not in SENDABLE or message.provider_message_id:
+            return "skipped"  # gone, sent, or being sent by another task right now
+        try:
+            provider_id = PROVIDERS[message.channel](message)
+        except SendFailed as exc:
             _fail(message_id, exc.code, exc.message)
+            return "failed"
+        except SendDeferred as exc:
+            if last_try:
+                _fail(message_id, exc.code, exc.message)
+            else:
+                Message.objects.filter(pk=message_id).update(
+                    attempts=F("attempts") + 1, error_code=exc.code[:40], error_message=exc.message
+                )
+            deferred = exc
         else:
-            Message.objects.filter(pk=message_id).update(
-                attempts=F("attempts") + 1, error_code=exc.code[:40], error_message=exc.message
+            deferred = None
+            # One write per try (each commit waits for the WAL): the attempt is counted with its outcome.
+            Message.objects.filter(pk=message_id, status__in=SENDABLE).update(
+                status=Message.Status.SENT,
+                sent_at=timezone.now(),
+                provider_message_id=provider_id,
+                error_code="",
+                error_message="",
+                failed_at=None,
+                attempts=F("attempts") + 1,
             )
-        raise
-    now = timezone.now()
-    # One write per try (each commit waits for the WAL): the attempt is counted with its outcome.
-    Message.objects.filter(pk=message_id, status__in=SENDABLE).update(
-        status=Message.Status.SENT,
-        sent_at=now,
-        provider_message_id=provider_id,
-        error_code="",
-        error_message="",
-        failed_at=None,
-        attempts=F("attempts") + 1,
-    )
-    apply_parked(channel=message.channel, provider_message_id=provider_id)
+            apply_parked(channel=message.channel, provider_message_id=provider_id)
+    if deferred is not None:
+        raise deferred
     return "sent"
 
 

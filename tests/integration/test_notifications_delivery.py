@@ -3,15 +3,17 @@ and a real SMTP server, and signed status webhooks back into the message log."""
 
 from __future__ import annotations
 
+import threading
 import time
 
 import pytest
-from django.db import transaction
+from django.db import connections, transaction
 
 from jobs.deadletters import replay
 from jobs.models import DeadLetter
 from notifications.events import emit
 from notifications.models import Message
+from notifications.sending import send_logged_message
 from reliability.polling import poll_until
 from tests.support.notification_support import (  # noqa: F401
     beat_process,
@@ -139,3 +141,28 @@ def test_a_refused_recipient_fails_at_once_without_retries(whatsapp, mail_to, ce
     time.sleep(1)
     assert message.attempts == 1 and message.error_code == "131026" and len(whatsapp.requests) == 1
     assert not DeadLetter.objects.exists()
+
+
+def test_two_tasks_for_one_message_send_it_once(whatsapp):
+    """A redelivered task, or the sweep's, running while the first is still waiting on the Cloud API:
+    the second skips the message instead of sending it again."""
+    buyer = make_buyer(phone="+254712000009")
+    message = Message.objects.create(user=buyer.user, channel="whatsapp", recipient="+254712000009", body="Hello")
+    whatsapp.answer_after = 0.5
+    outcomes: list[str] = []
+
+    def task():
+        try:
+            outcomes.append(send_logged_message(message.pk, last_try=False))
+        finally:
+            connections.close_all()
+
+    senders = [threading.Thread(target=task) for _ in range(2)]
+    for sender in senders:
+        sender.start()
+        time.sleep(0.1)
+    for sender in senders:
+        sender.join()
+    assert sorted(outcomes) == ["sent", "skipped"]
+    assert len(whatsapp.requests) == 1
+    assert send_logged_message(message.pk, last_try=False) == "skipped"  # and later: already sent

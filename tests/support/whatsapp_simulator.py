@@ -49,6 +49,8 @@ class WhatsAppSimulator:
     # Where status webhooks go (the app's /api/v1/webhooks/whatsapp); None: no webhooks.
     webhook_url: str | None = None
     auto_statuses: tuple[str, ...] = ("sent", "delivered")
+    # Seconds each send takes to answer (a slow Cloud API), so two senders overlap.
+    answer_after: float = 0.0
     accepted: list[dict] = field(default_factory=list)
     requests: list[dict] = field(default_factory=list)
     webhook_results: list[tuple[str, str, int]] = field(default_factory=list)
@@ -150,6 +152,7 @@ class WhatsAppSimulator:
         with self._lock:
             self.requests.append(body)
             failure = self._failures.pop(0) if self._failures else None
+        time.sleep(self.answer_after)
         if failure:
             return failure.http_status, {
                 "error": {
