@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import logging
 import threading
 import time
 
@@ -26,7 +25,7 @@ from django.conf import settings
 from django.core.cache import cache
 from rest_framework.throttling import BaseThrottle, SimpleRateThrottle
 
-log = logging.getLogger(__name__)
+from nzila.cache import redis_or_here
 
 
 def client_address(request) -> str:
@@ -51,9 +50,6 @@ def _counting_script():
     return client.register_script(_COUNT_SCRIPT)
 
 
-# After Redis fails, counts stay in this process for this many seconds before Redis is tried again.
-REDIS_RETRY_SECONDS = 5.0
-_redis_failed_at = -REDIS_RETRY_SECONDS
 # Counters of this process while Redis is away: key -> (window ends at, count). Expired ones are
 # dropped once this many are kept, so the dict stays bounded whoever asks.
 LOCAL_COUNTERS_KEPT = 10_000
@@ -62,15 +58,11 @@ _local_lock = threading.Lock()
 
 
 def _count(key: str, *, expires: int) -> int:
-    """This request's number in its window's counter `key` (a cache key, so `cache.decr` reaches it)."""
-    global _redis_failed_at
-    if time.monotonic() - _redis_failed_at >= REDIS_RETRY_SECONDS:
-        try:
-            return int(_counting_script()(keys=[key], args=[int(expires)]))
-        except redis.RedisError as exc:
-            _redis_failed_at = time.monotonic()
-            log.warning("Redis unreachable, rate limits counted per process for %gs: %s", REDIS_RETRY_SECONDS, exc)
-    return _count_here(key, expires=expires)
+    """This request's number in its window's counter `key` (a cache key, so `cache.decr` reaches it);
+    counted in this process while Redis is away (nzila.cache.redis_or_here)."""
+    return redis_or_here(
+        lambda: int(_counting_script()(keys=[key], args=[int(expires)])), lambda: _count_here(key, expires=expires)
+    )
 
 
 def _count_here(key: str, *, expires: int) -> int:
@@ -124,8 +116,9 @@ class AtomicRateThrottle(BaseThrottle):
                 ends, count = _local_counters[key]
                 _local_counters[key] = (ends, max(count - 1, 0))
                 return
-        # The window may have ended and its counter expired: then there is nothing to give back.
-        with contextlib.suppress(ValueError, redis.RedisError):
+        # The window may have ended and its counter expired: then there is nothing to give back (the
+        # cache itself answers from this process while Redis is away).
+        with contextlib.suppress(ValueError):
             cache.decr(counter)
 
 

@@ -4,7 +4,8 @@ Sign-in guards and links, payment abuse counters, webhook replay marks and provi
 the shared cache so that every web process sees one value. When Redis does not answer, each operation
 falls back to a cache in this process for RETRY_SECONDS, then Redis is tried again: counts hold per
 process meanwhile, a sign-in link made by another process is not found (the person asks for another),
-and no request fails for the cache.
+and no request fails for the cache. `redis_or_here` is that switch, shared with the rate limits'
+counter (api/throttles.py), so both agree on whether Redis is away.
 """
 
 from __future__ import annotations
@@ -19,9 +20,21 @@ from django.core.cache.backends.redis import RedisCache
 
 log = logging.getLogger(__name__)
 
-# After Redis fails, this process uses its own cache for this many seconds before trying Redis again.
+# After Redis fails, this process uses its own memory for this many seconds before trying Redis again.
 RETRY_SECONDS = 5.0
 _failed_at = -RETRY_SECONDS
+
+
+def redis_or_here(on_redis, here):
+    """`on_redis()`, unless Redis failed within RETRY_SECONDS or fails now: then `here()`."""
+    global _failed_at
+    if time.monotonic() - _failed_at >= RETRY_SECONDS:
+        try:
+            return on_redis()
+        except redis.RedisError as exc:
+            _failed_at = time.monotonic()
+            log.warning("Redis unreachable, this process keeps its own counts for %gs: %s", RETRY_SECONDS, exc)
+    return here()
 
 
 class ResilientRedisCache(RedisCache):
@@ -31,14 +44,8 @@ class ResilientRedisCache(RedisCache):
         self._here = LocMemCache("nzila-while-redis-is-away", {"OPTIONS": {"MAX_ENTRIES": 10_000}})
 
     def _either(self, operation: str, *args, **kwargs):
-        global _failed_at
-        if time.monotonic() - _failed_at >= RETRY_SECONDS:
-            try:
-                return getattr(super(), operation)(*args, **kwargs)
-            except redis.RedisError as exc:
-                _failed_at = time.monotonic()
-                log.warning("Redis unreachable, the cache is this process's own for %gs: %s", RETRY_SECONDS, exc)
-        return getattr(self._here, operation)(*args, **kwargs)
+        shared = getattr(super(), operation)
+        return redis_or_here(lambda: shared(*args, **kwargs), lambda: getattr(self._here, operation)(*args, **kwargs))
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         return self._either("add", key, value, timeout, version)

@@ -14,7 +14,6 @@ def _forget_failures() -> None:
     from nzila import cache
 
     throttles._counting_script.cache_clear()
-    throttles._redis_failed_at = -throttles.REDIS_RETRY_SECONDS
     throttles._local_counters.clear()
     cache._failed_at = -cache.RETRY_SECONDS
 
