@@ -295,7 +295,6 @@ def _shipment_context(shipment) -> Context:
         "deal_id": shipment.deal_id,
         "vehicle": vehicle_title(shipment.deal.vehicle),
         "status": shipment.status,
-        "status_label": shipment.get_status_display().lower().replace("_", " "),
         "destination_port": shipment.destination_port,
         "eta": shipment.eta.date().isoformat() if shipment.eta else "",
     }
